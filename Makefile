@@ -1,0 +1,38 @@
+# One command to run, one to test. Both create .venv on first use.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+
+.PHONY: run test lint bench schema clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.run-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[all]'
+	touch $@
+
+$(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.run-installed
+
+## make run: serve what is configured (.env / environment), else chat in this terminal
+run: $(VENV)/.run-installed
+	$(BIN)/careerbot run
+
+## make test: lint, type-check and run the whole test suite
+test: $(VENV)/.dev-installed
+	$(BIN)/ruff check src adapters tests bench
+	$(BIN)/ruff format --check src adapters tests bench
+	$(BIN)/mypy
+	$(BIN)/pytest
+
+bench: $(VENV)/.dev-installed
+	$(BIN)/python -m bench
+
+schema: $(VENV)/.run-installed
+	$(BIN)/careerbot schema > content/schema.json
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,77 @@
+"""careerbot-chat: one content core for career answers, with Telegram and Slack adapters.
+
+The public surface is re-exported here; everything else lives in private modules.
+"""
+
+from . import messages
+from ._answer import answer, find_role
+from ._bot import CareerBot, Chat, Moderation, Publisher
+from ._content import Catalog, CatalogHolder, bundled_content_dir, load_catalog
+from ._errors import (
+    CareerbotError,
+    ContentError,
+    PermissionMissing,
+    PlatformError,
+    Problem,
+    StoreError,
+    StoreUnavailable,
+)
+from ._models import Band, Level, Role
+from ._money import format_amount, format_band, format_rupees, parse_rupees
+from ._parser import Command, parse
+from ._registry import COMMANDS, CommandSpec, command_spec, member_commands, moderator_commands
+from ._render_plain import PlainRenderer, render_plain
+from ._reply import Action, Block, Bullets, Divider, Fields, Outcome, Paragraph, Reply
+from ._store import PinnedCard, SQLiteStore, Store, open_store
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "COMMANDS",
+    "Action",
+    "Band",
+    "Block",
+    "Bullets",
+    "CareerBot",
+    "CareerbotError",
+    "Catalog",
+    "CatalogHolder",
+    "Chat",
+    "Command",
+    "CommandSpec",
+    "ContentError",
+    "Divider",
+    "Fields",
+    "Level",
+    "Moderation",
+    "Outcome",
+    "Paragraph",
+    "PermissionMissing",
+    "PinnedCard",
+    "PlainRenderer",
+    "PlatformError",
+    "Problem",
+    "Publisher",
+    "Reply",
+    "Role",
+    "SQLiteStore",
+    "Store",
+    "StoreError",
+    "StoreUnavailable",
+    "__version__",
+    "answer",
+    "bundled_content_dir",
+    "command_spec",
+    "find_role",
+    "format_amount",
+    "format_band",
+    "format_rupees",
+    "load_catalog",
+    "member_commands",
+    "messages",
+    "moderator_commands",
+    "open_store",
+    "parse",
+    "parse_rupees",
+    "render_plain",
+]

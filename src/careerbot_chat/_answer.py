@@ -1,0 +1,279 @@
+"""Answer a member's ``Command`` from a ``Catalog``: pure and synchronous.
+
+Which role a command is about: a role named in the arguments (slug, title or alias,
+anywhere among them), else the chat's default role, else the only role when there is
+just one, else the catalogue. A name that matches nothing gets "did you mean",
+never a silent wrong answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import _cards as cards
+from . import messages as msg
+from ._checks import normalise
+from ._content import Catalog
+from ._models import Level, Role, level_words
+from ._parser import Command
+from ._registry import COMMANDS, CommandSpec, member_commands, moderator_commands
+from ._reply import Action, Bullets, Fields, Outcome, Paragraph, Reply
+
+GENERIC_LEVELS = frozenset(
+    {
+        "intern",
+        "fresher",
+        "freshers",
+        "graduate",
+        "junior",
+        "jr",
+        "entry",
+        "entry level",
+        "associate",
+        "mid",
+        "mid level",
+        "intermediate",
+        "senior",
+        "sr",
+        "staff",
+        "principal",
+        "lead",
+        "tech lead",
+        "distinguished",
+        "architect",
+        "director",
+        "manager",
+    }
+)
+_YEARS = re.compile(r"^(\d{1,2}(?:\.\d)?)\s*\+?\s*(?:y|yr|yrs|year|years|yoe)?$")
+CATALOG_SHOWN = 25
+ROLE_BUTTONS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """The role named in the arguments (if any) and the words left over."""
+
+    role: Role | None
+    rest: tuple[str, ...]
+
+
+def find_role(catalog: Catalog, words: tuple[str, ...]) -> Found:
+    """The longest run of ``words`` that names a role, and the other words."""
+    for size in range(len(words), 0, -1):
+        for start in range(len(words) - size + 1):
+            role = catalog.find(" ".join(words[start : start + size]))
+            if role is not None:
+                return Found(role, words[:start] + words[start + size :])
+    return Found(None, words)
+
+
+def answer(command: Command, catalog: Catalog, default_role: str | None = None) -> Reply:
+    """The reply to a member command. Moderator commands are the bot's to run."""
+    name = command.name
+    if name == "help":
+        return help_reply(command.unknown)
+    if name == "start":
+        return start_reply()
+    if name == "roles":
+        return catalog_reply(catalog)
+    found = find_role(catalog, command.args)
+    if name == "salary":
+        return _salary(command, catalog, found, default_role)
+    if name == "faq":
+        return _faq(command, catalog, found, default_role)
+    if found.rest:
+        return not_found(command, catalog, " ".join(found.rest))
+    role = found.role or _fallback(catalog, default_role)
+    if role is None:
+        return catalog_reply(catalog, command.spec)
+    build = cards.CARDS[name]
+    return build(role)
+
+
+def _fallback(catalog: Catalog, default_role: str | None) -> Role | None:
+    if default_role is not None and (role := catalog.get(default_role)) is not None:
+        return role
+    return catalog.roles[0] if len(catalog) == 1 else None
+
+
+def _salary(command: Command, catalog: Catalog, found: Found, default: str | None) -> Reply:
+    role = found.role or _fallback(catalog, default)
+    wanted = " ".join(found.rest)
+    if role is None:
+        if not wanted:
+            return catalog_reply(catalog, command.spec)
+        if normalise(wanted) in GENERIC_LEVELS or _YEARS.match(wanted):
+            return level_across(catalog, wanted)
+        return not_found(command, catalog, wanted)
+    if not wanted:
+        return cards.salary_card(role)
+    years = _YEARS.match(wanted)
+    if years is not None:
+        return _by_years(role, float(years[1]), wanted)
+    level = _level(role, wanted)
+    if level is not None:
+        return cards.level_card(role, level)
+    levels = msg.join_names([lvl.label for lvl in role.ladder], "and") or "no levels"
+    if normalise(wanted) in GENERIC_LEVELS:
+        text = msg.LEVEL_NOT_IN_SOURCE.format(level=wanted, role=role.title, levels=levels)
+        return _ladder_notice(role, text, Outcome.NOT_FOUND, wanted)
+    if found.role is None and catalog.suggest(wanted):
+        return not_found(command, catalog, wanted)
+    text = msg.LEVEL_UNKNOWN.format(level=msg.echo(wanted), role=role.title, levels=levels)
+    return _ladder_notice(role, text, Outcome.NOT_FOUND, wanted)
+
+
+def _level(role: Role, wanted: str) -> Level | None:
+    key = normalise(wanted)
+    return next((lvl for lvl in role.ladder if key in level_words(lvl)), None)
+
+
+def _by_years(role: Role, years: float, wanted: str) -> Reply:
+    level = next((lvl for lvl in role.ladder if lvl.years and lvl.years.holds(years)), None)
+    if level is not None:
+        return cards.level_card(role, level)
+    known = [f"{lvl.label} {lvl.years.display()}" for lvl in role.ladder if lvl.years]
+    if known:
+        text = msg.YEARS_NOT_IN_SOURCE.format(
+            role=role.title,
+            years=f"{years:g} year{'' if years == 1 else 's'}",
+            known=msg.join_names(known, "and"),
+        )
+    else:
+        text = msg.YEARS_NONE_KNOWN.format(role=role.title)
+    return _ladder_notice(role, text, Outcome.NOT_FOUND, wanted)
+
+
+def _ladder_notice(role: Role, text: str, outcome: Outcome, query: str) -> Reply:
+    ladder = cards.salary_card(role)
+    return Reply(
+        ladder.title,
+        (Paragraph(text), *ladder.blocks),
+        ladder.footer,
+        ladder.actions,
+        outcome=outcome,
+        command="salary",
+        role=role.slug,
+        query=query[: msg.ECHO_MAX],
+    )
+
+
+def level_across(catalog: Catalog, wanted: str) -> Reply:
+    """``/salary senior`` with several roles and no default: that level everywhere."""
+    key = normalise(wanted)
+    years = _YEARS.match(wanted)
+    rows: list[tuple[str, str]] = []
+    actions: list[Action] = []
+    for role in catalog.roles:
+        if years is not None:
+            level = next(
+                (lvl for lvl in role.ladder if lvl.years and lvl.years.holds(float(years[1]))), None
+            )
+        else:
+            level = next((lvl for lvl in role.ladder if key in level_words(lvl)), None)
+        if level is None:
+            continue
+        if len(rows) < CATALOG_SHOWN:
+            rows.append((role.title, f"{level.label}: {level.display()}"))
+        if len(actions) < ROLE_BUTTONS:
+            actions.append(Action(role.title, f"/salary {level.id} {role.slug}"))
+    title = msg.LEVEL_ACROSS_TITLE.format(level=msg.echo(wanted).capitalize())
+    if not rows:
+        text = msg.LEVEL_ACROSS_NONE.format(level=msg.echo(wanted))
+        return cards.notice(title, text, outcome=Outcome.NOT_FOUND, command="salary")
+    return Reply(title, (Fields(tuple(rows)),), None, tuple(actions), command="salary")
+
+
+def _faq(command: Command, catalog: Catalog, found: Found, default: str | None) -> Reply:
+    role = found.role or _fallback(catalog, default)
+    if role is None:
+        if found.rest and catalog.suggest(" ".join(found.rest)):
+            return not_found(command, catalog, " ".join(found.rest))
+        return catalog_reply(catalog, command.spec)
+    if found.role is None and found.rest:
+        reply = cards.faq_card(role, found.rest)
+        matched = not isinstance(reply.blocks[0], Paragraph)
+        if not matched and catalog.suggest(" ".join(found.rest)):
+            return not_found(command, catalog, " ".join(found.rest))
+        return reply
+    return cards.faq_card(role, found.rest)
+
+
+def not_found(command: Command, catalog: Catalog, query: str) -> Reply:
+    """No role by that name: suggest close names, with buttons that retry."""
+    suggestions = catalog.suggest(query)
+    title = msg.ROLE_NOT_FOUND_TITLE.format(query=msg.echo(query))
+    if suggestions:
+        text = msg.DID_YOU_MEAN.format(names=msg.join_names([r.title for r in suggestions]))
+    else:
+        text = msg.NO_SUGGESTION
+    verb = command.name if command.spec.needs_role else "role"
+    actions = tuple(Action(role.title, f"/{verb} {role.slug}") for role in suggestions)
+    reply = cards.notice(
+        title, text, outcome=Outcome.NOT_FOUND, command=command.name, actions=actions
+    )
+    return Reply(
+        reply.title,
+        reply.blocks,
+        None,
+        reply.actions,
+        outcome=reply.outcome,
+        command=reply.command,
+        query=query[: msg.ECHO_MAX],
+    )
+
+
+def catalog_reply(catalog: Catalog, spec: CommandSpec | None = None) -> Reply:
+    """The catalogue; with ``spec``, a "which role?" for that command."""
+    count = len(catalog)
+    if count == 0:
+        return cards.notice(msg.CATALOG_TITLE.format(count=0), msg.CATALOG_EMPTY, command="roles")
+    shown = catalog.roles[:CATALOG_SHOWN]
+    blocks: list[Paragraph | Bullets] = []
+    if spec is not None:
+        blocks.append(Paragraph(msg.WHICH_ROLE.format(example=spec.example)))
+    blocks.append(Bullets(tuple(f"{r.title}: {r.summary}" for r in shown)))
+    if count > len(shown):
+        blocks.append(Paragraph(msg.CATALOG_MORE.format(more=count - len(shown))))
+    verb = spec.name if spec is not None else "role"
+    actions = tuple(Action(r.title, f"/{verb} {r.slug}") for r in shown[:ROLE_BUTTONS])
+    return Reply(
+        msg.CATALOG_TITLE.format(count=count),
+        tuple(blocks),
+        None,
+        actions,
+        command=spec.name if spec else "roles",
+    )
+
+
+def help_reply(unknown: str | None = None, *, moderators: bool = True) -> Reply:
+    blocks: list[Paragraph | Fields] = []
+    if unknown is not None:
+        blocks.append(Paragraph(msg.HELP_UNKNOWN.format(name=msg.echo(unknown))))
+    blocks.append(Fields(tuple((s.usage_line, s.description) for s in member_commands())))
+    if moderators:
+        blocks.append(Fields(tuple((s.usage_line, s.description) for s in moderator_commands())))
+    blocks.append(Paragraph(msg.TRY.format(example=COMMANDS[1].example)))
+    outcome = Outcome.NOT_FOUND if unknown is not None else Outcome.ANSWERED
+    return Reply(
+        msg.HELP_TITLE,
+        tuple(blocks),
+        None,
+        (),
+        outcome=outcome,
+        command="help",
+        query=(unknown or "")[: msg.ECHO_MAX],
+    )
+
+
+def start_reply() -> Reply:
+    helper = help_reply(moderators=False)
+    return Reply(
+        msg.START_TITLE,
+        (Paragraph(msg.START_BODY), *helper.blocks),
+        None,
+        (Action("Roles", "/roles"),),
+        command="start",
+    )

@@ -1,0 +1,372 @@
+"""``CareerBot``: the core service every adapter calls.
+
+An adapter turns a platform event into text (or a button's command) plus a ``Chat``,
+calls ``CareerBot.handle_text`` / ``press``, and renders the ``Reply`` it gets back.
+Moderator commands need the platform's own powers (who is an admin, posting and
+pinning), which the adapter lends through the ``Moderation`` protocol; the flow —
+check rights, post, pin, record — lives here once for every platform.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from dataclasses import dataclass
+from typing import Protocol
+
+from . import _cards as cards
+from . import _metrics as metrics
+from . import messages as msg
+from ._answer import answer, find_role, help_reply, not_found
+from ._content import Catalog, CatalogHolder
+from ._errors import PermissionMissing, PlatformError, StoreError
+from ._parser import Command, parse
+from ._reply import Bullets, Fields, Outcome, Paragraph, Reply
+from ._store import PinnedCard, Store, UsageRow, days_ago, today
+
+log = logging.getLogger("careerbot")
+requests_log = logging.getLogger("careerbot.requests")
+
+
+@dataclass(frozen=True, slots=True)
+class Chat:
+    """Where a command was asked: ``platform`` + ``chat_id``; groups allow moderation."""
+
+    platform: str
+    chat_id: str
+    is_group: bool = False
+
+
+class Moderation(Protocol):
+    """The platform powers an adapter lends the core for moderator commands."""
+
+    async def is_moderator(self, chat: Chat, user_id: str, *, pinning: bool) -> bool:
+        """Whether ``user_id`` may moderate here (and pin, when ``pinning``)."""
+
+    async def check_pin_rights(self, chat: Chat) -> None:
+        """Raise ``PermissionMissing`` if the bot could not pin in ``chat``."""
+
+    async def post_card(self, chat: Chat, reply: Reply) -> str:
+        """Post ``reply`` for everyone; return the new message's id."""
+
+    async def pin(self, chat: Chat, message_id: str) -> None: ...
+
+    async def unpin(self, chat: Chat, message_id: str) -> None: ...
+
+
+class Publisher(Protocol):
+    """Edits a posted card in place; used to keep pinned cards current."""
+
+    async def edit_card(self, chat: Chat, message_id: str, reply: Reply) -> None: ...
+
+
+class CareerBot:
+    """Answers commands from the current catalogue, with the store for chat settings."""
+
+    def __init__(self, catalog: Catalog | CatalogHolder, store: Store | None = None) -> None:
+        self.holder = catalog if isinstance(catalog, CatalogHolder) else CatalogHolder(catalog)
+        self.store = store
+        self._usage: Counter[tuple[str, str, str, str, str, str]] = Counter()
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.holder.catalog
+
+    async def handle_text(
+        self,
+        text: str,
+        chat: Chat,
+        user_id: str | None = None,
+        moderation: Moderation | None = None,
+        *,
+        plain: bool = False,
+        bot_username: str | None = None,
+    ) -> Reply | None:
+        """Parse and answer ``text``; ``None`` when it is not addressed to us."""
+        command = parse(text, bot_username=bot_username, plain=plain)
+        if command is None:
+            return None
+        return await self.handle(command, chat, user_id, moderation)
+
+    async def handle(
+        self,
+        command: Command,
+        chat: Chat,
+        user_id: str | None = None,
+        moderation: Moderation | None = None,
+    ) -> Reply:
+        """Answer ``command``; never raises — failures become a polite reply."""
+        started = time.perf_counter()
+        catalog = self.catalog
+        try:
+            if command.spec.moderator:
+                reply = await self._moderate(command, catalog, chat, user_id, moderation)
+            else:
+                reply = answer(command, catalog, await self._default_role(chat))
+        except Exception:
+            log.exception("command %s failed in %s:%s", command.name, chat.platform, chat.chat_id)
+            reply = cards.notice(msg.SORRY, outcome=Outcome.ERROR, command=command.name)
+        self._count(chat.platform, reply, command)
+        elapsed = time.perf_counter() - started
+        metrics.command_done(chat.platform, command.name, reply.outcome.value, elapsed)
+        requests_log.info(
+            "%s /%s %s %.2fms",
+            chat.platform,
+            command.name,
+            reply.outcome.value,
+            elapsed * 1000,
+            extra={
+                "platform": chat.platform,
+                "command": command.name,
+                "outcome": reply.outcome.value,
+                "latency_ms": round(elapsed * 1000, 3),
+            },
+        )
+        return reply
+
+    async def press(
+        self,
+        data: str,
+        chat: Chat,
+        user_id: str | None = None,
+        moderation: Moderation | None = None,
+    ) -> Reply:
+        """Run a button's command; a button whose role is gone says the card is out of date."""
+        command = parse(data)
+        if command is None or (command.spec.moderator and command.name != "pin"):
+            return cards.notice(msg.CARD_OUT_OF_DATE, outcome=Outcome.NOT_FOUND, command="button")
+        if command.spec.needs_role and command.args:
+            found = find_role(self.catalog, command.args)
+            if found.role is None:
+                return cards.notice(
+                    msg.CARD_OUT_OF_DATE, outcome=Outcome.NOT_FOUND, command=command.name
+                )
+        return await self.handle(command, chat, user_id, moderation)
+
+    async def _default_role(self, chat: Chat) -> str | None:
+        if self.store is None or not chat.is_group:
+            return None
+        try:
+            return await self.store.get_default_role(chat.platform, chat.chat_id)
+        except StoreError as exc:
+            # Answering needs no store: fall back to "no default" and keep serving.
+            log.warning("store unavailable reading default role: %s", exc)
+            return None
+
+    # -- moderator commands -------------------------------------------------------
+
+    async def _moderate(
+        self,
+        command: Command,
+        catalog: Catalog,
+        chat: Chat,
+        user_id: str | None,
+        moderation: Moderation | None,
+    ) -> Reply:
+        name = command.name
+        if not chat.is_group or moderation is None:
+            return cards.notice(
+                msg.GROUPS_ONLY.format(name=name), outcome=Outcome.REFUSED, command=name
+            )
+        if user_id is None or not await moderation.is_moderator(
+            chat, user_id, pinning=name in ("pin", "unpin")
+        ):
+            return cards.notice(
+                msg.MODERATORS_ONLY.format(name=name), outcome=Outcome.REFUSED, command=name
+            )
+        if name == "stats":
+            return await self.stats()
+        if name == "unpin":
+            return await self._unpin(chat, moderation)
+        found = find_role(catalog, command.args)
+        if found.rest:
+            return not_found(command, catalog, " ".join(found.rest))
+        role = found.role
+        if name == "setrole":
+            if role is None:
+                return cards.notice(msg.SETROLE_NEEDS_ROLE, outcome=Outcome.NOT_FOUND, command=name)
+            return await self._setrole(chat, role.slug, role.title, user_id)
+        if role is None:
+            default = await self._default_role(chat)
+            role = (
+                catalog.get(default)
+                if default
+                else (catalog.roles[0] if len(catalog) == 1 else None)
+            )
+        if role is None:
+            return answer(Command(command.spec), catalog)  # "which role?"
+        return await self._pin(chat, cards.role_card(role), user_id, moderation)
+
+    async def _setrole(self, chat: Chat, slug: str, title: str, user_id: str) -> Reply:
+        assert self.store is not None, "moderation needs a store"
+        try:
+            await self.store.set_default_role(chat.platform, chat.chat_id, slug, user_id)
+        except StoreError as exc:
+            log.error("could not save default role for %s:%s: %s", chat.platform, chat.chat_id, exc)
+            return cards.notice(msg.STORE_DOWN, outcome=Outcome.ERROR, command="setrole")
+        return cards.notice(msg.DEFAULT_ROLE_SET.format(role=title), command="setrole")
+
+    async def _pin(self, chat: Chat, card: Reply, user_id: str, moderation: Moderation) -> Reply:
+        assert self.store is not None and card.role is not None and card.card is not None
+        try:
+            await moderation.check_pin_rights(chat)
+            message_id = await moderation.post_card(chat, card)
+            await moderation.pin(chat, message_id)
+        except PermissionMissing as exc:
+            return cards.notice(
+                msg.PERMISSION_HINTS.get(exc.reason, str(exc)),
+                outcome=Outcome.REFUSED,
+                command="pin",
+            )
+        except PlatformError as exc:
+            log.warning(
+                "pin failed in %s:%s (%s): %s", chat.platform, chat.chat_id, exc.method, exc
+            )
+            return cards.notice(
+                msg.PIN_FAILED.format(reason=exc.reason or "platform error"),
+                outcome=Outcome.ERROR,
+                command="pin",
+            )
+        record = PinnedCard(
+            chat.platform,
+            chat.chat_id,
+            message_id,
+            card.role,
+            card.card,
+            card.content_hash,
+            user_id,
+            time.time(),
+        )
+        try:
+            await self.store.add_pin(record)
+        except StoreError as exc:
+            log.error(
+                "pinned %s in %s:%s but could not record it: %s",
+                message_id,
+                chat.platform,
+                chat.chat_id,
+                exc,
+            )
+            return cards.notice(msg.STORE_DOWN, outcome=Outcome.ERROR, command="pin")
+        title = self.catalog.get(card.role)
+        return cards.notice(
+            msg.PINNED.format(role=title.title if title else card.role), command="pin"
+        )
+
+    async def _unpin(self, chat: Chat, moderation: Moderation) -> Reply:
+        assert self.store is not None
+        try:
+            pins = await self.store.pins(chat.platform, chat.chat_id)
+        except StoreError:
+            return cards.notice(msg.STORE_DOWN, outcome=Outcome.ERROR, command="unpin")
+        if not pins:
+            return cards.notice(msg.NOTHING_PINNED, outcome=Outcome.NOT_FOUND, command="unpin")
+        latest = pins[-1]
+        try:
+            await moderation.unpin(chat, latest.message_id)
+        except PermissionMissing as exc:
+            return cards.notice(
+                msg.PERMISSION_HINTS.get(exc.reason, str(exc)),
+                outcome=Outcome.REFUSED,
+                command="unpin",
+            )
+        except PlatformError as exc:
+            log.warning("unpin failed in %s:%s: %s", chat.platform, chat.chat_id, exc)
+            return cards.notice(
+                msg.PIN_FAILED.format(reason=exc.reason or "platform error"),
+                outcome=Outcome.ERROR,
+                command="unpin",
+            )
+        try:
+            await self.store.remove_pin(chat.platform, chat.chat_id, latest.message_id)
+        except StoreError:
+            return cards.notice(msg.STORE_DOWN, outcome=Outcome.ERROR, command="unpin")
+        role = self.catalog.get(latest.role)
+        return cards.notice(
+            msg.UNPINNED.format(role=role.title if role else latest.role), command="unpin"
+        )
+
+    async def first_delivery(self, platform: str, key: str, ttl: float = 24 * 3600) -> bool:
+        """True the first time ``key`` is seen on ``platform`` (across replicas, via the store).
+
+        A retried webhook or a second replica gets False and must not answer again. When
+        the store is down we answer anyway: a rare double answer beats silence.
+        """
+        if self.store is None:
+            return True
+        try:
+            first = await self.store.claim_update(f"{platform}:{key}", ttl)
+        except StoreError as exc:
+            log.warning("store unavailable for duplicate check, answering anyway: %s", exc)
+            return True
+        if not first:
+            metrics.duplicate_dropped(platform)
+        return first
+
+    # -- usage statistics -----------------------------------------------------------
+
+    def _count(self, platform: str, reply: Reply, command: Command) -> None:
+        query = reply.query if reply.outcome is Outcome.NOT_FOUND else ""
+        key = (today(), platform, command.name, reply.role or "", reply.outcome.value, query)
+        self._usage[key] += 1
+
+    async def flush_usage(self) -> None:
+        """Write buffered usage counts to the store; keep them if the store fails."""
+        if self.store is None or not self._usage:
+            return
+        pending, self._usage = self._usage, Counter()
+        rows = [UsageRow(*key, count) for key, count in pending.items()]
+        try:
+            await self.store.add_usage(rows)
+        except StoreError as exc:
+            log.warning("could not save usage counts, will retry: %s", exc)
+            self._usage.update(pending)
+
+    async def stats(self) -> Reply:
+        """Most asked roles and commands over 7 and 30 days, and the content gaps."""
+        await self.flush_usage()
+        assert self.store is not None
+        try:
+            rows = await self.store.usage(days_ago(30))
+        except StoreError:
+            return cards.notice(msg.STORE_DOWN, outcome=Outcome.ERROR, command="stats")
+        if not rows:
+            return cards.notice(msg.STATS_TITLE, msg.STATS_EMPTY, command="stats")
+        week = days_ago(7)
+        blocks: list[Fields | Bullets | Paragraph] = []
+        for title, pick in (
+            (msg.STATS_TOP_ROLES, lambda r: self._role_title(r.role) if r.role else None),
+            (msg.STATS_TOP_COMMANDS, lambda r: "/" + r.command),
+            (
+                msg.STATS_GAPS,
+                lambda r: f"“{r.query}”" if r.outcome == "not_found" and r.query else None,
+            ),
+        ):
+            lines = _top(rows, pick, week)
+            blocks.append(Bullets(tuple(lines) or (msg.STATS_EMPTY,), title))
+        return Reply(
+            msg.STATS_TITLE, tuple(blocks), "Counts per day; no user ids are kept.", command="stats"
+        )
+
+    def _role_title(self, slug: str) -> str:
+        role = self.catalog.get(slug)
+        return role.title if role else slug
+
+
+def _top(rows: list[UsageRow], pick: object, week: str, limit: int = 5) -> list[str]:
+    month: Counter[str] = Counter()
+    recent: Counter[str] = Counter()
+    for row in rows:
+        key = pick(row)  # type: ignore[operator]
+        if key is None:
+            continue
+        month[key] += row.count
+        if row.day >= week:
+            recent[key] += row.count
+    return [
+        f"{key}: {recent[key]} in 7 days, {count} in 30" for key, count in month.most_common(limit)
+    ]
+
+
+__all__ = ["CareerBot", "Chat", "Moderation", "Publisher", "help_reply"]

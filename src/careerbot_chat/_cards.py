@@ -1,0 +1,254 @@
+"""Build the ``Reply`` for each card of a role. Pure functions of content."""
+
+from __future__ import annotations
+
+from . import messages as msg
+from ._models import Level, Role
+from ._reply import Action, Block, Bullets, Divider, Fields, Outcome, Paragraph, Reply
+
+CARD_ACTIONS = (
+    ("Salary", "salary"),
+    ("Pitfalls", "pitfalls"),
+    ("Skills", "skills"),
+    ("FAQ", "faq"),
+)
+
+
+def footer(role: Role) -> str:
+    return " · ".join(
+        msg.SOURCE_FOOTER.format(title=s.title, kind=s.kind, as_of=s.as_of) for s in role.sources
+    )
+
+
+def _role_actions(role: Role, skip: str) -> tuple[Action, ...]:
+    return tuple(
+        Action(label, f"/{name} {role.slug}") for label, name in CARD_ACTIONS if name != skip
+    )
+
+
+def _level_name(level: Level) -> str:
+    extras = [level.years.display()] if level.years else []
+    if level.qualifier:
+        extras.append(level.qualifier)
+    return f"{level.label} ({', '.join(extras)})" if extras else level.label
+
+
+def _demand(role: Role) -> str | None:
+    if role.demand is None:
+        return None
+    if role.demand.open_roles is None:
+        return role.demand.label
+    about = "about " if role.demand.approximate else ""
+    return f"{role.demand.label} · {about}{role.demand.open_roles:,} open roles"
+
+
+def role_card(role: Role) -> Reply:
+    """What the role does, demand, pay, skills and pitfalls in short, source and date."""
+    fields: list[tuple[str, str]] = []
+    if (demand := _demand(role)) is not None:
+        fields.append(("Demand", demand))
+    if role.headline_pay is not None:
+        fields.append(("Pay", f"{role.headline_pay.display()} ({role.headline_pay.covers})"))
+    if role.ladder:
+        fields.append(
+            ("By level", " · ".join(f"{lvl.label} {lvl.display()}" for lvl in role.ladder))
+        )
+    blocks: list[Block] = [Paragraph(role.summary)]
+    if fields:
+        blocks.append(Fields(tuple(fields)))
+    if role.duties:
+        blocks.append(Bullets(role.duties, "What the job involves"))
+    if role.why_now is not None:
+        blocks.append(Bullets(_why_now(role), "Why it matters now"))
+    if role.competencies:
+        blocks.append(Bullets(role.competencies, "Skills panels expect"))
+    if role.pitfalls:
+        blocks.append(Bullets(tuple(p.mistake for p in role.pitfalls), "Top interview pitfall"))
+    return Reply(
+        f"{role.title} · {role.region}, {role.as_of}",
+        tuple(blocks),
+        footer(role),
+        _role_actions(role, "role"),
+        command="role",
+        role=role.slug,
+        card="role",
+    )
+
+
+def _why_now(role: Role) -> tuple[str, ...]:
+    assert role.why_now is not None
+    items = [role.why_now.summary, *role.why_now.market]
+    if role.why_now.employers:
+        items.append("Employers named: " + msg.join_names(role.why_now.employers, "and"))
+    return tuple(items)
+
+
+def _level_actions(role: Role, current: str | None) -> tuple[Action, ...]:
+    actions = [
+        Action(level.label, f"/salary {level.id} {role.slug}")
+        for level in role.ladder
+        if level.id != current
+    ]
+    if current is not None:
+        actions.append(Action(msg.ALL_LEVELS, f"/salary {role.slug}"))
+    return tuple(actions)
+
+
+def _premium_lines(role: Role, level_id: str | None = None) -> tuple[str, ...]:
+    lines = []
+    for premium in role.premiums:
+        if level_id is not None and premium.level != level_id:
+            continue
+        level = role.level(premium.level)
+        label = level.label if level is not None else premium.level
+        note = f" ({premium.note})" if premium.note else ""
+        lines.append(f"{label}: {premium.display()}{note}")
+    return tuple(lines)
+
+
+def salary_card(role: Role) -> Reply:
+    """The whole ladder, the headline band and the premiums."""
+    blocks: list[Block] = []
+    if role.ladder:
+        blocks.append(Fields(tuple((_level_name(lvl), lvl.display()) for lvl in role.ladder)))
+        blocks.append(Paragraph(msg.NO_BAND_BELOW.format(lowest=role.ladder[0].label)))
+    else:
+        blocks.append(Paragraph(msg.NO_LADDER.format(role=role.title)))
+    if role.headline_pay is not None:
+        head = role.headline_pay
+        blocks.append(Fields((("Headline band", f"{head.display()}: {head.covers}"),)))
+    if premiums := _premium_lines(role):
+        blocks.append(Bullets(premiums, "Premium over other roles"))
+    return Reply(
+        f"{role.title} pay · {role.region}, {role.as_of}",
+        tuple(blocks),
+        footer(role),
+        _level_actions(role, None),
+        command="salary",
+        role=role.slug,
+        card="salary",
+    )
+
+
+def level_card(role: Role, level: Level) -> Reply:
+    """One level's band, experience, qualifier and premium."""
+    fields = [("Pay per year", level.display())]
+    if level.years is not None:
+        fields.append(("Experience", level.years.display()))
+    if level.qualifier:
+        fields.append(("Where", level.qualifier))
+    blocks: list[Block] = [Fields(tuple(fields))]
+    if premiums := _premium_lines(role, level.id):
+        blocks.append(Bullets(premiums, "Premium over other roles"))
+    return Reply(
+        f"{role.title} · {level.label} pay ({role.region}, {role.as_of})",
+        tuple(blocks),
+        footer(role),
+        _level_actions(role, level.id),
+        command="salary",
+        role=role.slug,
+        card=f"salary:{level.id}",
+    )
+
+
+def pitfalls_card(role: Role) -> Reply:
+    blocks: list[Block] = []
+    for pitfall in role.pitfalls:
+        blocks.append(Paragraph(pitfall.mistake))
+        if pitfall.strong_candidates_discuss:
+            blocks.append(
+                Bullets(pitfall.strong_candidates_discuss, "Strong candidates speak fluently about")
+            )
+    if not blocks:
+        blocks.append(
+            Paragraph(msg.SECTION_EMPTY.format(what="interview pitfalls", role=role.title))
+        )
+    return Reply(
+        f"{role.title} · interview pitfalls",
+        tuple(blocks),
+        footer(role),
+        _role_actions(role, "pitfalls"),
+        command="pitfalls",
+        role=role.slug,
+        card="pitfalls",
+    )
+
+
+def skills_card(role: Role) -> Reply:
+    blocks: list[Block] = []
+    if role.competencies:
+        blocks.append(Bullets(role.competencies, "Core competencies panels expect"))
+    if role.toolchains:
+        blocks.append(Fields(tuple((t.purpose, ", ".join(t.tools)) for t in role.toolchains)))
+    for path in role.paths:
+        blocks.append(Divider())
+        intro = f"From {path.origin}" + (f": {path.note}" if path.note else "")
+        blocks.append(Bullets(path.steps, intro) if path.steps else Paragraph(intro))
+    if not blocks:
+        blocks.append(Paragraph(msg.SECTION_EMPTY.format(what="skills", role=role.title)))
+    return Reply(
+        f"{role.title} · skills and toolchains",
+        tuple(blocks),
+        footer(role),
+        _role_actions(role, "skills"),
+        command="skills",
+        role=role.slug,
+        card="skills",
+    )
+
+
+def faq_card(role: Role, words: tuple[str, ...] = ()) -> Reply:
+    questions = role.faq
+    note: list[Block] = []
+    if words:
+        wanted = [q for q in questions if _mentions(q.question + " " + q.answer, words)]
+        if wanted:
+            questions = tuple(wanted)
+        else:
+            note = [
+                Paragraph(msg.FAQ_NO_MATCH.format(words=msg.echo(" ".join(words)), role=role.title))
+            ]
+    blocks: list[Block] = [*note, *(Fields(((q.question, q.answer),)) for q in questions)]
+    if not questions:
+        blocks = [Paragraph(msg.SECTION_EMPTY.format(what="common questions", role=role.title))]
+    return Reply(
+        f"{role.title} · common questions",
+        tuple(blocks),
+        footer(role),
+        _role_actions(role, "faq"),
+        command="faq",
+        role=role.slug,
+        card="faq",
+    )
+
+
+def _mentions(text: str, words: tuple[str, ...]) -> bool:
+    haystack = text.casefold()
+    return all(word in haystack for word in words)
+
+
+CARDS = {"role": role_card, "salary": salary_card, "pitfalls": pitfalls_card, "skills": skills_card}
+
+
+def card(role: Role, kind: str) -> Reply | None:
+    """Rebuild a pinned card of ``kind`` (``role``, ``salary``, ``salary:senior`` ...)."""
+    if kind == "faq":
+        return faq_card(role)
+    if kind.startswith("salary:"):
+        level = role.level(kind.removeprefix("salary:"))
+        return None if level is None else level_card(role, level)
+    build = CARDS.get(kind)
+    return None if build is None else build(role)
+
+
+def notice(
+    title: str,
+    text: str = "",
+    *,
+    outcome: Outcome = Outcome.ANSWERED,
+    command: str = "",
+    actions: tuple[Action, ...] = (),
+) -> Reply:
+    """A short message that is not a card: refusals, confirmations, errors."""
+    blocks = (Paragraph(text),) if text else ()
+    return Reply(title, blocks, None, actions, outcome=outcome, command=command)

@@ -1,0 +1,196 @@
+"""Load ``content/`` into a ``Catalog``: the one place YAML is read.
+
+Loading collects every problem of every file before it gives up, so an author sees
+all their mistakes in one run. A ``Catalog`` is immutable; reloading builds a new
+one and swaps it in whole (see ``CatalogHolder``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from ._checks import catalog_errors, normalise, role_errors, role_warnings
+from ._errors import ContentError, Problem
+from ._models import Role
+
+# libyaml is ten times faster, when PyYAML was built with it.
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+ROLES_DIR = "roles"
+
+
+def bundled_content_dir() -> Path:
+    """The content shipped with the package (wheel) or beside it (checkout)."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "_content"
+    return packaged if packaged.is_dir() else here.parents[1] / "content"
+
+
+def default_content_dir() -> Path:
+    configured = os.environ.get("CAREERBOT_CONTENT_DIR")
+    return Path(configured) if configured else bundled_content_dir()
+
+
+def role_files(content_dir: Path) -> list[Path]:
+    """``DIR/roles/*.yaml`` (or ``DIR/*.yaml`` when DIR is the roles folder itself)."""
+    folder = content_dir / ROLES_DIR if (content_dir / ROLES_DIR).is_dir() else content_dir
+    if not folder.is_dir():
+        raise ContentError([Problem(content_dir, "", "no such content directory")])
+    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+
+
+def _read_yaml(file: Path, digest: Any) -> object:
+    raw = file.read_bytes()
+    digest.update(file.name.encode() + b"\0" + raw)
+    return yaml.load(raw, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+
+
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += ("." if path else "") + part
+    return path
+
+
+def _validation_problems(file: Path, error: ValidationError) -> Iterator[Problem]:
+    for item in error.errors(include_url=False):
+        message = item["msg"].removeprefix("Value error, ")
+        if item["type"] == "extra_forbidden":
+            message = "unknown field (check the spelling; see content/schema.json)"
+        elif item["type"] == "missing":
+            message = "required field is missing"
+        yield Problem(file, _field_path(item["loc"]), message)
+
+
+def parse_role(file: Path, digest: Any) -> tuple[Role | None, list[Problem]]:
+    """Read and validate one role file; return the role or the problems found."""
+    try:
+        data = _read_yaml(file, digest)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else ""
+        reason = getattr(exc, "problem", None) or str(exc)
+        return None, [Problem(file, where, f"not valid YAML: {reason}")]
+    except OSError as exc:
+        return None, [Problem(file, "", f"cannot read: {exc.strerror}")]
+    if not isinstance(data, dict):
+        return None, [Problem(file, "", "a role file must be a mapping of fields")]
+    try:
+        role = Role.model_validate(data)
+    except ValidationError as exc:
+        return None, list(_validation_problems(file, exc))
+    return role, list(role_errors(role, file))
+
+
+class Catalog:
+    """Every role, indexed by each name it answers to. Immutable once built."""
+
+    def __init__(
+        self,
+        roles: tuple[Role, ...],
+        *,
+        version: str = "",
+        warnings: tuple[Problem, ...] = (),
+        source: Path | None = None,
+    ) -> None:
+        self.roles = roles
+        self.version = (
+            version
+            or hashlib.sha256("".join(r.model_dump_json() for r in roles).encode()).hexdigest()[:12]
+        )
+        self.warnings = warnings
+        self.source = source
+        self._by_slug = {role.slug: role for role in roles}
+        self._names: dict[str, str] = {}
+        for role in roles:
+            for name in role.names:
+                self._names.setdefault(normalise(name), role.slug)
+
+    def __len__(self) -> int:
+        return len(self.roles)
+
+    def get(self, slug: str) -> Role | None:
+        return self._by_slug.get(slug)
+
+    def find(self, text: str) -> Role | None:
+        """The role ``text`` names exactly (slug, title or alias, any case)."""
+        slug = self._names.get(normalise(text))
+        return None if slug is None else self._by_slug[slug]
+
+    @cached_property
+    def _name_keys(self) -> list[str]:
+        return list(self._names)
+
+    def suggest(self, text: str, limit: int = 3) -> list[Role]:
+        """Roles whose names are close to ``text``, best first ("did you mean")."""
+        from rapidfuzz import fuzz, process, utils
+
+        query = normalise(text)[:64]
+        if not query:
+            return []
+        matches = process.extract(
+            query,
+            self._name_keys,
+            scorer=fuzz.WRatio,
+            processor=utils.default_process,
+            limit=limit * 4,
+            score_cutoff=72,
+        )
+        found: list[Role] = []
+        for key, _score, _index in matches:
+            role = self._by_slug[self._names[key]]
+            if role not in found:
+                found.append(role)
+        return found[:limit]
+
+
+def load_catalog(content_dir: Path | None = None) -> Catalog:
+    """Load and validate every role file; raise ``ContentError`` listing all problems."""
+    folder = content_dir or default_content_dir()
+    digest = hashlib.sha256()
+    problems: list[Problem] = []
+    entries: list[tuple[Path | None, Role]] = []
+    for file in role_files(folder):
+        role, found = parse_role(file, digest)
+        problems += found
+        if role is not None:
+            entries.append((file, role))
+    problems += catalog_errors(entries)
+    if problems:
+        raise ContentError(problems)
+    warnings = tuple(w for file, role in entries for w in role_warnings(role, file))
+    return Catalog(
+        tuple(role for _, role in entries),
+        version=digest.hexdigest()[:12],
+        warnings=warnings,
+        source=folder,
+    )
+
+
+class CatalogHolder:
+    """The current catalogue, replaced in one step by ``reload``.
+
+    Readers call ``holder.catalog`` once per request and keep that object for the
+    whole answer, so a reload never mixes two versions inside one reply.
+    """
+
+    def __init__(self, catalog: Catalog, content_dir: Path | None = None) -> None:
+        self.catalog = catalog
+        self.content_dir = content_dir or catalog.source
+
+    def reload(self) -> Catalog:
+        """Load anew; on ``ContentError`` the old catalogue stays in place."""
+        fresh = load_catalog(self.content_dir)
+        self.catalog = fresh
+        return fresh

@@ -1,0 +1,119 @@
+"""Prometheus metrics (prometheus-client, from the ``[server]`` extra).
+
+Without prometheus-client installed every function here is a no-op, so the core
+and the CLI run without it. Names follow Prometheus conventions: ``careerbot_`` prefix,
+``_total`` for counters, seconds for durations.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+try:
+    from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+    HAVE_PROMETHEUS = True
+except ImportError:  # pragma: no cover - exercised only without the [server] extra
+    HAVE_PROMETHEUS = False
+
+REGISTRY: Any = None
+_M: dict[str, Any] = {}
+
+
+def _setup() -> None:
+    global REGISTRY
+    if not HAVE_PROMETHEUS or REGISTRY is not None:
+        return
+    REGISTRY = CollectorRegistry(auto_describe=True)
+    _M.update(
+        commands=Counter(
+            "careerbot_commands_total",
+            "Commands answered",
+            ["platform", "command", "outcome"],
+            registry=REGISTRY,
+        ),
+        latency=Histogram(
+            "careerbot_answer_seconds",
+            "Time to answer a command",
+            ["platform"],
+            registry=REGISTRY,
+            buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1),
+        ),
+        content_version=Gauge(
+            "careerbot_content_info",
+            "Loaded content version (value 1)",
+            ["version"],
+            registry=REGISTRY,
+        ),
+        roles=Gauge("careerbot_roles_loaded", "Roles in the catalogue", registry=REGISTRY),
+        reloads=Counter(
+            "careerbot_content_reloads_total", "Content reloads", ["outcome"], registry=REGISTRY
+        ),
+        pins=Gauge("careerbot_pinned_cards", "Pinned cards recorded", registry=REGISTRY),
+        refresh=Counter(
+            "careerbot_pin_refresh_total",
+            "Pinned-card refreshes",
+            ["platform", "outcome"],
+            registry=REGISTRY,
+        ),
+        api_errors=Counter(
+            "careerbot_platform_api_errors_total",
+            "Platform API errors",
+            ["platform", "method"],
+            registry=REGISTRY,
+        ),
+        duplicates=Counter(
+            "careerbot_duplicate_updates_total",
+            "Deliveries dropped as duplicates",
+            ["platform"],
+            registry=REGISTRY,
+        ),
+    )
+
+
+_setup()
+
+
+def command_done(platform: str, command: str, outcome: str, seconds: float) -> None:
+    if _M:
+        _M["commands"].labels(platform, command, outcome).inc()
+        _M["latency"].labels(platform).observe(seconds)
+
+
+def content_loaded(version: str, roles: int) -> None:
+    if _M:
+        _M["content_version"].clear()
+        _M["content_version"].labels(version).set(1)
+        _M["roles"].set(roles)
+
+
+def reload_done(outcome: str) -> None:
+    if _M:
+        _M["reloads"].labels(outcome).inc()
+
+
+def pins_recorded(count: int) -> None:
+    if _M:
+        _M["pins"].set(count)
+
+
+def pin_refreshed(platform: str, outcome: str) -> None:
+    if _M:
+        _M["refresh"].labels(platform, outcome).inc()
+
+
+def api_error(platform: str, method: str) -> None:
+    if _M:
+        _M["api_errors"].labels(platform, method).inc()
+
+
+def duplicate_dropped(platform: str) -> None:
+    if _M:
+        _M["duplicates"].labels(platform).inc()
+
+
+def exposition() -> tuple[bytes, str]:
+    """The metrics page and its content type."""
+    from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+    return generate_latest(REGISTRY), CONTENT_TYPE_LATEST

@@ -1,0 +1,91 @@
+"""Turn what a member typed into a ``Command``: pure, no I/O, never raises.
+
+Grammar, the same on every platform::
+
+    /name[@bot] arg arg ...         a command; arguments in any order, any case
+    /careerbot name arg ...         the umbrella form (Slack workspaces where /name is taken)
+    mlops  |  senior salary         plain text in a private chat: a lookup
+
+Input is capped before any work (``MAX_INPUT`` characters, ``MAX_ARGS`` words) and
+control characters are dropped, so a hostile 10,000-character message costs no
+more than a short one.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from ._registry import CommandSpec, command_spec
+
+MAX_INPUT = 300
+MAX_ARGS = 12
+MAX_WORD = 48
+UMBRELLA = "careerbot"
+_LOOKUP = "role"
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A parsed command: which one, and the words after it (case-folded)."""
+
+    spec: CommandSpec
+    args: tuple[str, ...] = ()
+    unknown: str | None = None
+    """The name typed when it matched no command; the command is then ``help``."""
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def text(self) -> str:
+        """The canonical form, e.g. ``/salary senior mlops``."""
+        return " ".join((f"/{self.spec.name}", *self.args))
+
+
+def clean(text: str, limit: int = MAX_INPUT) -> str:
+    """Drop control and format characters, collapse spaces, cap the length."""
+    text = text[: limit * 4]
+    if not text.isprintable():
+        text = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text)
+    return " ".join(text.split())[:limit]
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(word[:MAX_WORD] for word in text.casefold().split()[:MAX_ARGS])
+
+
+def _spec(name: str) -> CommandSpec:
+    spec = command_spec(name)
+    assert spec is not None, name
+    return spec
+
+
+def parse(text: str, *, bot_username: str | None = None, plain: bool = False) -> Command | None:
+    """Parse ``text``; ``None`` when it is not for us (plain text in a group, another bot)."""
+    text = clean(text)
+    if not text.startswith("/"):
+        return _parse_plain(text) if plain and text else None
+    head, _, rest = text[1:].partition(" ")
+    name, _, addressee = head.partition("@")
+    if addressee and bot_username and addressee.casefold() != bot_username.casefold():
+        return None
+    args = _words(rest)
+    if name.casefold() == UMBRELLA:
+        if not args:
+            return Command(_spec("help"))
+        name, args = args[0].lstrip("/"), args[1:]
+    spec = command_spec(name)
+    if spec is None:
+        return Command(_spec("help"), unknown=name[:MAX_WORD])
+    return Command(spec, args)
+
+
+def _parse_plain(text: str) -> Command:
+    words = _words(text)
+    for index, word in enumerate(words):
+        spec = command_spec(word.lstrip("/"))
+        if spec is not None and not spec.moderator:
+            return Command(spec, words[:index] + words[index + 1 :])
+    return Command(_spec(_LOOKUP), words)

@@ -1,0 +1,76 @@
+"""``Reply``: a platform-neutral answer that every renderer turns into its own format.
+
+A reply is a title, a sequence of blocks (paragraphs, label → value fields, bullet
+lists, dividers), a footer naming the source and its date, and actions — buttons
+that run another command. Text in a reply is plain: no markup. Renderers escape it
+for their platform and add emphasis from the structure (titles, labels).
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from dataclasses import dataclass, field
+
+
+class Outcome(enum.Enum):
+    """How a command ended; used for metrics and logs."""
+
+    ANSWERED = "answered"
+    NOT_FOUND = "not_found"
+    REFUSED = "refused"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fields:
+    items: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Bullets:
+    items: tuple[str, ...]
+    title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Divider:
+    pass
+
+
+Block = Paragraph | Fields | Bullets | Divider
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """A button: ``label`` shown, ``command`` run (canonical text, ≤ 64 bytes)."""
+
+    label: str
+    command: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One answer. ``card`` names the pinnable card kind (``role``, ``salary`` ...)."""
+
+    title: str
+    blocks: tuple[Block, ...] = ()
+    footer: str | None = None
+    actions: tuple[Action, ...] = ()
+    outcome: Outcome = Outcome.ANSWERED
+    command: str = ""
+    role: str | None = None
+    card: str | None = None
+    query: str = field(default="", compare=False)
+    """What was looked up, for the content-gap statistics (capped, never shown)."""
+
+    @property
+    def content_hash(self) -> str:
+        """Changes exactly when what a reader sees changes."""
+        shown = (self.title, self.blocks, self.footer, self.actions)
+        return hashlib.sha256(repr(shown).encode()).hexdigest()[:16]

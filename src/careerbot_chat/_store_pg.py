@@ -1,0 +1,186 @@
+"""``PostgresStore``: the ``Store`` contract on PostgreSQL (asyncpg), for several replicas.
+
+Same tables and migrations as SQLite. Migrations run under an advisory lock so two
+replicas starting together do not race.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from ._errors import StoreError, StoreUnavailable
+from ._store import MIGRATIONS, PIN_COLUMNS, PinnedCard, UsageRow
+
+_MIGRATION_LOCK = 7_245_001
+
+
+class PostgresStore:
+    def __init__(self, url: str, *, timeout: float = 5.0) -> None:
+        self.url = url
+        self.timeout = timeout
+        self._pool: Any = None
+
+    async def open(self) -> None:
+        import asyncpg  # type: ignore[import-untyped]
+
+        try:
+            self._pool = await asyncpg.create_pool(
+                self.url,
+                min_size=1,
+                max_size=10,
+                timeout=self.timeout,
+                command_timeout=self.timeout,
+            )
+            async with self._pool.acquire() as conn, conn.transaction():
+                await conn.execute("SELECT pg_advisory_xact_lock($1)", _MIGRATION_LOCK)
+                await conn.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"
+                )
+                current = await conn.fetchval("SELECT MAX(version) FROM schema_version") or 0
+                for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
+                    await conn.execute(script)
+                    await conn.execute("INSERT INTO schema_version VALUES ($1)", version)
+        except (OSError, TimeoutError) as exc:
+            await self.close()
+            raise StoreUnavailable(f"cannot reach PostgreSQL: {exc}") from exc
+        except Exception as exc:
+            await self.close()
+            raise _pg_error(exc) from exc
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            await pool.close()
+
+    async def _run(self, method: str, sql: str, *params: object) -> Any:
+        if self._pool is None:
+            raise StoreUnavailable("the store is not open")
+        try:
+            return await getattr(self._pool, method)(sql, *params)
+        except (OSError, TimeoutError) as exc:
+            raise StoreUnavailable(f"PostgreSQL unreachable: {exc}") from exc
+        except Exception as exc:
+            raise _pg_error(exc) from exc
+
+    async def ping(self) -> None:
+        await self._run(
+            "execute", "DELETE FROM processed_updates WHERE expires_at < $1", time.time()
+        )
+
+    async def get_default_role(self, platform: str, chat_id: str) -> str | None:
+        value = await self._run(
+            "fetchval",
+            "SELECT default_role FROM chat_settings WHERE platform = $1 AND chat_id = $2",
+            platform,
+            chat_id,
+        )
+        return None if value is None else str(value)
+
+    async def set_default_role(self, platform: str, chat_id: str, role: str, by: str) -> None:
+        await self._run(
+            "execute",
+            "INSERT INTO chat_settings VALUES ($1, $2, $3, $4, $5) ON CONFLICT (platform, chat_id) "
+            "DO UPDATE SET default_role = excluded.default_role, set_by = excluded.set_by, "
+            "set_at = excluded.set_at",
+            platform,
+            chat_id,
+            role,
+            by,
+            time.time(),
+        )
+
+    async def add_pin(self, pin: PinnedCard) -> None:
+        await self.save_pin(pin)
+
+    async def save_pin(self, pin: PinnedCard) -> None:
+        await self._run(
+            "execute",
+            f"INSERT INTO pinned_cards ({PIN_COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) "  # noqa: S608
+            "ON CONFLICT (platform, chat_id, message_id) DO UPDATE SET role = excluded.role, "
+            "card = excluded.card, content_hash = excluded.content_hash, "
+            "pinned_by = excluded.pinned_by, pinned_at = excluded.pinned_at, "
+            "status = excluded.status, last_error = excluded.last_error",
+            pin.platform,
+            pin.chat_id,
+            pin.message_id,
+            pin.role,
+            pin.card,
+            pin.content_hash,
+            pin.pinned_by,
+            pin.pinned_at,
+            pin.status,
+            pin.last_error,
+        )
+
+    async def remove_pin(self, platform: str, chat_id: str, message_id: str) -> None:
+        await self._run(
+            "execute",
+            "DELETE FROM pinned_cards WHERE platform = $1 AND chat_id = $2 AND message_id = $3",
+            platform,
+            chat_id,
+            message_id,
+        )
+
+    async def pins(
+        self, platform: str | None = None, chat_id: str | None = None
+    ) -> list[PinnedCard]:
+        rows = await self._run(
+            "fetch",
+            f"SELECT {PIN_COLUMNS} FROM pinned_cards WHERE ($1::text IS NULL OR platform = $1) "  # noqa: S608
+            "AND ($2::text IS NULL OR chat_id = $2) ORDER BY pinned_at, message_id",
+            platform,
+            chat_id,
+        )
+        return [PinnedCard(*row) for row in rows]
+
+    async def claim_update(self, key: str, ttl: float) -> bool:
+        now = time.time()
+        status = await self._run(
+            "execute",
+            "INSERT INTO processed_updates VALUES ($1, $2) ON CONFLICT (key) DO UPDATE "
+            "SET expires_at = excluded.expires_at WHERE processed_updates.expires_at < $3",
+            key,
+            now + ttl,
+            now,
+        )
+        return str(status).endswith(" 1")
+
+    async def add_usage(self, rows: list[UsageRow]) -> None:
+        if not rows:
+            return
+        if self._pool is None:
+            raise StoreUnavailable("the store is not open")
+        try:
+            await self._pool.executemany(
+                "INSERT INTO usage_daily VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT "
+                "(day, platform, command, role, outcome, query) "
+                "DO UPDATE SET count = usage_daily.count + excluded.count",
+                [(r.day, r.platform, r.command, r.role, r.outcome, r.query, r.count) for r in rows],
+            )
+        except (OSError, TimeoutError) as exc:
+            raise StoreUnavailable(f"PostgreSQL unreachable: {exc}") from exc
+        except Exception as exc:
+            raise _pg_error(exc) from exc
+
+    async def usage(self, since: str) -> list[UsageRow]:
+        rows = await self._run(
+            "fetch",
+            "SELECT day, platform, command, role, outcome, query, count FROM usage_daily "
+            "WHERE day >= $1 ORDER BY day",
+            since,
+        )
+        return [UsageRow(*row) for row in rows]
+
+
+def _pg_error(exc: Exception) -> StoreError:
+    import asyncpg
+
+    if isinstance(
+        exc,
+        asyncpg.exceptions.CannotConnectNowError
+        | asyncpg.InterfaceError
+        | asyncpg.exceptions.ConnectionDoesNotExistError,
+    ):
+        return StoreUnavailable(str(exc))
+    return StoreError(f"{type(exc).__name__}: {exc}")
