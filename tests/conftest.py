@@ -13,7 +13,9 @@ from careerbot_chat import Catalog, SQLiteStore, Store, bundled_content_dir, loa
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MLOPS_YAML = bundled_content_dir() / "roles" / "mlops-engineer.yaml"
-POSTGRES_URL = os.environ.get("CAREERBOT_TEST_POSTGRES_URL", "")
+POSTGRES_URL = os.environ.get(
+    "CAREERBOT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
 
 
 @pytest.fixture(scope="session")
@@ -37,9 +39,9 @@ def content_dir(tmp_path: Path) -> Callable[..., Path]:
 
 
 async def _postgres_store() -> Store:
-    from careerbot_chat._store_pg import PostgresStore
-
     import asyncpg
+
+    from careerbot_chat._store_pg import PostgresStore
 
     conn = await asyncpg.connect(POSTGRES_URL, timeout=3)
     try:

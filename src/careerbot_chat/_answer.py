@@ -78,6 +78,9 @@ def answer(command: Command, catalog: Catalog, default_role: str | None = None) 
         return start_reply()
     if name == "roles":
         return catalog_reply(catalog)
+    if command.spec.moderator:  # their effects need a platform: see CareerBot
+        text = msg.GROUPS_ONLY.format(name=name)
+        return cards.notice(text, outcome=Outcome.REFUSED, command=name)
     found = find_role(catalog, command.args)
     if name == "salary":
         return _salary(command, catalog, found, default_role)

@@ -208,7 +208,9 @@ class CareerBot:
         return cards.notice(msg.DEFAULT_ROLE_SET.format(role=title), command="setrole")
 
     async def _pin(self, chat: Chat, card: Reply, user_id: str, moderation: Moderation) -> Reply:
-        assert self.store is not None and card.role is not None and card.card is not None
+        assert self.store is not None, "moderation needs a store"
+        assert card.role is not None, "a pinned card names its role"
+        assert card.card is not None, "a pinned card names its kind"
         try:
             await moderation.check_pin_rights(chat)
             message_id = await moderation.post_card(chat, card)

@@ -32,7 +32,7 @@ def test_parse_rupees_reads_what_authors_write(written: object, rupees: int) -> 
 @pytest.mark.parametrize("bad", ["ten lakh", "22 bucks", "", "-5L", True, None, [1], -3])
 def test_parse_rupees_refuses_nonsense(bad: object) -> None:
     """Unreadable amounts raise ValueError naming the problem."""
-    with pytest.raises(ValueError, match="amount|negative"):
+    with pytest.raises(ValueError, match=r"amount|negative"):
         parse_rupees(bad)
 
 
@@ -58,8 +58,15 @@ def test_format_band(low: int, high: int | None, shown: str) -> None:
 
 @pytest.mark.parametrize(
     ("rupees", "shown"),
-    [(0, "₹0"), (999, "₹999"), (1_000, "₹1,000"), (99_999, "₹99,999"), (1_250_000, "₹12,50,000"),
-     (12_34_56_789, "₹12,34,56,789"), (100_000, "₹1,00,000")],
+    [
+        (0, "₹0"),
+        (999, "₹999"),
+        (1_000, "₹1,000"),
+        (99_999, "₹99,999"),
+        (1_250_000, "₹12,50,000"),
+        (12_34_56_789, "₹12,34,56,789"),
+        (100_000, "₹1,00,000"),
+    ],
 )
 def test_format_rupees_groups_three_then_two(rupees: int, shown: str) -> None:
     """Exact figures use 3-2-2 grouping."""

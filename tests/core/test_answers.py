@@ -1,0 +1,253 @@
+"""Every command on the MLOps card, and every fact of the source page answerable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from careerbot_chat import Catalog, Outcome, Reply, answer, load_catalog, parse, render_plain
+
+SOURCE = (
+    Path(__file__).resolve().parents[3] / "shared" / "sources" / "mlops-engineer-india-2026.txt"
+)
+
+
+def ask(catalog: Catalog, text: str, default: str | None = None) -> Reply:
+    command = parse(text, plain=True)
+    assert command is not None
+    return answer(command, catalog, default)
+
+
+def shown(catalog: Catalog, text: str) -> str:
+    return render_plain(ask(catalog, text))
+
+
+def test_role_card_carries_summary_demand_pay_source(catalog: Catalog) -> None:
+    """/role mlops: what it does, demand, headline pay, source and date, buttons."""
+    reply = ask(catalog, "/role mlops")
+    text = render_plain(reply)
+    assert reply.outcome is Outcome.ANSWERED
+    assert reply.card == "role"
+    for fact in (
+        "notebooks into production",
+        "High demand",
+        "about 1,260 open roles",
+        "₹10–45 LPA",
+        "MLOps Engineer careers in India in 2026",
+        "careers page, 2026",
+    ):
+        assert fact in text
+    assert [a.label for a in reply.actions] == ["Salary", "Pitfalls", "Skills", "FAQ"]
+    assert all(len(a.command.encode()) <= 64 for a in reply.actions)
+
+
+@pytest.mark.parametrize("name", ["mlops", "MLOps Engineer", "mlops-engineer", "ML OPS"])
+def test_role_found_by_slug_title_alias(catalog: Catalog, name: str) -> None:
+    """Any of the role's names, in any case, finds it."""
+    assert ask(catalog, f"/role {name}").role == "mlops-engineer"
+
+
+def test_salary_ladder(catalog: Catalog) -> None:
+    """/salary: the ladder, headline band, premiums; no junior band invented."""
+    text = shown(catalog, "/salary")
+    for fact in (
+        "Mid-level (3–6 yrs): ₹22–45 LPA",
+        "Senior: ₹45–80 LPA",
+        "Staff (FAANG-tier): ₹1.2 Cr+",
+        "₹6–12 LPA over DevOps",
+        "10–25% over DevOps and SRE",
+        "no band below Mid-level",
+    ):
+        assert fact in text
+
+
+@pytest.mark.parametrize(
+    ("text", "band"),
+    [
+        ("/salary senior", "₹45–80 LPA"),
+        ("/salary mlops senior", "₹45–80 LPA"),
+        ("/salary SR mlops", "₹45–80 LPA"),
+        ("/salary mid", "₹22–45 LPA"),
+        ("/salary 5 years", "₹22–45 LPA"),
+        ("/salary 5y", "₹22–45 LPA"),
+        ("/salary 3 yrs mlops", "₹22–45 LPA"),
+        ("/salary staff", "₹1.2 Cr+"),
+        ("senior salary", "₹45–80 LPA"),
+    ],
+)
+def test_salary_level(catalog: Catalog, text: str, band: str) -> None:
+    """A level by id, label, alias or years, with the role anywhere."""
+    reply = ask(catalog, text)
+    assert reply.outcome is Outcome.ANSWERED
+    assert reply.card is not None
+    assert reply.card.startswith("salary:")
+    assert band in render_plain(reply)
+
+
+def test_salary_junior_says_the_source_has_none(catalog: Catalog) -> None:
+    """No junior band on the page: the bot says so rather than inventing one."""
+    reply = ask(catalog, "/salary junior")
+    assert reply.outcome is Outcome.NOT_FOUND
+    assert "The source gives no junior band for MLOps Engineer" in render_plain(reply)
+
+
+def test_salary_years_outside_known_ranges(catalog: Catalog) -> None:
+    """1 year matches no level with years; the answer says which levels have them."""
+    text = shown(catalog, "/salary 1 year")
+    assert "ties no level of MLOps Engineer to 1 year of experience" in text
+    assert "Mid-level 3–6 yrs" in text
+
+
+def test_pitfalls_and_strong_topics(catalog: Catalog) -> None:
+    """/pitfalls (and /interview): the self-elimination mistake and the four topics."""
+    for command in ("/pitfalls", "/interview mlops"):
+        text = shown(catalog, command)
+        for fact in (
+            "DevOps plus a few scripts",
+            "feature freshness",
+            "training and serving",
+            "Shadow deployments",
+            "batch and online inference",
+        ):
+            assert fact in text
+
+
+def test_skills_toolchains_and_path(catalog: Catalog) -> None:
+    """/skills: competencies, toolchains by purpose, the path from backend."""
+    text = shown(catalog, "/skills")
+    for fact in (
+        "Python and at least one ML framework",
+        "Deep Kubernetes",
+        "Docker",
+        "AWS or GCP",
+        "Prometheus, Grafana or Datadog",
+        "Kubeflow, Airflow, MLflow, SageMaker, Vertex AI",
+        "TorchServe, Triton, Ray Serve",
+        "Vertex AI, SageMaker or self-hosted",
+        "From Backend engineer",
+    ):
+        assert fact in text
+
+
+def test_role_card_why_now(catalog: Catalog) -> None:
+    """Why it matters now: GCC employers, parity, the smaller talent pool, duties."""
+    text = shown(catalog, "/role")
+    for fact in (
+        "JP Morgan, Goldman Sachs, Walmart, Adobe",
+        "same as senior backend and SRE",
+        "ten times smaller",
+        "feature stores",
+        "drift",
+        "SLOs",
+        "low-latency APIs",
+    ):
+        assert fact in text
+
+
+def test_faq_both_questions_and_filter(catalog: Catalog) -> None:
+    """/faq lists both questions; words filter them."""
+    text = shown(catalog, "/faq")
+    assert "compare with DevOps and SRE" in text
+    assert "from a backend role" in text
+    filtered = shown(catalog, "/faq mlops backend")
+    assert "from a backend role" in filtered
+    assert "compare with DevOps" not in filtered
+
+
+def test_source_page_figures_all_answerable(catalog: Catalog) -> None:
+    """Every figure on the source page shows up in some answer."""
+    everything = "\n".join(
+        shown(catalog, c) for c in ("/role", "/salary", "/pitfalls", "/skills", "/faq")
+    )
+    for figure in (
+        "1,260",
+        "₹10–45 LPA",
+        "3–6 yrs",
+        "₹22–45 LPA",
+        "₹45–80 LPA",
+        "₹1.2 Cr+",
+        "₹6–12 LPA",
+        "10–25%",
+        "2026",
+    ):
+        assert figure in everything
+    if SOURCE.exists():  # the page itself lives beside the repository
+        page = SOURCE.read_text()
+        for tool in (
+            "Kubeflow",
+            "Airflow",
+            "MLflow",
+            "SageMaker",
+            "Vertex AI",
+            "TorchServe",
+            "Triton",
+            "Ray Serve",
+            "Prometheus",
+            "Grafana",
+            "Datadog",
+            "JP Morgan",
+        ):
+            assert tool in page
+            assert tool in everything
+
+
+def test_did_you_mean(catalog: Catalog) -> None:
+    """A near miss is suggested with a button that retries, never answered silently."""
+    reply = ask(catalog, "/role mlop")
+    assert reply.outcome is Outcome.NOT_FOUND
+    assert "Did you mean MLOps Engineer?" in render_plain(reply)
+    assert reply.actions[0].command == "/role mlops-engineer"
+    pitfalls = ask(catalog, "/pitfalls mlopps")
+    assert pitfalls.actions[0].command == "/pitfalls mlops-engineer"
+
+
+def test_far_miss_points_at_catalogue(catalog: Catalog) -> None:
+    """Nothing close: point at /roles."""
+    reply = ask(catalog, "/role astronaut")
+    assert reply.outcome is Outcome.NOT_FOUND
+    assert "/roles" in render_plain(reply)
+
+
+def test_roles_help_start(catalog: Catalog) -> None:
+    """The catalogue, help from the registry, and a greeting."""
+    assert "MLOps Engineer" in shown(catalog, "/roles")
+    help_text = shown(catalog, "/help")
+    for usage in ("/role [role]", "/salary [level | N years] [role]", "/pin [role]"):
+        assert usage in help_text
+    assert "Hi!" in shown(catalog, "/start")
+    unknown = ask(catalog, "/bogus")
+    assert unknown.outcome is Outcome.NOT_FOUND
+    assert "/bogus" in render_plain(unknown)
+
+
+def test_user_text_echo_is_capped(catalog: Catalog) -> None:
+    """What the user typed comes back at most 40 characters long."""
+    reply = ask(catalog, "/role " + "q" * 200)
+    assert "q" * 41 not in render_plain(reply)
+    assert "…" in reply.title
+
+
+@pytest.fixture
+def two_roles(content_dir, tmp_path: Path) -> Catalog:  # type: ignore[no-untyped-def]
+    from tests.conftest import MLOPS_YAML
+
+    folder = content_dir(MLOPS_YAML)
+    (folder / "roles" / "data-engineer.yaml").write_text(
+        "slug: data-engineer\ntitle: Data Engineer\naliases: [de]\nregion: India\nas_of: 2026\n"
+        "summary: Builds data pipelines.\nladder:\n"
+        "  - {id: senior, label: Senior, aliases: [sr], min: 30L, max: 50L}\n"
+        "sources:\n  - {title: Test, kind: survey, as_of: 2026}\n"
+    )
+    return load_catalog(folder)
+
+
+def test_default_role_and_across_roles(two_roles: Catalog) -> None:
+    """Several roles: no default → the level across roles; a default answers for it."""
+    across = render_plain(ask(two_roles, "/salary senior"))
+    assert "MLOps Engineer: Senior: ₹45–80 LPA" in across
+    assert "Data Engineer: Senior: ₹30–50 LPA" in across
+    assert "₹30–50 LPA" in render_plain(ask(two_roles, "/salary senior", "data-engineer"))
+    assert ask(two_roles, "/role").command == "role"
+    assert "Which role?" in render_plain(ask(two_roles, "/pitfalls"))
+    assert ask(two_roles, "/role", "mlops-engineer").role == "mlops-engineer"

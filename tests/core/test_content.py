@@ -1,0 +1,112 @@
+"""Loading content: every error names the file, the field and why; warnings don't stop."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from careerbot_chat import ContentError, bundled_content_dir, load_catalog
+from careerbot_chat._content import CatalogHolder
+from careerbot_chat._schema import schema_json
+from tests.conftest import FIXTURES, MLOPS_YAML
+
+INVALID = FIXTURES / "invalid"
+
+
+@pytest.mark.parametrize(
+    ("fixture", "path", "reason"),
+    [
+        ("unknown-field.yaml", "salry", "unknown field"),
+        ("min-above-max.yaml", "ladder[0]", "min (₹45 LPA) must not exceed max (₹22 LPA)"),
+        ("falling-ladder.yaml", "ladder[1].min", "Senior starts below Mid"),
+        ("missing-as-of.yaml", "as_of", "required field is missing"),
+        ("missing-source.yaml", "sources", "required field is missing"),
+        ("bad-money.yaml", "headline_pay.min", "cannot read 'ten lakh' as an amount"),
+        ("premium-level.yaml", "premiums[0].level", "'senior' is not a ladder id"),
+        ("not-the-slug.yaml", "slug", "must be named wrong-name.yaml"),
+        ("Bad_Slug.yaml", "slug", "should match pattern"),
+        ("broken-yaml.yaml", "line 2", "not valid YAML"),
+    ],
+)
+def test_each_error_names_file_field_reason(
+    content_dir: Callable[..., Path], fixture: str, path: str, reason: str
+) -> None:
+    """One fixture file per error; the problem carries file, field path and reason."""
+    folder = content_dir(INVALID / fixture)
+    with pytest.raises(ContentError) as caught:
+        load_catalog(folder)
+    problems = caught.value.problems
+    assert len(problems) == 1, problems
+    problem = problems[0]
+    assert problem.file is not None
+    assert problem.file.name == fixture
+    assert problem.path == path
+    assert reason in problem.message
+
+
+def test_duplicate_alias_across_files() -> None:
+    """Two roles may not claim the same alias (case-insensitive)."""
+    with pytest.raises(ContentError) as caught:
+        load_catalog(FIXTURES / "duplicate")
+    (problem,) = caught.value.problems
+    assert problem.path == "aliases[0]"
+    assert "already names role 'first-role'" in problem.message
+
+
+def test_duplicate_slug(content_dir: Callable[..., Path]) -> None:
+    """Two files with one slug: the second is refused."""
+    folder = content_dir(MLOPS_YAML)
+    shutil.copy(MLOPS_YAML, folder / "roles" / "mlops-copy.yaml")
+    with pytest.raises(ContentError) as caught:
+        load_catalog(folder)
+    assert any("is also the slug of" in p.message for p in caught.value.problems)
+
+
+def test_all_problems_reported_at_once(content_dir: Callable[..., Path]) -> None:
+    """An author sees every mistake of every file in one run."""
+    folder = content_dir(INVALID / "unknown-field.yaml", INVALID / "missing-as-of.yaml")
+    with pytest.raises(ContentError) as caught:
+        load_catalog(folder)
+    assert {p.file.name for p in caught.value.problems if p.file} == {
+        "unknown-field.yaml",
+        "missing-as-of.yaml",
+    }
+
+
+def test_bundled_content_warns_about_headline(catalog) -> None:  # type: ignore[no-untyped-def]
+    """The MLOps headline ends where Senior starts: a warning, not an error."""
+    assert any(w.path == "headline_pay.max" for w in catalog.warnings)
+
+
+def test_shipped_schema_equals_generated() -> None:
+    """content/schema.json is exactly what `careerbot schema` prints."""
+    shipped = (bundled_content_dir() / "schema.json").read_text()
+    assert shipped == schema_json()
+    assert json.loads(shipped)["additionalProperties"] is False
+
+
+def test_role_files_reference_the_schema() -> None:
+    """Every bundled role file points editors at the schema."""
+    for file in (bundled_content_dir() / "roles").glob("*.yaml"):
+        assert file.read_text().startswith("# yaml-language-server: $schema=../schema.json")
+
+
+def test_reload_keeps_old_catalogue_on_error(content_dir: Callable[..., Path]) -> None:
+    """A broken change is refused and the old catalogue keeps answering."""
+    folder = content_dir(MLOPS_YAML)
+    holder = CatalogHolder(load_catalog(folder))
+    before = holder.catalog
+    shutil.copy(INVALID / "unknown-field.yaml", folder / "roles")
+    with pytest.raises(ContentError):
+        holder.reload()
+    assert holder.catalog is before
+
+
+def test_missing_directory_is_a_content_error(tmp_path: Path) -> None:
+    """Pointing --content at nothing is reported, not a traceback."""
+    with pytest.raises(ContentError, match="no such content directory"):
+        load_catalog(tmp_path / "nope")

@@ -1,0 +1,76 @@
+"""The command grammar: names, aliases, @bot suffixes, umbrella form, plain text."""
+
+from __future__ import annotations
+
+import pytest
+
+from careerbot_chat import parse
+from careerbot_chat._parser import MAX_ARGS, MAX_INPUT, clean
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "args"),
+    [
+        ("/role mlops", "role", ("mlops",)),
+        ("/ROLE MLOps", "role", ("mlops",)),
+        ("/salary senior mlops", "salary", ("senior", "mlops")),
+        ("/pay sr", "salary", ("sr",)),
+        ("/interview", "pitfalls", ()),
+        ("/role@CareerBot mlops", "role", ("mlops",)),
+        ("/careerbot salary senior", "salary", ("senior",)),
+        ("/careerbot", "help", ()),
+        ("/careerbot /pin mlops", "pin", ("mlops",)),
+        ("  /faq   mlops\tdevops ", "faq", ("mlops", "devops")),
+    ],
+)
+def test_parse_commands(text: str, name: str, args: tuple[str, ...]) -> None:
+    """Commands are found by name or alias, case-insensitively, with their words."""
+    command = parse(text, bot_username="careerbot")
+    assert command is not None
+    assert (command.name, command.args) == (name, args)
+
+
+def test_command_for_another_bot_is_ignored() -> None:
+    """In a group, /role@OtherBot is not ours."""
+    assert parse("/role@OtherBot mlops", bot_username="careerbot") is None
+
+
+def test_unknown_command_becomes_help_naming_it() -> None:
+    """An unknown command answers with help and remembers what was typed."""
+    command = parse("/salry senior")
+    assert command is not None
+    assert (command.name, command.unknown) == ("help", "salry")
+
+
+def test_plain_text_only_when_allowed() -> None:
+    """Plain text is a lookup in private chats and ignored elsewhere."""
+    assert parse("mlops") is None
+    looked_up = parse("mlops", plain=True)
+    assert looked_up is not None
+    assert (looked_up.name, looked_up.args) == ("role", ("mlops",))
+    salary = parse("senior salary", plain=True)
+    assert salary is not None
+    assert (salary.name, salary.args) == ("salary", ("senior",))
+
+
+def test_plain_text_never_runs_moderator_commands() -> None:
+    """Typing "pin mlops" in a private chat is a lookup, not a moderator command."""
+    command = parse("pin mlops", plain=True)
+    assert command is not None
+    assert command.name == "role"
+
+
+def test_hostile_input_is_capped_and_cleaned() -> None:
+    """Huge input, control and format characters cost nothing and vanish."""
+    command = parse("/role " + "x " * 10_000 + "\x00\u202e")
+    assert command is not None
+    assert len(command.args) == MAX_ARGS
+    assert len(clean("a" * 50_000)) == MAX_INPUT
+    assert clean("a\x00b\u200fc\nd") == "a b c d"
+
+
+def test_canonical_text() -> None:
+    """A command prints back as its canonical form, used for button data."""
+    command = parse("/PAY  Senior MLOPS")
+    assert command is not None
+    assert command.text == "/salary senior mlops"

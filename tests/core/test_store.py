@@ -1,0 +1,114 @@
+"""The Store contract, run against SQLite and (when reachable) PostgreSQL."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from careerbot_chat import PinnedCard, SQLiteStore, Store, StoreUnavailable, open_store
+from careerbot_chat._store import UsageRow, today
+
+
+def pin(message_id: str = "m1", chat_id: str = "c1", **changes: object) -> PinnedCard:
+    card = PinnedCard(
+        "telegram", chat_id, message_id, "mlops-engineer", "role", "h1", "u1", time.time()
+    )
+    return card.updated(**changes)
+
+
+async def test_default_roles(store: Store) -> None:
+    """A chat's default role is set, replaced, and kept per platform and chat."""
+    assert await store.get_default_role("telegram", "c1") is None
+    await store.set_default_role("telegram", "c1", "mlops-engineer", "u1")
+    await store.set_default_role("telegram", "c1", "data-engineer", "u2")
+    await store.set_default_role("slack", "c1", "mlops-engineer", "u3")
+    assert await store.get_default_role("telegram", "c1") == "data-engineer"
+    assert await store.get_default_role("slack", "c1") == "mlops-engineer"
+
+
+async def test_pins_round_trip(store: Store) -> None:
+    """Pinned cards are recorded, listed by chat, updated and removed."""
+    first, second = pin("m1", pinned_at=1.0), pin("m2", pinned_at=2.0)
+    await store.add_pin(first)
+    await store.add_pin(second)
+    await store.add_pin(pin("m3", chat_id="c2"))
+    assert [p.message_id for p in await store.pins("telegram", "c1")] == ["m1", "m2"]
+    assert len(await store.pins()) == 3
+    await store.save_pin(first.updated(content_hash="h2", status="failed", last_error="boom"))
+    (saved,) = [p for p in await store.pins("telegram", "c1") if p.message_id == "m1"]
+    assert (saved.content_hash, saved.status, saved.last_error) == ("h2", "failed", "boom")
+    assert saved.pinned_at == pytest.approx(1.0)
+    await store.remove_pin("telegram", "c1", "m1")
+    assert [p.message_id for p in await store.pins("telegram", "c1")] == ["m2"]
+
+
+async def test_claim_update_once(store: Store) -> None:
+    """An update id is claimed once; after its expiry it may be claimed again."""
+    assert await store.claim_update("telegram:1", ttl=60)
+    assert not await store.claim_update("telegram:1", ttl=60)
+    assert await store.claim_update("telegram:2", ttl=-1)
+    assert await store.claim_update("telegram:2", ttl=60)
+
+
+async def test_usage_counts_add_up(store: Store) -> None:
+    """Usage rows with the same key add their counts."""
+    day = today()
+    row = UsageRow(day, "slack", "role", "mlops-engineer", "answered", "", 2)
+    await store.add_usage([row])
+    await store.add_usage([row, UsageRow(day, "slack", "role", "", "not_found", "mlop", 1)])
+    rows = {(r.outcome, r.query): r.count for r in await store.usage(day)}
+    assert rows == {("answered", ""): 4, ("not_found", "mlop"): 1}
+
+
+async def test_ping(store: Store) -> None:
+    """A healthy store answers ping."""
+    await store.ping()
+
+
+async def test_sqlite_survives_restart(tmp_path: Path) -> None:
+    """Records outlive the process: a new store on the same file sees them."""
+    path = tmp_path / "db.sqlite3"
+    first = SQLiteStore(path)
+    await first.open()
+    await first.set_default_role("slack", "C1", "mlops-engineer", "U1")
+    await first.add_pin(pin())
+    await first.close()
+    second = SQLiteStore(path)
+    await second.open()
+    try:
+        assert await second.get_default_role("slack", "C1") == "mlops-engineer"
+        assert len(await second.pins()) == 1
+    finally:
+        await second.close()
+
+
+async def test_sqlite_read_only_file_reports_unavailable(tmp_path: Path) -> None:
+    """A read-only database answers reads but writes raise StoreUnavailable."""
+    path = tmp_path / "db.sqlite3"
+    store = SQLiteStore(path)
+    await store.open()
+    await store.close()
+    path.chmod(0o444)
+    readonly = SQLiteStore(f"file:{path}?mode=ro")
+    try:
+        import aiosqlite
+
+        readonly._db = await aiosqlite.connect(f"file:{path}?mode=ro", uri=True)
+        assert await readonly.get_default_role("slack", "C1") is None
+        with pytest.raises(StoreUnavailable):
+            await readonly.set_default_role("slack", "C1", "mlops-engineer", "U1")
+        with pytest.raises(StoreUnavailable):
+            await readonly.ping()
+    finally:
+        await readonly.close()
+
+
+def test_open_store_by_url(tmp_path: Path) -> None:
+    """The URL scheme picks the implementation; others are refused clearly."""
+    assert isinstance(open_store(f"sqlite:///{tmp_path}/x.db"), SQLiteStore)
+    assert open_store(f"sqlite:///{tmp_path}/x.db").path == f"{tmp_path}/x.db"  # type: ignore[attr-defined]
+    assert type(open_store("postgresql://u@h/db")).__name__ == "PostgresStore"
+    with pytest.raises(ValueError, match="sqlite:// or postgresql://"):
+        open_store("mysql://x")
