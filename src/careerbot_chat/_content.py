@@ -133,22 +133,30 @@ class Catalog:
         return list(self._names)
 
     def suggest(self, text: str, limit: int = 3) -> list[Role]:
-        """Roles whose names are close to ``text``, best first ("did you mean")."""
-        from rapidfuzz import fuzz, process, utils
+        """Roles whose names are close to ``text``, best first ("did you mean").
+
+        Names that start with the query come first (``data`` → Data Engineer), then
+        near spellings by rapidfuzz's QRatio — fast enough for thousands of names.
+        """
+        from rapidfuzz import fuzz, process
 
         query = normalise(text)[:64]
         if not query:
             return []
+        keys: list[str] = []
+        if len(query) >= 3:
+            keys = [key for key in self._name_keys if key.startswith(query)][:limit]
         matches = process.extract(
             query,
             self._name_keys,
-            scorer=fuzz.WRatio,
-            processor=utils.default_process,
+            scorer=fuzz.QRatio,
+            processor=None,
             limit=limit * 4,
-            score_cutoff=72,
+            score_cutoff=70,
         )
+        keys += [key for key, _score, _index in matches]
         found: list[Role] = []
-        for key, _score, _index in matches:
+        for key in keys:
             role = self._by_slug[self._names[key]]
             if role not in found:
                 found.append(role)
