@@ -17,8 +17,17 @@ from bench._harness import rate, report
 from bench.generate import generate_catalog
 from careerbot_chat import Catalog, answer, load_catalog, parse, render_plain
 
-COMMANDS = ("/role mlops", "/salary senior mlops", "/salary 5 years mlops", "/pitfalls mlops",
-            "/skills mlops", "/faq mlops backend", "/roles", "/help", "/role mlop")
+COMMANDS = (
+    "/role mlops",
+    "/salary senior mlops",
+    "/salary 5 years mlops",
+    "/pitfalls mlops",
+    "/skills mlops",
+    "/faq mlops backend",
+    "/roles",
+    "/help",
+    "/role mlop",
+)
 
 
 def answers_per_second(catalog: Catalog, text: str, count: int = 5_000) -> float:
@@ -66,7 +75,7 @@ def load_time(folder: Path, runs: int = 5) -> float:
 def main() -> None:
     one = load_catalog()
     figures: dict[str, object] = {}
-    baseline = rate(lambda: "/role mlops".split()[-1].upper(), count=50_000)
+    baseline = rate(lambda: ["/role", "mlops"][-1].upper(), count=50_000)
     figures["baseline str split+upper /s"] = baseline
     for text in COMMANDS:
         figures[f"1 role   {text} /s"] = answers_per_second(one, text)

@@ -23,7 +23,11 @@ def generate_catalog(folder: Path, count: int) -> Path:
         slug = f"role-{index:04d}"
         body = text.replace("slug: mlops-engineer", f"slug: {slug}")
         body = body.replace("title: MLOps Engineer", f"title: Generated Role {index:04d}")
-        body = re.sub(r"^aliases: .*$", f"aliases: [gen{index:04d}, generated {index:04d}]", body,
-                      flags=re.MULTILINE)
+        body = re.sub(
+            r"^aliases: .*$",
+            f"aliases: [gen{index:04d}, generated {index:04d}]",
+            body,
+            flags=re.MULTILINE,
+        )
         (roles / f"{slug}.yaml").write_text(body)
     return folder

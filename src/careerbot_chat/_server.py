@@ -1,17 +1,190 @@
-"""Placeholder replaced by the server module (issue 5)."""
+"""``careerbot serve``: one Starlette application under uvicorn, and the run commands.
+
+Routes: ``GET /healthz`` (alive), ``GET /readyz`` (content loaded and database
+reachable, else 503 with the reason), ``GET /metrics`` (Prometheus), plus each
+configured platform's routes (``POST /telegram/webhook``, ``POST /slack/events``).
+uvicorn handles SIGTERM gracefully: it stops accepting, lets in-flight requests
+finish, then the lifespan stops the platforms (which drain what they accepted).
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
+import logging
+import sys
+from collections.abc import AsyncIterator
+from typing import Any
+
+from ._logging import setup_logging
+from ._runtime import Runtime
+from ._settings import Settings, SettingsError
+
+log = logging.getLogger("careerbot.server")
+
+GRACEFUL_SHUTDOWN_SECONDS = 25
 
 
-def run_command(args: argparse.Namespace) -> int:
-    raise NotImplementedError
+def create_app(runtime: Runtime) -> Any:
+    """The ASGI application for ``runtime``."""
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse, PlainTextResponse, Response
+    from starlette.routing import Route
+
+    from . import _metrics as metrics
+
+    async def healthz(request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(request: Request) -> Response:
+        reason = await runtime.readiness()
+        if reason is not None:
+            return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
+        catalog = runtime.holder.catalog
+        return JSONResponse({"status": "ready", "roles": len(catalog), "content": catalog.version})
+
+    async def metrics_page(request: Request) -> Response:
+        body, content_type = metrics.exposition()
+        return PlainTextResponse(body, media_type=content_type)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await runtime.start()
+        try:
+            yield
+        finally:
+            await runtime.stop()
+
+    routes: list[Any] = [
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readyz, methods=["GET"]),
+        Route("/metrics", metrics_page, methods=["GET"]),
+    ]
+    for platform in runtime.platforms:
+        routes.extend(platform.routes())
+    return Starlette(routes=routes, lifespan=lifespan)
+
+
+def load_settings() -> Settings:
+    """Settings from the environment, or exit 2 with one line naming the bad setting."""
+    try:
+        settings = Settings.load()
+    except SettingsError as exc:
+        print(f"careerbot: configuration error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+    return settings
+
+
+def _check_serve(settings: Settings) -> None:
+    if settings.telegram_enabled and settings.telegram_webhook_secret is None:
+        print(
+            "careerbot: configuration error: TELEGRAM_WEBHOOK_SECRET is required to serve the "
+            "Telegram webhook (or use `careerbot run telegram` for polling)",
+            file=sys.stderr,
+        )
+        raise SystemExit(2)
+    if (settings.slack_bot_token is None) != (settings.slack_signing_secret is None):
+        missing = (
+            "SLACK_SIGNING_SECRET" if settings.slack_signing_secret is None else "SLACK_BOT_TOKEN"
+        )
+        print(f"careerbot: configuration error: {missing} is required for Slack", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    _check_serve(settings)
+    runtime = Runtime(settings, args.content, watch=getattr(args, "watch", False))
+    config = uvicorn.Config(
+        create_app(runtime),
+        host=args.host,
+        port=args.port,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        proxy_headers=True,
+        server_header=False,
+    )
+    log.info("serving on http://%s:%d", args.host, args.port)
+    uvicorn.Server(config).run()
+    return 0
 
 
 def serve_command(args: argparse.Namespace) -> int:
-    raise NotImplementedError
+    settings = load_settings()
+    setup_logging(settings.log_format, settings.log_level, settings.secrets())
+    return serve(settings, args)
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """``careerbot run [PLATFORM]``: one platform for development, or whatever is configured."""
+    settings = load_settings()
+    setup_logging(settings.log_format, settings.log_level, settings.secrets())
+    platform = args.platform
+    if platform is None:
+        webhook_ready = settings.telegram_enabled and settings.telegram_webhook_secret is not None
+        if webhook_ready or settings.slack_enabled:
+            return serve(settings, args)
+        if not settings.telegram_enabled:
+            from ._console import console_chat
+            from ._content import load_catalog
+
+            print(
+                "No platform configured (TELEGRAM_BOT_TOKEN for Telegram; SLACK_BOT_TOKEN and "
+                "SLACK_SIGNING_SECRET for Slack): starting the console chat.\n",
+                file=sys.stderr,
+            )
+            return asyncio.run(console_chat(load_catalog(args.content or settings.content_dir)))
+        platform = "telegram"
+    return asyncio.run(_run_dev(settings, args, platform))
+
+
+async def _run_dev(settings: Settings, args: argparse.Namespace, platform: str) -> int:
+    from ._plugins import AdapterMissing, load_adapter
+
+    try:
+        adapter = load_adapter(platform)
+    except AdapterMissing as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    runtime = Runtime(settings, args.content, platforms=[])
+    await runtime.start()
+    try:
+        await adapter.run_dev(settings, runtime.bot)
+    finally:
+        await runtime.stop()
+    return 0
 
 
 def refresh_pins_command(args: argparse.Namespace) -> int:
-    raise NotImplementedError
+    """``careerbot refresh-pins``: edit pinned cards whose content changed, and report."""
+    settings = load_settings()
+    setup_logging(settings.log_format, settings.log_level, settings.secrets())
+    return asyncio.run(_refresh_once(settings, args))
+
+
+async def _refresh_once(settings: Settings, args: argparse.Namespace) -> int:
+    runtime = Runtime(settings, args.content)
+    await runtime.start()
+    try:
+        if not runtime.store_open:
+            print(f"careerbot: database unavailable: {runtime.store_error}", file=sys.stderr)
+            return 1
+        report = await runtime.refresh()
+    finally:
+        await runtime.stop()
+    for pin in report.edited:
+        print(
+            f"edited   {pin.platform}:{pin.chat_id} message {pin.message_id} ({pin.role}, {pin.card})"
+        )
+    for pin in report.stale:
+        print(
+            f"outdated {pin.platform}:{pin.chat_id} message {pin.message_id} ({pin.role} removed)"
+        )
+    for pin, error in report.failed:
+        print(f"failed   {pin.platform}:{pin.chat_id} message {pin.message_id}: {error}")
+    print(report.summary())
+    return 1 if report.failed else 0

@@ -39,6 +39,8 @@ def _parser() -> argparse.ArgumentParser:
         "or, with no platform, whatever is configured (else the console chat)",
     )
     run.add_argument("platform", nargs="?", choices=("telegram", "slack"))
+    run.add_argument("--host", default="127.0.0.1", help="when serving (default 127.0.0.1)")
+    run.add_argument("--port", type=int, default=8080, help="when serving (default 8080)")
     serve = sub.add_parser("serve", help="serve the HTTP endpoints (production)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)

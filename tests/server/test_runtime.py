@@ -1,0 +1,281 @@
+"""The server over real HTTP: health, readiness, metrics, reload, pinned-card refresh."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+import time
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import httpx
+import pytest
+
+from careerbot_chat import PinnedCard, SQLiteStore, StoreUnavailable
+from careerbot_chat._refresh import current_card
+from careerbot_chat._runtime import Runtime
+from careerbot_chat._server import create_app
+from careerbot_chat._settings import Settings
+from tests.conftest import FIXTURES, MLOPS_YAML
+from tests.server.fake_platform import FakePlatform
+from tests.servers import serve_asgi
+
+NO_PACE = {"fake": 0.0}
+
+
+class FlakyStore(SQLiteStore):
+    """A real SQLite store that can be switched off, like a database outage."""
+
+    down = False
+
+    async def ping(self) -> None:
+        if self.down:
+            raise StoreUnavailable("connection refused")
+        await super().ping()
+
+    async def open(self) -> None:
+        if self.down:
+            raise StoreUnavailable("connection refused")
+        await super().open()
+
+
+@pytest.fixture
+def content(content_dir: Callable[..., Path]) -> Path:
+    return content_dir(MLOPS_YAML)
+
+
+def make_runtime(content: Path, db: Path) -> tuple[Runtime, FakePlatform]:
+    settings = Settings.load(database_url=f"sqlite:///{db}")
+    runtime = Runtime(settings, content, store=FlakyStore(db), platforms=[], pace=NO_PACE)
+    platform = FakePlatform(runtime.bot)
+    runtime.platforms.append(platform)
+    return runtime, platform
+
+
+@pytest.fixture
+async def served(content: Path, tmp_path: Path) -> AsyncIterator[tuple[Runtime, FakePlatform, str]]:
+    runtime, platform = make_runtime(content, tmp_path / "db.sqlite3")
+    async with serve_asgi(create_app(runtime)) as url:
+        yield runtime, platform, url
+
+
+async def ask(client: httpx.AsyncClient, url: str, text: str, chat: str = "c1") -> dict[str, str]:
+    response = await client.post(f"{url}/fake/ask", json={"text": text, "chat": chat})
+    assert response.status_code == 200
+    return response.json()  # type: ignore[no-any-return]
+
+
+async def test_health_ready_and_platform_started(served: tuple[Runtime, FakePlatform, str]) -> None:
+    """healthz and readyz answer 200; the lifespan started the platform."""
+    runtime, platform, url = served
+    async with httpx.AsyncClient() as client:
+        assert (await client.get(f"{url}/healthz")).json() == {"status": "ok"}
+        ready = await client.get(f"{url}/readyz")
+    assert ready.status_code == 200
+    assert ready.json()["roles"] == 1
+    assert platform.started
+
+
+async def test_readiness_reports_database_down_and_recovers(
+    served: tuple[Runtime, FakePlatform, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Database down → 503 with the reason, answers keep coming; back up → 200."""
+    runtime, _, url = served
+    store = runtime.store
+    assert isinstance(store, FlakyStore)
+    async with httpx.AsyncClient() as client:
+        store.down = True
+        down = await client.get(f"{url}/readyz")
+        assert down.status_code == 503
+        assert "database unavailable: connection refused" in down.json()["reason"]
+        assert "₹45–80 LPA" in (await ask(client, url, "/salary senior"))["text"]
+        store.down = False
+        assert (await client.get(f"{url}/readyz")).status_code == 200
+
+
+async def test_store_reopened_when_it_returns(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database down at start is retried in the background until it answers."""
+    monkeypatch.setattr("careerbot_chat._runtime.STORE_RETRY_SECONDS", 0.02)
+    runtime, _ = make_runtime(content, tmp_path / "db.sqlite3")
+    assert isinstance(runtime.store, FlakyStore)
+    runtime.store.down = True
+    await runtime.start()
+    try:
+        assert await runtime.readiness() is not None
+        runtime.store.down = False
+        for _ in range(200):
+            if runtime.store_open:
+                break
+            await asyncio.sleep(0.01)
+        assert await runtime.readiness() is None
+    finally:
+        await runtime.stop()
+
+
+async def test_metrics_move_when_commands_run(served: tuple[Runtime, FakePlatform, str]) -> None:
+    """The commands counter for (fake, salary, answered) grows by the commands sent."""
+    _, _, url = served
+    label = 'careerbot_commands_total{command="salary",outcome="answered",platform="fake"}'
+
+    def value(page: str) -> float:
+        for line in page.splitlines():
+            if line.startswith(label):
+                return float(line.split()[-1])
+        return 0.0
+
+    async with httpx.AsyncClient() as client:
+        before = value((await client.get(f"{url}/metrics")).text)
+        for _ in range(3):
+            await ask(client, url, "/salary senior")
+        page = (await client.get(f"{url}/metrics")).text
+    assert value(page) == before + 3
+    assert "careerbot_roles_loaded 1.0" in page
+
+
+def edit_summary(content: Path, new: str) -> None:
+    file = content / "roles" / "mlops-engineer.yaml"
+    text = file.read_text()
+    start = text.index("summary: >-")
+    end = text.index("\n\ndemand:")
+    file.write_text(text[:start] + f"summary: {new}" + text[end:])
+
+
+async def hammer(client: httpx.AsyncClient, url: str, stop: asyncio.Event) -> list[int]:
+    statuses = []
+    while not stop.is_set():
+        response = await client.post(f"{url}/fake/ask", json={"text": "/role mlops"})
+        statuses.append(response.status_code)
+    return statuses
+
+
+async def reload_by_signal(runtime: Runtime) -> None:
+    """Send SIGHUP to this process and wait until the reload it starts has finished."""
+    count = runtime.reloads
+    os.kill(os.getpid(), signal.SIGHUP)
+    for _ in range(1000):
+        if runtime.reloads > count:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("SIGHUP did not reload")
+
+
+async def test_sighup_reload_valid_and_invalid_under_requests(
+    served: tuple[Runtime, FakePlatform, str], content: Path
+) -> None:
+    """SIGHUP swaps valid content in whole; a broken file is refused; no request fails."""
+    runtime, _, url = served
+    async with httpx.AsyncClient() as client:
+        stop = asyncio.Event()
+        load = asyncio.create_task(hammer(client, url, stop))
+        edit_summary(content, "A new summary for the test.")
+        before = runtime.holder.catalog
+        await reload_by_signal(runtime)
+        assert runtime.holder.catalog is not before
+        assert "A new summary for the test." in (await ask(client, url, "/role"))["text"]
+        good = runtime.holder.catalog
+        shutil.copy(FIXTURES / "invalid" / "unknown-field.yaml", content / "roles")
+        await reload_by_signal(runtime)
+        assert runtime.holder.catalog is good
+        stop.set()
+        statuses = await load
+    assert statuses
+    assert set(statuses) == {200}
+
+
+async def seed_pin(
+    runtime: Runtime, message_id: str, role: str = "mlops-engineer", card: str = "role"
+) -> PinnedCard:
+    pin = PinnedCard("fake", "c1", message_id, role, card, "", "u1", time.time())
+    fresh = current_card(runtime.bot, pin)
+    pin = pin.updated(content_hash=fresh.content_hash if fresh else "gone")
+    await runtime.store.add_pin(pin)
+    return pin
+
+
+async def test_pinned_cards_follow_content(
+    served: tuple[Runtime, FakePlatform, str], content: Path
+) -> None:
+    """After a content change only changed cards are edited; failures retry next time."""
+    runtime, platform, _ = served
+    await seed_pin(runtime, "m-role")
+    await seed_pin(runtime, "m-pitfalls", card="pitfalls")
+    assert (await runtime.refresh()).unchanged == 2
+    assert platform.edits == []
+
+    edit_summary(content, "Changed summary.")
+    platform.fail_edits = 1
+    assert await runtime.reload()
+    assert runtime.refreshing is not None
+    report = await runtime.refreshing
+    assert len(report.failed) == 1
+    assert report.unchanged == 1  # the pitfalls card does not show the summary
+    (failed,) = [p for p in await runtime.store.pins() if p.status == "failed"]
+    assert failed.message_id == "m-role"
+
+    retry = await runtime.refresh()
+    assert [p.message_id for p in retry.edited] == ["m-role"]
+    assert platform.edits[-1][1] == "m-role"
+    assert all(p.status == "current" for p in await runtime.store.pins())
+    assert (await runtime.refresh()).edited == []
+
+
+async def test_removed_role_marks_card_out_of_date(
+    served: tuple[Runtime, FakePlatform, str], content: Path
+) -> None:
+    """A pinned card whose role was removed is edited to say so, once, and kept."""
+    runtime, platform, _ = served
+    await seed_pin(runtime, "m1")
+    (content / "roles" / "mlops-engineer.yaml").unlink()
+    (content / "roles" / "sre.yaml").write_text(
+        "slug: sre\ntitle: SRE\nregion: India\nas_of: 2026\nsummary: Keeps things up.\n"
+        "sources:\n  - {title: T, kind: survey, as_of: 2026}\n"
+    )
+    assert await runtime.reload()
+    assert runtime.refreshing is not None
+    report = await runtime.refreshing
+    assert [p.message_id for p in report.stale] == ["m1"]
+    assert "out of date" in platform.edits[-1][2]
+    assert (await runtime.refresh()).stale == []
+    (kept,) = await runtime.store.pins()
+    assert kept.status == "stale"
+
+
+async def test_restart_keeps_pins_and_defaults(content: Path, tmp_path: Path) -> None:
+    """A new process on the same database sees the pins and default roles."""
+    db = tmp_path / "db.sqlite3"
+    first, _ = make_runtime(content, db)
+    await first.start()
+    await first.store.set_default_role("fake", "c1", "mlops-engineer", "u1")
+    await seed_pin(first, "m1")
+    await first.stop()
+    second, _ = make_runtime(content, db)
+    await second.start()
+    try:
+        assert await second.store.get_default_role("fake", "c1") == "mlops-engineer"
+        assert [p.message_id for p in await second.store.pins()] == ["m1"]
+    finally:
+        await second.stop()
+
+
+async def test_watch_reloads_changed_files(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--watch notices an edited file and reloads it."""
+    monkeypatch.setattr("careerbot_chat._runtime.WATCH_SECONDS", 0.02)
+    runtime, _ = make_runtime(content, tmp_path / "db.sqlite3")
+    runtime.watch = True
+    await runtime.start()
+    try:
+        before = runtime.holder.catalog
+        edit_summary(content, "Watched change.")
+        for _ in range(300):
+            if runtime.holder.catalog is not before:
+                break
+            await asyncio.sleep(0.01)
+        assert runtime.holder.catalog.roles[0].summary == "Watched change."
+    finally:
+        await runtime.stop()
