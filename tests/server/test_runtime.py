@@ -69,7 +69,7 @@ async def ask(client: httpx.AsyncClient, url: str, text: str, chat: str = "c1") 
 
 async def test_health_ready_and_platform_started(served: tuple[Runtime, FakePlatform, str]) -> None:
     """healthz and readyz answer 200; the lifespan started the platform."""
-    runtime, platform, url = served
+    _, platform, url = served
     async with httpx.AsyncClient() as client:
         assert (await client.get(f"{url}/healthz")).json() == {"status": "ok"}
         ready = await client.get(f"{url}/readyz")
