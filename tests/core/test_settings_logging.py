@@ -1,0 +1,111 @@
+"""Settings are checked at start; secrets never reach a log line."""
+
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+import sys
+
+import pytest
+
+from careerbot_chat._logging import JsonFormatter, RedactSecrets
+from careerbot_chat._settings import Settings, SettingsError
+
+TOKEN = "123456789:AAFakeTelegramTokenForTestsOnly_abcdefghij"
+SLACK = "xoxb-0000-fake-slack-token"
+
+
+def test_malformed_setting_named_not_printed() -> None:
+    """A bad webhook secret is named in one line, and its value is never printed."""
+    with pytest.raises(SettingsError) as caught:
+        Settings.load(telegram_webhook_secret="has spaces and $ymbols!")
+    message = str(caught.value)
+    assert message.startswith("TELEGRAM_WEBHOOK_SECRET: must be 1–256 characters")
+    assert "$ymbols" not in message
+
+
+def test_moderator_ids_split(monkeypatch: pytest.MonkeyPatch) -> None:
+    """SLACK_MODERATOR_IDS is a comma-separated list."""
+    monkeypatch.setenv("SLACK_MODERATOR_IDS", "U1, U2,,U3 ")
+    assert Settings.load().slack_moderator_ids == ("U1", "U2", "U3")
+
+
+def test_secrets_hidden_in_repr() -> None:
+    """Settings print secrets as stars."""
+    settings = Settings.load(telegram_bot_token=TOKEN, slack_bot_token=SLACK)
+    assert TOKEN not in repr(settings)
+    assert SLACK not in str(settings)
+    assert set(settings.secrets()) == {TOKEN, SLACK}
+
+
+def test_serve_refuses_bad_config_in_one_line(tmp_path: object) -> None:
+    """`careerbot serve` with a malformed URL exits 2 with one line naming the variable."""
+    done = subprocess.run(
+        [sys.executable, "-m", "careerbot_chat.cli", "serve"],
+        env={"PATH": "/usr/bin:/bin", "TELEGRAM_API_BASE_URL": "ftp://nope"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "careerbot: configuration error: TELEGRAM_API_BASE_URL: must be an http:// or https:// URL"
+    ]
+
+
+def test_webhook_needs_secret() -> None:
+    """Serving Telegram without a webhook secret is refused before anything starts."""
+    done = subprocess.run(
+        [sys.executable, "-m", "careerbot_chat.cli", "serve"],
+        env={"PATH": "/usr/bin:/bin", "TELEGRAM_BOT_TOKEN": TOKEN},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "TELEGRAM_WEBHOOK_SECRET is required" in done.stderr
+    assert TOKEN not in done.stderr
+
+
+def record(message: str, *args: object) -> logging.LogRecord:
+    return logging.LogRecord("httpx", logging.INFO, __file__, 1, message, args, None)
+
+
+def test_redaction_of_known_and_token_shaped_secrets() -> None:
+    """Known secrets and anything shaped like a bot token are masked, args included."""
+    redact = RedactSecrets(["signing-secret-value"])
+    rec = record(
+        "POST https://api.telegram.org/bot%s/sendMessage %s", TOKEN, "signing-secret-value"
+    )
+    redact.filter(rec)
+    text = rec.getMessage()
+    assert TOKEN not in text
+    assert "signing-secret-value" not in text
+    assert text.count("[redacted]") == 2
+    slack = record("auth with %s", SLACK)
+    redact.filter(slack)
+    assert SLACK not in slack.getMessage()
+
+
+def test_redaction_covers_tracebacks() -> None:
+    """A traceback that mentions the token is masked too."""
+    redact = RedactSecrets([TOKEN])
+    try:
+        raise RuntimeError(f"failed calling /bot{TOKEN}/getMe")
+    except RuntimeError:
+        rec = logging.LogRecord("x", logging.ERROR, __file__, 1, "boom", None, sys.exc_info())
+    redact.filter(rec)
+    assert rec.exc_text is not None
+    assert TOKEN not in rec.exc_text
+
+
+def test_json_lines() -> None:
+    """JSON logs carry the request fields as keys."""
+    rec = record("telegram /role answered")
+    rec.platform, rec.command, rec.outcome = "telegram", "role", "answered"
+    entry = json.loads(JsonFormatter().format(rec))
+    assert entry["platform"] == "telegram"
+    assert entry["message"] == "telegram /role answered"
