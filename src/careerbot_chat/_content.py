@@ -47,9 +47,7 @@ def role_files(content_dir: Path) -> list[Path]:
     return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
 
 
-def _read_yaml(file: Path, digest: Any) -> object:
-    raw = file.read_bytes()
-    digest.update(file.name.encode() + b"\0" + raw)
+def _read_yaml(raw: bytes) -> object:
     return yaml.load(raw, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
 
 
@@ -73,17 +71,15 @@ def _validation_problems(file: Path, error: ValidationError) -> Iterator[Problem
         yield Problem(file, _field_path(item["loc"]), message)
 
 
-def parse_role(file: Path, digest: Any) -> tuple[Role | None, list[Problem]]:
-    """Read and validate one role file; return the role or the problems found."""
+def parse_role(file: Path, raw: bytes) -> tuple[Role | None, list[Problem]]:
+    """Validate one role file's bytes; return the role or the problems found."""
     try:
-        data = _read_yaml(file, digest)
+        data = _read_yaml(raw)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else ""
         reason = getattr(exc, "problem", None) or str(exc)
         return None, [Problem(file, where, f"not valid YAML: {reason}")]
-    except OSError as exc:
-        return None, [Problem(file, "", f"cannot read: {exc.strerror}")]
     if not isinstance(data, dict):
         return None, [Problem(file, "", "a role file must be a mapping of fields")]
     try:
@@ -111,6 +107,8 @@ class Catalog:
         )
         self.warnings = warnings
         self.source = source
+        self.parsed: dict[Path, tuple[bytes, Role]] = {}
+        """Each file's bytes and validated role, reused by the next load."""
         self._by_slug = {role.slug: role for role in roles}
         self._names: dict[str, str] = {}
         for role in roles:
@@ -163,27 +161,49 @@ class Catalog:
         return found[:limit]
 
 
-def load_catalog(content_dir: Path | None = None) -> Catalog:
-    """Load and validate every role file; raise ``ContentError`` listing all problems."""
+def load_catalog(content_dir: Path | None = None, previous: Catalog | None = None) -> Catalog:
+    """Load and validate every role file; raise ``ContentError`` listing all problems.
+
+    With ``previous``, a file whose bytes did not change reuses its validated role
+    (roles are immutable), so reloading a large catalogue after one edit is quick.
+    """
     folder = content_dir or default_content_dir()
     digest = hashlib.sha256()
     problems: list[Problem] = []
     entries: list[tuple[Path | None, Role]] = []
+    parsed: dict[Path, tuple[bytes, Role]] = {}
+    known = previous.parsed if previous is not None else {}
     for file in role_files(folder):
-        role, found = parse_role(file, digest)
+        try:
+            raw = file.read_bytes()
+        except OSError as exc:
+            problems.append(Problem(file, "", f"cannot read: {exc.strerror}"))
+            continue
+        digest.update(file.name.encode() + b"\0" + raw)
+        cached = known.get(file)
+        role: Role | None
+        found: list[Problem]
+        if cached is not None and cached[0] == raw:
+            role, found = cached[1], []
+        else:
+            role, found = parse_role(file, raw)
         problems += found
         if role is not None:
             entries.append((file, role))
+            if not found:
+                parsed[file] = (raw, role)
     problems += catalog_errors(entries)
     if problems:
         raise ContentError(problems)
     warnings = tuple(w for file, role in entries for w in role_warnings(role, file))
-    return Catalog(
+    catalog = Catalog(
         tuple(role for _, role in entries),
         version=digest.hexdigest()[:12],
         warnings=warnings,
         source=folder,
     )
+    catalog.parsed = parsed
+    return catalog
 
 
 class CatalogHolder:
@@ -199,6 +219,6 @@ class CatalogHolder:
 
     def reload(self) -> Catalog:
         """Load anew; on ``ContentError`` the old catalogue stays in place."""
-        fresh = load_catalog(self.content_dir)
+        fresh = load_catalog(self.content_dir, self.catalog)
         self.catalog = fresh
         return fresh

@@ -170,7 +170,9 @@ class Runtime:
     async def _reload(self) -> bool:
         async with self._reload_lock:
             try:
-                fresh = await asyncio.to_thread(load_catalog, self.holder.content_dir)
+                fresh = await asyncio.to_thread(
+                    load_catalog, self.holder.content_dir, self.holder.catalog
+                )
             except ContentError as exc:
                 metrics.reload_done("refused")
                 log.error("content reload refused, old content kept:\n%s", exc)

@@ -110,3 +110,21 @@ def test_missing_directory_is_a_content_error(tmp_path: Path) -> None:
     """Pointing --content at nothing is reported, not a traceback."""
     with pytest.raises(ContentError, match="no such content directory"):
         load_catalog(tmp_path / "nope")
+
+
+def test_reload_reuses_unchanged_roles(content_dir: Callable[..., Path]) -> None:
+    """Reloading keeps the validated object of a file whose bytes did not change."""
+    folder = content_dir(MLOPS_YAML)
+    (folder / "roles" / "sre.yaml").write_text(
+        "slug: sre\ntitle: SRE\nregion: India\nas_of: 2026\nsummary: Keeps things up.\n"
+        "sources:\n  - {title: T, kind: survey, as_of: 2026}\n"
+    )
+    holder = CatalogHolder(load_catalog(folder))
+    mlops, sre = holder.catalog.get("mlops-engineer"), holder.catalog.get("sre")
+    (folder / "roles" / "sre.yaml").write_text(
+        (folder / "roles" / "sre.yaml").read_text().replace("Keeps things up.", "Keeps it up.")
+    )
+    fresh = holder.reload()
+    assert fresh.get("mlops-engineer") is mlops
+    assert fresh.get("sre") is not sre
+    assert fresh.get("sre").summary == "Keeps it up."  # type: ignore[union-attr]
