@@ -1,0 +1,278 @@
+"""Load `careerbot serve` with signed Slack slash commands and Telegram webhook updates.
+
+Loopback only, bounded in count and time. The fake Telegram and Slack APIs run in this
+process; the server runs as a subprocess exactly as operators run it. Reports
+throughput, p50/p95/p99 latency per platform and the server's peak RSS, and checks
+that nothing failed and that every Telegram update was answered exactly once.
+
+    python -m bench.load                       # 10,000 + 10,000 at 50 connections
+    python -m bench.load --count 2000 --roles 1000
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import itertools
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from tests.fakes.slack_api import FakeSlackApi
+from tests.fakes.telegram_api import FakeTelegram
+from tests.servers import serve_asgi
+from tests.slack import builders as slack_builders
+from tests.telegram import builders as tg_builders
+
+from bench._harness import percentile, report
+from bench.generate import generate_catalog
+
+TELEGRAM_TOKEN = "7000001:AAFakeLoadTokenForBenchOnly_abcdefghijklmnop"
+WEBHOOK_SECRET = "load-secret_123"
+SLACK_TOKEN = slack_builders.TOKEN
+SLACK_SECRET = slack_builders.SECRET
+SLACK_COMMANDS = (
+    ("/role", "mlops"),
+    ("/salary", "senior"),
+    ("/salary", "5 years mlops"),
+    ("/pitfalls", ""),
+    ("/skills", "mlops"),
+    ("/faq", "backend"),
+    ("/roles", ""),
+    ("/careerbot", "salary staff"),
+    ("/role", "mlop"),
+)
+TELEGRAM_COMMANDS = (
+    "/role mlops",
+    "/salary senior",
+    "/salary 5y",
+    "/pitfalls",
+    "/skills",
+    "/faq devops",
+    "/roles",
+    "/help",
+    "/role mlop",
+    "mlops",
+    "senior salary",
+)
+
+
+@dataclass
+class Result:
+    latencies: list[float] = field(default_factory=list)
+    statuses: Counter[int] = field(default_factory=Counter)
+    elapsed: float = 0.0
+
+    def figures(self, name: str) -> dict[str, Any]:
+        count = len(self.latencies)
+        return {
+            f"{name} requests": count,
+            f"{name} failed": count - self.statuses[200],
+            f"{name} req/s": count / self.elapsed if self.elapsed else 0.0,
+            f"{name} p50 ms": percentile(self.latencies, 50) * 1000,
+            f"{name} p95 ms": percentile(self.latencies, 95) * 1000,
+            f"{name} p99 ms": percentile(self.latencies, 99) * 1000,
+        }
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+@contextlib.asynccontextmanager
+async def careerbot_serve(env: dict[str, str], port: int) -> AsyncIterator[subprocess.Popen[bytes]]:
+    """`careerbot serve` in a subprocess, waited for until /readyz answers 200."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "careerbot_chat.cli", "serve", "--port", str(port)],
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        async with httpx.AsyncClient() as client:
+            for _ in range(300):
+                if process.poll() is not None:
+                    raise RuntimeError(process.stderr.read().decode() if process.stderr else "")
+                with contextlib.suppress(httpx.TransportError):
+                    if (await client.get(f"http://127.0.0.1:{port}/readyz")).status_code == 200:
+                        break
+                await asyncio.sleep(0.05)
+            else:
+                raise RuntimeError("careerbot serve did not become ready")
+        yield process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        if process.stderr is not None:
+            process.stderr.close()
+
+
+async def drive(
+    client: httpx.AsyncClient,
+    requests: list[tuple[str, dict[str, str], bytes]],
+    concurrency: int,
+    deadline: float,
+) -> Result:
+    result = Result()
+    queue = iter(requests)
+
+    async def worker() -> None:
+        for url, headers, body in queue:
+            if time.monotonic() > deadline:
+                return
+            started = time.perf_counter()
+            try:
+                response = await client.post(url, headers=headers, content=body)
+                status = response.status_code
+            except httpx.HTTPError:
+                status = 0
+            result.latencies.append(time.perf_counter() - started)
+            result.statuses[status] += 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    result.elapsed = time.perf_counter() - started
+    return result
+
+
+def telegram_requests(url: str, count: int) -> list[tuple[str, dict[str, str], bytes]]:
+    headers = {
+        "X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET,
+        "Content-Type": "application/json",
+    }
+    texts = itertools.cycle(TELEGRAM_COMMANDS)
+    out = []
+    for index in range(count):
+        uid = 10_000_000 + index  # one private chat per update: exactly one answer each
+        update = tg_builders.text_update(
+            next(texts), chat=tg_builders.private_chat(uid), sender=tg_builders.user(uid)
+        )
+        out.append((f"{url}/telegram/webhook", headers, json.dumps(update).encode()))
+    return out
+
+
+def slack_requests(
+    url: str, count: int, response_url: str
+) -> list[tuple[str, dict[str, str], bytes]]:
+    commands = itertools.cycle(SLACK_COMMANDS)
+    out = []
+    for _ in range(count):
+        command, text = next(commands)
+        body = slack_builders.slash(command, text, response_url=response_url)
+        headers = {**slack_builders.sign(body), "Content-Type": "application/x-www-form-urlencoded"}
+        out.append((f"{url}/slack/events", headers, body.encode()))
+    return out
+
+
+async def run_load(
+    count: int, concurrency: int = 50, roles: int = 1, time_limit: float = 600.0
+) -> dict[str, Any]:
+    """Drive one server with ``count`` updates per platform; return the figures."""
+    telegram, slack = FakeTelegram(TELEGRAM_TOKEN), FakeSlackApi(SLACK_TOKEN)
+    with tempfile.TemporaryDirectory() as tmp:
+        content = generate_catalog(Path(tmp) / "content", roles) if roles > 1 else None
+        async with serve_asgi(telegram.app) as tg_url, serve_asgi(slack.app) as slack_url:
+            telegram.url, slack.base = tg_url, slack_url
+            env = {
+                "TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN,
+                "TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET,
+                "TELEGRAM_API_BASE_URL": tg_url,
+                "SLACK_BOT_TOKEN": SLACK_TOKEN,
+                "SLACK_SIGNING_SECRET": SLACK_SECRET,
+                "SLACK_API_BASE_URL": f"{slack_url}/api/",
+                "CAREERBOT_DATABASE_URL": f"sqlite:///{tmp}/load.sqlite3",
+                "CAREERBOT_LOG_LEVEL": "WARNING",
+            }
+            if content is not None:
+                env["CAREERBOT_CONTENT_DIR"] = str(content)
+            port = free_port()
+            url = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + time_limit
+            limits = httpx.Limits(
+                max_connections=concurrency, max_keepalive_connections=concurrency
+            )
+            async with (
+                careerbot_serve(env, port) as server,
+                httpx.AsyncClient(limits=limits, timeout=30) as client,
+            ):
+                slack_result = await drive(
+                    client, slack_requests(url, count, slack.response_url()), concurrency, deadline
+                )
+                tg_result = await drive(
+                    client, telegram_requests(url, count), concurrency, deadline
+                )
+                await wait_answers(telegram, count, deadline)
+                rss = peak_rss_mb(server.pid)
+    answered = Counter(call.params.get("chat_id") for call in telegram.called("sendMessage"))
+    figures = {**slack_result.figures("slack"), **tg_result.figures("telegram")}
+    figures["telegram answered once"] = sum(1 for n in answered.values() if n == 1)
+    figures["telegram answered twice or more"] = sum(1 for n in answered.values() if n > 1)
+    figures["server peak RSS MB"] = rss
+    figures["roles"] = roles
+    figures["concurrency"] = concurrency
+    return figures
+
+
+async def wait_answers(telegram: FakeTelegram, count: int, deadline: float) -> None:
+    while len(telegram.called("sendMessage")) < count and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(0.2)  # let any duplicate answer arrive before counting
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--count", type=int, default=10_000, help="requests per platform")
+    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument(
+        "--roles", type=int, default=0, help="only this catalogue size (default: 1 and 1000)"
+    )
+    parser.add_argument("--time-limit", type=float, default=900.0)
+    args = parser.parse_args()
+    sizes = [args.roles] if args.roles else [1, 1000]
+    runs = {
+        size: asyncio.run(run_load(args.count, args.concurrency, size, args.time_limit))
+        for size in sizes
+    }
+    for size, figures in runs.items():
+        report(f"load-{size}-roles", figures)
+    if len(runs) == 2:
+        small, large = runs[1], runs[1000]
+        report(
+            "load-ratio",
+            {
+                f"{p} req/s 1000 roles / 1 role": large[f"{p} req/s"] / small[f"{p} req/s"]
+                for p in ("slack", "telegram")
+            },
+        )
+
+
+if __name__ == "__main__":
+    main()
