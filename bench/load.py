@@ -101,8 +101,13 @@ def peak_rss_mb(pid: int) -> float:
 
 
 @contextlib.asynccontextmanager
-async def careerbot_serve(env: dict[str, str], port: int) -> AsyncIterator[subprocess.Popen[bytes]]:
-    """`careerbot serve` in a subprocess, waited for until /readyz answers 200."""
+async def careerbot_serve(
+    env: dict[str, str], port: int, *, wait_ready: bool = True, ready_timeout: float = 15.0
+) -> AsyncIterator[subprocess.Popen[bytes]]:
+    """`careerbot serve` in a subprocess, waited for until /readyz answers 200.
+
+    With ``wait_ready=False``, only until it answers /healthz (e.g. with the database down).
+    """
     process = subprocess.Popen(  # noqa: ASYNC220 - starting returns at once; waits go to a thread
         [sys.executable, "-m", "careerbot_chat.cli", "serve", "--port", str(port)],
         env={**os.environ, **env},
@@ -110,12 +115,13 @@ async def careerbot_serve(env: dict[str, str], port: int) -> AsyncIterator[subpr
         stderr=subprocess.PIPE,
     )
     try:
+        probe = f"http://127.0.0.1:{port}/{'readyz' if wait_ready else 'healthz'}"
         async with httpx.AsyncClient() as client:
-            for _ in range(300):
+            for _ in range(int(ready_timeout / 0.05)):
                 if process.poll() is not None:
                     raise RuntimeError(process.stderr.read().decode() if process.stderr else "")
                 with contextlib.suppress(httpx.TransportError):
-                    if (await client.get(f"http://127.0.0.1:{port}/readyz")).status_code == 200:
+                    if (await client.get(probe)).status_code == 200:
                         break
                 await asyncio.sleep(0.05)
             else:

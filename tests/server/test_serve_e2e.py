@@ -1,0 +1,145 @@
+"""`careerbot serve` as operators run it, with both platforms against their fakes."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from bench.load import (
+    SLACK_SECRET,
+    SLACK_TOKEN,
+    TELEGRAM_TOKEN,
+    WEBHOOK_SECRET,
+    careerbot_serve,
+    free_port,
+    telegram_requests,
+)
+
+from tests.fakes.slack_api import FakeSlackApi
+from tests.fakes.telegram_api import FakeTelegram
+from tests.servers import serve_asgi
+from tests.slack import builders as slack_builders
+from tests.telegram import builders as tg_builders
+
+pytestmark = pytest.mark.slow
+
+
+class Stack:
+    def __init__(self, telegram: FakeTelegram, slack: FakeSlackApi, url: str, process: Any) -> None:
+        self.telegram, self.slack, self.url, self.process = telegram, slack, url, process
+
+
+def env_for(tg_url: str, slack_url: str, database_url: str) -> dict[str, str]:
+    return {
+        "TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN,
+        "TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "TELEGRAM_API_BASE_URL": tg_url,
+        "SLACK_BOT_TOKEN": SLACK_TOKEN,
+        "SLACK_SIGNING_SECRET": SLACK_SECRET,
+        "SLACK_API_BASE_URL": f"{slack_url}/api/",
+        "CAREERBOT_DATABASE_URL": database_url,
+        "CAREERBOT_LOG_FORMAT": "json",
+    }
+
+
+@pytest.fixture
+async def stack(tmp_path: Path) -> AsyncIterator[Stack]:
+    telegram, slack = FakeTelegram(TELEGRAM_TOKEN), FakeSlackApi(SLACK_TOKEN)
+    async with serve_asgi(telegram.app) as tg_url, serve_asgi(slack.app) as slack_url:
+        telegram.url, slack.base = tg_url, slack_url
+        port = free_port()
+        env = env_for(tg_url, slack_url, f"sqlite:///{tmp_path}/db.sqlite3")
+        async with careerbot_serve(env, port) as process:
+            yield Stack(telegram, slack, f"http://127.0.0.1:{port}", process)
+
+
+def telegram_post(update: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "headers": {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET},
+        "content": json.dumps(update).encode(),
+    }
+
+
+async def test_both_platforms_answer_through_one_server(stack: Stack) -> None:
+    """A Slack slash command is answered in its HTTP body; a Telegram update via the Bot API."""
+    body = slack_builders.slash("/salary", "senior mlops", response_url=stack.slack.response_url())
+    headers = {**slack_builders.sign(body), "Content-Type": "application/x-www-form-urlencoded"}
+    async with httpx.AsyncClient() as client:
+        slack = await client.post(f"{stack.url}/slack/events", headers=headers, content=body)
+        assert slack.status_code == 200
+        assert "45–80 LPA" in slack.json()["text"]
+        update = tg_builders.text_update("/role mlops")
+        telegram = await client.post(f"{stack.url}/telegram/webhook", **telegram_post(update))
+        assert telegram.status_code == 200
+        (sent,) = await stack.telegram.wait_for("sendMessage", count=1)
+        assert "MLOps Engineer" in sent.params["text"]
+        metrics = (await client.get(f"{stack.url}/metrics")).text
+    assert (
+        'careerbot_commands_total{command="salary",outcome="answered",platform="slack"} 1.0'
+        in metrics
+    )
+    assert (
+        'careerbot_commands_total{command="role",outcome="answered",platform="telegram"} 1.0'
+        in metrics
+    )
+
+
+async def test_same_update_twice_answered_once(stack: Stack) -> None:
+    """A retried webhook delivery of one update id gets one answer."""
+    update = tg_builders.text_update("/salary staff")
+    async with httpx.AsyncClient() as client:
+        for _ in range(3):
+            response = await client.post(f"{stack.url}/telegram/webhook", **telegram_post(update))
+            assert response.status_code == 200
+    await stack.telegram.wait_for("sendMessage", count=1)
+    await asyncio.sleep(0.5)
+    assert len(stack.telegram.called("sendMessage")) == 1
+
+
+async def test_sigterm_finishes_accepted_updates(stack: Stack) -> None:
+    """Updates accepted before SIGTERM are all answered; the process exits cleanly."""
+    requests = telegram_requests(stack.url, 40)
+    async with httpx.AsyncClient() as client:
+        responses = await asyncio.gather(
+            *(client.post(url, headers=headers, content=body) for url, headers, body in requests)
+        )
+    assert {r.status_code for r in responses} == {200}
+    stack.process.send_signal(signal.SIGTERM)
+    code = await asyncio.to_thread(stack.process.wait, 30)
+    assert code in (0, -signal.SIGTERM)  # uvicorn re-raises the signal after a graceful stop
+    answered = {call.params["chat_id"] for call in stack.telegram.called("sendMessage")}
+    assert len(answered) == 40
+
+
+async def test_database_down_is_not_ready_but_answers(tmp_path: Path) -> None:
+    """PostgreSQL unreachable: /readyz is 503 with the reason; commands still answer."""
+    telegram, slack = FakeTelegram(TELEGRAM_TOKEN), FakeSlackApi(SLACK_TOKEN)
+    dead = f"postgresql://postgres@127.0.0.1:{free_port()}/test"
+    async with serve_asgi(telegram.app) as tg_url, serve_asgi(slack.app) as slack_url:
+        telegram.url, slack.base = tg_url, slack_url
+        port = free_port()
+        env = env_for(tg_url, slack_url, dead)
+        with pytest.raises(RuntimeError, match="did not become ready"):
+            async with careerbot_serve(env, port, ready_timeout=1.5):
+                pass
+        async with careerbot_serve(env, port, wait_ready=False):
+            async with httpx.AsyncClient() as client:
+                ready = await client.get(f"http://127.0.0.1:{port}/readyz")
+                assert ready.status_code == 503
+                assert "database unavailable" in ready.json()["reason"]
+                body = slack_builders.slash("/role", "mlops", response_url=slack.response_url())
+                headers = {
+                    **slack_builders.sign(body),
+                    "Content-Type": "application/x-www-form-urlencoded",
+                }
+                answer = await client.post(
+                    f"http://127.0.0.1:{port}/slack/events", headers=headers, content=body
+                )
+                assert answer.status_code == 200
+                assert "MLOps Engineer" in answer.json()["text"]
