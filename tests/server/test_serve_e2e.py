@@ -128,18 +128,17 @@ async def test_database_down_is_not_ready_but_answers(tmp_path: Path) -> None:
         with pytest.raises(RuntimeError, match="did not become ready"):
             async with careerbot_serve(env, port, ready_timeout=1.5):
                 pass
-        async with careerbot_serve(env, port, wait_ready=False):
-            async with httpx.AsyncClient() as client:
-                ready = await client.get(f"http://127.0.0.1:{port}/readyz")
-                assert ready.status_code == 503
-                assert "database unavailable" in ready.json()["reason"]
-                body = slack_builders.slash("/role", "mlops", response_url=slack.response_url())
-                headers = {
-                    **slack_builders.sign(body),
-                    "Content-Type": "application/x-www-form-urlencoded",
-                }
-                answer = await client.post(
-                    f"http://127.0.0.1:{port}/slack/events", headers=headers, content=body
-                )
-                assert answer.status_code == 200
-                assert "MLOps Engineer" in answer.json()["text"]
+        async with careerbot_serve(env, port, wait_ready=False), httpx.AsyncClient() as client:
+            ready = await client.get(f"http://127.0.0.1:{port}/readyz")
+            assert ready.status_code == 503
+            assert "database unavailable" in ready.json()["reason"]
+            body = slack_builders.slash("/role", "mlops", response_url=slack.response_url())
+            headers = {
+                **slack_builders.sign(body),
+                "Content-Type": "application/x-www-form-urlencoded",
+            }
+            answer = await client.post(
+                f"http://127.0.0.1:{port}/slack/events", headers=headers, content=body
+            )
+            assert answer.status_code == 200
+            assert "MLOps Engineer" in answer.json()["text"]
