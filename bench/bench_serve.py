@@ -1,0 +1,165 @@
+"""`careerbot serve` against the adapter routes alone, and its memory.
+
+- Requests per second per platform through the full server (health, metrics, both
+  platforms mounted) against a bare Starlette app holding only that platform's
+  route, in the same run, same requests, same fakes. Target: ≥ 0.9×.
+- RSS of `careerbot serve` with both platforms mounted: idle, and after 10,000
+  requests (peak). Target: ≤ 150 MB.
+
+    python -m bench.bench_serve [--count N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+from tests.fakes.slack_api import FakeSlackApi
+from tests.fakes.telegram_api import FakeTelegram
+from tests.servers import serve_asgi
+
+from bench._harness import report
+from bench.load import (
+    SLACK_SECRET,
+    SLACK_TOKEN,
+    TELEGRAM_TOKEN,
+    WEBHOOK_SECRET,
+    careerbot_serve,
+    drive,
+    free_port,
+    peak_rss_mb,
+    slack_requests,
+    telegram_requests,
+)
+
+CONCURRENCY = 20
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def adapter_only_app(platform_name: str) -> Any:
+    """A Starlette app with only ``platform_name``'s routes: the baseline."""
+    from starlette.applications import Starlette
+
+    from careerbot_chat import CareerBot, load_catalog, open_store
+    from careerbot_chat._plugins import load_adapter
+    from careerbot_chat._settings import Settings
+
+    settings = Settings.load()
+    store = open_store(settings.database_url)
+    bot = CareerBot(load_catalog(), store)
+    platform = load_adapter(platform_name).create_platform(settings, bot)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await store.open()
+        await platform.start()
+        yield
+        await platform.stop()
+        await store.close()
+
+    return Starlette(routes=list(platform.routes()), lifespan=lifespan)
+
+
+@contextlib.asynccontextmanager
+async def adapter_only(env: dict[str, str], port: int, name: str) -> AsyncIterator[None]:
+    code = (
+        "import uvicorn, logging; logging.disable(logging.INFO)\n"
+        "from bench.bench_serve import adapter_only_app\n"
+        f"uvicorn.run(adapter_only_app({name!r}), host='127.0.0.1', port={port}, "
+        "log_level='warning', access_log=False)\n"
+    )
+    process = subprocess.Popen(  # noqa: ASYNC220 - returns at once; waited for below
+        [sys.executable, "-c", code], env={**os.environ, **env}, stderr=subprocess.DEVNULL
+    )
+    try:
+        async with httpx.AsyncClient() as client:
+            for _ in range(300):
+                with contextlib.suppress(httpx.TransportError):
+                    await client.get(f"http://127.0.0.1:{port}/")
+                    break
+                await asyncio.sleep(0.05)
+        yield
+    finally:
+        process.terminate()
+        await asyncio.to_thread(process.wait, 30)
+
+
+async def measure(count: int) -> dict[str, Any]:
+    telegram, slack = FakeTelegram(TELEGRAM_TOKEN), FakeSlackApi(SLACK_TOKEN)
+    figures: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        async with serve_asgi(telegram.app) as tg_url, serve_asgi(slack.app) as slack_url:
+            telegram.url, slack.base = tg_url, slack_url
+            env = {
+                "TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN,
+                "TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET,
+                "TELEGRAM_API_BASE_URL": tg_url,
+                "SLACK_BOT_TOKEN": SLACK_TOKEN,
+                "SLACK_SIGNING_SECRET": SLACK_SECRET,
+                "SLACK_API_BASE_URL": f"{slack_url}/api/",
+                "CAREERBOT_DATABASE_URL": f"sqlite:///{tmp}/serve.sqlite3",
+                "CAREERBOT_LOG_LEVEL": "WARNING",
+            }
+            limits = httpx.Limits(max_connections=CONCURRENCY)
+            async with httpx.AsyncClient(limits=limits, timeout=30) as client:
+                for name, build in (
+                    ("slack", lambda u: slack_requests(u, count, slack.response_url())),
+                    ("telegram", lambda u: telegram_requests(u, count)),
+                ):
+                    port = free_port()
+                    async with adapter_only(env, port, name):
+                        url = f"http://127.0.0.1:{port}"
+                        await drive(client, build(url)[:200], CONCURRENCY, float("inf"))  # warm-up
+                        alone = await drive(client, build(url), CONCURRENCY, float("inf"))
+                    port = free_port()
+                    async with careerbot_serve(env, port) as server:
+                        url = f"http://127.0.0.1:{port}"
+                        if name == "slack":
+                            figures["serve idle RSS MB"] = rss_mb(server.pid)
+                        await drive(client, build(url)[:200], CONCURRENCY, float("inf"))
+                        full = await drive(client, build(url), CONCURRENCY, float("inf"))
+                        other = telegram_requests(url, count) if name == "slack" else []
+                        if other:
+                            await drive(client, other, CONCURRENCY, float("inf"))
+                            figures["serve peak RSS MB after 2×count requests"] = peak_rss_mb(
+                                server.pid
+                            )
+                    a = alone.figures(name)[f"{name} req/s"]
+                    f = full.figures(name)[f"{name} req/s"]
+                    figures[f"{name} adapter route alone req/s"] = a
+                    figures[f"{name} full server req/s"] = f
+                    figures[f"{name} full / alone"] = f / a
+                    figures[f"{name} failures (alone, full)"] = (
+                        f"{count - alone.statuses[200]}, {count - full.statuses[200]}"
+                    )
+    figures["requests per platform"] = count
+    figures["concurrency"] = CONCURRENCY
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--count", type=int, default=5_000)
+    args = parser.parse_args()
+    report("serve", asyncio.run(measure(args.count)))
+
+
+if __name__ == "__main__":
+    main()
