@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
+import logging
 import os
 import shutil
-from collections.abc import AsyncIterator, Callable
+import sys
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -81,3 +84,49 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
     await opened.open()
     yield opened
     await opened.close()
+
+
+SECRET_HOLDERS = {
+    "tests.telegram.conftest": ("TOKEN", "SECRET"),
+    "tests.slack.builders": ("TOKEN", "SECRET"),
+    "bench.load": ("TELEGRAM_TOKEN", "WEBHOOK_SECRET", "SLACK_TOKEN", "SLACK_SECRET"),
+    "tests.core.test_settings_logging": ("TOKEN", "SLACK"),
+}
+
+
+def known_test_secrets() -> set[str]:
+    """Every fake token and secret the suite uses (from the modules that define them)."""
+    found = set()
+    for module_name, names in SECRET_HOLDERS.items():
+        module = sys.modules.get(module_name)
+        for name in names:
+            value = getattr(module, name, None)
+            if isinstance(value, str) and value:
+                found.add(value)
+    return found
+
+
+@pytest.fixture(autouse=True)
+def _no_secret_in_logs() -> Iterator[None]:
+    """Every test runs with production logging levels; no secret may reach a log line."""
+    from careerbot_chat._logging import NOISY_LOGGERS, RedactSecrets, quiet_noisy_loggers
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RedactSecrets())  # the token-shape patterns only: secrets are not given
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s %(message)s"))
+    root = logging.getLogger()
+    before = root.level, {name: logging.getLogger(name).level for name in NOISY_LOGGERS}
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    quiet_noisy_loggers()
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(before[0])
+        for name, level in before[1].items():
+            logging.getLogger(name).setLevel(level)
+    text = stream.getvalue()
+    leaked = sorted(secret for secret in known_test_secrets() if secret in text)
+    assert not leaked, f"secrets reached the log: {leaked}"

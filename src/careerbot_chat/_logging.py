@@ -73,5 +73,13 @@ def setup_logging(fmt: str = "text", level: str = "INFO", secrets: Iterable[str]
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for noisy in ("httpx", "httpcore", "aiohttp.access", "uvicorn.access"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    quiet_noisy_loggers()
+
+
+NOISY_LOGGERS = ("httpx", "httpcore", "aiohttp.access", "uvicorn.access")
+"""Loggers that print request URLs (and so, for Telegram, the bot token) at INFO."""
+
+
+def quiet_noisy_loggers() -> None:
+    for name in NOISY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
