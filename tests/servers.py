@@ -6,15 +6,19 @@ import asyncio
 import contextlib
 import socket
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, Literal
 
 import uvicorn
 
 
 @contextlib.asynccontextmanager
-async def serve_asgi(app: Any, *, lifespan: str = "on") -> AsyncIterator[str]:
+async def serve_asgi(
+    app: Any, *, lifespan: Literal["auto", "on", "off"] = "on"
+) -> AsyncIterator[str]:
     """Serve ``app`` on a free loopback port; yield its base URL (``http://127.0.0.1:PORT``)."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # IPPROTO_TCP explicitly: with proto=0 asyncio never sets TCP_NODELAY on accepted
+    # connections, and every response then waits ~40 ms for a delayed ACK.
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]

@@ -26,6 +26,18 @@ from ._store import PinnedCard, SQLiteStore, Store, open_store
 
 __version__ = "0.1.0"
 
+_LAZY = {"Settings": "._settings", "SettingsError": "._settings"}
+
+
+def __getattr__(name: str) -> object:
+    """Import settings (pydantic-settings) only when asked, so `careerbot ask` starts fast."""
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "COMMANDS",
     "Action",
@@ -55,6 +67,8 @@ __all__ = [
     "Reply",
     "Role",
     "SQLiteStore",
+    "Settings",
+    "SettingsError",
     "Store",
     "StoreError",
     "StoreUnavailable",

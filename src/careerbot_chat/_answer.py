@@ -91,8 +91,13 @@ def answer(command: Command, catalog: Catalog, default_role: str | None = None) 
     role = found.role or _fallback(catalog, default_role)
     if role is None:
         return catalog_reply(catalog, command.spec)
-    build = cards.CARDS[name]
-    return build(role)
+    return _card(catalog, role, name)
+
+
+def _card(catalog: Catalog, role: Role, kind: str) -> Reply:
+    built = catalog.card(role, kind)
+    assert built is not None, kind
+    return built
 
 
 def _fallback(catalog: Catalog, default_role: str | None) -> Role | None:
@@ -111,13 +116,13 @@ def _salary(command: Command, catalog: Catalog, found: Found, default: str | Non
             return level_across(catalog, wanted)
         return not_found(command, catalog, wanted)
     if not wanted:
-        return cards.salary_card(role)
+        return _card(catalog, role, "salary")
     years = _YEARS.match(wanted)
     if years is not None:
-        return _by_years(role, float(years[1]), wanted)
+        return _by_years(catalog, role, float(years[1]), wanted)
     level = _level(role, wanted)
     if level is not None:
-        return cards.level_card(role, level)
+        return _card(catalog, role, f"salary:{level.id}")
     levels = msg.join_names([lvl.label for lvl in role.ladder], "and") or "no levels"
     if normalise(wanted) in GENERIC_LEVELS:
         text = msg.LEVEL_NOT_IN_SOURCE.format(level=wanted, role=role.title, levels=levels)
@@ -133,10 +138,10 @@ def _level(role: Role, wanted: str) -> Level | None:
     return next((lvl for lvl in role.ladder if key in level_words(lvl)), None)
 
 
-def _by_years(role: Role, years: float, wanted: str) -> Reply:
+def _by_years(catalog: Catalog, role: Role, years: float, wanted: str) -> Reply:
     level = next((lvl for lvl in role.ladder if lvl.years and lvl.years.holds(years)), None)
     if level is not None:
-        return cards.level_card(role, level)
+        return _card(catalog, role, f"salary:{level.id}")
     known = [f"{lvl.label} {lvl.years.display()}" for lvl in role.ladder if lvl.years]
     if known:
         text = msg.YEARS_NOT_IN_SOURCE.format(
@@ -201,7 +206,7 @@ def _faq(command: Command, catalog: Catalog, found: Found, default: str | None) 
         if not matched and catalog.suggest(" ".join(found.rest)):
             return not_found(command, catalog, " ".join(found.rest))
         return reply
-    return cards.faq_card(role, found.rest)
+    return cards.faq_card(role, found.rest) if found.rest else _card(catalog, role, "faq")
 
 
 def not_found(command: Command, catalog: Catalog, query: str) -> Reply:

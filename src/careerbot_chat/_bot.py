@@ -26,6 +26,10 @@ from ._reply import Bullets, Fields, Outcome, Paragraph, Reply
 from ._store import PinnedCard, Store, UsageRow, days_ago, today
 
 log = logging.getLogger("careerbot")
+
+DEFAULT_ROLE_TTL = 5.0
+"""Seconds a chat's default role is remembered; other replicas see a change within this."""
+DEFAULT_ROLE_CACHE = 10_000
 requests_log = logging.getLogger("careerbot.requests")
 
 
@@ -68,6 +72,7 @@ class CareerBot:
         self.holder = catalog if isinstance(catalog, CatalogHolder) else CatalogHolder(catalog)
         self.store = store
         self._usage: Counter[tuple[str, str, str, str, str, str]] = Counter()
+        self._defaults: dict[tuple[str, str], tuple[float, str | None]] = {}
 
     @property
     def catalog(self) -> Catalog:
@@ -147,12 +152,23 @@ class CareerBot:
     async def _default_role(self, chat: Chat) -> str | None:
         if self.store is None or not chat.is_group:
             return None
+        key = (chat.platform, chat.chat_id)
+        hit = self._defaults.get(key)
+        if hit is not None and time.monotonic() - hit[0] < DEFAULT_ROLE_TTL:
+            return hit[1]
         try:
-            return await self.store.get_default_role(chat.platform, chat.chat_id)
+            role = await self.store.get_default_role(chat.platform, chat.chat_id)
         except StoreError as exc:
             # Answering needs no store: fall back to "no default" and keep serving.
             log.warning("store unavailable reading default role: %s", exc)
             return None
+        self._remember_default(key, role)
+        return role
+
+    def _remember_default(self, key: tuple[str, str], role: str | None) -> None:
+        if len(self._defaults) >= DEFAULT_ROLE_CACHE:
+            self._defaults.clear()
+        self._defaults[key] = (time.monotonic(), role)
 
     # -- moderator commands -------------------------------------------------------
 
@@ -196,7 +212,9 @@ class CareerBot:
             )
         if role is None:
             return answer(Command(command.spec), catalog)  # "which role?"
-        return await self._pin(chat, cards.role_card(role), user_id, moderation)
+        card = catalog.card(role, "role")
+        assert card is not None
+        return await self._pin(chat, card, user_id, moderation)
 
     async def _setrole(self, chat: Chat, slug: str, title: str, user_id: str) -> Reply:
         assert self.store is not None, "moderation needs a store"
@@ -205,6 +223,7 @@ class CareerBot:
         except StoreError as exc:
             log.error("could not save default role for %s:%s: %s", chat.platform, chat.chat_id, exc)
             return cards.notice(msg.STORE_DOWN, outcome=Outcome.ERROR, command="setrole")
+        self._remember_default((chat.platform, chat.chat_id), slug)
         return cards.notice(msg.DEFAULT_ROLE_SET.format(role=title), command="setrole")
 
     async def _pin(self, chat: Chat, card: Reply, user_id: str, moderation: Moderation) -> Reply:

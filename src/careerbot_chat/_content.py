@@ -17,9 +17,11 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from . import _cards as cards
 from ._checks import catalog_errors, normalise, role_errors, role_warnings
 from ._errors import ContentError, Problem
 from ._models import Role
+from ._reply import Reply
 
 # libyaml is ten times faster, when PyYAML was built with it.
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -110,6 +112,7 @@ class Catalog:
         self.parsed: dict[Path, tuple[bytes, Role]] = {}
         """Each file's bytes and validated role, reused by the next load."""
         self._by_slug = {role.slug: role for role in roles}
+        self._cards: dict[tuple[str, str], Reply] = {}
         self._names: dict[str, str] = {}
         for role in roles:
             for name in role.names:
@@ -117,6 +120,16 @@ class Catalog:
 
     def __len__(self) -> int:
         return len(self.roles)
+
+    def card(self, role: Role, kind: str) -> Reply | None:
+        """``role``'s card of ``kind`` (see ``_cards.card``), built once per catalogue."""
+        key = (role.slug, kind)
+        built = self._cards.get(key)
+        if built is None:
+            built = cards.card(role, kind)
+            if built is not None and self._by_slug.get(role.slug) is role:
+                self._cards[key] = built
+        return built
 
     def get(self, slug: str) -> Role | None:
         return self._by_slug.get(slug)

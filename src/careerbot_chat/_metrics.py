@@ -1,7 +1,8 @@
 """Prometheus metrics (prometheus-client, from the ``[server]`` extra).
 
-Without prometheus-client installed every function here is a no-op, so the core
-and the CLI run without it. Names follow Prometheus conventions: ``careerbot_`` prefix,
+Until ``enable()`` runs (the server calls it) every function here is a no-op, so the
+core and the CLI neither import prometheus-client nor pay for counting; without the
+``[server]`` extra ``enable()`` leaves them no-ops. Names follow Prometheus conventions: ``careerbot_`` prefix,
 ``_total`` for counters, seconds for durations.
 """
 
@@ -9,21 +10,19 @@ from __future__ import annotations
 
 from typing import Any
 
-try:
-    from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
-
-    HAVE_PROMETHEUS = True
-except ImportError:  # pragma: no cover - exercised only without the [server] extra
-    HAVE_PROMETHEUS = False
-
 REGISTRY: Any = None
 _M: dict[str, Any] = {}
 
 
-def _setup() -> None:
+def enable() -> bool:
+    """Create the metrics (once); False when prometheus-client is not installed."""
     global REGISTRY
-    if not HAVE_PROMETHEUS or REGISTRY is not None:
-        return
+    if REGISTRY is not None:
+        return True
+    try:
+        from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+    except ImportError:  # pragma: no cover - exercised only without the [server] extra
+        return False
     REGISTRY = CollectorRegistry(auto_describe=True)
     _M.update(
         commands=Counter(
@@ -69,9 +68,7 @@ def _setup() -> None:
             registry=REGISTRY,
         ),
     )
-
-
-_setup()
+    return True
 
 
 def command_done(platform: str, command: str, outcome: str, seconds: float) -> None:

@@ -13,7 +13,6 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from . import _cards as cards
 from . import _metrics as metrics
 from . import messages as msg
 from ._bot import CareerBot, Chat, Publisher
@@ -57,8 +56,9 @@ def out_of_date_card(pin: PinnedCard) -> Reply:
 
 def current_card(bot: CareerBot, pin: PinnedCard) -> Reply | None:
     """The card as today's content renders it, or ``None`` when its role is gone."""
-    role = bot.catalog.get(pin.role)
-    return None if role is None else cards.card(role, pin.card)
+    catalog = bot.catalog
+    role = catalog.get(pin.role)
+    return None if role is None else catalog.card(role, pin.card)
 
 
 async def refresh_pins(

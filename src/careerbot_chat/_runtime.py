@@ -44,6 +44,7 @@ class Runtime:
         watch: bool = False,
         pace: dict[str, float] | None = None,
     ) -> None:
+        metrics.enable()
         self.settings = settings
         self.content_dir = content_dir or settings.content_dir
         catalog = load_catalog(self.content_dir)
