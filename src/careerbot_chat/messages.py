@@ -71,6 +71,17 @@ PERMISSION_HINTS = {
     "slack_pin_scope": "I'm missing the pins:write permission; ask a workspace admin to reinstall me.",
 }
 
+# Slack
+SHARE_LABEL = "Share in channel"
+PIN_LABEL = "Pin"
+TRUNCATED = "…more than Slack shows in one message. Ask for a narrower card, e.g. /salary senior."
+HOME_BACK = "← All roles"
+HOME_OPEN = "Open"
+HOME_INTRO = "Ask in any channel with /role, /salary, /pitfalls, /skills or /faq, or tap a role."
+UMBRELLA_DESCRIPTION = "Career answers: roles, pay bands, interview pitfalls"
+UMBRELLA_HINT = "[command] [args], e.g. salary senior mlops"
+SHARE_FAILED = "I couldn't share that card ({reason}). Please try again."
+
 STATS_TITLE = "What this community asks"
 STATS_TOP_ROLES = "Most asked roles"
 STATS_TOP_COMMANDS = "Most used commands"

@@ -1,0 +1,156 @@
+"""The Bolt ``AsyncApp``, its Starlette route and the platform object the server runs.
+
+- ``build_app``: an ``AsyncApp`` with ``process_before_response=True`` (Bolt's default
+  mode polls for ``ack()`` every 10 ms; the core answers in microseconds, so the
+  listener runs inline and its card is the HTTP response body).
+- ``SlackPlatform.routes()``: ``POST /slack/events`` through Bolt's Starlette adapter,
+  which verifies signatures (bad or older than 5 minutes: 401); bodies over
+  ``MAX_BODY`` bytes get 413 before anything is parsed.
+- ``run_dev``: the same app over Socket Mode, for ``careerbot run slack``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+from starlette.types import Message
+
+from careerbot_chat import CareerBot, Chat, Reply
+from careerbot_chat._settings import Settings, SettingsError
+
+from ._home import ACTION_HOME
+from ._listeners import DropRetries, Listeners
+from ._manifest import EVENTS_PATH, slash_commands
+from ._moderation import SlackModeration
+from ._render import ACTION_PIN, ACTION_SHARE, RUN_PATTERN, Mode, SlackRenderer
+from ._web import SlackWeb, make_client
+
+log = logging.getLogger("careerbot.slack")
+MAX_BODY = 1024 * 1024
+"""Slack's payloads are a few KiB; anything near a mebibyte is not from Slack."""
+
+
+def _secret(value: Any, name: str) -> str:
+    if value is None or not value.get_secret_value():
+        raise SettingsError(f"{name}: required for Slack")
+    return str(value.get_secret_value())
+
+
+def build_app(
+    settings: Settings,
+    bot: CareerBot,
+    *,
+    client: AsyncWebClient | None = None,
+    socket_mode: bool = False,
+) -> AsyncApp:
+    """The careerbot Slack app: listeners for every slash command, button and App Home."""
+    token = _secret(settings.slack_bot_token, "SLACK_BOT_TOKEN")
+    client = client or make_client(token, settings.slack_api_base_url)
+    secret = None if socket_mode else _secret(settings.slack_signing_secret, "SLACK_SIGNING_SECRET")
+    app = AsyncApp(
+        client=client,
+        signing_secret=secret,
+        process_before_response=True,
+        request_verification_enabled=not socket_mode,
+    )
+    render = SlackRenderer()
+    web = SlackWeb(client)
+    moderation = SlackModeration(web, render, settings.slack_moderator_ids)
+    listen = Listeners(bot, web, render, moderation, in_channel=settings.slack_in_channel)
+    app.use(DropRetries(bot))
+    for name in slash_commands():
+        app.command(name)(listen.command)
+    app.action(RUN_PATTERN)(listen.run)
+    app.action(ACTION_SHARE)(listen.share)
+    app.action(ACTION_PIN)(listen.pin)
+    app.action(ACTION_HOME)(listen.home_button)
+    app.event("app_home_opened")(listen.home_opened)
+    return app
+
+
+async def read_capped(request: Request, limit: int = MAX_BODY) -> bytes | None:
+    """The request body, or None as soon as it passes ``limit`` bytes."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            return None
+    return bytes(body)
+
+
+def _replay(request: Request, body: bytes) -> Request:
+    """``request`` again, with its already-read ``body`` for Bolt's handler to read."""
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return Request(request.scope, receive)
+
+
+class SlackPlatform:
+    """What ``careerbot serve`` mounts and runs for Slack (``careerbot_chat._platform``)."""
+
+    name = "slack"
+
+    def __init__(
+        self, settings: Settings, bot: CareerBot, client: AsyncWebClient | None = None
+    ) -> None:
+        self.settings = settings
+        self.bot = bot
+        self.app = build_app(settings, bot, client=client)
+        self.handler = AsyncSlackRequestHandler(self.app)
+        self.render = SlackRenderer()
+        self.web = SlackWeb(self.app.client)
+
+    def routes(self) -> Sequence[Route]:
+        return [Route(EVENTS_PATH, self.events, methods=["POST"])]
+
+    async def events(self, request: Request) -> Response:
+        """``POST /slack/events``: cap the body, then let Bolt verify and dispatch it."""
+        body = await read_capped(request)
+        if body is None:
+            return PlainTextResponse("payload too large", status_code=413)
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            return PlainTextResponse("body is not UTF-8", status_code=400)
+        return await self.handler.handle(_replay(request, body))
+
+    async def start(self) -> None:
+        """Nothing to connect: Bolt checks the token (auth.test) on the first request."""
+        log.info("slack: serving %s", EVENTS_PATH)
+
+    async def stop(self) -> None:
+        """Nothing to close: slack_sdk opens an HTTP session per call."""
+
+    async def edit_card(self, chat: Chat, message_id: str, reply: Reply) -> None:
+        """Edit a posted card in place (chat.update); ``PlatformError`` on failure."""
+        await self.web.update(chat.chat_id, message_id, self.render(reply, Mode.POSTED))
+
+
+def create_platform(settings: Settings, bot: CareerBot) -> SlackPlatform:
+    """The Slack platform for ``careerbot serve``; needs the bot token and signing secret."""
+    return SlackPlatform(settings, bot)
+
+
+async def run_dev(settings: Settings, bot: CareerBot) -> None:
+    """``careerbot run slack``: the same app over Socket Mode with ``SLACK_APP_TOKEN``."""
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+    app_token = _secret(settings.slack_app_token, "SLACK_APP_TOKEN")
+    handler = AsyncSocketModeHandler(build_app(settings, bot, socket_mode=True), app_token)
+    try:
+        await handler.start_async()  # type: ignore[no-untyped-call]  # Bolt leaves it untyped
+    finally:
+        await handler.close_async()  # type: ignore[no-untyped-call]  # Bolt leaves it untyped

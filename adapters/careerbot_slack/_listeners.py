@@ -1,0 +1,193 @@
+"""Bolt listeners: Slack payload in, core ``Command`` through ``CareerBot``, card out.
+
+Every listener runs before Bolt answers the HTTP request (``process_before_response``),
+so a slash command's card is the body of the response itself. Buttons:
+
+- ``careerbot_run_N`` runs its command: on the asker's private card it replaces the
+  card in place (level switch); on a shared card it answers the presser privately;
+  in App Home it re-publishes the tab with the card.
+- ``careerbot_share`` posts the card for everyone (chat.postMessage) and removes the
+  private copy; ``careerbot_pin`` runs the core's moderator flow.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_bolt.middleware.async_middleware import AsyncMiddleware
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
+
+from careerbot_chat import CareerBot, Chat, Outcome, PermissionMissing, PlatformError, Reply
+from careerbot_chat import command_spec as find_command
+from careerbot_chat import messages as msg
+from careerbot_chat import messages as texts
+
+from ._home import home_view
+from ._moderation import SlackModeration
+from ._render import Mode, SlackRenderer
+from ._text import escape
+from ._web import SlackWeb
+
+log = logging.getLogger("careerbot.slack")
+Payload = dict[str, Any]
+
+
+def chat_of(channel_id: str) -> Chat:
+    """A channel is a group; a direct message with the app (``D…``) is not."""
+    return Chat(platform="slack", chat_id=channel_id, is_group=not channel_id.startswith("D"))
+
+
+def _channel(body: Payload) -> str:
+    channel = body.get("channel") or {}
+    return str(channel.get("id") or (body.get("container") or {}).get("channel_id") or "")
+
+
+def _user(body: Payload) -> str:
+    return str((body.get("user") or {}).get("id") or "")
+
+
+class Listeners:
+    """The app's listeners, sharing one bot, renderer and Web API wrapper."""
+
+    def __init__(
+        self,
+        bot: CareerBot,
+        web: SlackWeb,
+        render: SlackRenderer,
+        moderation: SlackModeration,
+        *,
+        in_channel: bool = False,
+    ) -> None:
+        self.bot = bot
+        self.web = web
+        self.render = render
+        self.moderation = moderation
+        self.in_channel = in_channel
+
+    # -- slash commands ---------------------------------------------------------------
+
+    def _shared(self, reply: Reply) -> bool:
+        """In-channel only when the operator chose it, and only for answered cards."""
+        spec = find_command(reply.command) if reply.command else None
+        moderator = spec is not None and spec.moderator
+        return self.in_channel and reply.outcome is Outcome.ANSWERED and not moderator
+
+    async def command(self, ack: AsyncAck, command: Payload) -> None:
+        """``/salary senior`` or ``/careerbot salary senior``: the card is the HTTP answer."""
+        text = f"{command.get('command', '')} {command.get('text', '')}"
+        chat = chat_of(str(command.get("channel_id", "")))
+        reply = await self.bot.handle_text(
+            text, chat, str(command.get("user_id", "")), self.moderation
+        )
+        if reply is None:  # only text not starting with "/" parses to None
+            reply = await self.bot.handle_text("/help", chat)
+        assert reply is not None
+        shared = self._shared(reply)
+        message = self.render(reply, Mode.SHARED if shared else Mode.EPHEMERAL)
+        await ack(response_type="in_channel" if shared else "ephemeral", **message)
+
+    # -- buttons ----------------------------------------------------------------------
+
+    async def run(
+        self, ack: AsyncAck, body: Payload, action: Payload, respond: AsyncRespond
+    ) -> None:
+        """A card's button: run its command; replace a private card in place."""
+        await ack()
+        value = str(action.get("value", ""))
+        container = body.get("container") or {}
+        if container.get("type") == "view":
+            await self._home(_user(body), value)
+            return
+        reply = await self.bot.press(value, chat_of(_channel(body)), _user(body), self.moderation)
+        if container.get("is_ephemeral"):
+            await respond(replace_original=True, **self.render(reply, Mode.EPHEMERAL))
+        else:
+            await respond(response_type="ephemeral", replace_original=False, **self.render(reply))
+
+    async def share(
+        self, ack: AsyncAck, body: Payload, action: Payload, respond: AsyncRespond
+    ) -> None:
+        """The Share button: post the same card for everyone, drop the private copy."""
+        await ack()
+        chat = chat_of(_channel(body))
+        reply = await self.bot.press(str(action.get("value", "")), chat, _user(body))
+        if reply.outcome is not Outcome.ANSWERED:
+            await respond(response_type="ephemeral", replace_original=False, **self.render(reply))
+            return
+        try:
+            await self.web.post(chat.chat_id, self.render(reply, Mode.SHARED))
+        except PlatformError as exc:
+            await self._tell(respond, _failure_text(exc))
+            return
+        await respond(delete_original=True)
+
+    async def pin(
+        self, ack: AsyncAck, body: Payload, action: Payload, respond: AsyncRespond
+    ) -> None:
+        """The Pin button on a shared card: the core checks rights, posts, pins, records."""
+        await ack()
+        chat = chat_of(_channel(body))
+        reply = await self.bot.press(
+            str(action.get("value", "")), chat, _user(body), self.moderation
+        )
+        await respond(response_type="ephemeral", replace_original=False, **self.render(reply))
+
+    async def home_button(self, ack: AsyncAck, body: Payload) -> None:
+        """The All roles button in App Home: show the catalogue again."""
+        await ack()
+        await self._home(_user(body), None)
+
+    async def _tell(self, respond: AsyncRespond, text: str) -> None:
+        await respond(response_type="ephemeral", replace_original=False, text=escape(text))
+
+    # -- App Home ---------------------------------------------------------------------
+
+    async def home_opened(self, event: Payload) -> None:
+        """A member opened the Home tab: publish the role catalogue."""
+        if event.get("tab", "home") == "home":
+            await self._home(str(event.get("user", "")), None)
+
+    async def _home(self, user_id: str, command: str | None) -> None:
+        card = None
+        if command is not None:
+            card = await self.bot.press(command, Chat("slack", user_id, is_group=False), user_id)
+        try:
+            await self.web.publish_home(user_id, home_view(self.bot.catalog, card))
+        except PlatformError as exc:
+            log.warning("could not publish App Home for %s: %s", user_id, exc)
+
+
+class DropRetries(AsyncMiddleware):
+    """An event Slack delivers again (``X-Slack-Retry-Num``) is acknowledged, not rerun.
+
+    The event id is claimed in the store at first delivery, so this holds across
+    replicas too. A class, not a function middleware: Bolt then skips building
+    keyword arguments, which would cost every slash command tens of microseconds.
+    """
+
+    def __init__(self, bot: CareerBot) -> None:
+        self.bot = bot
+
+    async def async_process(
+        self,
+        *,
+        req: AsyncBoltRequest,
+        resp: BoltResponse,
+        next: Callable[[], Awaitable[BoltResponse]],  # Bolt passes it by this name
+    ) -> BoltResponse | None:
+        body = req.body
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if event_id and not await self.bot.first_delivery("slack", str(event_id)):
+            return BoltResponse(status=200, body="")
+        return await next()
+
+
+def _failure_text(exc: PlatformError) -> str:
+    if isinstance(exc, PermissionMissing):
+        return msg.PERMISSION_HINTS.get(exc.reason, str(exc))
+    return texts.SHARE_FAILED.format(reason=exc.reason or "platform error")

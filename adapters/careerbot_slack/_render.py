@@ -1,0 +1,194 @@
+"""Render a core ``Reply`` as a Slack message: Block Kit built from slack_sdk objects.
+
+Blocks are ``slack_sdk.models.blocks`` objects, so ``to_dict()`` checks Slack's field
+limits as the message is built; on top of that the renderer keeps a message within
+50 blocks (slack_sdk does not check that), splits long text across sections, clips
+headers and button labels, and escapes everything for mrkdwn. The result is the
+message dict ``{"text": fallback, "blocks": [...]}`` that the app sends and that
+``careerbot ask --format slack`` prints.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import re
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
+
+from careerbot_chat import Bullets, Divider, Fields, Outcome, Paragraph, PlainRenderer, Reply
+from careerbot_chat import command_spec as find_command
+from careerbot_chat import messages as msg
+from careerbot_chat import messages as texts
+
+from ._text import ELLIPSIS, clip, escape, split
+
+MAX_BLOCKS = 50
+SECTION_LIMIT = 3000
+HEADER_LIMIT = 150
+BUTTON_LIMIT = 75
+BUTTONS_PER_ROW = 25
+VALUE_LIMIT = 2000
+FALLBACK_LIMIT = 3000
+
+ACTION_RUN = "careerbot_run"
+"""Buttons that run a command carry ``careerbot_run_N`` (N: position) and the command text."""
+ACTION_SHARE = "careerbot_share"
+ACTION_PIN = "careerbot_pin"
+RUN_PATTERN = re.compile(rf"^{ACTION_RUN}_\d+$")
+
+Message = dict[str, Any]
+
+
+class Mode(enum.Enum):
+    """Who sees the message, which decides the extra buttons."""
+
+    EPHEMERAL = "ephemeral"
+    """Only the asker sees it: add "Share in channel"."""
+    SHARED = "shared"
+    """Shared for everyone: add "Pin" (moderators only, checked on press)."""
+    POSTED = "posted"
+    """Posted by the bot itself (pinned cards, App Home): only the card's own buttons."""
+
+
+def share_command(reply: Reply) -> str | None:
+    """The canonical command that rebuilds ``reply`` for sharing; None if not shareable."""
+    if reply.outcome is not Outcome.ANSWERED:
+        return None
+    spec = find_command(reply.command) if reply.command else None
+    if spec is None or spec.moderator:
+        return None
+    if reply.card and reply.role:
+        kind, _, level = reply.card.partition(":")
+        return " ".join(part for part in (f"/{kind}", level, reply.role) if part)
+    if not spec.needs_role:
+        return f"/{spec.name}"
+    return None
+
+
+def _mrkdwn(text: str) -> Iterator[SectionBlock]:
+    """Sections for already-escaped mrkdwn ``text``, split at line or word boundaries."""
+    for piece in split(text, SECTION_LIMIT):
+        yield SectionBlock(text=MarkdownTextObject(text=piece))
+
+
+def _field_line(label: str, value: str) -> str:
+    if label.endswith(("?", ":")):
+        return f"*{escape(label)}*\n{escape(value)}"
+    return f"*{escape(label)}:* {escape(value)}"
+
+
+def content_blocks(reply: Reply) -> list[Block]:
+    """The reply's own blocks, without header, footer or buttons."""
+    blocks: list[Block] = []
+    for block in reply.blocks:
+        if isinstance(block, Paragraph):
+            blocks.extend(_mrkdwn(escape(block.text)))
+        elif isinstance(block, Fields):
+            blocks.extend(_mrkdwn("\n".join(_field_line(k, v) for k, v in block.items)))
+        elif isinstance(block, Bullets):
+            lines = [f"*{escape(block.title)}*"] if block.title else []
+            lines += [f"• {escape(item)}" for item in block.items]
+            blocks.extend(_mrkdwn("\n".join(lines)))
+        elif isinstance(block, Divider):
+            blocks.append(DividerBlock())
+    return blocks
+
+
+def header(title: str) -> HeaderBlock:
+    text = clip(escape(title.strip()), HEADER_LIMIT) or msg.BOT_NAME
+    return HeaderBlock(text=PlainTextObject(text=text))
+
+
+def button(label: str, action_id: str, value: str, *, style: str | None = None) -> ButtonElement:
+    return ButtonElement(
+        text=PlainTextObject(text=clip(escape(label.strip()), BUTTON_LIMIT) or ELLIPSIS),
+        action_id=action_id,
+        value=value,
+        style=style,
+    )
+
+
+def buttons(reply: Reply, mode: Mode) -> list[ButtonElement]:
+    """The card's command buttons, then Share or Pin as the mode allows."""
+    found = [
+        button(action.label, f"{ACTION_RUN}_{index}", action.command)
+        for index, action in enumerate(reply.actions)
+        if 0
+        < len(action.command)
+        <= VALUE_LIMIT  # a button that can't carry its command is dropped
+    ]
+    shared = share_command(reply)
+    if mode is Mode.EPHEMERAL and shared is not None:
+        found.append(button(texts.SHARE_LABEL, ACTION_SHARE, shared, style="primary"))
+    if mode is Mode.SHARED and shared is not None and reply.role is not None:
+        found.append(button(texts.PIN_LABEL, ACTION_PIN, f"/pin {reply.role}"))
+    return found
+
+
+def action_rows(elements: Sequence[ButtonElement]) -> list[Block]:
+    return [
+        ActionsBlock(elements=list(elements[start : start + BUTTONS_PER_ROW]))
+        for start in range(0, len(elements), BUTTONS_PER_ROW)
+    ]
+
+
+def footer(text: str) -> ContextBlock:
+    return ContextBlock(elements=[MarkdownTextObject(text=clip(escape(text), SECTION_LIMIT))])
+
+
+def fit(head: list[Block], body: list[Block], tail: list[Block], limit: int) -> list[Block]:
+    """``head + body + tail`` within ``limit`` blocks: cut the body and say so, never fail."""
+    if len(head) + len(body) + len(tail) <= limit:
+        return [*head, *body, *tail]
+    room = max(0, limit - len(head) - len(tail) - 1)
+    note = ContextBlock(elements=[MarkdownTextObject(text=escape(texts.TRUNCATED))])
+    return [*head, *body[:room], note, *tail][:limit]
+
+
+class SlackRenderer:
+    """Render a ``Reply`` as a Slack message dict. Configure once; calls only transform.
+
+    Replies are immutable and rendering is pure, so results are cached; callers must
+    treat the returned dict as read-only.
+    """
+
+    def __init__(self, *, max_blocks: int = MAX_BLOCKS, cache_size: int = 512) -> None:
+        self.max_blocks = max_blocks
+        self._plain = PlainRenderer(show_actions=False)
+        self._cached = functools.lru_cache(maxsize=cache_size)(self._render)
+
+    def __call__(self, reply: Reply, mode: Mode = Mode.EPHEMERAL) -> Message:
+        cached: Message = self._cached(reply, mode)
+        return {"text": cached["text"], "blocks": list(cached["blocks"])}
+
+    def blocks(self, reply: Reply, mode: Mode = Mode.EPHEMERAL) -> list[Block]:
+        """The message as slack_sdk block objects, within ``max_blocks``."""
+        tail: list[Block] = [footer(reply.footer)] if reply.footer else []
+        tail += action_rows(buttons(reply, mode))
+        return fit([header(reply.title)], content_blocks(reply), tail, self.max_blocks)
+
+    def fallback(self, reply: Reply) -> str:
+        """The plain ``text`` shown in notifications and read by screen readers."""
+        return clip(escape(self._plain(reply).strip()), FALLBACK_LIMIT) or msg.BOT_NAME
+
+    def _render(self, reply: Reply, mode: Mode) -> Message:
+        return {
+            "text": self.fallback(reply),
+            "blocks": [block.to_dict() for block in self.blocks(reply, mode)],
+        }
+
+
+render = SlackRenderer()

@@ -1,0 +1,108 @@
+"""The Slack Web API calls the adapter makes, with Slack's errors mapped to the core's.
+
+Every failure becomes a ``PlatformError`` naming the method and Slack's error code
+(``PermissionMissing`` when an admin can fix it), and is counted in the metrics.
+Rate limits are retried once by slack_sdk's own ``AsyncRateLimitErrorRetryHandler``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
+
+from careerbot_chat import PermissionMissing, PlatformError
+from careerbot_chat import _metrics as metrics
+
+from ._render import Message
+
+NOT_IN_CHANNEL = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
+HARMLESS = {
+    "pins.add": frozenset({"already_pinned"}),
+    "pins.remove": frozenset({"no_pin", "message_not_found"}),
+}
+
+
+def make_client(token: str, base_url: str) -> AsyncWebClient:
+    """An ``AsyncWebClient`` aimed at ``base_url`` that retries rate limits once."""
+    return AsyncWebClient(
+        token=token,
+        base_url=base_url,
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(max_retry_count=1),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=1),
+        ],
+    )
+
+
+def _code(exc: SlackApiError) -> str:
+    """Slack's error code, or ``http NNN`` when the body was not Slack's JSON."""
+    data = exc.response.data
+    error = data.get("error") if isinstance(data, dict) else None
+    return str(error or f"http {exc.response.status_code}")
+
+
+def _error(method: str, exc: SlackApiError) -> PlatformError:
+    code = _code(exc)
+    if code in NOT_IN_CHANNEL:
+        return PermissionMissing(f"{method}: {code}", method=method, reason="slack_not_in_channel")
+    if code == "missing_scope" and method.startswith("pins."):
+        return PermissionMissing(f"{method}: {code}", method=method, reason="slack_pin_scope")
+    return PlatformError(f"{method}: {code}", method=method, reason=code)
+
+
+class SlackWeb:
+    """The handful of Web API methods careerbot uses."""
+
+    def __init__(self, client: AsyncWebClient) -> None:
+        self.client = client
+
+    async def call(self, method: str, *, read: bool = False, **params: Any) -> AsyncSlackResponse:
+        """Call ``method`` (a JSON body, or query parameters when ``read``).
+
+        Raises ``PlatformError`` on any failure except the harmless ones (pinning
+        what is already pinned).
+        """
+        args: dict[str, Any] = {"http_verb": "GET", "params": params} if read else {"json": params}
+        try:
+            return await self.client.api_call(method, **args)
+        except SlackApiError as exc:
+            if _code(exc) in HARMLESS.get(method, ()):
+                return exc.response  # type: ignore[no-any-return]
+            metrics.api_error("slack", method)
+            raise _error(method, exc) from None
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            metrics.api_error("slack", method)
+            raise PlatformError(
+                f"{method}: {type(exc).__name__}", method=method, reason="network error"
+            ) from None
+
+    async def post(self, channel: str, message: Message) -> str:
+        """Post ``message`` for everyone in ``channel``; return its ``ts``."""
+        response = await self.call("chat.postMessage", channel=channel, **message)
+        return str(response["ts"])
+
+    async def update(self, channel: str, ts: str, message: Message) -> None:
+        await self.call("chat.update", channel=channel, ts=ts, **message)
+
+    async def pin(self, channel: str, ts: str) -> None:
+        await self.call("pins.add", channel=channel, timestamp=ts)
+
+    async def unpin(self, channel: str, ts: str) -> None:
+        await self.call("pins.remove", channel=channel, timestamp=ts)
+
+    async def is_admin(self, user_id: str) -> bool:
+        """Whether ``user_id`` is a workspace admin or owner (users.info)."""
+        response = await self.call("users.info", read=True, user=user_id)
+        user = response.get("user") or {}
+        return any(bool(user.get(flag)) for flag in ("is_admin", "is_owner", "is_primary_owner"))
+
+    async def publish_home(self, user_id: str, view: dict[str, Any]) -> None:
+        await self.call("views.publish", user_id=user_id, view=view)

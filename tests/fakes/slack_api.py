@@ -1,0 +1,159 @@
+"""A fake Slack Web API: a small Starlette app served over real HTTP by the tests.
+
+Aim ``AsyncWebClient(base_url=f"{base}/api/")`` at it. It answers ``auth.test``,
+``chat.postMessage``, ``chat.update``, ``pins.add``, ``pins.remove``, ``users.info``
+and ``views.publish`` the way Slack does (``{"ok": true, ...}``), plus response URLs
+at ``{base}/response/{key}``. Every call is recorded; ``fail()`` makes the next
+calls of a method fail (a Slack error code, a 429 with ``Retry-After``, a 500).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+BOT_USER_ID = "UCAREERBOT"
+TEAM_ID = "T0CAREER"
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request the fake received: the method (or response key) and its parameters."""
+
+    method: str
+    params: dict[str, Any]
+    authorization: str = ""
+
+
+@dataclass(frozen=True)
+class Failure:
+    error: str = "internal_error"
+    status: int = 200
+    retry_after: int | None = None
+
+
+@dataclass
+class FakeSlackApi:
+    """The fake's state: expected token, users, recorded calls and queued failures."""
+
+    token: str
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    calls: list[Call] = field(default_factory=list)
+    responses: list[Call] = field(default_factory=list)
+    failures: dict[str, deque[Failure]] = field(default_factory=dict)
+    base: str = ""
+    _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    def __post_init__(self) -> None:
+        self.app = Starlette(
+            routes=[
+                Route("/api/{method}", self._api, methods=["GET", "POST"]),
+                Route("/response/{key}", self._response, methods=["POST"]),
+            ]
+        )
+
+    # -- set-up ------------------------------------------------------------------------
+
+    def add_user(self, user_id: str, *, admin: bool = False, owner: bool = False) -> None:
+        self.users[user_id] = {"id": user_id, "is_admin": admin, "is_owner": owner}
+
+    def fail(
+        self,
+        method: str,
+        error: str = "internal_error",
+        *,
+        status: int = 200,
+        retry_after: int | None = None,
+        times: int = 1,
+    ) -> None:
+        """Make the next ``times`` calls of ``method`` fail this way."""
+        queue = self.failures.setdefault(method, deque())
+        queue.extend([Failure(error, status, retry_after)] * times)
+
+    def response_url(self, key: str = "r1") -> str:
+        return f"{self.base}/response/{key}"
+
+    # -- inspection --------------------------------------------------------------------
+
+    def to(self, method: str) -> list[dict[str, Any]]:
+        """The parameters of every call to ``method``, oldest first."""
+        return [call.params for call in self.calls if call.method == method]
+
+    # -- handlers ----------------------------------------------------------------------
+
+    async def _params(self, request: Request) -> dict[str, Any]:
+        params: dict[str, Any] = dict(request.query_params)
+        raw = await request.body()
+        if request.headers.get("content-type", "").startswith("application/json"):
+            params.update(json.loads(raw or b"{}"))
+        elif raw:
+            params.update(parse_qsl(raw.decode()))
+        return params
+
+    async def _api(self, request: Request) -> Response:
+        method = request.path_params["method"]
+        auth = request.headers.get("authorization", "")
+        self.calls.append(Call(method, await self._params(request), auth))
+        if auth != f"Bearer {self.token}":
+            return JSONResponse({"ok": False, "error": "invalid_auth"})
+        queue = self.failures.get(method)
+        if queue:
+            return self._failure(queue.popleft())
+        answer = getattr(self, "_" + method.replace(".", "_"), None)
+        if answer is None:
+            return JSONResponse({"ok": False, "error": "unknown_method"}, status_code=404)
+        return JSONResponse(answer(self.calls[-1].params))
+
+    def _failure(self, failure: Failure) -> Response:
+        if failure.status >= 500:
+            return PlainTextResponse("upstream exploded", status_code=failure.status)
+        headers = {} if failure.retry_after is None else {"Retry-After": str(failure.retry_after)}
+        body = {"ok": False, "error": failure.error}
+        return JSONResponse(body, status_code=failure.status, headers=headers)
+
+    async def _response(self, request: Request) -> Response:
+        body = json.loads(await request.body() or b"{}")
+        self.responses.append(Call(request.path_params["key"], body))
+        return PlainTextResponse("ok")
+
+    # -- Web API methods ---------------------------------------------------------------
+
+    def _auth_test(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "ok": True,
+            "url": "https://careerbot-test.slack.com/",
+            "team": "Careers",
+            "user": "careerbot",
+            "team_id": TEAM_ID,
+            "user_id": BOT_USER_ID,
+            "bot_id": "BCAREERBOT",
+        }
+
+    def _chat_postMessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        ts = f"1700000000.{next(self._ts):06d}"
+        return {"ok": True, "channel": params.get("channel"), "ts": ts, "message": params}
+
+    def _chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "channel": params.get("channel"), "ts": params.get("ts")}
+
+    def _pins_add(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True}
+
+    def _pins_remove(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True}
+
+    def _users_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        user = self.users.get(str(params.get("user")))
+        return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
+
+    def _views_publish(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "view": {"id": "V1", **(params.get("view") or {})}}

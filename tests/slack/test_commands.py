@@ -1,0 +1,147 @@
+"""Slash commands end to end: signed HTTP in, the card as the HTTP response body."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+
+import pytest
+
+from careerbot_chat import load_catalog
+from tests.slack import builders as b
+from tests.slack.conftest import SlackClient, StartSlack
+
+ROLE = load_catalog().roles[0]
+
+
+def _texts(message: dict[str, object]) -> str:
+    """Every string in a message, for searching."""
+    return json.dumps(message, ensure_ascii=False)
+
+
+def _action_values(message: dict[str, object]) -> list[str]:
+    values = []
+    for block in message["blocks"]:  # type: ignore[attr-defined]
+        if block["type"] == "actions":
+            values += [element["value"] for element in block["elements"]]
+    return values
+
+
+@pytest.mark.parametrize(
+    ("command", "text", "title"),
+    [
+        ("/role", "mlops", ROLE.title),
+        ("/salary", "senior mlops", "Senior pay"),
+        ("/salary", "", "pay"),
+        ("/pitfalls", "mlops", "interview pitfalls"),
+        ("/skills", "mlops", "skills and toolchains"),
+        ("/faq", "mlops", "common questions"),
+        ("/roles", "", "Roles I know"),
+        ("/careerbot", "salary senior", "Senior pay"),
+        ("/careerbot", "", "What I can answer"),
+        ("/careerbot", "roles", "Roles I know"),
+    ],
+)
+async def test_command_answers_in_http_response(
+    slack: SlackClient, command: str, text: str, title: str
+) -> None:
+    """Each command and the umbrella form answer with a private card in the HTTP body."""
+    response = await slack.command(command, text)
+    assert response.status_code == 200
+    message = response.json()
+    assert message["response_type"] == "ephemeral"
+    assert message["blocks"][0]["type"] == "header"
+    assert title in message["blocks"][0]["text"]["text"]
+    assert message["text"].startswith(message["blocks"][0]["text"]["text"])
+    assert slack.fake.responses == []
+    assert slack.fake.to("chat.postMessage") == []
+
+
+async def test_umbrella_equals_short_command(slack: SlackClient) -> None:
+    """``/careerbot salary senior`` answers exactly what ``/salary senior`` answers."""
+    short = await slack.command("/salary", "senior")
+    umbrella = await slack.command("/careerbot", "salary senior")
+    assert short.json() == umbrella.json()
+
+
+async def test_private_card_offers_share(slack: SlackClient) -> None:
+    """A private role card carries the card's buttons and "Share in channel"."""
+    message = (await slack.command("/role", "mlops")).json()
+    values = _action_values(message)
+    assert f"/salary {ROLE.slug}" in values
+    assert values[-1] == f"/role {ROLE.slug}"
+    share = message["blocks"][-1]["elements"][-1]
+    assert share["action_id"] == "careerbot_share"
+
+
+async def test_in_channel_setting_shares_answers(start_slack: StartSlack) -> None:
+    """With SLACK_IN_CHANNEL the card goes to everyone and offers Pin instead of Share."""
+    async with start_slack(slack_in_channel=True) as slack:
+        message = (await slack.command("/role", "mlops")).json()
+        refusal = (await slack.command("/careerbot", "pin mlops")).json()
+    assert message["response_type"] == "in_channel"
+    assert _action_values(message)[-1] == f"/pin {ROLE.slug}"
+    assert "careerbot_share" not in _texts(message)
+    assert refusal["response_type"] == "ephemeral"
+
+
+async def test_not_found_stays_private_and_has_no_share(start_slack: StartSlack) -> None:
+    """A miss is never shared: ephemeral even in in-channel mode, and no Share button."""
+    async with start_slack(slack_in_channel=True) as slack:
+        message = (await slack.command("/role", "astronaut")).json()
+    assert message["response_type"] == "ephemeral"
+    assert "careerbot_share" not in _texts(message)
+    assert "careerbot_pin" not in _texts(message)
+
+
+@pytest.mark.parametrize("hostile", ["<!channel>", "<!here> <@U123>", "<script>alert(1)</script>"])
+async def test_user_text_is_escaped(slack: SlackClient, hostile: str) -> None:
+    """Control characters typed by a member come back escaped, so nobody is pinged."""
+    message = (await slack.command("/role", hostile)).json()
+    shown = _texts(message)
+    assert "<" not in shown
+    assert ">" not in shown
+    assert "&lt;" in shown
+
+
+async def test_bad_signature_is_401(slack: SlackClient) -> None:
+    """A request signed with the wrong secret is refused before any listener runs."""
+    response = await slack.send(b.slash("/role", "mlops"), secret="not-the-secret")
+    assert response.status_code == 401
+    assert slack.fake.calls == []
+
+
+async def test_stale_timestamp_is_401(slack: SlackClient) -> None:
+    """A correctly signed request older than five minutes is refused (replay)."""
+    stale = int(time.time()) - 6 * 60
+    response = await slack.send(b.slash("/role", "mlops"), timestamp=stale)
+    assert response.status_code == 401
+
+
+async def test_oversized_body_is_413(slack: SlackClient) -> None:
+    """A body over 1 MiB is refused before it is parsed or verified."""
+    response = await slack.send(b.slash("/role", "x" * (1024 * 1024 + 1)))
+    assert response.status_code == 413
+
+
+async def test_only_post_is_routed(slack: SlackClient) -> None:
+    """``GET /slack/events`` is not an endpoint."""
+    response = await slack.http.get("/slack/events")
+    assert response.status_code == 405
+
+
+async def test_no_secret_in_responses_or_logs(
+    slack: SlackClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Neither the bot token nor the signing secret appears in a response, call or log."""
+    caplog.set_level(logging.DEBUG)
+    seen = [(await slack.command("/role", "mlops")).text]
+    seen.append((await slack.command("/careerbot", "pin mlops", user=b.ADMIN)).text)
+    seen.append((await slack.send(b.slash("/role"), secret="wrong")).text)
+    seen += [json.dumps(call.params) for call in slack.fake.calls]
+    seen += [record.getMessage() for record in caplog.records]
+    assert any("auth.test" in line for line in seen)  # the logs were captured at all
+    for text in seen:
+        assert b.TOKEN not in text
+        assert b.SECRET not in text

@@ -1,0 +1,95 @@
+"""The Slack app manifest: generated from the registry, and the checked-in copy current."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from careerbot_chat import member_commands
+from careerbot_slack import manifest, manifest_yaml, slash_commands
+
+ROOT = Path(__file__).resolve().parents[2]
+CHECKED_IN = ROOT / "deploy" / "slack" / "manifest.yaml"
+URL = "https://careerbot.example.com"
+
+
+def test_checked_in_manifest_is_current() -> None:
+    """deploy/slack/manifest.yaml equals what the registry generates today."""
+    assert CHECKED_IN.read_text(encoding="utf-8") == manifest_yaml(URL)
+
+
+def test_slash_commands_come_from_registry() -> None:
+    """One slash command per member card command, plus /careerbot, with the registry's words."""
+    commands = yaml.safe_load(manifest_yaml(URL))["features"]["slash_commands"]
+    by_name = {entry["command"]: entry for entry in commands}
+    assert list(by_name) == list(slash_commands())
+    assert list(by_name) == [
+        "/role",
+        "/salary",
+        "/pitfalls",
+        "/skills",
+        "/faq",
+        "/roles",
+        "/careerbot",
+    ]
+    for spec in member_commands():
+        if f"/{spec.name}" in by_name:
+            entry = by_name[f"/{spec.name}"]
+            assert entry["description"] == spec.description
+            assert entry.get("usage_hint", "") == spec.usage
+    assert {entry["url"] for entry in commands} == {f"{URL}/slack/events"}
+    assert {entry["should_escape"] for entry in commands} == {False}
+
+
+def test_scopes_home_and_request_urls() -> None:
+    """Scopes, App Home, interactivity and the app_home_opened event all point at /slack/events."""
+    data = manifest("https://bot.example.org/")
+    assert data["oauth_config"]["scopes"]["bot"] == [
+        "commands",
+        "chat:write",
+        "pins:write",
+        "users:read",
+    ]
+    assert data["features"]["app_home"]["home_tab_enabled"] is True
+    assert data["settings"]["interactivity"] == {
+        "is_enabled": True,
+        "request_url": "https://bot.example.org/slack/events",
+    }
+    assert data["settings"]["event_subscriptions"]["bot_events"] == ["app_home_opened"]
+    assert (
+        data["settings"]["event_subscriptions"]["request_url"]
+        == "https://bot.example.org/slack/events"
+    )
+
+
+def test_manifest_is_deterministic() -> None:
+    """The same URL gives byte-identical YAML."""
+    assert manifest_yaml(URL) == manifest_yaml(URL)
+
+
+@pytest.mark.parametrize("url", ["careerbot.example.com", "ftp://x", "https://x\nsettings: {}"])
+def test_bad_url_is_refused(url: str) -> None:
+    """Anything but a plain http(s) URL is refused rather than written into YAML."""
+    with pytest.raises(ValueError, match="URL"):
+        manifest_yaml(url)
+
+
+@pytest.mark.slow
+def test_cli_prints_the_manifest() -> None:
+    """``careerbot slack-manifest --url`` prints the generated manifest."""
+    env_path = f"{ROOT / 'adapters'}"
+    code = "import sys; from careerbot_chat.cli import main; sys.exit(main(sys.argv[1:]))"
+    result = subprocess.run(
+        [sys.executable, "-c", code, "slack-manifest", "--url", URL],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PYTHONPATH": env_path, "PATH": ""},
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == manifest_yaml(URL)

@@ -1,0 +1,203 @@
+"""The Block Kit renderer: Slack's limits, escaping, truncation and the CLI's JSON."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from slack_sdk.models.blocks import Block
+
+from careerbot_chat import (
+    Action,
+    Bullets,
+    CareerBot,
+    Chat,
+    Divider,
+    Fields,
+    Paragraph,
+    Reply,
+    answer,
+    load_catalog,
+    parse,
+)
+from careerbot_slack import Mode, SlackRenderer, escape, format_reply, render
+from careerbot_slack._render import share_command
+from careerbot_slack._text import clip, split
+from tests.slack.conftest import SlackClient
+from tests.strategies import METACHARACTERS, hostile_text
+
+CATALOG = load_catalog()
+RAW_CONTROL = re.compile(r"<|>|&(?!amp;|lt;|gt;)")
+
+
+def _commands() -> Iterator[str]:
+    """Every command form for every role, plus the role-less ones."""
+    yield from ("/roles", "/help", "/start", "/careerbot", "/nope", "/salary senior", "/faq")
+    for role in CATALOG.roles:
+        for name in ("role", "salary", "pitfalls", "skills", "faq"):
+            yield f"/{name} {role.slug}"
+        yield f"/salary 5 years {role.slug}"
+        yield f"/faq {role.slug} devops"
+        yield f"/salary principal {role.slug}"
+        yield from (f"/salary {level.id} {role.slug}" for level in role.ladder)
+
+
+def _strings(value: Any) -> Iterator[tuple[str, str]]:
+    """(key, string) for every string in a message, except button values (data)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(item, str) and key not in ("value", "action_id", "type", "style"):
+                yield key, item
+            else:
+                yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def assert_valid(message: dict[str, Any]) -> None:
+    """Slack's limits: slack_sdk validation, ≤ 50 blocks, a fallback, and escaped text."""
+    assert message["text"].strip()
+    assert 1 <= len(message["blocks"]) <= 50
+    for block in Block.parse_all(message["blocks"]):
+        assert block is not None
+        block.to_dict()  # validates field limits; raises SlackObjectFormationError
+    for _key, text in _strings(message):
+        assert not RAW_CONTROL.search(text), text
+
+
+@pytest.mark.parametrize("text", list(_commands()))
+@pytest.mark.parametrize("mode", list(Mode))
+def test_every_reply_passes_block_validation(text: str, mode: Mode) -> None:
+    """Every command for every role renders to blocks slack_sdk accepts, within 50 blocks."""
+    command = parse(text)
+    assert command is not None
+    assert_valid(render(answer(command, CATALOG), mode))
+
+
+replies = st.builds(
+    Reply,
+    title=st.text(max_size=400),
+    blocks=st.lists(
+        st.one_of(
+            st.builds(Paragraph, hostile_text),
+            st.builds(
+                Fields, st.lists(st.tuples(hostile_text, hostile_text), max_size=12).map(tuple)
+            ),
+            st.builds(
+                Bullets, st.lists(hostile_text, max_size=30).map(tuple), st.none() | hostile_text
+            ),
+            st.just(Divider()),
+        ),
+        max_size=80,
+    ).map(tuple),
+    footer=st.none() | hostile_text,
+    actions=st.lists(
+        st.builds(Action, st.text(min_size=1, max_size=120), hostile_text), max_size=40
+    ).map(tuple),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(reply=replies, mode=st.sampled_from(list(Mode)))
+def test_any_reply_renders_within_limits(reply: Reply, mode: Mode) -> None:
+    """Arbitrary replies of hostile text render without error, escaped and within limits."""
+    assert_valid(SlackRenderer()(reply, mode))
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=hostile_text)
+async def test_any_user_text_renders_within_limits(text: str) -> None:
+    """Whatever a member types, the answer renders within Slack's limits, escaped."""
+    reply = await CareerBot(CATALOG).handle_text(text, Chat("slack", "C1", is_group=True), "U1")
+    if reply is not None:
+        assert_valid(render(reply))
+
+
+def test_long_reply_is_cut_to_fifty_blocks_with_note() -> None:
+    """A reply of 200 paragraphs keeps header, footer and buttons, and says it was cut."""
+    reply = Reply(
+        "Long",
+        tuple(Paragraph(f"line {n}") for n in range(200)),
+        "source",
+        (Action("A", "/roles"),),
+    )
+    blocks = render(reply)["blocks"]
+    assert len(blocks) == 50
+    assert blocks[0]["type"] == "header"
+    assert [block["type"] for block in blocks[-3:]] == ["context", "context", "actions"]
+    assert blocks[-3]["elements"][0]["text"].startswith("…more than Slack shows")
+
+
+def test_long_text_splits_on_word_boundaries() -> None:
+    """A 10,000-character paragraph becomes several sections of ≤ 3000, split between words."""
+    words = " ".join(f"word{n}" for n in range(1500))
+    sections = [
+        b for b in render(Reply("T", (Paragraph(words),)))["blocks"] if b["type"] == "section"
+    ]
+    assert len(sections) >= 4
+    assert all(len(s["text"]["text"]) <= 3000 for s in sections)
+    assert " ".join(s["text"]["text"] for s in sections) == words
+
+
+def test_header_clipped_to_150() -> None:
+    """A long title is clipped to Slack's 150-character header with an ellipsis."""
+    header = render(Reply("&" * 400))["blocks"][0]["text"]["text"]
+    assert len(header) <= 150
+    assert header.endswith("&amp;…")
+
+
+@pytest.mark.parametrize("hostile", METACHARACTERS)
+def test_escape_leaves_no_control_characters(hostile: str) -> None:
+    """escape turns & < > into entities and nothing else."""
+    escaped = escape(hostile)
+    assert not RAW_CONTROL.search(escaped)
+    assert escaped.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&") == hostile
+
+
+@pytest.mark.parametrize("limit", range(5, 16))
+def test_clip_never_cuts_an_entity(limit: int) -> None:
+    """Clipping escaped text never leaves half an ``&amp;``."""
+    clipped = clip(escape("a&b<c>d&e&f&g"), limit)
+    assert len(clipped) <= limit
+    assert not RAW_CONTROL.search(clipped.removesuffix("…"))
+
+
+def test_split_hard_cuts_a_single_long_word() -> None:
+    """A word longer than the limit is cut, still without splitting an entity."""
+    pieces = split(escape("&" * 20), 12)
+    assert all(len(p) <= 12 and not RAW_CONTROL.search(p) for p in pieces)
+    assert "".join(pieces) == escape("&" * 20)
+
+
+@pytest.mark.parametrize(
+    ("text", "shared"),
+    [
+        ("/role mlops", "/role mlops-engineer"),
+        ("/salary mlops", "/salary mlops-engineer"),
+        ("/salary 5 years mlops", "/salary mid mlops-engineer"),
+        ("/faq mlops", "/faq mlops-engineer"),
+        ("/roles", "/roles"),
+        ("/role astronaut", None),
+        ("/salary 40 years mlops", None),
+    ],
+)
+def test_share_command_rebuilds_the_card(text: str, shared: str | None) -> None:
+    """The Share button carries the canonical command of the card, and misses are not shared."""
+    command = parse(text)
+    assert command is not None
+    assert share_command(answer(command, CATALOG)) == shared
+
+
+async def test_format_reply_is_what_the_app_sends(slack: SlackClient) -> None:
+    """``careerbot ask --format slack`` prints exactly the text and blocks the app answers."""
+    sent = (await slack.command("/salary", "senior mlops")).json()
+    command = parse("/salary senior mlops")
+    assert command is not None
+    printed = json.loads(format_reply(answer(command, CATALOG)))
+    assert printed == {"text": sent["text"], "blocks": sent["blocks"]}
