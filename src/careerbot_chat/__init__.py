@@ -3,6 +3,8 @@
 The public surface is re-exported here; everything else lives in private modules.
 """
 
+from typing import TYPE_CHECKING
+
 from . import messages
 from ._answer import answer, find_role
 from ._bot import CareerBot, Chat, Moderation, Publisher
@@ -23,6 +25,9 @@ from ._registry import COMMANDS, CommandSpec, command_spec, member_commands, mod
 from ._render_plain import PlainRenderer, render_plain
 from ._reply import Action, Block, Bullets, Divider, Fields, Outcome, Paragraph, Reply
 from ._store import PinnedCard, SQLiteStore, Store, open_store
+
+if TYPE_CHECKING:
+    from ._settings import Settings, SettingsError
 
 __version__ = "0.1.0"
 

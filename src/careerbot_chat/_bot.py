@@ -140,12 +140,12 @@ class CareerBot:
         """Run a button's command; a button whose role is gone says the card is out of date."""
         command = parse(data)
         if command is None or (command.spec.moderator and command.name != "pin"):
-            return cards.notice(msg.CARD_OUT_OF_DATE, outcome=Outcome.NOT_FOUND, command="button")
+            return cards.notice(msg.CARD_OUT_OF_DATE, outcome=Outcome.STALE, command="button")
         if command.spec.needs_role and command.args:
             found = find_role(self.catalog, command.args)
             if found.role is None:
                 return cards.notice(
-                    msg.CARD_OUT_OF_DATE, outcome=Outcome.NOT_FOUND, command=command.name
+                    msg.CARD_OUT_OF_DATE, outcome=Outcome.STALE, command=command.name
                 )
         return await self.handle(command, chat, user_id, moderation)
 
@@ -185,9 +185,17 @@ class CareerBot:
             return cards.notice(
                 msg.GROUPS_ONLY.format(name=name), outcome=Outcome.REFUSED, command=name
             )
-        if user_id is None or not await moderation.is_moderator(
-            chat, user_id, pinning=name in ("pin", "unpin")
-        ):
+        try:
+            allowed = user_id is not None and await moderation.is_moderator(
+                chat, user_id, pinning=name in ("pin", "unpin")
+            )
+        except PermissionMissing as exc:  # e.g. an admin without the right to pin
+            return cards.notice(
+                msg.PERMISSION_HINTS.get(exc.reason, str(exc)),
+                outcome=Outcome.REFUSED,
+                command=name,
+            )
+        if not allowed or user_id is None:
             return cards.notice(
                 msg.MODERATORS_ONLY.format(name=name), outcome=Outcome.REFUSED, command=name
             )

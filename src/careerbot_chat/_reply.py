@@ -20,6 +20,8 @@ class Outcome(enum.Enum):
     NOT_FOUND = "not_found"
     REFUSED = "refused"
     ERROR = "error"
+    STALE = "stale"
+    """A button on a card whose role is no longer in the catalogue."""
 
 
 @dataclass(frozen=True, slots=True)

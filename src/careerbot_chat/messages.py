@@ -71,6 +71,11 @@ PERMISSION_HINTS = {
     "slack_pin_scope": "I'm missing the pins:write permission; ask a workspace admin to reinstall me.",
 }
 
+# Telegram inline mode: result titles
+INLINE_ROLE = "{role}: role card"
+INLINE_SALARY = "{role}: pay by level"
+INLINE_PITFALLS = "{role}: interview pitfalls"
+
 # Slack
 SHARE_LABEL = "Share in channel"
 PIN_LABEL = "Pin"

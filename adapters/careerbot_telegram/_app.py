@@ -1,0 +1,355 @@
+"""The python-telegram-bot ``Application``: handlers that turn updates into core calls.
+
+- Commands (``/role mlops``, ``/role@BotName mlops``) in every chat; in groups the
+  answer replies to the asking message. A command addressed to another bot is left
+  alone. In a private chat an unknown command gets the help, and plain text is a
+  lookup; in groups plain text is ignored.
+- Buttons carry the command they run as ``callback_data``. Every callback query is
+  answered. A keyboard whose buttons all run the same command (the salary levels,
+  "did you mean" choices) is a switcher: pressing one edits the message in place.
+- Inline queries offer cards to share (see ``_inline``).
+- Errors: a 429 is retried by ``AIORateLimiter``; a user who blocked the bot is not
+  an error; anything else is logged with the update id and the user gets
+  ``messages.SORRY``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from dataclasses import dataclass
+
+from telegram.constants import BotCommandLimit, ChatType, ParseMode
+from telegram.error import Forbidden, RetryAfter, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from careerbot_chat import (
+    COMMANDS,
+    CareerBot,
+    Chat,
+    CommandSpec,
+    Outcome,
+    Reply,
+    member_commands,
+    messages,
+    moderator_commands,
+)
+from careerbot_chat._logging import RedactSecrets
+from careerbot_chat._settings import Settings, SettingsError
+from telegram import Bot as TgBot
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllChatAdministrators,
+    CallbackQuery,
+    LinkPreviewOptions,
+    Message,
+    Update,
+)
+from telegram import Chat as TgChat
+
+from ._api import PLATFORM, counted, is_not_modified, send_chunks
+from ._inline import inline_results
+from ._moderation import TelegramModeration
+from ._render import Rendered, TelegramRenderer, render
+
+log = logging.getLogger("careerbot.telegram")
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
+Context = ContextTypes.DEFAULT_TYPE
+
+
+@dataclass(frozen=True, slots=True)
+class FloodLimits:
+    """Outgoing flood control (``AIORateLimiter``) and update concurrency.
+
+    The defaults are Telegram's published limits: 30 messages a second overall and
+    20 a minute per group. A 429 with ``retry_after`` pauses all requests for that
+    long and retries up to ``max_retries`` times. ``0`` disables a rate.
+    """
+
+    overall_per_second: float = 30
+    group_per_minute: float = 20
+    max_retries: int = 3
+    concurrent_updates: int = 64
+
+
+DEFAULT_LIMITS = FloodLimits()
+
+
+def token_of(settings: Settings) -> str:
+    """The bot token; a clear error naming the setting when it is missing."""
+    if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value():
+        raise SettingsError("TELEGRAM_BOT_TOKEN: required for Telegram")
+    return settings.telegram_bot_token.get_secret_value()
+
+
+def build_application(
+    settings: Settings,
+    careerbot: CareerBot,
+    *,
+    webhook: bool,
+    limits: FloodLimits = DEFAULT_LIMITS,
+) -> Application:  # type: ignore[type-arg]
+    """The Application aimed at ``TELEGRAM_API_BASE_URL``; no updater in webhook mode."""
+    token = token_of(settings)
+    guard_token(token)
+    root = settings.telegram_api_base_url.rstrip("/")
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(f"{root}/bot")
+        .base_file_url(f"{root}/file/bot")
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
+            )
+        )
+        .rate_limiter(_rate_limiter(limits))
+        .concurrent_updates(limits.concurrent_updates)
+    )
+    if webhook:
+        builder = builder.updater(None)
+    application = builder.build()
+    Handlers(careerbot).install(application)
+    return application
+
+
+def _rate_limiter(limits: FloodLimits) -> AIORateLimiter:
+    return AIORateLimiter(
+        overall_max_rate=limits.overall_per_second,
+        overall_time_period=1 if limits.overall_per_second else 0,
+        group_max_rate=limits.group_per_minute,
+        group_time_period=60 if limits.group_per_minute else 0,
+        max_retries=limits.max_retries,
+    )
+
+
+_GUARDED: set[str] = set()
+
+
+# Loggers that write URLs holding the token: httpx at INFO for every request, and
+# python-telegram-bot's Bot at DEBUG when it is built. Filters on a logger apply to
+# its own records only, so each is named.
+LEAKY_LOGGERS = ("httpx", "httpcore", "telegram.Bot", "telegram.ext.ExtBot")
+
+
+def guard_token(token: str) -> None:
+    """Redact ``token`` from the loggers that would otherwise print it."""
+    if token in _GUARDED:
+        return
+    _GUARDED.add(token)
+    redact = RedactSecrets([token])
+    for name in LEAKY_LOGGERS:
+        logging.getLogger(name).addFilter(redact)
+
+
+def to_chat(chat: TgChat) -> Chat:
+    return Chat(platform=PLATFORM, chat_id=str(chat.id), is_group=chat.type != ChatType.PRIVATE)
+
+
+def _thread_id(message: Message) -> int | None:
+    return message.message_thread_id if message.is_topic_message else None
+
+
+class Handlers:
+    """The update handlers, bound to one ``CareerBot``."""
+
+    def __init__(self, careerbot: CareerBot, renderer: TelegramRenderer = render) -> None:
+        self.careerbot = careerbot
+        self.renderer = renderer
+
+    def install(self, application: Application) -> None:  # type: ignore[type-arg]
+        names = sorted({name for spec in COMMANDS for name in (spec.name, *spec.aliases)})
+        new = filters.UpdateType.MESSAGE
+        private = filters.ChatType.PRIVATE
+        application.add_handlers(
+            [
+                CommandHandler(names, self.on_command, filters=new),
+                MessageHandler(new & filters.COMMAND & private, self.on_command),
+                MessageHandler(new & filters.TEXT & ~filters.COMMAND & private, self.on_text),
+                CallbackQueryHandler(self.on_button),
+                InlineQueryHandler(self.on_inline),
+            ]
+        )
+        application.add_error_handler(on_error)
+
+    async def on_command(self, update: Update, context: Context) -> None:
+        """``/name[@bot] args`` in any chat; unknown ones reach here in private chats only."""
+        await self._answer(update, context, plain=False)
+
+    async def on_text(self, update: Update, context: Context) -> None:
+        """Plain text in a private chat: ``mlops``, ``senior salary``."""
+        await self._answer(update, context, plain=True)
+
+    async def _answer(self, update: Update, context: Context, *, plain: bool) -> None:
+        message = update.effective_message
+        if message is None or message.text is None:
+            return
+        chat = to_chat(message.chat)
+        user = message.from_user
+        moderation = TelegramModeration(
+            context.bot,
+            sender_chat_id=message.sender_chat.id if message.sender_chat else None,
+            thread_id=_thread_id(message),
+            renderer=self.renderer,
+        )
+        reply = await self.careerbot.handle_text(
+            message.text,
+            chat,
+            str(user.id) if user else None,
+            moderation,
+            plain=plain,
+            bot_username=context.bot.username,
+        )
+        if reply is not None:
+            reply_to = message.message_id if chat.is_group else None
+            await self._send(context.bot, message, self._render(reply), reply_to)
+
+    async def _send(
+        self, bot: TgBot, message: Message, rendered: Rendered, reply_to: int | None
+    ) -> None:
+        await counted(
+            "sendMessage",
+            send_chunks(
+                bot, message.chat_id, rendered, reply_to=reply_to, thread_id=_thread_id(message)
+            ),
+        )
+
+    def _render(self, reply: Reply) -> Rendered:
+        rendered = self.renderer(reply)
+        for action in rendered.dropped:
+            log.warning("button %r left out: callback data over 64 bytes", action.label)
+        return rendered
+
+    async def on_button(self, update: Update, context: Context) -> None:
+        """Run the button's command; always answer the query, even when something fails."""
+        query = update.callback_query
+        if query is None:
+            return
+        answered = False
+        try:
+            reply = await self._press(query, context)
+            answered = True
+            if reply.outcome is Outcome.STALE:
+                await _answer_query(query, reply.title)
+                return
+            await _answer_query(query)
+            await self._show(query, context, self._render(reply))
+        finally:
+            if not answered:
+                await _answer_query(query)
+
+    async def _press(self, query: CallbackQuery, context: Context) -> Reply:
+        message = query.message
+        if message is None:  # a message sent through inline mode: no chat to speak of
+            chat = Chat(PLATFORM, str(query.from_user.id), is_group=False)
+            return await self.careerbot.press(query.data or "", chat, str(query.from_user.id))
+        moderation = TelegramModeration(
+            context.bot,
+            thread_id=_thread_id(message) if isinstance(message, Message) else None,
+            renderer=self.renderer,
+        )
+        chat = to_chat(message.chat)
+        return await self.careerbot.press(
+            query.data or "", chat, str(query.from_user.id), moderation
+        )
+
+    async def _show(self, query: CallbackQuery, context: Context, rendered: Rendered) -> None:
+        """Edit a switcher (or an inline message) in place; otherwise send a new message."""
+        message = query.message
+        inline = message is None
+        if inline or (len(rendered.chunks) == 1 and is_switcher(message, query.data)):
+            try:
+                await counted(
+                    "editMessageText",
+                    query.edit_message_text(rendered.chunks[0], reply_markup=rendered.keyboard),
+                )
+            except TelegramError as exc:
+                if not is_not_modified(exc):
+                    raise
+            return
+        assert message is not None
+        group = message.chat.type != ChatType.PRIVATE
+        thread = _thread_id(message) if isinstance(message, Message) else None
+        await counted(
+            "sendMessage",
+            send_chunks(
+                context.bot,
+                message.chat.id,
+                rendered,
+                reply_to=message.message_id if group else None,
+                thread_id=thread,
+            ),
+        )
+
+    async def on_inline(self, update: Update, context: Context) -> None:
+        """Offer cards for ``@BotName query``; the catalogue when the query is empty."""
+        query = update.inline_query
+        if query is None:
+            return
+        results = inline_results(self.careerbot.catalog, query.query, self.renderer)
+        await counted("answerInlineQuery", query.answer(results, cache_time=60))
+
+
+async def _answer_query(query: CallbackQuery, alert: str | None = None) -> None:
+    """Stop the button's spinner (with ``alert`` as a pop-up); a failure here is not fatal."""
+    try:
+        await counted("answerCallbackQuery", query.answer(alert, show_alert=alert is not None))
+    except TelegramError as exc:
+        log.warning("could not answer callback query %s: %s", query.id, exc)
+
+
+def is_switcher(message: object, data: str | None) -> bool:
+    """Whether every button on ``message`` runs the same command as the one pressed."""
+    markup = getattr(message, "reply_markup", None)
+    if markup is None or not data:
+        return False
+    command = data.split(maxsplit=1)[0]
+    datas = [b.callback_data for row in markup.inline_keyboard for b in row]
+    return all(isinstance(d, str) and d.split(maxsplit=1)[0] == command for d in datas)
+
+
+async def on_error(update: object, context: Context) -> None:
+    """Log a failed update with its id and apologise; a blocked bot is no error."""
+    error = context.error
+    update_id = update.update_id if isinstance(update, Update) else None
+    extra = {"platform": PLATFORM, "update_id": update_id}
+    if isinstance(error, Forbidden):
+        log.info(
+            "update %s: user blocked the bot or left the chat (%s)", update_id, error, extra=extra
+        )
+        return
+    if isinstance(error, RetryAfter):
+        log.warning(
+            "update %s: still flood-limited after retries (%s)", update_id, error, extra=extra
+        )
+        return
+    log.error("update %s failed: %s", update_id, error, exc_info=error, extra=extra)
+    if isinstance(update, Update) and update.effective_chat is not None:
+        with contextlib.suppress(TelegramError):
+            await context.bot.send_message(update.effective_chat.id, messages.SORRY)
+
+
+def bot_commands(specs: tuple[CommandSpec, ...]) -> list[BotCommand]:
+    limit = BotCommandLimit.MAX_DESCRIPTION
+    return [BotCommand(spec.name, spec.description[:limit]) for spec in specs]
+
+
+async def publish_commands(bot: TgBot) -> None:
+    """The menu: member commands for everyone, all commands for chat administrators."""
+    members = bot_commands(member_commands())
+    await counted("setMyCommands", bot.set_my_commands(members))
+    everyone = members + bot_commands(moderator_commands())
+    await counted(
+        "setMyCommands", bot.set_my_commands(everyone, scope=BotCommandScopeAllChatAdministrators())
+    )

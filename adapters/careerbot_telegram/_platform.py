@@ -1,0 +1,117 @@
+"""The adapter's lifecycle: webhook mode for ``careerbot serve``, polling for development."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from starlette.routing import Route
+from telegram.error import TelegramError
+from telegram.ext import Application
+
+from careerbot_chat import CareerBot, Chat, Reply
+from careerbot_chat import _metrics as metrics
+from careerbot_chat._settings import Settings, SettingsError
+
+from ._api import PLATFORM, api_call, is_not_modified, platform_error
+from ._app import ALLOWED_UPDATES, DEFAULT_LIMITS, FloodLimits, build_application, publish_commands
+from ._render import TelegramRenderer, render
+from ._webhook import webhook_route
+
+log = logging.getLogger("careerbot.telegram")
+
+
+class TelegramPlatform:
+    """What ``careerbot serve`` mounts: the webhook route and the Application's lifecycle."""
+
+    name = "telegram"
+
+    def __init__(
+        self,
+        settings: Settings,
+        careerbot: CareerBot,
+        *,
+        limits: FloodLimits = DEFAULT_LIMITS,
+        renderer: TelegramRenderer = render,
+    ) -> None:
+        secret = settings.telegram_webhook_secret
+        if secret is None or not secret.get_secret_value():
+            raise SettingsError("TELEGRAM_WEBHOOK_SECRET: required for webhook mode")
+        self.settings = settings
+        self.careerbot = careerbot
+        self.renderer = renderer
+        self.application: Application = build_application(  # type: ignore[type-arg]
+            settings, careerbot, webhook=True, limits=limits
+        )
+        self._route = webhook_route(self.application, careerbot, secret.get_secret_value())
+
+    def routes(self) -> Sequence[Route]:
+        return [self._route]
+
+    async def start(self) -> None:
+        """Connect (getMe), start processing, publish the menu, register the webhook."""
+        await self.application.initialize()
+        await self.application.start()
+        try:
+            await publish_commands(self.application.bot)
+        except Exception as exc:  # the menu is a convenience; answering matters more
+            log.warning("could not publish the Telegram command menu: %s", exc)
+        url = self.settings.telegram_webhook_url
+        if url:
+            secret = self.settings.telegram_webhook_secret
+            assert secret is not None
+            await api_call(
+                "setWebhook",
+                self.application.bot.set_webhook(
+                    url, secret_token=secret.get_secret_value(), allowed_updates=ALLOWED_UPDATES
+                ),
+            )
+            log.info("Telegram webhook set to %s", url)
+
+    async def stop(self) -> None:
+        """Finish queued updates and disconnect; the webhook stays for the next replica."""
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+
+    async def edit_card(self, chat: Chat, message_id: str, reply: Reply) -> None:
+        """Edit a posted card in place (its first message); "not modified" is success."""
+        rendered = self.renderer(reply)
+        try:
+            await self.application.bot.edit_message_text(
+                rendered.chunks[0],
+                chat_id=int(chat.chat_id),
+                message_id=int(message_id),
+                reply_markup=rendered.keyboard,
+            )
+        except TelegramError as exc:
+            if is_not_modified(exc):
+                return
+            metrics.api_error(PLATFORM, "editMessageText")
+            raise platform_error("editMessageText", exc) from exc
+
+
+def create_platform(settings: Settings, bot: CareerBot, **options: Any) -> TelegramPlatform:
+    """The Telegram platform for ``careerbot serve``; needs a token and a webhook secret."""
+    return TelegramPlatform(settings, bot, **options)
+
+
+async def run_dev(settings: Settings, bot: CareerBot, **options: Any) -> None:
+    """``careerbot run telegram``: long polling until cancelled (Ctrl-C)."""
+    application = build_application(settings, bot, webhook=False, **options)
+    log.warning(
+        "Polling Telegram for updates. Polling deletes any webhook set for this bot token: "
+        "do not poll with a production bot's token while `careerbot serve` receives its webhook."
+    )
+    async with application:
+        await publish_commands(application.bot)
+        await application.start()
+        assert application.updater is not None
+        await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await application.updater.stop()
+            await application.stop()

@@ -1,0 +1,223 @@
+"""Render a core ``Reply`` as Telegram HTML messages and an inline keyboard. Pure.
+
+Structure becomes emphasis: the title and field labels are bold, the footer italic.
+Every piece of text from content or users is escaped with ``html.escape``, so the
+only tags in the output are the ones written here (``b`` and ``i``, both accepted
+by Telegram's HTML parse mode).
+
+A reply longer than ``MessageLimit.MAX_TEXT_LENGTH`` is split into several messages:
+between blocks where possible, else between the lines of a block, else between
+words. Text is split *before* it is escaped and each piece is wrapped in its own
+tags, so a cut never lands inside a tag or an entity such as ``&amp;``; a single
+"word" longer than a whole message is the only thing ever cut mid-word.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from telegram.constants import InlineKeyboardButtonLimit, MessageLimit
+
+from careerbot_chat import Action, Bullets, Divider, Fields, Paragraph, Reply
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+Segment = tuple[str, str | None]
+"""Plain text and the tag that wraps it (``None``: no tag)."""
+Line = tuple[Segment, ...]
+
+BULLET = "•"
+DIVIDER = "—"
+BLOCK_GAP = "\n\n"
+_WORDS = re.compile(r"\S+\s*|\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """The messages to send, the keyboard for the last one, and buttons left out."""
+
+    chunks: tuple[str, ...]
+    keyboard: InlineKeyboardMarkup | None
+    dropped: tuple[Action, ...] = ()
+    """Actions whose command exceeds Telegram's 64-byte ``callback_data`` limit."""
+
+
+class TelegramRenderer:
+    """Configured once; calling it turns a ``Reply`` into ``Rendered`` without side effects."""
+
+    def __init__(
+        self,
+        *,
+        limit: int = MessageLimit.MAX_TEXT_LENGTH,
+        buttons_per_row: int = 3,
+        cache_size: int = 256,
+    ) -> None:
+        if limit < 64:
+            raise ValueError("limit must leave room for a tagged word")
+        self.limit = limit
+        self.buttons_per_row = buttons_per_row
+        # Replies are frozen and the same cards are asked again and again: remember the
+        # last few renderings (the output is immutable too, so sharing it is safe).
+        self._cached = functools.lru_cache(maxsize=cache_size)(self._render)
+
+    def __call__(self, reply: Reply) -> Rendered:
+        try:
+            return self._cached(reply)
+        except TypeError:  # an unhashable reply (a list inside): render it uncached
+            return self._render(reply)
+
+    def _render(self, reply: Reply) -> Rendered:
+        blocks = [block for block in _blocks(reply) if block]
+        keyboard, dropped = self.keyboard(reply.actions)
+        return Rendered(tuple(self._pack(blocks)) or ("…",), keyboard, dropped)
+
+    def keyboard(
+        self, actions: Sequence[Action]
+    ) -> tuple[InlineKeyboardMarkup | None, tuple[Action, ...]]:
+        """Buttons in rows; a command over 64 bytes cannot be callback data and is left out."""
+        fits = [a for a in actions if fits_callback_data(a.command)]
+        dropped = tuple(a for a in actions if not fits_callback_data(a.command))
+        if not fits:
+            return None, dropped
+        buttons = [InlineKeyboardButton(a.label, callback_data=a.command) for a in fits]
+        rows_needed = -(-len(buttons) // self.buttons_per_row)
+        size = -(-len(buttons) // rows_needed)  # balanced rows: 4 buttons as 2 + 2, not 3 + 1
+        rows = [buttons[i : i + size] for i in range(0, len(buttons), size)]
+        return InlineKeyboardMarkup(rows), dropped
+
+    def _pack(self, blocks: list[list[Line]]) -> Iterator[str]:
+        """Fill messages up to the limit, cutting between blocks, then lines, then words."""
+        current = ""
+        for block in blocks:
+            text = "\n".join(render_line(line) for line in block)
+            if len(text) <= self.limit:
+                joined = current + BLOCK_GAP + text if current else text
+                if len(joined) <= self.limit:
+                    current = joined
+                    continue
+                yield current
+                current = text
+                continue
+            for line in block:
+                for piece in self._fit_line(line):
+                    sep = BLOCK_GAP if current and line is block[0] else "\n"
+                    joined = current + sep + piece if current else piece
+                    if len(joined) <= self.limit:
+                        current = joined
+                    else:
+                        if current:
+                            yield current
+                        current = piece
+        if current:
+            yield current
+
+    def _fit_line(self, line: Line) -> Iterator[str]:
+        """One line as one or more rendered pieces, each within the limit."""
+        rendered = render_line(line)
+        if len(rendered) <= self.limit:
+            yield rendered
+            return
+        piece: list[Segment] = []
+        for token, tag in _tokens(line, self.limit - 16):
+            candidate = _merge(piece, token, tag)
+            if piece and len(render_line(tuple(candidate))) > self.limit:
+                yield from _nonblank(piece)
+                candidate = [(token, tag)]
+            piece = candidate
+        yield from _nonblank(piece)
+
+
+def fits_callback_data(data: str) -> bool:
+    """Whether ``data`` is valid ``callback_data``: 1–64 bytes of UTF-8."""
+    size = len(data.encode("utf-8"))
+    return (
+        InlineKeyboardButtonLimit.MIN_CALLBACK_DATA
+        <= size
+        <= (InlineKeyboardButtonLimit.MAX_CALLBACK_DATA)
+    )
+
+
+def render_line(line: Line) -> str:
+    """Escape each segment and wrap it in its tag."""
+    return "".join(_wrap(html.escape(text, quote=False), tag) for text, tag in line)
+
+
+def _nonblank(piece: list[Segment]) -> Iterator[str]:
+    if any(text.strip() for text, _ in piece):
+        yield render_line(tuple(piece)).rstrip()
+
+
+def _wrap(text: str, tag: str | None) -> str:
+    if tag is None or not text:
+        return text
+    return f"<{tag}>{text}</{tag}>"
+
+
+def _merge(piece: list[Segment], token: str, tag: str | None) -> list[Segment]:
+    if piece and piece[-1][1] == tag:
+        return [*piece[:-1], (piece[-1][0] + token, tag)]
+    return [*piece, (token, tag)]
+
+
+def _tokens(line: Line, budget: int) -> Iterator[Segment]:
+    """Words with their trailing space; a word longer than ``budget`` escaped is cut."""
+    for text, tag in line:
+        for word in _WORDS.findall(text):
+            yield from ((part, tag) for part in _cut(word, budget))
+
+
+def _cut(word: str, budget: int) -> Iterator[str]:
+    part = ""
+    for char in word:
+        if len(html.escape(part + char, quote=False)) > budget:
+            yield part
+            part = ""
+        part += char
+    if part:
+        yield part
+
+
+def _blocks(reply: Reply) -> Iterator[list[Line]]:
+    """Each block of the reply as lines of tagged plain text."""
+    yield [((reply.title, "b"),)] if reply.title else []
+    for block in reply.blocks:
+        if isinstance(block, Paragraph):
+            yield [((line, None),) for line in block.text.splitlines() if line.strip()]
+        elif isinstance(block, Fields):
+            yield [((label, "b"), (_sep(label) + value, None)) for label, value in block.items]
+        elif isinstance(block, Bullets):
+            head: list[Line] = [((block.title, "b"),)] if block.title else []
+            yield head + [((f"{BULLET} {item}", None),) for item in block.items]
+        elif isinstance(block, Divider):
+            yield [((DIVIDER, None),)]
+    if reply.footer:
+        yield [((reply.footer, "i"),)]
+
+
+def _sep(label: str) -> str:
+    """``Label: value``, but ``Question? answer`` (as the plain renderer does)."""
+    return " " if label.endswith(("?", ":")) else ": "
+
+
+render = TelegramRenderer()
+
+
+def format_reply(reply: Reply) -> str:
+    """What ``careerbot ask --format telegram`` prints.
+
+    Each message's HTML exactly as sent; several messages are separated by a
+    ``--- next message ---`` line, and the keyboard (attached to the last message)
+    follows a ``--- keyboard ---`` line, one row per line as ``[label → command]``.
+    """
+    rendered = render(reply)
+    parts = ["\n--- next message ---\n".join(rendered.chunks)]
+    if rendered.keyboard is not None:
+        rows = [
+            "  ".join(f"[{b.text} → {b.callback_data}]" for b in row)
+            for row in rendered.keyboard.inline_keyboard
+        ]
+        parts.append("--- keyboard ---\n" + "\n".join(rows))
+    return "\n".join(parts)

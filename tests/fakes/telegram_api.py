@@ -1,0 +1,270 @@
+"""A fake Telegram Bot API: a small Starlette app to serve on 127.0.0.1 for tests.
+
+It answers ``POST /bot{token}/{method}`` the way the real server does
+(``{"ok": true, "result": ...}`` with objects python-telegram-bot can read), records
+every call as ``Call(method, params)``, and can be told to fail the next calls of a
+method with a chosen status (429 with ``retry_after``, 400, 403, 500 ...).
+
+    fake = FakeTelegram(TOKEN)
+    async with serve_asgi(fake.app) as url:   # aim the bot at f"{url}/bot"
+        fake.set_member(chat_id, user_id, "administrator", can_pin_messages=True)
+        fake.fail("sendMessage", 429, retry_after=1)
+        ...
+        await fake.wait_for("sendMessage", count=2)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+BOT_ID = 7000001
+BOT_USERNAME = "CareerTestBot"
+ANONYMOUS_ADMIN_ID = 1087968824
+STRING_PARAMS = frozenset(
+    {"text", "callback_query_id", "inline_query_id", "inline_message_id", "url", "secret_token"}
+)
+STATUS_TEXT = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 409: "Conflict"}
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """One request the fake received: the method name and its decoded parameters."""
+
+    method: str
+    params: dict[str, Any]
+
+
+@dataclass(slots=True)
+class _Failure:
+    status: int
+    remaining: int
+    description: str
+    retry_after: int | None
+
+
+@dataclass(slots=True)
+class _Member:
+    status: str = "member"
+    rights: dict[str, bool] = field(default_factory=dict)
+
+
+def _decode(key: str, value: str) -> Any:
+    """PTB sends each parameter form-urlencoded: strings as they are, the rest as JSON."""
+    if key in STRING_PARAMS:
+        return value
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+class FakeTelegram:
+    """The fake server's state: calls received, chat members, sent messages, failures."""
+
+    def __init__(self, token: str, *, username: str = BOT_USERNAME) -> None:
+        self.token = token
+        self.username = username
+        self.url = ""
+        """The root URL once served (set by whoever serves ``app``)."""
+        self.calls: list[Call] = []
+        self.members: dict[tuple[int, int], _Member] = {}
+        self.texts: dict[tuple[int, int], str] = {}
+        self.updates: deque[dict[str, Any]] = deque()
+        self._failures: dict[str, _Failure] = {}
+        self._message_ids = itertools.count(1000)
+        self.app = Starlette(
+            routes=[Route("/bot{token}/{method}", self._endpoint, methods=["POST"])]
+        )
+
+    # -- configuring -----------------------------------------------------------------
+
+    def fail(
+        self,
+        method: str,
+        status: int,
+        *,
+        times: int = 1,
+        description: str = "",
+        retry_after: int | None = None,
+    ) -> None:
+        """Make the next ``times`` calls of ``method`` fail with ``status``."""
+        text = description or STATUS_TEXT.get(status, "Internal Server Error")
+        if status == 429 and not description:
+            text = f"Too Many Requests: retry after {retry_after}"
+        self._failures[method] = _Failure(status, times, text, retry_after)
+
+    def set_member(self, chat_id: int, user_id: int, status: str, **rights: bool) -> None:
+        """What ``getChatMember`` answers for ``user_id`` in ``chat_id``."""
+        self.members[(chat_id, user_id)] = _Member(status, rights)
+
+    def queue_update(self, update: dict[str, Any]) -> None:
+        """An update for ``getUpdates`` (polling) to deliver."""
+        self.updates.append(update)
+
+    # -- reading what happened -----------------------------------------------------
+
+    def called(self, method: str) -> list[Call]:
+        return [call for call in self.calls if call.method == method]
+
+    def sent_texts(self) -> list[str]:
+        """Every text the bot sent or edited into a message, in order."""
+        return [
+            call.params["text"]
+            for call in self.calls
+            if call.method in ("sendMessage", "editMessageText") and "text" in call.params
+        ]
+
+    async def wait_for(self, method: str, count: int = 1, within: float = 5.0) -> list[Call]:
+        """Poll until ``method`` was called ``count`` times; fail after ``within`` seconds."""
+        deadline = time.monotonic() + within
+        while len(self.called(method)) < count:
+            if time.monotonic() > deadline:
+                seen = [call.method for call in self.calls]
+                raise AssertionError(
+                    f"{method} called {len(self.called(method))} of {count}: {seen}"
+                )
+            await asyncio.sleep(0.005)
+        return self.called(method)
+
+    def reset(self) -> None:
+        self.calls.clear()
+
+    # -- serving ---------------------------------------------------------------------
+
+    async def _endpoint(self, request: Request) -> JSONResponse:
+        method = request.path_params["method"]
+        if request.path_params["token"] != self.token:
+            return _error(401, "Unauthorized")
+        body = (await request.body()).decode()
+        params = {
+            key: _decode(key, value) for key, value in parse_qsl(body, keep_blank_values=True)
+        }
+        self.calls.append(Call(method, params))
+        failure = self._failures.get(method)
+        if failure is not None and failure.remaining > 0:
+            failure.remaining -= 1
+            return _error(failure.status, failure.description, failure.retry_after)
+        handler = getattr(self, f"_{method}", None)
+        if handler is None:
+            return _error(404, "Not Found: method not found")
+        result = await handler(params) if method == "getUpdates" else handler(params)
+        if isinstance(result, JSONResponse):
+            return result
+        return JSONResponse({"ok": True, "result": result})
+
+    def _bot_user(self) -> dict[str, Any]:
+        return {
+            "id": BOT_ID,
+            "is_bot": True,
+            "first_name": "Careerbot",
+            "username": self.username,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": True,
+        }
+
+    def _getMe(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._bot_user()
+
+    def _message(self, chat_id: int, text: str, params: dict[str, Any]) -> dict[str, Any]:
+        message_id = int(params.get("message_id") or next(self._message_ids))
+        self.texts[(chat_id, message_id)] = text
+        message: dict[str, Any] = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": _chat(chat_id),
+            "from": self._bot_user(),
+            "text": text,
+        }
+        if params.get("reply_markup"):
+            message["reply_markup"] = params["reply_markup"]
+        return message
+
+    def _sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._message(int(params["chat_id"]), str(params["text"]), params)
+
+    def _editMessageText(self, params: dict[str, Any]) -> dict[str, Any] | bool | JSONResponse:
+        if "inline_message_id" in params:
+            return True
+        key = (int(params["chat_id"]), int(params["message_id"]))
+        if self.texts.get(key) == params["text"]:
+            return _error(
+                400,
+                "Bad Request: message is not modified: specified new message content and "
+                "reply markup are exactly the same as a current content and reply markup "
+                "of the message",
+            )
+        return self._message(key[0], str(params["text"]), params)
+
+    def _getChatMember(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
+        member = self.members.get((chat_id, user_id), _Member())
+        user = (
+            self._bot_user()
+            if user_id == BOT_ID
+            else {"id": user_id, "is_bot": False, "first_name": f"User {user_id}"}
+        )
+        return {"status": member.status, "user": user, **_rights(member)}
+
+    def _true(self, params: dict[str, Any]) -> bool:
+        return True
+
+    _answerCallbackQuery = _answerInlineQuery = _setMyCommands = _true
+    _setWebhook = _deleteWebhook = _pinChatMessage = _unpinChatMessage = _true
+
+    async def _getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset") or 0)
+        while self.updates and self.updates[0]["update_id"] < offset:
+            self.updates.popleft()
+        if not self.updates:
+            await asyncio.sleep(0.02)  # a short long-poll, so a stopping poller is not kept
+        return [u for u in self.updates if u["update_id"] >= offset]
+
+
+def _rights(member: _Member) -> dict[str, Any]:
+    """The fields PTB needs to build ``ChatMemberOwner``/``Administrator``/``Member``."""
+    if member.status == "creator":
+        return {"is_anonymous": False}
+    if member.status != "administrator":
+        return {}
+    names = (
+        "can_be_edited",
+        "is_anonymous",
+        "can_manage_chat",
+        "can_delete_messages",
+        "can_manage_video_chats",
+        "can_restrict_members",
+        "can_promote_members",
+        "can_change_info",
+        "can_invite_users",
+        "can_post_stories",
+        "can_edit_stories",
+        "can_delete_stories",
+        "can_pin_messages",
+    )
+    return {name: member.rights.get(name, False) for name in names}
+
+
+def _chat(chat_id: int) -> dict[str, Any]:
+    if chat_id > 0:
+        return {"id": chat_id, "type": "private", "first_name": "Member"}
+    return {"id": chat_id, "type": "supergroup", "title": "Career community"}
+
+
+def _error(status: int, description: str, retry_after: int | None = None) -> JSONResponse:
+    body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
+    if retry_after is not None:
+        body["parameters"] = {"retry_after": retry_after}
+    return JSONResponse(body, status_code=status)

@@ -1,0 +1,83 @@
+"""Fixtures for the Telegram adapter: the fake Bot API over HTTP, a store, the platform."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from careerbot_chat import CareerBot, Catalog, SQLiteStore
+from careerbot_chat._settings import Settings
+from careerbot_telegram import FloodLimits, TelegramPlatform
+from telegram import Update
+from tests.fakes.telegram_api import FakeTelegram
+from tests.servers import serve_asgi
+from tests.telegram.builders import as_update
+
+TOKEN = "7000001:AAFakeTokenForTestsOnly_abcdefghijklmnop"
+SECRET = "webhook-secret_123"
+# No flood limits against the fake (tests send dozens of messages to one group);
+# one retry so that a 429 is retried.
+TEST_LIMITS = FloodLimits(overall_per_second=0, group_per_minute=0, max_retries=2)
+
+
+def make_settings(api_url: str, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "telegram_bot_token": TOKEN,
+        "telegram_webhook_secret": SECRET,
+        "telegram_webhook_url": None,
+        "telegram_api_base_url": api_url,
+        **overrides,
+    }
+    return Settings(_env_file=None, **values)
+
+
+@pytest.fixture(autouse=True)
+def _ptb_timedelta(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opt in to PTB's timedelta durations: RetryAfter otherwise warns (an error here)."""
+    monkeypatch.setenv("PTB_TIMEDELTA", "1")
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegram]:
+    """The fake Bot API, served over HTTP; ``fake.url`` is its root."""
+    api = FakeTelegram(TOKEN)
+    async with serve_asgi(api.app, lifespan="off") as url:
+        api.url = url
+        yield api
+
+
+@pytest.fixture
+async def sqlite_store(tmp_path: Path) -> AsyncIterator[SQLiteStore]:
+    opened = SQLiteStore(tmp_path / "db.sqlite3")
+    await opened.open()
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture
+def careerbot(catalog: Catalog, sqlite_store: SQLiteStore) -> CareerBot:
+    return CareerBot(catalog, sqlite_store)
+
+
+@pytest.fixture
+async def platform(fake: FakeTelegram, careerbot: CareerBot) -> AsyncIterator[TelegramPlatform]:
+    """The started platform (Application initialised and running) against the fake."""
+    started = TelegramPlatform(make_settings(fake.url), careerbot, limits=TEST_LIMITS)
+    await started.start()
+    fake.reset()
+    yield started
+    await started.stop()
+
+
+@pytest.fixture
+def process(platform: TelegramPlatform) -> Callable[[dict[str, Any]], Awaitable[None]]:
+    """Run one update payload through the Application, as the update queue would."""
+
+    async def run(payload: dict[str, Any]) -> None:
+        update: Update = as_update(payload, platform.application.bot)
+        await platform.application.process_update(update)
+
+    return run
