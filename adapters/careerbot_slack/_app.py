@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -125,7 +126,12 @@ class SlackPlatform:
             body.decode("utf-8")
         except UnicodeDecodeError:
             return PlainTextResponse("body is not UTF-8", status_code=400)
-        return await self.handler.handle(_replay(request, body))
+        try:
+            return await self.handler.handle(_replay(request, body))
+        except json.JSONDecodeError:
+            # Bolt parses the body (a form's ``payload`` or a JSON event) before it
+            # checks the signature, so garbage from anyone would otherwise be a 500.
+            return PlainTextResponse("body is not a Slack request", status_code=400)
 
     async def start(self) -> None:
         """Nothing to connect: Bolt checks the token (auth.test) on the first request."""

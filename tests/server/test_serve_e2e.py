@@ -5,14 +5,12 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from bench.load import (
-    SLACK_SECRET,
     SLACK_TOKEN,
     TELEGRAM_TOKEN,
     WEBHOOK_SECRET,
@@ -23,40 +21,12 @@ from bench.load import (
 
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.telegram_api import FakeTelegram
+from tests.server.stack import Stack, env_for
 from tests.servers import serve_asgi
 from tests.slack import builders as slack_builders
 from tests.telegram import builders as tg_builders
 
 pytestmark = pytest.mark.slow
-
-
-class Stack:
-    def __init__(self, telegram: FakeTelegram, slack: FakeSlackApi, url: str, process: Any) -> None:
-        self.telegram, self.slack, self.url, self.process = telegram, slack, url, process
-
-
-def env_for(tg_url: str, slack_url: str, database_url: str) -> dict[str, str]:
-    return {
-        "TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN,
-        "TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET,
-        "TELEGRAM_API_BASE_URL": tg_url,
-        "SLACK_BOT_TOKEN": SLACK_TOKEN,
-        "SLACK_SIGNING_SECRET": SLACK_SECRET,
-        "SLACK_API_BASE_URL": f"{slack_url}/api/",
-        "CAREERBOT_DATABASE_URL": database_url,
-        "CAREERBOT_LOG_FORMAT": "json",
-    }
-
-
-@pytest.fixture
-async def stack(tmp_path: Path) -> AsyncIterator[Stack]:
-    telegram, slack = FakeTelegram(TELEGRAM_TOKEN), FakeSlackApi(SLACK_TOKEN)
-    async with serve_asgi(telegram.app) as tg_url, serve_asgi(slack.app) as slack_url:
-        telegram.url, slack.base = tg_url, slack_url
-        port = free_port()
-        env = env_for(tg_url, slack_url, f"sqlite:///{tmp_path}/db.sqlite3")
-        async with careerbot_serve(env, port) as process:
-            yield Stack(telegram, slack, f"http://127.0.0.1:{port}", process)
 
 
 def telegram_post(update: dict[str, Any]) -> dict[str, Any]:

@@ -68,3 +68,15 @@ async def test_home_publish_failure_still_acknowledges(slack: SlackClient) -> No
     slack.fake.fail("views.publish", "invalid_arguments")
     response = await slack.event(b.home_opened())
     assert response.status_code == 200
+
+
+async def test_garbage_payload_is_400_signed_or_not(slack: SlackClient) -> None:
+    """A form whose payload is not JSON is refused with 400, never a 500."""
+    signed = await slack.send("payload=not-json")
+    unsigned = await slack.http.post(
+        "/slack/events",
+        content="payload=not-json",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert signed.status_code == 400
+    assert unsigned.status_code == 400
