@@ -23,9 +23,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from tests.fakes.slack_api import FakeSlackApi
-from tests.fakes.telegram_api import FakeTelegram
-from tests.servers import serve_asgi
 
 from bench._harness import report
 from bench.load import (
@@ -40,6 +37,9 @@ from bench.load import (
     slack_requests,
     telegram_requests,
 )
+from tests.fakes.slack_api import FakeSlackApi
+from tests.fakes.telegram_api import FakeTelegram
+from tests.servers import serve_asgi
 
 CONCURRENCY = 20
 

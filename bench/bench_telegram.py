@@ -39,15 +39,15 @@ from starlette.routing import Route
 ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("PTB_TIMEDELTA", "1")  # PTB's opt-in; silences a deprecation warning
 
+from telegram import Update  # noqa: E402
 from telegram.ext import Application, ContextTypes, MessageHandler, filters  # noqa: E402
-from tests.fakes.telegram_api import FakeTelegram  # noqa: E402
-from tests.servers import serve_asgi  # noqa: E402
 
 from bench._harness import report  # noqa: E402
 from careerbot_chat import CareerBot, SQLiteStore, load_catalog  # noqa: E402
 from careerbot_chat._settings import Settings  # noqa: E402
 from careerbot_telegram import FloodLimits, TelegramPlatform  # noqa: E402
-from telegram import Update  # noqa: E402
+from tests.fakes.telegram_api import FakeTelegram  # noqa: E402
+from tests.servers import serve_asgi  # noqa: E402
 
 TOKEN = "7000001:AAFakeTokenForBenchOnly_abcdefghijklmnop"
 SECRET = "bench-secret"

@@ -30,14 +30,14 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
+from bench._harness import percentile, report
+from bench.generate import generate_catalog
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.telegram_api import FakeTelegram
 from tests.servers import serve_asgi
 from tests.slack import builders as slack_builders
 from tests.telegram import builders as tg_builders
-
-from bench._harness import percentile, report
-from bench.generate import generate_catalog
 
 TELEGRAM_TOKEN = "7000001:AAFakeLoadTokenForBenchOnly_abcdefghijklmnop"
 WEBHOOK_SECRET = "load-secret_123"

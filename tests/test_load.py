@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from bench.load import run_load
 
 pytestmark = pytest.mark.slow

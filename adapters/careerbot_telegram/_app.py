@@ -19,6 +19,16 @@ import contextlib
 import logging
 from dataclasses import dataclass
 
+from telegram import Bot as TgBot
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllChatAdministrators,
+    CallbackQuery,
+    LinkPreviewOptions,
+    Message,
+    Update,
+)
+from telegram import Chat as TgChat
 from telegram.constants import BotCommandLimit, ChatType, ParseMode
 from telegram.error import Forbidden, RetryAfter, TelegramError
 from telegram.ext import (
@@ -47,16 +57,6 @@ from careerbot_chat import (
 )
 from careerbot_chat._logging import RedactSecrets
 from careerbot_chat._settings import Settings, SettingsError
-from telegram import Bot as TgBot
-from telegram import (
-    BotCommand,
-    BotCommandScopeAllChatAdministrators,
-    CallbackQuery,
-    LinkPreviewOptions,
-    Message,
-    Update,
-)
-from telegram import Chat as TgChat
 
 from ._api import PLATFORM, counted, is_not_modified, send_chunks
 from ._inline import inline_results

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import hashlib
 
+from telegram import InlineQueryResultArticle, InputTextMessageContent
 from telegram.constants import InlineQueryLimit, InlineQueryResultLimit, ParseMode
 
 from careerbot_chat import Catalog, Reply, Role, answer, find_role, parse
 from careerbot_chat import messages as texts
-from telegram import InlineQueryResultArticle, InputTextMessageContent
 
 from ._render import TelegramRenderer, render
 

@@ -20,10 +20,10 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import InlineKeyboardButtonLimit, MessageLimit
 
 from careerbot_chat import Action, Bullets, Divider, Fields, Paragraph, Reply
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 Segment = tuple[str, str | None]
 """Plain text and the tag that wraps it (``None``: no tag)."""

@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from bench.load import SLACK_TOKEN, TELEGRAM_TOKEN, careerbot_serve, free_port
 
+from bench.load import SLACK_TOKEN, TELEGRAM_TOKEN, careerbot_serve, free_port
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.telegram_api import FakeTelegram
 from tests.server.stack import Stack, env_for

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from bench.load import SLACK_SECRET, SLACK_TOKEN, TELEGRAM_TOKEN, WEBHOOK_SECRET
-
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.telegram_api import FakeTelegram
 

@@ -7,8 +7,8 @@ import time
 
 import httpx
 import pytest
-from bench.load import SLACK_SECRET, SLACK_TOKEN, TELEGRAM_TOKEN, WEBHOOK_SECRET
 
+from bench.load import SLACK_SECRET, SLACK_TOKEN, TELEGRAM_TOKEN, WEBHOOK_SECRET
 from tests.server.stack import Stack
 from tests.slack import builders as slack_builders
 from tests.telegram import builders as tg_builders

@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from bench.load import (
     SLACK_TOKEN,
     TELEGRAM_TOKEN,
@@ -18,7 +19,6 @@ from bench.load import (
     free_port,
     telegram_requests,
 )
-
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.telegram_api import FakeTelegram
 from tests.server.stack import Stack, env_for

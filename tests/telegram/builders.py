@@ -11,6 +11,7 @@ import time
 from typing import Any
 
 from telegram import Bot, Update
+
 from tests.fakes.telegram_api import ANONYMOUS_ADMIN_ID, BOT_ID, BOT_USERNAME
 
 GROUP_ID = -1001234567890

@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from telegram import Update
 
 from careerbot_chat import CareerBot, Catalog, SQLiteStore
 from careerbot_chat._settings import Settings
 from careerbot_telegram import FloodLimits, TelegramPlatform
-from telegram import Update
 from tests.fakes.telegram_api import FakeTelegram
 from tests.servers import serve_asgi
 from tests.telegram.builders import as_update
