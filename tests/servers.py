@@ -13,14 +13,14 @@ import uvicorn
 
 @contextlib.asynccontextmanager
 async def serve_asgi(
-    app: Any, *, lifespan: Literal["auto", "on", "off"] = "on"
+    app: Any, *, lifespan: Literal["auto", "on", "off"] = "on", port: int = 0
 ) -> AsyncIterator[str]:
-    """Serve ``app`` on a free loopback port; yield its base URL (``http://127.0.0.1:PORT``)."""
+    """Serve ``app`` on loopback (a free port unless given); yield ``http://127.0.0.1:PORT``."""
     # IPPROTO_TCP explicitly: with proto=0 asyncio never sets TCP_NODELAY on accepted
     # connections, and every response then waits ~40 ms for a delayed ACK.
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
+    sock.bind(("127.0.0.1", port))
     port = sock.getsockname()[1]
     config = uvicorn.Config(app, log_level="warning", lifespan=lifespan, access_log=False)
     server = uvicorn.Server(config)

@@ -30,11 +30,16 @@ HARMLESS = {
 }
 
 
+API_TIMEOUT_SECONDS = 10
+"""Timeout of each Web API call; connection errors and 429s are retried once."""
+
+
 def make_client(token: str, base_url: str) -> AsyncWebClient:
     """An ``AsyncWebClient`` aimed at ``base_url`` that retries rate limits once."""
     return AsyncWebClient(
         token=token,
         base_url=base_url,
+        timeout=API_TIMEOUT_SECONDS,
         retry_handlers=[
             AsyncConnectionErrorRetryHandler(max_retry_count=1),
             AsyncRateLimitErrorRetryHandler(max_retry_count=1),

@@ -33,9 +33,19 @@ async def counted(method: str, awaitable: Awaitable[T]) -> T:
     """Await a Bot API call; count a failure in the metrics and let it propagate as is."""
     try:
         return await awaitable
-    except TelegramError:
+    except TelegramError as exc:
         metrics.api_error(PLATFORM, method)
+        exc.add_note(f"{METHOD_NOTE}{method}")
         raise
+
+
+METHOD_NOTE = "Bot API method: "
+
+
+def failed_method(exc: BaseException | None) -> str:
+    """The Bot API method a failure came from (noted by ``counted``), else ``"?"``."""
+    notes = getattr(exc, "__notes__", ())
+    return next((n.removeprefix(METHOD_NOTE) for n in notes if n.startswith(METHOD_NOTE)), "?")
 
 
 def platform_error(method: str, exc: TelegramError) -> PlatformError:

@@ -58,7 +58,7 @@ from careerbot_chat import (
 from careerbot_chat._logging import RedactSecrets
 from careerbot_chat._settings import Settings, SettingsError
 
-from ._api import PLATFORM, counted, is_not_modified, send_chunks
+from ._api import PLATFORM, counted, failed_method, is_not_modified, send_chunks
 from ._inline import inline_results
 from ._moderation import TelegramModeration
 from ._render import Rendered, TelegramRenderer, render
@@ -84,6 +84,10 @@ class FloodLimits:
 
 
 DEFAULT_LIMITS = FloodLimits()
+
+API_TIMEOUT_SECONDS = 10.0
+"""Connect, read, write and pool timeout for Bot API calls. A call that times out is
+logged and not retried: sendMessage is not idempotent, a retry could answer twice."""
 
 
 def token_of(settings: Settings) -> str:
@@ -115,6 +119,10 @@ def build_application(
             )
         )
         .rate_limiter(_rate_limiter(limits))
+        .connect_timeout(API_TIMEOUT_SECONDS)
+        .read_timeout(API_TIMEOUT_SECONDS)
+        .write_timeout(API_TIMEOUT_SECONDS)
+        .pool_timeout(API_TIMEOUT_SECONDS)
         .concurrent_updates(limits.concurrent_updates)
     )
     if webhook:
@@ -323,7 +331,14 @@ async def on_error(update: object, context: Context) -> None:
     """Log a failed update with its id and apologise; a blocked bot is no error."""
     error = context.error
     update_id = update.update_id if isinstance(update, Update) else None
-    extra = {"platform": PLATFORM, "update_id": update_id}
+    chat = update.effective_chat if isinstance(update, Update) else None
+    method = failed_method(error)
+    extra = {
+        "platform": PLATFORM,
+        "update_id": update_id,
+        "method": method,
+        "chat": chat.id if chat else None,
+    }
     if isinstance(error, Forbidden):
         log.info(
             "update %s: user blocked the bot or left the chat (%s)", update_id, error, extra=extra
@@ -334,7 +349,15 @@ async def on_error(update: object, context: Context) -> None:
             "update %s: still flood-limited after retries (%s)", update_id, error, extra=extra
         )
         return
-    log.error("update %s failed: %s", update_id, error, exc_info=error, extra=extra)
+    log.error(
+        "update %s in chat %s failed calling %s: %s",
+        update_id,
+        chat.id if chat else "?",
+        method,
+        error,
+        exc_info=error,
+        extra=extra,
+    )
     if isinstance(update, Update) and update.effective_chat is not None:
         with contextlib.suppress(TelegramError):
             await context.bot.send_message(update.effective_chat.id, messages.SORRY)

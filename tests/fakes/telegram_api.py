@@ -83,6 +83,7 @@ class FakeTelegram:
         self.texts: dict[tuple[int, int], str] = {}
         self.updates: deque[dict[str, Any]] = deque()
         self._failures: dict[str, _Failure] = {}
+        self._delays: dict[str, deque[float]] = {}
         self._message_ids = itertools.count(1000)
         self.app = Starlette(
             routes=[Route("/bot{token}/{method}", self._endpoint, methods=["POST"])]
@@ -104,6 +105,10 @@ class FakeTelegram:
         if status == 429 and not description:
             text = f"Too Many Requests: retry after {retry_after}"
         self._failures[method] = _Failure(status, times, text, retry_after)
+
+    def delay(self, method: str, seconds: float, *, times: int = 1) -> None:
+        """Make the next ``times`` calls of ``method`` answer only after ``seconds``."""
+        self._delays.setdefault(method, deque()).extend([seconds] * times)
 
     def set_member(self, chat_id: int, user_id: int, status: str, **rights: bool) -> None:
         """What ``getChatMember`` answers for ``user_id`` in ``chat_id``."""
@@ -148,6 +153,9 @@ class FakeTelegram:
         if request.path_params["token"] != self.token:
             return _error(401, "Unauthorized")
         body = (await request.body()).decode()
+        delays = self._delays.get(method)
+        if delays:
+            await asyncio.sleep(delays.popleft())
         params = {
             key: _decode(key, value) for key, value in parse_qsl(body, keep_blank_values=True)
         }

@@ -34,12 +34,6 @@ def make_settings(api_url: str, **overrides: Any) -> Settings:
     return Settings(_env_file=None, **values)
 
 
-@pytest.fixture(autouse=True)
-def _ptb_timedelta(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Opt in to PTB's timedelta durations: RetryAfter otherwise warns (an error here)."""
-    monkeypatch.setenv("PTB_TIMEDELTA", "1")
-
-
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeTelegram]:
     """The fake Bot API, served over HTTP; ``fake.url`` is its root."""
