@@ -9,6 +9,7 @@ calls of a method fail (a Slack error code, a 429 with ``Retry-After``, a 500).
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 from collections import deque
@@ -51,6 +52,7 @@ class FakeSlackApi:
     responses: list[Call] = field(default_factory=list)
     failures: dict[str, deque[Failure]] = field(default_factory=dict)
     base: str = ""
+    delays: dict[str, deque[float]] = field(default_factory=dict)
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def __post_init__(self) -> None:
@@ -79,6 +81,10 @@ class FakeSlackApi:
         queue = self.failures.setdefault(method, deque())
         queue.extend([Failure(error, status, retry_after)] * times)
 
+    def delay(self, method: str, seconds: float, *, times: int = 1) -> None:
+        """Make the next ``times`` calls of ``method`` answer only after ``seconds``."""
+        self.delays.setdefault(method, deque()).extend([seconds] * times)
+
     def response_url(self, key: str = "r1") -> str:
         return f"{self.base}/response/{key}"
 
@@ -105,6 +111,9 @@ class FakeSlackApi:
         self.calls.append(Call(method, await self._params(request), auth))
         if auth != f"Bearer {self.token}":
             return JSONResponse({"ok": False, "error": "invalid_auth"})
+        delays = self.delays.get(method)
+        if delays:
+            await asyncio.sleep(delays.popleft())
         queue = self.failures.get(method)
         if queue:
             return self._failure(queue.popleft())

@@ -1,0 +1,42 @@
+"""Faults of the Slack Web API: slow past the timeout, errors, 429s. Nothing half-done is kept."""
+
+from __future__ import annotations
+
+import pytest
+
+from careerbot_chat import load_catalog, messages
+from tests.slack import builders as b
+from tests.slack.conftest import SlackClient, StartSlack
+
+ROLE = load_catalog().roles[0]
+
+
+async def test_slow_post_times_out_and_records_nothing(
+    start_slack: StartSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """chat.postMessage slower than the timeout: the moderator is told, nothing is recorded."""
+    monkeypatch.setattr("careerbot_slack._web.API_TIMEOUT_SECONDS", 0.3)
+    async with start_slack() as slack:
+        slack.fake.delay("chat.postMessage", 1.0, times=3)
+        response = await slack.command("/careerbot", f"pin {ROLE.slug}", user=b.ADMIN)
+        assert response.status_code == 200
+        assert "couldn't pin" in response.json()["text"]
+        assert slack.fake.to("pins.add") == []
+        assert await slack.bot.store.pins() == []  # type: ignore[union-attr]
+        other = await slack.command("/salary", "senior", channel="C0OTHER")
+        assert "45–80 LPA" in other.json()["text"]
+
+
+async def test_failed_pin_keeps_earlier_records(slack: SlackClient) -> None:
+    """A 500 from pins.add records nothing new; the earlier pin and default role remain."""
+    await slack.command("/careerbot", f"setrole {ROLE.slug}", user=b.ADMIN)
+    first = await slack.command("/careerbot", f"pin {ROLE.slug}", user=b.ADMIN)
+    assert first.json()["text"] == messages.PINNED.format(role=ROLE.title)
+    store = slack.bot.store
+    assert store is not None
+    before = await store.pins()
+    slack.fake.fail("pins.add", status=500, times=3)
+    again = await slack.command("/careerbot", f"pin {ROLE.slug}", user=b.ADMIN)
+    assert "couldn't pin" in again.json()["text"]
+    assert await store.pins() == before
+    assert await store.get_default_role("slack", b.CHANNEL) == ROLE.slug
