@@ -1,0 +1,20 @@
+"""Run every benchmark in turn: ``python -m bench`` (about ten minutes on 2 cores)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+BENCHMARKS = ("bench_core", "bench_telegram", "bench_slack", "bench_serve", "load")
+
+
+def main() -> int:
+    failed = 0
+    for name in BENCHMARKS:
+        print(f"\n### python -m bench.{name}", flush=True)
+        failed |= subprocess.run([sys.executable, "-m", f"bench.{name}"], check=False).returncode
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
