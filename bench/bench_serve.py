@@ -26,14 +26,14 @@ import httpx
 
 from bench._harness import report
 from bench.load import (
-    SLACK_SECRET,
     SLACK_TOKEN,
     TELEGRAM_TOKEN,
-    WEBHOOK_SECRET,
     careerbot_serve,
     drive,
+    drive_telegram,
     free_port,
     peak_rss_mb,
+    server_env,
     slack_requests,
     telegram_requests,
 )
@@ -96,7 +96,11 @@ async def adapter_only(env: dict[str, str], port: int, name: str) -> AsyncIterat
         yield
     finally:
         process.terminate()
-        await asyncio.to_thread(process.wait, 30)
+        try:
+            await asyncio.to_thread(process.wait, 60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            await asyncio.to_thread(process.wait)
 
 
 async def measure(count: int) -> dict[str, Any]:
@@ -105,39 +109,43 @@ async def measure(count: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         async with serve_asgi(telegram.app) as tg_url, serve_asgi(slack.app) as slack_url:
             telegram.url, slack.base = tg_url, slack_url
-            env = {
-                "TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN,
-                "TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET,
-                "TELEGRAM_API_BASE_URL": tg_url,
-                "SLACK_BOT_TOKEN": SLACK_TOKEN,
-                "SLACK_SIGNING_SECRET": SLACK_SECRET,
-                "SLACK_API_BASE_URL": f"{slack_url}/api/",
-                "CAREERBOT_DATABASE_URL": f"sqlite:///{tmp}/serve.sqlite3",
-                "CAREERBOT_LOG_LEVEL": "WARNING",
-            }
+            env = server_env(tg_url, slack_url, f"sqlite:///{tmp}/serve.sqlite3")
             limits = httpx.Limits(max_connections=CONCURRENCY)
             async with httpx.AsyncClient(limits=limits, timeout=30) as client:
                 for name, build in (
                     ("slack", lambda u: slack_requests(u, count, slack.response_url())),
                     ("telegram", lambda u: telegram_requests(u, count)),
                 ):
+
+                    async def run(url: str, name: str = name, build: Any = build) -> Any:
+                        requests = build(url)
+                        if name == "telegram":
+                            return await drive_telegram(
+                                client, requests, CONCURRENCY, float("inf"), telegram
+                            )
+                        return await drive(client, requests, CONCURRENCY, float("inf"))
+
                     port = free_port()
                     async with adapter_only(env, port, name):
-                        url = f"http://127.0.0.1:{port}"
-                        await drive(client, build(url)[:200], CONCURRENCY, float("inf"))  # warm-up
-                        alone = await drive(client, build(url), CONCURRENCY, float("inf"))
+                        await run(f"http://127.0.0.1:{port}")  # warm-up round
+                        alone = await run(f"http://127.0.0.1:{port}")
                     port = free_port()
                     async with careerbot_serve(env, port) as server:
                         url = f"http://127.0.0.1:{port}"
                         if name == "slack":
                             figures["serve idle RSS MB"] = rss_mb(server.pid)
-                        await drive(client, build(url)[:200], CONCURRENCY, float("inf"))
-                        full = await drive(client, build(url), CONCURRENCY, float("inf"))
-                        other = telegram_requests(url, count) if name == "slack" else []
-                        if other:
-                            await drive(client, other, CONCURRENCY, float("inf"))
-                            figures["serve peak RSS MB after 2×count requests"] = peak_rss_mb(
-                                server.pid
+                        await run(url)  # warm-up round
+                        full = await run(url)
+                        if name == "slack":
+                            await drive_telegram(
+                                client,
+                                telegram_requests(url, count),
+                                CONCURRENCY,
+                                float("inf"),
+                                telegram,
+                            )
+                            figures["serve peak RSS MB (both platforms, 3×count requests)"] = (
+                                peak_rss_mb(server.pid)
                             )
                     a = alone.figures(name)[f"{name} req/s"]
                     f = full.figures(name)[f"{name} req/s"]

@@ -82,8 +82,14 @@ class FloodLimits:
     max_retries: int = 3
     concurrent_updates: int = 64
 
+    @classmethod
+    def from_settings(cls, settings: Settings) -> FloodLimits:
+        """Telegram's limits unless ``TELEGRAM_RATE_LIMIT`` / ``..._GROUP_RATE_LIMIT`` say otherwise."""
+        return cls(
+            overall_per_second=settings.telegram_rate_limit,
+            group_per_minute=settings.telegram_group_rate_limit,
+        )
 
-DEFAULT_LIMITS = FloodLimits()
 
 API_TIMEOUT_SECONDS = 10.0
 """Connect, read, write and pool timeout for Bot API calls. A call that times out is
@@ -102,11 +108,12 @@ def build_application(
     careerbot: CareerBot,
     *,
     webhook: bool,
-    limits: FloodLimits = DEFAULT_LIMITS,
+    limits: FloodLimits | None = None,
 ) -> Application:  # type: ignore[type-arg]
     """The Application aimed at ``TELEGRAM_API_BASE_URL``; no updater in webhook mode."""
     token = token_of(settings)
     guard_token(token)
+    limits = limits or FloodLimits.from_settings(settings)
     root = settings.telegram_api_base_url.rstrip("/")
     builder = (
         ApplicationBuilder()

@@ -16,7 +16,7 @@ from careerbot_chat import _metrics as metrics
 from careerbot_chat._settings import Settings, SettingsError
 
 from ._api import PLATFORM, api_call, is_not_modified, platform_error
-from ._app import ALLOWED_UPDATES, DEFAULT_LIMITS, FloodLimits, build_application, publish_commands
+from ._app import ALLOWED_UPDATES, FloodLimits, build_application, publish_commands
 from ._render import TelegramRenderer, render
 from ._webhook import webhook_route
 
@@ -33,7 +33,7 @@ class TelegramPlatform:
         settings: Settings,
         careerbot: CareerBot,
         *,
-        limits: FloodLimits = DEFAULT_LIMITS,
+        limits: FloodLimits | None = None,
         renderer: TelegramRenderer = render,
     ) -> None:
         secret = settings.telegram_webhook_secret

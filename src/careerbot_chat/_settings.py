@@ -41,6 +41,18 @@ class Settings(BaseSettings):
         None, validation_alias=_env("TELEGRAM_WEBHOOK_SECRET")
     )
     telegram_webhook_url: str | None = Field(None, validation_alias=_env("TELEGRAM_WEBHOOK_URL"))
+    telegram_rate_limit: float = Field(
+        30.0,
+        ge=0,
+        validation_alias=_env("TELEGRAM_RATE_LIMIT"),
+        description="Messages per second overall (Telegram's limit: 30); 0 turns it off.",
+    )
+    telegram_group_rate_limit: float = Field(
+        20.0,
+        ge=0,
+        validation_alias=_env("TELEGRAM_GROUP_RATE_LIMIT"),
+        description="Messages per minute to one group (Telegram's limit: 20); 0 turns it off.",
+    )
     telegram_api_base_url: str = Field(
         "https://api.telegram.org", validation_alias=_env("TELEGRAM_API_BASE_URL")
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bench.load import SLACK_SECRET, SLACK_TOKEN, TELEGRAM_TOKEN, WEBHOOK_SECRET
+from bench.load import server_env
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.telegram_api import FakeTelegram
 
@@ -15,13 +15,7 @@ class Stack:
 
 
 def env_for(tg_url: str, slack_url: str, database_url: str) -> dict[str, str]:
-    return {
-        "TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN,
-        "TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET,
-        "TELEGRAM_API_BASE_URL": tg_url,
-        "SLACK_BOT_TOKEN": SLACK_TOKEN,
-        "SLACK_SIGNING_SECRET": SLACK_SECRET,
-        "SLACK_API_BASE_URL": f"{slack_url}/api/",
-        "CAREERBOT_DATABASE_URL": database_url,
-        "CAREERBOT_LOG_FORMAT": "json",
-    }
+    """The server's environment against the fakes, with JSON logs and INFO level."""
+    env = server_env(tg_url, slack_url, database_url)
+    env.update(CAREERBOT_LOG_FORMAT="json", CAREERBOT_LOG_LEVEL="INFO")
+    return env

@@ -205,3 +205,13 @@ async def test_run_dev_polls_and_warns_about_the_webhook(
     assert len(fake.called("setMyCommands")) == 2
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert any("deletes any webhook" in w for w in warnings)
+
+
+def test_flood_limits_from_settings() -> None:
+    """Telegram's published limits by default; TELEGRAM_RATE_LIMIT=0 turns the overall one off."""
+    from careerbot_telegram import FloodLimits
+
+    default = FloodLimits.from_settings(make_settings("http://127.0.0.1:9"))
+    assert (default.overall_per_second, default.group_per_minute) == (30, 20)
+    off = FloodLimits.from_settings(make_settings("http://127.0.0.1:9", telegram_rate_limit=0))
+    assert off.overall_per_second == 0
