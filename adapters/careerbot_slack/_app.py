@@ -25,6 +25,7 @@ from starlette.routing import Route
 from starlette.types import Message
 
 from careerbot_chat import CareerBot, Chat, Reply
+from careerbot_chat._http import read_capped
 from careerbot_chat._settings import Settings, SettingsError
 
 from ._home import ACTION_HOME
@@ -35,7 +36,6 @@ from ._render import ACTION_PIN, ACTION_SHARE, RUN_PATTERN, Mode, SlackRenderer
 from ._web import SlackWeb, make_client
 
 log = logging.getLogger("careerbot.slack")
-MAX_BODY = 1024 * 1024
 """Slack's payloads are a few KiB; anything near a mebibyte is not from Slack."""
 
 
@@ -75,19 +75,6 @@ def build_app(
     app.action(ACTION_HOME)(listen.home_button)
     app.event("app_home_opened")(listen.home_opened)
     return app
-
-
-async def read_capped(request: Request, limit: int = MAX_BODY) -> bytes | None:
-    """The request body, or None as soon as it passes ``limit`` bytes."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        return None
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            return None
-    return bytes(body)
 
 
 def _replay(request: Request, body: bytes) -> Request:

@@ -24,17 +24,13 @@ from telegram import Bot, Update
 from telegram.ext import Application
 
 from careerbot_chat import CareerBot
+from careerbot_chat._http import MAX_BODY, read_capped
 
 from ._api import PLATFORM
 
 log = logging.getLogger("careerbot.telegram")
 PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name, not a secret
-MAX_BODY = 1 << 20
-
-
-class _TooLarge(Exception):
-    pass
 
 
 def webhook_route(
@@ -54,9 +50,8 @@ def webhook_route(
         given = request.headers.get(SECRET_HEADER, "").encode("latin-1")
         if not hmac.compare_digest(given, expected):
             return Response("wrong or missing secret token", status_code=403)
-        try:
-            body = await _read(request, max_body)
-        except _TooLarge:
+        body = await read_capped(request, max_body)
+        if body is None:
             return Response("body too large", status_code=413)
         update = parse_update(body, application.bot)
         if update is None:
@@ -68,19 +63,6 @@ def webhook_route(
         return Response(status_code=200)
 
     return Route(path, telegram_webhook, methods=["POST"])
-
-
-async def _read(request: Request, max_body: int) -> bytes:
-    """The body, refusing more than ``max_body`` bytes before or while reading it."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > max_body:
-        raise _TooLarge
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > max_body:
-            raise _TooLarge
-    return bytes(body)
 
 
 def parse_update(body: bytes, bot: Bot) -> Update | None:
