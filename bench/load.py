@@ -124,24 +124,26 @@ async def careerbot_serve(
 
     With ``wait_ready=False``, only until it answers /healthz (e.g. with the database down).
     """
+    # The server's log goes to a file: a pipe nobody reads would fill and block it.
+    log_file = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below
     process = subprocess.Popen(  # noqa: ASYNC220 - starting returns at once; waits go to a thread
         [sys.executable, "-m", "careerbot_chat.cli", "serve", "--port", str(port)],
         env={**os.environ, **env},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log_file,
     )
     try:
         probe = f"http://127.0.0.1:{port}/{'readyz' if wait_ready else 'healthz'}"
         async with httpx.AsyncClient() as client:
             for _ in range(int(ready_timeout / 0.05)):
                 if process.poll() is not None:
-                    raise RuntimeError(process.stderr.read().decode() if process.stderr else "")
+                    raise RuntimeError(server_log(log_file))
                 with contextlib.suppress(httpx.TransportError):
                     if (await client.get(probe)).status_code == 200:
                         break
                 await asyncio.sleep(0.05)
             else:
-                raise RuntimeError("careerbot serve did not become ready")
+                raise RuntimeError(f"careerbot serve did not become ready:\n{server_log(log_file)}")
         yield process
     finally:
         if process.poll() is None:
@@ -151,8 +153,16 @@ async def careerbot_serve(
             except subprocess.TimeoutExpired:
                 process.kill()
                 await asyncio.to_thread(process.wait)
-        if process.stderr is not None:
-            process.stderr.close()
+        if os.environ.get("CAREERBOT_BENCH_SHOW_LOG"):
+            print(server_log(log_file)[-20_000:], file=sys.stderr)
+        log_file.close()
+
+
+def server_log(log_file: Any) -> str:
+    """What the server wrote to its log so far."""
+    log_file.flush()
+    log_file.seek(0)
+    return str(log_file.read().decode(errors="replace"))
 
 
 async def drive(
@@ -272,6 +282,7 @@ async def drive_telegram(
 
 
 async def wait_answers(telegram: FakeTelegram, count: int, deadline: float) -> None:
+    """Until ``count`` answers were sent, or ``deadline``; the load's count check then fails."""
     # The fake records calls from its own handlers; polling it keeps the fake simple.
     while len(telegram.called("sendMessage")) < count and time.monotonic() < deadline:  # noqa: ASYNC110
         await asyncio.sleep(0.05)

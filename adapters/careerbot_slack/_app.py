@@ -18,6 +18,7 @@ from typing import Any
 
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk.web.async_client import AsyncWebClient
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -58,6 +59,7 @@ def build_app(
     secret = None if socket_mode else _secret(settings.slack_signing_secret, "SLACK_SIGNING_SECRET")
     app = AsyncApp(
         client=client,
+        logger=_bolt_logger(),
         signing_secret=secret,
         process_before_response=True,
         request_verification_enabled=not socket_mode,
@@ -75,6 +77,20 @@ def build_app(
     app.action(ACTION_HOME)(listen.home_button)
     app.event("app_home_opened")(listen.home_opened)
     return app
+
+
+class _DropTokenSkipped(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN itself and warns that our client's token wins; it does."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+def _bolt_logger() -> logging.Logger:
+    logger = logging.getLogger("slack_bolt.AsyncApp")
+    if not any(isinstance(f, _DropTokenSkipped) for f in logger.filters):
+        logger.addFilter(_DropTokenSkipped())
+    return logger
 
 
 def _replay(request: Request, body: bytes) -> Request:
