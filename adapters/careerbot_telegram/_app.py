@@ -30,7 +30,7 @@ from telegram import (
 )
 from telegram import Chat as TgChat
 from telegram.constants import BotCommandLimit, ChatType, ParseMode
-from telegram.error import Forbidden, RetryAfter, TelegramError
+from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -365,9 +365,25 @@ async def on_error(update: object, context: Context) -> None:
         exc_info=error,
         extra=extra,
     )
-    if isinstance(update, Update) and update.effective_chat is not None:
+    if (
+        isinstance(update, Update)
+        and update.effective_chat is not None
+        and not delivery_unknown(error)
+    ):
         with contextlib.suppress(TelegramError):
             await context.bot.send_message(update.effective_chat.id, messages.SORRY)
+
+
+def delivery_unknown(error: object) -> bool:
+    """A timeout or a dropped connection: the answer may have arrived, so no apology.
+
+    python-telegram-bot raises ``TimedOut`` for timeouts and a ``NetworkError`` named
+    after the httpx exception for transport failures; HTTP errors (400, 500 ...) carry
+    the server's description instead, and the message surely did not go out.
+    """
+    return isinstance(error, TimedOut) or (
+        isinstance(error, NetworkError) and str(error).startswith("httpx.")
+    )
 
 
 def bot_commands(specs: tuple[CommandSpec, ...]) -> list[BotCommand]:

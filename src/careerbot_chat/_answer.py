@@ -9,13 +9,14 @@ never a silent wrong answer.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from . import _cards as cards
 from . import messages as msg
 from ._checks import normalise
 from ._content import Catalog
-from ._models import Level, Role, level_words
+from ._models import Level, Role
 from ._parser import Command
 from ._registry import COMMANDS, CommandSpec, member_commands, moderator_commands
 from ._reply import Action, Bullets, Fields, Outcome, Paragraph, Reply
@@ -120,7 +121,7 @@ def _salary(command: Command, catalog: Catalog, found: Found, default: str | Non
     years = _YEARS.match(wanted)
     if years is not None:
         return _by_years(catalog, role, float(years[1]), wanted)
-    level = _level(role, wanted)
+    level = _level(catalog, role, wanted)
     if level is not None:
         return _card(catalog, role, f"salary:{level.id}")
     levels = msg.join_names([lvl.label for lvl in role.ladder], "and") or "no levels"
@@ -133,9 +134,8 @@ def _salary(command: Command, catalog: Catalog, found: Found, default: str | Non
     return _ladder_notice(role, text, Outcome.NOT_FOUND, wanted)
 
 
-def _level(role: Role, wanted: str) -> Level | None:
-    key = normalise(wanted)
-    return next((lvl for lvl in role.ladder if key in level_words(lvl)), None)
+def _level(catalog: Catalog, role: Role, wanted: str) -> Level | None:
+    return catalog.level(role, wanted)
 
 
 def _by_years(catalog: Catalog, role: Role, years: float, wanted: str) -> Reply:
@@ -170,19 +170,27 @@ def _ladder_notice(role: Role, text: str, outcome: Outcome, query: str) -> Reply
 
 def level_across(catalog: Catalog, wanted: str) -> Reply:
     """``/salary senior`` with several roles and no default: that level everywhere."""
-    key = normalise(wanted)
+    return catalog.memo(("level_across", normalise(wanted)), lambda: _level_across(catalog, wanted))
+
+
+def _pairs(catalog: Catalog, wanted: str) -> Iterator[tuple[Role, Level]]:
     years = _YEARS.match(wanted)
+    if years is None:
+        yield from catalog.levels_named(wanted)
+        return
+    for role in catalog.roles:
+        held = (lvl for lvl in role.ladder if lvl.years and lvl.years.holds(float(years[1])))
+        level = next(held, None)
+        if level is not None:
+            yield role, level
+
+
+def _level_across(catalog: Catalog, wanted: str) -> Reply:
     rows: list[tuple[str, str]] = []
     actions: list[Action] = []
-    for role in catalog.roles:
-        if years is not None:
-            level = next(
-                (lvl for lvl in role.ladder if lvl.years and lvl.years.holds(float(years[1]))), None
-            )
-        else:
-            level = next((lvl for lvl in role.ladder if key in level_words(lvl)), None)
-        if level is None:
-            continue
+    for role, level in _pairs(catalog, wanted):
+        if len(rows) >= CATALOG_SHOWN and len(actions) >= ROLE_BUTTONS:
+            break
         if len(rows) < CATALOG_SHOWN:
             rows.append((role.title, f"{level.label}: {level.display()}"))
         if len(actions) < ROLE_BUTTONS:
@@ -235,6 +243,10 @@ def not_found(command: Command, catalog: Catalog, query: str) -> Reply:
 
 def catalog_reply(catalog: Catalog, spec: CommandSpec | None = None) -> Reply:
     """The catalogue; with ``spec``, a "which role?" for that command."""
+    return catalog.memo(("catalog", spec), lambda: _catalog_reply(catalog, spec))
+
+
+def _catalog_reply(catalog: Catalog, spec: CommandSpec | None) -> Reply:
     count = len(catalog)
     if count == 0:
         return cards.notice(msg.CATALOG_TITLE.format(count=0), msg.CATALOG_EMPTY, command="roles")

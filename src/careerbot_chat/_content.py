@@ -11,10 +11,10 @@ import contextlib
 import gc
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import ValidationError
@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from . import _cards as cards
 from ._checks import catalog_errors, normalise, role_errors, role_warnings
 from ._errors import ContentError, Problem
-from ._models import Role
+from ._models import Level, Role, level_words
 from ._reply import Reply
 
 _STR, _MAP, _SEQ = (f"tag:yaml.org,2002:{name}" for name in ("str", "map", "seq"))
@@ -47,6 +47,7 @@ class _SafeLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignor
 _Loader: Any = _SafeLoader
 
 ROLES_DIR = "roles"
+T = TypeVar("T")
 
 
 def bundled_content_dir() -> Path:
@@ -166,6 +167,7 @@ class Catalog:
         """Each file's bytes and validated role, reused by the next load."""
         self._by_slug = {role.slug: role for role in roles}
         self._cards: dict[tuple[str, str], Reply] = {}
+        self._memo: dict[Hashable, object] = {}
         self._names: dict[str, str] = {}
         for role in roles:
             for name in role.names:
@@ -173,6 +175,40 @@ class Catalog:
 
     def __len__(self) -> int:
         return len(self.roles)
+
+    MEMO_SIZE = 1024
+
+    def memo(self, key: Hashable, build: Callable[[], T]) -> T:
+        """``build()`` once per ``key`` for this catalogue (answers that need no role,
+        suggestions); a bounded cache, emptied when full."""
+        try:
+            return self._memo[key]  # type: ignore[return-value]  # each key holds what its builder made
+        except KeyError:
+            pass
+        value = build()
+        if len(self._memo) >= self.MEMO_SIZE:
+            self._memo.clear()
+        self._memo[key] = value
+        return value
+
+    @cached_property
+    def _levels_by_word(self) -> dict[str, tuple[tuple[Role, Level], ...]]:
+        index: dict[str, list[tuple[Role, Level]]] = {}
+        for role in self.roles:
+            for level in role.ladder:
+                for word in level_words(level):
+                    pairs = index.setdefault(word, [])
+                    if not pairs or pairs[-1][0] is not role:  # the lowest level wins
+                        pairs.append((role, level))
+        return {word: tuple(pairs) for word, pairs in index.items()}
+
+    def levels_named(self, word: str) -> tuple[tuple[Role, Level], ...]:
+        """Every (role, level) whose level answers to ``word``, in catalogue order."""
+        return self._levels_by_word.get(normalise(word), ())
+
+    def level(self, role: Role, word: str) -> Level | None:
+        """``role``'s level that answers to ``word`` (id, label or alias)."""
+        return next((level for owner, level in self.levels_named(word) if owner is role), None)
 
     def card(self, role: Role, kind: str) -> Reply | None:
         """``role``'s card of ``kind`` (see ``_cards.card``), built once per catalogue."""
@@ -202,11 +238,14 @@ class Catalog:
         Names that start with the query come first (``data`` → Data Engineer), then
         near spellings by rapidfuzz's QRatio — fast enough for thousands of names.
         """
-        from rapidfuzz import fuzz, process
-
         query = normalise(text)[:64]
         if not query:
             return []
+        return list(self.memo(("suggest", query, limit), lambda: self._suggest(query, limit)))
+
+    def _suggest(self, query: str, limit: int) -> tuple[Role, ...]:
+        from rapidfuzz import fuzz, process
+
         keys: list[str] = []
         if len(query) >= 3:
             keys = [key for key in self._name_keys if key.startswith(query)][:limit]
@@ -224,7 +263,7 @@ class Catalog:
             role = self._by_slug[self._names[key]]
             if role not in found:
                 found.append(role)
-        return found[:limit]
+        return tuple(found[:limit])
 
 
 def load_catalog(content_dir: Path | None = None, previous: Catalog | None = None) -> Catalog:

@@ -24,6 +24,7 @@ from ._settings import Settings, SettingsError
 log = logging.getLogger("careerbot.server")
 
 GRACEFUL_SHUTDOWN_SECONDS = 25
+KEEP_ALIVE_SECONDS = 75
 
 
 def create_app(runtime: Runtime) -> Any:
@@ -105,6 +106,9 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
         log_config=None,
         access_log=False,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        # Longer than the idle timeout of the proxies in front (nginx, cloud load
+        # balancers: 60 s), so a reused connection is never closed under a request.
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
         proxy_headers=True,
         server_header=False,
     )

@@ -106,3 +106,15 @@ async def test_pin_and_default_survive_api_faults(
     )
     assert await careerbot.store.pins() == pinned
     assert await careerbot.store.get_default_role("telegram", str(GROUP_ID)) == "mlops-engineer"
+
+
+def test_apology_only_when_the_answer_surely_failed() -> None:
+    """Timeouts and dropped connections may have delivered the card: no apology then."""
+    from telegram.error import BadRequest, NetworkError, TimedOut
+
+    from careerbot_telegram._app import delivery_unknown
+
+    assert delivery_unknown(TimedOut())
+    assert delivery_unknown(NetworkError("httpx.ReadError: "))
+    assert not delivery_unknown(NetworkError("Internal Server Error"))
+    assert not delivery_unknown(BadRequest("Message is too long"))
