@@ -251,10 +251,15 @@ async def run_load(
                     client, telegram_requests(url, count), concurrency, deadline, telegram
                 )
                 rss = peak_rss_mb(server.pid)
-    answered = Counter(call.params.get("chat_id") for call in telegram.called("sendMessage"))
+    sent: dict[object, list[str]] = {}
+    for call in telegram.called("sendMessage"):
+        sent.setdefault(call.params.get("chat_id"), []).append(str(call.params.get("text")))
     figures = {**slack_result.figures("slack"), **tg_result.figures("telegram")}
-    figures["telegram answered once"] = sum(1 for n in answered.values() if n == 1)
-    figures["telegram answered twice or more"] = sum(1 for n in answered.values() if n > 1)
+    # One chat per update: every chat must get an answer, and no message twice (a long
+    # card split into several messages is one answer).
+    figures["telegram chats answered"] = len(sent)
+    figures["telegram duplicate answers"] = sum(len(t) - len(set(t)) for t in sent.values())
+    figures["telegram split answers"] = sum(1 for t in sent.values() if len(t) > 1)
     figures["server peak RSS MB"] = rss
     figures["roles"] = roles
     figures["concurrency"] = concurrency

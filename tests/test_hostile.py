@@ -119,3 +119,35 @@ def test_every_card_within_limits(catalog: Catalog, command: str, role: str) -> 
         assert telegram_html_problems(chunk) == []
     for mode in careerbot_slack.Mode:
         assert len(careerbot_slack.render(reply, mode)["blocks"]) <= 50
+
+
+@pytest.fixture(scope="module")
+def big_catalog(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
+    from bench.generate import generate_catalog
+    from careerbot_chat import load_catalog
+
+    return load_catalog(generate_catalog(tmp_path_factory.mktemp("big"), 1000))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "/roles",
+        "/pitfalls",
+        "/skills",
+        "/faq devops",
+        "/salary senior",
+        "/salary 5y",
+        "/role mlop",
+        "/help",
+        "/role",
+    ],
+)
+def test_large_catalogue_answers_fit_one_message(big_catalog: Catalog, text: str) -> None:
+    """With 1,000 roles, role-less answers stay one Telegram message and ≤ 50 Slack blocks."""
+    command = parse(text)
+    assert command is not None
+    reply = answer(command, big_catalog)
+    (chunk,) = careerbot_telegram.render(reply).chunks
+    assert telegram_html_problems(chunk) == []
+    assert len(careerbot_slack.render(reply, careerbot_slack.Mode.EPHEMERAL)["blocks"]) <= 50

@@ -49,6 +49,7 @@ GENERIC_LEVELS = frozenset(
 )
 _YEARS = re.compile(r"^(\d{1,2}(?:\.\d)?)\s*\+?\s*(?:y|yr|yrs|year|years|yoe)?$")
 CATALOG_SHOWN = 25
+CATALOG_WITH_SUMMARIES = 8
 ROLE_BUTTONS = 8
 
 
@@ -254,7 +255,10 @@ def _catalog_reply(catalog: Catalog, spec: CommandSpec | None) -> Reply:
     blocks: list[Paragraph | Bullets] = []
     if spec is not None:
         blocks.append(Paragraph(msg.WHICH_ROLE.format(example=spec.example)))
-    blocks.append(Bullets(tuple(f"{r.title}: {r.summary}" for r in shown)))
+    if count <= CATALOG_WITH_SUMMARIES:
+        blocks.append(Bullets(tuple(f"{r.title}: {r.summary}" for r in shown)))
+    else:  # titles only: a long catalogue stays one short message on a phone
+        blocks.append(Bullets(tuple(f"{r.title} (/role {r.slug})" for r in shown)))
     if count > len(shown):
         blocks.append(Paragraph(msg.CATALOG_MORE.format(more=count - len(shown))))
     verb = spec.name if spec is not None else "role"
