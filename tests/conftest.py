@@ -71,6 +71,15 @@ def _postgres_reachable() -> str | None:
     return None
 
 
+@pytest.fixture
+async def sqlite_store(tmp_path: Path) -> AsyncIterator[SQLiteStore]:
+    """A real SQLite store, opened in a temporary folder."""
+    opened = SQLiteStore(tmp_path / "db.sqlite3")
+    await opened.open()
+    yield opened
+    await opened.close()
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
     """Every store implementation, opened on an empty database."""

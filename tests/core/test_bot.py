@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,11 +56,8 @@ class FakeModeration:
 
 
 @pytest.fixture
-async def bot(catalog: Catalog, tmp_path: Path) -> AsyncIterator[CareerBot]:
-    store = SQLiteStore(tmp_path / "bot.sqlite3")
-    await store.open()
-    yield CareerBot(catalog, store)
-    await store.close()
+def bot(catalog: Catalog, sqlite_store: SQLiteStore) -> CareerBot:
+    return CareerBot(catalog, sqlite_store)
 
 
 async def say(

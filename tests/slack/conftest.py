@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -71,21 +70,12 @@ async def fake_slack() -> AsyncIterator[FakeSlackApi]:
         yield fake
 
 
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[SQLiteStore]:
-    """A real SQLite store in a temporary folder."""
-    store = SQLiteStore(tmp_path / "db.sqlite3")
-    await store.open()
-    yield store
-    await store.close()
-
-
 StartSlack = Callable[..., contextlib.AbstractAsyncContextManager[SlackClient]]
 
 
 @pytest.fixture
 def start_slack(
-    fake_slack: FakeSlackApi, db: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+    fake_slack: FakeSlackApi, sqlite_store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
 ) -> StartSlack:
     """Start the Slack platform under uvicorn with settings overrides; yield a client."""
     monkeypatch.setenv("SLACK_MODERATOR_IDS", f"{b.LISTED}, U0SOMEONE")
@@ -99,7 +89,7 @@ def start_slack(
             slack_api_base_url=f"{fake_slack.base}/api/",
             **overrides,
         )
-        bot = CareerBot(load_catalog(), db)
+        bot = CareerBot(load_catalog(), sqlite_store)
         platform = create_platform(settings, bot)
         await platform.start()
         try:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -41,14 +40,6 @@ async def fake() -> AsyncIterator[FakeTelegram]:
     async with serve_asgi(api.app, lifespan="off") as url:
         api.url = url
         yield api
-
-
-@pytest.fixture
-async def sqlite_store(tmp_path: Path) -> AsyncIterator[SQLiteStore]:
-    opened = SQLiteStore(tmp_path / "db.sqlite3")
-    await opened.open()
-    yield opened
-    await opened.close()
 
 
 @pytest.fixture
