@@ -8,13 +8,18 @@ so a slash command's card is the body of the response itself. Buttons:
   in App Home it re-publishes the tab with the card.
 - ``careerbot_share`` posts the card for everyone (chat.postMessage) and removes the
   private copy; ``careerbot_pin`` runs the core's moderator flow.
+
+Slack gives up on an answer after 3 seconds. Work that calls the Web API (pinning,
+sharing) gets ``ANSWER_BUDGET_SECONDS``; if it is not done by then, Slack is answered
+at once ("on it") and the result follows through the payload's ``response_url``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Awaitable, Callable
-from typing import Any
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, TypeVar
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
@@ -35,6 +40,10 @@ from ._web import SlackWeb
 
 log = logging.getLogger("careerbot.slack")
 Payload = dict[str, Any]
+T = TypeVar("T")
+
+ANSWER_BUDGET_SECONDS = 2.5
+"""How long a listener may work before Slack is answered and the rest goes on behind."""
 
 
 def chat_of(channel_id: str) -> Chat:
@@ -68,6 +77,17 @@ class Listeners:
         self.render = render
         self.moderation = moderation
         self.in_channel = in_channel
+        self._behind: set[asyncio.Task[Any]] = set()
+
+    async def _within_budget(self, work: Coroutine[Any, Any, T]) -> tuple[bool, asyncio.Task[T]]:
+        """Run ``work`` for up to the budget; ``(False, task)`` if it must go on behind."""
+        task = asyncio.ensure_future(work)
+        done, _ = await asyncio.wait({task}, timeout=ANSWER_BUDGET_SECONDS)
+        if done:
+            return True, task
+        self._behind.add(task)
+        task.add_done_callback(self._behind.discard)
+        return False, task
 
     # -- slash commands ---------------------------------------------------------------
 
@@ -77,8 +97,20 @@ class Listeners:
         moderator = spec is not None and spec.moderator
         return self.in_channel and reply.outcome is Outcome.ANSWERED and not moderator
 
-    async def command(self, ack: AsyncAck, command: Payload) -> None:
-        """``/salary senior`` or ``/careerbot salary senior``: the card is the HTTP answer."""
+    async def command(self, ack: AsyncAck, command: Payload, respond: AsyncRespond) -> None:
+        """``/salary senior`` or ``/careerbot salary senior``: the card is the HTTP answer.
+
+        Only moderator commands call Slack's Web API; if they are slow, Slack hears
+        "on it" in time and the result follows through ``response_url``.
+        """
+        on_time, task = await self._within_budget(self._answer(command))
+        if on_time:
+            await ack(**task.result())
+            return
+        await ack(response_type="ephemeral", text=escape(texts.STILL_WORKING))
+        task.add_done_callback(lambda done: self._respond_later(done, respond))
+
+    async def _answer(self, command: Payload) -> dict[str, Any]:
         text = f"{command.get('command', '')} {command.get('text', '')}"
         chat = chat_of(str(command.get("channel_id", "")))
         reply = await self.bot.handle_text(
@@ -89,7 +121,15 @@ class Listeners:
         assert reply is not None
         shared = self._shared(reply)
         message = self.render(reply, Mode.SHARED if shared else Mode.EPHEMERAL)
-        await ack(response_type="in_channel" if shared else "ephemeral", **message)
+        return {"response_type": "in_channel" if shared else "ephemeral", **message}
+
+    def _respond_later(self, done: asyncio.Task[dict[str, Any]], respond: AsyncRespond) -> None:
+        if done.cancelled() or done.exception() is not None:
+            log.error("a slow slash command failed", exc_info=done.exception())
+            return
+        follow_up = asyncio.ensure_future(respond(replace_original=False, **done.result()))
+        self._behind.add(follow_up)
+        follow_up.add_done_callback(self._behind.discard)
 
     # -- buttons ----------------------------------------------------------------------
 
@@ -114,6 +154,9 @@ class Listeners:
     ) -> None:
         """The Share button: post the same card for everyone, drop the private copy."""
         await ack()
+        await self._within_budget(self._share(body, action, respond))
+
+    async def _share(self, body: Payload, action: Payload, respond: AsyncRespond) -> None:
         chat = chat_of(_channel(body))
         reply = await self.bot.press(str(action.get("value", "")), chat, _user(body))
         if reply.outcome is not Outcome.ANSWERED:
@@ -131,6 +174,9 @@ class Listeners:
     ) -> None:
         """The Pin button on a shared card: the core checks rights, posts, pins, records."""
         await ack()
+        await self._within_budget(self._pin(body, action, respond))
+
+    async def _pin(self, body: Payload, action: Payload, respond: AsyncRespond) -> None:
         chat = chat_of(_channel(body))
         reply = await self.bot.press(
             str(action.get("value", "")), chat, _user(body), self.moderation

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from careerbot_chat import load_catalog, messages
@@ -40,3 +42,20 @@ async def test_failed_pin_keeps_earlier_records(slack: SlackClient) -> None:
     assert "couldn't pin" in again.json()["text"]
     assert await store.pins() == before
     assert await store.get_default_role("slack", b.CHANNEL) == ROLE.slug
+
+
+async def test_slow_slack_answers_in_time_then_follows_up(
+    slack: SlackClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pinning slower than the budget: Slack hears "on it" at once; the result follows."""
+    monkeypatch.setattr("careerbot_slack._listeners.ANSWER_BUDGET_SECONDS", 0.2)
+    slack.fake.delay("chat.postMessage", 0.8)
+    response = await slack.command("/careerbot", f"pin {ROLE.slug}", user=b.ADMIN)
+    assert response.json()["text"] == messages.STILL_WORKING
+    for _ in range(300):
+        if slack.fake.responses:
+            break
+        await asyncio.sleep(0.01)
+    (follow_up,) = slack.fake.responses
+    assert follow_up.params["text"] == messages.PINNED.format(role=ROLE.title)
+    assert len(await slack.bot.store.pins()) == 1  # type: ignore[union-attr]
