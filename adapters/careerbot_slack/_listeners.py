@@ -27,7 +27,7 @@ from slack_bolt.middleware.async_middleware import AsyncMiddleware
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
-from careerbot_chat import CareerBot, Chat, Outcome, PermissionMissing, PlatformError, Reply
+from careerbot_chat import CareerBot, Chat, Outcome, PermissionMissing, PlatformError, Reply, parse
 from careerbot_chat import command_spec as find_command
 from careerbot_chat import messages as msg
 from careerbot_chat import messages as texts
@@ -103,6 +103,9 @@ class Listeners:
         Only moderator commands call Slack's Web API; if they are slow, Slack hears
         "on it" in time and the result follows through ``response_url``.
         """
+        if not _moderating(command):  # answered from memory in microseconds
+            await ack(**await self._answer(command))
+            return
         on_time, task = await self._within_budget(self._answer(command))
         if on_time:
             await ack(**task.result())
@@ -231,6 +234,12 @@ class DropRetries(AsyncMiddleware):
         if event_id and not await self.bot.first_delivery("slack", str(event_id)):
             return BoltResponse(status=200, body="")
         return await next()
+
+
+def _moderating(command: Payload) -> bool:
+    """Whether a slash command is a moderator command (the only ones calling the Web API)."""
+    parsed = parse(f"{command.get('command', '')} {command.get('text', '')}")
+    return parsed is not None and parsed.spec.moderator
 
 
 def _failure_text(exc: PlatformError) -> str:
