@@ -18,7 +18,7 @@ from typing import Protocol
 from . import _cards as cards
 from . import _metrics as metrics
 from . import messages as msg
-from ._answer import answer, find_role, help_reply, not_found
+from ._answer import answer, find_role, not_found
 from ._content import Catalog, CatalogHolder
 from ._errors import PermissionMissing, PlatformError, StoreError
 from ._parser import Command, parse
@@ -398,4 +398,4 @@ def _top(rows: list[UsageRow], pick: object, week: str, limit: int = 5) -> list[
     ]
 
 
-__all__ = ["CareerBot", "Chat", "Moderation", "Publisher", "help_reply"]
+__all__ = ["CareerBot", "Chat", "Moderation", "Publisher"]
