@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from careerbot_chat import CareerBot, Chat, PlatformError, load_catalog
-from careerbot_chat._bot import help_reply
+from careerbot_chat._answer import help_reply
 from careerbot_chat._settings import Settings, SettingsError
 from careerbot_slack import create_platform, run_dev
 from tests.slack import builders as b
