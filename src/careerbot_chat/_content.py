@@ -206,9 +206,17 @@ class Catalog:
         """Every (role, level) whose level answers to ``word``, in catalogue order."""
         return self._levels_by_word.get(normalise(word), ())
 
+    @cached_property
+    def _level_of(self) -> dict[tuple[str, str], Level]:
+        return {
+            (role.slug, word): level
+            for word, pairs in self._levels_by_word.items()
+            for role, level in pairs
+        }
+
     def level(self, role: Role, word: str) -> Level | None:
         """``role``'s level that answers to ``word`` (id, label or alias)."""
-        return next((level for owner, level in self.levels_named(word) if owner is role), None)
+        return self._level_of.get((role.slug, normalise(word)))
 
     def card(self, role: Role, kind: str) -> Reply | None:
         """``role``'s card of ``kind`` (see ``_cards.card``), built once per catalogue."""
