@@ -32,6 +32,7 @@ from careerbot_chat import Bullets, Divider, Fields, Outcome, Paragraph, PlainRe
 from careerbot_chat import command_spec as find_command
 from careerbot_chat import messages as msg
 from careerbot_chat import messages as texts
+from careerbot_chat._reply import label_ends_sentence
 
 from ._text import ELLIPSIS, clip, escape, split
 
@@ -85,7 +86,7 @@ def _mrkdwn(text: str) -> Iterator[SectionBlock]:
 
 
 def _field_line(label: str, value: str) -> str:
-    if label.endswith(("?", ":")):
+    if label_ends_sentence(label):
         return f"*{escape(label)}*\n{escape(value)}"
     return f"*{escape(label)}:* {escape(value)}"
 

@@ -24,6 +24,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import InlineKeyboardButtonLimit, MessageLimit
 
 from careerbot_chat import Action, Bullets, Divider, Fields, Paragraph, Reply
+from careerbot_chat._reply import label_separator
 
 Segment = tuple[str, str | None]
 """Plain text and the tag that wraps it (``None``: no tag)."""
@@ -187,7 +188,10 @@ def _blocks(reply: Reply) -> Iterator[list[Line]]:
         if isinstance(block, Paragraph):
             yield [((line, None),) for line in block.text.splitlines() if line.strip()]
         elif isinstance(block, Fields):
-            yield [((label, "b"), (_sep(label) + value, None)) for label, value in block.items]
+            yield [
+                ((label, "b"), (label_separator(label) + value, None))
+                for label, value in block.items
+            ]
         elif isinstance(block, Bullets):
             head: list[Line] = [((block.title, "b"),)] if block.title else []
             yield head + [((f"{BULLET} {item}", None),) for item in block.items]
@@ -195,11 +199,6 @@ def _blocks(reply: Reply) -> Iterator[list[Line]]:
             yield [((DIVIDER, None),)]
     if reply.footer:
         yield [((reply.footer, "i"),)]
-
-
-def _sep(label: str) -> str:
-    """``Label: value``, but ``Question? answer`` (as the plain renderer does)."""
-    return " " if label.endswith(("?", ":")) else ": "
 
 
 render = TelegramRenderer()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._reply import Bullets, Divider, Fields, Paragraph, Reply
+from ._reply import Bullets, Divider, Fields, Paragraph, Reply, label_separator
 
 
 class PlainRenderer:
@@ -19,7 +19,9 @@ class PlainRenderer:
                 parts.append(block.text)
             elif isinstance(block, Fields):
                 parts.append(
-                    "\n".join(f"{label}{_sep(label)}{value}" for label, value in block.items)
+                    "\n".join(
+                        f"{label}{label_separator(label)}{value}" for label, value in block.items
+                    )
                 )
             elif isinstance(block, Bullets):
                 lines = [f"{block.title}:"] if block.title else []
@@ -35,8 +37,3 @@ class PlainRenderer:
 
 
 render_plain = PlainRenderer()
-
-
-def _sep(label: str) -> str:
-    """``Label: value``, but ``Question? answer`` (no colon after a question)."""
-    return " " if label.endswith(("?", ":")) else ": "

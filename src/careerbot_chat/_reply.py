@@ -31,7 +31,19 @@ class Paragraph:
 
 @dataclass(frozen=True, slots=True)
 class Fields:
+    """Label → value pairs; a label that is a question (``Can I …?``) takes no colon."""
+
     items: tuple[tuple[str, str], ...]
+
+
+def label_ends_sentence(label: str) -> bool:
+    """A label ending in ``?`` or ``:`` is followed by its value without another colon."""
+    return label.endswith(("?", ":"))
+
+
+def label_separator(label: str) -> str:
+    """What goes between a label and its value in running text: ``": "`` or ``" "``."""
+    return " " if label_ends_sentence(label) else ": "
 
 
 @dataclass(frozen=True, slots=True)
