@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import _cards as cards
 from . import messages as msg
@@ -231,15 +231,7 @@ def not_found(command: Command, catalog: Catalog, query: str) -> Reply:
     reply = cards.notice(
         title, text, outcome=Outcome.NOT_FOUND, command=command.name, actions=actions
     )
-    return Reply(
-        reply.title,
-        reply.blocks,
-        None,
-        reply.actions,
-        outcome=reply.outcome,
-        command=reply.command,
-        query=query[: msg.ECHO_MAX],
-    )
+    return replace(reply, query=query[: msg.ECHO_MAX])
 
 
 def catalog_reply(catalog: Catalog, spec: CommandSpec | None = None) -> Reply:
