@@ -56,8 +56,8 @@ def adapter_only_app(platform_name: str) -> Any:
     from starlette.applications import Starlette
 
     from careerbot_chat import CareerBot, load_catalog, open_store
-    from careerbot_chat._plugins import load_adapter
-    from careerbot_chat._settings import Settings
+    from careerbot_chat.service._plugins import load_adapter
+    from careerbot_chat.service._settings import Settings
 
     settings = Settings.load()
     store = open_store(settings.database_url)

@@ -95,7 +95,7 @@ def _bare_routes(base_url: str, *, tuned: bool) -> list[Any]:
 async def _our_routes(base_url: str, folder: Path | None) -> list[Any]:
     """Our route; with a SQLite store in ``folder``, or none (the adapter's own cost)."""
     from careerbot_chat import CareerBot, SQLiteStore, load_catalog
-    from careerbot_chat._settings import Settings
+    from careerbot_chat.service._settings import Settings
     from careerbot_slack import create_platform
 
     store = None if folder is None else SQLiteStore(folder / "bench.sqlite3")

@@ -44,7 +44,7 @@ from telegram.ext import Application, ContextTypes, MessageHandler, filters  # n
 
 from bench._harness import report  # noqa: E402
 from careerbot_chat import CareerBot, SQLiteStore, load_catalog  # noqa: E402
-from careerbot_chat._settings import Settings  # noqa: E402
+from careerbot_chat.service._settings import Settings  # noqa: E402
 from careerbot_telegram import FloodLimits, TelegramPlatform  # noqa: E402
 from tests.fakes.telegram_api import FakeTelegram  # noqa: E402
 from tests.servers import serve_asgi  # noqa: E402

@@ -44,7 +44,7 @@ def content_dir(tmp_path: Path) -> Callable[..., Path]:
 async def _postgres_store() -> Store:
     import asyncpg
 
-    from careerbot_chat._store_pg import PostgresStore
+    from careerbot_chat.store._postgres import PostgresStore
 
     conn = await asyncpg.connect(POSTGRES_URL, timeout=3)
     try:
@@ -118,7 +118,7 @@ def known_test_secrets() -> set[str]:
 @pytest.fixture(autouse=True)
 def _no_secret_in_logs() -> Iterator[None]:
     """Every test runs with production logging levels; no secret may reach a log line."""
-    from careerbot_chat._logging import NOISY_LOGGERS, RedactSecrets, quiet_noisy_loggers
+    from careerbot_chat.service._logging import NOISY_LOGGERS, RedactSecrets, quiet_noisy_loggers
 
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)

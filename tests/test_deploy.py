@@ -7,9 +7,9 @@ from pathlib import Path
 
 import yaml
 
-from careerbot_chat._runtime import Runtime
-from careerbot_chat._server import create_app
-from careerbot_chat._settings import Settings
+from careerbot_chat.service._runtime import Runtime
+from careerbot_chat.service._server import create_app
+from careerbot_chat.service._settings import Settings
 
 DEPLOY = Path(__file__).resolve().parents[1] / "deploy"
 

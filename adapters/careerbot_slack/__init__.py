@@ -1,6 +1,6 @@
 """careerbot on Slack: slash commands answered at once, Block Kit cards, App Home.
 
-The module-level API the core calls (``careerbot_chat._plugins``):
+The module-level API the core calls (``careerbot_chat.service._plugins``):
 
 - ``format_reply(reply)``: the message JSON ``careerbot ask --format slack`` prints;
 - ``manifest_yaml(url)``: the Slack app manifest (``careerbot slack-manifest``);

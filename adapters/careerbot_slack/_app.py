@@ -26,8 +26,8 @@ from starlette.routing import Route
 from starlette.types import Message
 
 from careerbot_chat import CareerBot, Chat, Reply
-from careerbot_chat._http import read_capped
-from careerbot_chat._settings import Settings, SettingsError
+from careerbot_chat.service._http import read_capped
+from careerbot_chat.service._settings import Settings, SettingsError
 
 from ._home import ACTION_HOME
 from ._listeners import DropRetries, Listeners
@@ -103,7 +103,7 @@ def _replay(request: Request, body: bytes) -> Request:
 
 
 class SlackPlatform:
-    """What ``careerbot serve`` mounts and runs for Slack (``careerbot_chat._platform``)."""
+    """What ``careerbot serve`` mounts and runs for Slack (``careerbot_chat.service._platform``)."""
 
     name = "slack"
 

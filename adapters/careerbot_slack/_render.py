@@ -32,7 +32,7 @@ from careerbot_chat import Bullets, Divider, Fields, Outcome, Paragraph, PlainRe
 from careerbot_chat import command_spec as find_command
 from careerbot_chat import messages as msg
 from careerbot_chat import messages as texts
-from careerbot_chat._reply import label_ends_sentence
+from careerbot_chat.answering._reply import label_ends_sentence
 
 from ._text import ELLIPSIS, clip, escape, split
 

@@ -19,7 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from careerbot_chat import PermissionMissing, PlatformError
-from careerbot_chat import _metrics as metrics
+from careerbot_chat.service import _metrics as metrics
 
 from ._render import Message
 

@@ -14,7 +14,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
 from careerbot_chat import PermissionMissing, PlatformError
-from careerbot_chat import _metrics as metrics
+from careerbot_chat.service import _metrics as metrics
 
 from ._render import Rendered
 

@@ -55,8 +55,8 @@ from careerbot_chat import (
     messages,
     moderator_commands,
 )
-from careerbot_chat._logging import RedactSecrets
-from careerbot_chat._settings import Settings, SettingsError
+from careerbot_chat.service._logging import RedactSecrets
+from careerbot_chat.service._settings import Settings, SettingsError
 
 from ._api import PLATFORM, counted, failed_method, is_not_modified, send_chunks
 from ._inline import inline_results

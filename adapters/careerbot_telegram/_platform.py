@@ -12,8 +12,8 @@ from telegram.error import TelegramError
 from telegram.ext import Application
 
 from careerbot_chat import CareerBot, Chat, Reply
-from careerbot_chat import _metrics as metrics
-from careerbot_chat._settings import Settings, SettingsError
+from careerbot_chat.service import _metrics as metrics
+from careerbot_chat.service._settings import Settings, SettingsError
 
 from ._api import PLATFORM, api_call, is_not_modified, platform_error
 from ._app import ALLOWED_UPDATES, FloodLimits, build_application, publish_commands

@@ -6,9 +6,6 @@ The public surface is re-exported here; everything else lives in private modules
 from typing import TYPE_CHECKING
 
 from . import messages
-from ._answer import answer, find_role
-from ._bot import CareerBot, Chat, Moderation, Publisher
-from ._content import Catalog, CatalogHolder, bundled_content_dir, load_catalog
 from ._errors import (
     CareerbotError,
     ContentError,
@@ -18,20 +15,29 @@ from ._errors import (
     StoreError,
     StoreUnavailable,
 )
-from ._models import Band, Level, Role
-from ._money import format_amount, format_band, format_rupees, parse_rupees
-from ._parser import Command, parse
-from ._registry import COMMANDS, CommandSpec, command_spec, member_commands, moderator_commands
-from ._render_plain import PlainRenderer, render_plain
-from ._reply import Action, Block, Bullets, Divider, Fields, Outcome, Paragraph, Reply
-from ._store import PinnedCard, SQLiteStore, Store, open_store
+from .answering._answer import answer, find_role
+from .answering._parser import Command, parse
+from .answering._registry import (
+    COMMANDS,
+    CommandSpec,
+    command_spec,
+    member_commands,
+    moderator_commands,
+)
+from .answering._render_plain import PlainRenderer, render_plain
+from .answering._reply import Action, Block, Bullets, Divider, Fields, Outcome, Paragraph, Reply
+from .catalog._loader import Catalog, CatalogHolder, bundled_content_dir, load_catalog
+from .catalog._models import Band, Level, Role
+from .catalog._money import format_amount, format_band, format_rupees, parse_rupees
+from .service._bot import CareerBot, Chat, Moderation, Publisher
+from .store._sqlite import PinnedCard, SQLiteStore, Store, open_store
 
 if TYPE_CHECKING:
-    from ._settings import Settings, SettingsError
+    from .service._settings import Settings, SettingsError
 
 __version__ = "0.1.0"
 
-_LAZY = {"Settings": "._settings", "SettingsError": "._settings"}
+_LAZY = {"Settings": ".service._settings", "SettingsError": ".service._settings"}
 
 
 def __getattr__(name: str) -> object:

@@ -8,8 +8,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ._content import Catalog, load_catalog
 from ._errors import ContentError
+from .catalog._loader import Catalog, load_catalog
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -74,8 +74,8 @@ def _catalog(args: argparse.Namespace) -> Catalog:
 
 
 def _ask(args: argparse.Namespace) -> int:
-    from ._answer import answer
-    from ._parser import parse
+    from .answering._answer import answer
+    from .answering._parser import parse
 
     text = " ".join(args.text)
     command = parse(text, plain=True)
@@ -84,11 +84,11 @@ def _ask(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     reply = answer(command, _catalog(args))
     if args.format == "plain":
-        from ._render_plain import render_plain
+        from .answering._render_plain import render_plain
 
         print(render_plain(reply))
         return EXIT_OK
-    from ._plugins import AdapterMissing, load_adapter
+    from .service._plugins import AdapterMissing, load_adapter
 
     try:
         adapter = load_adapter(args.format)
@@ -100,7 +100,7 @@ def _ask(args: argparse.Namespace) -> int:
 
 
 def _chat(args: argparse.Namespace) -> int:
-    from ._console import console_chat
+    from .service._console import console_chat
 
     return asyncio.run(console_chat(_catalog(args)))
 
@@ -128,26 +128,26 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from ._schema import schema_json
+    from .catalog._schema import schema_json
 
     print(schema_json(), end="")
     return EXIT_OK
 
 
 def _run(args: argparse.Namespace) -> int:
-    from ._server import run_command
+    from .service._server import run_command
 
     return run_command(args)
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from ._server import serve_command
+    from .service._server import serve_command
 
     return serve_command(args)
 
 
 def _slack_manifest(args: argparse.Namespace) -> int:
-    from ._plugins import AdapterMissing, load_adapter
+    from .service._plugins import AdapterMissing, load_adapter
 
     try:
         adapter = load_adapter("slack")
@@ -159,7 +159,7 @@ def _slack_manifest(args: argparse.Namespace) -> int:
 
 
 def _refresh_pins(args: argparse.Namespace) -> int:
-    from ._server import refresh_pins_command
+    from .service._server import refresh_pins_command
 
     return refresh_pins_command(args)
 

@@ -225,7 +225,7 @@ async def test_handler_failure_becomes_apology(
     bot: CareerBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An unexpected error inside answering is logged and answered with an apology."""
-    import careerbot_chat._bot as bot_module
+    import careerbot_chat.service._bot as bot_module
 
     def broken(*args: object) -> Reply:
         raise RuntimeError("bug")

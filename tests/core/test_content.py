@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from careerbot_chat import ContentError, bundled_content_dir, load_catalog
-from careerbot_chat._content import CatalogHolder
-from careerbot_chat._schema import schema_json
+from careerbot_chat.catalog._loader import CatalogHolder
+from careerbot_chat.catalog._schema import schema_json
 from tests.conftest import FIXTURES, MLOPS_YAML
 
 INVALID = FIXTURES / "invalid"
@@ -146,7 +146,7 @@ def test_yaml_reader_matches_safe_load(document: bytes) -> None:
     """The quicker reader builds exactly what yaml.safe_load builds."""
     import yaml
 
-    from careerbot_chat._content import _read_yaml
+    from careerbot_chat.catalog._loader import _read_yaml
 
     assert _read_yaml(document) == yaml.safe_load(document)
 
@@ -155,7 +155,7 @@ def test_yaml_reader_refuses_what_safe_load_refuses() -> None:
     """Unknown tags and unhashable keys are YAML errors, as with safe_load."""
     import yaml
 
-    from careerbot_chat._content import _read_yaml
+    from careerbot_chat.catalog._loader import _read_yaml
 
     for document in (b"!foo {a: 1}", b"? [1]\n: 2\n", b"!!python/object:os.system {}"):
         with pytest.raises(yaml.YAMLError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from careerbot_chat import parse
-from careerbot_chat._parser import MAX_ARGS, MAX_INPUT, clean
+from careerbot_chat.answering._parser import MAX_ARGS, MAX_INPUT, clean
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from careerbot_chat._logging import JsonFormatter, RedactSecrets
-from careerbot_chat._settings import Settings, SettingsError
+from careerbot_chat.service._logging import JsonFormatter, RedactSecrets
+from careerbot_chat.service._settings import Settings, SettingsError
 
 TOKEN = "123456789:AAFakeTelegramTokenForTestsOnly_abcdefghij"
 SLACK = "xoxb-0000-fake-slack-token"

@@ -14,10 +14,10 @@ import httpx
 import pytest
 
 from careerbot_chat import PinnedCard, SQLiteStore, StoreUnavailable
-from careerbot_chat._refresh import current_card
-from careerbot_chat._runtime import Runtime
-from careerbot_chat._server import create_app
-from careerbot_chat._settings import Settings
+from careerbot_chat.service._refresh import current_card
+from careerbot_chat.service._runtime import Runtime
+from careerbot_chat.service._server import create_app
+from careerbot_chat.service._settings import Settings
 from tests.conftest import FIXTURES, MLOPS_YAML
 from tests.server.fake_platform import FakePlatform
 from tests.servers import serve_asgi
@@ -99,7 +99,7 @@ async def test_store_reopened_when_it_returns(
     content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A database down at start is retried in the background until it answers."""
-    monkeypatch.setattr("careerbot_chat._runtime.STORE_RETRY_SECONDS", 0.02)
+    monkeypatch.setattr("careerbot_chat.service._runtime.STORE_RETRY_SECONDS", 0.02)
     runtime, _ = make_runtime(content, tmp_path / "db.sqlite3")
     assert isinstance(runtime.store, FlakyStore)
     runtime.store.down = True
@@ -265,7 +265,7 @@ async def test_watch_reloads_changed_files(
     content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """--watch notices an edited file and reloads it."""
-    monkeypatch.setattr("careerbot_chat._runtime.WATCH_SECONDS", 0.02)
+    monkeypatch.setattr("careerbot_chat.service._runtime.WATCH_SECONDS", 0.02)
     runtime, _ = make_runtime(content, tmp_path / "db.sqlite3")
     runtime.watch = True
     await runtime.start()

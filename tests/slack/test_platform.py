@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from careerbot_chat import CareerBot, Chat, PlatformError, load_catalog
-from careerbot_chat._answer import help_reply
-from careerbot_chat._settings import Settings, SettingsError
+from careerbot_chat.answering._answer import help_reply
+from careerbot_chat.service._settings import Settings, SettingsError
 from careerbot_slack import create_platform, run_dev
 from tests.slack import builders as b
 from tests.slack.conftest import SlackClient

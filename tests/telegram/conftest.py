@@ -9,7 +9,7 @@ import pytest
 from telegram import Update
 
 from careerbot_chat import CareerBot, Catalog, SQLiteStore
-from careerbot_chat._settings import Settings
+from careerbot_chat.service._settings import Settings
 from careerbot_telegram import FloodLimits, TelegramPlatform
 from tests.fakes.telegram_api import FakeTelegram
 from tests.servers import serve_asgi

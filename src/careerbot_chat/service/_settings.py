@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from ._store import DEFAULT_DATABASE_URL
+from ..store._sqlite import DEFAULT_DATABASE_URL
 
 
 def _env(name: str) -> AliasChoices:

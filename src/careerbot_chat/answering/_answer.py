@@ -12,11 +12,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
+from .. import messages as msg
+from ..catalog._checks import normalise
+from ..catalog._loader import Catalog
+from ..catalog._models import Level, Role
 from . import _cards as cards
-from . import messages as msg
-from ._checks import normalise
-from ._content import Catalog
-from ._models import Level, Role
 from ._parser import Command
 from ._registry import COMMANDS, CommandSpec, member_commands, moderator_commands
 from ._reply import Action, Bullets, Fields, Outcome, Paragraph, Reply

@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from . import messages as msg
+from .. import messages as msg
+from ..answering._render_plain import render_plain
+from ..catalog._loader import Catalog
 from ._bot import CareerBot, Chat
-from ._content import Catalog
-from ._render_plain import render_plain
 
 PROMPT = "you> "
 

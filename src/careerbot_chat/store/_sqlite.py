@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlparse
 
-from ._errors import StoreError, StoreUnavailable
+from .._errors import StoreError, StoreUnavailable
 
 DEFAULT_DATABASE_URL = "sqlite:///careerbot.sqlite3"
 
@@ -307,7 +307,7 @@ def open_store(url: str | None) -> Store:
     url = url or DEFAULT_DATABASE_URL
     scheme = urlparse(url).scheme
     if scheme in ("postgres", "postgresql"):
-        from ._store_pg import PostgresStore
+        from ._postgres import PostgresStore
 
         return PostgresStore(url)
     if scheme == "sqlite":

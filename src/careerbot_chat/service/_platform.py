@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from ..answering._reply import Reply
 from ._bot import Chat
-from ._reply import Reply
 
 
 class Platform(Protocol):

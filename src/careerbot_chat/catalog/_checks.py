@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from ._errors import Problem
+from .._errors import Problem
 from ._models import Role
 
 _SENIOR_IDS = ("senior", "sr")

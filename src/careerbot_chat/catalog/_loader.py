@@ -19,11 +19,11 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import ValidationError
 
-from . import _cards as cards
+from .._errors import ContentError, Problem
+from ..answering import _cards as cards
+from ..answering._reply import Reply
 from ._checks import catalog_errors, normalise, role_errors, role_warnings
-from ._errors import ContentError, Problem
 from ._models import Level, Role, level_words
-from ._reply import Reply
 
 _STR, _MAP, _SEQ = (f"tag:yaml.org,2002:{name}" for name in ("str", "map", "seq"))
 
@@ -52,7 +52,7 @@ T = TypeVar("T")
 
 def bundled_content_dir() -> Path:
     """The content shipped with the package (wheel) or beside it (checkout)."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parents[1]  # the careerbot_chat package
     packaged = here / "_content"
     return packaged if packaged.is_dir() else here.parents[1] / "content"
 

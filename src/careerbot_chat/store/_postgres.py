@@ -9,8 +9,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from ._errors import StoreError, StoreUnavailable
-from ._store import MIGRATIONS, PIN_COLUMNS, PinnedCard, UsageRow
+from .._errors import StoreError, StoreUnavailable
+from ._sqlite import MIGRATIONS, PIN_COLUMNS, PinnedCard, UsageRow
 
 _MIGRATION_LOCK = 7_245_001
 

@@ -133,8 +133,8 @@ def run_command(args: argparse.Namespace) -> int:
         if webhook_ready or settings.slack_enabled:
             return serve(settings, args)
         if not settings.telegram_enabled:
+            from ..catalog._loader import load_catalog
             from ._console import console_chat
-            from ._content import load_catalog
 
             print(
                 "No platform configured (TELEGRAM_BOT_TOKEN for Telegram; SLACK_BOT_TOKEN and "

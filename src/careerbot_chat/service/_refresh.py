@@ -13,12 +13,12 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from .. import messages as msg
+from .._errors import PlatformError, StoreError
+from ..answering._reply import Outcome, Paragraph, Reply
+from ..store._sqlite import PinnedCard
 from . import _metrics as metrics
-from . import messages as msg
 from ._bot import CareerBot, Chat, Publisher
-from ._errors import PlatformError, StoreError
-from ._reply import Outcome, Paragraph, Reply
-from ._store import PinnedCard
 
 log = logging.getLogger("careerbot.refresh")
 

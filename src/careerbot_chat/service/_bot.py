@@ -15,15 +15,15 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Protocol
 
-from . import _cards as cards
+from .. import messages as msg
+from .._errors import PermissionMissing, PlatformError, StoreError
+from ..answering import _cards as cards
+from ..answering._answer import answer, find_role, not_found
+from ..answering._parser import Command, parse
+from ..answering._reply import Bullets, Fields, Outcome, Paragraph, Reply
+from ..catalog._loader import Catalog, CatalogHolder
+from ..store._sqlite import PinnedCard, Store, UsageRow, days_ago, today
 from . import _metrics as metrics
-from . import messages as msg
-from ._answer import answer, find_role, not_found
-from ._content import Catalog, CatalogHolder
-from ._errors import PermissionMissing, PlatformError, StoreError
-from ._parser import Command, parse
-from ._reply import Bullets, Fields, Outcome, Paragraph, Reply
-from ._store import PinnedCard, Store, UsageRow, days_ago, today
 
 log = logging.getLogger("careerbot")
 

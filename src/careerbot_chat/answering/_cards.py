@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from . import messages as msg
-from ._models import Level, Role
+from .. import messages as msg
+from ..catalog._models import Level, Role
 from ._reply import Action, Block, Bullets, Divider, Fields, Outcome, Paragraph, Reply
 
 CARD_ACTIONS = (

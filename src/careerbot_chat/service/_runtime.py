@@ -16,15 +16,15 @@ import signal
 from pathlib import Path
 from typing import Any
 
+from .._errors import ContentError, StoreError
+from ..catalog._loader import CatalogHolder, load_catalog, role_files
+from ..store._sqlite import Store, open_store
 from . import _metrics as metrics
 from ._bot import CareerBot
-from ._content import CatalogHolder, load_catalog, role_files
-from ._errors import ContentError, StoreError
 from ._platform import Platform
 from ._plugins import PLATFORMS, load_adapter
 from ._refresh import PACE_SECONDS, RefreshReport, refresh_pins
 from ._settings import Settings
-from ._store import Store, open_store
 
 log = logging.getLogger("careerbot.runtime")
 

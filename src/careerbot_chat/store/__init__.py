@@ -1,0 +1,1 @@
+"""Persistence behind one ``Store`` contract: SQLite (default) and PostgreSQL."""
