@@ -32,7 +32,6 @@ from telegram import Chat as TgChat
 from telegram.constants import BotCommandLimit, ChatType, ParseMode
 from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -58,10 +57,19 @@ from careerbot_chat import (
 from careerbot_chat.service._logging import RedactSecrets
 from careerbot_chat.service._settings import Settings, SettingsError
 
-from ._api import PLATFORM, counted, failed_method, is_not_modified, send_chunks
+from ._api import (
+    PLATFORM,
+    answer_callback,
+    answer_chunks,
+    answer_inline,
+    counted,
+    edit_text,
+    failed_method,
+)
 from ._inline import inline_results
 from ._moderation import TelegramModeration
 from ._render import Rendered, TelegramRenderer, render
+from ._reply import FloodControl
 
 log = logging.getLogger("careerbot.telegram")
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
@@ -139,8 +147,8 @@ def build_application(
     return application
 
 
-def _rate_limiter(limits: FloodLimits) -> AIORateLimiter:
-    return AIORateLimiter(
+def _rate_limiter(limits: FloodLimits) -> FloodControl:
+    return FloodControl(
         overall_max_rate=limits.overall_per_second,
         overall_time_period=1 if limits.overall_per_second else 0,
         group_max_rate=limits.group_per_minute,
@@ -233,11 +241,8 @@ class Handlers:
     async def _send(
         self, bot: TgBot, message: Message, rendered: Rendered, reply_to: int | None
     ) -> None:
-        await counted(
-            "sendMessage",
-            send_chunks(
-                bot, message.chat_id, rendered, reply_to=reply_to, thread_id=_thread_id(message)
-            ),
+        await answer_chunks(
+            bot, message.chat_id, rendered, reply_to=reply_to, thread_id=_thread_id(message)
         )
 
     def _render(self, reply: Reply) -> Rendered:
@@ -284,27 +289,17 @@ class Handlers:
         message = query.message
         inline = message is None
         if inline or (len(rendered.chunks) == 1 and is_switcher(message, query.data)):
-            try:
-                await counted(
-                    "editMessageText",
-                    query.edit_message_text(rendered.chunks[0], reply_markup=rendered.keyboard),
-                )
-            except TelegramError as exc:
-                if not is_not_modified(exc):
-                    raise
+            await edit_text(query, rendered)
             return
         assert message is not None
         group = message.chat.type != ChatType.PRIVATE
         thread = _thread_id(message) if isinstance(message, Message) else None
-        await counted(
-            "sendMessage",
-            send_chunks(
-                context.bot,
-                message.chat.id,
-                rendered,
-                reply_to=message.message_id if group else None,
-                thread_id=thread,
-            ),
+        await answer_chunks(
+            context.bot,
+            message.chat.id,
+            rendered,
+            reply_to=message.message_id if group else None,
+            thread_id=thread,
         )
 
     async def on_inline(self, update: Update, context: Context) -> None:
@@ -313,13 +308,13 @@ class Handlers:
         if query is None:
             return
         results = inline_results(self.careerbot.catalog, query.query, self.renderer)
-        await counted("answerInlineQuery", query.answer(results, cache_time=60))
+        await answer_inline(query, results, cache_time=60)
 
 
 async def _answer_query(query: CallbackQuery, alert: str | None = None) -> None:
     """Stop the button's spinner (with ``alert`` as a pop-up); a failure here is not fatal."""
     try:
-        await counted("answerCallbackQuery", query.answer(alert, show_alert=alert is not None))
+        await answer_callback(query, alert)
     except TelegramError as exc:
         log.warning("could not answer callback query %s: %s", query.id, exc)
 

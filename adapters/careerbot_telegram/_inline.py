@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 
-from telegram import InlineQueryResultArticle, InputTextMessageContent
+from telegram import InlineQueryResultArticle, InputTextMessageContent, LinkPreviewOptions
 from telegram.constants import InlineQueryLimit, InlineQueryResultLimit, ParseMode
 
 from careerbot_chat import Catalog, Reply, Role, answer, find_role, parse
@@ -22,6 +22,8 @@ CARDS = (
     ("pitfalls", texts.INLINE_PITFALLS),
 )
 DESCRIPTION_MAX = 120
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+"""Spelled out (not left to ``Defaults``): results may ride in a webhook answer."""
 
 
 def inline_results(
@@ -55,7 +57,7 @@ def _article(
         title=title.format(role=role.title),
         description=_short(role.summary),
         input_message_content=InputTextMessageContent(
-            rendered.chunks[0], parse_mode=ParseMode.HTML
+            rendered.chunks[0], parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW
         ),
         reply_markup=rendered.keyboard,
     )

@@ -24,17 +24,17 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
+import httpx
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from tests.fakes.telegram_spec import bot_api_spec
+
 BOT_ID = 7000001
 BOT_USERNAME = "CareerTestBot"
 ANONYMOUS_ADMIN_ID = 1087968824
-STRING_PARAMS = frozenset(
-    {"text", "callback_query_id", "inline_query_id", "inline_message_id", "url", "secret_token"}
-)
 STATUS_TEXT = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 409: "Conflict"}
 
 
@@ -60,16 +60,6 @@ class _Member:
     rights: dict[str, bool] = field(default_factory=dict)
 
 
-def _decode(key: str, value: str) -> Any:
-    """PTB sends each parameter form-urlencoded: strings as they are, the rest as JSON."""
-    if key in STRING_PARAMS:
-        return value
-    try:
-        return json.loads(value)
-    except ValueError:
-        return value
-
-
 class FakeTelegram:
     """The fake server's state: calls received, chat members, sent messages, failures."""
 
@@ -79,6 +69,10 @@ class FakeTelegram:
         self.url = ""
         """The root URL once served (set by whoever serves ``app``)."""
         self.calls: list[Call] = []
+        self.refused: list[tuple[Call, list[str]]] = []
+        """Calls the Bot API spec refuses, with the reasons (answered 400, not run)."""
+        self.webhook_replies: list[Call] = []
+        """Calls that arrived in a webhook's HTTP answer (also in ``calls``)."""
         self.members: dict[tuple[int, int], _Member] = {}
         self.texts: dict[tuple[int, int], str] = {}
         self.updates: deque[dict[str, Any]] = deque()
@@ -156,21 +150,57 @@ class FakeTelegram:
         delays = self._delays.get(method)
         if delays:
             await asyncio.sleep(delays.popleft())
-        params = {
-            key: _decode(key, value) for key, value in parse_qsl(body, keep_blank_values=True)
-        }
-        self.calls.append(Call(method, params))
+        form = parse_qsl(body, keep_blank_values=True)
+        return await self._run(method, bot_api_spec().decode_form(method, form))
+
+    async def _run(self, method: str, params: dict[str, Any]) -> JSONResponse:
+        """Judge the call by the spec, record it, then fail it as told or answer it."""
+        call = Call(method, params)
+        reasons = bot_api_spec().check(method, params)
+        if reasons:
+            self.refused.append((call, reasons))
+            status = 404 if method not in bot_api_spec().methods else 400
+            return _error(status, "Bad Request: " + "; ".join(reasons))
+        self.calls.append(call)
         failure = self._failures.get(method)
         if failure is not None and failure.remaining > 0:
             failure.remaining -= 1
             return _error(failure.status, failure.description, failure.retry_after)
         handler = getattr(self, f"_{method}", None)
         if handler is None:
-            return _error(404, "Not Found: method not found")
+            return _error(501, f"the fake does not play {method}")
         result = await handler(params) if method == "getUpdates" else handler(params)
         if isinstance(result, JSONResponse):
             return result
         return JSONResponse({"ok": True, "result": result})
+
+    async def run_webhook_reply(self, status: int, content_type: str, body: bytes) -> Call | None:
+        """Play Telegram reading a webhook's HTTP answer: run the one method it carries.
+
+        Telegram reads only a 200's body; an empty one carries nothing. A 200 body
+        that is not a JSON object with a ``method`` fails the test here, since
+        Telegram would silently drop it. Like Telegram, the fake returns the method's
+        result to no one.
+        """
+        if status != 200 or not body:
+            return None
+        assert content_type.split(";")[0].strip() == "application/json", content_type
+        payload = json.loads(body)
+        assert isinstance(payload, dict), payload
+        params = dict(payload)
+        method = params.pop("method")
+        assert isinstance(method, str), payload
+        response = await self._run(method, params)
+        if response.status_code == 200:
+            self.webhook_replies.append(self.calls[-1])
+        return Call(method, params)
+
+    async def read_webhook_answer(self, response: httpx.Response) -> None:
+        """An httpx response hook for clients posting to a webhook: hands its answer over."""
+        if response.request.url.path.endswith("/telegram/webhook"):
+            await response.aread()
+            content_type = response.headers.get("content-type", "")
+            await self.run_webhook_reply(response.status_code, content_type, response.content)
 
     def _bot_user(self) -> dict[str, Any]:
         return {
