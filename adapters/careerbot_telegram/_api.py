@@ -141,6 +141,7 @@ async def answer_chunks(
             params["reply_parameters"] = {
                 "message_id": reply_to,
                 "allow_sending_without_reply": True,
+                "quote_parse_mode": ParseMode.HTML.value,  # as PTB's Defaults add it
             }
         if await offer(bot, "sendMessage", params, send, chat_id=chat_id):
             return

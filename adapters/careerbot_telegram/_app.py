@@ -117,6 +117,7 @@ def build_application(
     *,
     webhook: bool,
     limits: FloodLimits | None = None,
+    renderer: TelegramRenderer = render,
 ) -> Application:  # type: ignore[type-arg]
     """The Application aimed at ``TELEGRAM_API_BASE_URL``; no updater in webhook mode."""
     token = token_of(settings)
@@ -143,7 +144,7 @@ def build_application(
     if webhook:
         builder = builder.updater(None)
     application = builder.build()
-    Handlers(careerbot).install(application)
+    Handlers(careerbot, renderer).install(application)
     return application
 
 

@@ -139,6 +139,7 @@ class FakeTelegram:
 
     def reset(self) -> None:
         self.calls.clear()
+        self.webhook_replies.clear()
 
     # -- serving ---------------------------------------------------------------------
 
