@@ -21,6 +21,20 @@ POSTGRES_URL = os.environ.get(
 )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _catalog_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The CLI's catalogue cache goes to a temporary folder, never the user's own
+    (set in the environment, so `careerbot` subprocesses use it too)."""
+    folder = tmp_path_factory.mktemp("catalog-cache")
+    before = os.environ.get("CAREERBOT_CACHE_DIR")
+    os.environ["CAREERBOT_CACHE_DIR"] = str(folder)
+    yield folder
+    if before is None:
+        del os.environ["CAREERBOT_CACHE_DIR"]
+    else:
+        os.environ["CAREERBOT_CACHE_DIR"] = before
+
+
 @pytest.fixture(scope="session")
 def catalog() -> Catalog:
     """The bundled catalogue (MLOps Engineer only)."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -70,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _catalog(args: argparse.Namespace) -> Catalog:
-    return load_catalog(args.content)
+    return load_catalog(args.content, cache=True)
 
 
 def _ask(args: argparse.Namespace) -> int:
@@ -100,6 +99,8 @@ def _ask(args: argparse.Namespace) -> int:
 
 
 def _chat(args: argparse.Namespace) -> int:
+    import asyncio
+
     from .service._console import console_chat
 
     return asyncio.run(console_chat(_catalog(args)))
