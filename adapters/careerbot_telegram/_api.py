@@ -14,7 +14,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
 from careerbot_chat import PermissionMissing, PlatformError
-from careerbot_chat.service import _metrics as metrics
+from careerbot_chat.adapter import count_api_call, count_api_error
 
 from ._render import Rendered
 from ._reply import PLATFORM as PLATFORM
@@ -35,10 +35,10 @@ async def counted(method: str, awaitable: Awaitable[T]) -> T:
     try:
         result = await awaitable
     except TelegramError as exc:
-        metrics.api_error(PLATFORM, method)
+        count_api_error(PLATFORM, method)
         exc.add_note(f"{METHOD_NOTE}{method}")
         raise
-    metrics.api_call(PLATFORM, method, "call")
+    count_api_call(PLATFORM, method, "call")
     return result
 
 

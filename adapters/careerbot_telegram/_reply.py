@@ -35,7 +35,7 @@ from telegram import Bot
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter
 
-from careerbot_chat.service import _metrics as metrics
+from careerbot_chat.adapter import count_api_call, count_api_error
 
 PLATFORM = "telegram"
 log = logging.getLogger("careerbot.telegram")
@@ -74,7 +74,7 @@ class WebhookReply:
         if call is None:
             return b""
         method, params, _ = call
-        metrics.api_call(PLATFORM, method, "webhook_reply")
+        count_api_call(PLATFORM, method, "webhook_reply")
         return json.dumps({"method": method, **params}, separators=(",", ":")).encode()
 
     async def flush(self) -> None:
@@ -86,10 +86,10 @@ class WebhookReply:
         try:
             await fallback()
         except TelegramError as exc:
-            metrics.api_error(PLATFORM, method)
+            count_api_error(PLATFORM, method)
             log.warning("%s (held for the webhook answer, sent early) failed: %s", method, exc)
         else:
-            metrics.api_call(PLATFORM, method, "call")
+            count_api_call(PLATFORM, method, "call")
 
 
 _CURRENT: contextvars.ContextVar[WebhookReply | None] = contextvars.ContextVar(

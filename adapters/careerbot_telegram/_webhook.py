@@ -30,7 +30,7 @@ from telegram import Bot, Update
 from telegram.ext import Application
 
 from careerbot_chat import CareerBot
-from careerbot_chat.service._http import MAX_BODY, read_capped
+from careerbot_chat.adapter import MAX_BODY, read_capped
 
 from ._api import PLATFORM
 from ._reply import forget_reply, open_reply

@@ -29,9 +29,10 @@ from .answering._reply import Action, Block, Bullets, Divider, Fields, Outcome, 
 from .catalog._loader import Catalog, CatalogHolder, bundled_content_dir, load_catalog
 from .catalog._models import Band, Level, Role
 from .catalog._money import format_amount, format_band, format_rupees, parse_rupees
+from .service._inbound import Chat, Inbound, Moderation, Publisher
 
 if TYPE_CHECKING:
-    from .service._bot import CareerBot, Chat, Moderation, Publisher
+    from .service._bot import CareerBot
     from .service._settings import Settings, SettingsError
     from .store._sqlite import PinnedCard, SQLiteStore, Store, open_store
 
@@ -40,7 +41,7 @@ __version__ = "0.1.0"
 # The service and the store (asyncio, sqlite3, pydantic-settings) load on first use,
 # so `careerbot ask` imports only what answering needs.
 _LAZY = {
-    **dict.fromkeys(("CareerBot", "Chat", "Moderation", "Publisher"), ".service._bot"),
+    "CareerBot": ".service._bot",
     **dict.fromkeys(("Settings", "SettingsError"), ".service._settings"),
     **dict.fromkeys(("PinnedCard", "SQLiteStore", "Store", "open_store"), ".store._sqlite"),
 }
@@ -73,6 +74,7 @@ __all__ = [
     "ContentError",
     "Divider",
     "Fields",
+    "Inbound",
     "Level",
     "Moderation",
     "Outcome",
