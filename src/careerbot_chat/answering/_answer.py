@@ -105,26 +105,27 @@ def _answer(command: Command, catalog: Catalog, default_role: str | None) -> Rep
         return _faq(command, catalog, found, default_role)
     if found.rest:
         return not_found(command, catalog, " ".join(found.rest))
-    role = found.role or _fallback(catalog, default_role)
+    role = found.role or fallback_role(catalog, default_role)
     if role is None:
         return catalog_reply(catalog, command.spec)
     return _card(catalog, role, name)
 
 
 def _card(catalog: Catalog, role: Role, kind: str) -> Reply:
-    built = catalog.card(role, kind)
+    built = cards.card_for(catalog, role, kind)
     assert built is not None, kind
     return built
 
 
-def _fallback(catalog: Catalog, default_role: str | None) -> Role | None:
+def fallback_role(catalog: Catalog, default_role: str | None) -> Role | None:
+    """The role a command naming none is about: the chat's default, else the only role."""
     if default_role is not None and (role := catalog.get(default_role)) is not None:
         return role
     return catalog.roles[0] if len(catalog) == 1 else None
 
 
 def _salary(command: Command, catalog: Catalog, found: Found, default: str | None) -> Reply:
-    role = found.role or _fallback(catalog, default)
+    role = found.role or fallback_role(catalog, default)
     wanted = " ".join(found.rest)
     if role is None:
         if not wanted:
@@ -215,7 +216,7 @@ def _level_across(catalog: Catalog, wanted: str) -> Reply:
 
 
 def _faq(command: Command, catalog: Catalog, found: Found, default: str | None) -> Reply:
-    role = found.role or _fallback(catalog, default)
+    role = found.role or fallback_role(catalog, default)
     if role is None:
         if found.rest and catalog.suggest(" ".join(found.rest)):
             return not_found(command, catalog, " ".join(found.rest))

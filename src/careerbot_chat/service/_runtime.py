@@ -178,10 +178,9 @@ class Runtime:
 
     async def _reload(self) -> bool:
         async with self._reload_lock:
+            old = self.holder.catalog
             try:
-                fresh = await asyncio.to_thread(
-                    load_catalog, self.holder.content_dir, self.holder.catalog
-                )
+                fresh = await asyncio.to_thread(self.holder.reload)
             except ContentError as exc:
                 metrics.reload_done("refused")
                 log.error("content reload refused, old content kept:\n%s", exc)
@@ -190,8 +189,6 @@ class Runtime:
                 metrics.reload_done("error")
                 log.exception("content reload failed, old content kept")
                 return False
-            old = self.holder.catalog
-            self.holder.catalog = fresh
             metrics.reload_done("ok")
             metrics.content_loaded(fresh.version, len(fresh))
             for warning in fresh.warnings:
