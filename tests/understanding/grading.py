@@ -9,8 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
+
+if TYPE_CHECKING:
+    from careerbot_chat import Catalog
 
 QUESTIONS = Path(__file__).with_name("questions.yaml")
 HELD_OUT_EVERY = 4
@@ -96,3 +100,54 @@ def grade(item: Labelled, answer: str, known: set[str]) -> list[str]:
     if "Traceback" in answer:
         problems.append("a traceback")
     return problems
+
+
+def card_numbers(catalog: Catalog) -> set[str]:
+    """Every number any card of ``catalog`` shows: the only numbers an answer may give."""
+    from careerbot_chat import render_plain
+    from careerbot_chat.answering import _cards
+
+    found: set[str] = set()
+    for role in catalog.roles:
+        kinds = ("role", "salary", "pitfalls", "skills", "faq")
+        for kind in (*kinds, *(f"salary:{level.id}" for level in role.ladder)):
+            card = _cards.card(role, kind)
+            if card is not None:
+                found |= numbers(render_plain(card))
+    return found
+
+
+def answer_text(item: Labelled, catalog: Catalog) -> str:
+    """The plain-text answer to ``item`` as a private chat or ``careerbot ask`` gives it."""
+    from careerbot_chat import answer, parse, render_plain
+
+    command = parse(item.q, plain=True)
+    assert command is not None
+    replying_to = parse(item.after) if item.after else None
+    return render_plain(answer(command, catalog, None, replying_to))
+
+
+@dataclass(frozen=True)
+class Score:
+    right: int
+    total: int
+    invented: int
+    wrong: tuple[tuple[Labelled, tuple[str, ...]], ...]
+
+    @property
+    def rate(self) -> float:
+        return self.right / self.total if self.total else 0.0
+
+
+def score(items: list[Labelled], catalog: Catalog) -> Score:
+    """Right answers, invented-number answers and what was wrong, over ``items``."""
+    known = card_numbers(catalog)
+    wrong = []
+    invented = 0
+    for item in items:
+        answer = answer_text(item, catalog)
+        problems = grade(item, answer, known)
+        invented += bool(invented_numbers(answer, item.q, known))
+        if problems:
+            wrong.append((item, tuple(problems)))
+    return Score(len(items) - len(wrong), len(items), invented, tuple(wrong))
