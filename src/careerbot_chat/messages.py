@@ -109,19 +109,26 @@ def join_names(names: list[str] | tuple[str, ...], last: str = "or") -> str:
         return "".join(names)
     return ", ".join(names[:-1]) + f" {last} " + names[-1]
 
+
 # Questions in words: saying plainly what the source does not cover
 GAP_CITY = "The source gives no figures by city ({place}); these are for {region} as a whole."
 GAP_COUNTRY = "The source covers {region} only; it gives no figures for {place}."
-GAP_COMPANY = "The source gives no pay for {place} in particular; these are for {region} as a whole."
+GAP_COMPANY = (
+    "The source gives no pay for {place} in particular; these are for {region} as a whole."
+)
 GAP_REMOTE = "The source says nothing about remote or hybrid work for {role}."
 GAP_YEAR = "The source gives no figures for {year}; these are as of {as_of}."
 GAP_LEVEL_YEARS = "The source gives no experience range for {level} {role}."
 GAP_LEVEL = "The source gives no {level} level for {role}; its lowest is {lowest}."
-GAP_PATH = "The source gives no route into {role} from {origin}; the route it describes is from {known}."
+GAP_PATH = (
+    "The source gives no route into {role} from {origin}; the route it describes is from {known}."
+)
 GAP_NOTHING = "The source says nothing about “{words}” for {role}. Here is what it does say."
 OTHER_ROLE_TITLE = "No card for {name} yet"
 GAP_OTHER_ROLE = "I have no card for {name} yet; the roles I know are {roles}."
-GAP_PREMIUM = "The source gives no premium of {role} over {other}; here is what it says about {other}."
+GAP_PREMIUM = (
+    "The source gives no premium of {role} over {other}; here is what it says about {other}."
+)
 COMPARE_TITLE = "{role} vs {other} · pay ({region}, {as_of})"
 SEARCH_TITLE = "What the source says about “{query}”"
 SEARCH_NONE = "I found nothing about “{query}” in my sources."

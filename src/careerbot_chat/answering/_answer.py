@@ -18,9 +18,9 @@ from ..catalog._loader import Catalog
 from ..catalog._models import Level, Role
 from . import _cards as cards
 from ._parser import Command
-from ._understand import Reading, read
 from ._registry import COMMANDS, CommandSpec, member_commands, moderator_commands
 from ._reply import Action, Bullets, Fields, Outcome, Paragraph, Reply
+from ._understand import Reading, read
 
 GENERIC_LEVELS = frozenset(
     {

@@ -68,9 +68,9 @@ def _context(catalog: Catalog, replying_to: Command | None) -> tuple[Role | None
 
 def _decide(reading: Reading, replying_to: Command | None, has_role: bool) -> str:
     intents = [i for i in reading.intents if i != "compare" or reading.others]
-    if reading.others and not reading.role and not has_role and not intents[:1] == ["path"]:
-        if "compare" not in intents:
-            return "other_role"
+    asks_other = reading.others and not reading.role and not has_role
+    if asks_other and "compare" not in intents and intents[:1] != ["path"]:
+        return "other_role"  # "sre salary": a role we have no card for
     if not intents and reading.others and has_role:
         return "path"  # "backend to mlops"
     if intents:
@@ -240,7 +240,9 @@ def _search_reply(catalog: Catalog, query: str, hits: list[Hit]) -> Reply:
     for role, hit in zip(roles, hits, strict=True):
         label = dict(cards.CARD_ACTIONS).get(hit.piece.card, "Role") if hit.piece.card else "Role"
         label = {"salary": "Salary", "role": "Role card"}.get(hit.piece.card, label)
-        action = Action(f"{role.title}: {label}" if many else label, f"/{hit.piece.card} {role.slug}")
+        action = Action(
+            f"{role.title}: {label}" if many else label, f"/{hit.piece.card} {role.slug}"
+        )
         if action not in actions:
             actions.append(action)
     footer = " · ".join(dict.fromkeys(cards.footer(role) for role in roles))

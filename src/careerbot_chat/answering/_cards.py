@@ -56,9 +56,7 @@ def role_card(role: Role) -> Reply:
     if role.headline_pay is not None:
         fields.append(("Pay", f"{role.headline_pay.display()} ({role.headline_pay.covers})"))
     if role.ladder:
-        fields.append(
-            ("By level", " · ".join(_level_band(lvl) for lvl in role.ladder))
-        )
+        fields.append(("By level", " · ".join(_level_band(lvl) for lvl in role.ladder)))
     blocks: list[Block] = [Paragraph(role.summary)]
     if fields:
         blocks.append(Fields(tuple(fields)))

@@ -125,7 +125,7 @@ class SearchIndex:
 
     def _query(self, terms: list[str], slug: str | None) -> tantivy.Query:
         tantivy = self._tantivy
-        parsed = self._index.parse_query(" ".join(terms), ["text", "label"])
+        parsed: tantivy.Query = self._index.parse_query(" ".join(terms), ["text", "label"])
         if slug is None:
             return parsed
         must = tantivy.Occur.Must

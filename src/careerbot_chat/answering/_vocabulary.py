@@ -13,48 +13,213 @@ from __future__ import annotations
 INTENTS: dict[str, frozenset[str]] = {
     # what a role pays
     "salary": frozenset(
-        "salary salaries sal pay paid pays paying payscale ctc package packages pkg comp "
-        "compensation earn earns earning earnings make makes making lpa kitna kitni kamata "
-        "kamate kamati kamai paisa paise milta milti milte milega milegi band bands money "
-        "income stipend scale crore crores cr lakh lakhs levels howmuch".split()
+        [
+            "salary",
+            "salaries",
+            "sal",
+            "pay",
+            "paid",
+            "pays",
+            "paying",
+            "payscale",
+            "ctc",
+            "package",
+            "packages",
+            "pkg",
+            "comp",
+            "compensation",
+            "earn",
+            "earns",
+            "earning",
+            "earnings",
+            "make",
+            "makes",
+            "making",
+            "lpa",
+            "kitna",
+            "kitni",
+            "kamata",
+            "kamate",
+            "kamati",
+            "kamai",
+            "paisa",
+            "paise",
+            "milta",
+            "milti",
+            "milte",
+            "milega",
+            "milegi",
+            "band",
+            "bands",
+            "money",
+            "income",
+            "stipend",
+            "scale",
+            "crore",
+            "crores",
+            "cr",
+            "lakh",
+            "lakhs",
+            "levels",
+            "howmuch",
+        ]
     ),
     # what the job is
     "role": frozenset(
-        "do does doing job responsibilities responsibility duties duty kaam karta krta karte "
-        "work works day role explain".split()
+        [
+            "do",
+            "does",
+            "doing",
+            "job",
+            "responsibilities",
+            "responsibility",
+            "duties",
+            "duty",
+            "kaam",
+            "karta",
+            "krta",
+            "karte",
+            "work",
+            "works",
+            "day",
+            "role",
+            "explain",
+        ]
     ),
     # interviews
     "pitfalls": frozenset(
-        "interview interviews interviewing mistakes mistake fail fails failing failure "
-        "tips tip galti galtiyan crack cracking pitfalls pitfall prep preparation prepare "
-        "puchte poochte".split()
+        [
+            "interview",
+            "interviews",
+            "interviewing",
+            "mistakes",
+            "mistake",
+            "fail",
+            "fails",
+            "failing",
+            "failure",
+            "tips",
+            "tip",
+            "galti",
+            "galtiyan",
+            "crack",
+            "cracking",
+            "pitfalls",
+            "pitfall",
+            "prep",
+            "preparation",
+            "prepare",
+            "puchte",
+            "poochte",
+        ]
     ),
     # what to learn
     "skills": frozenset(
-        "skills skill learn learning seekhna sikhna seekhu tools tool stack toolchain "
-        "toolchains roadmap need needed required zaroori aana know competencies".split()
+        [
+            "skills",
+            "skill",
+            "learn",
+            "learning",
+            "seekhna",
+            "sikhna",
+            "seekhu",
+            "tools",
+            "tool",
+            "stack",
+            "toolchain",
+            "toolchains",
+            "roadmap",
+            "need",
+            "needed",
+            "required",
+            "zaroori",
+            "aana",
+            "know",
+            "competencies",
+        ]
     ),
     # hiring
     "demand": frozenset(
-        "demand openings opening hiring hire hires jobs vacancies vacancy market scope".split()
+        [
+            "demand",
+            "openings",
+            "opening",
+            "hiring",
+            "hire",
+            "hires",
+            "jobs",
+            "vacancies",
+            "vacancy",
+            "market",
+            "scope",
+        ]
     ),
     # moving into the role (answered from the FAQ and the paths)
     "path": frozenset(
-        "switch switching move moving transition become becoming shift aaye aaun getinto".split()
+        [
+            "switch",
+            "switching",
+            "move",
+            "moving",
+            "transition",
+            "become",
+            "becoming",
+            "shift",
+            "aaye",
+            "aaun",
+            "getinto",
+        ]
     ),
     # one role against another
     "faq": frozenset({"faq", "faqs"}),
     "compare": frozenset(
-        "vs versus than compared compare comparison difference diff delta premium better "
-        "zyada jyada higher".split()
+        [
+            "vs",
+            "versus",
+            "than",
+            "compared",
+            "compare",
+            "comparison",
+            "difference",
+            "diff",
+            "delta",
+            "premium",
+            "better",
+            "zyada",
+            "jyada",
+            "higher",
+        ]
     ),
-    "roles": frozenset("roles catalogue catalog list".split()),
-    "help": frozenset("help commands hi hello hey hii namaste start thanks thank thx".split()),
+    "roles": frozenset(["roles", "catalogue", "catalog", "list"]),
+    "help": frozenset(
+        [
+            "help",
+            "commands",
+            "hi",
+            "hello",
+            "hey",
+            "hii",
+            "namaste",
+            "start",
+            "thanks",
+            "thank",
+            "thx",
+        ]
+    ),
 }
 """Cue words for what is asked. When several are present, ``PRIORITY`` decides."""
 
 PRIORITY = (
-    "compare", "path", "salary", "pitfalls", "skills", "demand", "faq", "role", "roles", "help"
+    "compare",
+    "path",
+    "salary",
+    "pitfalls",
+    "skills",
+    "demand",
+    "faq",
+    "role",
+    "roles",
+    "help",
 )
 
 PHRASES: dict[tuple[str, ...], str] = {
@@ -93,8 +258,25 @@ YEAR_UNITS = frozenset({"years"})
 """After ``SHORT_FORMS``: the word that makes a number a count of years."""
 
 LEVELS = frozenset(
-    "intern interns fresher freshers graduate junior jr entry mid intermediate senior sr "
-    "staff principal lead distinguished architect".split()
+    [
+        "intern",
+        "interns",
+        "fresher",
+        "freshers",
+        "graduate",
+        "junior",
+        "jr",
+        "entry",
+        "mid",
+        "intermediate",
+        "senior",
+        "sr",
+        "staff",
+        "principal",
+        "lead",
+        "distinguished",
+        "architect",
+    ]
 )
 """Level words in general; each role's ladder adds its own ids, labels and aliases."""
 
@@ -129,18 +311,78 @@ OTHER_ROLES: dict[tuple[str, ...], str] = {
 """Roles members name that may not be in the catalogue (the catalogue wins when it has one)."""
 
 CITIES = frozenset(
-    "bangalore bengaluru blr pune hyderabad hyd chennai mumbai bombay delhi ncr gurgaon "
-    "gurugram noida kolkata ahmedabad kochi jaipur indore chandigarh coimbatore trivandrum".split()
+    [
+        "bangalore",
+        "bengaluru",
+        "blr",
+        "pune",
+        "hyderabad",
+        "hyd",
+        "chennai",
+        "mumbai",
+        "bombay",
+        "delhi",
+        "ncr",
+        "gurgaon",
+        "gurugram",
+        "noida",
+        "kolkata",
+        "ahmedabad",
+        "kochi",
+        "jaipur",
+        "indore",
+        "chandigarh",
+        "coimbatore",
+        "trivandrum",
+    ]
 )
 COUNTRIES = frozenset(
-    "usa america uk london canada germany europe dubai uae singapore australia abroad".split()
+    [
+        "usa",
+        "america",
+        "uk",
+        "london",
+        "canada",
+        "germany",
+        "europe",
+        "dubai",
+        "uae",
+        "singapore",
+        "australia",
+        "abroad",
+    ]
 )
 COMPANIES = frozenset(
-    "google amazon microsoft meta facebook apple netflix flipkart swiggy zomato paytm "
-    "tcs infosys wipro hcl accenture cognizant capgemini startup startups uber ola "
-    "walmart adobe jpmorgan goldman".split()
+    [
+        "google",
+        "amazon",
+        "microsoft",
+        "meta",
+        "facebook",
+        "apple",
+        "netflix",
+        "flipkart",
+        "swiggy",
+        "zomato",
+        "paytm",
+        "tcs",
+        "infosys",
+        "wipro",
+        "hcl",
+        "accenture",
+        "cognizant",
+        "capgemini",
+        "startup",
+        "startups",
+        "uber",
+        "ola",
+        "walmart",
+        "adobe",
+        "jpmorgan",
+        "goldman",
+    ]
 )
-REMOTE = frozenset("remote remotely wfh hybrid onsite".split())
+REMOTE = frozenset(["remote", "remotely", "wfh", "hybrid", "onsite"])
 """Places, employers and ways of working the source may not break figures down by."""
 
 STOPWORDS = frozenset(
