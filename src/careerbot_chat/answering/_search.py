@@ -85,7 +85,6 @@ class SearchIndex:
     def __init__(self, roles: Iterable[Role]) -> None:
         import tantivy
 
-        self._tantivy = tantivy
         builder = tantivy.SchemaBuilder()
         builder.add_text_field("slug", tokenizer_name="raw")
         builder.add_text_field("label", tokenizer_name="en_stem")
@@ -124,8 +123,9 @@ class SearchIndex:
         return [Hit(self.pieces[int(piece_id)], float(score)) for score, piece_id in ids]
 
     def _query(self, terms: list[str], slug: str | None) -> tantivy.Query:
-        tantivy = self._tantivy
-        parsed: tantivy.Query = self._index.parse_query(" ".join(terms), ["text", "label"])
+        import tantivy  # already loaded by __init__: a dictionary lookup
+
+        parsed = self._index.parse_query(" ".join(terms), ["text", "label"])
         if slug is None:
             return parsed
         must = tantivy.Occur.Must
