@@ -80,14 +80,27 @@ def answer(
 ) -> Reply:
     """The reply to a member command. Moderator commands are the bot's to run.
 
-    ``replying_to`` is the command of the bot's card a message replies to: a
-    question in words ("and staff?") is then about that card's role.
+    An answered reply carries ``asked``: the command as asked, plus the role it was
+    answered for when the role came from the chat's default, so a button or Share
+    repeats exactly this question anywhere. A question in words (``/ask``) carries
+    the command it was understood as. ``replying_to`` is the command of the bot's
+    card a message replies to: "and staff?" is then about that card's role.
     """
-    name = command.name
-    if name == "ask":
+    if command.name == "ask":
         from ._ask import ask
 
         return ask(" ".join(command.args), catalog, default_role, replying_to)
+    reply = _answer(command, catalog, default_role)
+    if reply.outcome is not Outcome.ANSWERED:
+        return reply
+    asked = command.text
+    if reply.role is not None and find_role(catalog, command.args).role is None:
+        asked = f"{asked} {reply.role}"
+    return replace(reply, asked=asked)
+
+
+def _answer(command: Command, catalog: Catalog, default_role: str | None) -> Reply:
+    name = command.name
     if name == "help":
         return help_reply(command.unknown)
     if name == "start":
@@ -154,7 +167,7 @@ def _salary(command: Command, catalog: Catalog, found: Found, default: str | Non
     years = _YEARS.match(wanted)
     if years is not None:
         return _by_years(catalog, role, float(years[1]), wanted)
-    level = _level(catalog, role, wanted)
+    level = catalog.level(role, wanted)
     if level is not None:
         return _card(catalog, role, f"salary:{level.id}")
     levels = msg.join_names([lvl.label for lvl in role.ladder], "and") or "no levels"

@@ -117,10 +117,23 @@ def ask(
     default_role: str | None = None,
     replying_to: Command | None = None,
 ) -> Reply:
-    """The answer to ``text``: a card that answers it first, or the best snippets."""
+    """The answer to ``text``: a card that answers it first, or the best snippets.
+
+    An answered reply's ``asked`` is the command it was understood as (with the
+    role), so Share and buttons repeat it without the sentence or its context.
+    """
+    understood = understand(text, catalog, replying_to)
+    reply = _reply(understood, catalog, default_role)
+    if reply.outcome is not Outcome.ANSWERED:
+        return reply
+    command = understood.command
+    asked = command.text if command is not None else f"/ask {text}"
+    return replace(reply, asked=asked)
+
+
+def _reply(understood: Understood, catalog: Catalog, default_role: str | None) -> Reply:
     from ._answer import answer, catalog_reply, fallback_role, start_reply
 
-    understood = understand(text, catalog, replying_to)
     reading, kind = understood.reading, understood.kind
     role = understood.role
     if role is None and kind in _NEEDS_ROLE:
