@@ -130,9 +130,12 @@ def _with_topic(command: Command, catalog: Catalog, found: Found, role: Role | N
     rest = " ".join(found.rest)
     if role is None or (found.role is None and catalog.suggest(rest)):
         return not_found(command, catalog, rest)  # a near miss of a role name
-    topics = read(rest, catalog.lexicon, fuzzy=False).topics
-    if topics and found.role is None and not has_topic(catalog, role, topics):
-        return not_found(command, catalog, rest)
+    lexicon = catalog.lexicon
+    reading = read(rest, lexicon, fuzzy=False)
+    topics = reading.topics
+    strange = reading.others or any(topic not in lexicon.content for topic in topics)
+    if strange or (topics and found.role is None and not has_topic(catalog, role, topics)):
+        return not_found(command, catalog, rest)  # /role devops: a role we have no card for
     return narrow(catalog, _card(catalog, role, command.name), topics, role, quiet=False)
 
 

@@ -77,8 +77,8 @@ class Lexicon:
         known |= {word for key in vocab.OTHER_ROLES for word in key}
         known |= {word for words in names for word in words}
         known |= {word for phrase in self.level_words for word in phrase.split()}
-        known |= content_words(catalog)
-        self.known = frozenset(known)
+        self.content = frozenset(content_words(catalog))
+        self.known = frozenset(known | self.content)
         self._targets = sorted(word for word in known if len(word) >= 3 and word.isalpha())
         self._fixes: dict[str, str] = {}
 
@@ -130,8 +130,10 @@ def _role_texts(role: Role) -> list[str]:
 def tokens(
     text: str, lexicon: Lexicon, *, fuzzy: bool = True
 ) -> tuple[list[str], list[tuple[str, str]]]:
-    """Case-folded words, mentions dropped, short forms expanded, typos fixed, phrases joined."""
-    raw = _TOKEN.findall(_MENTION.sub(" ", text.casefold()))[:MAX_WORDS]
+    """Case-folded words, short forms expanded, phrases joined; with ``fuzzy`` (a sentence
+    rather than a typed command's arguments) @mentions dropped and typos fixed."""
+    folded = _MENTION.sub(" ", text.casefold()) if fuzzy else text.casefold()
+    raw = _TOKEN.findall(folded)[:MAX_WORDS]
     words: list[str] = []
     corrected: list[tuple[str, str]] = []
     for token in raw:
