@@ -71,7 +71,8 @@ class CareerBot:
     async def respond(
         self, command: Command, message: Inbound, moderation: Moderation | None = None
     ) -> Reply:
-        """Answer an understood ``command``; never raises: failures become a polite reply."""
+        """Answer an understood ``command`` (a follow-up to the card ``message`` replies to,
+        when it replies to one); never raises: failures become a polite reply."""
         started = time.perf_counter()
         chat = message.chat
         try:
@@ -91,7 +92,9 @@ class CareerBot:
             return await self.moderation.run(
                 command, catalog, message.chat, message.sender, moderation
             )
-        return answer(command, catalog, await self.defaults.get(message.chat))
+        # A follow-up ("and staff?") is read against the card it replies to.
+        replying_to = parse(message.replying_to) if message.replying_to else None
+        return answer(command, catalog, await self.defaults.get(message.chat), replying_to)
 
     async def first_delivery(self, platform: str, key: str, ttl: float = 24 * 3600) -> bool:
         """True the first time ``key`` is seen on ``platform`` (across replicas, via the store).

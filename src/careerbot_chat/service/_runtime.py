@@ -57,7 +57,7 @@ class Runtime:
         metrics.enable()
         self.settings = settings
         self.content_dir = content_dir or settings.content_dir
-        catalog = load_catalog(self.content_dir)
+        catalog = load_catalog(self.content_dir).warm()  # search index built before serving
         self.holder = CatalogHolder(catalog, self.content_dir or catalog.source)
         self.store = store or open_store(settings.database_url)
         self.bot = CareerBot(self.holder, self.store)
