@@ -33,10 +33,10 @@ from ._listeners import DropRetries, Listeners
 from ._manifest import EVENTS_PATH, slash_commands
 from ._moderation import SlackModeration
 from ._render import ACTION_PIN, ACTION_SHARE, RUN_PATTERN, Mode, SlackRenderer
+from ._settings import SlackSettings
 from ._web import SlackWeb, make_client
 
 log = logging.getLogger("careerbot.slack")
-"""Slack's payloads are a few KiB; anything near a mebibyte is not from Slack."""
 
 
 def _secret(value: Any, name: str) -> str:
@@ -53,9 +53,21 @@ def build_app(
     socket_mode: bool = False,
 ) -> AsyncApp:
     """The careerbot Slack app: listeners for every slash command, button and App Home."""
-    token = _secret(settings.slack_bot_token, "SLACK_BOT_TOKEN")
-    client = client or make_client(token, settings.slack_api_base_url)
-    secret = None if socket_mode else _secret(settings.slack_signing_secret, "SLACK_SIGNING_SECRET")
+    return _build(settings, bot, client=client, socket_mode=socket_mode)[0]
+
+
+def _build(
+    settings: Settings,
+    bot: CareerBot,
+    *,
+    client: AsyncWebClient | None = None,
+    socket_mode: bool = False,
+) -> tuple[AsyncApp, Listeners]:
+    """The app and its listeners (which hold the work that outlives a request)."""
+    section = settings.section(SlackSettings)
+    token = _secret(section.bot_token, "SLACK_BOT_TOKEN")
+    client = client or make_client(token, section.api_base_url)
+    secret = None if socket_mode else _secret(section.signing_secret, "SLACK_SIGNING_SECRET")
     app = AsyncApp(
         client=client,
         logger=_bolt_logger(),
@@ -65,8 +77,8 @@ def build_app(
     )
     render = SlackRenderer()
     web = SlackWeb(client)
-    moderation = SlackModeration(web, render, settings.slack_moderator_ids)
-    listen = Listeners(bot, web, render, moderation, in_channel=settings.slack_in_channel)
+    moderation = SlackModeration(web, render, section.moderator_ids)
+    listen = Listeners(bot, web, render, moderation, in_channel=section.in_channel)
     app.use(DropRetries(bot))
     for name in slash_commands():
         app.command(name)(listen.command)
@@ -75,7 +87,7 @@ def build_app(
     app.action(ACTION_PIN)(listen.pin)
     app.action(ACTION_HOME)(listen.home_button)
     app.event("app_home_opened")(listen.home_opened)
-    return app
+    return app, listen
 
 
 class _DropTokenSkipped(logging.Filter):
@@ -111,7 +123,7 @@ class SlackPlatform:
     ) -> None:
         self.settings = settings
         self.bot = bot
-        self.app = build_app(settings, bot, client=client)
+        self.app, self.listeners = _build(settings, bot, client=client)
         self.handler = AsyncSlackRequestHandler(self.app)
         self.render = SlackRenderer()
         self.web = SlackWeb(self.app.client)
@@ -140,7 +152,14 @@ class SlackPlatform:
         log.info("slack: serving %s", EVENTS_PATH)
 
     async def stop(self) -> None:
-        """Nothing to close: slack_sdk opens an HTTP session per call."""
+        """Finish the work that outlived its request (a slow pin or share, a follow-up).
+
+        uvicorn has answered every request by now; a pin past the answer budget may
+        still be posting, pinning or recording, and is let finish so no card ends up
+        pinned but unrecorded. (slack_sdk opens an HTTP session per call: nothing else
+        to close.)
+        """
+        await self.listeners.drain()
 
     async def edit_card(self, chat: Chat, message_id: str, reply: Reply) -> None:
         """Edit a posted card in place (chat.update); ``PlatformError`` on failure."""
@@ -156,9 +175,11 @@ async def run_dev(settings: Settings, bot: CareerBot) -> None:
     """``careerbot run slack``: the same app over Socket Mode with ``SLACK_APP_TOKEN``."""
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-    app_token = _secret(settings.slack_app_token, "SLACK_APP_TOKEN")
-    handler = AsyncSocketModeHandler(build_app(settings, bot, socket_mode=True), app_token)
+    app_token = _secret(settings.section(SlackSettings).app_token, "SLACK_APP_TOKEN")
+    app, listeners = _build(settings, bot, socket_mode=True)
+    handler = AsyncSocketModeHandler(app, app_token)
     try:
         await handler.start_async()  # type: ignore[no-untyped-call]  # Bolt leaves it untyped
     finally:
         await handler.close_async()  # type: ignore[no-untyped-call]  # Bolt leaves it untyped
+        await listeners.drain()

@@ -14,17 +14,19 @@ import os
 from collections.abc import Callable, Hashable, Iterator
 from functools import cached_property
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
 from pydantic import ValidationError
 
 from .._errors import ContentError, Problem
-from ..answering import _cards as cards
-from ..answering._reply import Reply
 from . import _cache
 from ._checks import catalog_errors, normalise, role_errors, role_warnings
 from ._models import Level, Role, level_words
+
+if TYPE_CHECKING:
+    from ..answering._search import SearchIndex
+    from ..answering._understand import Lexicon
 
 _STR, _MAP, _SEQ = (f"tag:yaml.org,2002:{name}" for name in ("str", "map", "seq"))
 
@@ -167,7 +169,6 @@ class Catalog:
         self.parsed: dict[Path, tuple[bytes, Role]] = {}
         """Each file's bytes and validated role, reused by the next load."""
         self._by_slug = {role.slug: role for role in roles}
-        self._cards: dict[tuple[str, str], Reply] = {}
         self._memo: dict[Hashable, object] = {}
         self._names: dict[str, str] = {}
         for role in roles:
@@ -191,6 +192,25 @@ class Catalog:
             self._memo.clear()
         self._memo[key] = value
         return value
+
+    @cached_property
+    def lexicon(self) -> Lexicon:
+        """Every word the understanding step knows for this catalogue (built on first use)."""
+        from ..answering._understand import Lexicon
+
+        return Lexicon(self)
+
+    @cached_property
+    def search_index(self) -> SearchIndex:
+        """Full-text index over every piece of every card (built on first use or by ``warm``)."""
+        from ..answering._search import SearchIndex
+
+        return SearchIndex(self.roles)
+
+    def warm(self) -> Catalog:
+        """Build the lexicon and search index now, before the catalogue serves anyone."""
+        _ = self.lexicon, self.search_index
+        return self
 
     @cached_property
     def _levels_by_word(self) -> dict[str, tuple[tuple[Role, Level], ...]]:
@@ -218,16 +238,6 @@ class Catalog:
     def level(self, role: Role, word: str) -> Level | None:
         """``role``'s level that answers to ``word`` (id, label or alias)."""
         return self._level_of.get((role.slug, normalise(word)))
-
-    def card(self, role: Role, kind: str) -> Reply | None:
-        """``role``'s card of ``kind`` (see ``_cards.card``), built once per catalogue."""
-        key = (role.slug, kind)
-        built = self._cards.get(key)
-        if built is None:
-            built = cards.card(role, kind)
-            if built is not None and self._by_slug.get(role.slug) is role:
-                self._cards[key] = built
-        return built
 
     def get(self, slug: str) -> Role | None:
         return self._by_slug.get(slug)
@@ -383,7 +393,8 @@ class CatalogHolder:
         self.content_dir = content_dir or catalog.source
 
     def reload(self) -> Catalog:
-        """Load anew; on ``ContentError`` the old catalogue stays in place."""
-        fresh = load_catalog(self.content_dir, self.catalog)
+        """Load anew and build its search index; on ``ContentError`` the old catalogue
+        stays in place. Readers see the new catalogue only once it is ready."""
+        fresh = load_catalog(self.content_dir, self.catalog).warm()
         self.catalog = fresh
         return fresh
