@@ -108,3 +108,14 @@ def join_names(names: list[str] | tuple[str, ...], last: str = "or") -> str:
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + f" {last} " + names[-1]
+
+# Charts of the pay ladder.
+CHART_TITLE = "{role} pay by level"
+CHART_SUBTITLE = "{region}, {as_of} · yearly pay in rupees · LPA: lakh per annum"
+CHART_FOOTER = "Source: {sources}"
+CHART_OPEN_BAND = "{band} (and above)"
+CHART_ALT = "Bar chart of {title} ({subtitle}): {bands}."
+CHART_ALT_HEADLINE = "Headline band {band}."
+CHART_LABEL = "Chart"
+CHART_CAPTION = "{role} pay by level ({region}, {as_of}). Source: {source}."
+NO_CHART = "{role} has no pay levels to chart yet."
