@@ -90,7 +90,7 @@ def chart_spec(role: Role) -> ChartSpec | None:
     )
 
 
-def alt_text(spec: ChartSpec) -> str:
+def alt_text(spec: ChartSpec, *, source: bool = True) -> str:
     """The chart in words, band by band, for screen readers and captions."""
     parts = []
     for bar in spec.bars:
@@ -103,7 +103,7 @@ def alt_text(spec: ChartSpec) -> str:
     )
     if spec.headline is not None:
         text += " " + msg.CHART_ALT_HEADLINE.format(band=spec.headline[2])
-    return f"{text} {spec.footer}."
+    return f"{text} {spec.footer}." if source else text
 
 
 def parse_key(name: str) -> tuple[str, str] | None:
