@@ -19,6 +19,7 @@ from ._app import SlackPlatform, build_app, create_platform, run_dev
 from ._home import home_view
 from ._manifest import manifest, manifest_yaml, slash_commands
 from ._moderation import SlackModeration
+from ._preview import PREVIEW_CSS, preview_card
 from ._render import Mode, SlackRenderer, render
 from ._text import escape
 
@@ -32,6 +33,7 @@ def format_reply(reply: Reply) -> str:
 
 
 __all__ = [
+    "PREVIEW_CSS",
     "Mode",
     "SlackModeration",
     "SlackPlatform",
@@ -43,6 +45,7 @@ __all__ = [
     "home_view",
     "manifest",
     "manifest_yaml",
+    "preview_card",
     "render",
     "run_dev",
     "slash_commands",

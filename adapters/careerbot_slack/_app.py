@@ -64,7 +64,7 @@ def build_app(
         process_before_response=True,
         request_verification_enabled=not socket_mode,
     )
-    render = SlackRenderer()
+    render = SlackRenderer(public_url=settings.public_url)
     web = SlackWeb(client)
     moderation = SlackModeration(web, render, settings.slack_moderator_ids)
     listen = Listeners(bot, web, render, moderation, in_channel=settings.slack_in_channel)
@@ -114,7 +114,7 @@ class SlackPlatform:
         self.bot = bot
         self.app = build_app(settings, bot, client=client)
         self.handler = AsyncSlackRequestHandler(self.app)
-        self.render = SlackRenderer()
+        self.render = SlackRenderer(public_url=settings.public_url)
         self.web = SlackWeb(self.app.client)
 
     def routes(self) -> Sequence[Route]:

@@ -16,10 +16,12 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 from ._app import FloodLimits, build_application, publish_commands
 from ._moderation import TelegramModeration
 from ._platform import TelegramPlatform, create_platform, run_dev
+from ._preview import PREVIEW_CSS, preview_card
 from ._render import Rendered, TelegramRenderer, format_reply, render
 from ._webhook import webhook_route
 
 __all__ = [
+    "PREVIEW_CSS",
     "FloodLimits",
     "Rendered",
     "TelegramModeration",
@@ -28,6 +30,7 @@ __all__ = [
     "build_application",
     "create_platform",
     "format_reply",
+    "preview_card",
     "publish_commands",
     "render",
     "run_dev",

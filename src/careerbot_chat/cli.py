@@ -52,6 +52,11 @@ def _parser() -> argparse.ArgumentParser:
         help="public base URL of `careerbot serve`",
     )
     sub.add_parser("refresh-pins", help="edit pinned cards whose content changed")
+    preview = sub.add_parser(
+        "preview", help="a live web page showing every card as Telegram and Slack show it"
+    )
+    preview.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (this machine)")
+    preview.add_argument("--port", type=int, default=8765, help="default 8765; 0 picks a free one")
     return parser
 
 
@@ -164,6 +169,12 @@ def _refresh_pins(args: argparse.Namespace) -> int:
     return refresh_pins_command(args)
 
 
+def _preview(args: argparse.Namespace) -> int:
+    from .preview._serve import preview_command
+
+    return preview_command(args)
+
+
 _COMMANDS = {
     "ask": _ask,
     "chat": _chat,
@@ -174,6 +185,7 @@ _COMMANDS = {
     "serve": _serve,
     "slack-manifest": _slack_manifest,
     "refresh-pins": _refresh_pins,
+    "preview": _preview,
 }
 
 if __name__ == "__main__":  # pragma: no cover

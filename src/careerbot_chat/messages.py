@@ -109,6 +109,7 @@ def join_names(names: list[str] | tuple[str, ...], last: str = "or") -> str:
         return "".join(names)
     return ", ".join(names[:-1]) + f" {last} " + names[-1]
 
+
 # Charts of the pay ladder.
 CHART_TITLE = "{role} pay by level"
 CHART_SUBTITLE = "{region}, {as_of} · yearly pay in rupees · LPA: lakh per annum"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 
-from ._spec import Bar, ChartSpec, alt_text, chart_spec, parse_key
+from ._spec import CHARTS_PATH, Bar, ChartSpec, alt_text, chart_spec, chart_url, parse_key
 
 CACHE_SIZE = 128
 
@@ -32,4 +32,14 @@ def render_svg(spec: ChartSpec) -> str:
     return svg(layout(spec, measure), alt_text(spec))
 
 
-__all__ = ["Bar", "ChartSpec", "alt_text", "chart_spec", "parse_key", "render_png", "render_svg"]
+__all__ = [
+    "CHARTS_PATH",
+    "Bar",
+    "ChartSpec",
+    "alt_text",
+    "chart_spec",
+    "chart_url",
+    "parse_key",
+    "render_png",
+    "render_svg",
+]

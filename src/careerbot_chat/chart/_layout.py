@@ -20,8 +20,8 @@ PAD = 20
 ROW = 56
 BAR_HEIGHT = 20
 FADE = 44
-"""Width over which an open-ended bar fades out at the right edge, in steps."""
 FADE_STEPS = 8
+"""An open-ended bar fades out over its last ``FADE`` units, in ``FADE_STEPS`` steps."""
 
 INK = "#1f2328"
 MUTED = "#59636e"
@@ -35,9 +35,11 @@ HEADLINE_TEXT = "#7a5200"
 CHIP_FILL = "#ede7fb"
 CHIP_TEXT = "#53309e"
 
-_STEPS = tuple(n * unit for unit in (LAKH, CRORE) for n in (1, 2, 5, 10, 20, 25, 50)) + (
+_STEPS = (
+    *(n * unit for unit in (LAKH, CRORE) for n in (1, 2, 5, 10, 20, 25, 50)),
     100 * CRORE,
 )
+"""Tick steps to choose from: 1 lakh up to 100 crore."""
 
 Measure = Callable[[str, float, bool], float]
 """Width of ``text`` at a font size, bold or not, in frame units."""

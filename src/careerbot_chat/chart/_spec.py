@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from .. import messages as msg
 from ..catalog._models import Role
 
+CHARTS_PATH = "/charts"
+"""Where ``careerbot serve`` serves chart PNGs: ``/charts/<role>-<version>.png``."""
 _KEY = re.compile(r"^(?P<role>[a-z0-9]+(?:-[a-z0-9]+)*)-(?P<version>[0-9a-f]{10})$")
 
 
@@ -46,7 +48,9 @@ class ChartSpec:
     @property
     def version(self) -> str:
         facts = json.dumps(
-            [self.title, self.subtitle, self.bars, self.headline, self.footer], default=_plain, ensure_ascii=False
+            [self.title, self.subtitle, self.bars, self.headline, self.footer],
+            default=_plain,
+            ensure_ascii=False,
         )
         return hashlib.sha256(facts.encode()).hexdigest()[:10]
 
@@ -110,3 +114,8 @@ def parse_key(name: str) -> tuple[str, str] | None:
     """``mlops-engineer-0123456789`` → ``("mlops-engineer", "0123456789")``; None if malformed."""
     match = _KEY.match(name)
     return None if match is None else (match["role"], match["version"])
+
+
+def chart_url(public_url: str, key: str) -> str:
+    """The public URL of chart ``key`` under the server's base URL."""
+    return f"{public_url.rstrip('/')}{CHARTS_PATH}/{key}.png"

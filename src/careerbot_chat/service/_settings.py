@@ -35,6 +35,16 @@ class Settings(BaseSettings):
         "text", validation_alias=_env("CAREERBOT_LOG_FORMAT")
     )
     log_level: str = Field("INFO", validation_alias=_env("CAREERBOT_LOG_LEVEL"))
+    public_url: str | None = Field(
+        None,
+        validation_alias=_env("CAREERBOT_PUBLIC_URL"),
+        description="The https base URL at which the platforms reach `careerbot serve`.",
+    )
+    preview_token: SecretStr | None = Field(
+        None,
+        validation_alias=_env("CAREERBOT_PREVIEW_TOKEN"),
+        description="Turns on /preview in `careerbot serve`, behind this token.",
+    )
 
     telegram_bot_token: SecretStr | None = Field(None, validation_alias=_env("TELEGRAM_BOT_TOKEN"))
     telegram_webhook_secret: SecretStr | None = Field(
@@ -98,6 +108,25 @@ class Settings(BaseSettings):
             raise ValueError("must be an http:// or https:// URL")
         return value
 
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip().rstrip("/")
+        if not value.startswith(("https://", "http://")) or any(c.isspace() for c in value):
+            raise ValueError(
+                "must be the server's https:// base URL, such as https://bot.example.org"
+            )
+        return value
+
+    @field_validator("preview_token")
+    @classmethod
+    def _preview_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 16:
+            raise ValueError("must be at least 16 characters (it guards unreleased content)")
+        return value
+
     @property
     def telegram_enabled(self) -> bool:
         return self.telegram_bot_token is not None
@@ -114,6 +143,7 @@ class Settings(BaseSettings):
             self.slack_bot_token,
             self.slack_signing_secret,
             self.slack_app_token,
+            self.preview_token,
         )
         return [f.get_secret_value() for f in fields if f is not None and f.get_secret_value()]
 

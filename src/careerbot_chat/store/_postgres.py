@@ -172,7 +172,6 @@ class PostgresStore:
         )
         return [UsageRow(*row) for row in rows]
 
-
     async def get_photo(self, platform: str, key: str) -> str | None:
         value = await self._run(
             "fetchval",
