@@ -2,9 +2,9 @@
 
 Horizontal bars, one row per level, reading down from junior to senior: on a phone a
 row has the whole width for its label and band, where vertical bars would squeeze
-the labels under them. Coordinates are in a 480-unit-wide frame: the SVG scales it,
-the PNG paints it at twice that (960 px), so text stays sharp when a chat client
-shows the photo full width on a 360 px phone.
+the labels under them. Coordinates are in a 400-unit-wide frame: the SVG scales it,
+the PNG paints it 2.4 times over (960 px). Shown 360 px wide on a phone, the
+smallest text (11.5 units) is still over 10 px.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ..catalog._money import CRORE, LAKH, format_amount
 from ._spec import Bar, ChartSpec
 
-WIDTH = 480
+WIDTH = 400
 PAD = 20
 ROW = 56
 BAR_HEIGHT = 20
@@ -204,15 +204,29 @@ class _Layout:
         self._band_label(start, bar_y, bar, label)
 
     def _bar_label(self, baseline: float, bar: Bar) -> None:
-        self.shapes.append(Text(self.left, baseline, bar.label, 15, INK, True))
-        x = self.left + self.measure(bar.label, 15, True) + 8
+        """The level's name, then its qualifier chip and years while they fit the row."""
+        label = self.clip(bar.label, 15, True, self.right - self.left)
+        self.shapes.append(Text(self.left, baseline, label, 15, INK, True))
+        x = self.left + self.measure(label, 15, True) + 8
         if bar.qualifier:
-            width = self.measure(bar.qualifier, 11.5, True) + 12
-            self.shapes.append(Rect(x, baseline - 13, width, 17, CHIP_FILL, 8.5))
-            self.shapes.append(Text(x + 6, baseline - 0.5, bar.qualifier, 11.5, CHIP_TEXT, True))
-            x += width + 8
-        if bar.years:
+            qualifier = self.clip(bar.qualifier, 11.5, True, self.right - x - 12)
+            width = self.measure(qualifier, 11.5, True) + 12
+            if qualifier and x + width <= self.right:
+                self.shapes.append(Rect(x, baseline - 13, width, 17, CHIP_FILL, 8.5))
+                self.shapes.append(Text(x + 6, baseline - 0.5, qualifier, 11.5, CHIP_TEXT, True))
+                x += width + 8
+        if bar.years and x + self.measure(bar.years, 12.5, False) <= self.right:
             self.shapes.append(Text(x, baseline, bar.years, 12.5, MUTED))
+
+    def clip(self, text: str, size: float, bold: bool, width: float) -> str:
+        """``text``, cut at a word with an ellipsis if wider than ``width`` (the alt text
+        keeps it whole)."""
+        if self.measure(text, size, bold) <= width:
+            return text
+        words = text.split()
+        while words and self.measure(" ".join(words) + "…", size, bold) > width:
+            words.pop()
+        return " ".join(words) + "…" if words else ""
 
     def _open_bar(self, start: float, y: float, level: str) -> None:
         """Solid to near the edge, then fading out with an arrow: it has no end."""
@@ -245,5 +259,5 @@ def _steps(start: float, end: float, count: int) -> Iterator[float]:
 
 
 def layout(spec: ChartSpec, measure: Measure) -> Drawing:
-    """The chart of ``spec`` as shapes in a 480-unit-wide frame."""
+    """The chart of ``spec`` as shapes in a 400-unit-wide frame."""
     return _Layout(spec, measure).build()
