@@ -33,8 +33,8 @@ def format_reply(reply: Reply) -> str:
 
 
 __all__ = [
-    "PREVIEW_CSS",
     "Mode",
+    "PREVIEW_CSS",
     "SlackModeration",
     "SlackPlatform",
     "SlackRenderer",

@@ -21,8 +21,8 @@ from ._render import Rendered, TelegramRenderer, format_reply, render
 from ._webhook import webhook_route
 
 __all__ = [
-    "PREVIEW_CSS",
     "FloodLimits",
+    "PREVIEW_CSS",
     "Rendered",
     "TelegramModeration",
     "TelegramPlatform",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+from dataclasses import dataclass
 
 from telegram import Bot, InputFile, Message, ReplyParameters
 from telegram.constants import MessageLimit, ParseMode
@@ -45,6 +46,33 @@ def chart_png(careerbot: CareerBot, reply: Reply) -> bytes | None:
     return render_png(spec)
 
 
+@dataclass(frozen=True, slots=True)
+class _Where:
+    chat_id: int
+    reply_to: int | None
+    thread_id: int | None
+
+
+async def _send_photo(bot: Bot, where: _Where, photo: str | InputFile, reply: Reply) -> Message:
+    """``sendPhoto``: a ``file_id`` or an upload, captioned, replying where asked."""
+    reply_parameters = (
+        ReplyParameters(where.reply_to, allow_sending_without_reply=True)
+        if where.reply_to is not None
+        else None
+    )
+    return await counted(
+        "sendPhoto",
+        bot.send_photo(
+            where.chat_id,
+            photo,
+            caption=caption(reply),
+            parse_mode=ParseMode.HTML,
+            message_thread_id=where.thread_id,
+            reply_parameters=reply_parameters,
+        ),
+    )
+
+
 class ChartSender:
     """Sends chart photos for one ``CareerBot``, remembering uploads in its store."""
 
@@ -57,25 +85,18 @@ class ChartSender:
         """Send ``reply``'s picture; None when it cannot be drawn (content changed)."""
         assert reply.picture is not None
         key = reply.picture.key
-        extra = {
-            "caption": caption(reply),
-            "parse_mode": ParseMode.HTML,
-            "message_thread_id": thread_id,
-            "reply_parameters": (
-                ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
-            ),
-        }
+        where = _Where(chat_id, reply_to, thread_id)
         known = await self._remembered(key)
         if known is not None:
             try:
-                return await counted("sendPhoto", bot.send_photo(chat_id, known, **extra))
+                return await _send_photo(bot, where, known, reply)
             except BadRequest as exc:
                 log.warning("chart %s: remembered file id refused (%s); uploading again", key, exc)
         png = await asyncio.to_thread(chart_png, self.careerbot, reply)
         if png is None:
             return None
-        photo = InputFile(png, filename=f"{key}.png", attach=True)
-        sent = await counted("sendPhoto", bot.send_photo(chat_id, photo, **extra))
+        upload = InputFile(png, filename=f"{key}.png", attach=True)
+        sent = await _send_photo(bot, where, upload, reply)
         if sent.photo:
             await self._remember(key, sent.photo[-1].file_id)
         return sent

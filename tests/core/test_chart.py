@@ -32,7 +32,9 @@ def spec_of(role: Role):  # type: ignore[no-untyped-def]
 def test_svg_has_one_bar_per_level_in_ladder_order(role: Role) -> None:
     """Each level is one bar, junior to senior."""
     svg = render_svg(spec_of(role))
-    assert re.findall(r'class="bar" data-level="([^"]+)"', svg) == [lvl.label for lvl in role.ladder]
+    assert re.findall(r'class="bar" data-level="([^"]+)"', svg) == [
+        lvl.label for lvl in role.ladder
+    ]
 
 
 def test_open_ended_band_fades_into_an_arrow(role: Role) -> None:
@@ -120,7 +122,8 @@ def test_text_stays_inside_the_frame(role: Role) -> None:
         if isinstance(shape, Text):
             width = measure(shape.text, shape.size, shape.bold)
             left = {"start": shape.x, "middle": shape.x - width / 2, "end": shape.x - width}
-            assert 0 <= left[shape.anchor] and left[shape.anchor] + width <= WIDTH, shape
+            assert left[shape.anchor] >= 0, shape
+            assert left[shape.anchor] + width <= WIDTH, shape
 
 
 def test_careerbot_ask_does_not_import_the_drawing_library() -> None:
@@ -147,5 +150,6 @@ def test_long_names_stay_inside_the_frame(role: Role) -> None:
     for shape in texts:
         width = measure(shape.text, shape.size, shape.bold)
         left = {"start": shape.x, "middle": shape.x - width / 2, "end": shape.x - width}
-        assert 0 <= left[shape.anchor] and left[shape.anchor] + width <= WIDTH, shape
+        assert left[shape.anchor] >= 0, shape
+        assert left[shape.anchor] + width <= WIDTH, shape
     assert long.label in alt_text(spec)

@@ -79,7 +79,9 @@ def test_block_kit_builder_link_carries_the_blocks(page: Any) -> None:
     """Each Slack preview links to Block Kit Builder with its blocks in the fragment."""
     from urllib.parse import unquote
 
-    link = page.locator('section.row[data-command="/role mlops-engineer"] .cell[data-platform="slack"] a.link')
+    link = page.locator(
+        'section.row[data-command="/role mlops-engineer"] .cell[data-platform="slack"] a.link'
+    )
     href = link.get_attribute("href")
     assert href.startswith("https://app.slack.com/block-kit-builder/#")
     assert '"type":"header"' in unquote(href.split("#", 1)[1])
@@ -87,10 +89,14 @@ def test_block_kit_builder_link_carries_the_blocks(page: Any) -> None:
 
 def test_pressing_a_level_button_changes_the_preview(page: Any) -> None:
     """Senior under the Telegram pay ladder turns the bubble into the Senior card."""
-    cell = page.locator('section.row[data-command="/salary mlops-engineer"] .cell[data-platform="telegram"]')
+    cell = page.locator(
+        'section.row[data-command="/salary mlops-engineer"] .cell[data-platform="telegram"]'
+    )
     assert "Senior pay" not in cell.locator(".tg-bubble").first.inner_text()
     cell.get_by_role("button", name="Senior").click()
-    cell = page.locator('section.row[data-command="/salary mlops-engineer"] .cell[data-platform="telegram"]')
+    cell = page.locator(
+        'section.row[data-command="/salary mlops-engineer"] .cell[data-platform="telegram"]'
+    )
     page.wait_for_function(
         """() => document.querySelector('section.row[data-command="/salary mlops-engineer"] .cell[data-platform="telegram"] .tg-bubble').innerText.includes('Senior pay')"""
     )
@@ -99,12 +105,20 @@ def test_pressing_a_level_button_changes_the_preview(page: Any) -> None:
 
 def test_chart_has_one_bar_per_level_and_alt_text_names_the_bands(page: Any, content: Path) -> None:
     """The Chart button shows the photo; its SVG draws a bar per level; alt names each band."""
-    cell = page.locator('section.row[data-command="/salary mlops-engineer"] .cell[data-platform="telegram"]')
+    cell = page.locator(
+        'section.row[data-command="/salary mlops-engineer"] .cell[data-platform="telegram"]'
+    )
     cell.get_by_role("button", name="Chart").click()
-    image = page.locator('section.row[data-command="/salary mlops-engineer"] .cell[data-platform="telegram"] img')
+    image = page.locator(
+        'section.row[data-command="/salary mlops-engineer"] .cell[data-platform="telegram"] img'
+    )
     image.wait_for()
     alt = image.get_attribute("alt")
-    for band in ("Mid-level (3–6 yrs) ₹22–45 LPA", "Senior ₹45–80 LPA", "Staff (FAANG-tier) ₹1.2 Cr+ (and above)"):
+    for band in (
+        "Mid-level (3–6 yrs) ₹22–45 LPA",
+        "Senior ₹45–80 LPA",
+        "Staff (FAANG-tier) ₹1.2 Cr+ (and above)",
+    ):
         assert band in alt
     svg = page.request.get(image.evaluate("img => img.src")).text()
     levels = re.findall(r'class="bar" data-level="([^"]+)"', svg)
@@ -133,7 +147,9 @@ def test_saving_a_file_updates_the_open_page(page: Any, content: Path) -> None:
     assert page.evaluate("window.notReloaded") is True
 
 
-def test_broken_file_shows_the_error_and_keeps_the_last_good_preview(page: Any, content: Path) -> None:
+def test_broken_file_shows_the_error_and_keeps_the_last_good_preview(
+    page: Any, content: Path
+) -> None:
     """An invalid change shows file, field and reason at the top; the cards stay."""
     role_file = content / ROLE_FILE
     role_file.write_text(role_file.read_text().replace("min: 45 LPA", "min: 95 LPA", 1))

@@ -52,7 +52,8 @@ async def test_slack_salary_card_image_url_answers_with_the_chart_png(public: St
     message = await slash(public, "/salary", "mlops")
     (image,) = [b for b in message["blocks"] if b["type"] == "image"]  # type: ignore[attr-defined]
     url = image["image_url"]
-    assert url.startswith(f"{public.url}/charts/mlops-engineer-") and url.endswith(".png")
+    assert url.startswith(f"{public.url}/charts/mlops-engineer-")
+    assert url.endswith(".png")
     assert "Senior ₹45–80 LPA" in image["alt_text"]
     async with httpx.AsyncClient() as client:
         response = await client.get(url)
