@@ -2,17 +2,14 @@
 
 Commands per role: the role card, the salary ladder and each level, the chart,
 pitfalls, skills and FAQ; then the commands that need no role. Each command's reply
-comes from ``answer`` (what the bot says) and is drawn by each installed adapter's
-``preview_card`` (found by entry point, so this module names no platform).
+comes from ``answer`` (what the bot says) and is drawn by each registered adapter's
+``preview_card`` (``AdapterRegistration``; this module names no platform).
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
-from importlib.metadata import entry_points
-from types import ModuleType
 
 from .._errors import Problem
 from ..answering._answer import answer
@@ -21,7 +18,7 @@ from ..answering._render_plain import render_plain
 from ..answering._reply import Reply
 from ..catalog._loader import Catalog
 from ..catalog._models import Role
-from ..service._plugins import GROUP, AdapterMissing, load_adapter
+from ..service._plugins import AdapterRegistration, registrations
 from ._card import ChartSource, PreviewCard
 
 GENERAL = ("/roles", "/help", "/start")
@@ -54,23 +51,14 @@ class Section:
     rows: tuple[Row, ...]
 
 
-@functools.cache
-def adapters() -> dict[str, ModuleType]:
-    """Every installed adapter that can draw previews, by name, in name order."""
-    found = {}
-    for point in sorted(entry_points(group=GROUP), key=lambda point: point.name):
-        try:
-            module = load_adapter(point.name)
-        except AdapterMissing:
-            continue
-        if hasattr(module, "preview_card"):
-            found[point.name] = module
-    return found
+def adapters() -> dict[str, AdapterRegistration]:
+    """Every adapter that can draw previews, by name, in name order."""
+    return {name: a for name, a in registrations().items() if a.preview_card is not None}
 
 
 def styles() -> str:
     """The adapters' own styles for their fragments."""
-    return "\n".join(getattr(module, "PREVIEW_CSS", "") for module in adapters().values())
+    return "\n".join(adapter.preview_css for adapter in adapters().values())
 
 
 class Previewer:
@@ -87,24 +75,24 @@ class Previewer:
         command = parse(text, plain=True)
         return None if command is None else answer(command, self.catalog)
 
-    def card(self, module: ModuleType, reply: Reply) -> PreviewCard:
-        card: PreviewCard = module.preview_card(reply, self.chart_src, self.public_url)
-        return card
+    def card(self, adapter: AdapterRegistration, reply: Reply) -> PreviewCard:
+        assert adapter.preview_card is not None
+        return adapter.preview_card(reply, self.chart_src, self.public_url)
 
     def row(self, text: str, label: str = "", warnings: tuple[str, ...] = ()) -> Row | None:
         reply = self.reply(text)
         if reply is None:
             return None
-        cards = tuple((name, self.card(module, reply)) for name, module in adapters().items())
+        cards = tuple((name, self.card(adapter, reply)) for name, adapter in adapters().items())
         return Row(text, label or text, cards, render_plain(reply), warnings)
 
     def platform_card(self, platform: str, text: str) -> PreviewCard | None:
         """One platform's card for ``text`` (a button's command)."""
         reply = self.reply(text)
-        module = adapters().get(platform)
-        if reply is None or module is None:
+        adapter = adapters().get(platform)
+        if reply is None or adapter is None:
             return None
-        return self.card(module, reply)
+        return self.card(adapter, reply)
 
     def sections(self) -> Iterator[Section]:
         warnings = _warnings_by_role(self.catalog)
