@@ -121,7 +121,7 @@ class Settings(BaseSettings):
         try:
             super().__init__(**options, **own)
         except ValidationError as exc:
-            lines += _lines(exc, lambda field: field.upper())
+            lines += _lines(exc, lambda field: f"CAREERBOT_{field.upper()}")  # every core field
         sections: dict[str, SettingsSection] = {}
         for name, kind in kinds.items():
             try:
