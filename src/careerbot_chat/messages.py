@@ -34,7 +34,7 @@ LEVEL_NOT_IN_SOURCE = "The source gives no {level} band for {role}. It lists: {l
 NO_LADDER = "The source gives no pay bands by level for {role}."
 NO_BAND_BELOW = "The source gives no band below {lowest}."
 YEARS_NOT_IN_SOURCE = (
-    "The source ties no level of {role} to {years} of experience. Levels with years: {known}."
+    "The source gives no level of {role} for {years} of experience. Levels with years: {known}."
 )
 YEARS_NONE_KNOWN = "The source gives no experience ranges for {role}'s levels."
 LEVEL_UNKNOWN = "I don't know the level “{level}” for {role}. Levels: {levels}."
@@ -89,5 +89,30 @@ CHART_OPEN_BAND = "{band} (and above)"
 CHART_ALT = "Bar chart of {title} ({subtitle}): {bands}."
 CHART_ALT_HEADLINE = "Headline band {band}."
 CHART_LABEL = "Chart"
-CHART_CAPTION = "{role} pay by level ({region}, {as_of}). Source: {source}."
 NO_CHART = "{role} has no pay levels to chart yet."
+
+# Questions in words: saying plainly what the source does not cover
+GAP_CITY = "The source gives no figures by city ({place}); these are for {region} as a whole."
+GAP_COUNTRY = "The source covers {region} only; it gives no figures for {place}."
+GAP_COMPANY = (
+    "The source gives no pay for {place} in particular; these are for {region} as a whole."
+)
+GAP_REMOTE = "The source says nothing about remote or hybrid work for {role}."
+GAP_YEAR = "The source gives no figures for {year}; these are as of {as_of}."
+GAP_LEVEL_YEARS = "The source gives no experience range for {level} {role}."
+GAP_LEVEL = "The source gives no {level} level for {role}; its lowest is {lowest}."
+GAP_PATH = (
+    "The source gives no route into {role} from {origin}; the route it describes is from {known}."
+)
+GAP_NOTHING = "The source says nothing about “{words}” for {role}. Here is what it does say."
+OTHER_ROLE_TITLE = "No card for {name} yet"
+GAP_OTHER_ROLE = "I have no card for {name} yet; the roles I know are {roles}."
+GAP_PREMIUM = (
+    "The source gives no premium of {role} over {other}; here is what it says about {other}."
+)
+COMPARE_TITLE = "{role} vs {other} · pay ({region}, {as_of})"
+SEARCH_TITLE = "What the source says about “{query}”"
+SEARCH_NONE = "I found nothing about “{query}” in my sources."
+SEARCH_TRY = "Try a question like “senior mlops salary” or “mlops interview tips”, or /roles."
+ALSO_IN_SOURCE = "Also in the source"
+NOTHING_IN_CARD = "Nothing on this card mentions “{words}”."

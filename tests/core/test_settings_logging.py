@@ -116,13 +116,15 @@ def test_public_url_is_a_base_url() -> None:
     assert Settings.load(public_url="https://bot.example.org/").public_url == (
         "https://bot.example.org"
     )
-    with pytest.raises(SettingsError, match="^CAREERBOT_PUBLIC_URL: must be the server's https"):
+    with pytest.raises(SettingsError, match=r"^CAREERBOT_PUBLIC_URL: must be the server's https"):
         Settings.load(public_url="bot.example.org")
 
 
 def test_preview_token_is_long_and_secret() -> None:
     """CAREERBOT_PREVIEW_TOKEN needs 16 characters, is redacted, and is never printed."""
-    with pytest.raises(SettingsError, match="^CAREERBOT_PREVIEW_TOKEN: must be at least 16") as err:
+    with pytest.raises(
+        SettingsError, match=r"^CAREERBOT_PREVIEW_TOKEN: must be at least 16"
+    ) as err:
         Settings.load(preview_token="short-secret")
     assert "short-secret" not in str(err.value)
     settings = Settings.load(preview_token="a-long-enough-preview-token")

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .._errors import ContentError, StoreError
-from ..catalog._loader import CatalogHolder, load_catalog, role_files
+from ..catalog._loader import Catalog, CatalogHolder, load_catalog, role_files
 from ..store._sqlite import Store, open_store
 from . import _metrics as metrics
 from ._bot import CareerBot
@@ -57,7 +57,7 @@ class Runtime:
         metrics.enable()
         self.settings = settings
         self.content_dir = content_dir or settings.content_dir
-        catalog = load_catalog(self.content_dir)
+        catalog = load_catalog(self.content_dir).warm()  # search index built before serving
         self.holder = CatalogHolder(catalog, self.content_dir or catalog.source)
         self.store = store or open_store(settings.database_url)
         self.bot = CareerBot(self.holder, self.store)
@@ -180,7 +180,7 @@ class Runtime:
         async with self._reload_lock:
             try:
                 fresh = await asyncio.to_thread(
-                    load_catalog, self.holder.content_dir, self.holder.catalog
+                    _load_warm, self.holder.content_dir, self.holder.catalog
                 )
             except ContentError as exc:
                 metrics.reload_done("refused")
@@ -232,3 +232,8 @@ class Runtime:
                 stamp = current
                 log.info("content changed on disk, reloading")
                 await self.reload()
+
+
+def _load_warm(content_dir: Path | None, previous: Catalog) -> Catalog:
+    """A new catalogue with its search index built, off the event loop."""
+    return load_catalog(content_dir, previous).warm()
