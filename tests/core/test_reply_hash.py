@@ -38,7 +38,7 @@ def test_what_members_see_changes_the_hash() -> None:
     changed = [
         replace(REPLY, title="Other"),
         replace(REPLY, blocks=(Paragraph("b"), *REPLY.blocks[1:])),
-        replace(REPLY, blocks=REPLY.blocks[:2] + (Bullets(("x", "y"), "U"),) + REPLY.blocks[3:]),
+        replace(REPLY, blocks=(*REPLY.blocks[:2], Bullets(("x", "y"), "U"), *REPLY.blocks[3:])),
         replace(REPLY, footer=None),
         replace(REPLY, actions=(Action("L", "/role y"),)),
     ]

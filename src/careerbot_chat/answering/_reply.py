@@ -70,6 +70,18 @@ class Action:
 
 
 @dataclass(frozen=True, slots=True)
+class Picture:
+    """A chart that goes with a reply: its file name (``<role>-<version>``) and alt text.
+
+    Renderers decide how to show it: Slack as an image block, Telegram as a "Chart"
+    button that sends the photo, plain text not at all (the reply says it in words).
+    """
+
+    key: str
+    alt: str
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     """One answer. ``card`` names the pinnable card kind (``role``, ``salary`` ...)."""
 
@@ -81,6 +93,7 @@ class Reply:
     command: str = ""
     role: str | None = None
     card: str | None = None
+    picture: Picture | None = None
     query: str = field(default="", compare=False)
     """What was looked up, for the content-gap statistics (capped, never shown)."""
     asked: str = ""
@@ -96,17 +109,19 @@ class Reply:
         block type, or a reordering of fields, changes no stored hash and edits no
         pinned card on upgrade.
         """
-        shown = {
+        shown: dict[str, object] = {
             "title": self.title,
             "blocks": [canonical(block) for block in self.blocks],
             "footer": self.footer,
             "actions": [canonical(action) for action in self.actions],
         }
+        if self.picture is not None:
+            shown["picture"] = canonical(self.picture)
         text = json.dumps(shown, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def canonical(item: Block | Action) -> dict[str, object]:
+def canonical(item: Block | Action | Picture) -> dict[str, object]:
     """``item`` as plain data for hashing: its kind and every field not at its default."""
     data: dict[str, object] = {"kind": type(item).__name__.lower()}
     for spec in fields(item):
