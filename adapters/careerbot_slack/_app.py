@@ -52,7 +52,7 @@ def build_app(
     client: AsyncWebClient | None = None,
     socket_mode: bool = False,
 ) -> AsyncApp:
-    """The careerbot Slack app: listeners for every slash command, button and App Home."""
+    """The careerbot Slack app: every slash command, button, App Home, mention and DM."""
     section = settings.section(SlackSettings)
     token = _secret(section.bot_token, "SLACK_BOT_TOKEN")
     client = client or make_client(token, section.api_base_url)
@@ -76,6 +76,8 @@ def build_app(
     app.action(ACTION_PIN)(listen.pin)
     app.action(ACTION_HOME)(listen.home_button)
     app.event("app_home_opened")(listen.home_opened)
+    app.event("app_mention")(listen.mention)
+    app.event("message")(listen.direct)
     return app
 
 
