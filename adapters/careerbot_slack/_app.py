@@ -75,7 +75,7 @@ def _build(
         process_before_response=True,
         request_verification_enabled=not socket_mode,
     )
-    render = SlackRenderer()
+    render = SlackRenderer(public_url=settings.public_url)
     web = SlackWeb(client)
     moderation = SlackModeration(web, render, section.moderator_ids)
     listen = Listeners(bot, web, render, moderation, in_channel=section.in_channel)
@@ -127,7 +127,7 @@ class SlackPlatform:
         self.bot = bot
         self.app, self.listeners = _build(settings, bot, client=client)
         self.handler = AsyncSlackRequestHandler(self.app)
-        self.render = SlackRenderer()
+        self.render = SlackRenderer(public_url=settings.public_url)
         self.web = SlackWeb(self.app.client)
 
     def routes(self) -> Sequence[Route]:

@@ -84,6 +84,16 @@ def join_names(names: list[str] | tuple[str, ...], last: str = "or") -> str:
     return ", ".join(names[:-1]) + f" {last} " + names[-1]
 
 
+# Charts of the pay ladder.
+CHART_TITLE = "{role} pay by level"
+CHART_SUBTITLE = "{region}, {as_of} · yearly pay in rupees · LPA: lakh per annum"
+CHART_FOOTER = "Source: {sources}"
+CHART_OPEN_BAND = "{band} (and above)"
+CHART_ALT = "Bar chart of {title} ({subtitle}): {bands}."
+CHART_ALT_HEADLINE = "Headline band {band}."
+CHART_LABEL = "Chart"
+NO_CHART = "{role} has no pay levels to chart yet."
+
 # Questions in words: saying plainly what the source does not cover
 GAP_CITY = "The source gives no figures by city ({place}); these are for {region} as a whole."
 GAP_COUNTRY = "The source covers {region} only; it gives no figures for {place}."
