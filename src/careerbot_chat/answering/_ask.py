@@ -61,10 +61,12 @@ def _same_card(reading: Reading) -> bool:
 def _context(catalog: Catalog, replying_to: Command | None) -> tuple[Role | None, str | None]:
     if replying_to is None:
         return None, None
-    role = next((r for arg in replying_to.args if (r := catalog.get(arg)) is not None), None)
-    level = None
+    from ._answer import find_role
+
+    found = find_role(catalog, replying_to.args)
+    role, level = found.role, None
     if role is not None and replying_to.name == "salary":
-        level = next((a for a in replying_to.args if role.level(a) is not None), None)
+        level = next((lvl.id for a in found.rest if (lvl := catalog.level(role, a))), None)
     return role, level
 
 
