@@ -126,11 +126,12 @@ async def answer_chunks(
     *,
     reply_to: int | None = None,
     thread_id: int | None = None,
-) -> None:
-    """Send an answer whose messages nobody refers to later.
+) -> list[Message] | None:
+    """Send an answer whose message ids nothing stores.
 
-    One message goes in the webhook's answer when it can (see ``_reply``); several,
-    or when it cannot, go out as normal calls in order.
+    One message goes in the webhook's answer when it can (see ``_reply``): then the
+    result is ``None``, as Telegram tells no one. Several, or when it cannot, go out
+    as normal calls in order, and the sent messages are returned.
     """
 
     def send() -> Awaitable[list[Message]]:
@@ -147,8 +148,8 @@ async def answer_chunks(
                 "quote_parse_mode": ParseMode.HTML.value,  # as PTB's Defaults add it
             }
         if await offer(bot, "sendMessage", params, send, chat_id=chat_id):
-            return
-    await counted("sendMessage", send())
+            return None
+    return await counted("sendMessage", send())
 
 
 async def edit_text(query: CallbackQuery, rendered: Rendered) -> None:

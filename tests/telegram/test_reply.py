@@ -19,9 +19,11 @@ from tests.telegram.builders import (
     ADMIN_ID,
     GROUP_ID,
     as_update,
+    bot_message,
     callback_update,
     group_update,
     inline_update,
+    reply_update,
     text_update,
 )
 from tests.telegram.conftest import SECRET, TEST_LIMITS, make_settings
@@ -217,3 +219,19 @@ async def test_a_slow_update_is_answered_empty_and_finishes_with_calls(
         await platform.stop()
     assert fake.webhook_replies == []
     assert refusal.params["chat_id"] == GROUP_ID
+
+
+async def test_a_reply_to_a_carried_card_is_a_follow_up_of_what_it_answered(
+    fake: FakeTelegram, webhook: Webhook
+) -> None:
+    """A card carried by the webhook answer has no id we know; replies to it still follow up."""
+    response = await webhook.post(group_update("/salary senior mlops"))
+    buttons = [
+        b["callback_data"]
+        for row in carried(response)["reply_markup"]["inline_keyboard"]
+        for b in row
+    ]
+    card = bot_message(424242, buttons=tuple(buttons))
+    fake.reset()
+    answer = carried(await webhook.post(reply_update("and staff?", card)))
+    assert visible_text(answer["text"]).startswith("MLOps Engineer · Staff pay")
