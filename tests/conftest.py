@@ -15,10 +15,35 @@ import pytest
 from careerbot_chat import Catalog, SQLiteStore, Store, bundled_content_dir, load_catalog
 
 FIXTURES = Path(__file__).parent / "fixtures"
+REPOSITORY = Path(__file__).resolve().parents[1]
+SOURCES_ENV = "CAREERBOT_SOURCES_DIR"
 MLOPS_YAML = bundled_content_dir() / "roles" / "mlops-engineer.yaml"
 POSTGRES_URL = os.environ.get(
     "CAREERBOT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
+
+
+def source_page(name: str) -> str:
+    """The text of the source page ``name``; the test fails, saying where it looked, if absent.
+
+    Source pages live outside the repository, in ``shared/sources/`` beside it (found by
+    searching upward from the checkout, so a worktree nested deeper finds it too), or in
+    the folder ``$CAREERBOT_SOURCES_DIR`` names.
+    """
+    override = os.environ.get(SOURCES_ENV)
+    folders = (
+        [Path(override)]
+        if override
+        else [parent / "shared" / "sources" for parent in REPOSITORY.parents]
+    )
+    for folder in folders:
+        if (folder / name).is_file():
+            return (folder / name).read_text(encoding="utf-8")
+    pytest.fail(
+        f"source page {name!r} not found in {', '.join(map(str, folders))}: check out the "
+        f"shared folder beside the repository (../shared/sources/) or set {SOURCES_ENV}",
+        pytrace=False,
+    )
 
 
 @pytest.fixture(scope="session")
