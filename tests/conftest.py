@@ -17,10 +17,31 @@ from careerbot_chat import Catalog, SQLiteStore, Store, bundled_content_dir, loa
 FIXTURES = Path(__file__).parent / "fixtures"
 REPOSITORY = Path(__file__).resolve().parents[1]
 SOURCES_ENV = "CAREERBOT_SOURCES_DIR"
+# Configuration a developer may have exported or put in ./.env; the suite sees none of it.
+SETTINGS_PREFIXES = ("CAREERBOT_", "TELEGRAM_", "SLACK_")
+KEPT_VARIABLES = frozenset({"CAREERBOT_TEST_POSTGRES_URL", SOURCES_ENV, "CAREERBOT_BENCH_SHOW_LOG"})
 MLOPS_YAML = bundled_content_dir() / "roles" / "mlops-engineer.yaml"
 POSTGRES_URL = os.environ.get(
     "CAREERBOT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_from_the_developer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every test, fixture and subprocess runs in an empty folder with no bot settings.
+
+    Session-scoped so that it is in place before module- and session-scoped fixtures
+    (servers started once per module) read settings or start subprocesses: a ``.env``
+    in the folder pytest was started from, or an exported ``TELEGRAM_*``/``SLACK_*``/
+    ``CAREERBOT_*`` variable, never changes what a test sees.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        for name in list(os.environ):
+            if name.startswith(SETTINGS_PREFIXES) and name not in KEPT_VARIABLES:
+                patch.delenv(name)
+        folder = tmp_path_factory.mktemp("cwd")
+        patch.chdir(folder)
+        yield folder
 
 
 def source_page(name: str) -> str:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -37,6 +39,44 @@ def test_secrets_hidden_in_repr() -> None:
     assert TOKEN not in repr(settings)
     assert SLACK not in str(settings)
     assert set(settings.secrets()) == {TOKEN, SLACK}
+
+
+def test_suite_sees_no_developer_configuration() -> None:
+    """Tests run in an empty folder with no bot variables: Settings.load() is all defaults."""
+    assert not (Path.cwd() / ".env").exists()
+    assert not [name for name in os.environ if name.startswith(("TELEGRAM_", "SLACK_"))]
+    assert Settings.load() == Settings(_env_file=None)
+
+
+@pytest.mark.slow
+def test_developer_env_file_does_not_leak(tmp_path: Path) -> None:
+    """The settings tests pass when started from a folder holding a developer's .env,
+    with bot variables exported in the shell too."""
+    (tmp_path / ".env").write_text(
+        f"TELEGRAM_BOT_TOKEN={TOKEN}\nTELEGRAM_WEBHOOK_SECRET=dev-secret\n"
+        "SLACK_SIGNING_SECRET=dev-signing\nSLACK_MODERATOR_IDS=UDEV\nCAREERBOT_LOG_FORMAT=json\n"
+    )
+    env = {**os.environ, "SLACK_BOT_TOKEN": SLACK, "TELEGRAM_WEBHOOK_URL": "https://dev.example"}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            __file__,
+            "-k",
+            "not developer_env_file",
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:]
 
 
 def test_serve_refuses_bad_config_in_one_line(tmp_path: object) -> None:
