@@ -153,13 +153,13 @@ class FakeTelegram:
         if request.path_params["token"] != self.token:
             return _error(401, "Unauthorized")
         body = (await request.body()).decode()
-        delays = self._delays.get(method)
-        if delays:
-            await asyncio.sleep(delays.popleft())
         params = {
             key: _decode(key, value) for key, value in parse_qsl(body, keep_blank_values=True)
         }
-        self.calls.append(Call(method, params))
+        self.calls.append(Call(method, params))  # on arrival: a call that times out counts
+        delays = self._delays.get(method)
+        if delays:
+            await asyncio.sleep(delays.popleft())
         failure = self._failures.get(method)
         if failure is not None and failure.remaining > 0:
             failure.remaining -= 1

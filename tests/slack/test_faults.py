@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
 from careerbot_chat import load_catalog, messages
@@ -52,10 +50,6 @@ async def test_slow_slack_answers_in_time_then_follows_up(
     slack.fake.delay("chat.postMessage", 0.8)
     response = await slack.command("/careerbot", f"pin {ROLE.slug}", user=b.ADMIN)
     assert response.json()["text"] == messages.STILL_WORKING
-    for _ in range(300):
-        if slack.fake.responses:
-            break
-        await asyncio.sleep(0.01)
-    (follow_up,) = slack.fake.responses
+    (follow_up,) = await slack.fake.wait_for_responses(1)
     assert follow_up.params["text"] == messages.PINNED.format(role=ROLE.title)
     assert len(await slack.bot.store.pins()) == 1  # type: ignore[union-attr]

@@ -49,6 +49,8 @@ async def test_slow_api_times_out_and_other_chats_are_served(
     (logged,) = [r for r in errors(caplog) if str(slow["update_id"]) in r.getMessage()]
     assert str(GROUP_ID) in logged.getMessage()
     assert "sendMessage" in logged.getMessage()
+    # A timed-out send may have been delivered: it is not sent again (nor an apology).
+    assert [c.params["chat_id"] for c in fake.called("sendMessage")] == [GROUP_ID]
     other = text_update("/salary senior", chat=private_chat(77), sender=user(77))
     await quick_timeout.application.process_update(as_update(other, quick_timeout.application.bot))
     answered = [c for c in fake.called("sendMessage") if c.params["chat_id"] == 77]
