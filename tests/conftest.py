@@ -26,6 +26,14 @@ POSTGRES_URL = os.environ.get(
 )
 
 
+def isolate(patch: pytest.MonkeyPatch, folder: Path) -> None:
+    """Work in ``folder`` with none of the bot's settings in the environment."""
+    for name in list(os.environ):
+        if name.startswith(SETTINGS_PREFIXES) and name not in KEPT_VARIABLES:
+            patch.delenv(name)
+    patch.chdir(folder)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _isolated_from_the_developer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Every test, fixture and subprocess runs in an empty folder with no bot settings.
@@ -35,12 +43,9 @@ def _isolated_from_the_developer(tmp_path_factory: pytest.TempPathFactory) -> It
     in the folder pytest was started from, or an exported ``TELEGRAM_*``/``SLACK_*``/
     ``CAREERBOT_*`` variable, never changes what a test sees.
     """
+    folder = tmp_path_factory.mktemp("cwd")
     with pytest.MonkeyPatch.context() as patch:
-        for name in list(os.environ):
-            if name.startswith(SETTINGS_PREFIXES) and name not in KEPT_VARIABLES:
-                patch.delenv(name)
-        folder = tmp_path_factory.mktemp("cwd")
-        patch.chdir(folder)
+        isolate(patch, folder)
         yield folder
 
 
