@@ -27,21 +27,6 @@ async def test_slow_post_times_out_and_records_nothing(
         assert "45–80 LPA" in other.json()["text"]
 
 
-async def test_failed_pin_keeps_earlier_records(slack: SlackClient) -> None:
-    """A 500 from pins.add records nothing new; the earlier pin and default role remain."""
-    await slack.command("/careerbot", f"setrole {ROLE.slug}", user=b.ADMIN)
-    first = await slack.command("/careerbot", f"pin {ROLE.slug}", user=b.ADMIN)
-    assert first.json()["text"] == messages.PINNED.format(role=ROLE.title)
-    store = slack.bot.store
-    assert store is not None
-    before = await store.pins()
-    slack.fake.fail("pins.add", status=500, times=3)
-    again = await slack.command("/careerbot", f"pin {ROLE.slug}", user=b.ADMIN)
-    assert "couldn't pin" in again.json()["text"]
-    assert await store.pins() == before
-    assert await store.get_default_role("slack", b.CHANNEL) == ROLE.slug
-
-
 async def test_slow_slack_answers_in_time_then_follows_up(
     slack: SlackClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:

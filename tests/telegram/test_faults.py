@@ -84,32 +84,6 @@ async def test_connection_refused_then_recovered(
             await platform.stop()
 
 
-async def test_pin_and_default_survive_api_faults(
-    fake: FakeTelegram, platform: TelegramPlatform, careerbot: CareerBot
-) -> None:
-    """A failed pin is not recorded; an earlier default role and pin are kept."""
-    from tests.telegram.builders import ADMIN_ID, BOT_ID
-
-    fake.set_member(GROUP_ID, ADMIN_ID, "administrator", can_pin_messages=True)
-    fake.set_member(GROUP_ID, BOT_ID, "administrator", can_pin_messages=True)
-    bot = platform.application.bot
-    await platform.application.process_update(
-        as_update(group_update("/setrole mlops", sender_id=ADMIN_ID), bot)
-    )
-    await platform.application.process_update(
-        as_update(group_update("/pin", sender_id=ADMIN_ID), bot)
-    )
-    assert careerbot.store is not None
-    pinned = await careerbot.store.pins()
-    assert len(pinned) == 1
-    fake.fail("pinChatMessage", 500, times=5)
-    await platform.application.process_update(
-        as_update(group_update("/pin mlops", sender_id=ADMIN_ID), bot)
-    )
-    assert await careerbot.store.pins() == pinned
-    assert await careerbot.store.get_default_role("telegram", str(GROUP_ID)) == "mlops-engineer"
-
-
 def test_apology_only_when_the_answer_surely_failed() -> None:
     """Timeouts and dropped connections may have delivered the card: no apology then."""
     from telegram.error import BadRequest, NetworkError, TimedOut
