@@ -6,6 +6,7 @@ import io
 import logging
 import os
 import shutil
+import ssl
 import sys
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
@@ -47,6 +48,35 @@ def _isolated_from_the_developer(tmp_path_factory: pytest.TempPathFactory) -> It
     with pytest.MonkeyPatch.context() as patch:
         isolate(patch, folder)
         yield folder
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_tls_context() -> Iterator[None]:
+    """Every httpx client in the suite shares one default TLS context.
+
+    httpx builds a fresh ``ssl.SSLContext`` for each client, loading certifi's CA bundle:
+    about 65 ms of CPU, and the suite makes hundreds of clients (python-telegram-bot two
+    per Application). No test speaks TLS (every server is http://127.0.0.1), and one
+    context may serve many clients; clients given their own ``verify`` keep it.
+    """
+    import httpx
+    from httpx._transports import default as transport
+
+    made: dict[tuple[object, ...], ssl.SSLContext] = {}
+
+    def shared(
+        verify: ssl.SSLContext | str | bool = True, cert: object = None, trust_env: bool = True
+    ) -> ssl.SSLContext:
+        if not isinstance(verify, bool) or cert is not None:
+            return httpx.create_ssl_context(verify, cert, trust_env)  # type: ignore[arg-type]
+        key = (verify, trust_env)
+        if key not in made:
+            made[key] = httpx.create_ssl_context(verify, None, trust_env)
+        return made[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(transport, "create_ssl_context", shared)
+        yield
 
 
 def source_page(name: str) -> str:
