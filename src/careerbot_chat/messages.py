@@ -14,7 +14,6 @@ TAGLINE = "Career answers for tech communities: roles, pay bands, interview pitf
 TRY = "Try {example}. Commands work in any order and any case."
 
 HELP_TITLE = "What I can answer"
-HELP_MODERATORS = "For moderators"
 HELP_UNKNOWN = "I don't know the command /{name}. Here is what I can do."
 START_TITLE = "Hi! I'm careerbot"
 START_BODY = (
@@ -58,35 +57,7 @@ DEFAULT_ROLE_SET = "This chat's default role is now {role}: /salary senior needs
 SETROLE_NEEDS_ROLE = "Which role? For example: /setrole mlops"
 STORE_DOWN = "I couldn't save that just now; nothing changed. Please try again in a minute."
 PIN_FAILED = "I couldn't pin that card ({reason}). Nothing was recorded; please try again."
-
-PERMISSION_HINTS = {
-    "telegram_pin": (
-        "I need the admin right “Pin messages” to pin here. Make me an admin with "
-        "that right, then try /pin again."
-    ),
-    "telegram_admin_pin": "You need the admin right “Pin messages” to use /pin here.",
-    "slack_not_in_channel": (
-        "I'm not in this channel yet. Invite me with /invite @careerbot, then try again."
-    ),
-    "slack_pin_scope": "I'm missing the pins:write permission; ask a workspace admin to reinstall me.",
-}
-
-# Telegram inline mode: result titles
-INLINE_ROLE = "{role}: role card"
-INLINE_SALARY = "{role}: pay by level"
-INLINE_PITFALLS = "{role}: interview pitfalls"
-
-# Slack
-SHARE_LABEL = "Share in channel"
-PIN_LABEL = "Pin"
-TRUNCATED = "…more than Slack shows in one message. Ask for a narrower card, e.g. /salary senior."
-HOME_BACK = "← All roles"
-HOME_OPEN = "Open"
-HOME_INTRO = "Ask in any channel with /role, /salary, /pitfalls, /skills or /faq, or tap a role."
-UMBRELLA_DESCRIPTION = "Career answers: roles, pay bands, interview pitfalls"
-UMBRELLA_HINT = "[command] [args], e.g. salary senior mlops"
-STILL_WORKING = "On it: Slack is slow right now, so I'll answer here in a moment."
-SHARE_FAILED = "I couldn't share that card ({reason}). Please try again."
+NO_RIGHT = "I'm missing a permission here ({reason}); ask an admin to check my rights."
 
 STATS_TITLE = "What this community asks"
 STATS_TOP_ROLES = "Most asked roles"

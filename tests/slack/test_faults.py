@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from careerbot_chat import load_catalog, messages
+from careerbot_slack import _words as words
 from tests.slack import builders as b
 from tests.slack.conftest import SlackClient, StartSlack
 
@@ -34,7 +35,7 @@ async def test_slow_slack_answers_in_time_then_follows_up(
     monkeypatch.setattr("careerbot_slack._listeners.ANSWER_BUDGET_SECONDS", 0.2)
     slack.fake.delay("chat.postMessage", 0.8)
     response = await slack.command("/careerbot", f"pin {ROLE.slug}", user=b.ADMIN)
-    assert response.json()["text"] == messages.STILL_WORKING
+    assert response.json()["text"] == words.STILL_WORKING
     (follow_up,) = await slack.fake.wait_for_responses(1)
     assert follow_up.params["text"] == messages.PINNED.format(role=ROLE.title)
     assert len(await slack.bot.store.pins()) == 1  # type: ignore[union-attr]

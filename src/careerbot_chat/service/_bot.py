@@ -167,7 +167,7 @@ class CareerBot:
             )
         except PermissionMissing as exc:  # e.g. an admin without the right to pin
             return cards.notice(
-                msg.PERMISSION_HINTS.get(exc.reason, str(exc)),
+                _missing(exc),
                 outcome=Outcome.REFUSED,
                 command=name,
             )
@@ -220,7 +220,7 @@ class CareerBot:
             await moderation.pin(chat, message_id)
         except PermissionMissing as exc:
             return cards.notice(
-                msg.PERMISSION_HINTS.get(exc.reason, str(exc)),
+                _missing(exc),
                 outcome=Outcome.REFUSED,
                 command="pin",
             )
@@ -272,7 +272,7 @@ class CareerBot:
             await moderation.unpin(chat, latest.message_id)
         except PermissionMissing as exc:
             return cards.notice(
-                msg.PERMISSION_HINTS.get(exc.reason, str(exc)),
+                _missing(exc),
                 outcome=Outcome.REFUSED,
                 command="unpin",
             )
@@ -357,6 +357,11 @@ class CareerBot:
     def _role_title(self, slug: str) -> str:
         role = self.catalog.get(slug)
         return role.title if role else slug
+
+
+def _missing(exc: PermissionMissing) -> str:
+    """What to tell a moderator about a missing right: the adapter's words, else ours."""
+    return exc.hint or msg.NO_RIGHT.format(reason=exc.reason or "unknown")
 
 
 def _top(rows: list[UsageRow], pick: object, week: str, limit: int = 5) -> list[str]:

@@ -22,8 +22,8 @@ from ..store._sqlite import Store, open_store
 from . import _metrics as metrics
 from ._bot import CareerBot
 from ._platform import Platform
-from ._plugins import PLATFORMS, load_adapter
-from ._refresh import PACE_SECONDS, RefreshReport, refresh_pins
+from ._plugins import registrations
+from ._refresh import RefreshReport, refresh_pins
 from ._settings import Settings
 
 log = logging.getLogger("careerbot.runtime")
@@ -31,6 +31,16 @@ log = logging.getLogger("careerbot.runtime")
 USAGE_FLUSH_SECONDS = 30.0
 STORE_RETRY_SECONDS = 5.0
 WATCH_SECONDS = 1.0
+
+
+def edit_paces() -> dict[str, float]:
+    """Seconds between pinned-card edits, per platform, as each adapter registered it."""
+    return {name: adapter.edit_pace for name, adapter in registrations().items()}
+
+
+def setup_hints() -> str:
+    """How to turn each platform on, in the adapters' own words."""
+    return "; ".join(a.setup_hint for a in registrations().values() if a.setup_hint) or "an adapter"
 
 
 class Runtime:
@@ -53,13 +63,12 @@ class Runtime:
         self.bot = CareerBot(self.holder, self.store)
         self.platforms = platforms if platforms is not None else self._create_platforms()
         self.watch = watch
-        self.pace = pace if pace is not None else PACE_SECONDS
+        self.pace = pace if pace is not None else edit_paces()
         self.store_open = False
         self.store_error: str | None = "not opened yet"
         self._tasks: list[asyncio.Task[Any]] = []
         self._reload_lock = asyncio.Lock()
         self._refresh_lock = asyncio.Lock()
-        self.last_refresh: RefreshReport | None = None
         self.reloads = 0
         """Reloads attempted, successful or not."""
         self.refreshing: asyncio.Task[RefreshReport] | None = None
@@ -67,11 +76,12 @@ class Runtime:
         metrics.content_loaded(catalog.version, len(catalog))
 
     def _create_platforms(self) -> list[Platform]:
-        enabled = {"telegram": self.settings.telegram_enabled, "slack": self.settings.slack_enabled}
+        """One platform per registered adapter whose settings say it can be served."""
+        sections = self.settings.sections
         return [
-            load_adapter(name).create_platform(self.settings, self.bot)
-            for name in PLATFORMS
-            if enabled[name]
+            adapter.create_platform(self.settings, self.bot)
+            for name, adapter in registrations().items()
+            if name in sections and sections[name].serves
         ]
 
     # -- lifecycle ----------------------------------------------------------------
@@ -83,9 +93,7 @@ class Runtime:
             log.info("%s is ready", platform.name)
         if not self.platforms:
             log.warning(
-                "no platform configured: set TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET for "
-                "Telegram, SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET for Slack; serving health "
-                "and metrics only"
+                "no platform configured: set %s; serving health and metrics only", setup_hints()
             )
         self._spawn(self._flush_usage_forever())
         self._spawn(self._keep_store_open())
@@ -203,7 +211,6 @@ class Runtime:
         async with self._refresh_lock:
             publishers = {platform.name: platform for platform in self.platforms}
             report = await refresh_pins(self.bot, publishers, pace=self.pace)
-            self.last_refresh = report
             log.info("pinned cards: %s", report.summary())
             return report
 
