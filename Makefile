@@ -37,10 +37,9 @@ $(VENV)/.mutate-installed: pyproject.toml | $(BIN)/python
 mutate: $(VENV)/.mutate-installed
 	$(BIN)/mutmut run
 	$(BIN)/mutmut export-cicd-stats
-	$(BIN)/python -c "import json; s = json.load(open('mutants/mutmut-cicd-stats.json')); \
-		print(f\"mutation score: {s['killed']}/{s['total']} killed \
-		({100 * s['killed'] / max(s['total'], 1):.1f} %), {s['survived']} survived: \
-		'$(BIN)/mutmut results' lists them, '$(BIN)/mutmut show NAME' shows one\")"
+	@$(BIN)/python -c 'import json; s = json.load(open("mutants/mutmut-cicd-stats.json")); \
+	print("mutation score: {killed}/{total} killed ({p:.1f} %), {survived} survived" \
+	" (listed by: $(BIN)/mutmut results)".format(p=100 * s["killed"] / max(s["total"], 1), **s))'
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python -m bench

@@ -53,6 +53,22 @@ def test_plain_text_only_when_allowed() -> None:
     assert (salary.name, salary.args) == ("salary", ("senior",))
 
 
+@pytest.mark.parametrize(
+    ("text", "name", "args"),
+    [
+        ("salary senior mlops", "salary", ("senior", "mlops")),
+        ("senior /salary", "salary", ("senior",)),
+        ("mlops /pitfalls please", "pitfalls", ("mlops", "please")),
+    ],
+)
+def test_plain_text_command_word_anywhere(text: str, name: str, args: tuple[str, ...]) -> None:
+    """A command's name anywhere in plain text (with or without its slash) picks it; every
+    other word is kept, in order."""
+    command = parse(text, plain=True)
+    assert command is not None
+    assert (command.name, command.args) == (name, args)
+
+
 def test_plain_text_never_runs_moderator_commands() -> None:
     """Typing "pin mlops" in a private chat is a lookup, not a moderator command."""
     command = parse("pin mlops", plain=True)
