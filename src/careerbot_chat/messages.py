@@ -34,7 +34,7 @@ LEVEL_NOT_IN_SOURCE = "The source gives no {level} band for {role}. It lists: {l
 NO_LADDER = "The source gives no pay bands by level for {role}."
 NO_BAND_BELOW = "The source gives no band below {lowest}."
 YEARS_NOT_IN_SOURCE = (
-    "The source ties no level of {role} to {years} of experience. Levels with years: {known}."
+    "The source gives no level of {role} for {years} of experience. Levels with years: {known}."
 )
 YEARS_NONE_KNOWN = "The source gives no experience ranges for {role}'s levels."
 LEVEL_UNKNOWN = "I don't know the level “{level}” for {role}. Levels: {levels}."
@@ -64,8 +64,57 @@ STATS_TOP_ROLES = "Most asked roles"
 STATS_TOP_COMMANDS = "Most used commands"
 STATS_GAPS = "Asked but not found (content gaps)"
 STATS_EMPTY = "Nothing asked yet."
+STATS_LINE = "{key}: {week} in 7 days, {month} in 30"
+STATS_FOOTER = "Counts per day; no user ids are kept."
+QUOTED = "“{text}”"
 
 SOURCE_FOOTER = "Source: {title} ({kind}, {as_of})"
+
+# Cards: titles, headings, labels and buttons
+ROLE_TITLE = "{role} · {region}, {as_of}"
+SALARY_TITLE = "{role} pay · {region}, {as_of}"
+LEVEL_TITLE = "{role} · {level} pay ({region}, {as_of})"
+PITFALLS_TITLE = "{role} · interview pitfalls"
+SKILLS_TITLE = "{role} · skills and toolchains"
+FAQ_TITLE = "{role} · common questions"
+BUTTON_SALARY = "Salary"
+BUTTON_PITFALLS = "Pitfalls"
+BUTTON_SKILLS = "Skills"
+BUTTON_FAQ = "FAQ"
+BUTTON_ROLES = "Roles"
+BUTTON_ROLE = "Role"
+BUTTON_ROLE_CARD = "Role card"
+WHAT_IT_IS = "What it is"
+LEVEL_PREMIUM = "{level} premium"
+PITFALL = "Interview pitfall"
+STRONG_CANDIDATES_SHORT = "Strong candidates speak about"
+DEMAND = "Demand"
+DEMAND_OPEN_ROLES = "{label} · {about}{count:,} open roles"
+ABOUT = "about "
+PAY = "Pay"
+BAND_COVERS = "{band} ({covers})"
+BY_LEVEL = "By level"
+DUTIES = "What the job involves"
+WHY_NOW = "Why it matters now"
+EMPLOYERS_NAMED = "Employers named"
+LABELLED = "{label}: {text}"
+SKILLS_EXPECTED = "Skills panels expect"
+TOP_PITFALL = "Top interview pitfall"
+HEADLINE_BAND = "Headline band"
+PREMIUMS = "Premium over other roles"
+PAY_PER_YEAR = "Pay per year"
+EXPERIENCE = "Experience"
+WHERE = "Where"
+STRONG_CANDIDATES = "Strong candidates speak fluently about"
+CORE_COMPETENCIES = "Core competencies panels expect"
+FROM_ROLE = "From {origin}"
+WHAT_PITFALLS = "interview pitfalls"
+WHAT_SKILLS = "skills"
+WHAT_FAQ = "common questions"
+YEARS_FROM = "{min:g}+ yrs"
+YEARS_RANGE = "{min:g}–{max:g} yrs"
+PERCENT_RANGE = "{min:g}–{max:g}%"
+PREMIUM = "{measure} over {roles}"
 
 
 def echo(text: str) -> str:
@@ -79,3 +128,40 @@ def join_names(names: list[str] | tuple[str, ...], last: str = "or") -> str:
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + f" {last} " + names[-1]
+
+
+# Charts of the pay ladder.
+CHART_TITLE = "{role} pay by level"
+CHART_SUBTITLE = "{region}, {as_of} · yearly pay in rupees · LPA: lakh per annum"
+CHART_FOOTER = "Source: {sources}"
+CHART_OPEN_BAND = "{band} (and above)"
+CHART_ALT = "Bar chart of {title} ({subtitle}): {bands}."
+CHART_ALT_HEADLINE = "Headline band {band}."
+CHART_LABEL = "Chart"
+NO_CHART = "{role} has no pay levels to chart yet."
+
+# Questions in words: saying plainly what the source does not cover
+GAP_CITY = "The source gives no figures by city ({place}); these are for {region} as a whole."
+GAP_COUNTRY = "The source covers {region} only; it gives no figures for {place}."
+GAP_COMPANY = (
+    "The source gives no pay for {place} in particular; these are for {region} as a whole."
+)
+GAP_REMOTE = "The source says nothing about remote or hybrid work for {role}."
+GAP_YEAR = "The source gives no figures for {year}; these are as of {as_of}."
+GAP_LEVEL_YEARS = "The source gives no experience range for {level} {role}."
+GAP_LEVEL = "The source gives no {level} level for {role}; its lowest is {lowest}."
+GAP_PATH = (
+    "The source gives no route into {role} from {origin}; the route it describes is from {known}."
+)
+GAP_NOTHING = "The source says nothing about “{words}” for {role}. Here is what it does say."
+OTHER_ROLE_TITLE = "No card for {name} yet"
+GAP_OTHER_ROLE = "I have no card for {name} yet; the roles I know are {roles}."
+GAP_PREMIUM = (
+    "The source gives no premium of {role} over {other}; here is what it says about {other}."
+)
+COMPARE_TITLE = "{role} vs {other} · pay ({region}, {as_of})"
+SEARCH_TITLE = "What the source says about “{query}”"
+SEARCH_NONE = "I found nothing about “{query}” in my sources."
+SEARCH_TRY = "Try a question like “senior mlops salary” or “mlops interview tips”, or /roles."
+ALSO_IN_SOURCE = "Also in the source"
+NOTHING_IN_CARD = "Nothing on this card mentions “{words}”."

@@ -20,8 +20,6 @@ import yaml
 from pydantic import ValidationError
 
 from .._errors import ContentError, Problem
-from ..answering import _cards as cards
-from ..answering._reply import Reply
 from ._checks import catalog_errors, normalise, role_errors, role_warnings
 from ._models import Level, Role, level_words
 
@@ -166,8 +164,8 @@ class Catalog:
         self.parsed: dict[Path, tuple[bytes, Role]] = {}
         """Each file's bytes and validated role, reused by the next load."""
         self._by_slug = {role.slug: role for role in roles}
-        self._cards: dict[tuple[str, str], Reply] = {}
         self._memo: dict[Hashable, object] = {}
+        self._derived: dict[Hashable, object] = {}
         self._names: dict[str, str] = {}
         for role in roles:
             for name in role.names:
@@ -190,6 +188,19 @@ class Catalog:
             self._memo.clear()
         self._memo[key] = value
         return value
+
+    def derived(self, key: Hashable, build: Callable[[], T]) -> T:
+        """``build()`` once for this catalogue, kept as long as the catalogue lives.
+
+        The layers above keep here what they derive from the content (the search
+        index, the lexicon, built cards), so a reload, which brings a new catalogue,
+        brings new ones; the catalogue itself knows nothing of what they are.
+        """
+        try:
+            return self._derived[key]  # type: ignore[return-value]  # each key holds what its builder made
+        except KeyError:
+            value = self._derived[key] = build()
+            return value
 
     @cached_property
     def _levels_by_word(self) -> dict[str, tuple[tuple[Role, Level], ...]]:
@@ -217,16 +228,6 @@ class Catalog:
     def level(self, role: Role, word: str) -> Level | None:
         """``role``'s level that answers to ``word`` (id, label or alias)."""
         return self._level_of.get((role.slug, normalise(word)))
-
-    def card(self, role: Role, kind: str) -> Reply | None:
-        """``role``'s card of ``kind`` (see ``_cards.card``), built once per catalogue."""
-        key = (role.slug, kind)
-        built = self._cards.get(key)
-        if built is None:
-            built = cards.card(role, kind)
-            if built is not None and self._by_slug.get(role.slug) is role:
-                self._cards[key] = built
-        return built
 
     def get(self, slug: str) -> Role | None:
         return self._by_slug.get(slug)
@@ -348,12 +349,26 @@ class CatalogHolder:
     whole answer, so a reload never mixes two versions inside one reply.
     """
 
-    def __init__(self, catalog: Catalog, content_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        content_dir: Path | None = None,
+        *,
+        prepare: Callable[[Catalog], object] | None = None,
+    ) -> None:
         self.catalog = catalog
         self.content_dir = content_dir or catalog.source
+        self.prepare = prepare
+        """Run on a new catalogue before it serves (the runtime builds its indexes)."""
 
     def reload(self) -> Catalog:
-        """Load anew; on ``ContentError`` the old catalogue stays in place."""
+        """Load anew and prepare it; on ``ContentError`` the old catalogue stays in place.
+
+        Readers see the new catalogue only once it is ready. The runtime calls this
+        in a worker thread.
+        """
         fresh = load_catalog(self.content_dir, self.catalog)
+        if self.prepare is not None:
+            self.prepare(fresh)
         self.catalog = fresh
         return fresh

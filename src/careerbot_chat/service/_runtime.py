@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .._errors import ContentError, StoreError
+from ..answering._derived import warm
 from ..catalog._loader import CatalogHolder, load_catalog, role_files
 from ..store._sqlite import Store, open_store
 from . import _metrics as metrics
@@ -57,8 +58,8 @@ class Runtime:
         metrics.enable()
         self.settings = settings
         self.content_dir = content_dir or settings.content_dir
-        catalog = load_catalog(self.content_dir)
-        self.holder = CatalogHolder(catalog, self.content_dir or catalog.source)
+        catalog = warm(load_catalog(self.content_dir))  # indexes built before serving
+        self.holder = CatalogHolder(catalog, self.content_dir or catalog.source, prepare=warm)
         self.store = store or open_store(settings.database_url)
         self.bot = CareerBot(self.holder, self.store)
         self.platforms = platforms if platforms is not None else self._create_platforms()
@@ -178,10 +179,9 @@ class Runtime:
 
     async def _reload(self) -> bool:
         async with self._reload_lock:
+            old = self.holder.catalog
             try:
-                fresh = await asyncio.to_thread(
-                    load_catalog, self.holder.content_dir, self.holder.catalog
-                )
+                fresh = await asyncio.to_thread(self.holder.reload)
             except ContentError as exc:
                 metrics.reload_done("refused")
                 log.error("content reload refused, old content kept:\n%s", exc)
@@ -190,8 +190,6 @@ class Runtime:
                 metrics.reload_done("error")
                 log.exception("content reload failed, old content kept")
                 return False
-            old = self.holder.catalog
-            self.holder.catalog = fresh
             metrics.reload_done("ok")
             metrics.content_loaded(fresh.version, len(fresh))
             for warning in fresh.warnings:
