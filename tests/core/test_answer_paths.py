@@ -134,7 +134,7 @@ def test_level_across_many_roles_is_capped(generated: Callable[[int], Catalog]) 
     assert reply.command == "salary"
     (rows,) = fields(reply)
     assert len(rows.items) == CATALOG_SHOWN
-    assert rows.items[0] == ("MLOps Engineer", "Senior: ₹45–80 LPA")
+    assert rows.items[0] == ("MLOps Engineer", "₹45–80 LPA")
     assert commands(reply) == [f"/salary senior {r.slug}" for r in catalog.roles[:ROLE_BUTTONS]]
 
 
@@ -142,7 +142,7 @@ def test_level_across_by_years(two_roles: Catalog) -> None:
     """/salary 4 years with no role: only roles whose levels give years answer."""
     reply = ask(two_roles, "/salary 4 years")
     (rows,) = fields(reply)
-    assert rows.items == (("MLOps Engineer", "Mid-level: ₹22–45 LPA"),)
+    assert rows.items == (("MLOps Engineer", "₹22–45 LPA"),)
     assert commands(reply) == ["/salary mid mlops-engineer"]
 
 

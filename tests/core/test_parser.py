@@ -65,22 +65,6 @@ def test_ask_keeps_a_long_question() -> None:
     assert len(other.args) == 12
 
 
-@pytest.mark.parametrize(
-    ("text", "name", "args"),
-    [
-        ("salary senior mlops", "salary", ("senior", "mlops")),
-        ("senior /salary", "salary", ("senior",)),
-        ("mlops /pitfalls please", "pitfalls", ("mlops", "please")),
-    ],
-)
-def test_plain_text_command_word_anywhere(text: str, name: str, args: tuple[str, ...]) -> None:
-    """A command's name anywhere in plain text (with or without its slash) picks it; every
-    other word is kept, in order."""
-    command = parse(text, plain=True)
-    assert command is not None
-    assert (command.name, command.args) == (name, args)
-
-
 def test_plain_text_never_runs_moderator_commands() -> None:
     """Typing "pin mlops" in a private chat is a question, not a moderator command."""
     command = parse("pin mlops", plain=True)
