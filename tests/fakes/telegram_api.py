@@ -155,13 +155,17 @@ class FakeTelegram:
         method = request.path_params["method"]
         if request.path_params["token"] != self.token:
             return _error(401, "Unauthorized")
+        params = await _params(request, method)
+        refused = self._arrive(method, params)  # on arrival: a call that times out counts
+        if refused is not None:
+            return refused
         delays = self._delays.get(method)
         if delays:
             await asyncio.sleep(delays.popleft())
-        return await self._run(method, await _params(request, method))
+        return await self._answer(method, params)
 
-    async def _run(self, method: str, params: dict[str, Any]) -> JSONResponse:
-        """Judge the call by the spec, record it, then fail it as told or answer it."""
+    def _arrive(self, method: str, params: dict[str, Any]) -> JSONResponse | None:
+        """Judge the call by the spec: refused (400, not run), or recorded."""
         call = Call(method, params)
         reasons = bot_api_spec().check(method, params)
         if reasons:
@@ -169,6 +173,10 @@ class FakeTelegram:
             status = 404 if method not in bot_api_spec().methods else 400
             return _error(status, "Bad Request: " + "; ".join(reasons))
         self.calls.append(call)
+        return None
+
+    async def _answer(self, method: str, params: dict[str, Any]) -> JSONResponse:
+        """Fail the call as told, or answer it as Telegram would."""
         failure = self._failures.get(method)
         if failure is not None and failure.remaining > 0:
             failure.remaining -= 1
@@ -197,9 +205,9 @@ class FakeTelegram:
         params = dict(payload)
         method = params.pop("method")
         assert isinstance(method, str), payload
-        response = await self._run(method, params)
-        if response.status_code == 200:
+        if self._arrive(method, params) is None:
             self.webhook_replies.append(self.calls[-1])
+            await self._answer(method, params)
         return Call(method, params)
 
     async def read_webhook_answer(self, response: httpx.Response) -> None:
