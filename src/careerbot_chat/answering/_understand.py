@@ -15,8 +15,6 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from rapidfuzz import fuzz, process
-
 from ..catalog._checks import normalise
 from ..catalog._models import Role, level_words
 from . import _vocabulary as vocab
@@ -88,6 +86,8 @@ class Lexicon:
             return word
         fixed = self._fixes.get(word)
         if fixed is None:
+            from rapidfuzz import fuzz, process  # only when a word is in no list: a typo
+
             match = process.extractOne(
                 word,
                 self._targets,
