@@ -4,7 +4,7 @@ The route answers at once and the Application processes the update afterwards:
 
 - 403 unless ``X-Telegram-Bot-Api-Secret-Token`` equals the secret (constant time);
 - 413 for a body over ``max_body`` bytes, 400 for one that is not a JSON object
-  update (an object with an integer ``update_id``);
+  update (an object with an integer ``update_id`` that python-telegram-bot can read);
 - 503 while the Application is not running (Telegram retries later);
 - 200 for a duplicate delivery (already claimed in the store), without processing;
 - 200 after putting the update on ``application.update_queue``.
@@ -24,6 +24,7 @@ from telegram import Bot, Update
 from telegram.ext import Application
 
 from careerbot_chat import CareerBot
+from careerbot_chat.service import _metrics as metrics
 from careerbot_chat.service._http import MAX_BODY, read_capped
 
 from ._api import PLATFORM
@@ -49,12 +50,15 @@ def webhook_route(
     async def telegram_webhook(request: Request) -> Response:
         given = request.headers.get(SECRET_HEADER, "").encode("latin-1")
         if not hmac.compare_digest(given, expected):
+            metrics.request_rejected("bad_secret")
             return Response("wrong or missing secret token", status_code=403)
         body = await read_capped(request, max_body)
         if body is None:
+            metrics.request_rejected("too_large")
             return Response("body too large", status_code=413)
         update = parse_update(body, application.bot)
         if update is None:
+            metrics.request_rejected("malformed")
             return Response("not a Telegram update", status_code=400)
         if not application.running:
             return Response("not ready", status_code=503)
@@ -69,7 +73,7 @@ def parse_update(body: bytes, bot: Bot) -> Update | None:
     """The ``Update`` in ``body``, or ``None`` when it is not a JSON object update."""
     try:
         data: Any = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # not JSON, or nested past Python's stack
         return None
     if not isinstance(data, dict):
         return None
@@ -78,6 +82,7 @@ def parse_update(body: bytes, bot: Bot) -> Update | None:
         return None
     try:
         return Update.de_json(data, bot)
-    except (TypeError, ValueError, KeyError, AttributeError) as exc:
-        log.info("update %s could not be read: %s", update_id, exc)
+    except (TypeError, ValueError, KeyError, AttributeError, OverflowError, RecursionError) as exc:
+        # Wrong types, dates past year 9999 (``"date": 1e20``), nesting past the stack.
+        log.info("update %s could not be read: %s", update_id, type(exc).__name__)
         return None
