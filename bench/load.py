@@ -124,12 +124,14 @@ async def careerbot_serve(
     wait_ready: bool = True,
     ready_timeout: float = 15.0,
     log_file: Any = None,
+    open_files: int | None = None,
 ) -> AsyncIterator[subprocess.Popen[bytes]]:
     """`careerbot serve` in a subprocess, waited for until /readyz answers 200.
 
     With ``wait_ready=False``, only until it answers /healthz (e.g. with the database down).
     The server's log goes to ``log_file`` (a binary file the caller reads with
     ``server_log``), else to a temporary file: a pipe nobody reads would fill and block it.
+    ``open_files`` sets the server's open-files limit (soft and hard).
     """
     owned = log_file is None
     if log_file is None:
@@ -139,6 +141,7 @@ async def careerbot_serve(
         env={**os.environ, **env},
         stdout=subprocess.DEVNULL,
         stderr=log_file,
+        preexec_fn=None if open_files is None else lambda: _limit_open_files(open_files),  # noqa: PLW1509
     )
     try:
         probe = f"http://127.0.0.1:{port}/{'readyz' if wait_ready else 'healthz'}"
@@ -165,6 +168,12 @@ async def careerbot_serve(
             print(server_log(log_file)[-20_000:], file=sys.stderr)
         if owned:
             log_file.close()
+
+
+def _limit_open_files(count: int) -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_NOFILE, (count, count))
 
 
 def server_log(log_file: Any) -> str:

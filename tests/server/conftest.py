@@ -18,7 +18,9 @@ from tests.servers import serve_asgi
 
 
 @contextlib.asynccontextmanager
-async def running_stack(folder: Path, **env: str) -> AsyncIterator[Stack]:
+async def running_stack(
+    folder: Path, *, open_files: int | None = None, **env: str
+) -> AsyncIterator[Stack]:
     """`careerbot serve` on a SQLite file in ``folder``, its log kept for the test to read."""
     telegram, slack = FakeTelegram(TELEGRAM_TOKEN), FakeSlackApi(SLACK_TOKEN)
     async with serve_asgi(telegram.app) as tg_url, serve_asgi(slack.app) as slack_url:
@@ -26,7 +28,10 @@ async def running_stack(folder: Path, **env: str) -> AsyncIterator[Stack]:
         port = free_port()
         environment = {**env_for(tg_url, slack_url, f"sqlite:///{folder}/db.sqlite3"), **env}
         with tempfile.TemporaryFile() as log_file:
-            async with careerbot_serve(environment, port, log_file=log_file) as process:
+            serving = careerbot_serve(
+                environment, port, log_file=log_file, open_files=open_files
+            )
+            async with serving as process:
                 yield Stack(telegram, slack, f"http://127.0.0.1:{port}", process, log_file)
 
 
