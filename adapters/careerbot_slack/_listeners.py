@@ -17,6 +17,7 @@ at once ("on it") and the result follows through the payload's ``response_url``.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
@@ -44,6 +45,8 @@ T = TypeVar("T")
 
 ANSWER_BUDGET_SECONDS = 2.5
 """How long a listener may work before Slack is answered and the rest goes on behind."""
+REPLAY_WINDOW_SECONDS = 5 * 60 + 60
+"""How long a moderator command's signature is remembered: Slack's 5-minute window, and a minute's skew."""
 
 
 def chat_of(channel_id: str) -> Chat:
@@ -97,14 +100,21 @@ class Listeners:
         moderator = spec is not None and spec.moderator
         return self.in_channel and reply.outcome is Outcome.ANSWERED and not moderator
 
-    async def command(self, ack: AsyncAck, command: Payload, respond: AsyncRespond) -> None:
+    async def command(
+        self, ack: AsyncAck, command: Payload, respond: AsyncRespond, request: AsyncBoltRequest
+    ) -> None:
         """``/salary senior`` or ``/careerbot salary senior``: the card is the HTTP answer.
 
         Only moderator commands call Slack's Web API; if they are slow, Slack hears
-        "on it" in time and the result follows through ``response_url``.
+        "on it" in time and the result follows through ``response_url``. A moderator
+        command runs once per signed request: a copy replayed within Slack's window
+        (same signature and timestamp) is answered without running it again.
         """
         if not _moderating(command):  # answered from memory in microseconds
             await ack(**await self._answer(command))
+            return
+        if not await self._first_run(request):
+            await ack(response_type="ephemeral", text=escape(texts.ALREADY_RUN))
             return
         on_time, task = await self._within_budget(self._answer(command))
         if on_time:
@@ -112,6 +122,15 @@ class Listeners:
             return
         await ack(response_type="ephemeral", text=escape(texts.STILL_WORKING))
         task.add_done_callback(lambda done: self._respond_later(done, respond))
+
+    async def _first_run(self, request: AsyncBoltRequest) -> bool:
+        """Whether this signed request is seen for the first time (remembered in the store)."""
+        signature = request.headers.get("x-slack-signature", [""])[0]
+        timestamp = request.headers.get("x-slack-request-timestamp", [""])[0]
+        if not signature:  # Socket Mode: no HTTP request to replay
+            return True
+        digest = hashlib.sha256(f"{timestamp}:{signature}".encode()).hexdigest()
+        return await self.bot.first_delivery("slack", f"command:{digest}", REPLAY_WINDOW_SECONDS)
 
     async def _answer(self, command: Payload) -> dict[str, Any]:
         text = f"{command.get('command', '')} {command.get('text', '')}"

@@ -86,6 +86,7 @@ HOME_INTRO = "Ask in any channel with /role, /salary, /pitfalls, /skills or /faq
 UMBRELLA_DESCRIPTION = "Career answers: roles, pay bands, interview pitfalls"
 UMBRELLA_HINT = "[command] [args], e.g. salary senior mlops"
 STILL_WORKING = "On it: Slack is slow right now, so I'll answer here in a moment."
+ALREADY_RUN = "Already done: this exact request was handled once, so I did not run it again."
 SHARE_FAILED = "I couldn't share that card ({reason}). Please try again."
 
 STATS_TITLE = "What this community asks"
