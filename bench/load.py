@@ -141,7 +141,7 @@ async def careerbot_serve(
         env={**os.environ, **env},
         stdout=subprocess.DEVNULL,
         stderr=log_file,
-        preexec_fn=None if open_files is None else lambda: _limit_open_files(open_files),  # noqa: PLW1509
+        preexec_fn=None if open_files is None else lambda: _limit_open_files(open_files),
     )
     try:
         probe = f"http://127.0.0.1:{port}/{'readyz' if wait_ready else 'healthz'}"

@@ -26,9 +26,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from careerbot_chat import CareerBot, Chat, Reply
-from careerbot_chat.service import _metrics as metrics
-from careerbot_chat.service._http import read_capped
-from careerbot_chat.service._settings import Settings, SettingsError
+from careerbot_chat.adapter import Settings, SettingsError, count_rejected, read_capped
 
 from ._home import ACTION_HOME
 from ._inbound import Refused, bolt_request, verify
@@ -106,7 +104,9 @@ class SlackPlatform:
         self.settings = settings
         self.bot = bot
         self.app = build_app(settings, bot, client=client)
-        self.verifier = SignatureVerifier(_secret(settings.slack_signing_secret, "SLACK_SIGNING_SECRET"))
+        self.verifier = SignatureVerifier(
+            _secret(settings.slack_signing_secret, "SLACK_SIGNING_SECRET")
+        )
         self.render = SlackRenderer()
         self.web = SlackWeb(self.app.client)
 
@@ -117,13 +117,13 @@ class SlackPlatform:
         """``POST /slack/events``: cap the body, verify it, check its shape, then dispatch."""
         body = await read_capped(request)
         if body is None:
-            metrics.request_rejected("too_large")
+            count_rejected("too_large")
             return PlainTextResponse("payload too large", status_code=413)
         try:
             verify(self.verifier, request.headers, body)
             parsed = bolt_request(request, body)
         except Refused as refused:
-            metrics.request_rejected("bad_signature" if refused.status == 401 else "malformed")
+            count_rejected("bad_signature" if refused.status == 401 else "malformed")
             log.info("slack: refused a request with %d: %s", refused.status, refused.reason)
             return PlainTextResponse(
                 "invalid request" if refused.status == 401 else "not a Slack request",

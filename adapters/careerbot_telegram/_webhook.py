@@ -24,8 +24,7 @@ from telegram import Bot, Update
 from telegram.ext import Application
 
 from careerbot_chat import CareerBot
-from careerbot_chat.service import _metrics as metrics
-from careerbot_chat.service._http import MAX_BODY, read_capped
+from careerbot_chat.adapter import MAX_BODY, count_rejected, read_capped
 
 from ._api import PLATFORM
 
@@ -50,15 +49,15 @@ def webhook_route(
     async def telegram_webhook(request: Request) -> Response:
         given = request.headers.get(SECRET_HEADER, "").encode("latin-1")
         if not hmac.compare_digest(given, expected):
-            metrics.request_rejected("bad_secret")
+            count_rejected("bad_secret")
             return Response("wrong or missing secret token", status_code=403)
         body = await read_capped(request, max_body)
         if body is None:
-            metrics.request_rejected("too_large")
+            count_rejected("too_large")
             return Response("body too large", status_code=413)
         update = parse_update(body, application.bot)
         if update is None:
-            metrics.request_rejected("malformed")
+            count_rejected("malformed")
             return Response("not a Telegram update", status_code=400)
         if not application.running:
             return Response("not ready", status_code=503)

@@ -28,9 +28,7 @@ async def running_stack(
         port = free_port()
         environment = {**env_for(tg_url, slack_url, f"sqlite:///{folder}/db.sqlite3"), **env}
         with tempfile.TemporaryFile() as log_file:
-            serving = careerbot_serve(
-                environment, port, log_file=log_file, open_files=open_files
-            )
+            serving = careerbot_serve(environment, port, log_file=log_file, open_files=open_files)
             async with serving as process:
                 yield Stack(telegram, slack, f"http://127.0.0.1:{port}", process, log_file)
 

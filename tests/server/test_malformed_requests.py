@@ -110,7 +110,10 @@ async def test_slack_signed_garbage_is_a_400(stack: Stack) -> None:
     async with httpx.AsyncClient(timeout=10) as client:
         for body, content_type in cases:
             watch = LogWatch(stack)
-            headers = {**slack_builders.sign(body, secret=SLACK_SECRET), "Content-Type": content_type}
+            headers = {
+                **slack_builders.sign(body, secret=SLACK_SECRET),
+                "Content-Type": content_type,
+            }
             response = await post(client, f"{stack.url}/slack/events", body, headers)
             assert response.status_code == 400, (body[:40], response.status_code)
             assert_quiet(watch, body[:40])
@@ -194,7 +197,9 @@ def telegram_bodies() -> dict[str, bytes]:
     negative["message"]["date"] = -1e20
     return {
         "deep list": ('{"update_id": 1, "x": ' + DEEP + "}").encode(),
-        "deep object": ('{"update_id": 2, "message": ' + '{"a": ' * 20_000 + "1" + "}" * 20_001).encode(),
+        "deep object": (
+            '{"update_id": 2, "message": ' + '{"a": ' * 20_000 + "1" + "}" * 20_001
+        ).encode(),
         "date 1e20": json.dumps(date_overflow).encode(),
         "date -1e20": json.dumps(negative).encode(),
         "NaN": b'{"update_id": NaN}',
