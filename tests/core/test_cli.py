@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +15,10 @@ from tests.conftest import FIXTURES
 pytestmark = pytest.mark.slow
 
 
-def careerbot(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def careerbot(
+    *args: str, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if k != "CAREERBOT_PUBLIC_URL"}
     return subprocess.run(
         [sys.executable, "-m", "careerbot_chat.cli", *args],
         capture_output=True,
@@ -22,6 +26,7 @@ def careerbot(*args: str, stdin: str | None = None) -> subprocess.CompletedProce
         input=stdin,
         timeout=60,
         check=False,
+        env={**environment, **(env or {})},
     )
 
 
@@ -96,3 +101,74 @@ def test_console_chat_until_ctrl_d() -> None:
     assert "MLOps Engineer · India, 2026" in done.stdout
     assert "₹45–80 LPA" in done.stdout
     assert "/pin is for groups" in done.stdout
+
+
+@pytest.mark.parametrize("command", [["ask", "/role", "mlops"], ["roles"], ["validate"]])
+def test_global_option_after_the_subcommand(command: list[str], tmp_path: Path) -> None:
+    """`--content DIR` works after the subcommand as well as before it."""
+    missing = str(tmp_path / "nope")
+    for args in (["--content", missing, *command], [*command, "--content", missing]):
+        done = careerbot(*args)
+        assert done.returncode == 1, (args, done.stderr)
+        assert "no such content directory" in done.stderr
+
+
+def test_global_option_after_the_subcommand_is_used(tmp_path: Path) -> None:
+    """Given after the subcommand, `--content` really picks the folder that answers."""
+    roles = tmp_path / "content" / "roles"
+    roles.mkdir(parents=True)
+    source = (FIXTURES.parent.parent / "content" / "roles" / "mlops-engineer.yaml").read_text()
+    (roles / "mlops-engineer.yaml").write_text(source.replace("MLOps Engineer", "MLOps Wrangler"))
+    done = careerbot("roles", "--content", str(tmp_path / "content"))
+    assert done.returncode == 0, done.stderr
+    assert "MLOps Wrangler" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "status"),
+    [
+        (["frobnicate"], 2),
+        (["ask"], 2),
+        (["ask", "/role", "--format", "fax"], 2),
+        (["roles", "--nope"], 2),
+        (["serve", "--port", "eighty"], 2),
+        (["slack-manifest", "--url", "example.org"], 2),
+        (["slack-manifest", "--url", "http://bot.example.org"], 2),
+        (["--content", "/nonexistent-careerbot", "roles"], 1),
+    ],
+)
+def test_every_error_is_one_line(args: list[str], status: int) -> None:
+    """Usage errors exit 2, other errors 1; either way one line on stderr, no traceback."""
+    done = careerbot(*args)
+    assert done.returncode == status, done.stderr
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout == ""
+
+
+def test_slack_manifest_needs_https_and_says_so() -> None:
+    """`--url example.org`: one line saying an https URL is needed, exit 2."""
+    done = careerbot("slack-manifest", "--url", "example.org")
+    assert done.returncode == 2
+    assert "must be an https:// URL" in done.stderr
+
+
+def test_slack_manifest_events_url_not_doubled() -> None:
+    """`--url https://host/slack/events` is taken as the events URL itself."""
+    done = careerbot("slack-manifest", "--url", "https://bot.example.org/slack/events")
+    assert done.returncode == 0, done.stderr
+    assert "https://bot.example.org/slack/events" in done.stdout
+    assert "/slack/events/slack/events" not in done.stdout
+
+
+def test_slack_manifest_without_url() -> None:
+    """No `--url`: CAREERBOT_PUBLIC_URL if set, else a placeholder, said on stderr."""
+    placeholder = careerbot("slack-manifest")
+    assert placeholder.returncode == 0
+    assert "placeholder https://careerbot.example.com" in placeholder.stderr
+    assert "https://careerbot.example.com/slack/events" in placeholder.stdout
+    public = careerbot("slack-manifest", env={"CAREERBOT_PUBLIC_URL": "https://bot.example.org"})
+    assert public.returncode == 0
+    assert public.stderr == ""
+    assert "https://bot.example.org/slack/events" in public.stdout
