@@ -45,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     _global_options(parser, None)
     # The same options after the subcommand; SUPPRESS keeps a value given before it.
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     _global_options(common, argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     ask = sub.add_parser("ask", parents=[common], help="answer one command and print it")
