@@ -8,7 +8,6 @@ content, an unreachable database), 2 on usage errors (a bad option or argument).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import sys
 import typing
@@ -136,7 +135,7 @@ def _ask(args: argparse.Namespace) -> int:
 def _chat(args: argparse.Namespace) -> int:
     from .service._console import console_chat
 
-    return asyncio.run(console_chat(_catalog(args)))
+    return console_chat(_catalog(args))
 
 
 def _roles(args: argparse.Namespace) -> int:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import select
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -172,3 +176,91 @@ def test_slack_manifest_without_url() -> None:
     assert public.returncode == 0
     assert public.stderr == ""
     assert "https://bot.example.org/slack/events" in public.stdout
+
+
+def console_env(tmp_path: Path) -> dict[str, str]:
+    """An environment with no platform configured, unbuffered, outside any `.env`."""
+    drop = ("TELEGRAM_", "SLACK_", "CAREERBOT_")
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(drop)}
+    return {
+        **environment,
+        "PYTHONUNBUFFERED": "1",
+        "CAREERBOT_DATABASE_URL": f"sqlite:///{tmp_path}/db",
+    }
+
+
+def read_until(stream: IO[bytes], marker: bytes, deadline: float) -> bytes:
+    """Read ``stream`` until ``marker`` appears; fail at ``deadline`` (monotonic)."""
+    seen = b""
+    while marker not in seen:
+        remaining = deadline - time.monotonic()
+        assert remaining > 0, f"never saw {marker!r}: {seen[-500:]!r}"
+        ready, _, _ = select.select([stream], [], [], remaining)
+        if ready:
+            chunk = os.read(stream.fileno(), 4096)
+            assert chunk, f"stream closed before {marker!r}: {seen[-500:]!r}"
+            seen += chunk
+    return seen
+
+
+def interrupt(process: subprocess.Popen[bytes], deadline: float) -> int:
+    """Press Ctrl-C until ``process`` exits; its exit status.
+
+    Pressed again each second: a signal landing between the prompt being written and
+    the read starting is seen only at the next one (in any Python program).
+    """
+    while True:
+        process.send_signal(signal.SIGINT)
+        try:
+            return process.wait(timeout=1)
+        except subprocess.TimeoutExpired:
+            assert time.monotonic() < deadline, "Ctrl-C did not quit"
+
+
+@pytest.mark.parametrize("command", [["chat"], ["run"]])
+def test_console_chat_quits_on_ctrl_c(command: list[str], tmp_path: Path) -> None:
+    """Ctrl-C at the prompt (or while the stdin stays open) quits with status 0."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "careerbot_chat.cli", *command],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=console_env(tmp_path),
+        cwd=tmp_path,
+        # As in a terminal: a test runner started in the background ignores SIGINT,
+        # and a child inherits that unless it is reset.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    try:
+        assert process.stdin is not None
+        assert process.stdout is not None
+        deadline = time.monotonic() + 30
+        read_until(process.stdout, b"you> ", deadline)
+        process.stdin.write(b"mlops\n")
+        process.stdin.flush()
+        read_until(process.stdout, b"you> ", deadline)
+        assert interrupt(process, deadline) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        for stream in (process.stdin, process.stdout, process.stderr):
+            if stream is not None:
+                stream.close()
+
+
+def test_console_chat_logs_warnings_only(tmp_path: Path) -> None:
+    """`careerbot run` with no platform opens the console chat with no INFO lines."""
+    done = subprocess.run(
+        [sys.executable, "-m", "careerbot_chat.cli", "run"],
+        input="mlops\n/salary senior\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**console_env(tmp_path), "CAREERBOT_LOG_LEVEL": "INFO"},
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "₹45–80 LPA" in done.stdout
+    assert " INFO " not in done.stderr, done.stderr

@@ -156,7 +156,7 @@ def run_command(args: argparse.Namespace) -> int:
                 "SLACK_SIGNING_SECRET for Slack): starting the console chat.\n",
                 file=sys.stderr,
             )
-            return asyncio.run(console_chat(load_catalog(args.content or settings.content_dir)))
+            return console_chat(load_catalog(args.content or settings.content_dir))
         platform = "telegram"
     return asyncio.run(_run_dev(settings, args, platform))
 
