@@ -264,3 +264,17 @@ def test_console_chat_logs_warnings_only(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "₹45–80 LPA" in done.stdout
     assert " INFO " not in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize("command", [["validate"], ["ask", "/role"]])
+def test_impossible_date_is_an_error_not_a_traceback(command: list[str], tmp_path: Path) -> None:
+    """`as_of: 2026-02-30` names the file, the field and why; exit 1, no traceback."""
+    roles = tmp_path / "content" / "roles"
+    roles.mkdir(parents=True)
+    (roles / "impossible-day.yaml").write_bytes(
+        (FIXTURES / "invalid" / "impossible-day.yaml").read_bytes()
+    )
+    done = careerbot(*command, "--content", str(tmp_path / "content"))
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert "impossible-day.yaml: as_of: 2026-02-30 is not a date" in done.stderr
