@@ -54,8 +54,8 @@ def _as_of_text(value: object) -> object:
 
 def _calendar_date(value: str) -> str:
     """``value`` if it is a real year, year-month or day; else why not."""
-    parts = [int(part) for part in value.split("-")]
-    year, month, day = (*parts, None, None)[:3]
+    year, *rest = (int(part) for part in value.split("-"))
+    month, day = (*rest, None, None)[:2]
     if not 1900 <= year <= 2999:
         raise ValueError(f"{value} is not a date: the year must be between 1900 and 2999")
     if month is not None and not 1 <= month <= 12:
