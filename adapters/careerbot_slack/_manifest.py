@@ -15,7 +15,8 @@ from urllib.parse import urlsplit
 import yaml
 
 from careerbot_chat import CommandSpec, member_commands, messages
-from careerbot_chat import messages as texts
+
+from . import _words as texts
 
 EVENTS_PATH = "/slack/events"
 UMBRELLA = "careerbot"

@@ -12,6 +12,7 @@ from starlette.applications import Starlette
 
 from careerbot_chat import CareerBot, Store, load_catalog, messages
 from careerbot_chat.service._settings import Settings
+from careerbot_slack import _words as words
 from careerbot_slack import create_platform
 from tests.conftest import _postgres_reachable, _postgres_store
 from tests.fakes.slack_api import FakeSlackApi
@@ -34,7 +35,7 @@ async def test_replayed_pin_runs_once(slack: SlackClient) -> None:
     again = await slack.http.post("/slack/events", content=body, headers=headers)
     assert first.json()["text"] == messages.PINNED.format(role=ROLE.title)
     assert again.status_code == 200
-    assert again.json()["text"] == messages.ALREADY_RUN
+    assert again.json()["text"] == words.ALREADY_RUN
     assert len(slack.fake.to("pins.add")) == 1
     assert len(await slack.bot.store.pins("slack", b.CHANNEL)) == 1  # type: ignore[union-attr]
 
@@ -54,7 +55,7 @@ async def test_member_commands_are_not_remembered(slack: SlackClient) -> None:
     headers = {**b.sign(body), "Content-Type": FORM}
     for _ in range(2):
         response = await slack.http.post("/slack/events", content=body, headers=headers)
-        assert response.json()["text"] != messages.ALREADY_RUN
+        assert response.json()["text"] != words.ALREADY_RUN
     assert await slack.bot.store.claim_update("probe", ttl=60)  # type: ignore[union-attr]
 
 
@@ -93,5 +94,5 @@ async def test_replay_to_another_replica_runs_once(fake_slack: FakeSlackApi) -> 
             (await http.post("/slack/events", content=body, headers=headers)).json()["text"]
             for http in (first, second)
         ]
-    assert answers == [messages.PINNED.format(role=ROLE.title), messages.ALREADY_RUN]
+    assert answers == [messages.PINNED.format(role=ROLE.title), words.ALREADY_RUN]
     assert len(fake_slack.to("pins.add")) == 1

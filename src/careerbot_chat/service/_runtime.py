@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from .._errors import ContentError, StoreError
-from ..catalog._loader import CatalogHolder, load_catalog, role_files
+from ..catalog._loader import Catalog, CatalogHolder, load_catalog, role_files
 from ..store._sqlite import Store, open_store
 from . import _metrics as metrics
 from ._bot import CareerBot
 from ._platform import Platform
-from ._plugins import PLATFORMS, load_adapter
-from ._refresh import PACE_SECONDS, RefreshReport, refresh_pins
+from ._plugins import registrations
+from ._refresh import RefreshReport, refresh_pins
 from ._settings import Settings
 
 log = logging.getLogger("careerbot.runtime")
@@ -31,6 +31,16 @@ log = logging.getLogger("careerbot.runtime")
 USAGE_FLUSH_SECONDS = 30.0
 STORE_RETRY_SECONDS = 5.0
 WATCH_SECONDS = 1.0
+
+
+def edit_paces() -> dict[str, float]:
+    """Seconds between pinned-card edits, per platform, as each adapter registered it."""
+    return {name: adapter.edit_pace for name, adapter in registrations().items()}
+
+
+def setup_hints() -> str:
+    """How to turn each platform on, in the adapters' own words."""
+    return "; ".join(a.setup_hint for a in registrations().values() if a.setup_hint) or "an adapter"
 
 
 class Runtime:
@@ -47,19 +57,18 @@ class Runtime:
         metrics.enable()
         self.settings = settings
         self.content_dir = content_dir or settings.content_dir
-        catalog = load_catalog(self.content_dir)
+        catalog = load_catalog(self.content_dir).warm()  # search index built before serving
         self.holder = CatalogHolder(catalog, self.content_dir or catalog.source)
         self.store = store or open_store(settings.database_url)
         self.bot = CareerBot(self.holder, self.store)
         self.platforms = platforms if platforms is not None else self._create_platforms()
         self.watch = watch
-        self.pace = pace if pace is not None else PACE_SECONDS
+        self.pace = pace if pace is not None else edit_paces()
         self.store_open = False
         self.store_error: str | None = "not opened yet"
         self._tasks: list[asyncio.Task[Any]] = []
         self._reload_lock = asyncio.Lock()
         self._refresh_lock = asyncio.Lock()
-        self.last_refresh: RefreshReport | None = None
         self.reloads = 0
         """Reloads attempted, successful or not."""
         self.refreshing: asyncio.Task[RefreshReport] | None = None
@@ -67,11 +76,12 @@ class Runtime:
         metrics.content_loaded(catalog.version, len(catalog))
 
     def _create_platforms(self) -> list[Platform]:
-        enabled = {"telegram": self.settings.telegram_enabled, "slack": self.settings.slack_enabled}
+        """One platform per registered adapter whose settings say it can be served."""
+        sections = self.settings.sections
         return [
-            load_adapter(name).create_platform(self.settings, self.bot)
-            for name in PLATFORMS
-            if enabled[name]
+            adapter.create_platform(self.settings, self.bot)
+            for name, adapter in registrations().items()
+            if name in sections and sections[name].serves
         ]
 
     # -- lifecycle ----------------------------------------------------------------
@@ -83,9 +93,7 @@ class Runtime:
             log.info("%s is ready", platform.name)
         if not self.platforms:
             log.warning(
-                "no platform configured: set TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET for "
-                "Telegram, SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET for Slack; serving health "
-                "and metrics only"
+                "no platform configured: set %s; serving health and metrics only", setup_hints()
             )
         self._spawn(self._flush_usage_forever())
         self._spawn(self._keep_store_open())
@@ -172,7 +180,7 @@ class Runtime:
         async with self._reload_lock:
             try:
                 fresh = await asyncio.to_thread(
-                    load_catalog, self.holder.content_dir, self.holder.catalog
+                    _load_warm, self.holder.content_dir, self.holder.catalog
                 )
             except ContentError as exc:
                 metrics.reload_done("refused")
@@ -203,7 +211,6 @@ class Runtime:
         async with self._refresh_lock:
             publishers = {platform.name: platform for platform in self.platforms}
             report = await refresh_pins(self.bot, publishers, pace=self.pace)
-            self.last_refresh = report
             log.info("pinned cards: %s", report.summary())
             return report
 
@@ -225,3 +232,8 @@ class Runtime:
                 stamp = current
                 log.info("content changed on disk, reloading")
                 await self.reload()
+
+
+def _load_warm(content_dir: Path | None, previous: Catalog) -> Catalog:
+    """A new catalogue with its search index built, off the event loop."""
+    return load_catalog(content_dir, previous).warm()
