@@ -54,6 +54,17 @@ def build_app(
     socket_mode: bool = False,
 ) -> AsyncApp:
     """The careerbot Slack app: listeners for every slash command, button and App Home."""
+    return _build(settings, bot, client=client, socket_mode=socket_mode)[0]
+
+
+def _build(
+    settings: Settings,
+    bot: CareerBot,
+    *,
+    client: AsyncWebClient | None = None,
+    socket_mode: bool = False,
+) -> tuple[AsyncApp, Listeners]:
+    """The app and its listeners (which hold the work that outlives a request)."""
     section = settings.section(SlackSettings)
     token = _secret(section.bot_token, "SLACK_BOT_TOKEN")
     client = client or make_client(token, section.api_base_url)
@@ -65,7 +76,7 @@ def build_app(
         process_before_response=True,
         request_verification_enabled=not socket_mode,
     )
-    render = SlackRenderer()
+    render = SlackRenderer(public_url=settings.public_url)
     web = SlackWeb(client)
     moderation = SlackModeration(web, render, section.moderator_ids)
     listen = Listeners(bot, web, render, moderation, in_channel=section.in_channel)
@@ -77,7 +88,7 @@ def build_app(
     app.action(ACTION_PIN)(listen.pin)
     app.action(ACTION_HOME)(listen.home_button)
     app.event("app_home_opened")(listen.home_opened)
-    return app
+    return app, listen
 
 
 class _DropTokenSkipped(logging.Filter):
@@ -104,11 +115,11 @@ class SlackPlatform:
     ) -> None:
         self.settings = settings
         self.bot = bot
-        self.app = build_app(settings, bot, client=client)
+        self.app, self.listeners = _build(settings, bot, client=client)
         self.verifier = SignatureVerifier(
             _secret(settings.section(SlackSettings).signing_secret, "SLACK_SIGNING_SECRET")
         )
-        self.render = SlackRenderer()
+        self.render = SlackRenderer(public_url=settings.public_url)
         self.web = SlackWeb(self.app.client)
 
     def routes(self) -> Sequence[Route]:
@@ -137,7 +148,14 @@ class SlackPlatform:
         log.info("slack: serving %s", EVENTS_PATH)
 
     async def stop(self) -> None:
-        """Nothing to close: slack_sdk opens an HTTP session per call."""
+        """Finish the work that outlived its request (a slow pin or share, a follow-up).
+
+        uvicorn has answered every request by now; a pin past the answer budget may
+        still be posting, pinning or recording, and is let finish so no card ends up
+        pinned but unrecorded. (slack_sdk opens an HTTP session per call: nothing else
+        to close.)
+        """
+        await self.listeners.drain()
 
     async def edit_card(self, chat: Chat, message_id: str, reply: Reply) -> None:
         """Edit a posted card in place (chat.update); ``PlatformError`` on failure."""
@@ -154,8 +172,10 @@ async def run_dev(settings: Settings, bot: CareerBot) -> None:
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
     app_token = _secret(settings.section(SlackSettings).app_token, "SLACK_APP_TOKEN")
-    handler = AsyncSocketModeHandler(build_app(settings, bot, socket_mode=True), app_token)
+    app, listeners = _build(settings, bot, socket_mode=True)
+    handler = AsyncSocketModeHandler(app, app_token)
     try:
         await handler.start_async()  # type: ignore[no-untyped-call]  # Bolt leaves it untyped
     finally:
         await handler.close_async()  # type: ignore[no-untyped-call]  # Bolt leaves it untyped
+        await listeners.drain()

@@ -20,8 +20,9 @@ from . import _words as texts
 
 EVENTS_PATH = "/slack/events"
 UMBRELLA = "careerbot"
-NOT_SLASH = frozenset({"help", "start"})
-"""Answered by ``/careerbot`` alone; Slack has its own ``/help``."""
+NOT_SLASH = frozenset({"help", "start", "chart"})
+"""Answered by ``/careerbot`` alone: Slack has its own ``/help``, and the salary card
+already shows its chart as an image."""
 SCOPES = ("commands", "chat:write", "pins:write", "users:read")
 BOT_EVENTS = ("app_home_opened",)
 

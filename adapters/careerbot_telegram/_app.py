@@ -7,6 +7,8 @@
 - Buttons carry the command they run as ``callback_data``. Every callback query is
   answered. A keyboard whose buttons all run the same command (the salary levels,
   "did you mean" choices) is a switcher: pressing one edits the message in place.
+- A card with a chart (the pay ladder) gets a "Chart" button: ``/chart role``, typed
+  or pressed, is sent as a photo, uploaded once per chart version (see ``_chart``).
 - Inline queries offer cards to share (see ``_inline``).
 - Errors: a 429 is retried by ``AIORateLimiter``; a user who blocked the bot is not
   an error; anything else is logged with the update id and the user gets
@@ -58,9 +60,10 @@ from careerbot_chat import (
 from careerbot_chat.adapter import Inbound, RedactSecrets, Settings, SettingsError
 
 from ._api import PLATFORM, counted, failed_method, is_not_modified, send_chunks
+from ._chart import ChartSender
 from ._inline import inline_results
 from ._moderation import TelegramModeration
-from ._render import Rendered, TelegramRenderer, render
+from ._render import CHART_COMMAND, Rendered, TelegramRenderer, render, sends_photo
 from ._settings import TelegramSettings
 
 log = logging.getLogger("careerbot.telegram")
@@ -183,6 +186,7 @@ class Handlers:
     def __init__(self, careerbot: CareerBot, renderer: TelegramRenderer = render) -> None:
         self.careerbot = careerbot
         self.renderer = renderer
+        self.charts = ChartSender(careerbot)
 
     def install(self, application: Application) -> None:  # type: ignore[type-arg]
         names = sorted({name for spec in COMMANDS for name in (spec.name, *spec.aliases)})
@@ -227,9 +231,14 @@ class Handlers:
             bot_username=context.bot.username,
         )
         reply = await self.careerbot.handle(inbound, moderation)
-        if reply is not None:
-            reply_to = message.message_id if chat.is_group else None
-            await self._send(context.bot, message, self._render(reply), reply_to)
+        if reply is None:
+            return
+        reply_to = message.message_id if chat.is_group else None
+        if sends_photo(reply) and await self.charts.send(
+            context.bot, message.chat_id, reply, reply_to=reply_to, thread_id=_thread_id(message)
+        ):
+            return
+        await self._send(context.bot, message, self._render(reply), reply_to)
 
     async def _send(
         self, bot: TgBot, message: Message, rendered: Rendered, reply_to: int | None
@@ -260,6 +269,8 @@ class Handlers:
                 await _answer_query(query, reply.title)
                 return
             await _answer_query(query)
+            if sends_photo(reply) and await self._send_chart(query, context, reply):
+                return
             await self._show(query, context, self._render(reply))
         finally:
             if not answered:
@@ -307,6 +318,21 @@ class Handlers:
             ),
         )
 
+    async def _send_chart(self, query: CallbackQuery, context: Context, reply: Reply) -> bool:
+        """The chart as a photo beside the card whose button was pressed."""
+        message = query.message
+        if message is None:  # an inline message: no chat to send a photo to
+            return False
+        group = message.chat.type != ChatType.PRIVATE
+        sent = await self.charts.send(
+            context.bot,
+            message.chat.id,
+            reply,
+            reply_to=message.message_id if group else None,
+            thread_id=_thread_id(message) if isinstance(message, Message) else None,
+        )
+        return sent is not None
+
     async def on_inline(self, update: Update, context: Context) -> None:
         """Offer cards for ``@BotName query``; the catalogue when the query is empty."""
         query = update.inline_query
@@ -331,6 +357,8 @@ def is_switcher(message: object, data: str | None) -> bool:
         return False
     command = data.split(maxsplit=1)[0]
     datas = [b.callback_data for row in markup.inline_keyboard for b in row]
+    # The Chart button sends a photo beside the card; it does not make it a menu.
+    datas = [d for d in datas if not (isinstance(d, str) and d.startswith(CHART_COMMAND + " "))]
     return all(isinstance(d, str) and d.split(maxsplit=1)[0] == command for d in datas)
 
 

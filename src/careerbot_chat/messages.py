@@ -64,6 +64,9 @@ STATS_TOP_ROLES = "Most asked roles"
 STATS_TOP_COMMANDS = "Most used commands"
 STATS_GAPS = "Asked but not found (content gaps)"
 STATS_EMPTY = "Nothing asked yet."
+STATS_LINE = "{key}: {week} in 7 days, {month} in 30"
+STATS_FOOTER = "Counts per day; no user ids are kept."
+QUOTED = "“{text}”"
 
 SOURCE_FOOTER = "Source: {title} ({kind}, {as_of})"
 
@@ -80,6 +83,16 @@ def join_names(names: list[str] | tuple[str, ...], last: str = "or") -> str:
         return "".join(names)
     return ", ".join(names[:-1]) + f" {last} " + names[-1]
 
+
+# Charts of the pay ladder.
+CHART_TITLE = "{role} pay by level"
+CHART_SUBTITLE = "{region}, {as_of} · yearly pay in rupees · LPA: lakh per annum"
+CHART_FOOTER = "Source: {sources}"
+CHART_OPEN_BAND = "{band} (and above)"
+CHART_ALT = "Bar chart of {title} ({subtitle}): {bands}."
+CHART_ALT_HEADLINE = "Headline band {band}."
+CHART_LABEL = "Chart"
+NO_CHART = "{role} has no pay levels to chart yet."
 
 # Questions in words: saying plainly what the source does not cover
 GAP_CITY = "The source gives no figures by city ({place}); these are for {region} as a whole."

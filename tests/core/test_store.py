@@ -33,9 +33,9 @@ async def test_default_roles(store: Store) -> None:
 async def test_pins_round_trip(store: Store) -> None:
     """Pinned cards are recorded, listed by chat, updated and removed."""
     first, second = pin("m1", pinned_at=1.0), pin("m2", pinned_at=2.0)
-    await store.add_pin(first)
-    await store.add_pin(second)
-    await store.add_pin(pin("m3", chat_id="c2"))
+    await store.save_pin(first)
+    await store.save_pin(second)
+    await store.save_pin(pin("m3", chat_id="c2"))
     assert [p.message_id for p in await store.pins("telegram", "c1")] == ["m1", "m2"]
     assert len(await store.pins()) == 3
     await store.save_pin(first.updated(content_hash="h2", status="failed", last_error="boom"))
@@ -86,6 +86,16 @@ async def test_usage_counts_add_up(store: Store) -> None:
     assert rows == {("answered", ""): 4, ("not_found", "mlop"): 1}
 
 
+async def test_uploaded_photos_by_platform_and_key(store: Store) -> None:
+    """A photo's file id is remembered per platform and chart, and replaced on re-upload."""
+    assert await store.get_photo("telegram", "mlops-engineer-0123456789") is None
+    await store.set_photo("telegram", "mlops-engineer-0123456789", "AgAD-first")
+    await store.set_photo("telegram", "mlops-engineer-0123456789", "AgAD-second")
+    await store.set_photo("telegram", "data-engineer-0123456789", "AgAD-other")
+    assert await store.get_photo("telegram", "mlops-engineer-0123456789") == "AgAD-second"
+    assert await store.get_photo("slack", "mlops-engineer-0123456789") is None
+
+
 async def test_ping(store: Store) -> None:
     """A healthy store answers ping."""
     await store.ping()
@@ -97,7 +107,7 @@ async def test_sqlite_survives_restart(tmp_path: Path) -> None:
     first = SQLiteStore(path)
     await first.open()
     await first.set_default_role("slack", "C1", "mlops-engineer", "U1")
-    await first.add_pin(pin())
+    await first.save_pin(pin())
     await first.close()
     second = SQLiteStore(path)
     await second.open()

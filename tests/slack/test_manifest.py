@@ -121,3 +121,17 @@ def test_cli_prints_the_manifest() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout == manifest_yaml(URL)
+
+
+def test_manifest_url_defaults_to_the_public_url(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without --url, ``slack-manifest`` uses CAREERBOT_PUBLIC_URL; --url still wins."""
+    from careerbot_chat.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CAREERBOT_PUBLIC_URL", "https://bot.example.org/")
+    assert main(["slack-manifest"]) == 0
+    assert capsys.readouterr().out == manifest_yaml("https://bot.example.org")
+    assert main(["slack-manifest", "--url", URL]) == 0
+    assert capsys.readouterr().out == manifest_yaml(URL)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from weakref import WeakKeyDictionary
+
 from .. import messages as msg
+from ..catalog._loader import Catalog
 from ..catalog._models import Level, Question, Role
-from ._reply import Action, Block, Bullets, Divider, Fields, Outcome, Paragraph, Reply
+from ..chart._spec import alt_text, chart_spec
+from ._reply import Action, Block, Bullets, Divider, Fields, Outcome, Paragraph, Picture, Reply
 
 CARD_ACTIONS = (
     ("Salary", "salary"),
@@ -133,6 +137,30 @@ def salary_card(role: Role) -> Reply:
         command="salary",
         role=role.slug,
         card="salary",
+        picture=picture(role),
+    )
+
+
+def picture(role: Role) -> Picture | None:
+    """The chart of ``role``'s pay ladder; None when it has no levels."""
+    spec = chart_spec(role)
+    return None if spec is None else Picture(spec.key, alt_text(spec))
+
+
+def chart_card(role: Role) -> Reply:
+    """The pay ladder as a picture; in words where a platform shows no pictures."""
+    spec = chart_spec(role)
+    shown = picture(role)
+    text = msg.NO_CHART.format(role=role.title) if spec is None else alt_text(spec, source=False)
+    return Reply(
+        msg.CHART_TITLE.format(role=role.title),
+        (Paragraph(text),),
+        footer(role),
+        (Action("Salary", f"/salary {role.slug}"),),
+        command="chart",
+        role=role.slug,
+        card="chart",
+        picture=shown,
     )
 
 
@@ -236,7 +264,13 @@ def _score(question: Question, words: tuple[str, ...]) -> int:
     return sum(2 if word in matches else 1 for word in words if word in matches or word in haystack)
 
 
-CARDS = {"role": role_card, "salary": salary_card, "pitfalls": pitfalls_card, "skills": skills_card}
+CARDS = {
+    "role": role_card,
+    "salary": salary_card,
+    "chart": chart_card,
+    "pitfalls": pitfalls_card,
+    "skills": skills_card,
+}
 
 
 def card(role: Role, kind: str) -> Reply | None:
@@ -248,6 +282,29 @@ def card(role: Role, kind: str) -> Reply | None:
         return None if level is None else level_card(role, level)
     build = CARDS.get(kind)
     return None if build is None else build(role)
+
+
+_BUILT: WeakKeyDictionary[Catalog, dict[tuple[str, str], Reply | None]] = WeakKeyDictionary()
+
+
+def card_for(catalog: Catalog, role: Role, kind: str) -> Reply | None:
+    """``role``'s card of ``kind`` (see ``card``), built once per catalogue.
+
+    The cache lives as long as the catalogue object: a reload brings a new catalogue
+    and so new cards, and the old ones go with the old catalogue.
+    """
+    built = _BUILT.get(catalog)
+    if built is None:
+        built = _BUILT.setdefault(catalog, {})
+    key = (role.slug, kind)
+    try:
+        return built[key]
+    except KeyError:
+        pass
+    reply = card(role, kind)
+    if catalog.get(role.slug) is role:  # a role of this catalogue, not a stray one
+        built[key] = reply
+    return reply
 
 
 def notice(

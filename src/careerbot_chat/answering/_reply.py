@@ -69,6 +69,18 @@ class Action:
 
 
 @dataclass(frozen=True, slots=True)
+class Picture:
+    """A chart that goes with a reply: its file name (``<role>-<version>``) and alt text.
+
+    Renderers decide how to show it: Slack as an image block, Telegram as a "Chart"
+    button that sends the photo, plain text not at all (the reply says it in words).
+    """
+
+    key: str
+    alt: str
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     """One answer. ``card`` names the pinnable card kind (``role``, ``salary`` ...)."""
 
@@ -80,6 +92,7 @@ class Reply:
     command: str = ""
     role: str | None = None
     card: str | None = None
+    picture: Picture | None = None
     query: str = field(default="", compare=False)
     """What was looked up, for the content-gap statistics (capped, never shown)."""
     asked: str = ""
@@ -89,5 +102,5 @@ class Reply:
     @property
     def content_hash(self) -> str:
         """Changes exactly when what a reader sees changes."""
-        shown = (self.title, self.blocks, self.footer, self.actions)
+        shown = (self.title, self.blocks, self.footer, self.actions, self.picture)
         return hashlib.sha256(repr(shown).encode()).hexdigest()[:16]

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .._errors import ContentError, StoreError
-from ..catalog._loader import Catalog, CatalogHolder, load_catalog, role_files
+from ..catalog._loader import CatalogHolder, load_catalog, role_files
 from ..store._sqlite import Store, open_store
 from . import _metrics as metrics
 from ._bot import CareerBot
@@ -178,10 +178,9 @@ class Runtime:
 
     async def _reload(self) -> bool:
         async with self._reload_lock:
+            old = self.holder.catalog
             try:
-                fresh = await asyncio.to_thread(
-                    _load_warm, self.holder.content_dir, self.holder.catalog
-                )
+                fresh = await asyncio.to_thread(self.holder.reload)
             except ContentError as exc:
                 metrics.reload_done("refused")
                 log.error("content reload refused, old content kept:\n%s", exc)
@@ -190,8 +189,6 @@ class Runtime:
                 metrics.reload_done("error")
                 log.exception("content reload failed, old content kept")
                 return False
-            old = self.holder.catalog
-            self.holder.catalog = fresh
             metrics.reload_done("ok")
             metrics.content_loaded(fresh.version, len(fresh))
             for warning in fresh.warnings:
@@ -232,8 +229,3 @@ class Runtime:
                 stamp = current
                 log.info("content changed on disk, reloading")
                 await self.reload()
-
-
-def _load_warm(content_dir: Path | None, previous: Catalog) -> Catalog:
-    """A new catalogue with its search index built, off the event loop."""
-    return load_catalog(content_dir, previous).warm()

@@ -1,8 +1,10 @@
 """``careerbot serve``: one Starlette application under uvicorn, and the run commands.
 
 Routes: ``GET /healthz`` (alive), ``GET /readyz`` (content loaded and database
-reachable, else 503 with the reason), ``GET /metrics`` (Prometheus), plus each
-configured platform's routes (``POST /telegram/webhook``, ``POST /slack/events``).
+reachable, else 503 with the reason), ``GET /metrics`` (Prometheus), ``GET
+/charts/<role>-<version>.png`` (pay charts, public), ``/preview`` (only with
+``CAREERBOT_PREVIEW_TOKEN``), plus each configured platform's routes
+(``POST /telegram/webhook``, ``POST /slack/events``).
 uvicorn handles SIGTERM gracefully: it stops accepting, lets in-flight requests
 finish, then the lifespan stops the platforms (which drain what they accepted).
 """
@@ -17,6 +19,7 @@ import sys
 from collections.abc import AsyncIterator
 from typing import Any
 
+from ..chart._spec import CHARTS_PATH
 from ._logging import setup_logging
 from ._plugins import AdapterMissing, find_adapter, needs_extra, registrations
 from ._runtime import Runtime, setup_hints
@@ -66,6 +69,8 @@ def create_app(runtime: Runtime) -> Any:
         Route("/readyz", readyz, methods=["GET"]),
         Route("/metrics", metrics_page, methods=["GET"]),
     ]
+    routes.append(Route(f"{CHARTS_PATH}/{{name}}", chart_route(runtime), methods=["GET"]))
+    routes.extend(_preview_routes(runtime))
     for platform in runtime.platforms:
         routes.extend(platform.routes())
     return Starlette(
@@ -73,6 +78,44 @@ def create_app(runtime: Runtime) -> Any:
         lifespan=lifespan,
         middleware=[Middleware(BodyDeadline, seconds=runtime.settings.http_read_timeout)],
         exception_handlers=exception_handlers(),
+    )
+
+
+CHART_CACHE = "public, max-age=31536000, immutable"
+"""A chart's name holds its version: the bytes behind a name never change."""
+
+
+def chart_route(runtime: Runtime) -> Any:
+    """``GET /charts/<role>-<version>.png``: public, cacheable, 404 for unknown names."""
+    from starlette.requests import Request
+    from starlette.responses import PlainTextResponse, Response
+
+    from ..chart import chart_spec, parse_key, render_png
+
+    async def chart(request: Request) -> Response:
+        name: str = request.path_params["name"]
+        parsed = parse_key(name.removesuffix(".png")) if name.endswith(".png") else None
+        role = runtime.holder.catalog.get(parsed[0]) if parsed else None
+        spec = chart_spec(role) if role else None
+        if spec is None or parsed is None or spec.version != parsed[1]:
+            return PlainTextResponse("no such chart", status_code=404)
+        png = await asyncio.to_thread(render_png, spec)
+        return Response(png, media_type="image/png", headers={"Cache-Control": CHART_CACHE})
+
+    return chart
+
+
+def _preview_routes(runtime: Runtime) -> list[Any]:
+    """``/preview`` behind ``CAREERBOT_PREVIEW_TOKEN``; not mounted (404) without it."""
+    token = runtime.settings.preview_token
+    if token is None:
+        return []
+    from ..preview import preview_routes
+    from ..preview._state import PreviewState
+
+    state = PreviewState(runtime.holder.catalog, runtime.holder.content_dir)
+    return preview_routes(
+        state, token=token.get_secret_value(), public_url=runtime.settings.public_url
     )
 
 

@@ -90,9 +90,6 @@ class PostgresStore:
             time.time(),
         )
 
-    async def add_pin(self, pin: PinnedCard) -> None:
-        await self.save_pin(pin)
-
     async def save_pin(self, pin: PinnedCard) -> None:
         await self._run(
             "execute",
@@ -171,6 +168,26 @@ class PostgresStore:
             since,
         )
         return [UsageRow(*row) for row in rows]
+
+    async def get_photo(self, platform: str, key: str) -> str | None:
+        value = await self._run(
+            "fetchval",
+            "SELECT file_id FROM uploaded_photos WHERE platform = $1 AND key = $2",
+            platform,
+            key,
+        )
+        return None if value is None else str(value)
+
+    async def set_photo(self, platform: str, key: str, file_id: str) -> None:
+        await self._run(
+            "execute",
+            "INSERT INTO uploaded_photos VALUES ($1, $2, $3, $4) ON CONFLICT (platform, key) "
+            "DO UPDATE SET file_id = excluded.file_id, uploaded_at = excluded.uploaded_at",
+            platform,
+            key,
+            file_id,
+            time.time(),
+        )
 
 
 def _pg_error(exc: Exception) -> StoreError:
