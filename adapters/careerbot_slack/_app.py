@@ -53,7 +53,7 @@ def build_app(
     client: AsyncWebClient | None = None,
     socket_mode: bool = False,
 ) -> AsyncApp:
-    """The careerbot Slack app: listeners for every slash command, button and App Home."""
+    """The careerbot Slack app: every slash command, button, App Home, mention and DM."""
     return _build(settings, bot, client=client, socket_mode=socket_mode)[0]
 
 
@@ -88,6 +88,8 @@ def _build(
     app.action(ACTION_PIN)(listen.pin)
     app.action(ACTION_HOME)(listen.home_button)
     app.event("app_home_opened")(listen.home_opened)
+    app.event("app_mention")(listen.mention)
+    app.event("message")(listen.direct)
     return app, listen
 
 

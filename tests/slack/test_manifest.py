@@ -47,20 +47,27 @@ def test_slash_commands_come_from_registry() -> None:
 
 
 def test_scopes_home_and_request_urls() -> None:
-    """Scopes, App Home, interactivity and the app_home_opened event all point at /slack/events."""
+    """Scopes, App Home, interactivity and the events (App Home, mentions, DMs) at /slack/events."""
     data = manifest("https://bot.example.org/")
     assert data["oauth_config"]["scopes"]["bot"] == [
         "commands",
         "chat:write",
         "pins:write",
         "users:read",
+        "app_mentions:read",
+        "im:history",
     ]
     assert data["features"]["app_home"]["home_tab_enabled"] is True
+    assert data["features"]["app_home"]["messages_tab_read_only_enabled"] is False
     assert data["settings"]["interactivity"] == {
         "is_enabled": True,
         "request_url": "https://bot.example.org/slack/events",
     }
-    assert data["settings"]["event_subscriptions"]["bot_events"] == ["app_home_opened"]
+    assert data["settings"]["event_subscriptions"]["bot_events"] == [
+        "app_home_opened",
+        "app_mention",
+        "message.im",
+    ]
     assert (
         data["settings"]["event_subscriptions"]["request_url"]
         == "https://bot.example.org/slack/events"

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import enum
 import hashlib
-from dataclasses import dataclass, field
+import json
+from dataclasses import MISSING, dataclass, field, fields
 
 
 class Outcome(enum.Enum):
@@ -101,6 +102,31 @@ class Reply:
 
     @property
     def content_hash(self) -> str:
-        """Changes exactly when what a reader sees changes."""
-        shown = (self.title, self.blocks, self.footer, self.actions, self.picture)
-        return hashlib.sha256(repr(shown).encode()).hexdigest()[:16]
+        """Changes exactly when what a reader sees changes; stored with pinned cards.
+
+        A hash of the canonical JSON of the title, blocks, footer and buttons (sorted
+        keys, fields left at their default omitted), so a new defaulted field on a
+        block type, or a reordering of fields, changes no stored hash and edits no
+        pinned card on upgrade.
+        """
+        shown: dict[str, object] = {
+            "title": self.title,
+            "blocks": [canonical(block) for block in self.blocks],
+            "footer": self.footer,
+            "actions": [canonical(action) for action in self.actions],
+        }
+        if self.picture is not None:
+            shown["picture"] = canonical(self.picture)
+        text = json.dumps(shown, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def canonical(item: Block | Action | Picture) -> dict[str, object]:
+    """``item`` as plain data for hashing: its kind and every field not at its default."""
+    data: dict[str, object] = {"kind": type(item).__name__.lower()}
+    for spec in fields(item):
+        value = getattr(item, spec.name)
+        if spec.default is not MISSING and value == spec.default:
+            continue
+        data[spec.name] = value
+    return data

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from .. import messages as msg
+from ..answering import _show as show
 from ..catalog._models import Role
 
 CHARTS_PATH = "/charts"
@@ -75,14 +76,14 @@ def chart_spec(role: Role) -> ChartSpec | None:
             level.label,
             level.min,
             level.max,
-            level.display(),
-            level.years.display() if level.years else "",
+            show.band(level),
+            show.years(level.years) if level.years else "",
             level.qualifier or "",
         )
         for level in role.ladder
     )
     head = role.headline_pay
-    headline = None if head is None else (head.min, head.max, head.display())
+    headline = None if head is None else (head.min, head.max, show.band(head))
     sources = " · ".join(f"{s.title} ({s.kind}, {s.as_of})" for s in role.sources)
     return ChartSpec(
         role.slug,

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .._errors import ContentError, StoreError
+from ..answering._derived import warm
 from ..catalog._loader import CatalogHolder, load_catalog, role_files
 from ..store._sqlite import Store, open_store
 from . import _metrics as metrics
@@ -57,8 +58,8 @@ class Runtime:
         metrics.enable()
         self.settings = settings
         self.content_dir = content_dir or settings.content_dir
-        catalog = load_catalog(self.content_dir).warm()  # search index built before serving
-        self.holder = CatalogHolder(catalog, self.content_dir or catalog.source)
+        catalog = warm(load_catalog(self.content_dir))  # indexes built before serving
+        self.holder = CatalogHolder(catalog, self.content_dir or catalog.source, prepare=warm)
         self.store = store or open_store(settings.database_url)
         self.bot = CareerBot(self.holder, self.store)
         self.platforms = platforms if platforms is not None else self._create_platforms()
