@@ -125,6 +125,7 @@ async def careerbot_serve(
     ready_timeout: float = 15.0,
     log_file: Any = None,
     open_files: int | None = None,
+    cwd: Path | None = None,
 ) -> AsyncIterator[subprocess.Popen[bytes]]:
     """`careerbot serve` in a subprocess, waited for until /readyz answers 200.
 
@@ -132,6 +133,7 @@ async def careerbot_serve(
     The server's log goes to ``log_file`` (a binary file the caller reads with
     ``server_log``), else to a temporary file: a pipe nobody reads would fill and block it.
     ``open_files`` sets the server's open-files limit (soft and hard).
+    ``cwd`` is where it runs, so that no stray ``.env`` is read (default: this process's).
     """
     owned = log_file is None
     if log_file is None:
@@ -142,19 +144,19 @@ async def careerbot_serve(
         stdout=subprocess.DEVNULL,
         stderr=log_file,
         preexec_fn=None if open_files is None else lambda: _limit_open_files(open_files),
+        cwd=cwd,
     )
     try:
         probe = f"http://127.0.0.1:{port}/{'readyz' if wait_ready else 'healthz'}"
+        deadline = time.monotonic() + ready_timeout
         async with httpx.AsyncClient() as client:
-            for _ in range(int(ready_timeout / 0.05)):
+            while not await _answers_200(client, probe):
                 if process.poll() is not None:
                     raise RuntimeError(server_log(log_file))
-                with contextlib.suppress(httpx.TransportError):
-                    if (await client.get(probe)).status_code == 200:
-                        break
-                await asyncio.sleep(0.05)
-            else:
-                raise RuntimeError(f"careerbot serve did not become ready:\n{server_log(log_file)}")
+                if time.monotonic() > deadline:
+                    log = server_log(log_file)
+                    raise RuntimeError(f"careerbot serve did not become ready:\n{log}")
+                await asyncio.sleep(0.02)
         yield process
     finally:
         if process.poll() is None:
@@ -174,6 +176,12 @@ def _limit_open_files(count: int) -> None:
     import resource
 
     resource.setrlimit(resource.RLIMIT_NOFILE, (count, count))
+
+
+async def _answers_200(client: httpx.AsyncClient, url: str) -> bool:
+    with contextlib.suppress(httpx.TransportError):
+        return (await client.get(url)).status_code == 200
+    return False
 
 
 def server_log(log_file: Any) -> str:
@@ -259,7 +267,7 @@ async def run_load(
                 max_connections=concurrency, max_keepalive_connections=concurrency
             )
             async with (
-                careerbot_serve(env, port) as server,
+                careerbot_serve(env, port, cwd=Path(tmp)) as server,
                 httpx.AsyncClient(limits=limits, timeout=30) as client,
             ):
                 slack_result = await drive(
@@ -269,6 +277,7 @@ async def run_load(
                     client, telegram_requests(url, count), concurrency, deadline, telegram
                 )
                 rss = peak_rss_mb(server.pid)
+    # Counted after the server exited: it finishes every accepted update before it does.
     sent: dict[object, list[str]] = {}
     for call in telegram.called("sendMessage"):
         sent.setdefault(call.params.get("chat_id"), []).append(str(call.params.get("text")))
@@ -305,11 +314,14 @@ async def drive_telegram(
 
 
 async def wait_answers(telegram: FakeTelegram, count: int, deadline: float) -> None:
-    """Until ``count`` answers were sent, or ``deadline``; the load's count check then fails."""
+    """Until ``count`` answers were sent, or ``deadline``; the load's count check then fails.
+
+    Duplicates are counted later, once the server has drained and exited on SIGTERM, so
+    no answer still in flight is missed.
+    """
     # The fake records calls from its own handlers; polling it keeps the fake simple.
     while len(telegram.called("sendMessage")) < count and time.monotonic() < deadline:  # noqa: ASYNC110
-        await asyncio.sleep(0.05)
-    await asyncio.sleep(0.2)  # let any duplicate answer arrive before counting
+        await asyncio.sleep(0.01)
 
 
 def main() -> None:

@@ -31,9 +31,9 @@ DEEP = "[" * 20_000 + "]" * 20_000
 
 
 @pytest.fixture
-def stack(module_stack: Stack) -> Stack:
+def stack(stack_for_test: Stack) -> Stack:
     """One server for the module: every case here leaves it as it found it."""
-    return module_stack
+    return stack_for_test
 
 
 def slack_json_bodies() -> list[str]:

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.server.conftest import running_stack
+from tests.server.conftest import start_stack
 from tests.server.stack import Stack
 
 pytestmark = pytest.mark.slow
@@ -28,7 +28,7 @@ PACE = 0.1
 
 @pytest.fixture
 async def limited(tmp_path: Path) -> AsyncIterator[Stack]:
-    async with running_stack(tmp_path, **LIMITS) as running:
+    async with start_stack(tmp_path, **LIMITS) as running:
         yield running
 
 
@@ -138,7 +138,7 @@ async def test_connections_over_the_cap_get_503_at_once(limited: Stack) -> None:
 async def test_low_open_files_limit_sheds_connections_without_log_storm(tmp_path: Path) -> None:
     """With 128 open files allowed and 300 clients, the server refuses what it cannot
     hold, logs a line or two instead of an accept() error storm, and still answers."""
-    async with running_stack(tmp_path, open_files=128, CAREERBOT_HTTP_READ_TIMEOUT="1") as stack:
+    async with start_stack(tmp_path, open_files=128, CAREERBOT_HTTP_READ_TIMEOUT="1") as stack:
         start = len(stack.log())
         opened = [await connect(stack) for _ in range(300)]
         try:
