@@ -2,7 +2,7 @@
 
 - 403 unless ``X-Telegram-Bot-Api-Secret-Token`` equals the secret (constant time);
 - 413 for a body over ``max_body`` bytes, 400 for one that is not a JSON object
-  update (an object with an integer ``update_id``);
+  update (an object with an integer ``update_id`` that python-telegram-bot can read);
 - 503 while the Application is not running (Telegram retries later);
 - 200 for a duplicate delivery (already claimed in the store), without processing;
 - 200 once the Application has processed the update, with the answer's one Bot API
@@ -30,7 +30,7 @@ from telegram import Bot, Update
 from telegram.ext import Application
 
 from careerbot_chat import CareerBot
-from careerbot_chat.adapter import MAX_BODY, read_capped
+from careerbot_chat.adapter import MAX_BODY, count_rejected, read_capped
 
 from ._api import PLATFORM
 from ._reply import forget_reply, open_reply
@@ -59,12 +59,15 @@ def webhook_route(
     async def telegram_webhook(request: Request) -> Response:
         given = request.headers.get(SECRET_HEADER, "").encode("latin-1")
         if not hmac.compare_digest(given, expected):
+            count_rejected("bad_secret")
             return Response("wrong or missing secret token", status_code=403)
         body = await read_capped(request, max_body)
         if body is None:
+            count_rejected("too_large")
             return Response("body too large", status_code=413)
         update = parse_update(body, application.bot)
         if update is None:
+            count_rejected("malformed")
             return Response("not a Telegram update", status_code=400)
         if not application.running:
             return Response("not ready", status_code=503)
@@ -102,7 +105,7 @@ def parse_update(body: bytes, bot: Bot) -> Update | None:
     """The ``Update`` in ``body``, or ``None`` when it is not a JSON object update."""
     try:
         data: Any = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # not JSON, or nested past Python's stack
         return None
     if not isinstance(data, dict):
         return None
@@ -111,6 +114,7 @@ def parse_update(body: bytes, bot: Bot) -> Update | None:
         return None
     try:
         return Update.de_json(data, bot)
-    except (TypeError, ValueError, KeyError, AttributeError) as exc:
-        log.info("update %s could not be read: %s", update_id, exc)
+    except (TypeError, ValueError, KeyError, AttributeError, OverflowError, RecursionError) as exc:
+        # Wrong types, dates past year 9999 (``"date": 1e20``), nesting past the stack.
+        log.info("update %s could not be read: %s", update_id, type(exc).__name__)
         return None

@@ -24,7 +24,9 @@ from . import _cache
 from ._checks import catalog_errors, normalise, role_errors, role_warnings
 from ._models import Level, Role, level_words
 
-_STR, _MAP, _SEQ = (f"tag:yaml.org,2002:{name}" for name in ("str", "map", "seq"))
+_STR, _MAP, _SEQ, _TIMESTAMP = (
+    f"tag:yaml.org,2002:{name}" for name in ("str", "map", "seq", "timestamp")
+)
 
 
 class _SafeLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -32,13 +34,16 @@ class _SafeLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignor
 
     Most nodes are plain words or containers; only a scalar whose first character
     can start an int, float, bool, null, timestamp or merge key needs the regular
-    expressions of the full resolver. The result is the same tag ``resolve`` gives.
+    expressions of the full resolver. The result is the same tag ``resolve`` gives,
+    except that dates stay text: PyYAML would raise a bare ``ValueError`` for
+    ``2026-02-30``, and the models check dates themselves, naming the field.
     """
 
     def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
         if kind is yaml.ScalarNode:
             if implicit[0] and (not value or value[0] in self.yaml_implicit_resolvers):
-                return str(super().resolve(kind, value, implicit))
+                tag = str(super().resolve(kind, value, implicit))
+                return _STR if tag == _TIMESTAMP else tag
             return _STR
         return _SEQ if kind is yaml.SequenceNode else _MAP
 
@@ -133,7 +138,14 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
 
 
 def _validation_problems(file: Path, error: ValidationError) -> Iterator[Problem]:
-    for item in error.errors(include_url=False):
+    items = error.errors(include_url=False)
+    # pydantic counts only the valid items of a list against its minimum length, so one
+    # bad source would also say "sources: should have at least 1 item"; the item's own
+    # error is the one to show.
+    failed_parents = {item["loc"][:-2] for item in items if len(item["loc"]) >= 2}
+    for item in items:
+        if item["type"] == "too_short" and item["loc"] in failed_parents:
+            continue
         message = item["msg"].removeprefix("Value error, ")
         if item["type"] == "extra_forbidden":
             message = "unknown field (check the spelling; see content/schema.json)"

@@ -73,6 +73,13 @@ def enable() -> bool:
             ["platform"],
             registry=REGISTRY,
         ),
+        rejected=Counter(
+            "careerbot_http_rejected_total",
+            "HTTP requests refused before reaching a platform (bad signature, malformed, "
+            "too large, too slow, client gone, replayed)",
+            ["reason"],
+            registry=REGISTRY,
+        ),
     )
     return True
 
@@ -119,6 +126,11 @@ def api_error(platform: str, method: str) -> None:
 def duplicate_dropped(platform: str) -> None:
     if _M:
         _M["duplicates"].labels(platform).inc()
+
+
+def request_rejected(reason: str) -> None:
+    if _M:
+        _M["rejected"].labels(reason).inc()
 
 
 def exposition() -> tuple[bytes, str]:
