@@ -130,27 +130,6 @@ def test_reload_reuses_unchanged_roles(content_dir: Callable[..., Path]) -> None
     assert fresh.get("sre").summary == "Keeps it up."  # type: ignore[union-attr]
 
 
-@pytest.mark.parametrize(
-    "document",
-    [
-        b"a: &x {b: 1}\nc: *x\n",
-        b"d: 2026-03-14\ne: ~\nf: yes\ng: 1.5\nh: ''\ni:\nj: 'yes'\nk: \"1\"\n",
-        b"<<: {a: 1}\nb: 2\n",
-        b"[1, -2, +3, .5, 0x1f, 1_000, .inf, null, No, on]",
-        b"a: !!str 1\nb: !!int '2'\nc: !!float 3\n",
-        b"text: >-\n  folded\n  lines\nkeep: |\n  kept\n",
-        MLOPS_YAML.read_bytes(),
-    ],
-)
-def test_yaml_reader_matches_safe_load(document: bytes) -> None:
-    """The quicker reader builds exactly what yaml.safe_load builds."""
-    import yaml
-
-    from careerbot_chat.catalog._loader import _read_yaml
-
-    assert _read_yaml(document) == yaml.safe_load(document)
-
-
 def test_yaml_reader_refuses_what_safe_load_refuses() -> None:
     """Unknown tags and unhashable keys are YAML errors, as with safe_load."""
     import yaml
@@ -160,13 +139,3 @@ def test_yaml_reader_refuses_what_safe_load_refuses() -> None:
     for document in (b"!foo {a: 1}", b"? [1]\n: 2\n", b"!!python/object:os.system {}"):
         with pytest.raises(yaml.YAMLError):
             _read_yaml(document)
-
-
-def test_collector_resumes_after_a_failed_load(content_dir: Callable[..., Path]) -> None:
-    """Loading pauses the garbage collector and always turns it back on."""
-    import gc
-
-    folder = content_dir(INVALID / "broken-yaml.yaml")
-    with pytest.raises(ContentError):
-        load_catalog(folder)
-    assert gc.isenabled()

@@ -7,8 +7,6 @@ one and swaps it in whole (see ``CatalogHolder``).
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import hashlib
 import os
 from collections.abc import Callable, Hashable, Iterator
@@ -23,26 +21,8 @@ from .._errors import ContentError, Problem
 from ._checks import catalog_errors, normalise, role_errors, role_warnings
 from ._models import Level, Role, level_words
 
-_STR, _MAP, _SEQ = (f"tag:yaml.org,2002:{name}" for name in ("str", "map", "seq"))
-
-
-class _SafeLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """The SafeLoader (libyaml's when PyYAML has it) with a quicker tag resolver.
-
-    Most nodes are plain words or containers; only a scalar whose first character
-    can start an int, float, bool, null, timestamp or merge key needs the regular
-    expressions of the full resolver. The result is the same tag ``resolve`` gives.
-    """
-
-    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
-        if kind is yaml.ScalarNode:
-            if implicit[0] and (not value or value[0] in self.yaml_implicit_resolvers):
-                return str(super().resolve(kind, value, implicit))
-            return _STR
-        return _SEQ if kind is yaml.SequenceNode else _MAP
-
-
-_Loader: Any = _SafeLoader
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's SafeLoader (PyYAML's pure-Python one only where libyaml is missing)."""
 
 ROLES_DIR = "roles"
 T = TypeVar("T")
@@ -69,40 +49,8 @@ def role_files(content_dir: Path) -> list[Path]:
 
 
 def _read_yaml(raw: bytes) -> object:
-    """Parse one YAML document with libyaml and SafeLoader's tag resolution.
-
-    Building Python objects from the composed nodes here, rather than through
-    PyYAML's generic constructor, loads a role file about twice as fast; every node
-    that is not a plain string, mapping or sequence (ints, booleans, nulls, dates,
-    unknown tags) still goes through the SafeLoader's own constructor.
-    """
-    loader = _Loader(raw)
-    try:
-        node = loader.get_single_node()
-        return None if node is None else _build(node, loader)
-    finally:
-        loader.dispose()
-
-
-def _build(node: yaml.Node, loader: Any) -> object:
-    if node.tag == _STR:
-        return node.value
-    if node.tag == _MAP and isinstance(node, yaml.MappingNode):
-        if any(key.tag == "tag:yaml.org,2002:merge" for key, _ in node.value):
-            return loader.construct_object(node, deep=True)  # "<<" merge keys
-        return {_key(key, loader): _build(value, loader) for key, value in node.value}
-    if node.tag == _SEQ and isinstance(node, yaml.SequenceNode):
-        return [_build(item, loader) for item in node.value]
-    return loader.construct_object(node, deep=True)
-
-
-def _key(node: yaml.Node, loader: Any) -> object:
-    key = _build(node, loader)
-    if isinstance(key, list | dict):
-        raise yaml.constructor.ConstructorError(
-            None, None, "a mapping key must be a plain value", node.start_mark
-        )
-    return key
+    """Parse one YAML document with the safe loader: plain data, never Python objects."""
+    return yaml.load(raw, Loader=_Loader)  # noqa: S506 - a SafeLoader
 
 
 def _field_path(loc: tuple[int | str, ...]) -> str:
@@ -281,25 +229,7 @@ def load_catalog(content_dir: Path | None = None, previous: Catalog | None = Non
     With ``previous``, a file whose bytes did not change reuses its validated role
     (roles are immutable), so reloading a large catalogue after one edit is quick.
     """
-    with _collector_paused():
-        return _load_catalog(content_dir, previous)
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while loading.
-
-    Parsing creates hundreds of thousands of short-lived, acyclic objects (YAML
-    nodes, dicts); the collector's passes over them cost about 40% of loading 1,000
-    roles. Reference counting still frees them at once; the collector resumes after.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+    return _load_catalog(content_dir, previous)
 
 
 def _load_catalog(content_dir: Path | None, previous: Catalog | None) -> Catalog:
