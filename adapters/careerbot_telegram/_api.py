@@ -19,6 +19,17 @@ from careerbot_chat.adapter import count_api_error
 from . import _words as words
 from ._render import Rendered
 
+__all__ = [
+    "METHOD_NOTE",
+    "PLATFORM",
+    "api_call",
+    "counted",
+    "failed_method",
+    "is_not_modified",
+    "platform_error",
+    "send_chunks",
+]
+
 PLATFORM = "telegram"
 T = TypeVar("T")
 

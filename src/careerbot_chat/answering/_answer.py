@@ -24,6 +24,23 @@ from ._registry import COMMANDS, CommandSpec, member_commands, moderator_command
 from ._reply import Action, Bullets, Fields, Outcome, Paragraph, Reply
 from ._understand import Reading, read
 
+__all__ = [
+    "CATALOG_SHOWN",
+    "CATALOG_WITH_SUMMARIES",
+    "GENERIC_LEVELS",
+    "ROLE_BUTTONS",
+    "Found",
+    "answer",
+    "catalog_reply",
+    "fallback_role",
+    "find_role",
+    "help_reply",
+    "level_across",
+    "not_found",
+    "salary_answer",
+    "start_reply",
+]
+
 GENERIC_LEVELS = frozenset(
     {
         "intern",

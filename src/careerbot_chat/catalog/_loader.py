@@ -21,6 +21,17 @@ from .._errors import ContentError, Problem
 from ._checks import catalog_errors, normalise, role_errors, role_warnings
 from ._models import Level, Role, level_words
 
+__all__ = [
+    "ROLES_DIR",
+    "Catalog",
+    "CatalogHolder",
+    "bundled_content_dir",
+    "default_content_dir",
+    "load_catalog",
+    "parse_role",
+    "role_files",
+]
+
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's SafeLoader (PyYAML's pure-Python one only where libyaml is missing)."""
 

@@ -15,6 +15,35 @@ from dataclasses import dataclass
 from ..catalog._money import CRORE, LAKH, format_amount
 from ._spec import Bar, ChartSpec
 
+__all__ = [
+    "BAR",
+    "BAR_HEIGHT",
+    "BAR_TEXT",
+    "CHIP_FILL",
+    "CHIP_TEXT",
+    "FADE",
+    "FADE_STEPS",
+    "GRID",
+    "HEADLINE_EDGE",
+    "HEADLINE_FILL",
+    "HEADLINE_TEXT",
+    "INK",
+    "MUTED",
+    "PAD",
+    "PAPER",
+    "ROW",
+    "WIDTH",
+    "Drawing",
+    "Line",
+    "Measure",
+    "Polygon",
+    "Rect",
+    "Shape",
+    "Text",
+    "layout",
+    "wrap",
+]
+
 WIDTH = 400
 PAD = 20
 ROW = 56

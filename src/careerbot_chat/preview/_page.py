@@ -21,6 +21,8 @@ from ..catalog._models import Role
 from ..service._plugins import AdapterRegistration, registrations
 from ._card import ChartSource, PreviewCard
 
+__all__ = ["GENERAL", "Previewer", "Row", "Section", "adapters", "commands", "styles"]
+
 GENERAL = ("/roles", "/help", "/start")
 _CARD_FIELDS = {
     "salary": ("headline_pay", "ladder", "premiums"),

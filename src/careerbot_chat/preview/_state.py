@@ -14,6 +14,8 @@ from pathlib import Path
 from .._errors import ContentError, Problem
 from ..catalog._loader import Catalog, load_catalog, role_files
 
+__all__ = ["PreviewState", "Stamp", "stamp_of"]
+
 Stamp = tuple[tuple[str, int, int], ...]
 
 

@@ -13,6 +13,15 @@ from collections.abc import Iterable
 
 from pythonjsonlogger import json
 
+__all__ = [
+    "MASK",
+    "NOISY_LOGGERS",
+    "JsonFormatter",
+    "RedactSecrets",
+    "quiet_noisy_loggers",
+    "setup_logging",
+]
+
 _TELEGRAM_TOKEN = re.compile(r"(?<!\d)\d{5,}:[A-Za-z0-9_-]{30,}")
 _SLACK_TOKEN = re.compile(r"\bxox[abposr]-[A-Za-z0-9-]+|\bxapp-[A-Za-z0-9-]+")
 MASK = "[redacted]"
