@@ -113,8 +113,7 @@ def test_core_dependency_direction() -> None:
 
 
 def test_every_private_module_declares_its_surface() -> None:
-    """Each private module (``_name.py``) has an ``__all__``: only what it defines, and
-    every public class and function it defines."""
+    """Each private module (``_name.py``) has an ``__all__`` naming only what it defines."""
     missing = []
     for file in sorted([*CORE.rglob("_*.py"), *ADAPTERS.rglob("_*.py")]):
         if file.name == "__init__.py":
@@ -143,15 +142,5 @@ def test_every_private_module_declares_its_surface() -> None:
         names = ast.literal_eval(declared)
         missing += [
             f"{file.relative_to(ROOT)}: {name} not defined" for name in names if name not in defined
-        ]
-        public = {
-            node.name
-            for node in tree.body
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
-            and not node.name.startswith("_")
-        }
-        missing += [
-            f"{file.relative_to(ROOT)}: {name} not in __all__"
-            for name in sorted(public - set(names))
         ]
     assert missing == []

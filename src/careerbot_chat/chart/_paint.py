@@ -30,7 +30,7 @@ __all__ = [
     "svg",
 ]
 
-SCALE = 2.4
+SCALE = 960 / 360
 """PNG pixels per layout unit: 960 px wide."""
 FONT_DIRS = (
     Path("/usr/share/fonts/truetype/dejavu"),
