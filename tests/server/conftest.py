@@ -2,31 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
 
-from bench.load import SLACK_TOKEN, TELEGRAM_TOKEN, careerbot_serve, free_port
-from tests.fakes.slack_api import FakeSlackApi
-from tests.fakes.telegram_api import FakeTelegram
-from tests.server.stack import Stack, env_for
-from tests.servers import serve_asgi
-
-
-@contextlib.asynccontextmanager
-async def start_stack(folder: Path, **settings: str) -> AsyncIterator[Stack]:
-    """Both fakes served, and `careerbot serve` aimed at them with its database in ``folder``
-    (and any other ``settings``, by variable name)."""
-    telegram, slack = FakeTelegram(TELEGRAM_TOKEN), FakeSlackApi(SLACK_TOKEN)
-    async with serve_asgi(telegram.app) as tg_url, serve_asgi(slack.app) as slack_url:
-        telegram.url, slack.base = tg_url, slack_url
-        port = free_port()
-        env = env_for(tg_url, slack_url, f"sqlite:///{folder}/db.sqlite3") | settings
-        async with careerbot_serve(env, port, cwd=folder) as process:
-            yield Stack(telegram, slack, f"http://127.0.0.1:{port}", process)
+from tests.server.stack import Stack, start_stack
 
 
 @pytest.fixture
