@@ -11,7 +11,8 @@ import pytest
 import pytest_asyncio
 from PIL import Image
 
-from tests.server.stack import Stack, start_stack
+from tests.server.conftest import start_stack
+from tests.server.stack import Stack
 from tests.slack import builders as slack_builders
 
 pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="module")]
