@@ -161,7 +161,6 @@ def _ask(args: argparse.Namespace) -> int:
 
 
 def _chat(args: argparse.Namespace) -> int:
-    import asyncio
 
     from .service._console import console_chat
 
