@@ -17,6 +17,7 @@ The pieces:
   words to show the moderator);
 - helpers every adapter needs: ``read_capped`` (the capped body reader for webhook
   routes), ``RedactSecrets`` (the log filter that hides tokens), the metrics hooks
+  ``count_api_call`` (a call sent, directly or inside a webhook's answer),
   ``count_api_error``, ``count_duplicate`` and ``count_rejected``;
 - registration: an adapter package exposes one ``AdapterRegistration`` under the
   entry-point group ``careerbot_chat.adapters``: its name, its ``SettingsSection``
@@ -59,6 +60,7 @@ from .service._bot import CareerBot
 from .service._http import MAX_BODY, StreamingRequest, read_capped
 from .service._inbound import Chat, Inbound, Moderation, Publisher
 from .service._logging import RedactSecrets
+from .service._metrics import api_call as count_api_call
 from .service._metrics import api_error as count_api_error
 from .service._metrics import duplicate_dropped as count_duplicate
 from .service._metrics import request_rejected as count_rejected
@@ -100,6 +102,7 @@ __all__ = [
     "StreamingRequest",
     "answer",
     "command_spec",
+    "count_api_call",
     "count_api_error",
     "count_duplicate",
     "count_rejected",

@@ -134,7 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _catalog(args: argparse.Namespace) -> Catalog:
-    return load_catalog(args.content)
+    return load_catalog(args.content, cache=True)
 
 
 def _ask(args: argparse.Namespace) -> int:

@@ -108,7 +108,9 @@ Aliases = Annotated[tuple[Name, ...], AfterValidator(_unique_lower)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", str_strip_whitespace=True, defer_build=True
+    )
 
 
 class Band(_Model):
@@ -225,7 +227,7 @@ class Path(_Model):
     note: Text | None = None
     steps: tuple[Text, ...] = ()
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
 
 
 class Source(_Model):
@@ -260,7 +262,11 @@ class Role(_Model):
     sources: Annotated[tuple[Source, ...], Field(min_length=1)]
 
     model_config = ConfigDict(
-        frozen=True, extra="forbid", str_strip_whitespace=True, populate_by_name=True
+        frozen=True,
+        extra="forbid",
+        str_strip_whitespace=True,
+        populate_by_name=True,
+        defer_build=True,
     )
 
     def level(self, level_id: str) -> Level | None:

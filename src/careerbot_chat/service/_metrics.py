@@ -55,6 +55,12 @@ def enable() -> bool:
             ["platform", "outcome"],
             registry=REGISTRY,
         ),
+        api_calls=Counter(
+            "careerbot_platform_api_calls_total",
+            "Platform API calls sent, by how they went out (call, webhook_reply)",
+            ["platform", "method", "via"],
+            registry=REGISTRY,
+        ),
         api_errors=Counter(
             "careerbot_platform_api_errors_total",
             "Platform API errors",
@@ -104,6 +110,12 @@ def pins_recorded(count: int) -> None:
 def pin_refreshed(platform: str, outcome: str) -> None:
     if _M:
         _M["refresh"].labels(platform, outcome).inc()
+
+
+def api_call(platform: str, method: str, via: str) -> None:
+    """A call that went out: ``via`` is ``call`` or ``webhook_reply`` (carried by the answer)."""
+    if _M:
+        _M["api_calls"].labels(platform, method, via).inc()
 
 
 def api_error(platform: str, method: str) -> None:
