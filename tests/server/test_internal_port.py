@@ -39,7 +39,8 @@ async def test_webhooks_only_on_the_public_port(split: tuple[Stack, str]) -> Non
     stack, internal = split
     update = json.dumps(tg_builders.text_update("/role mlops")).encode()
     headers = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
-    async with httpx.AsyncClient(timeout=10) as client:
+    hooks = {"response": [stack.telegram.read_webhook_answer]}  # runs an answer's Bot API call
+    async with httpx.AsyncClient(timeout=10, event_hooks=hooks) as client:
         refused = await client.post(f"{internal}/telegram/webhook", content=update, headers=headers)
         assert refused.status_code == 404
         assert (await client.post(f"{internal}/slack/events", content=b"x")).status_code == 404
