@@ -28,6 +28,8 @@ from ..chart import chart_spec, parse_key, render_svg
 from ._page import Previewer, Row, styles
 from ._state import PreviewState
 
+__all__ = ["COOKIE", "MAX_QUESTION", "NO_STORE", "POLL_MS", "PREFIX", "Preview", "preview_routes"]
+
 PREFIX = "/preview"
 POLL_MS = 1000
 COOKIE = "careerbot_preview"
