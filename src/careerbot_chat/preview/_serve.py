@@ -39,6 +39,7 @@ def preview_command(args: argparse.Namespace) -> int:
             f"careerbot: cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr
         )
         return 1
+    sock.listen(128)  # connections queue from now on: the URL printed below answers
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if family == socket.AF_INET6 else host
     print(
