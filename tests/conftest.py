@@ -50,7 +50,7 @@ async def _postgres_store() -> Store:
     try:
         await conn.execute(
             "DROP TABLE IF EXISTS chat_settings, pinned_cards, processed_updates, "
-            "usage_daily, schema_version"
+            "usage_daily, leases, schema_version"
         )
     finally:
         await conn.close()

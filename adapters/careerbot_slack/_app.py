@@ -2,7 +2,10 @@
 
 - ``build_app``: an ``AsyncApp`` with ``process_before_response=True`` (Bolt's default
   mode polls for ``ack()`` every 10 ms; the core answers in microseconds, so the
-  listener runs inline and its card is the HTTP response body).
+  listener runs inline and its card is the HTTP response body). Requests are
+  authorised from configuration (``SLACK_BOT_TOKEN``), not by Bolt's ``auth.test`` on
+  the first request: an answer from memory never waits for, or fails with, the Web
+  API. The bot's ids are learned by ``auth.test`` in the background (``Identity``).
 - ``SlackPlatform.routes()``: ``POST /slack/events`` through Bolt's Starlette adapter,
   which verifies signatures (bad or older than 5 minutes: 401); bodies over
   ``MAX_BODY`` bytes get 413 before anything is parsed.
@@ -11,21 +14,26 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
-from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
+from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.logger.messages import (
+    warning_client_prioritized_and_token_skipped,
+    warning_token_skipped,
+)
 from slack_sdk.web.async_client import AsyncWebClient
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import Message
 
-from careerbot_chat import CareerBot, Chat, Reply
+from careerbot_chat import CareerBot, Chat, PlatformError, Reply
 from careerbot_chat.service._http import read_capped
 from careerbot_chat.service._settings import Settings, SettingsError
 
@@ -46,12 +54,63 @@ def _secret(value: Any, name: str) -> str:
     return str(value.get_secret_value())
 
 
+REJECTED = frozenset({"invalid_auth", "not_authed", "account_inactive", "token_revoked"})
+"""auth.test errors that waiting does not cure."""
+LEARN_SECONDS = (1.0, 60.0)
+"""Backoff between auth.test attempts: first pause, then doubling up to the last."""
+
+
+class Identity:
+    """Who the bot is (``auth.test``), learned in the background; requests never wait for it."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+        self.bot_id: str | None = None
+        self.bot_user_id: str | None = None
+
+    def authorize(self) -> Callable[..., Awaitable[AuthorizeResult]]:
+        """Bolt's ``authorize`` function: the configured token, and the ids once known."""
+
+        async def authorize(
+            enterprise_id: str | None, team_id: str | None, user_id: str | None
+        ) -> AuthorizeResult:
+            return AuthorizeResult(
+                enterprise_id=enterprise_id,
+                team_id=team_id,
+                user_id=user_id,
+                bot_token=self.token,
+                bot_id=self.bot_id,
+                bot_user_id=self.bot_user_id,
+            )
+
+        return authorize
+
+    async def learn(self, web: SlackWeb) -> None:
+        """Call ``auth.test`` until it answers, with backoff; stop if the token is rejected."""
+        pause, longest = LEARN_SECONDS
+        while True:
+            try:
+                response = await web.call("auth.test")
+            except PlatformError as exc:
+                if exc.reason in REJECTED:
+                    log.error("slack: SLACK_BOT_TOKEN was rejected (%s)", exc.reason)
+                    return
+                log.warning("slack: auth.test failed (%s); retrying in %g s", exc, pause)
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, longest)
+                continue
+            self.bot_id, self.bot_user_id = response.get("bot_id"), response.get("user_id")
+            log.info("slack: connected as %s in team %s", self.bot_user_id, response.get("team_id"))
+            return
+
+
 def build_app(
     settings: Settings,
     bot: CareerBot,
     *,
     client: AsyncWebClient | None = None,
     socket_mode: bool = False,
+    identity: Identity | None = None,
 ) -> AsyncApp:
     """The careerbot Slack app: listeners for every slash command, button and App Home."""
     token = _secret(settings.slack_bot_token, "SLACK_BOT_TOKEN")
@@ -61,6 +120,7 @@ def build_app(
         client=client,
         logger=_bolt_logger(),
         signing_secret=secret,
+        authorize=(identity or Identity(token)).authorize(),
         process_before_response=True,
         request_verification_enabled=not socket_mode,
     )
@@ -80,10 +140,15 @@ def build_app(
 
 
 class _DropTokenSkipped(logging.Filter):
-    """Bolt reads SLACK_BOT_TOKEN itself and warns that our client's token wins; it does."""
+    """Bolt warns that our client's token is skipped in favour of ``authorize``; it is meant.
+
+    (It reads SLACK_BOT_TOKEN itself too, and warns that the client's token wins.)
+    """
+
+    SKIPPED = frozenset({warning_client_prioritized_and_token_skipped(), warning_token_skipped()})
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+        return record.getMessage() not in self.SKIPPED
 
 
 def _bolt_logger() -> logging.Logger:
@@ -112,10 +177,12 @@ class SlackPlatform:
     ) -> None:
         self.settings = settings
         self.bot = bot
-        self.app = build_app(settings, bot, client=client)
+        self.identity = Identity(_secret(settings.slack_bot_token, "SLACK_BOT_TOKEN"))
+        self.app = build_app(settings, bot, client=client, identity=self.identity)
         self.handler = AsyncSlackRequestHandler(self.app)
         self.render = SlackRenderer()
         self.web = SlackWeb(self.app.client)
+        self._learning: asyncio.Task[None] | None = None
 
     def routes(self) -> Sequence[Route]:
         return [Route(EVENTS_PATH, self.events, methods=["POST"])]
@@ -137,11 +204,22 @@ class SlackPlatform:
             return PlainTextResponse("body is not a Slack request", status_code=400)
 
     async def start(self) -> None:
-        """Nothing to connect: Bolt checks the token (auth.test) on the first request."""
+        """Serve at once; learn the bot's ids (auth.test) in the background."""
+        if self._learning is None:
+            self._learning = asyncio.get_running_loop().create_task(self.identity.learn(self.web))
         log.info("slack: serving %s", EVENTS_PATH)
 
+    async def identified(self) -> None:
+        """Wait until the background ``auth.test`` has answered or given up."""
+        if self._learning is not None:
+            await asyncio.shield(self._learning)
+
     async def stop(self) -> None:
-        """Nothing to close: slack_sdk opens an HTTP session per call."""
+        """Stop learning the ids; nothing else to close (slack_sdk opens a session per call)."""
+        if self._learning is not None:
+            self._learning.cancel()
+            await asyncio.gather(self._learning, return_exceptions=True)
+            self._learning = None
 
     async def edit_card(self, chat: Chat, message_id: str, reply: Reply) -> None:
         """Edit a posted card in place (chat.update); ``PlatformError`` on failure."""

@@ -12,6 +12,7 @@ from ._errors import (
     PermissionMissing,
     PlatformError,
     Problem,
+    StartupError,
     StoreError,
     StoreUnavailable,
 )
@@ -80,6 +81,7 @@ __all__ = [
     "SQLiteStore",
     "Settings",
     "SettingsError",
+    "StartupError",
     "Store",
     "StoreError",
     "StoreUnavailable",

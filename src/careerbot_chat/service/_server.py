@@ -1,10 +1,15 @@
 """``careerbot serve``: one Starlette application under uvicorn, and the run commands.
 
-Routes: ``GET /healthz`` (alive), ``GET /readyz`` (content loaded and database
-reachable, else 503 with the reason), ``GET /metrics`` (Prometheus), plus each
-configured platform's routes (``POST /telegram/webhook``, ``POST /slack/events``).
-uvicorn handles SIGTERM gracefully: it stops accepting, lets in-flight requests
-finish, then the lifespan stops the platforms (which drain what they accepted).
+Routes: ``GET /healthz`` (alive), ``GET /readyz`` (content loaded, database
+reachable and every platform started, else 503 naming what is not ready), ``GET
+/metrics`` (Prometheus), plus each configured platform's routes (``POST
+/telegram/webhook``, ``POST /slack/events``). uvicorn handles SIGTERM gracefully: it
+stops accepting, lets in-flight requests finish, then the lifespan stops the
+platforms (which drain what they accepted).
+
+``careerbot serve`` starts the runtime before uvicorn binds, so a start that cannot
+succeed (a rejected token) is one line on stderr and exit status 1, with everything
+opened so far closed again.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import sys
 from collections.abc import AsyncIterator
 from typing import Any
 
+from .._errors import StartupError
 from ._logging import setup_logging
 from ._runtime import Runtime
 from ._settings import Settings, SettingsError
@@ -27,8 +33,8 @@ GRACEFUL_SHUTDOWN_SECONDS = 25
 KEEP_ALIVE_SECONDS = 75
 
 
-def create_app(runtime: Runtime) -> Any:
-    """The ASGI application for ``runtime``."""
+def create_app(runtime: Runtime, *, start: bool = True) -> Any:
+    """The ASGI application for ``runtime``; its lifespan starts (unless told not to) and stops it."""
     from starlette.applications import Starlette
     from starlette.requests import Request
     from starlette.responses import JSONResponse, PlainTextResponse, Response
@@ -40,9 +46,11 @@ def create_app(runtime: Runtime) -> Any:
         return JSONResponse({"status": "ok"})
 
     async def readyz(request: Request) -> Response:
-        reason = await runtime.readiness()
-        if reason is not None:
-            return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
+        parts = await runtime.readiness()
+        if parts:
+            reason = ", ".join(parts) + " not ready"
+            body = {"status": "unavailable", "reason": reason, "not_ready": parts}
+            return JSONResponse(body, status_code=503)
         catalog = runtime.holder.catalog
         return JSONResponse({"status": "ready", "roles": len(catalog), "content": catalog.version})
 
@@ -52,7 +60,8 @@ def create_app(runtime: Runtime) -> Any:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        await runtime.start()
+        if start:
+            await runtime.start()
         try:
             yield
         finally:
@@ -95,12 +104,22 @@ def _check_serve(settings: Settings) -> None:
 
 
 def serve(settings: Settings, args: argparse.Namespace) -> int:
-    import uvicorn
-
     _check_serve(settings)
     runtime = Runtime(settings, args.content, watch=getattr(args, "watch", False))
+    return asyncio.run(_serve(runtime, args))
+
+
+async def _serve(runtime: Runtime, args: argparse.Namespace) -> int:
+    """Start the runtime, then serve until SIGTERM; 1 if it could not start."""
+    import uvicorn
+
+    try:
+        await runtime.start()
+    except StartupError as exc:
+        print(f"careerbot: cannot start: {exc}", file=sys.stderr)
+        return 1
     config = uvicorn.Config(
-        create_app(runtime),
+        create_app(runtime, start=False),
         host=args.host,
         port=args.port,
         log_config=None,
@@ -113,8 +132,14 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
         server_header=False,
     )
     log.info("serving on http://%s:%d", args.host, args.port)
-    uvicorn.Server(config).run()
-    return 0
+    server = uvicorn.Server(config)
+    try:
+        await server.serve()
+    except SystemExit as exc:  # uvicorn could not listen; its one log line says why
+        return 1 if exc.code else 0
+    finally:  # the lifespan stops it too, unless uvicorn never got that far
+        await runtime.stop()
+    return 0 if server.started else 1
 
 
 def serve_command(args: argparse.Namespace) -> int:
@@ -155,9 +180,13 @@ async def _run_dev(settings: Settings, args: argparse.Namespace, platform: str) 
         print(exc, file=sys.stderr)
         return 1
     runtime = Runtime(settings, args.content, platforms=[])
-    await runtime.start()
+    await runtime.start(warn_without_platforms=False)
     try:
         await adapter.run_dev(settings, runtime.bot)
+    except StartupError as exc:
+        # Development at a terminal: say so and stop (``serve`` retries instead).
+        print(f"careerbot: cannot start {platform}: {exc}", file=sys.stderr)
+        return 1
     finally:
         await runtime.stop()
     return 0
@@ -171,8 +200,12 @@ def refresh_pins_command(args: argparse.Namespace) -> int:
 
 
 async def _refresh_once(settings: Settings, args: argparse.Namespace) -> int:
-    runtime = Runtime(settings, args.content)
-    await runtime.start()
+    runtime = Runtime(settings, args.content, refresh_on_start=False)
+    try:
+        await runtime.start(warn_without_platforms=False)
+    except StartupError as exc:
+        print(f"careerbot: cannot start: {exc}", file=sys.stderr)
+        return 1
     try:
         if not runtime.store_open:
             print(f"careerbot: database unavailable: {runtime.store_error}", file=sys.stderr)

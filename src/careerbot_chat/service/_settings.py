@@ -35,6 +35,13 @@ class Settings(BaseSettings):
         "text", validation_alias=_env("CAREERBOT_LOG_FORMAT")
     )
     log_level: str = Field("INFO", validation_alias=_env("CAREERBOT_LOG_LEVEL"))
+    reload_max_drop: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        validation_alias=_env("CAREERBOT_RELOAD_MAX_DROP"),
+        description="Largest share of roles a content reload may remove (never all of them).",
+    )
 
     telegram_bot_token: SecretStr | None = Field(None, validation_alias=_env("TELEGRAM_BOT_TOKEN"))
     telegram_webhook_secret: SecretStr | None = Field(
@@ -89,6 +96,14 @@ class Settings(BaseSettings):
                 or not all(c.isascii() and (c.isalnum() or c in "_-") for c in raw)
             ):
                 raise ValueError("must be 1–256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database(cls, value: str) -> str:
+        scheme = value.partition("://")[0].lower() if "://" in value else ""
+        if scheme not in ("sqlite", "postgres", "postgresql"):
+            raise ValueError("must start with sqlite:// or postgresql://")
         return value
 
     @field_validator("telegram_api_base_url", "slack_api_base_url", "telegram_webhook_url")

@@ -10,7 +10,7 @@ import time
 from typing import Any
 
 from .._errors import StoreError, StoreUnavailable
-from ._sqlite import MIGRATIONS, PIN_COLUMNS, PinnedCard, UsageRow
+from ._sqlite import MIGRATIONS, PIN_COLUMNS, TAKE_LEASE, PinnedCard, UsageRow
 
 _MIGRATION_LOCK = 7_245_001
 
@@ -171,6 +171,19 @@ class PostgresStore:
             since,
         )
         return [UsageRow(*row) for row in rows]
+
+    async def take_lease(self, name: str, holder: str, ttl: float) -> bool:
+        """Hold ``name`` for ``ttl`` seconds unless someone else holds it; True if taken."""
+        now = time.time()
+        status = await self._run(
+            "execute", TAKE_LEASE.format("$1", "$2", "$3", "$4"), name, holder, now + ttl, now
+        )
+        return str(status).endswith(" 1")
+
+    async def drop_lease(self, name: str, holder: str) -> None:
+        await self._run(
+            "execute", "DELETE FROM leases WHERE name = $1 AND holder = $2", name, holder
+        )
 
 
 def _pg_error(exc: Exception) -> StoreError:
