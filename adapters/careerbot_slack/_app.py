@@ -34,8 +34,7 @@ from starlette.routing import Route
 from starlette.types import Message
 
 from careerbot_chat import CareerBot, Chat, PlatformError, Reply
-from careerbot_chat.service._http import read_capped
-from careerbot_chat.service._settings import Settings, SettingsError
+from careerbot_chat.adapter import Settings, SettingsError, read_capped
 
 from ._home import ACTION_HOME
 from ._listeners import DropRetries, Listeners

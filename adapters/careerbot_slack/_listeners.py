@@ -27,10 +27,20 @@ from slack_bolt.middleware.async_middleware import AsyncMiddleware
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
-from careerbot_chat import CareerBot, Chat, Outcome, PermissionMissing, PlatformError, Reply, parse
-from careerbot_chat import command_spec as find_command
-from careerbot_chat import messages as msg
-from careerbot_chat import messages as texts
+from careerbot_chat.adapter import (
+    CareerBot,
+    Chat,
+    Command,
+    Inbound,
+    Outcome,
+    PermissionMissing,
+    PlatformError,
+    Reply,
+    command_spec,
+    parse,
+)
+from careerbot_chat.adapter import messages as msg
+from careerbot_chat.adapter import messages as texts
 
 from ._home import home_view
 from ._moderation import SlackModeration
@@ -42,13 +52,14 @@ log = logging.getLogger("careerbot.slack")
 Payload = dict[str, Any]
 T = TypeVar("T")
 
+PLATFORM = "slack"
 ANSWER_BUDGET_SECONDS = 2.5
 """How long a listener may work before Slack is answered and the rest goes on behind."""
 
 
 def chat_of(channel_id: str) -> Chat:
     """A channel is a group; a direct message with the app (``D…``) is not."""
-    return Chat(platform="slack", chat_id=channel_id, is_group=not channel_id.startswith("D"))
+    return Chat(platform=PLATFORM, chat_id=channel_id, is_group=not channel_id.startswith("D"))
 
 
 def _channel(body: Payload) -> str:
@@ -93,7 +104,7 @@ class Listeners:
 
     def _shared(self, reply: Reply) -> bool:
         """In-channel only when the operator chose it, and only for answered cards."""
-        spec = find_command(reply.command) if reply.command else None
+        spec = command_spec(reply.command) if reply.command else None
         moderator = spec is not None and spec.moderator
         return self.in_channel and reply.outcome is Outcome.ANSWERED and not moderator
 
@@ -103,28 +114,28 @@ class Listeners:
         Only moderator commands call Slack's Web API; if they are slow, Slack hears
         "on it" in time and the result follows through ``response_url``.
         """
-        if not _moderating(command):  # answered from memory in microseconds
-            await ack(**await self._answer(command))
+        message = Inbound(
+            f"{command.get('command', '')} {command.get('text', '')}",
+            chat_of(str(command.get("channel_id", ""))),
+            str(command.get("user_id", "")),
+            addressed=True,
+        )
+        understood = self.bot.understand(message) or _help()
+        if not understood.spec.moderator:  # answered from memory in microseconds
+            await ack(**await self._answer(understood, message))
             return
-        on_time, task = await self._within_budget(self._answer(command))
+        on_time, task = await self._within_budget(self._answer(understood, message))
         if on_time:
             await ack(**task.result())
             return
         await ack(response_type="ephemeral", text=escape(texts.STILL_WORKING))
         task.add_done_callback(lambda done: self._respond_later(done, respond))
 
-    async def _answer(self, command: Payload) -> dict[str, Any]:
-        text = f"{command.get('command', '')} {command.get('text', '')}"
-        chat = chat_of(str(command.get("channel_id", "")))
-        reply = await self.bot.handle_text(
-            text, chat, str(command.get("user_id", "")), self.moderation
-        )
-        if reply is None:  # only text not starting with "/" parses to None
-            reply = await self.bot.handle_text("/help", chat)
-        assert reply is not None
+    async def _answer(self, command: Command, message: Inbound) -> dict[str, Any]:
+        reply = await self.bot.respond(command, message, self.moderation)
         shared = self._shared(reply)
-        message = self.render(reply, Mode.SHARED if shared else Mode.EPHEMERAL)
-        return {"response_type": "in_channel" if shared else "ephemeral", **message}
+        rendered = self.render(reply, Mode.SHARED if shared else Mode.EPHEMERAL)
+        return {"response_type": "in_channel" if shared else "ephemeral", **rendered}
 
     def _respond_later(self, done: asyncio.Task[dict[str, Any]], respond: AsyncRespond) -> None:
         if done.cancelled() or done.exception() is not None:
@@ -146,7 +157,8 @@ class Listeners:
         if container.get("type") == "view":
             await self._home(_user(body), value)
             return
-        reply = await self.bot.press(value, chat_of(_channel(body)), _user(body), self.moderation)
+        pressed = Inbound(value, chat_of(_channel(body)), _user(body))
+        reply = await self.bot.press(pressed, self.moderation)
         if container.get("is_ephemeral"):
             await respond(replace_original=True, **self.render(reply, Mode.EPHEMERAL))
         else:
@@ -161,7 +173,7 @@ class Listeners:
 
     async def _share(self, body: Payload, action: Payload, respond: AsyncRespond) -> None:
         chat = chat_of(_channel(body))
-        reply = await self.bot.press(str(action.get("value", "")), chat, _user(body))
+        reply = await self.bot.press(Inbound(str(action.get("value", "")), chat, _user(body)))
         if reply.outcome is not Outcome.ANSWERED:
             await respond(response_type="ephemeral", replace_original=False, **self.render(reply))
             return
@@ -181,9 +193,8 @@ class Listeners:
 
     async def _pin(self, body: Payload, action: Payload, respond: AsyncRespond) -> None:
         chat = chat_of(_channel(body))
-        reply = await self.bot.press(
-            str(action.get("value", "")), chat, _user(body), self.moderation
-        )
+        pressed = Inbound(str(action.get("value", "")), chat, _user(body))
+        reply = await self.bot.press(pressed, self.moderation)
         await respond(response_type="ephemeral", replace_original=False, **self.render(reply))
 
     async def home_button(self, ack: AsyncAck, body: Payload) -> None:
@@ -204,7 +215,8 @@ class Listeners:
     async def _home(self, user_id: str, command: str | None) -> None:
         card = None
         if command is not None:
-            card = await self.bot.press(command, Chat("slack", user_id, is_group=False), user_id)
+            home = Chat(PLATFORM, user_id, is_group=False)
+            card = await self.bot.press(Inbound(command, home, user_id))
         try:
             await self.web.publish_home(user_id, home_view(self.bot.catalog, card))
         except PlatformError as exc:
@@ -231,15 +243,16 @@ class DropRetries(AsyncMiddleware):
     ) -> BoltResponse | None:
         body = req.body
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if event_id and not await self.bot.first_delivery("slack", str(event_id)):
+        if event_id and not await self.bot.first_delivery(PLATFORM, str(event_id)):
             return BoltResponse(status=200, body="")
         return await next()
 
 
-def _moderating(command: Payload) -> bool:
-    """Whether a slash command is a moderator command (the only ones calling the Web API)."""
-    parsed = parse(f"{command.get('command', '')} {command.get('text', '')}")
-    return parsed is not None and parsed.spec.moderator
+def _help() -> Command:
+    """``/help``: the answer to a slash command with nothing we understand in it."""
+    command = parse("/help")
+    assert command is not None
+    return command
 
 
 def _failure_text(exc: PlatformError) -> str:

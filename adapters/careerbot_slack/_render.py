@@ -28,11 +28,19 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from careerbot_chat import Bullets, Divider, Fields, Outcome, Paragraph, PlainRenderer, Reply
-from careerbot_chat import command_spec as find_command
+from careerbot_chat import (
+    Bullets,
+    Divider,
+    Fields,
+    Outcome,
+    Paragraph,
+    PlainRenderer,
+    Reply,
+    command_spec,
+)
 from careerbot_chat import messages as msg
 from careerbot_chat import messages as texts
-from careerbot_chat.answering._reply import label_ends_sentence
+from careerbot_chat.adapter import label_ends_sentence
 
 from ._text import ELLIPSIS, clip, escape, split
 
@@ -65,18 +73,13 @@ class Mode(enum.Enum):
 
 
 def share_command(reply: Reply) -> str | None:
-    """The canonical command that rebuilds ``reply`` for sharing; None if not shareable."""
-    if reply.outcome is not Outcome.ANSWERED:
+    """The command Share repeats: exactly what the card answered; None if not shareable."""
+    if reply.outcome is not Outcome.ANSWERED or not reply.asked:
         return None
-    spec = find_command(reply.command) if reply.command else None
+    spec = command_spec(reply.command) if reply.command else None
     if spec is None or spec.moderator:
         return None
-    if reply.card and reply.role:
-        kind, _, level = reply.card.partition(":")
-        return " ".join(part for part in (f"/{kind}", level, reply.role) if part)
-    if not spec.needs_role:
-        return f"/{spec.name}"
-    return None
+    return reply.asked
 
 
 def _mrkdwn(text: str) -> Iterator[SectionBlock]:

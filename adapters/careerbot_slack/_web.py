@@ -19,7 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from careerbot_chat import PermissionMissing, PlatformError
-from careerbot_chat.service import _metrics as metrics
+from careerbot_chat.adapter import count_api_error
 
 from ._render import Message
 
@@ -81,10 +81,10 @@ class SlackWeb:
         except SlackApiError as exc:
             if _code(exc) in HARMLESS.get(method, ()):
                 return exc.response  # type: ignore[no-any-return]
-            metrics.api_error("slack", method)
+            count_api_error("slack", method)
             raise _error(method, exc) from None
         except (TimeoutError, aiohttp.ClientError) as exc:
-            metrics.api_error("slack", method)
+            count_api_error("slack", method)
             raise PlatformError(
                 f"{method}: {type(exc).__name__}", method=method, reason="network error"
             ) from None

@@ -14,7 +14,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
 from careerbot_chat import PermissionMissing, PlatformError
-from careerbot_chat.service import _metrics as metrics
+from careerbot_chat.adapter import count_api_error
 
 from ._render import Rendered
 
@@ -34,7 +34,7 @@ async def counted(method: str, awaitable: Awaitable[T]) -> T:
     try:
         return await awaitable
     except TelegramError as exc:
-        metrics.api_error(PLATFORM, method)
+        count_api_error(PLATFORM, method)
         exc.add_note(f"{METHOD_NOTE}{method}")
         raise
 

@@ -55,8 +55,7 @@ from careerbot_chat import (
     messages,
     moderator_commands,
 )
-from careerbot_chat.service._logging import RedactSecrets
-from careerbot_chat.service._settings import Settings, SettingsError
+from careerbot_chat.adapter import Inbound, RedactSecrets, Settings, SettingsError
 
 from ._api import PLATFORM, counted, failed_method, is_not_modified, send_chunks
 from ._inline import inline_results
@@ -218,14 +217,14 @@ class Handlers:
             thread_id=_thread_id(message),
             renderer=self.renderer,
         )
-        reply = await self.careerbot.handle_text(
+        inbound = Inbound(
             message.text,
             chat,
             str(user.id) if user else None,
-            moderation,
-            plain=plain,
+            addressed=plain,
             bot_username=context.bot.username,
         )
+        reply = await self.careerbot.handle(inbound, moderation)
         if reply is not None:
             reply_to = message.message_id if chat.is_group else None
             await self._send(context.bot, message, self._render(reply), reply_to)
@@ -266,18 +265,17 @@ class Handlers:
 
     async def _press(self, query: CallbackQuery, context: Context) -> Reply:
         message = query.message
+        sender = str(query.from_user.id)
         if message is None:  # a message sent through inline mode: no chat to speak of
-            chat = Chat(PLATFORM, str(query.from_user.id), is_group=False)
-            return await self.careerbot.press(query.data or "", chat, str(query.from_user.id))
+            chat = Chat(PLATFORM, sender, is_group=False)
+            return await self.careerbot.press(Inbound(query.data or "", chat, sender))
         moderation = TelegramModeration(
             context.bot,
             thread_id=_thread_id(message) if isinstance(message, Message) else None,
             renderer=self.renderer,
         )
-        chat = to_chat(message.chat)
-        return await self.careerbot.press(
-            query.data or "", chat, str(query.from_user.id), moderation
-        )
+        pressed = Inbound(query.data or "", to_chat(message.chat), sender)
+        return await self.careerbot.press(pressed, moderation)
 
     async def _show(self, query: CallbackQuery, context: Context, rendered: Rendered) -> None:
         """Edit a switcher (or an inline message) in place; otherwise send a new message."""

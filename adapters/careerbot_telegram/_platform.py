@@ -11,9 +11,8 @@ from starlette.routing import Route
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
 
-from careerbot_chat import CareerBot, Chat, Reply, StartupError
-from careerbot_chat.service import _metrics as metrics
-from careerbot_chat.service._settings import Settings, SettingsError
+from careerbot_chat import CareerBot, Chat, Reply
+from careerbot_chat.adapter import Settings, SettingsError, StartupError, count_api_error
 
 from ._api import PLATFORM, api_call, is_not_modified, platform_error
 from ._app import ALLOWED_UPDATES, FloodLimits, build_application, publish_commands
@@ -97,7 +96,7 @@ class TelegramPlatform:
         except TelegramError as exc:
             if is_not_modified(exc):
                 return
-            metrics.api_error(PLATFORM, "editMessageText")
+            count_api_error(PLATFORM, "editMessageText")
             raise platform_error("editMessageText", exc) from exc
 
 

@@ -24,7 +24,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import InlineKeyboardButtonLimit, MessageLimit
 
 from careerbot_chat import Action, Bullets, Divider, Fields, Paragraph, Reply
-from careerbot_chat.answering._reply import label_separator
+from careerbot_chat.adapter import label_separator
 
 Segment = tuple[str, str | None]
 """Plain text and the tag that wraps it (``None``: no tag)."""

@@ -24,7 +24,7 @@ from telegram import Bot, Update
 from telegram.ext import Application
 
 from careerbot_chat import CareerBot
-from careerbot_chat.service._http import MAX_BODY, read_capped
+from careerbot_chat.adapter import MAX_BODY, read_capped
 
 from ._api import PLATFORM
 

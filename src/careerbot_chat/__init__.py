@@ -30,7 +30,8 @@ from .answering._reply import Action, Block, Bullets, Divider, Fields, Outcome, 
 from .catalog._loader import Catalog, CatalogHolder, bundled_content_dir, load_catalog
 from .catalog._models import Band, Level, Role
 from .catalog._money import format_amount, format_band, format_rupees, parse_rupees
-from .service._bot import CareerBot, Chat, Moderation, Publisher
+from .service._bot import CareerBot
+from .service._inbound import Chat, Inbound, Moderation, Publisher
 from .store._sqlite import PinnedCard, SQLiteStore, Store, open_store
 
 if TYPE_CHECKING:
@@ -66,6 +67,7 @@ __all__ = [
     "ContentError",
     "Divider",
     "Fields",
+    "Inbound",
     "Level",
     "Moderation",
     "Outcome",

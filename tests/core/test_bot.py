@@ -11,6 +11,7 @@ from careerbot_chat import (
     CareerBot,
     Catalog,
     Chat,
+    Inbound,
     Outcome,
     PermissionMissing,
     PlatformError,
@@ -175,17 +176,17 @@ async def test_store_down_still_answers(bot: CareerBot) -> None:
 
 async def test_button_for_removed_role_is_out_of_date(bot: CareerBot) -> None:
     """A button naming a role that no longer exists answers "out of date"."""
-    stale = await bot.press("/salary senior data-scientist", GROUP, "member")
+    stale = await bot.press(Inbound("/salary senior data-scientist", GROUP, "member"))
     assert "out of date" in stale.title
-    fresh = await bot.press("/salary senior mlops-engineer", GROUP, "member")
+    fresh = await bot.press(Inbound("/salary senior mlops-engineer", GROUP, "member"))
     assert fresh.card == "salary:senior"
-    forged = await bot.press("/setrole mlops-engineer", GROUP, "member", FakeModeration())
+    forged = await bot.press(Inbound("/setrole mlops-engineer", GROUP, "member"), FakeModeration())
     assert "out of date" in forged.title
 
 
 async def test_pin_button_checks_moderator(bot: CareerBot) -> None:
     """Pressing a moderator's Pin button as a member is refused."""
-    reply = await bot.press("/pin mlops-engineer", GROUP, "member", FakeModeration())
+    reply = await bot.press(Inbound("/pin mlops-engineer", GROUP, "member"), FakeModeration())
     assert reply.outcome is Outcome.REFUSED
 
 

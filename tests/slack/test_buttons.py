@@ -39,8 +39,9 @@ async def test_stale_button_says_out_of_date(slack: SlackClient) -> None:
 
 
 async def test_share_posts_card_for_everyone(slack: SlackClient) -> None:
-    """Share in channel posts the same card with chat.postMessage and drops the private copy."""
-    private = (await slack.command("/role", "mlops")).json()
+    """Share in channel posts the very card asked for (the member's words kept: a filtered
+    FAQ stays filtered) with chat.postMessage, and drops the private copy."""
+    private = (await slack.command("/faq", "mlops backend")).json()
     share = private["blocks"][-1]["elements"][-1]
     await slack.press(share["action_id"], share["value"])
     [posted] = slack.fake.to("chat.postMessage")

@@ -72,7 +72,22 @@ def find_role(catalog: Catalog, words: tuple[str, ...]) -> Found:
 
 
 def answer(command: Command, catalog: Catalog, default_role: str | None = None) -> Reply:
-    """The reply to a member command. Moderator commands are the bot's to run."""
+    """The reply to a member command. Moderator commands are the bot's to run.
+
+    An answered reply carries ``asked``: the command as asked, plus the role it was
+    answered for when the role came from the chat's default, so a button or Share
+    repeats exactly this question anywhere.
+    """
+    reply = _answer(command, catalog, default_role)
+    if reply.outcome is not Outcome.ANSWERED:
+        return reply
+    asked = command.text
+    if reply.role is not None and find_role(catalog, command.args).role is None:
+        asked = f"{asked} {reply.role}"
+    return replace(reply, asked=asked)
+
+
+def _answer(command: Command, catalog: Catalog, default_role: str | None) -> Reply:
     name = command.name
     if name == "help":
         return help_reply(command.unknown)
@@ -122,7 +137,7 @@ def _salary(command: Command, catalog: Catalog, found: Found, default: str | Non
     years = _YEARS.match(wanted)
     if years is not None:
         return _by_years(catalog, role, float(years[1]), wanted)
-    level = _level(catalog, role, wanted)
+    level = catalog.level(role, wanted)
     if level is not None:
         return _card(catalog, role, f"salary:{level.id}")
     levels = msg.join_names([lvl.label for lvl in role.ladder], "and") or "no levels"
@@ -133,10 +148,6 @@ def _salary(command: Command, catalog: Catalog, found: Found, default: str | Non
         return not_found(command, catalog, wanted)
     text = msg.LEVEL_UNKNOWN.format(level=msg.echo(wanted), role=role.title, levels=levels)
     return _ladder_notice(role, text, Outcome.NOT_FOUND, wanted)
-
-
-def _level(catalog: Catalog, role: Role, wanted: str) -> Level | None:
-    return catalog.level(role, wanted)
 
 
 def _by_years(catalog: Catalog, role: Role, years: float, wanted: str) -> Reply:

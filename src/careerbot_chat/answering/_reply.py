@@ -82,6 +82,9 @@ class Reply:
     card: str | None = None
     query: str = field(default="", compare=False)
     """What was looked up, for the content-gap statistics (capped, never shown)."""
+    asked: str = ""
+    """The canonical command this reply answers (``/faq mlops backend``), role included
+    when it came from the chat's default; Share and follow-ups repeat exactly this."""
 
     @property
     def content_hash(self) -> str:

@@ -12,8 +12,6 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
-from dataclasses import dataclass
-from typing import Protocol
 
 from .. import messages as msg
 from .._errors import PermissionMissing, PlatformError, StoreError
@@ -24,6 +22,7 @@ from ..answering._reply import Bullets, Fields, Outcome, Paragraph, Reply
 from ..catalog._loader import Catalog, CatalogHolder
 from ..store._sqlite import PinnedCard, Store, UsageRow, days_ago, today
 from . import _metrics as metrics
+from ._inbound import Chat, Inbound, Moderation
 
 log = logging.getLogger("careerbot")
 
@@ -31,38 +30,6 @@ DEFAULT_ROLE_TTL = 5.0
 """Seconds a chat's default role is remembered; other replicas see a change within this."""
 DEFAULT_ROLE_CACHE = 10_000
 requests_log = logging.getLogger("careerbot.requests")
-
-
-@dataclass(frozen=True, slots=True)
-class Chat:
-    """Where a command was asked: ``platform`` + ``chat_id``; groups allow moderation."""
-
-    platform: str
-    chat_id: str
-    is_group: bool = False
-
-
-class Moderation(Protocol):
-    """The platform powers an adapter lends the core for moderator commands."""
-
-    async def is_moderator(self, chat: Chat, user_id: str, *, pinning: bool) -> bool:
-        """Whether ``user_id`` may moderate here (and pin, when ``pinning``)."""
-
-    async def check_pin_rights(self, chat: Chat) -> None:
-        """Raise ``PermissionMissing`` if the bot could not pin in ``chat``."""
-
-    async def post_card(self, chat: Chat, reply: Reply) -> str:
-        """Post ``reply`` for everyone; return the new message's id."""
-
-    async def pin(self, chat: Chat, message_id: str) -> None: ...
-
-    async def unpin(self, chat: Chat, message_id: str) -> None: ...
-
-
-class Publisher(Protocol):
-    """Edits a posted card in place; used to keep pinned cards current."""
-
-    async def edit_card(self, chat: Chat, message_id: str, reply: Reply) -> None: ...
 
 
 class CareerBot:
@@ -78,6 +45,17 @@ class CareerBot:
     def catalog(self) -> Catalog:
         return self.holder.catalog
 
+    def understand(self, message: Inbound) -> Command | None:
+        """The command ``message`` asks for; ``None`` when it is not for us. Pure."""
+        return parse(message.text, bot_username=message.bot_username, plain=message.addressed)
+
+    async def handle(self, message: Inbound, moderation: Moderation | None = None) -> Reply | None:
+        """Understand and answer ``message``; ``None`` when it is not addressed to us."""
+        command = self.understand(message)
+        if command is None:
+            return None
+        return await self.respond(command, message, moderation)
+
     async def handle_text(
         self,
         text: str,
@@ -88,13 +66,17 @@ class CareerBot:
         plain: bool = False,
         bot_username: str | None = None,
     ) -> Reply | None:
-        """Parse and answer ``text``; ``None`` when it is not addressed to us."""
-        command = parse(text, bot_username=bot_username, plain=plain)
-        if command is None:
-            return None
-        return await self.handle(command, chat, user_id, moderation)
+        """``handle`` for callers that have not built an ``Inbound`` (kept for tests)."""
+        message = Inbound(text, chat, user_id, addressed=plain, bot_username=bot_username)
+        return await self.handle(message, moderation)
 
-    async def handle(
+    async def respond(
+        self, command: Command, message: Inbound, moderation: Moderation | None = None
+    ) -> Reply:
+        """Answer an understood ``command`` from ``message``."""
+        return await self._respond(command, message.chat, message.sender, moderation)
+
+    async def _respond(
         self,
         command: Command,
         chat: Chat,
@@ -130,15 +112,9 @@ class CareerBot:
         )
         return reply
 
-    async def press(
-        self,
-        data: str,
-        chat: Chat,
-        user_id: str | None = None,
-        moderation: Moderation | None = None,
-    ) -> Reply:
-        """Run a button's command; a button whose role is gone says the card is out of date."""
-        command = parse(data)
+    async def press(self, message: Inbound, moderation: Moderation | None = None) -> Reply:
+        """Run a button's command (``message.text``); a card whose role is gone is out of date."""
+        command = parse(message.text)
         if command is None or (command.spec.moderator and command.name != "pin"):
             return cards.notice(msg.CARD_OUT_OF_DATE, outcome=Outcome.STALE, command="button")
         if command.spec.needs_role and command.args:
@@ -147,7 +123,7 @@ class CareerBot:
                 return cards.notice(
                     msg.CARD_OUT_OF_DATE, outcome=Outcome.STALE, command=command.name
                 )
-        return await self.handle(command, chat, user_id, moderation)
+        return await self.respond(command, message, moderation)
 
     async def _default_role(self, chat: Chat) -> str | None:
         if self.store is None or not chat.is_group:
@@ -398,4 +374,4 @@ def _top(rows: list[UsageRow], pick: object, week: str, limit: int = 5) -> list[
     ]
 
 
-__all__ = ["CareerBot", "Chat", "Moderation", "Publisher"]
+__all__ = ["CareerBot"]

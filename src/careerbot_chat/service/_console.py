@@ -8,7 +8,8 @@ import sys
 from .. import messages as msg
 from ..answering._render_plain import render_plain
 from ..catalog._loader import Catalog
-from ._bot import CareerBot, Chat
+from ._bot import CareerBot
+from ._inbound import Chat, Inbound
 
 PROMPT = "you> "
 
@@ -25,7 +26,7 @@ async def console_chat(catalog: Catalog) -> int:
         except EOFError:
             print()
             return 0
-        reply = await bot.handle_text(line, chat, "console", plain=True)
+        reply = await bot.handle(Inbound(line, chat, "console", addressed=True))
         if reply is not None:
             print(render_plain(reply), end="\n\n")
             sys.stdout.flush()

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from ..answering._reply import Reply
-from ._bot import Chat
+from ._inbound import Chat
 
 
 class Platform(Protocol):

@@ -18,7 +18,8 @@ from .._errors import PlatformError, StoreError
 from ..answering._reply import Outcome, Paragraph, Reply
 from ..store._sqlite import PinnedCard
 from . import _metrics as metrics
-from ._bot import CareerBot, Chat, Publisher
+from ._bot import CareerBot
+from ._inbound import Chat, Publisher
 
 log = logging.getLogger("careerbot.refresh")
 

@@ -348,9 +348,7 @@ class Runtime:
 
     async def _take_lease(self) -> bool:
         try:
-            return await self.store.take_lease(
-                REFRESH_LEASE, self.holder_id, REFRESH_LEASE_SECONDS
-            )
+            return await self.store.take_lease(REFRESH_LEASE, self.holder_id, REFRESH_LEASE_SECONDS)
         except StoreError as exc:
             log.warning("pinned cards not refreshed, database unavailable: %s", exc)
             return False

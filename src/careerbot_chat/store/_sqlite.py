@@ -291,7 +291,9 @@ class SQLiteStore:
     async def take_lease(self, name: str, holder: str, ttl: float) -> bool:
         """Hold ``name`` for ``ttl`` seconds unless someone else holds it; True if taken."""
         now = time.time()
-        taken = await self._write(TAKE_LEASE.format("?", "?", "?", "?"), name, holder, now + ttl, now)
+        taken = await self._write(
+            TAKE_LEASE.format("?", "?", "?", "?"), name, holder, now + ttl, now
+        )
         return taken == 1
 
     async def drop_lease(self, name: str, holder: str) -> None:

@@ -1,0 +1,104 @@
+"""The adapter interface: everything a platform adapter may use from the core.
+
+An adapter (``careerbot_telegram``, ``careerbot_slack``, or one of your own) is a
+converter, as a bolt-python adapter is: it turns its platform's payload into an
+``Inbound`` message, asks the ``CareerBot``, and renders the neutral ``Reply`` it gets
+back. It imports from ``careerbot_chat`` and from this module only, never from a
+private module (a test enforces this), so the core can change behind these names.
+
+The pieces:
+
+- the request and the answer: ``Chat``, ``Inbound``, ``CareerBot``, ``Reply`` and
+  its blocks (``Reply.asked`` is the canonical command a card answers: buttons,
+  Share and follow-ups repeat it instead of rebuilding it from the card);
+- the powers an adapter lends the core: ``Moderation`` (admins, post, pin),
+  ``Publisher`` (edit a posted card), ``Platform`` (what ``careerbot serve`` runs);
+- errors an adapter raises: ``PlatformError``, ``PermissionMissing`` (with the
+  words to show the moderator), ``StartupError`` (a start that waiting cannot cure,
+  such as a rejected token: ``careerbot serve`` exits; other failures are retried);
+- helpers every adapter needs: ``read_capped`` (the capped body reader for webhook
+  routes), ``RedactSecrets`` (the log filter that hides tokens), the metrics hooks
+  ``count_api_error`` and ``count_duplicate``;
+- configuration: ``Settings`` and ``SettingsError``.
+"""
+
+from __future__ import annotations
+
+from . import messages
+from ._errors import PermissionMissing, PlatformError, StartupError
+from .answering._answer import answer, find_role
+from .answering._parser import Command, parse
+from .answering._registry import (
+    COMMANDS,
+    CommandSpec,
+    command_spec,
+    member_commands,
+    moderator_commands,
+)
+from .answering._render_plain import PlainRenderer, render_plain
+from .answering._reply import (
+    Action,
+    Block,
+    Bullets,
+    Divider,
+    Fields,
+    Outcome,
+    Paragraph,
+    Reply,
+    label_ends_sentence,
+    label_separator,
+)
+from .catalog._loader import Catalog
+from .catalog._models import Role
+from .service._bot import CareerBot
+from .service._http import MAX_BODY, StreamingRequest, read_capped
+from .service._inbound import Chat, Inbound, Moderation, Publisher
+from .service._logging import RedactSecrets
+from .service._metrics import api_error as count_api_error
+from .service._metrics import duplicate_dropped as count_duplicate
+from .service._platform import Platform
+from .service._settings import Settings, SettingsError
+
+__all__ = [
+    "COMMANDS",
+    "MAX_BODY",
+    "Action",
+    "Block",
+    "Bullets",
+    "CareerBot",
+    "Catalog",
+    "Chat",
+    "Command",
+    "CommandSpec",
+    "Divider",
+    "Fields",
+    "Inbound",
+    "Moderation",
+    "Outcome",
+    "Paragraph",
+    "PermissionMissing",
+    "PlainRenderer",
+    "Platform",
+    "PlatformError",
+    "Publisher",
+    "RedactSecrets",
+    "Reply",
+    "Role",
+    "Settings",
+    "SettingsError",
+    "StartupError",
+    "StreamingRequest",
+    "answer",
+    "command_spec",
+    "count_api_error",
+    "count_duplicate",
+    "find_role",
+    "label_ends_sentence",
+    "label_separator",
+    "member_commands",
+    "messages",
+    "moderator_commands",
+    "parse",
+    "read_capped",
+    "render_plain",
+]
