@@ -118,10 +118,6 @@ def create_platform(settings: Settings, bot: CareerBot, **options: Any) -> Teleg
 async def run_dev(settings: Settings, bot: CareerBot, **options: Any) -> None:
     """``careerbot run telegram``: long polling until cancelled (Ctrl-C)."""
     application = build_application(settings, bot, webhook=False, **options)
-    log.warning(
-        "Polling Telegram for updates. Polling deletes any webhook set for this bot token: "
-        "do not poll with a production bot's token while `careerbot serve` receives its webhook."
-    )
     try:
         await connect(application)
     except NetworkError as exc:
@@ -132,6 +128,10 @@ async def run_dev(settings: Settings, bot: CareerBot, **options: Any) -> None:
     except StartupError:
         await application.bot.shutdown()
         raise
+    log.warning(
+        "Polling Telegram for updates. Polling deletes any webhook set for this bot token: "
+        "do not poll with a production bot's token while `careerbot serve` receives its webhook."
+    )
     async with application:
         await publish_commands(application.bot)
         await application.start()
