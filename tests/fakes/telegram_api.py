@@ -110,6 +110,10 @@ class FakeTelegram:
         """Make the next ``times`` calls of ``method`` answer only after ``seconds``."""
         self._delays.setdefault(method, deque()).extend([seconds] * times)
 
+    def recover(self) -> None:
+        """Forget every failure still queued: the API answers normally again."""
+        self._failures.clear()
+
     def set_member(self, chat_id: int, user_id: int, status: str, **rights: bool) -> None:
         """What ``getChatMember`` answers for ``user_id`` in ``chat_id``."""
         self.members[(chat_id, user_id)] = _Member(status, rights)
