@@ -325,13 +325,17 @@ async def run_load(
                 rss = peak_rss_mb(server.pid)
                 page = (await client.get(f"{url}/metrics")).text
     sent: dict[object, list[str]] = {}
+    refused = {id(call) for call in telegram.refused}
     for call in telegram.called("sendMessage"):
+        if id(call) in refused:  # the Bot API was down: not delivered
+            continue
         sent.setdefault(call.params.get("chat_id"), []).append(str(call.params.get("text")))
     figures = {**slack_result.figures("slack"), **tg_result.figures("telegram")}
     # One chat per update: every chat must get an answer, and no message twice (a long
     # card split into several messages is one answer).
     figures["telegram chats answered"] = len(sent)
     figures["telegram unanswered"] = count - len(sent)
+    figures["telegram sends refused by the API"] = len(refused)
     figures["telegram duplicate answers"] = sum(len(t) - len(set(t)) for t in sent.values())
     figures["telegram split answers"] = sum(1 for t in sent.values() if len(t) > 1)
     figures["content reloads ok"] = metric_sum(page, "careerbot_content_reloads_total", "ok")

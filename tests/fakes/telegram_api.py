@@ -79,6 +79,8 @@ class FakeTelegram:
         self.url = ""
         """The root URL once served (set by whoever serves ``app``)."""
         self.calls: list[Call] = []
+        self.refused: list[Call] = []
+        """The calls answered with a failure (``fail()``), also in ``calls``."""
         self.members: dict[tuple[int, int], _Member] = {}
         self.texts: dict[tuple[int, int], str] = {}
         self.updates: deque[dict[str, Any]] = deque()
@@ -167,6 +169,7 @@ class FakeTelegram:
         failure = self._failures.get(method)
         if failure is not None and failure.remaining > 0:
             failure.remaining -= 1
+            self.refused.append(self.calls[-1])
             return _error(failure.status, failure.description, failure.retry_after)
         handler = getattr(self, f"_{method}", None)
         if handler is None:
