@@ -5,7 +5,14 @@ from __future__ import annotations
 import subprocess
 import sys
 
-BENCHMARKS = ("bench_core", "bench_telegram", "bench_slack", "bench_serve", "load")
+BENCHMARKS = (
+    "bench_core",
+    "bench_understand",
+    "bench_telegram",
+    "bench_slack",
+    "bench_serve",
+    "load",
+)
 
 
 def main() -> int:

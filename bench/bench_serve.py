@@ -56,13 +56,13 @@ def adapter_only_app(platform_name: str) -> Any:
     from starlette.applications import Starlette
 
     from careerbot_chat import CareerBot, load_catalog, open_store
-    from careerbot_chat.service._plugins import load_adapter
+    from careerbot_chat.service._plugins import find_adapter
     from careerbot_chat.service._settings import Settings
 
     settings = Settings.load()
     store = open_store(settings.database_url)
     bot = CareerBot(load_catalog(), store)
-    platform = load_adapter(platform_name).create_platform(settings, bot)
+    platform = find_adapter(platform_name).create_platform(settings, bot)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

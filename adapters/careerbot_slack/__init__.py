@@ -1,41 +1,58 @@
 """careerbot on Slack: slash commands answered at once, Block Kit cards, App Home.
 
-The module-level API the core calls (``careerbot_chat.service._plugins``):
-
-- ``format_reply(reply)``: the message JSON ``careerbot ask --format slack`` prints;
-- ``manifest_yaml(url)``: the Slack app manifest (``careerbot slack-manifest``);
-- ``run_dev(settings, bot)``: Socket Mode (``careerbot run slack``);
-- ``create_platform(settings, bot)``: the ``POST /slack/events`` route for
-  ``careerbot serve``.
+The core finds ``ADAPTER`` by entry point (group ``careerbot_chat.adapters``): the
+adapter's name, its ``SLACK_*`` settings, its ``--format slack`` renderer (the message
+JSON), its edit pacing, its words and the ``careerbot slack-manifest`` command.
+Importing this package imports no slack-bolt or slack_sdk; the other names below
+import them on first use.
 """
 
-from __future__ import annotations
+import importlib
+from typing import TYPE_CHECKING, Any
 
-import json
+from ._registration import ADAPTER
+from ._settings import SlackSettings
 
-from careerbot_chat import Reply
+if TYPE_CHECKING:
+    from ._app import SlackPlatform, build_app, create_platform, run_dev
+    from ._home import home_view
+    from ._manifest import manifest, manifest_yaml, slash_commands
+    from ._moderation import SlackModeration
+    from ._render import Mode, SlackRenderer, format_reply, render
+    from ._text import escape
 
-from ._app import SlackPlatform, build_app, create_platform, run_dev
-from ._home import home_view
-from ._manifest import manifest, manifest_yaml, slash_commands
-from ._moderation import SlackModeration
-from ._render import Mode, SlackRenderer, render
-from ._text import escape
+_LAZY = {
+    "SlackPlatform": "._app",
+    "build_app": "._app",
+    "create_platform": "._app",
+    "run_dev": "._app",
+    "home_view": "._home",
+    "manifest": "._manifest",
+    "manifest_yaml": "._manifest",
+    "slash_commands": "._manifest",
+    "SlackModeration": "._moderation",
+    "Mode": "._render",
+    "SlackRenderer": "._render",
+    "format_reply": "._render",
+    "render": "._render",
+    "escape": "._text",
+}
 
 
-def format_reply(reply: Reply) -> str:
-    """The message (fallback ``text`` and ``blocks``) the app sends for ``reply``, as JSON.
-
-    Paste it into Slack's Block Kit Builder to preview the card.
-    """
-    return json.dumps(render(reply, Mode.EPHEMERAL), indent=2, ensure_ascii=False)
+def __getattr__(name: str) -> Any:
+    """Import slack-bolt and slack_sdk only when a name that needs them is used."""
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [
+    "ADAPTER",
     "Mode",
     "SlackModeration",
     "SlackPlatform",
     "SlackRenderer",
+    "SlackSettings",
     "build_app",
     "create_platform",
     "escape",

@@ -41,10 +41,10 @@ from ._listeners import DropRetries, Listeners
 from ._manifest import EVENTS_PATH, slash_commands
 from ._moderation import SlackModeration
 from ._render import ACTION_PIN, ACTION_SHARE, RUN_PATTERN, Mode, SlackRenderer
+from ._settings import SlackSettings
 from ._web import SlackWeb, make_client
 
 log = logging.getLogger("careerbot.slack")
-"""Slack's payloads are a few KiB; anything near a mebibyte is not from Slack."""
 
 
 def _secret(value: Any, name: str) -> str:
@@ -112,9 +112,10 @@ def build_app(
     identity: Identity | None = None,
 ) -> AsyncApp:
     """The careerbot Slack app: listeners for every slash command, button and App Home."""
-    token = _secret(settings.slack_bot_token, "SLACK_BOT_TOKEN")
-    client = client or make_client(token, settings.slack_api_base_url)
-    secret = None if socket_mode else _secret(settings.slack_signing_secret, "SLACK_SIGNING_SECRET")
+    section = settings.section(SlackSettings)
+    token = _secret(section.bot_token, "SLACK_BOT_TOKEN")
+    client = client or make_client(token, section.api_base_url)
+    secret = None if socket_mode else _secret(section.signing_secret, "SLACK_SIGNING_SECRET")
     app = AsyncApp(
         client=client,
         logger=_bolt_logger(),
@@ -125,8 +126,8 @@ def build_app(
     )
     render = SlackRenderer()
     web = SlackWeb(client)
-    moderation = SlackModeration(web, render, settings.slack_moderator_ids)
-    listen = Listeners(bot, web, render, moderation, in_channel=settings.slack_in_channel)
+    moderation = SlackModeration(web, render, section.moderator_ids)
+    listen = Listeners(bot, web, render, moderation, in_channel=section.in_channel)
     app.use(DropRetries(bot))
     for name in slash_commands():
         app.command(name)(listen.command)
@@ -176,7 +177,9 @@ class SlackPlatform:
     ) -> None:
         self.settings = settings
         self.bot = bot
-        self.identity = Identity(_secret(settings.slack_bot_token, "SLACK_BOT_TOKEN"))
+        self.identity = Identity(
+            _secret(settings.section(SlackSettings).bot_token, "SLACK_BOT_TOKEN")
+        )
         self.app = build_app(settings, bot, client=client, identity=self.identity)
         self.handler = AsyncSlackRequestHandler(self.app)
         self.render = SlackRenderer()
@@ -234,7 +237,7 @@ async def run_dev(settings: Settings, bot: CareerBot) -> None:
     """``careerbot run slack``: the same app over Socket Mode with ``SLACK_APP_TOKEN``."""
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-    app_token = _secret(settings.slack_app_token, "SLACK_APP_TOKEN")
+    app_token = _secret(settings.section(SlackSettings).app_token, "SLACK_APP_TOKEN")
     handler = AsyncSocketModeHandler(build_app(settings, bot, socket_mode=True), app_token)
     try:
         await handler.start_async()  # type: ignore[no-untyped-call]  # Bolt leaves it untyped

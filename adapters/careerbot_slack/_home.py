@@ -8,8 +8,8 @@ from slack_sdk.models.blocks import Block, DividerBlock, MarkdownTextObject, Sec
 from slack_sdk.models.views import View
 
 from careerbot_chat import Catalog, Reply, messages
-from careerbot_chat import messages as texts
 
+from . import _words as texts
 from ._render import ACTION_RUN, Mode, SlackRenderer, action_rows, button, header
 from ._text import clip, escape
 

@@ -39,9 +39,8 @@ from careerbot_chat.adapter import (
     command_spec,
     parse,
 )
-from careerbot_chat.adapter import messages as msg
-from careerbot_chat.adapter import messages as texts
 
+from . import _words as texts
 from ._home import home_view
 from ._moderation import SlackModeration
 from ._render import Mode, SlackRenderer
@@ -257,5 +256,5 @@ def _help() -> Command:
 
 def _failure_text(exc: PlatformError) -> str:
     if isinstance(exc, PermissionMissing):
-        return msg.PERMISSION_HINTS.get(exc.reason, str(exc))
+        return exc.hint or str(exc)
     return texts.SHARE_FAILED.format(reason=exc.reason or "platform error")

@@ -13,7 +13,8 @@ from typing import Any
 import yaml
 
 from careerbot_chat import CommandSpec, member_commands, messages
-from careerbot_chat import messages as texts
+
+from . import _words as texts
 
 EVENTS_PATH = "/slack/events"
 UMBRELLA = "careerbot"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import json
 import re
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -39,9 +40,9 @@ from careerbot_chat import (
     command_spec,
 )
 from careerbot_chat import messages as msg
-from careerbot_chat import messages as texts
 from careerbot_chat.adapter import label_ends_sentence
 
+from . import _words as texts
 from ._text import ELLIPSIS, clip, escape, split
 
 MAX_BLOCKS = 50
@@ -196,3 +197,12 @@ class SlackRenderer:
 
 
 render = SlackRenderer()
+
+
+def format_reply(reply: Reply) -> str:
+    """The message (fallback ``text`` and ``blocks``) the app sends for ``reply``, as JSON.
+
+    What ``careerbot ask --format slack`` prints: paste it into Slack's Block Kit
+    Builder to preview the card.
+    """
+    return json.dumps(render(reply, Mode.EPHEMERAL), indent=2, ensure_ascii=False)

@@ -22,8 +22,9 @@ from careerbot_chat import PermissionMissing, PlatformError
 from careerbot_chat.adapter import count_api_error
 
 from ._render import Message
+from ._words import NOT_IN_CHANNEL, PIN_SCOPE
 
-NOT_IN_CHANNEL = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
+NOT_A_MEMBER = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
 HARMLESS = {
     "pins.add": frozenset({"already_pinned"}),
     "pins.remove": frozenset({"no_pin", "message_not_found"}),
@@ -56,10 +57,14 @@ def _code(exc: SlackApiError) -> str:
 
 def _error(method: str, exc: SlackApiError) -> PlatformError:
     code = _code(exc)
-    if code in NOT_IN_CHANNEL:
-        return PermissionMissing(f"{method}: {code}", method=method, reason="slack_not_in_channel")
+    if code in NOT_A_MEMBER:
+        return PermissionMissing(
+            f"{method}: {code}", method=method, reason="slack_not_in_channel", hint=NOT_IN_CHANNEL
+        )
     if code == "missing_scope" and method.startswith("pins."):
-        return PermissionMissing(f"{method}: {code}", method=method, reason="slack_pin_scope")
+        return PermissionMissing(
+            f"{method}: {code}", method=method, reason="slack_pin_scope", hint=PIN_SCOPE
+        )
     return PlatformError(f"{method}: {code}", method=method, reason=code)
 
 

@@ -1,30 +1,61 @@
 """careerbot on Telegram (python-telegram-bot 22).
 
-The core finds this module by entry point and calls three functions:
-``format_reply(reply)`` (``careerbot ask --format telegram``), ``run_dev(settings,
-bot)`` (``careerbot run telegram``, long polling) and ``create_platform(settings,
-bot)`` (``careerbot serve``: the ``POST /telegram/webhook`` route and the lifecycle).
+The core finds ``ADAPTER`` by entry point (group ``careerbot_chat.adapters``): the
+adapter's name, its ``TELEGRAM_*`` settings, its ``--format telegram`` renderer, its
+edit pacing and its words. Importing this package imports no python-telegram-bot;
+the other names below import it on first use.
 """
 
+import importlib
 import os
+from typing import TYPE_CHECKING, Any
 
 # Opt in to python-telegram-bot's timedelta durations (RetryAfter.retry_after and
 # friends) in every process, so tests and production take the same code paths and
 # PTB 22.8 does not log a deprecation warning on each 429.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-from ._app import FloodLimits, build_application, publish_commands
-from ._moderation import TelegramModeration
-from ._platform import TelegramPlatform, create_platform, run_dev
-from ._render import Rendered, TelegramRenderer, format_reply, render
-from ._webhook import webhook_route
+from ._registration import ADAPTER
+from ._settings import TelegramSettings
+
+if TYPE_CHECKING:
+    from ._app import FloodLimits, build_application, publish_commands
+    from ._moderation import TelegramModeration
+    from ._platform import TelegramPlatform, create_platform, run_dev
+    from ._render import Rendered, TelegramRenderer, format_reply, render
+    from ._webhook import webhook_route
+
+_LAZY = {
+    "FloodLimits": "._app",
+    "build_application": "._app",
+    "publish_commands": "._app",
+    "TelegramModeration": "._moderation",
+    "TelegramPlatform": "._platform",
+    "create_platform": "._platform",
+    "run_dev": "._platform",
+    "Rendered": "._render",
+    "TelegramRenderer": "._render",
+    "format_reply": "._render",
+    "render": "._render",
+    "webhook_route": "._webhook",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import python-telegram-bot only when a name that needs it is used."""
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
+    "ADAPTER",
     "FloodLimits",
     "Rendered",
     "TelegramModeration",
     "TelegramPlatform",
     "TelegramRenderer",
+    "TelegramSettings",
     "build_application",
     "create_platform",
     "format_reply",

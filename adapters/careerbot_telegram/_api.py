@@ -16,6 +16,7 @@ from telegram.error import BadRequest, TelegramError
 from careerbot_chat import PermissionMissing, PlatformError
 from careerbot_chat.adapter import count_api_error
 
+from . import _words as words
 from ._render import Rendered
 
 PLATFORM = "telegram"
@@ -52,7 +53,9 @@ def platform_error(method: str, exc: TelegramError) -> PlatformError:
     """The core's error for a failed call: ``PermissionMissing`` when rights are lacking."""
     text = exc.message
     if isinstance(exc, BadRequest) and any(s in text.lower() for s in _NO_RIGHTS):
-        return PermissionMissing(text, method=method, reason="telegram_pin")
+        return PermissionMissing(
+            text, method=method, reason="telegram_pin", hint=words.BOT_CANNOT_PIN
+        )
     return PlatformError(text, method=method, reason=text)
 
 

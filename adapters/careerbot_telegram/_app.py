@@ -61,6 +61,7 @@ from ._api import PLATFORM, counted, failed_method, is_not_modified, send_chunks
 from ._inline import inline_results
 from ._moderation import TelegramModeration
 from ._render import Rendered, TelegramRenderer, render
+from ._settings import TelegramSettings
 
 log = logging.getLogger("careerbot.telegram")
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
@@ -85,8 +86,8 @@ class FloodLimits:
     def from_settings(cls, settings: Settings) -> FloodLimits:
         """Telegram's limits unless ``TELEGRAM_RATE_LIMIT`` / ``..._GROUP_RATE_LIMIT`` say otherwise."""
         return cls(
-            overall_per_second=settings.telegram_rate_limit,
-            group_per_minute=settings.telegram_group_rate_limit,
+            overall_per_second=settings.section(TelegramSettings).rate_limit,
+            group_per_minute=settings.section(TelegramSettings).group_rate_limit,
         )
 
 
@@ -97,9 +98,10 @@ logged and not retried: sendMessage is not idempotent, a retry could answer twic
 
 def token_of(settings: Settings) -> str:
     """The bot token; a clear error naming the setting when it is missing."""
-    if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value():
+    token = settings.section(TelegramSettings).bot_token
+    if token is None or not token.get_secret_value():
         raise SettingsError("TELEGRAM_BOT_TOKEN: required for Telegram")
-    return settings.telegram_bot_token.get_secret_value()
+    return token.get_secret_value()
 
 
 def build_application(
@@ -113,7 +115,7 @@ def build_application(
     token = token_of(settings)
     guard_token(token)
     limits = limits or FloodLimits.from_settings(settings)
-    root = settings.telegram_api_base_url.rstrip("/")
+    root = settings.section(TelegramSettings).api_base_url.rstrip("/")
     builder = (
         ApplicationBuilder()
         .token(token)

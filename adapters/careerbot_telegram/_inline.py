@@ -12,14 +12,14 @@ from telegram import InlineQueryResultArticle, InputTextMessageContent
 from telegram.constants import InlineQueryLimit, InlineQueryResultLimit, ParseMode
 
 from careerbot_chat import Catalog, Reply, Role, answer, find_role, parse
-from careerbot_chat import messages as texts
 
+from . import _words as words
 from ._render import TelegramRenderer, render
 
 CARDS = (
-    ("role", texts.INLINE_ROLE),
-    ("salary", texts.INLINE_SALARY),
-    ("pitfalls", texts.INLINE_PITFALLS),
+    ("role", words.INLINE_ROLE),
+    ("salary", words.INLINE_SALARY),
+    ("pitfalls", words.INLINE_PITFALLS),
 )
 DESCRIPTION_MAX = 120
 

@@ -9,7 +9,7 @@ sent by an anonymous admin "on behalf of the group" carries
 The core asks ``is_moderator`` outside its permission handling, so an admin who
 lacks "Pin messages" is let through there and told what is missing by the next
 step (``check_pin_rights`` for ``/pin``, ``unpin`` for ``/unpin``), which the core
-turns into the ``telegram_admin_pin`` hint.
+shows as ``ADMIN_CANNOT_PIN``.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from telegram import Bot, ChatMember, ChatMemberAdministrator
 
 from careerbot_chat import Chat, PermissionMissing, PlatformError, Reply
 
+from . import _words as words
 from ._api import api_call, send_chunks
 from ._render import TelegramRenderer, render
 
@@ -62,7 +63,10 @@ class TelegramModeration:
         )
         if member.status != ChatMember.ADMINISTRATOR or not _can_pin(member):
             raise PermissionMissing(
-                "the bot lacks can_pin_messages", method="getChatMember", reason="telegram_pin"
+                "the bot lacks can_pin_messages",
+                method="getChatMember",
+                reason="telegram_pin",
+                hint=words.BOT_CANNOT_PIN,
             )
 
     async def post_card(self, chat: Chat, reply: Reply) -> str:
@@ -100,6 +104,7 @@ class TelegramModeration:
                 "the admin lacks can_pin_messages",
                 method="getChatMember",
                 reason="telegram_admin_pin",
+                hint=words.ADMIN_CANNOT_PIN,
             )
 
 

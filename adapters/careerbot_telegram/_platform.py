@@ -17,6 +17,7 @@ from careerbot_chat.adapter import Settings, SettingsError, StartupError, count_
 from ._api import PLATFORM, api_call, is_not_modified, platform_error
 from ._app import ALLOWED_UPDATES, FloodLimits, build_application, publish_commands
 from ._render import TelegramRenderer, render
+from ._settings import TelegramSettings
 from ._webhook import webhook_route
 
 log = logging.getLogger("careerbot.telegram")
@@ -35,7 +36,8 @@ class TelegramPlatform:
         limits: FloodLimits | None = None,
         renderer: TelegramRenderer = render,
     ) -> None:
-        secret = settings.telegram_webhook_secret
+        self.section = settings.section(TelegramSettings)
+        secret = self.section.webhook_secret
         if secret is None or not secret.get_secret_value():
             raise SettingsError("TELEGRAM_WEBHOOK_SECRET: required for webhook mode")
         self.settings = settings
@@ -62,9 +64,9 @@ class TelegramPlatform:
             await publish_commands(self.application.bot)
         except Exception as exc:  # the menu is a convenience; answering matters more
             log.warning("could not publish the Telegram command menu: %s", exc)
-        url = self.settings.telegram_webhook_url
+        url = self.section.webhook_url
         if url:
-            secret = self.settings.telegram_webhook_secret
+            secret = self.section.webhook_secret
             assert secret is not None
             await api_call(
                 "setWebhook",
@@ -123,7 +125,7 @@ async def run_dev(settings: Settings, bot: CareerBot, **options: Any) -> None:
     except NetworkError as exc:
         await application.bot.shutdown()
         raise StartupError(
-            f"cannot reach the Bot API at {settings.telegram_api_base_url} ({exc})"
+            f"cannot reach the Bot API at {settings.section(TelegramSettings).api_base_url} ({exc})"
         ) from None
     except StartupError:
         await application.bot.shutdown()

@@ -67,7 +67,15 @@ class PlatformError(CareerbotError):
 
 
 class PermissionMissing(PlatformError):
-    """The bot lacks a right; ``reason`` is a key of ``messages.PERMISSION_HINTS``."""
+    """The bot (or the asker) lacks a right; ``hint`` tells a moderator how to grant it.
+
+    The adapter raising it knows its platform's words, so it supplies ``hint``; the
+    core shows it as is.
+    """
+
+    def __init__(self, message: str, *, method: str = "", reason: str = "", hint: str = "") -> None:
+        super().__init__(message, method=method, reason=reason)
+        self.hint = hint
 
 
 def _shown(file: Path) -> str:

@@ -19,7 +19,12 @@ The pieces:
 - helpers every adapter needs: ``read_capped`` (the capped body reader for webhook
   routes), ``RedactSecrets`` (the log filter that hides tokens), the metrics hooks
   ``count_api_error`` and ``count_duplicate``;
-- configuration: ``Settings`` and ``SettingsError``.
+- registration: an adapter package exposes one ``AdapterRegistration`` under the
+  entry-point group ``careerbot_chat.adapters``: its name, its ``SettingsSection``
+  (its own environment variables), its ``careerbot ask --format`` renderer, its
+  platform factory, its edit pacing, its words and any ``CliCommand`` of its own.
+  ``register`` adds one in-process. The registration must import no platform SDK,
+  so ``careerbot ask`` stays quick; ``Settings.section(MySettings)`` reads it back.
 """
 
 from __future__ import annotations
@@ -57,17 +62,20 @@ from .service._logging import RedactSecrets
 from .service._metrics import api_error as count_api_error
 from .service._metrics import duplicate_dropped as count_duplicate
 from .service._platform import Platform
-from .service._settings import Settings, SettingsError
+from .service._plugins import AdapterRegistration, CliCommand, register, unregister
+from .service._settings import Settings, SettingsError, SettingsSection
 
 __all__ = [
     "COMMANDS",
     "MAX_BODY",
     "Action",
+    "AdapterRegistration",
     "Block",
     "Bullets",
     "CareerBot",
     "Catalog",
     "Chat",
+    "CliCommand",
     "Command",
     "CommandSpec",
     "Divider",
@@ -86,6 +94,7 @@ __all__ = [
     "Role",
     "Settings",
     "SettingsError",
+    "SettingsSection",
     "StartupError",
     "StreamingRequest",
     "answer",
@@ -100,5 +109,7 @@ __all__ = [
     "moderator_commands",
     "parse",
     "read_capped",
+    "register",
     "render_plain",
+    "unregister",
 ]

@@ -14,7 +14,8 @@ from .catalog._loader import Catalog, load_catalog
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(adapters: bool = True) -> argparse.ArgumentParser:
+    """The command line; with ``adapters``, each installed adapter's own subcommands too."""
     parser = argparse.ArgumentParser(
         prog="careerbot", description="Career answers for Telegram and Slack communities."
     )
@@ -27,7 +28,9 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     ask = sub.add_parser("ask", help="answer one command and print it")
     ask.add_argument("text", nargs="+", help='e.g. "/salary senior mlops"')
-    ask.add_argument("--format", choices=("plain", "telegram", "slack"), default="plain")
+    ask.add_argument(
+        "--format", default="plain", help="plain (default), or an installed platform's name"
+    )
     sub.add_parser("chat", help="chat with the bot in this terminal (Ctrl-D quits)")
     sub.add_parser("roles", help="list the roles in the catalogue")
     validate = sub.add_parser("validate", help="check content files; print errors and warnings")
@@ -38,30 +41,48 @@ def _parser() -> argparse.ArgumentParser:
         help="run the bot: telegram (polling), slack (Socket Mode), "
         "or, with no platform, whatever is configured (else the console chat)",
     )
-    run.add_argument("platform", nargs="?", choices=("telegram", "slack"))
+    run.add_argument("platform", nargs="?", help="an installed platform's name")
     run.add_argument("--host", default="127.0.0.1", help="when serving (default 127.0.0.1)")
     run.add_argument("--port", type=int, default=8080, help="when serving (default 8080)")
     serve = sub.add_parser("serve", help="serve the HTTP endpoints (production)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
     serve.add_argument("--watch", action="store_true", help="reload content when files change")
-    manifest = sub.add_parser("slack-manifest", help="print the Slack app manifest")
-    manifest.add_argument(
-        "--url",
-        default="https://careerbot.example.com",
-        help="public base URL of `careerbot serve`",
-    )
     sub.add_parser("refresh-pins", help="edit pinned cards whose content changed")
+    if adapters:
+        from .service._plugins import registrations
+
+        for adapter in registrations().values():
+            for command in adapter.commands:
+                own = sub.add_parser(command.name, help=command.help)
+                command.arguments(own)
+                own.set_defaults(run=command.run)
     return parser
 
 
+def _first_word(argv: Sequence[str]) -> str | None:
+    """The subcommand in ``argv`` (the first word that is not an option or its value)."""
+    words = iter(argv)
+    for word in words:
+        if word == "--content":
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # Adapters' own subcommands are looked up only when the command is not ours,
+    # so `careerbot ask` loads no adapter at all.
+    parser = _parser(adapters=_first_word(argv) not in _COMMANDS)
+    args = parser.parse_args(argv)
     if args.command is None:
-        _parser().print_help()
+        parser.print_help()
         return EXIT_USAGE
     try:
-        return _COMMANDS[args.command](args)
+        run = _COMMANDS.get(args.command) or args.run
+        return int(run(args))
     except ContentError as exc:
         print(exc, file=sys.stderr)
         return EXIT_ERROR
@@ -88,14 +109,18 @@ def _ask(args: argparse.Namespace) -> int:
 
         print(render_plain(reply))
         return EXIT_OK
-    from .service._plugins import AdapterMissing, load_adapter
+    from .service._plugins import AdapterMissing, find_adapter, needs_extra
 
     try:
-        adapter = load_adapter(args.format)
+        adapter = find_adapter(args.format)
     except AdapterMissing as exc:
-        print(exc, file=sys.stderr)
+        print(f"careerbot ask: unknown --format {args.format!r} ({exc})", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        print(adapter.format_reply(reply))
+    except ImportError as exc:
+        print(needs_extra(args.format, exc), file=sys.stderr)
         return EXIT_ERROR
-    print(adapter.format_reply(reply))
     return EXIT_OK
 
 
@@ -146,18 +171,6 @@ def _serve(args: argparse.Namespace) -> int:
     return serve_command(args)
 
 
-def _slack_manifest(args: argparse.Namespace) -> int:
-    from .service._plugins import AdapterMissing, load_adapter
-
-    try:
-        adapter = load_adapter("slack")
-    except AdapterMissing as exc:
-        print(exc, file=sys.stderr)
-        return EXIT_ERROR
-    print(adapter.manifest_yaml(args.url), end="")
-    return EXIT_OK
-
-
 def _refresh_pins(args: argparse.Namespace) -> int:
     from .service._server import refresh_pins_command
 
@@ -172,7 +185,6 @@ _COMMANDS = {
     "schema": _schema,
     "run": _run,
     "serve": _serve,
-    "slack-manifest": _slack_manifest,
     "refresh-pins": _refresh_pins,
 }
 

@@ -14,7 +14,6 @@ TAGLINE = "Career answers for tech communities: roles, pay bands, interview pitf
 TRY = "Try {example}. Commands work in any order and any case."
 
 HELP_TITLE = "What I can answer"
-HELP_MODERATORS = "For moderators"
 HELP_UNKNOWN = "I don't know the command /{name}. Here is what I can do."
 START_TITLE = "Hi! I'm careerbot"
 START_BODY = (
@@ -35,7 +34,7 @@ LEVEL_NOT_IN_SOURCE = "The source gives no {level} band for {role}. It lists: {l
 NO_LADDER = "The source gives no pay bands by level for {role}."
 NO_BAND_BELOW = "The source gives no band below {lowest}."
 YEARS_NOT_IN_SOURCE = (
-    "The source ties no level of {role} to {years} of experience. Levels with years: {known}."
+    "The source gives no level of {role} for {years} of experience. Levels with years: {known}."
 )
 YEARS_NONE_KNOWN = "The source gives no experience ranges for {role}'s levels."
 LEVEL_UNKNOWN = "I don't know the level “{level}” for {role}. Levels: {levels}."
@@ -58,35 +57,7 @@ DEFAULT_ROLE_SET = "This chat's default role is now {role}: /salary senior needs
 SETROLE_NEEDS_ROLE = "Which role? For example: /setrole mlops"
 STORE_DOWN = "I couldn't save that just now; nothing changed. Please try again in a minute."
 PIN_FAILED = "I couldn't pin that card ({reason}). Nothing was recorded; please try again."
-
-PERMISSION_HINTS = {
-    "telegram_pin": (
-        "I need the admin right “Pin messages” to pin here. Make me an admin with "
-        "that right, then try /pin again."
-    ),
-    "telegram_admin_pin": "You need the admin right “Pin messages” to use /pin here.",
-    "slack_not_in_channel": (
-        "I'm not in this channel yet. Invite me with /invite @careerbot, then try again."
-    ),
-    "slack_pin_scope": "I'm missing the pins:write permission; ask a workspace admin to reinstall me.",
-}
-
-# Telegram inline mode: result titles
-INLINE_ROLE = "{role}: role card"
-INLINE_SALARY = "{role}: pay by level"
-INLINE_PITFALLS = "{role}: interview pitfalls"
-
-# Slack
-SHARE_LABEL = "Share in channel"
-PIN_LABEL = "Pin"
-TRUNCATED = "…more than Slack shows in one message. Ask for a narrower card, e.g. /salary senior."
-HOME_BACK = "← All roles"
-HOME_OPEN = "Open"
-HOME_INTRO = "Ask in any channel with /role, /salary, /pitfalls, /skills or /faq, or tap a role."
-UMBRELLA_DESCRIPTION = "Career answers: roles, pay bands, interview pitfalls"
-UMBRELLA_HINT = "[command] [args], e.g. salary senior mlops"
-STILL_WORKING = "On it: Slack is slow right now, so I'll answer here in a moment."
-SHARE_FAILED = "I couldn't share that card ({reason}). Please try again."
+NO_RIGHT = "I'm missing a permission here ({reason}); ask an admin to check my rights."
 
 STATS_TITLE = "What this community asks"
 STATS_TOP_ROLES = "Most asked roles"
@@ -108,3 +79,30 @@ def join_names(names: list[str] | tuple[str, ...], last: str = "or") -> str:
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + f" {last} " + names[-1]
+
+
+# Questions in words: saying plainly what the source does not cover
+GAP_CITY = "The source gives no figures by city ({place}); these are for {region} as a whole."
+GAP_COUNTRY = "The source covers {region} only; it gives no figures for {place}."
+GAP_COMPANY = (
+    "The source gives no pay for {place} in particular; these are for {region} as a whole."
+)
+GAP_REMOTE = "The source says nothing about remote or hybrid work for {role}."
+GAP_YEAR = "The source gives no figures for {year}; these are as of {as_of}."
+GAP_LEVEL_YEARS = "The source gives no experience range for {level} {role}."
+GAP_LEVEL = "The source gives no {level} level for {role}; its lowest is {lowest}."
+GAP_PATH = (
+    "The source gives no route into {role} from {origin}; the route it describes is from {known}."
+)
+GAP_NOTHING = "The source says nothing about “{words}” for {role}. Here is what it does say."
+OTHER_ROLE_TITLE = "No card for {name} yet"
+GAP_OTHER_ROLE = "I have no card for {name} yet; the roles I know are {roles}."
+GAP_PREMIUM = (
+    "The source gives no premium of {role} over {other}; here is what it says about {other}."
+)
+COMPARE_TITLE = "{role} vs {other} · pay ({region}, {as_of})"
+SEARCH_TITLE = "What the source says about “{query}”"
+SEARCH_NONE = "I found nothing about “{query}” in my sources."
+SEARCH_TRY = "Try a question like “senior mlops salary” or “mlops interview tips”, or /roles."
+ALSO_IN_SOURCE = "Also in the source"
+NOTHING_IN_CARD = "Nothing on this card mentions “{words}”."

@@ -41,7 +41,9 @@ class FakeModeration:
 
     async def check_pin_rights(self, chat: Chat) -> None:
         if not self.can_pin:
-            raise PermissionMissing("cannot pin", method="getChatMember", reason="telegram_pin")
+            raise PermissionMissing(
+                "cannot pin", method="getChatMember", reason="pin", hint="Grant me Pin messages."
+            )
 
     async def post_card(self, chat: Chat, reply: Reply) -> str:
         self.posted.append(reply)

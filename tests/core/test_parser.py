@@ -43,21 +43,33 @@ def test_unknown_command_becomes_help_naming_it() -> None:
 
 
 def test_plain_text_only_when_allowed() -> None:
-    """Plain text is a lookup in private chats and ignored elsewhere."""
+    """Plain text is a question in words (/ask) where allowed, and ignored elsewhere."""
     assert parse("mlops") is None
     looked_up = parse("mlops", plain=True)
     assert looked_up is not None
-    assert (looked_up.name, looked_up.args) == ("role", ("mlops",))
-    salary = parse("senior salary", plain=True)
-    assert salary is not None
-    assert (salary.name, salary.args) == ("salary", ("senior",))
+    assert (looked_up.name, looked_up.args) == ("ask", ("mlops",))
+    sentence = parse("How much does a Senior MLOps engineer make?", plain=True)
+    assert sentence is not None
+    assert sentence.name == "ask"
+    assert sentence.args == ("how", "much", "does", "a", "senior", "mlops", "engineer", "make?")
+
+
+def test_ask_keeps_a_long_question() -> None:
+    """/ask keeps up to 40 words; other commands stay capped at 12 arguments."""
+    long = " ".join(f"w{i}" for i in range(50))
+    asked = parse(f"/ask {long}")
+    assert asked is not None
+    assert len(asked.args) == 40
+    other = parse(f"/faq {long}")
+    assert other is not None
+    assert len(other.args) == 12
 
 
 def test_plain_text_never_runs_moderator_commands() -> None:
-    """Typing "pin mlops" in a private chat is a lookup, not a moderator command."""
+    """Typing "pin mlops" in a private chat is a question, not a moderator command."""
     command = parse("pin mlops", plain=True)
     assert command is not None
-    assert command.name == "role"
+    assert command.name == "ask"
 
 
 def test_hostile_input_is_capped_and_cleaned() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from careerbot_chat import load_catalog, messages
+from careerbot_slack import _words as words
 from tests.slack import builders as b
 from tests.slack.conftest import SlackClient
 
@@ -58,7 +59,7 @@ async def test_share_without_membership_tells_to_invite(slack: SlackClient) -> N
     slack.fake.fail("chat.postMessage", "not_in_channel")
     await slack.press("careerbot_share", f"/role {ROLE.slug}")
     [reply] = slack.fake.responses
-    assert reply.params["text"] == messages.PERMISSION_HINTS["slack_not_in_channel"]
+    assert reply.params["text"] == words.NOT_IN_CHANNEL
     assert reply.params.get("delete_original") is not True
 
 

@@ -7,6 +7,7 @@ import asyncio
 import pytest
 
 from careerbot_chat import load_catalog, messages
+from careerbot_slack import _words as words
 from tests.slack import builders as b
 from tests.slack.conftest import SlackClient, StartSlack
 
@@ -51,7 +52,7 @@ async def test_slow_slack_answers_in_time_then_follows_up(
     monkeypatch.setattr("careerbot_slack._listeners.ANSWER_BUDGET_SECONDS", 0.2)
     slack.fake.delay("chat.postMessage", 0.8)
     response = await slack.command("/careerbot", f"pin {ROLE.slug}", user=b.ADMIN)
-    assert response.json()["text"] == messages.STILL_WORKING
+    assert response.json()["text"] == words.STILL_WORKING
     for _ in range(300):
         if slack.fake.responses:
             break

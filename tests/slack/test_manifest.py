@@ -33,6 +33,7 @@ def test_slash_commands_come_from_registry() -> None:
         "/pitfalls",
         "/skills",
         "/faq",
+        "/ask",
         "/roles",
         "/careerbot",
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from careerbot_chat import load_catalog, messages
+from careerbot_slack import _words as words
 from tests.slack import builders as b
 from tests.slack.conftest import SlackClient
 
@@ -68,9 +69,9 @@ async def test_pin_button_refuses_member(slack: SlackClient) -> None:
 @pytest.mark.parametrize(
     ("method", "error", "hint"),
     [
-        ("chat.postMessage", "not_in_channel", "slack_not_in_channel"),
-        ("pins.add", "not_in_channel", "slack_not_in_channel"),
-        ("pins.add", "missing_scope", "slack_pin_scope"),
+        ("chat.postMessage", "not_in_channel", words.NOT_IN_CHANNEL),
+        ("pins.add", "not_in_channel", words.NOT_IN_CHANNEL),
+        ("pins.add", "missing_scope", words.PIN_SCOPE),
     ],
 )
 async def test_missing_rights_explained(
@@ -78,7 +79,7 @@ async def test_missing_rights_explained(
 ) -> None:
     """When Slack refuses for lack of membership or scope, the moderator is told the fix."""
     slack.fake.fail(method, error)
-    assert await _pin(slack, b.ADMIN) == messages.PERMISSION_HINTS[hint]
+    assert await _pin(slack, b.ADMIN) == hint
     assert await slack.bot.store.pins("slack", b.CHANNEL) == []  # type: ignore[union-attr]
 
 

@@ -27,7 +27,7 @@ def careerbot(tmp_path: Path, sqlite_store: SQLiteStore) -> CareerBot:
         source.replace("slug: mlops-engineer", "slug: data-engineer")
         .replace("title: MLOps Engineer\n", "title: Data Engineer\n")
         .replace(
-            "aliases: [mlops, ml ops, mlops engineers, machine learning operations engineer]",
+            "aliases: [mlops, ml ops, mlops engineers, machine learning ops, machine learning operations engineer]",
             "aliases: [data eng]",
         )
     )

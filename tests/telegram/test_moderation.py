@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from careerbot_chat import SQLiteStore, messages
+from careerbot_telegram import _words as words
 from tests.fakes.telegram_api import BOT_ID, FakeTelegram
 from tests.telegram.builders import (
     ADMIN_ID,
@@ -102,7 +103,7 @@ async def test_bot_without_pin_right_says_which_right_to_grant(
     rights.set_member(GROUP_ID, BOT_ID, status, can_pin_messages=can_pin)
     await process(group_update("/pin mlops", sender_id=ADMIN_ID))
     (only,) = rights.called("sendMessage")
-    assert visible_text(only.params["text"]) == messages.PERMISSION_HINTS["telegram_pin"]
+    assert visible_text(only.params["text"]) == words.BOT_CANNOT_PIN
     assert rights.called("pinChatMessage") == []
     assert await sqlite_store.pins("telegram", CHAT) == []
 
@@ -113,7 +114,7 @@ async def test_admin_without_pin_right_is_told_so(
     """An admin lacking "Pin messages" learns that right is needed; nothing happens."""
     rights.set_member(GROUP_ID, ADMIN_ID, "administrator", can_pin_messages=False)
     await process(group_update("/pin mlops", sender_id=ADMIN_ID))
-    assert last_text(rights) == messages.PERMISSION_HINTS["telegram_admin_pin"]
+    assert last_text(rights) == words.ADMIN_CANNOT_PIN
     assert rights.called("pinChatMessage") == []
     assert await sqlite_store.pins("telegram", CHAT) == []
 
@@ -128,7 +129,7 @@ async def test_pin_refused_by_telegram_is_not_recorded(
         description="Bad Request: not enough rights to manage pinned messages in the chat",
     )
     await process(group_update("/pin mlops", sender_id=ADMIN_ID))
-    assert last_text(rights) == messages.PERMISSION_HINTS["telegram_pin"]
+    assert last_text(rights) == words.BOT_CANNOT_PIN
     assert await sqlite_store.pins("telegram", CHAT) == []
 
 

@@ -20,6 +20,7 @@ from . import _cards as cards
 from ._parser import Command
 from ._registry import COMMANDS, CommandSpec, member_commands, moderator_commands
 from ._reply import Action, Bullets, Fields, Outcome, Paragraph, Reply
+from ._understand import Reading, read
 
 GENERIC_LEVELS = frozenset(
     {
@@ -71,13 +72,24 @@ def find_role(catalog: Catalog, words: tuple[str, ...]) -> Found:
     return Found(None, words)
 
 
-def answer(command: Command, catalog: Catalog, default_role: str | None = None) -> Reply:
+def answer(
+    command: Command,
+    catalog: Catalog,
+    default_role: str | None = None,
+    replying_to: Command | None = None,
+) -> Reply:
     """The reply to a member command. Moderator commands are the bot's to run.
 
     An answered reply carries ``asked``: the command as asked, plus the role it was
     answered for when the role came from the chat's default, so a button or Share
-    repeats exactly this question anywhere.
+    repeats exactly this question anywhere. A question in words (``/ask``) carries
+    the command it was understood as. ``replying_to`` is the command of the bot's
+    card a message replies to: "and staff?" is then about that card's role.
     """
+    if command.name == "ask":
+        from ._ask import ask
+
+        return ask(" ".join(command.args), catalog, default_role, replying_to)
     reply = _answer(command, catalog, default_role)
     if reply.outcome is not Outcome.ANSWERED:
         return reply
@@ -103,12 +115,28 @@ def _answer(command: Command, catalog: Catalog, default_role: str | None) -> Rep
         return _salary(command, catalog, found, default_role)
     if name == "faq":
         return _faq(command, catalog, found, default_role)
+    role = found.role or fallback_role(catalog, default_role)
     if found.rest:
-        return not_found(command, catalog, " ".join(found.rest))
-    role = found.role or _fallback(catalog, default_role)
+        return _with_topic(command, catalog, found, role)
     if role is None:
         return catalog_reply(catalog, command.spec)
     return _card(catalog, role, name)
+
+
+def _with_topic(command: Command, catalog: Catalog, found: Found, role: Role | None) -> Reply:
+    """``/pitfalls kubernetes``: the card with those lines first, not "no role called"."""
+    from ._ask import has_topic, narrow
+
+    rest = " ".join(found.rest)
+    if role is None or (found.role is None and catalog.suggest(rest)):
+        return not_found(command, catalog, rest)  # a near miss of a role name
+    lexicon = catalog.lexicon
+    reading = read(rest, lexicon, fuzzy=False)
+    topics = reading.topics
+    strange = reading.others or any(topic not in lexicon.content for topic in topics)
+    if strange or (topics and found.role is None and not has_topic(catalog, role, topics)):
+        return not_found(command, catalog, rest)  # /role devops: a role we have no card for
+    return narrow(catalog, _card(catalog, role, command.name), topics, role, quiet=False)
 
 
 def _card(catalog: Catalog, role: Role, kind: str) -> Reply:
@@ -117,15 +145,20 @@ def _card(catalog: Catalog, role: Role, kind: str) -> Reply:
     return built
 
 
-def _fallback(catalog: Catalog, default_role: str | None) -> Role | None:
+def fallback_role(catalog: Catalog, default_role: str | None) -> Role | None:
+    """The chat's default role, else the only role, else none."""
     if default_role is not None and (role := catalog.get(default_role)) is not None:
         return role
     return catalog.roles[0] if len(catalog) == 1 else None
 
 
 def _salary(command: Command, catalog: Catalog, found: Found, default: str | None) -> Reply:
-    role = found.role or _fallback(catalog, default)
+    role = found.role or fallback_role(catalog, default)
     wanted = " ".join(found.rest)
+    if role is not None and found.rest and (reading := read(wanted, catalog.lexicon)).others:
+        from ._ask import compare
+
+        return compare(catalog, role, reading.level, reading.others)  # /salary vs devops
     if role is None:
         if not wanted:
             return catalog_reply(catalog, command.spec)
@@ -144,10 +177,37 @@ def _salary(command: Command, catalog: Catalog, found: Found, default: str | Non
     if normalise(wanted) in GENERIC_LEVELS:
         text = msg.LEVEL_NOT_IN_SOURCE.format(level=wanted, role=role.title, levels=levels)
         return _ladder_notice(role, text, Outcome.NOT_FOUND, wanted)
+    reading = read(wanted, catalog.lexicon)  # "/salary mlosp senior": words, not a level
+    if reading.level is not None and not reading.topics and not reading.unknown_level:
+        return salary_answer(catalog, reading.role or role, reading)
     if found.role is None and catalog.suggest(wanted):
         return not_found(command, catalog, wanted)
     text = msg.LEVEL_UNKNOWN.format(level=msg.echo(wanted), role=role.title, levels=levels)
     return _ladder_notice(role, text, Outcome.NOT_FOUND, wanted)
+
+
+def _level(catalog: Catalog, role: Role, wanted: str) -> Level | None:
+    return catalog.level(role, wanted)
+
+
+def salary_answer(catalog: Catalog, role: Role, reading: Reading) -> Reply:
+    """Pay for a question in words: the band asked for first, then what it did not say."""
+    from ._ask import narrow
+
+    if reading.years is not None:
+        return _by_years(catalog, role, reading.years, f"{reading.years:g} years")
+    if reading.level is None:
+        reply = _card(catalog, role, "salary")
+    elif (level := role.level(reading.level) or _level(catalog, role, reading.level)) is None:
+        levels = msg.join_names([lvl.label for lvl in role.ladder], "and") or "no levels"
+        text = msg.LEVEL_NOT_IN_SOURCE.format(level=reading.level, role=role.title, levels=levels)
+        return _ladder_notice(role, text, Outcome.NOT_FOUND, reading.level)
+    else:
+        reply = _card(catalog, role, f"salary:{level.id}")
+        if reading.asks_years and level.years is None:
+            note = msg.GAP_LEVEL_YEARS.format(level=level.label, role=role.title)
+            reply = replace(reply, blocks=(reply.blocks[0], Paragraph(note), *reply.blocks[1:]))
+    return narrow(catalog, reply, reading.topics, role)
 
 
 def _by_years(catalog: Catalog, role: Role, years: float, wanted: str) -> Reply:
@@ -168,9 +228,11 @@ def _by_years(catalog: Catalog, role: Role, years: float, wanted: str) -> Reply:
 
 def _ladder_notice(role: Role, text: str, outcome: Outcome, query: str) -> Reply:
     ladder = cards.salary_card(role)
+    below = msg.NO_BAND_BELOW.format(lowest=role.ladder[0].label) if role.ladder else None
+    blocks = tuple(b for b in ladder.blocks if not (isinstance(b, Paragraph) and b.text == below))
     return Reply(
         ladder.title,
-        (Paragraph(text), *ladder.blocks),
+        (Paragraph(text), *blocks),
         ladder.footer,
         ladder.actions,
         outcome=outcome,
@@ -204,7 +266,7 @@ def _level_across(catalog: Catalog, wanted: str) -> Reply:
         if len(rows) >= CATALOG_SHOWN and len(actions) >= ROLE_BUTTONS:
             break
         if len(rows) < CATALOG_SHOWN:
-            rows.append((role.title, f"{level.label}: {level.display()}"))
+            rows.append((role.title, level.display()))
         if len(actions) < ROLE_BUTTONS:
             actions.append(Action(role.title, f"/salary {level.id} {role.slug}"))
     title = msg.LEVEL_ACROSS_TITLE.format(level=msg.echo(wanted).capitalize())
@@ -215,7 +277,7 @@ def _level_across(catalog: Catalog, wanted: str) -> Reply:
 
 
 def _faq(command: Command, catalog: Catalog, found: Found, default: str | None) -> Reply:
-    role = found.role or _fallback(catalog, default)
+    role = found.role or fallback_role(catalog, default)
     if role is None:
         if found.rest and catalog.suggest(" ".join(found.rest)):
             return not_found(command, catalog, " ".join(found.rest))

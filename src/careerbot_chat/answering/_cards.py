@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import messages as msg
-from ..catalog._models import Level, Role
+from ..catalog._models import Level, Question, Role
 from ._reply import Action, Block, Bullets, Divider, Fields, Outcome, Paragraph, Reply
 
 CARD_ACTIONS = (
@@ -33,6 +33,12 @@ def _level_name(level: Level) -> str:
     return f"{level.label} ({', '.join(extras)})" if extras else level.label
 
 
+def _level_band(level: Level) -> str:
+    """``Staff ₹1.2 Cr+ (FAANG-tier)``: a band never loses the qualifier it holds under."""
+    qualifier = f" ({level.qualifier})" if level.qualifier else ""
+    return f"{level.label} {level.display()}{qualifier}"
+
+
 def _demand(role: Role) -> str | None:
     if role.demand is None:
         return None
@@ -50,9 +56,7 @@ def role_card(role: Role) -> Reply:
     if role.headline_pay is not None:
         fields.append(("Pay", f"{role.headline_pay.display()} ({role.headline_pay.covers})"))
     if role.ladder:
-        fields.append(
-            ("By level", " · ".join(f"{lvl.label} {lvl.display()}" for lvl in role.ladder))
-        )
+        fields.append(("By level", " · ".join(_level_band(lvl) for lvl in role.ladder)))
     blocks: list[Block] = [Paragraph(role.summary)]
     if fields:
         blocks.append(Fields(tuple(fields)))
@@ -79,7 +83,9 @@ def _why_now(role: Role) -> tuple[str, ...]:
     assert role.why_now is not None
     items = [role.why_now.summary, *role.why_now.market]
     if role.why_now.employers:
-        items.append("Employers named: " + msg.join_names(role.why_now.employers, "and"))
+        named = msg.join_names(role.why_now.employers, "and")
+        label = role.why_now.employers_are or "Employers named"
+        items.append(f"{label}: {named}")
     return tuple(items)
 
 
@@ -116,7 +122,7 @@ def salary_card(role: Role) -> Reply:
         blocks.append(Paragraph(msg.NO_LADDER.format(role=role.title)))
     if role.headline_pay is not None:
         head = role.headline_pay
-        blocks.append(Fields((("Headline band", f"{head.display()}: {head.covers}"),)))
+        blocks.append(Fields((("Headline band", f"{head.display()} ({head.covers})"),)))
     if premiums := _premium_lines(role):
         blocks.append(Bullets(premiums, "Premium over other roles"))
     return Reply(
@@ -201,7 +207,8 @@ def faq_card(role: Role, words: tuple[str, ...] = ()) -> Reply:
     questions = role.faq
     note: list[Block] = []
     if words:
-        wanted = [q for q in questions if _mentions(q.question + " " + q.answer, words)]
+        scored = [(_score(q, words), index, q) for index, q in enumerate(questions)]
+        wanted = [q for score, _, q in sorted(scored, key=lambda t: (-t[0], t[1])) if score]
         if wanted:
             questions = tuple(wanted)
         else:
@@ -222,9 +229,11 @@ def faq_card(role: Role, words: tuple[str, ...] = ()) -> Reply:
     )
 
 
-def _mentions(text: str, words: tuple[str, ...]) -> bool:
-    haystack = text.casefold()
-    return all(word in haystack for word in words)
+def _score(question: Question, words: tuple[str, ...]) -> int:
+    """How many of ``words`` a question's match words, question or answer mention."""
+    matches = {word.casefold() for word in question.match}
+    haystack = f"{question.question} {question.answer}".casefold()
+    return sum(2 if word in matches else 1 for word in words if word in matches or word in haystack)
 
 
 CARDS = {"role": role_card, "salary": salary_card, "pitfalls": pitfalls_card, "skills": skills_card}

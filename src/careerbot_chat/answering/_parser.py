@@ -4,7 +4,7 @@ Grammar, the same on every platform::
 
     /name[@bot] arg arg ...         a command; arguments in any order, any case
     /careerbot name arg ...         the umbrella form (Slack workspaces where /name is taken)
-    mlops  |  senior salary         plain text in a private chat: a lookup
+    how much does a senior make?    plain text where the bot is addressed: ``/ask``
 
 Input is capped before any work (``MAX_INPUT`` characters, ``MAX_ARGS`` words) and
 control characters are dropped, so a hostile 10,000-character message costs no
@@ -20,9 +20,10 @@ from ._registry import CommandSpec, command_spec
 
 MAX_INPUT = 300
 MAX_ARGS = 12
+MAX_ASK_WORDS = 40
 MAX_WORD = 48
 UMBRELLA = "careerbot"
-_LOOKUP = "role"
+_ASK = "ask"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +53,8 @@ def clean(text: str, limit: int = MAX_INPUT) -> str:
     return " ".join(text.split())[:limit]
 
 
-def _words(text: str) -> tuple[str, ...]:
-    return tuple(word[:MAX_WORD] for word in text.casefold().split()[:MAX_ARGS])
+def _words(text: str, limit: int = MAX_ARGS) -> tuple[str, ...]:
+    return tuple(word[:MAX_WORD] for word in text.casefold().split()[:limit])
 
 
 def _spec(name: str) -> CommandSpec:
@@ -71,7 +72,7 @@ def parse(text: str, *, bot_username: str | None = None, plain: bool = False) ->
     name, _, addressee = head.partition("@")
     if addressee and bot_username and addressee.casefold() != bot_username.casefold():
         return None
-    args = _words(rest)
+    args = _words(rest, MAX_ASK_WORDS)
     if name.casefold() == UMBRELLA:
         if not args:
             return Command(_spec("help"))
@@ -79,13 +80,9 @@ def parse(text: str, *, bot_username: str | None = None, plain: bool = False) ->
     spec = command_spec(name)
     if spec is None:
         return Command(_spec("help"), unknown=name[:MAX_WORD])
-    return Command(spec, args)
+    return Command(spec, args if spec.name == _ASK else args[:MAX_ARGS])
 
 
 def _parse_plain(text: str) -> Command:
-    words = _words(text)
-    for index, word in enumerate(words):
-        spec = command_spec(word.lstrip("/"))
-        if spec is not None and not spec.moderator:
-            return Command(spec, words[:index] + words[index + 1 :])
-    return Command(_spec(_LOOKUP), words)
+    """Plain text is a question in words; ``answer`` reads it (``_ask``)."""
+    return Command(_spec(_ASK), _words(text, MAX_ASK_WORDS))

@@ -44,6 +44,13 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec("skills", "Core competencies and toolchains", "[role]", "/skills mlops"),
     CommandSpec("faq", "Common questions and answers", "[role] [words]", "/faq mlops devops"),
+    CommandSpec(
+        "ask",
+        "A question in your own words",
+        "text",
+        "/ask how much does a senior mlops engineer make",
+        needs_role=False,
+    ),
     CommandSpec("roles", "Every role I know", example="/roles", needs_role=False),
     CommandSpec("help", "What I can answer", example="/help", needs_role=False),
     CommandSpec("start", "Say hello", example="/start", needs_role=False),

@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable, Hashable, Iterator
 from functools import cached_property
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
 from pydantic import ValidationError
@@ -24,6 +24,10 @@ from ..answering import _cards as cards
 from ..answering._reply import Reply
 from ._checks import catalog_errors, normalise, role_errors, role_warnings
 from ._models import Level, Role, level_words
+
+if TYPE_CHECKING:
+    from ..answering._search import SearchIndex
+    from ..answering._understand import Lexicon
 
 _STR, _MAP, _SEQ = (f"tag:yaml.org,2002:{name}" for name in ("str", "map", "seq"))
 
@@ -192,6 +196,25 @@ class Catalog:
         return value
 
     @cached_property
+    def lexicon(self) -> Lexicon:
+        """Every word the understanding step knows for this catalogue (built on first use)."""
+        from ..answering._understand import Lexicon
+
+        return Lexicon(self)
+
+    @cached_property
+    def search_index(self) -> SearchIndex:
+        """Full-text index over every piece of every card (built on first use or by ``warm``)."""
+        from ..answering._search import SearchIndex
+
+        return SearchIndex(self.roles)
+
+    def warm(self) -> Catalog:
+        """Build the lexicon and search index now, before the catalogue serves anyone."""
+        _ = self.lexicon, self.search_index
+        return self
+
+    @cached_property
     def _levels_by_word(self) -> dict[str, tuple[tuple[Role, Level], ...]]:
         index: dict[str, list[tuple[Role, Level]]] = {}
         for role in self.roles:
@@ -353,7 +376,8 @@ class CatalogHolder:
         self.content_dir = content_dir or catalog.source
 
     def reload(self) -> Catalog:
-        """Load anew; on ``ContentError`` the old catalogue stays in place."""
-        fresh = load_catalog(self.content_dir, self.catalog)
+        """Load anew and build its search index; on ``ContentError`` the old catalogue
+        stays in place. Readers see the new catalogue only once it is ready."""
+        fresh = load_catalog(self.content_dir, self.catalog).warm()
         self.catalog = fresh
         return fresh

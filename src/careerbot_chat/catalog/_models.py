@@ -190,6 +190,11 @@ class Toolchain(_Model):
 class WhyNow(_Model):
     summary: Text
     employers: tuple[Name, ...] = ()
+    employers_are: Name | None = Field(
+        default=None,
+        description="What the source says the employers are, shown before them, "
+        'e.g. "Examples of GCCs the source names".',
+    )
     market: tuple[Text, ...] = ()
 
 
@@ -201,6 +206,11 @@ class Pitfall(_Model):
 class Question(_Model):
     question: Text
     answer: Text
+    match: tuple[Name, ...] = Field(
+        default=(),
+        description="Words members use for this question (switch, salary, vs devops); "
+        "/faq WORD and questions in words find it by them.",
+    )
 
 
 class Path(_Model):

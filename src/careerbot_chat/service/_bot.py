@@ -73,8 +73,10 @@ class CareerBot:
     async def respond(
         self, command: Command, message: Inbound, moderation: Moderation | None = None
     ) -> Reply:
-        """Answer an understood ``command`` from ``message``."""
-        return await self._respond(command, message.chat, message.sender, moderation)
+        """Answer an understood ``command`` from ``message`` (a follow-up to the card it
+        replies to, when it replies to one)."""
+        replying_to = parse(message.replying_to) if message.replying_to else None
+        return await self._respond(command, message.chat, message.sender, moderation, replying_to)
 
     async def _respond(
         self,
@@ -82,6 +84,7 @@ class CareerBot:
         chat: Chat,
         user_id: str | None = None,
         moderation: Moderation | None = None,
+        replying_to: Command | None = None,
     ) -> Reply:
         """Answer ``command``; never raises — failures become a polite reply."""
         started = time.perf_counter()
@@ -90,7 +93,8 @@ class CareerBot:
             if command.spec.moderator:
                 reply = await self._moderate(command, catalog, chat, user_id, moderation)
             else:
-                reply = answer(command, catalog, await self._default_role(chat))
+                default = await self._default_role(chat)
+                reply = answer(command, catalog, default, replying_to)
         except Exception:
             log.exception("command %s failed in %s:%s", command.name, chat.platform, chat.chat_id)
             reply = cards.notice(msg.SORRY, outcome=Outcome.ERROR, command=command.name)
@@ -167,7 +171,7 @@ class CareerBot:
             )
         except PermissionMissing as exc:  # e.g. an admin without the right to pin
             return cards.notice(
-                msg.PERMISSION_HINTS.get(exc.reason, str(exc)),
+                _missing(exc),
                 outcome=Outcome.REFUSED,
                 command=name,
             )
@@ -220,7 +224,7 @@ class CareerBot:
             await moderation.pin(chat, message_id)
         except PermissionMissing as exc:
             return cards.notice(
-                msg.PERMISSION_HINTS.get(exc.reason, str(exc)),
+                _missing(exc),
                 outcome=Outcome.REFUSED,
                 command="pin",
             )
@@ -272,7 +276,7 @@ class CareerBot:
             await moderation.unpin(chat, latest.message_id)
         except PermissionMissing as exc:
             return cards.notice(
-                msg.PERMISSION_HINTS.get(exc.reason, str(exc)),
+                _missing(exc),
                 outcome=Outcome.REFUSED,
                 command="unpin",
             )
@@ -357,6 +361,11 @@ class CareerBot:
     def _role_title(self, slug: str) -> str:
         role = self.catalog.get(slug)
         return role.title if role else slug
+
+
+def _missing(exc: PermissionMissing) -> str:
+    """What to tell a moderator about a missing right: the adapter's words, else ours."""
+    return exc.hint or msg.NO_RIGHT.format(reason=exc.reason or "unknown")
 
 
 def _top(rows: list[UsageRow], pick: object, week: str, limit: int = 5) -> list[str]:

@@ -1,7 +1,7 @@
 """Keep pinned cards current: after a content change, edit each card whose text changed.
 
 A card is rebuilt from today's content and compared by hash with what was pinned;
-only changed cards are edited, paced per platform. A failure is recorded on the pin
+only changed cards are edited, paced per platform (each adapter registers its pace). A failure is recorded on the pin
 (status ``failed``) and retried on the next refresh; a card whose role was removed
 is edited once to say it is out of date (status ``stale``) and never deleted.
 """
@@ -22,9 +22,6 @@ from ._bot import CareerBot
 from ._inbound import Chat, Publisher
 
 log = logging.getLogger("careerbot.refresh")
-
-PACE_SECONDS = {"telegram": 0.05, "slack": 1.2}
-"""Pause between edits: Telegram allows ~30 calls/s; Slack's chat.update is Tier 3 (~50/min)."""
 
 
 @dataclass
@@ -70,7 +67,7 @@ async def refresh_pins(
     bot: CareerBot,
     publishers: Mapping[str, Publisher],
     *,
-    pace: Mapping[str, float] = PACE_SECONDS,
+    pace: Mapping[str, float],
 ) -> RefreshReport:
     """Edit every pinned card whose rendered content changed; report what happened."""
     report = RefreshReport()

@@ -32,8 +32,8 @@ from ..store._sqlite import Store, open_store
 from . import _metrics as metrics
 from ._bot import CareerBot
 from ._platform import Platform
-from ._plugins import PLATFORMS, load_adapter
-from ._refresh import PACE_SECONDS, RefreshReport, refresh_pins
+from ._plugins import registrations
+from ._refresh import RefreshReport, refresh_pins
 from ._settings import Settings
 
 log = logging.getLogger("careerbot.runtime")
@@ -51,6 +51,16 @@ REFRESH_LEASE = "refresh-pins"
 REFRESH_LEASE_SECONDS = 600.0
 
 
+def edit_paces() -> dict[str, float]:
+    """Seconds between pinned-card edits, per platform, as each adapter registered it."""
+    return {name: adapter.edit_pace for name, adapter in registrations().items()}
+
+
+def setup_hints() -> str:
+    """How to turn each platform on, in the adapters' own words."""
+    return "; ".join(a.setup_hint for a in registrations().values() if a.setup_hint) or "an adapter"
+
+
 class Runtime:
     def __init__(
         self,
@@ -66,13 +76,13 @@ class Runtime:
         metrics.enable()
         self.settings = settings
         self.content_dir = content_dir or settings.content_dir
-        catalog = load_catalog(self.content_dir)
+        catalog = load_catalog(self.content_dir).warm()  # search index built before serving
         self.holder = CatalogHolder(catalog, self.content_dir or catalog.source)
         self.store = GuardedStore(store or open_store(settings.database_url))
         self.bot = CareerBot(self.holder, self.store)
         self.platforms = platforms if platforms is not None else self._create_platforms()
         self.watch = watch
-        self.pace = pace if pace is not None else PACE_SECONDS
+        self.pace = pace if pace is not None else edit_paces()
         self.refresh_on_start = refresh_on_start
         self.store_open = False
         self.store_error: str | None = "not opened yet"
@@ -84,7 +94,6 @@ class Runtime:
         self._tasks: list[asyncio.Task[Any]] = []
         self._reload_lock = asyncio.Lock()
         self._refresh_lock = asyncio.Lock()
-        self.last_refresh: RefreshReport | None = None
         self.reloads = 0
         """Reloads attempted, successful or not."""
         self.refreshing: asyncio.Task[RefreshReport] | None = None
@@ -92,11 +101,12 @@ class Runtime:
         metrics.content_loaded(catalog.version, len(catalog))
 
     def _create_platforms(self) -> list[Platform]:
-        enabled = {"telegram": self.settings.telegram_enabled, "slack": self.settings.slack_enabled}
+        """One platform per registered adapter whose settings say it can be served."""
+        sections = self.settings.sections
         return [
-            load_adapter(name).create_platform(self.settings, self.bot)
-            for name in PLATFORMS
-            if enabled[name]
+            adapter.create_platform(self.settings, self.bot)
+            for name, adapter in registrations().items()
+            if name in sections and sections[name].serves
         ]
 
     # -- lifecycle ----------------------------------------------------------------
@@ -115,9 +125,7 @@ class Runtime:
             raise
         if not self.platforms and warn_without_platforms:
             log.warning(
-                "no platform configured: set TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET for "
-                "Telegram, SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET for Slack; serving health "
-                "and metrics only"
+                "no platform configured: set %s; serving health and metrics only", setup_hints()
             )
         self._spawn(self._flush_usage_forever())
         self._spawn(self._keep_store_open())
@@ -280,7 +288,7 @@ class Runtime:
         async with self._reload_lock:
             try:
                 fresh = await asyncio.to_thread(
-                    load_catalog, self.holder.content_dir, self.holder.catalog
+                    _load_warm, self.holder.content_dir, self.holder.catalog
                 )
             except ContentError as exc:
                 metrics.reload_done("refused")
@@ -342,7 +350,6 @@ class Runtime:
             finally:
                 with contextlib.suppress(StoreError):
                     await self.store.drop_lease(REFRESH_LEASE, self.holder_id)
-            self.last_refresh = report
             log.info("pinned cards: %s", report.summary())
             return report
 
@@ -384,3 +391,8 @@ def _settle(first: asyncio.Future[None], error: BaseException | None = None) -> 
 def _one_line(exc: BaseException) -> str:
     text = " ".join(str(exc).split())
     return f"{type(exc).__name__}: {text}"[:300] if text else type(exc).__name__
+
+
+def _load_warm(content_dir: Path | None, previous: Catalog) -> Catalog:
+    """A new catalogue with its search index built, off the event loop."""
+    return load_catalog(content_dir, previous).warm()

@@ -24,7 +24,8 @@ from typing import Any
 
 from .._errors import StartupError
 from ._logging import setup_logging
-from ._runtime import Runtime
+from ._plugins import AdapterMissing, find_adapter, needs_extra, registrations
+from ._runtime import Runtime, setup_hints
 from ._settings import Settings, SettingsError
 
 log = logging.getLogger("careerbot.server")
@@ -88,19 +89,12 @@ def load_settings() -> Settings:
 
 
 def _check_serve(settings: Settings) -> None:
-    if settings.telegram_enabled and settings.telegram_webhook_secret is None:
-        print(
-            "careerbot: configuration error: TELEGRAM_WEBHOOK_SECRET is required to serve the "
-            "Telegram webhook (or use `careerbot run telegram` for polling)",
-            file=sys.stderr,
-        )
-        raise SystemExit(2)
-    if (settings.slack_bot_token is None) != (settings.slack_signing_secret is None):
-        missing = (
-            "SLACK_SIGNING_SECRET" if settings.slack_signing_secret is None else "SLACK_BOT_TOKEN"
-        )
-        print(f"careerbot: configuration error: {missing} is required for Slack", file=sys.stderr)
-        raise SystemExit(2)
+    """Exit 2 with one line when a platform's settings cannot be served as they are."""
+    for section in settings.sections.values():
+        problem = section.serve_problem()
+        if problem is not None:
+            print(f"careerbot: configuration error: {problem}", file=sys.stderr)
+            raise SystemExit(2)
 
 
 def serve(settings: Settings, args: argparse.Namespace) -> int:
@@ -154,31 +148,46 @@ def run_command(args: argparse.Namespace) -> int:
     setup_logging(settings.log_format, settings.log_level, settings.secrets())
     platform = args.platform
     if platform is None:
-        webhook_ready = settings.telegram_enabled and settings.telegram_webhook_secret is not None
-        if webhook_ready or settings.slack_enabled:
+        sections = settings.sections.values()
+        if any(section.serves for section in sections):
             return serve(settings, args)
-        if not settings.telegram_enabled:
+        platform = _dev_platform(settings)
+        if platform is None:
             from ..catalog._loader import load_catalog
             from ._console import console_chat
 
             print(
-                "No platform configured (TELEGRAM_BOT_TOKEN for Telegram; SLACK_BOT_TOKEN and "
-                "SLACK_SIGNING_SECRET for Slack): starting the console chat.\n",
+                f"No platform configured ({setup_hints()}): starting the console chat.\n",
                 file=sys.stderr,
             )
             return asyncio.run(console_chat(load_catalog(args.content or settings.content_dir)))
-        platform = "telegram"
     return asyncio.run(_run_dev(settings, args, platform))
 
 
-async def _run_dev(settings: Settings, args: argparse.Namespace, platform: str) -> int:
-    from ._plugins import AdapterMissing, load_adapter
+def _dev_platform(settings: Settings) -> str | None:
+    """The first configured platform that can run without serving (polling), if any."""
+    adapters = registrations()
+    return next(
+        (
+            name
+            for name, section in settings.sections.items()
+            if section.enabled and name in adapters and adapters[name].run_dev is not None
+        ),
+        None,
+    )
 
+
+async def _run_dev(settings: Settings, args: argparse.Namespace, platform: str) -> int:
     try:
-        adapter = load_adapter(platform)
+        adapter = find_adapter(platform)
     except AdapterMissing as exc:
         print(exc, file=sys.stderr)
-        return 1
+        return 2
+    if adapter.run_dev is None:
+        print(
+            f"careerbot: {platform} has no development mode; use `careerbot serve`", file=sys.stderr
+        )
+        return 2
     runtime = Runtime(settings, args.content, platforms=[])
     await runtime.start(warn_without_platforms=False)
     try:
@@ -186,6 +195,9 @@ async def _run_dev(settings: Settings, args: argparse.Namespace, platform: str) 
     except StartupError as exc:
         # Development at a terminal: say so and stop (``serve`` retries instead).
         print(f"careerbot: cannot start {platform}: {exc}", file=sys.stderr)
+        return 1
+    except ImportError as exc:
+        print(needs_extra(platform, exc), file=sys.stderr)
         return 1
     finally:
         await runtime.stop()

@@ -1,26 +1,96 @@
 """Configuration from the environment and a ``.env`` file (pydantic-settings).
 
+``Settings`` holds the core's own settings (``CAREERBOT_*``) and one section per
+installed adapter: each adapter registers a ``SettingsSection`` subclass with its
+own environment variables (``env_prefix``, such as ``TELEGRAM_``), its own checks
+and its own idea of "configured". The core reads sections only through that
+interface, so it names no platform.
+
 ``Settings.load()`` checks everything at start: a missing or malformed setting stops
-the process with one line naming it. Secrets are ``SecretStr``: they print as
-``**********`` in reprs, logs and error messages.
+the process with one line naming the variable. Secrets are ``SecretStr``: they print
+as ``**********`` in reprs, logs and error messages.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic import (
+    AliasChoices,
+    Field,
+    PrivateAttr,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ..store._sqlite import DEFAULT_DATABASE_URL
+
+__all__ = ["Settings", "SettingsError", "SettingsSection"]
+
+S = TypeVar("S", bound="SettingsSection")
 
 
 def _env(name: str) -> AliasChoices:
     return AliasChoices(name, name.lower())
 
 
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message names it, never its value."""
+
+
+class SettingsSection(BaseSettings):
+    """One adapter's settings: fields read from ``env_prefix + FIELD`` (and ``.env``).
+
+    Subclasses set ``model_config = SettingsConfigDict(env_prefix="NAME_", ...)`` (start
+    from ``SettingsSection.model_config``) and override ``enabled``, ``serves`` and
+    ``serve_problem`` to say when the platform is configured.
+    """
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True
+    )
+
+    @property
+    def enabled(self) -> bool:
+        """Credentials are present: the platform can run (at least for development)."""
+        return False
+
+    @property
+    def serves(self) -> bool:
+        """Configured enough for ``careerbot serve`` to mount it."""
+        return self.enabled
+
+    def serve_problem(self) -> str | None:
+        """Why ``careerbot serve`` must refuse this configuration (one line), or ``None``."""
+        return None
+
+    def secrets(self) -> list[str]:
+        """Every secret value of this section, for log redaction."""
+        values = (getattr(self, name) for name in type(self).model_fields)
+        return [
+            v.get_secret_value()
+            for v in values
+            if isinstance(v, SecretStr) and v.get_secret_value()
+        ]
+
+    @classmethod
+    def env_name(cls, field: str) -> str:
+        """The environment variable of ``field``: ``bot_token`` → ``TELEGRAM_BOT_TOKEN``."""
+        return (str(cls.model_config.get("env_prefix") or "") + field).upper()
+
+
 class Settings(BaseSettings):
+    """The core's settings and every registered adapter's section.
+
+    ``Settings(telegram_bot_token=...)`` and ``settings.telegram_bot_token`` reach the
+    ``telegram`` section's ``bot_token``: keyword overrides and attribute reads named
+    ``<section>_<field>`` go to that section, whatever the adapter.
+    """
+
     model_config = SettingsConfigDict(
         env_file=".env",
         env_file_encoding="utf-8",
@@ -43,60 +113,7 @@ class Settings(BaseSettings):
         description="Largest share of roles a content reload may remove (never all of them).",
     )
 
-    telegram_bot_token: SecretStr | None = Field(None, validation_alias=_env("TELEGRAM_BOT_TOKEN"))
-    telegram_webhook_secret: SecretStr | None = Field(
-        None, validation_alias=_env("TELEGRAM_WEBHOOK_SECRET")
-    )
-    telegram_webhook_url: str | None = Field(None, validation_alias=_env("TELEGRAM_WEBHOOK_URL"))
-    telegram_rate_limit: float = Field(
-        30.0,
-        ge=0,
-        validation_alias=_env("TELEGRAM_RATE_LIMIT"),
-        description="Messages per second overall (Telegram's limit: 30); 0 turns it off.",
-    )
-    telegram_group_rate_limit: float = Field(
-        20.0,
-        ge=0,
-        validation_alias=_env("TELEGRAM_GROUP_RATE_LIMIT"),
-        description="Messages per minute to one group (Telegram's limit: 20); 0 turns it off.",
-    )
-    telegram_api_base_url: str = Field(
-        "https://api.telegram.org", validation_alias=_env("TELEGRAM_API_BASE_URL")
-    )
-
-    slack_bot_token: SecretStr | None = Field(None, validation_alias=_env("SLACK_BOT_TOKEN"))
-    slack_signing_secret: SecretStr | None = Field(
-        None, validation_alias=_env("SLACK_SIGNING_SECRET")
-    )
-    slack_app_token: SecretStr | None = Field(None, validation_alias=_env("SLACK_APP_TOKEN"))
-    slack_api_base_url: str = Field(
-        "https://slack.com/api/", validation_alias=_env("SLACK_API_BASE_URL")
-    )
-    slack_moderator_ids: Annotated[tuple[str, ...], NoDecode] = Field(
-        (), validation_alias=_env("SLACK_MODERATOR_IDS")
-    )
-    slack_in_channel: bool = Field(False, validation_alias=_env("SLACK_IN_CHANNEL"))
-
-    @field_validator("slack_moderator_ids", mode="before")
-    @classmethod
-    def _split_ids(cls, value: object) -> object:
-        if isinstance(value, str):
-            return tuple(part.strip() for part in value.split(",") if part.strip())
-        return value
-
-    @field_validator("telegram_webhook_secret")
-    @classmethod
-    def _secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
-        # The Bot API accepts 1–256 characters of A-Z a-z 0-9 _ -.
-        if value is not None:
-            raw = value.get_secret_value()
-            if (
-                not raw
-                or len(raw) > 256
-                or not all(c.isascii() and (c.isalnum() or c in "_-") for c in raw)
-            ):
-                raise ValueError("must be 1–256 characters of A-Z, a-z, 0-9, _ and -")
-        return value
+    _sections: dict[str, SettingsSection] = PrivateAttr(default_factory=dict)
 
     @field_validator("database_url")
     @classmethod
@@ -106,44 +123,85 @@ class Settings(BaseSettings):
             raise ValueError("must start with sqlite:// or postgresql://")
         return value
 
-    @field_validator("telegram_api_base_url", "slack_api_base_url", "telegram_webhook_url")
-    @classmethod
-    def _url(cls, value: str | None) -> str | None:
-        if value is not None and not value.startswith(("http://", "https://")):
-            raise ValueError("must be an http:// or https:// URL")
-        return value
+    def __init__(self, **values: Any) -> None:
+        from ._plugins import registrations
+
+        options = {key: value for key, value in values.items() if key.startswith("_")}
+        kinds = {name: adapter.settings for name, adapter in registrations().items()}
+        own, by_section = _split(values, kinds)
+        lines: list[str] = []
+        try:
+            super().__init__(**options, **own)
+        except ValidationError as exc:
+            lines += _lines(exc, lambda field: field.upper())
+        sections: dict[str, SettingsSection] = {}
+        for name, kind in kinds.items():
+            try:
+                sections[name] = kind(**options, **by_section[name])
+            except ValidationError as exc:
+                lines += _lines(exc, kind.env_name)
+        if lines:
+            raise SettingsError("; ".join(lines))
+        self._sections = sections
 
     @property
-    def telegram_enabled(self) -> bool:
-        return self.telegram_bot_token is not None
+    def sections(self) -> Mapping[str, SettingsSection]:
+        """Each registered adapter's settings, by adapter name."""
+        return self._sections
 
-    @property
-    def slack_enabled(self) -> bool:
-        return self.slack_bot_token is not None and self.slack_signing_secret is not None
+    def section(self, kind: type[S]) -> S:
+        """The section of type ``kind`` (an adapter asks for its own)."""
+        for section in self._sections.values():
+            if isinstance(section, kind):
+                return section
+        raise LookupError(f"no settings section {kind.__name__}: is its adapter registered?")
 
     def secrets(self) -> list[str]:
         """Every secret value, for log redaction."""
-        fields = (
-            self.telegram_bot_token,
-            self.telegram_webhook_secret,
-            self.slack_bot_token,
-            self.slack_signing_secret,
-            self.slack_app_token,
-        )
-        return [f.get_secret_value() for f in fields if f is not None and f.get_secret_value()]
+        return [secret for section in self._sections.values() for secret in section.secrets()]
 
     @classmethod
     def load(cls, **overrides: object) -> Settings:
         """Read the environment; raise ``SettingsError`` with one line per bad setting."""
-        try:
-            return cls(**overrides)  # type: ignore[arg-type]
-        except ValidationError as exc:
-            lines = []
-            for error in exc.errors(include_url=False, include_input=False):
-                name = str(error["loc"][0]).upper() if error["loc"] else "settings"
-                lines.append(f"{name}: {error['msg'].removeprefix('Value error, ')}")
-            raise SettingsError("; ".join(lines)) from None
+        return cls(**overrides)
+
+    if not TYPE_CHECKING:
+
+        def __getattr__(self, name: str) -> Any:
+            try:
+                return super().__getattr__(name)
+            except AttributeError:
+                pass
+            for section_name, section in self.__pydantic_private__["_sections"].items():
+                field = name.removeprefix(section_name + "_")
+                if field != name and hasattr(section, field):
+                    return getattr(section, field)
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
 
-class SettingsError(ValueError):
-    """A setting is missing or malformed; the message names it, never its value."""
+def _split(
+    values: Mapping[str, Any], kinds: Mapping[str, type[SettingsSection]]
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """Keyword values for the core's fields, and ``<section>_<field>`` ones per section."""
+    own: dict[str, Any] = {}
+    by_section: dict[str, dict[str, Any]] = {name: {} for name in kinds}
+    for key, value in values.items():
+        if key.startswith("_"):
+            continue
+        for name, kind in kinds.items():
+            field = key.removeprefix(name + "_")
+            if field != key and field in kind.model_fields:
+                by_section[name][field] = value
+                break
+        else:
+            own[key] = value
+    return own, by_section
+
+
+def _lines(error: ValidationError, env_name: Any) -> list[str]:
+    """One ``NAME: reason`` line per problem, never the value."""
+    lines = []
+    for item in error.errors(include_url=False, include_input=False):
+        name = str(env_name(str(item["loc"][0]))) if item["loc"] else "settings"
+        lines.append(f"{name}: {item['msg'].removeprefix('Value error, ')}")
+    return lines

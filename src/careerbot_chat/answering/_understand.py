@@ -1,0 +1,290 @@
+"""Read a member's sentence: which role, what is asked, which level or years, which topic.
+
+Pure and synchronous; no I/O. The words come from ``_vocabulary`` (what members ask
+and how they say it) and from the catalogue (role names, level names, FAQ ``match:``
+words, every word of every card), gathered once per catalogue in a ``Lexicon``.
+
+Misspellings are corrected per word with rapidfuzz, only for words that are in no
+list at all, and each correction is remembered per catalogue, so a message of known
+words costs a few dictionary lookups and a typo costs one ``extractOne`` once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from rapidfuzz import fuzz, process
+
+from ..catalog._checks import normalise
+from ..catalog._models import Role, level_words
+from . import _vocabulary as vocab
+
+if TYPE_CHECKING:
+    from ..catalog._loader import Catalog
+
+MAX_WORDS = 40
+_TOKEN = re.compile(r"[a-z0-9₹][a-z0-9'./+-]*")
+_MENTION = re.compile(r"@\w+")
+_NUMBER_UNIT = re.compile(r"^(\d{1,2}(?:\.\d+)?)\+?(y|yr|yrs|years?|yoe)?$")
+_CALENDAR_YEAR = re.compile(r"^(19|20)\d\d$")
+_INTENT_OF = {word: intent for intent, words in vocab.INTENTS.items() for word in words}
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """Something asked that the source may not break its figures down by."""
+
+    kind: str  # city | country | company | remote | year
+    word: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What a sentence says, slot by slot. ``role`` is only a role it names."""
+
+    role: Role | None = None
+    level: str | None = None
+    years: float | None = None
+    intents: tuple[str, ...] = ()
+    others: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    gaps: tuple[Gap, ...] = ()
+    unknown_level: bool = False
+    asks_years: bool = False
+    corrected: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+
+    @property
+    def intent(self) -> str | None:
+        return self.intents[0] if self.intents else None
+
+
+class Lexicon:
+    """Every word the catalogue and the vocabulary know, built once per catalogue."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        names = [normalise(name).split() for role in catalog.roles for name in role.names]
+        self.name_heads = frozenset(words[0] for words in names if words)
+        self.longest_name = max((len(words) for words in names), default=1)
+        self.level_words = frozenset(
+            word for role in catalog.roles for level in role.ladder for word in level_words(level)
+        )
+        known = set(vocab.STOPWORDS) | set(_INTENT_OF) | vocab.LEVELS | set(vocab.SHORT_FORMS)
+        known |= set(vocab.SHORT_FORMS.values()) | vocab.CITIES | vocab.COUNTRIES
+        known |= vocab.COMPANIES | vocab.REMOTE | vocab.COMMAND_WORDS
+        known |= {word for key in vocab.OTHER_ROLES for word in key}
+        known |= {word for words in names for word in words}
+        known |= {word for phrase in self.level_words for word in phrase.split()}
+        self.content = frozenset(content_words(catalog))
+        self.known = frozenset(known | self.content)
+        self._targets = sorted(word for word in known if len(word) >= 3 and word.isalpha())
+        self._fixes: dict[str, str] = {}
+
+    def fix(self, word: str) -> str:
+        """``word`` itself when known or unfixable, else the closest known word."""
+        if word in self.known or len(word) < vocab.FUZZY_MIN_LENGTH or not word.isalpha():
+            return word
+        fixed = self._fixes.get(word)
+        if fixed is None:
+            match = process.extractOne(
+                word,
+                self._targets,
+                scorer=fuzz.ratio,
+                processor=None,
+                score_cutoff=vocab.FUZZY_CUTOFF,
+            )
+            fixed = match[0] if match is not None else word
+            if len(self._fixes) < 4096:
+                self._fixes[word] = fixed
+        return fixed
+
+
+_WORD = re.compile(r"[a-z][a-z0-9-]+")
+
+
+def content_words(catalog: Catalog) -> set[str]:
+    """Every word of every role's content, so a topic word is never "corrected" away."""
+    seen: set[str] = set()
+    texts: set[str] = set()
+    for role in catalog.roles:
+        texts.update(_role_texts(role))
+    for text in texts:
+        seen.update(_WORD.findall(text.casefold()))
+    return seen
+
+
+def _role_texts(role: Role) -> list[str]:
+    texts = [role.summary, *role.duties, *role.competencies]
+    texts += [tool for chain in role.toolchains for tool in (chain.purpose, *chain.tools)]
+    texts += [p.mistake for p in role.pitfalls]
+    texts += [line for p in role.pitfalls for line in p.strong_candidates_discuss]
+    texts += [f"{q.question} {q.answer} {' '.join(q.match)}" for q in role.faq]
+    texts += [f"{path.origin} {path.note or ''} {' '.join(path.steps)}" for path in role.paths]
+    if role.why_now is not None:
+        texts += [role.why_now.summary, *role.why_now.market, *role.why_now.employers]
+    return texts
+
+
+def tokens(
+    text: str, lexicon: Lexicon, *, fuzzy: bool = True
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """Case-folded words, short forms expanded, phrases joined; with ``fuzzy`` (a sentence
+    rather than a typed command's arguments) @mentions dropped and typos fixed."""
+    folded = _MENTION.sub(" ", text.casefold()) if fuzzy else text.casefold()
+    raw = _TOKEN.findall(folded)[:MAX_WORDS]
+    words: list[str] = []
+    corrected: list[tuple[str, str]] = []
+    for token in raw:
+        token = token.rstrip(".'/+-") or token
+        token = vocab.SHORT_FORMS.get(token, token)
+        fixed = lexicon.fix(token) if fuzzy else token
+        if fixed != token:
+            corrected.append((token, fixed))
+        words.append(vocab.SHORT_FORMS.get(fixed, fixed))
+    return _join_phrases(words), corrected
+
+
+def _join_phrases(words: list[str]) -> list[str]:
+    out: list[str] = []
+    index = 0
+    while index < len(words):
+        for size in (3, 2):
+            key = tuple(words[index : index + size])
+            if len(key) == size and key in vocab.PHRASES:
+                out.append(vocab.PHRASES[key])
+                index += size
+                break
+        else:
+            out.append(words[index])
+            index += 1
+    return out
+
+
+def _take_role(words: list[str], lexicon: Lexicon) -> tuple[Role | None, list[str]]:
+    """The longest run of words naming a catalogue role (trying singulars too)."""
+    catalog = lexicon.catalog
+    for size in range(min(lexicon.longest_name, len(words)), 0, -1):
+        for start in range(len(words) - size + 1):
+            if words[start] not in lexicon.name_heads:
+                continue
+            run = words[start : start + size]
+            role = catalog.find(" ".join(run))
+            if role is None and run[-1].endswith("s"):
+                role = catalog.find(" ".join([*run[:-1], run[-1][:-1]]))
+            if role is not None:
+                return role, words[:start] + words[start + size :]
+    return None, words
+
+
+def _take_others(words: list[str]) -> tuple[tuple[str, ...], list[str]]:
+    found: list[str] = []
+    rest: list[str] = []
+    index = 0
+    while index < len(words):
+        for size in (3, 2, 1):
+            key = tuple(words[index : index + size])
+            if len(key) == size and key in vocab.OTHER_ROLES:
+                if vocab.OTHER_ROLES[key] not in found:
+                    found.append(vocab.OTHER_ROLES[key])
+                index += size
+                break
+        else:
+            rest.append(words[index])
+            index += 1
+    return tuple(found), rest
+
+
+def _take_years(words: list[str]) -> tuple[float | None, str | None, list[str]]:
+    """A count of years (``5 years``, ``5y``, ``4.5 yoe``) and a calendar year (``2025``)."""
+    years: float | None = None
+    calendar: str | None = None
+    rest: list[str] = []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        match = _NUMBER_UNIT.match(word)
+        after = words[index + 1] if index + 1 < len(words) else ""
+        if match and years is None and (match[2] or after in vocab.YEAR_UNITS):
+            years = float(match[1])
+            index += 1 if match[2] else 2
+            continue
+        if _CALENDAR_YEAR.match(word) and calendar is None:
+            calendar = word
+        elif not word[0].isdigit() and word != "₹":
+            rest.append(word)
+        index += 1
+    return years, calendar, rest
+
+
+def _take_level(
+    words: list[str], role: Role | None, lexicon: Lexicon
+) -> tuple[str | None, bool, list[str]]:
+    """The level named (``senior``, ``mid level``, ``sr``); True when no ladder has it."""
+    catalog = lexicon.catalog
+    for size in (2, 1):
+        for start in range(len(words) - size + 1):
+            phrase = " ".join(words[start : start + size])
+            if role is not None:
+                level = catalog.level(role, phrase)
+                known = level is not None
+            else:
+                known = phrase in lexicon.level_words
+            if known or (size == 1 and phrase in vocab.LEVELS):
+                rest = words[:start] + words[start + size :]
+                level_id = level.id if role is not None and level is not None else phrase
+                return level_id, not known, rest
+    return None, False, words
+
+
+def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
+    """Slot by slot, what ``text`` says (see ``Reading``); ``fuzzy`` corrects typos."""
+    words, corrected = tokens(text, lexicon, fuzzy=fuzzy)
+    role, words = _take_role(words, lexicon)
+    others, words = _take_others(words)
+    years, calendar, words = _take_years(words)
+    level, unknown_level, words = _take_level(words, role, lexicon)
+    found: dict[str, int] = {}
+    gaps: list[Gap] = []
+    topics: list[str] = []
+    asks_years = False
+    for word in words:
+        intent = "faq" if word == "faq" else _INTENT_OF.get(word)
+        if word in vocab.COMMAND_WORDS and word != "faq":
+            intent = "roles" if word == "roles" else word
+        if intent is not None:
+            found.setdefault(intent, len(found))
+        elif (gap := _gap(word)) is not None:
+            gaps.append(gap)
+        elif word in ("years", "experience"):
+            asks_years = True
+        elif word not in vocab.STOPWORDS and len(word) > 1:
+            topics.append(word)
+    if calendar is not None:
+        gaps.append(Gap("year", calendar))
+    intents = tuple(sorted(found, key=vocab.PRIORITY.index))
+    return Reading(
+        role=role,
+        level=level,
+        years=years,
+        intents=intents,
+        others=others,
+        topics=tuple(dict.fromkeys(topics)),
+        gaps=tuple(gaps),
+        unknown_level=unknown_level,
+        asks_years=asks_years,
+        corrected=tuple(corrected),
+    )
+
+
+def _gap(word: str) -> Gap | None:
+    for kind, words in (
+        ("city", vocab.CITIES),
+        ("country", vocab.COUNTRIES),
+        ("company", vocab.COMPANIES),
+        ("remote", vocab.REMOTE),
+    ):
+        if word in words:
+            return Gap(kind, word)
+    return None

@@ -1,0 +1,427 @@
+"""The words members use, as data: what they ask, how they say it, what to skip.
+
+This is the one place the understanding step (``_understand``) learns words from;
+it holds no logic. Role names, level names and FAQ ``match:`` words come from the
+content files instead, so authors extend the vocabulary per role in YAML.
+
+Words are case-folded, in Latin script (Hinglish as members type it). A word may
+appear under one intent only; tests check that.
+"""
+
+from __future__ import annotations
+
+INTENTS: dict[str, frozenset[str]] = {
+    # what a role pays
+    "salary": frozenset(
+        [
+            "salary",
+            "salaries",
+            "sal",
+            "pay",
+            "paid",
+            "pays",
+            "paying",
+            "payscale",
+            "ctc",
+            "package",
+            "packages",
+            "pkg",
+            "comp",
+            "compensation",
+            "earn",
+            "earns",
+            "earning",
+            "earnings",
+            "make",
+            "makes",
+            "making",
+            "lpa",
+            "kitna",
+            "kitni",
+            "kamata",
+            "kamate",
+            "kamati",
+            "kamai",
+            "paisa",
+            "paise",
+            "milta",
+            "milti",
+            "milte",
+            "milega",
+            "milegi",
+            "band",
+            "bands",
+            "money",
+            "income",
+            "stipend",
+            "scale",
+            "crore",
+            "crores",
+            "cr",
+            "lakh",
+            "lakhs",
+            "levels",
+            "howmuch",
+        ]
+    ),
+    # what the job is
+    "role": frozenset(
+        [
+            "do",
+            "does",
+            "doing",
+            "job",
+            "responsibilities",
+            "responsibility",
+            "duties",
+            "duty",
+            "kaam",
+            "karta",
+            "krta",
+            "karte",
+            "work",
+            "works",
+            "day",
+            "role",
+            "explain",
+        ]
+    ),
+    # interviews
+    "pitfalls": frozenset(
+        [
+            "interview",
+            "interviews",
+            "interviewing",
+            "mistakes",
+            "mistake",
+            "fail",
+            "fails",
+            "failing",
+            "failure",
+            "tips",
+            "tip",
+            "galti",
+            "galtiyan",
+            "crack",
+            "cracking",
+            "pitfalls",
+            "pitfall",
+            "prep",
+            "preparation",
+            "prepare",
+            "puchte",
+            "poochte",
+        ]
+    ),
+    # what to learn
+    "skills": frozenset(
+        [
+            "skills",
+            "skill",
+            "learn",
+            "learning",
+            "seekhna",
+            "sikhna",
+            "seekhu",
+            "tools",
+            "tool",
+            "stack",
+            "toolchain",
+            "toolchains",
+            "roadmap",
+            "need",
+            "needed",
+            "required",
+            "zaroori",
+            "aana",
+            "know",
+            "competencies",
+        ]
+    ),
+    # hiring
+    "demand": frozenset(
+        [
+            "demand",
+            "openings",
+            "opening",
+            "hiring",
+            "hire",
+            "hires",
+            "jobs",
+            "vacancies",
+            "vacancy",
+            "market",
+            "scope",
+        ]
+    ),
+    # moving into the role (answered from the FAQ and the paths)
+    "path": frozenset(
+        [
+            "switch",
+            "switching",
+            "move",
+            "moving",
+            "transition",
+            "become",
+            "becoming",
+            "shift",
+            "aaye",
+            "aaun",
+            "getinto",
+        ]
+    ),
+    # one role against another
+    "faq": frozenset({"faq", "faqs"}),
+    "compare": frozenset(
+        [
+            "vs",
+            "versus",
+            "than",
+            "compared",
+            "compare",
+            "comparison",
+            "difference",
+            "diff",
+            "delta",
+            "premium",
+            "better",
+            "zyada",
+            "jyada",
+            "higher",
+        ]
+    ),
+    "roles": frozenset(["roles", "catalogue", "catalog", "list"]),
+    "help": frozenset(
+        [
+            "help",
+            "commands",
+            "hi",
+            "hello",
+            "hey",
+            "hii",
+            "namaste",
+            "start",
+            "thanks",
+            "thank",
+            "thx",
+        ]
+    ),
+}
+"""Cue words for what is asked. When several are present, ``PRIORITY`` decides."""
+
+PRIORITY = (
+    "compare",
+    "path",
+    "salary",
+    "pitfalls",
+    "skills",
+    "demand",
+    "faq",
+    "role",
+    "roles",
+    "help",
+)
+
+PHRASES: dict[tuple[str, ...], str] = {
+    ("how", "much"): "howmuch",
+    ("get", "into"): "getinto",
+    ("work", "from", "home"): "wfh",
+    ("the", "us"): "usa",
+    ("v", "s"): "vs",
+    ("day", "to", "day"): "day",
+    ("pay", "scale"): "payscale",
+}
+"""Several words that mean one thing, rewritten before anything else is read."""
+
+SHORT_FORMS: dict[str, str] = {
+    "engg": "engineer",
+    "eng": "engineer",
+    "engr": "engineer",
+    "engineers": "engineer",
+    "dev": "developer",
+    "devs": "developer",
+    "developers": "developer",
+    "yr": "years",
+    "yrs": "years",
+    "year": "years",
+    "y": "years",
+    "yoe": "years",
+    "saal": "years",
+    "sal": "salary",
+    "exp": "experience",
+    "v/s": "vs",
+    "snr": "sr",
+}
+"""A short form or plural and the word it stands for."""
+
+YEAR_UNITS = frozenset({"years"})
+"""After ``SHORT_FORMS``: the word that makes a number a count of years."""
+
+LEVELS = frozenset(
+    [
+        "intern",
+        "interns",
+        "fresher",
+        "freshers",
+        "graduate",
+        "junior",
+        "jr",
+        "entry",
+        "mid",
+        "intermediate",
+        "senior",
+        "sr",
+        "staff",
+        "principal",
+        "lead",
+        "distinguished",
+        "architect",
+    ]
+)
+"""Level words in general; each role's ladder adds its own ids, labels and aliases."""
+
+OTHER_ROLES: dict[tuple[str, ...], str] = {
+    ("devops",): "DevOps",
+    ("devops", "engineer"): "DevOps",
+    ("sre",): "SRE",
+    ("site", "reliability", "engineer"): "SRE",
+    ("backend",): "Backend",
+    ("backend", "engineer"): "Backend",
+    ("backend", "developer"): "Backend",
+    ("frontend",): "Frontend developer",
+    ("frontend", "developer"): "Frontend developer",
+    ("frontend", "engineer"): "Frontend developer",
+    ("full", "stack"): "Full-stack developer",
+    ("fullstack",): "Full-stack developer",
+    ("data", "scientist"): "Data Scientist",
+    ("data", "science"): "Data Scientist",
+    ("data", "engineer"): "Data Engineer",
+    ("data", "analyst"): "Data Analyst",
+    ("ml", "engineer"): "ML Engineer",
+    ("android",): "Android developer",
+    ("android", "developer"): "Android developer",
+    ("ios", "developer"): "iOS developer",
+    ("qa",): "QA engineer",
+    ("qa", "engineer"): "QA engineer",
+    ("tester",): "QA engineer",
+    ("product", "manager"): "Product Manager",
+    ("cloud", "engineer"): "Cloud engineer",
+    ("security", "engineer"): "Security engineer",
+}
+"""Roles members name that may not be in the catalogue (the catalogue wins when it has one)."""
+
+CITIES = frozenset(
+    [
+        "bangalore",
+        "bengaluru",
+        "blr",
+        "pune",
+        "hyderabad",
+        "hyd",
+        "chennai",
+        "mumbai",
+        "bombay",
+        "delhi",
+        "ncr",
+        "gurgaon",
+        "gurugram",
+        "noida",
+        "kolkata",
+        "ahmedabad",
+        "kochi",
+        "jaipur",
+        "indore",
+        "chandigarh",
+        "coimbatore",
+        "trivandrum",
+    ]
+)
+COUNTRIES = frozenset(
+    [
+        "usa",
+        "america",
+        "uk",
+        "london",
+        "canada",
+        "germany",
+        "europe",
+        "dubai",
+        "uae",
+        "singapore",
+        "australia",
+        "abroad",
+    ]
+)
+COMPANIES = frozenset(
+    [
+        "google",
+        "amazon",
+        "microsoft",
+        "meta",
+        "facebook",
+        "apple",
+        "netflix",
+        "flipkart",
+        "swiggy",
+        "zomato",
+        "paytm",
+        "tcs",
+        "infosys",
+        "wipro",
+        "hcl",
+        "accenture",
+        "cognizant",
+        "capgemini",
+        "startup",
+        "startups",
+        "uber",
+        "ola",
+        "walmart",
+        "adobe",
+        "jpmorgan",
+        "goldman",
+    ]
+)
+REMOTE = frozenset(["remote", "remotely", "wfh", "hybrid", "onsite"])
+"""Places, employers and ways of working the source may not break figures down by."""
+
+STOPWORDS = frozenset(
+    # English
+    "a an the of for in on at to from by with and or but is are am was were be been "
+    "what whats what's which who whom how why when where can could would should will shall "
+    "i im i'm me my we our you your they them their he she it its this that these those "
+    "there here much many any some all per as so if then into about "
+    "tell give show please pls plz want wanna get got have has had let lets let's "
+    "actually really typical typically average avg range ranges generally usually "
+    "good well best more most just also now these days folks people guys person someone "
+    "expect expected expecting like ok okay yes no not really bro sir maam ma'am "
+    "engineer engineers developer career careers field line industry india indian "
+    "level experience experienced exp year annual annually yearly per-year "
+    "currently today latest recent anyone anybody one"
+    # Hinglish in Latin script
+    " ka ki ke ko kya kyu kyun kyon hai hain hota hoti hote tha thi the hoga hogi "
+    " me mein mai main mera meri mere pe par se aur ya bhi toh bhai yaar bro batao "
+    " bataiye bata kaise kaisa kaisi kitne kab kahan kaha liye lie wala wale wali "
+    " chahiye chaiye sakta sakte sakti kare karu karna krna krne kar abhi ab ek".split()
+)
+"""Words that carry no meaning for the answer. Intent words are never stopwords."""
+
+COMMAND_WORDS = frozenset({"role", "salary", "pitfalls", "skills", "faq", "roles"})
+"""A command name typed as a word asks for that command."""
+
+FUZZY_MIN_LENGTH = 4
+FUZZY_CUTOFF = 80.0
+"""A word is corrected only when it is this long and this close (rapidfuzz ratio)."""
+
+TOPIC_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "monitoring": ("observability", "drift"),
+    "monitor": ("observability", "drift"),
+    "k8s": ("kubernetes",),
+    "kube": ("kubernetes",),
+    "cloud": ("aws", "gcp"),
+    "gcc": ("capability",),
+    "gccs": ("capability", "gcc"),
+    "mlflow": ("pipelines",),
+    "serving": ("serve",),
+}
+"""A topic word and other words the content uses for it (searched and narrowed alike)."""

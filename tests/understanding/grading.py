@@ -1,0 +1,153 @@
+"""Judge an answer against a labelled question (see questions.yaml for the rules).
+
+Shared by the pytest suite and ``bench/bench_understand.py``, so both count the
+same thing. Grading is on the plain-text render, what ``careerbot ask`` prints.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import yaml
+
+if TYPE_CHECKING:
+    from careerbot_chat import Catalog
+
+QUESTIONS = Path(__file__).with_name("questions.yaml")
+HELD_OUT_EVERY = 4
+"""Position ``i`` (0-based) is held out when ``i % 4 == 3``: fixed before tuning."""
+
+_DASHES = str.maketrans({"–": "-", "—": "-", "−": "-"})
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_GAP = re.compile(
+    r"does not say|doesn't say|gives no|says nothing|has no|have no|no card"
+    r"|not in the source|does not give|doesn't give|does not break|doesn't break"
+)
+_ROLE_NOT_FOUND = re.compile(r"No role called “([^”]*)”")
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """One labelled question and what a right answer must (not) show."""
+
+    index: int
+    q: str
+    kind: str
+    show: tuple[str, ...] = ()
+    first: tuple[str, ...] = ()
+    not_: tuple[str, ...] = ()
+    gap: bool = False
+    after: str | None = None
+
+    @property
+    def held_out(self) -> bool:
+        return self.index % HELD_OUT_EVERY == HELD_OUT_EVERY - 1
+
+
+def load_questions(path: Path = QUESTIONS) -> list[Labelled]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [
+        Labelled(
+            index=index,
+            q=item["q"],
+            kind=item["kind"],
+            show=tuple(item.get("show", ())),
+            first=tuple(item.get("first", ())),
+            not_=tuple(item.get("not", ())),
+            gap=bool(item.get("gap", False)),
+            after=item.get("after"),
+        )
+        for index, item in enumerate(data["questions"])
+    ]
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.translate(_DASHES).casefold().split())
+
+
+def _has(text: str, fact: str) -> bool:
+    return any(_norm(alternative) in text for alternative in fact.split("|"))
+
+
+def numbers(text: str) -> set[str]:
+    """Every number in ``text``, without thousands separators (``1,260`` → ``1260``)."""
+    return {match.replace(",", "").rstrip(".") for match in _NUMBER.findall(text)}
+
+
+def invented_numbers(answer: str, question: str, known: set[str]) -> set[str]:
+    """Numbers in ``answer`` that are in neither the catalogue's cards nor the question."""
+    return numbers(answer) - known - numbers(question)
+
+
+def grade(item: Labelled, answer: str, known: set[str]) -> list[str]:
+    """What is wrong with ``answer`` (empty when it is right)."""
+    text = _norm(answer)
+    lines = [line for line in answer.splitlines() if line.strip()]
+    head = _norm(" ".join(lines[:2]))
+    problems = [f"missing {fact!r}" for fact in item.show if not _has(text, fact)]
+    problems += [f"not first: {fact!r}" for fact in item.first if not _has(head, fact)]
+    problems += [f"shows {fact!r}" for fact in item.not_ if _norm(fact) in text]
+    if item.gap and not _GAP.search(text):
+        problems.append("does not say the source has no answer")
+    if invented := invented_numbers(answer, item.q, known):
+        problems.append(f"invented numbers {sorted(invented)}")
+    for name in _ROLE_NOT_FOUND.findall(answer):
+        if len(name.split()) > 3:
+            problems.append(f"'No role called' a sentence: {name!r}")
+    if "Traceback" in answer:
+        problems.append("a traceback")
+    return problems
+
+
+def card_numbers(catalog: Catalog) -> set[str]:
+    """Every number any card of ``catalog`` shows: the only numbers an answer may give."""
+    from careerbot_chat import render_plain
+    from careerbot_chat.answering import _cards
+
+    found: set[str] = set()
+    for role in catalog.roles:
+        kinds = ("role", "salary", "pitfalls", "skills", "faq")
+        for kind in (*kinds, *(f"salary:{level.id}" for level in role.ladder)):
+            card = _cards.card(role, kind)
+            if card is not None:
+                found |= numbers(render_plain(card))
+    return found
+
+
+def answer_text(item: Labelled, catalog: Catalog) -> str:
+    """The plain-text answer to ``item`` as a private chat or ``careerbot ask`` gives it."""
+    from careerbot_chat import answer, parse, render_plain
+
+    command = parse(item.q, plain=True)
+    assert command is not None
+    replying_to = parse(item.after) if item.after else None
+    return render_plain(answer(command, catalog, None, replying_to))
+
+
+@dataclass(frozen=True)
+class Score:
+    right: int
+    total: int
+    invented: int
+    wrong: tuple[tuple[Labelled, tuple[str, ...]], ...]
+
+    @property
+    def rate(self) -> float:
+        return self.right / self.total if self.total else 0.0
+
+
+def score(items: list[Labelled], catalog: Catalog) -> Score:
+    """Right answers, invented-number answers and what was wrong, over ``items``."""
+    known = card_numbers(catalog)
+    wrong = []
+    invented = 0
+    for item in items:
+        answer = answer_text(item, catalog)
+        problems = grade(item, answer, known)
+        invented += bool(invented_numbers(answer, item.q, known))
+        if problems:
+            wrong.append((item, tuple(problems)))
+    return Score(len(items) - len(wrong), len(items), invented, tuple(wrong))
