@@ -112,6 +112,18 @@ def build_app(
     identity: Identity | None = None,
 ) -> AsyncApp:
     """The careerbot Slack app: listeners for every slash command, button and App Home."""
+    return _build(settings, bot, client=client, socket_mode=socket_mode, identity=identity)[0]
+
+
+def _build(
+    settings: Settings,
+    bot: CareerBot,
+    *,
+    client: AsyncWebClient | None = None,
+    socket_mode: bool = False,
+    identity: Identity | None = None,
+) -> tuple[AsyncApp, Listeners]:
+    """The app and its listeners (which hold the work that outlives a request)."""
     section = settings.section(SlackSettings)
     token = _secret(section.bot_token, "SLACK_BOT_TOKEN")
     client = client or make_client(token, section.api_base_url)
@@ -136,7 +148,7 @@ def build_app(
     app.action(ACTION_PIN)(listen.pin)
     app.action(ACTION_HOME)(listen.home_button)
     app.event("app_home_opened")(listen.home_opened)
-    return app
+    return app, listen
 
 
 class _DropTokenSkipped(logging.Filter):
@@ -180,7 +192,7 @@ class SlackPlatform:
         self.identity = Identity(
             _secret(settings.section(SlackSettings).bot_token, "SLACK_BOT_TOKEN")
         )
-        self.app = build_app(settings, bot, client=client, identity=self.identity)
+        self.app, self.listeners = _build(settings, bot, client=client, identity=self.identity)
         self.handler = AsyncSlackRequestHandler(self.app)
         self.render = SlackRenderer()
         self.web = SlackWeb(self.app.client)
@@ -217,11 +229,18 @@ class SlackPlatform:
             await asyncio.shield(self._learning)
 
     async def stop(self) -> None:
-        """Stop learning the ids; nothing else to close (slack_sdk opens a session per call)."""
+        """Stop learning the ids; finish the work that outlived its request.
+
+        uvicorn has answered every request by now; a pin past the answer budget (a slow
+        pin or share, a follow-up) may still be posting, pinning or recording, and is
+        let finish so no card ends up pinned but unrecorded. (slack_sdk opens an HTTP
+        session per call: nothing else to close.)
+        """
         if self._learning is not None:
             self._learning.cancel()
             await asyncio.gather(self._learning, return_exceptions=True)
             self._learning = None
+        await self.listeners.drain()
 
     async def edit_card(self, chat: Chat, message_id: str, reply: Reply) -> None:
         """Edit a posted card in place (chat.update); ``PlatformError`` on failure."""
@@ -238,8 +257,10 @@ async def run_dev(settings: Settings, bot: CareerBot) -> None:
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
     app_token = _secret(settings.section(SlackSettings).app_token, "SLACK_APP_TOKEN")
-    handler = AsyncSocketModeHandler(build_app(settings, bot, socket_mode=True), app_token)
+    app, listeners = _build(settings, bot, socket_mode=True)
+    handler = AsyncSocketModeHandler(app, app_token)
     try:
         await handler.start_async()  # type: ignore[no-untyped-call]  # Bolt leaves it untyped
     finally:
         await handler.close_async()  # type: ignore[no-untyped-call]  # Bolt leaves it untyped
+        await listeners.drain()

@@ -17,6 +17,7 @@ at once ("on it") and the result follows through the payload's ``response_url``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
@@ -54,6 +55,8 @@ T = TypeVar("T")
 PLATFORM = "slack"
 ANSWER_BUDGET_SECONDS = 2.5
 """How long a listener may work before Slack is answered and the rest goes on behind."""
+DRAIN_SECONDS = 20.0
+"""How long stopping waits for work that went on behind (within uvicorn's 25 s grace)."""
 
 
 def chat_of(channel_id: str) -> Chat:
@@ -95,9 +98,24 @@ class Listeners:
         done, _ = await asyncio.wait({task}, timeout=ANSWER_BUDGET_SECONDS)
         if done:
             return True, task
+        self._hold(task)
+        return False, task
+
+    def _hold(self, task: asyncio.Task[Any]) -> None:
+        """Keep ``task`` until it ends, so stopping can wait for it."""
         self._behind.add(task)
         task.add_done_callback(self._behind.discard)
-        return False, task
+
+    async def drain(self) -> None:
+        """Wait up to ``DRAIN_SECONDS`` for the work going on behind and its follow-ups."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(DRAIN_SECONDS):
+                while self._behind:
+                    await asyncio.wait(set(self._behind))
+        if self._behind:
+            log.warning("stopping with %d Slack task(s) unfinished", len(self._behind))
+            for task in self._behind:
+                task.cancel()
 
     # -- slash commands ---------------------------------------------------------------
 
@@ -140,9 +158,7 @@ class Listeners:
         if done.cancelled() or done.exception() is not None:
             log.error("a slow slash command failed", exc_info=done.exception())
             return
-        follow_up = asyncio.ensure_future(respond(replace_original=False, **done.result()))
-        self._behind.add(follow_up)
-        follow_up.add_done_callback(self._behind.discard)
+        self._hold(asyncio.ensure_future(respond(replace_original=False, **done.result())))
 
     # -- buttons ----------------------------------------------------------------------
 

@@ -64,6 +64,9 @@ STATS_TOP_ROLES = "Most asked roles"
 STATS_TOP_COMMANDS = "Most used commands"
 STATS_GAPS = "Asked but not found (content gaps)"
 STATS_EMPTY = "Nothing asked yet."
+STATS_LINE = "{key}: {week} in 7 days, {month} in 30"
+STATS_FOOTER = "Counts per day; no user ids are kept."
+QUOTED = "“{text}”"
 
 SOURCE_FOOTER = "Source: {title} ({kind}, {as_of})"
 

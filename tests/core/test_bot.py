@@ -70,7 +70,7 @@ async def say(
     user: str = "admin",
     mod: FakeModeration | None = None,
 ) -> Reply:
-    reply = await bot.handle_text(text, chat, user, mod or FakeModeration())
+    reply = await bot.handle(Inbound(text, chat, user), mod or FakeModeration())
     assert reply is not None
     return reply
 

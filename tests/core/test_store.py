@@ -31,9 +31,9 @@ async def test_default_roles(store: Store) -> None:
 async def test_pins_round_trip(store: Store) -> None:
     """Pinned cards are recorded, listed by chat, updated and removed."""
     first, second = pin("m1", pinned_at=1.0), pin("m2", pinned_at=2.0)
-    await store.add_pin(first)
-    await store.add_pin(second)
-    await store.add_pin(pin("m3", chat_id="c2"))
+    await store.save_pin(first)
+    await store.save_pin(second)
+    await store.save_pin(pin("m3", chat_id="c2"))
     assert [p.message_id for p in await store.pins("telegram", "c1")] == ["m1", "m2"]
     assert len(await store.pins()) == 3
     await store.save_pin(first.updated(content_hash="h2", status="failed", last_error="boom"))
@@ -73,7 +73,7 @@ async def test_sqlite_survives_restart(tmp_path: Path) -> None:
     first = SQLiteStore(path)
     await first.open()
     await first.set_default_role("slack", "C1", "mlops-engineer", "U1")
-    await first.add_pin(pin())
+    await first.save_pin(pin())
     await first.close()
     second = SQLiteStore(path)
     await second.open()

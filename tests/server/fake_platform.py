@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from careerbot_chat import CareerBot, Chat, PlatformError, Reply, render_plain
+from careerbot_chat import CareerBot, Chat, Inbound, PlatformError, Reply, render_plain
 
 
 @dataclass
@@ -26,7 +26,7 @@ class FakePlatform:
     async def _ask(self, request: Request) -> Response:
         body = await request.json()
         chat = Chat(self.name, str(body.get("chat", "c1")), is_group=True)
-        reply = await self.bot.handle_text(body["text"], chat, "u1")
+        reply = await self.bot.handle(Inbound(body["text"], chat, "u1"))
         assert reply is not None
         return JSONResponse({"text": render_plain(reply), "outcome": reply.outcome.value})
 

@@ -67,7 +67,7 @@ async def pin_current(runtime: Runtime, message_id: str, role: str = "mlops-engi
     card = runtime.bot.catalog.card(runtime.bot.catalog.get(role), "role")  # type: ignore[arg-type]
     assert card is not None
     pin = PinnedCard("fake", "c1", message_id, role, "role", card.content_hash, "u1", time.time())
-    await runtime.store.add_pin(pin)
+    await runtime.store.save_pin(pin)
 
 
 @pytest.fixture

@@ -40,7 +40,7 @@ async def test_refresh_pins_edits_changed_cards_once(tmp_path: Path) -> None:
     db = tmp_path / "db.sqlite3"
     store = SQLiteStore(db)
     await store.open()
-    await store.add_pin(
+    await store.save_pin(
         PinnedCard(
             "telegram", "-100123", "55", "mlops-engineer", "role", "old", "5151", time.time()
         )

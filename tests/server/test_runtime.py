@@ -197,7 +197,7 @@ async def seed_pin(
     pin = PinnedCard("fake", "c1", message_id, role, card, "", "u1", time.time())
     fresh = current_card(runtime.bot, pin)
     pin = pin.updated(content_hash=fresh.content_hash if fresh else "gone")
-    await runtime.store.add_pin(pin)
+    await runtime.store.save_pin(pin)
     return pin
 
 

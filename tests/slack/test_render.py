@@ -19,6 +19,7 @@ from careerbot_chat import (
     Chat,
     Divider,
     Fields,
+    Inbound,
     Paragraph,
     Reply,
     answer,
@@ -114,7 +115,8 @@ def test_any_reply_renders_within_limits(reply: Reply, mode: Mode) -> None:
 @given(text=hostile_text)
 async def test_any_user_text_renders_within_limits(text: str) -> None:
     """Whatever a member types, the answer renders within Slack's limits, escaped."""
-    reply = await CareerBot(CATALOG).handle_text(text, Chat("slack", "C1", is_group=True), "U1")
+    chat = Chat("slack", "C1", is_group=True)
+    reply = await CareerBot(CATALOG).handle(Inbound(text, chat, "U1"))
     if reply is not None:
         assert_valid(render(reply))
 

@@ -140,13 +140,13 @@ def _with_topic(command: Command, catalog: Catalog, found: Found, role: Role | N
 
 
 def _card(catalog: Catalog, role: Role, kind: str) -> Reply:
-    built = catalog.card(role, kind)
+    built = cards.card_for(catalog, role, kind)
     assert built is not None, kind
     return built
 
 
 def fallback_role(catalog: Catalog, default_role: str | None) -> Role | None:
-    """The chat's default role, else the only role, else none."""
+    """The role a command naming none is about: the chat's default, else the only role."""
     if default_role is not None and (role := catalog.get(default_role)) is not None:
         return role
     return catalog.roles[0] if len(catalog) == 1 else None

@@ -168,7 +168,9 @@ def _answer_for(kind: str, reading: Reading, role: Role, catalog: Catalog) -> Re
         return _search(catalog, reading, role)
     card = "role" if kind in ("demand", "role", "roles") else kind
     words = ("demand", "open") if kind == "demand" else reading.topics
-    return narrow(catalog, catalog.card(role, card) or cards.role_card(role), words, role)
+    return narrow(
+        catalog, cards.card_for(catalog, role, card) or cards.role_card(role), words, role
+    )
 
 
 def _path(role: Role, reading: Reading) -> Reply:

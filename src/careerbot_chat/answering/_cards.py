@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from weakref import WeakKeyDictionary
+
 from .. import messages as msg
+from ..catalog._loader import Catalog
 from ..catalog._models import Level, Question, Role
 from ._reply import Action, Block, Bullets, Divider, Fields, Outcome, Paragraph, Reply
 
@@ -248,6 +251,29 @@ def card(role: Role, kind: str) -> Reply | None:
         return None if level is None else level_card(role, level)
     build = CARDS.get(kind)
     return None if build is None else build(role)
+
+
+_BUILT: WeakKeyDictionary[Catalog, dict[tuple[str, str], Reply | None]] = WeakKeyDictionary()
+
+
+def card_for(catalog: Catalog, role: Role, kind: str) -> Reply | None:
+    """``role``'s card of ``kind`` (see ``card``), built once per catalogue.
+
+    The cache lives as long as the catalogue object: a reload brings a new catalogue
+    and so new cards, and the old ones go with the old catalogue.
+    """
+    built = _BUILT.get(catalog)
+    if built is None:
+        built = _BUILT.setdefault(catalog, {})
+    key = (role.slug, kind)
+    try:
+        return built[key]
+    except KeyError:
+        pass
+    reply = card(role, kind)
+    if catalog.get(role.slug) is role:  # a role of this catalogue, not a stray one
+        built[key] = reply
+    return reply
 
 
 def notice(

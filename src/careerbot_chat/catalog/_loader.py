@@ -20,8 +20,6 @@ import yaml
 from pydantic import ValidationError
 
 from .._errors import ContentError, Problem
-from ..answering import _cards as cards
-from ..answering._reply import Reply
 from ._checks import catalog_errors, normalise, role_errors, role_warnings
 from ._models import Level, Role, level_words
 
@@ -170,7 +168,6 @@ class Catalog:
         self.parsed: dict[Path, tuple[bytes, Role]] = {}
         """Each file's bytes and validated role, reused by the next load."""
         self._by_slug = {role.slug: role for role in roles}
-        self._cards: dict[tuple[str, str], Reply] = {}
         self._memo: dict[Hashable, object] = {}
         self._names: dict[str, str] = {}
         for role in roles:
@@ -240,16 +237,6 @@ class Catalog:
     def level(self, role: Role, word: str) -> Level | None:
         """``role``'s level that answers to ``word`` (id, label or alias)."""
         return self._level_of.get((role.slug, normalise(word)))
-
-    def card(self, role: Role, kind: str) -> Reply | None:
-        """``role``'s card of ``kind`` (see ``_cards.card``), built once per catalogue."""
-        key = (role.slug, kind)
-        built = self._cards.get(key)
-        if built is None:
-            built = cards.card(role, kind)
-            if built is not None and self._by_slug.get(role.slug) is role:
-                self._cards[key] = built
-        return built
 
     def get(self, slug: str) -> Role | None:
         return self._by_slug.get(slug)
@@ -375,9 +362,15 @@ class CatalogHolder:
         self.catalog = catalog
         self.content_dir = content_dir or catalog.source
 
-    def reload(self) -> Catalog:
+    def reload(self, check: Callable[[Catalog, Catalog], None] | None = None) -> Catalog:
         """Load anew and build its search index; on ``ContentError`` the old catalogue
-        stays in place. Readers see the new catalogue only once it is ready."""
+        stays in place. Readers see the new catalogue only once it is ready.
+
+        ``check(old, fresh)`` may refuse the new catalogue by raising (the reload
+        guard: a folder emptied half-way through a deploy is valid but not wanted).
+        """
         fresh = load_catalog(self.content_dir, self.catalog).warm()
+        if check is not None:
+            check(self.catalog, fresh)
         self.catalog = fresh
         return fresh

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from .. import messages as msg
 from .._errors import PlatformError, StoreError
+from ..answering._cards import card_for
 from ..answering._reply import Outcome, Paragraph, Reply
 from ..store._sqlite import PinnedCard
 from . import _metrics as metrics
@@ -60,7 +61,7 @@ def current_card(bot: CareerBot, pin: PinnedCard) -> Reply | None:
     """The card as today's content renders it, or ``None`` when its role is gone."""
     catalog = bot.catalog
     role = catalog.get(pin.role)
-    return None if role is None else catalog.card(role, pin.card)
+    return None if role is None else card_for(catalog, role, pin.card)
 
 
 async def refresh_pins(

@@ -61,6 +61,10 @@ def setup_hints() -> str:
     return "; ".join(a.setup_hint for a in registrations().values() if a.setup_hint) or "an adapter"
 
 
+class TooManyDropped(Exception):
+    """A reload would remove more roles than ``CAREERBOT_RELOAD_MAX_DROP`` allows."""
+
+
 class Runtime:
     def __init__(
         self,
@@ -286,10 +290,13 @@ class Runtime:
 
     async def _reload(self) -> bool:
         async with self._reload_lock:
+            old = self.holder.catalog
             try:
-                fresh = await asyncio.to_thread(
-                    _load_warm, self.holder.content_dir, self.holder.catalog
-                )
+                fresh = await asyncio.to_thread(self.holder.reload, self._check_drop)
+            except TooManyDropped as exc:
+                metrics.reload_done("refused")
+                log.error("content reload refused, old content kept: %s", exc)
+                return False
             except ContentError as exc:
                 metrics.reload_done("refused")
                 log.error("content reload refused, old content kept:\n%s", exc)
@@ -298,13 +305,6 @@ class Runtime:
                 metrics.reload_done("error")
                 log.exception("content reload failed, old content kept")
                 return False
-            old = self.holder.catalog
-            refusal = self._drop_refusal(old, fresh)
-            if refusal is not None:
-                metrics.reload_done("refused")
-                log.error("content reload refused, old content kept: %s", refusal)
-                return False
-            self.holder.catalog = fresh
             metrics.reload_done("ok")
             metrics.content_loaded(fresh.version, len(fresh))
             for warning in fresh.warnings:
@@ -319,20 +319,20 @@ class Runtime:
             self.refreshing = self._spawn(self.refresh())
         return True
 
-    def _drop_refusal(self, old: Catalog, fresh: Catalog) -> str | None:
-        """Why ``fresh`` drops too many of ``old``'s roles to be taken, else ``None``.
+    def _check_drop(self, old: Catalog, fresh: Catalog) -> None:
+        """Raise ``TooManyDropped`` when ``fresh`` drops too many of ``old``'s roles.
 
         A folder emptied or half-copied by a checkout or rsync loads as valid content
         with most roles missing; taking it would mark every pinned card out of date.
         """
         if not len(old):
-            return None
+            return
         gone = sorted({r.slug for r in old.roles} - {r.slug for r in fresh.roles})
         limit = self.settings.reload_max_drop
         if len(fresh) and len(gone) <= limit * len(old):
-            return None
+            return
         names = ", ".join(gone[:5]) + (", …" if len(gone) > 5 else "")
-        return (
+        raise TooManyDropped(
             f"it would remove {len(gone)} of {len(old)} roles ({names}); "
             f"CAREERBOT_RELOAD_MAX_DROP allows {limit:.0%} and never all"
         )
@@ -391,8 +391,3 @@ def _settle(first: asyncio.Future[None], error: BaseException | None = None) -> 
 def _one_line(exc: BaseException) -> str:
     text = " ".join(str(exc).split())
     return f"{type(exc).__name__}: {text}"[:300] if text else type(exc).__name__
-
-
-def _load_warm(content_dir: Path | None, previous: Catalog) -> Catalog:
-    """A new catalogue with its search index built, off the event loop."""
-    return load_catalog(content_dir, previous).warm()

@@ -173,9 +173,6 @@ class GuardedStore:
         except StoreUnavailable:
             return True
 
-    async def add_pin(self, pin: PinnedCard) -> None:
-        await self._guard(self.inner.add_pin(pin), self.answer_deadline, "write")
-
     async def remove_pin(self, platform: str, chat_id: str, message_id: str) -> None:
         await self._guard(
             self.inner.remove_pin(platform, chat_id, message_id), self.answer_deadline, "write"

@@ -90,9 +90,6 @@ class PostgresStore:
             time.time(),
         )
 
-    async def add_pin(self, pin: PinnedCard) -> None:
-        await self.save_pin(pin)
-
     async def save_pin(self, pin: PinnedCard) -> None:
         await self._run(
             "execute",
