@@ -12,7 +12,9 @@ import httpx
 import pytest
 
 from careerbot_chat import Chat, PinnedCard
+from careerbot_chat.adapter import Inbound
 from careerbot_chat.service import _metrics as metrics
+from careerbot_chat.service._refresh import current_card
 from careerbot_chat.service._runtime import Runtime
 from careerbot_chat.service._server import create_app
 from careerbot_chat.service._settings import Settings
@@ -64,10 +66,11 @@ async def started(content: Path, db: Path, **settings: object) -> tuple[Runtime,
 
 
 async def pin_current(runtime: Runtime, message_id: str, role: str = "mlops-engineer") -> None:
-    card = runtime.bot.catalog.card(runtime.bot.catalog.get(role), "role")  # type: ignore[arg-type]
+    """Record a pinned card as today's content renders it."""
+    pin = PinnedCard("fake", "c1", message_id, role, "role", "", "u1", time.time())
+    card = current_card(runtime.bot, pin)
     assert card is not None
-    pin = PinnedCard("fake", "c1", message_id, role, "role", card.content_hash, "u1", time.time())
-    await runtime.store.save_pin(pin)
+    await runtime.store.save_pin(pin.updated(content_hash=card.content_hash))
 
 
 @pytest.fixture
@@ -95,7 +98,7 @@ async def test_emptied_folder_is_refused(
     assert bot.refreshing is None or bot.refreshing.done()
     assert platform.edits == []
     assert (await bot.refresh()).edited == []
-    reply = await bot.bot.handle_text("/role mlops", Chat("fake", "c9"))
+    reply = await bot.bot.handle(Inbound("/role mlops", Chat("fake", "c9")))
     assert reply is not None
     assert reply.title.startswith("MLOps Engineer")
 
@@ -181,8 +184,7 @@ async def test_two_replicas_on_postgres_refresh_once(content: Path, tmp_path: Pa
         edited = sorted(edit[1] for _, platform in replicas for edit in platform.edits)
         assert edited == sorted(f"m{n}" for n in range(20))  # each card once, in all
         stored = await replicas[0][0].store.pins()
-        catalog = replicas[0][0].bot.catalog
-        fresh = catalog.card(catalog.get("mlops-engineer"), "role")  # type: ignore[arg-type]
+        fresh = current_card(replicas[0][0].bot, stored[0])
         assert fresh is not None
         assert {pin.content_hash for pin in stored} == {fresh.content_hash}
     finally:
