@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint bench schema clean
+.PHONY: run test lint bench schema screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ test: $(VENV)/.dev-installed
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python -m bench
+
+## make screenshots: refresh docs/preview.png (the README's picture) from a real browser
+screenshots: $(VENV)/.dev-installed
+	CAREERBOT_SCREENSHOT_DIR=docs $(BIN)/pytest tests/preview/test_browser.py -k readme_screenshot -q
 
 schema: $(VENV)/.run-installed
 	$(BIN)/careerbot schema > content/schema.json

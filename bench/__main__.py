@@ -12,6 +12,7 @@ BENCHMARKS = (
     "bench_slack",
     "bench_serve",
     "load",
+    "bench_chart",
 )
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from bench._harness import percentile, report
 from bench.generate import generate_catalog
 from careerbot_chat import Catalog, answer, load_catalog, parse, render_plain
+from careerbot_chat.answering._derived import warm
 from careerbot_chat.answering._search import SearchIndex
 from tests.understanding.grading import load_questions, score
 
@@ -124,7 +125,7 @@ def import_cost(runs: int = 7) -> tuple[float, float]:
 def main() -> None:
     figures = rates()
     with tempfile.TemporaryDirectory() as folder:
-        big = load_catalog(generate_catalog(Path(folder), 1000)).warm()
+        big = warm(load_catalog(generate_catalog(Path(folder), 1000)))
     said, typed, added = added_cost(big)
     build, p50, p99 = search_times(big)
     base, with_search = import_cost()

@@ -48,10 +48,8 @@ async def _postgres_store() -> Store:
 
     conn = await asyncpg.connect(POSTGRES_URL, timeout=3)
     try:
-        await conn.execute(
-            "DROP TABLE IF EXISTS chat_settings, pinned_cards, processed_updates, "
-            "usage_daily, leases, schema_version"
-        )
+        # Every table, whichever migrations created it: a new one needs no edit here.
+        await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
     finally:
         await conn.close()
     return PostgresStore(POSTGRES_URL)

@@ -111,7 +111,7 @@ def build_app(
     socket_mode: bool = False,
     identity: Identity | None = None,
 ) -> AsyncApp:
-    """The careerbot Slack app: listeners for every slash command, button and App Home."""
+    """The careerbot Slack app: every slash command, button, App Home, mention and DM."""
     return _build(settings, bot, client=client, socket_mode=socket_mode, identity=identity)[0]
 
 
@@ -136,7 +136,7 @@ def _build(
         process_before_response=True,
         request_verification_enabled=not socket_mode,
     )
-    render = SlackRenderer()
+    render = SlackRenderer(public_url=settings.public_url)
     web = SlackWeb(client)
     moderation = SlackModeration(web, render, section.moderator_ids)
     listen = Listeners(bot, web, render, moderation, in_channel=section.in_channel)
@@ -148,6 +148,8 @@ def _build(
     app.action(ACTION_PIN)(listen.pin)
     app.action(ACTION_HOME)(listen.home_button)
     app.event("app_home_opened")(listen.home_opened)
+    app.event("app_mention")(listen.mention)
+    app.event("message")(listen.direct)
     return app, listen
 
 
@@ -194,7 +196,7 @@ class SlackPlatform:
         )
         self.app, self.listeners = _build(settings, bot, client=client, identity=self.identity)
         self.handler = AsyncSlackRequestHandler(self.app)
-        self.render = SlackRenderer()
+        self.render = SlackRenderer(public_url=settings.public_url)
         self.web = SlackWeb(self.app.client)
         self._learning: asyncio.Task[None] | None = None
 

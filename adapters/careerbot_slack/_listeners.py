@@ -9,6 +9,11 @@ so a slash command's card is the body of the response itself. Buttons:
 - ``careerbot_share`` posts the card for everyone (chat.postMessage) and removes the
   private copy; ``careerbot_pin`` runs the core's moderator flow.
 
+Questions in words: an ``app_mention`` in a channel and a direct message to the app
+(``message.im``) are answered in their thread with ``chat.postMessage``; a later
+message in that thread is a follow-up about the card answered there. Messages from
+bots (this one included) and edits are left alone.
+
 Slack gives up on an answer after 3 seconds. Work that calls the Web API (pinning,
 sharing) gets ``ANSWER_BUDGET_SECONDS``; if it is not done by then, Slack is answered
 at once ("on it") and the result follows through the payload's ``response_url``.
@@ -19,6 +24,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
@@ -53,6 +60,9 @@ Payload = dict[str, Any]
 T = TypeVar("T")
 
 PLATFORM = "slack"
+_MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
+THREADS_REMEMBERED = 10_000
+"""Threads whose last card a follow-up can look up (oldest forgotten first)."""
 ANSWER_BUDGET_SECONDS = 2.5
 """How long a listener may work before Slack is answered and the rest goes on behind."""
 DRAIN_SECONDS = 20.0
@@ -91,6 +101,8 @@ class Listeners:
         self.moderation = moderation
         self.in_channel = in_channel
         self._behind: set[asyncio.Task[Any]] = set()
+        self._threads: OrderedDict[tuple[str, str], str] = OrderedDict()
+        """(channel, thread ts) → the command of the last card answered in that thread."""
 
     async def _within_budget(self, work: Coroutine[Any, Any, T]) -> tuple[bool, asyncio.Task[T]]:
         """Run ``work`` for up to the budget; ``(False, task)`` if it must go on behind."""
@@ -219,6 +231,45 @@ class Listeners:
 
     async def _tell(self, respond: AsyncRespond, text: str) -> None:
         await respond(response_type="ephemeral", replace_original=False, text=escape(text))
+
+    # -- questions in words: mentions and direct messages ---------------------------
+
+    async def mention(self, event: Payload) -> None:
+        """``@careerbot how much does a senior make?`` in a channel: answered in thread."""
+        await self._converse(event)
+
+    async def direct(self, event: Payload) -> None:
+        """A direct message to the app (``message.im``): answered in its thread."""
+        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+            # edits, joins, deletions, other channels; and bots, this one included (Bolt
+            # ignores its own messages only once auth.test has told it who it is)
+            return
+        await self._converse(event)
+
+    async def _converse(self, event: Payload) -> None:
+        if event.get("bot_id") or event.get("subtype") == "bot_message":
+            return  # never answer a bot, this one included
+        channel = str(event.get("channel", ""))
+        thread = str(event.get("thread_ts") or event.get("ts") or "")
+        message = Inbound(
+            _MENTION.sub(" ", str(event.get("text", ""))),
+            chat_of(channel),
+            str(event.get("user", "")),
+            addressed=True,
+            replying_to=self._threads.get((channel, thread)),
+        )
+        reply = await self.bot.handle(message, self.moderation)
+        if reply is None:
+            return
+        try:
+            await self.web.post(channel, {**self.render(reply, Mode.POSTED), "thread_ts": thread})
+        except PlatformError as exc:
+            log.warning("could not answer in %s: %s", channel, exc)
+            return
+        if reply.asked:
+            self._threads[(channel, thread)] = reply.asked
+            while len(self._threads) > THREADS_REMEMBERED:
+                self._threads.popitem(last=False)
 
     # -- App Home ---------------------------------------------------------------------
 

@@ -18,10 +18,12 @@ from . import _words as texts
 
 EVENTS_PATH = "/slack/events"
 UMBRELLA = "careerbot"
-NOT_SLASH = frozenset({"help", "start"})
-"""Answered by ``/careerbot`` alone; Slack has its own ``/help``."""
-SCOPES = ("commands", "chat:write", "pins:write", "users:read")
-BOT_EVENTS = ("app_home_opened",)
+NOT_SLASH = frozenset({"help", "start", "chart"})
+"""Answered by ``/careerbot`` alone: Slack has its own ``/help``, and the salary card
+already shows its chart as an image."""
+SCOPES = ("commands", "chat:write", "pins:write", "users:read", "app_mentions:read", "im:history")
+BOT_EVENTS = ("app_home_opened", "app_mention", "message.im")
+"""``app_mention`` and ``message.im`` bring questions in words (mentions, direct messages)."""
 
 
 def slash_specs() -> tuple[CommandSpec, ...]:
@@ -55,7 +57,7 @@ def manifest(url: str) -> dict[str, Any]:
             "app_home": {
                 "home_tab_enabled": True,
                 "messages_tab_enabled": True,
-                "messages_tab_read_only_enabled": True,
+                "messages_tab_read_only_enabled": False,  # members ask in direct messages
             },
             "bot_user": {"display_name": messages.BOT_NAME, "always_online": True},
             "slash_commands": commands,

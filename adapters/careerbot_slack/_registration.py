@@ -6,12 +6,22 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from careerbot_chat.adapter import AdapterRegistration, CareerBot, CliCommand, Reply, Settings
+from careerbot_chat.adapter import (
+    AdapterRegistration,
+    CareerBot,
+    CliCommand,
+    Reply,
+    Settings,
+    SettingsError,
+)
 
+from ._preview_style import PREVIEW_CSS
 from ._settings import SlackSettings
 from ._words import SETUP_HINT
 
 if TYPE_CHECKING:
+    from careerbot_chat.preview import ChartSource, PreviewCard
+
     from ._app import SlackPlatform
 
 __all__ = ["ADAPTER"]
@@ -35,19 +45,36 @@ async def _run_dev(settings: Settings, bot: CareerBot) -> None:
     await run_dev(settings, bot)
 
 
+EXAMPLE_URL = "https://careerbot.example.com"
+
+
 def _manifest_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--url",
-        default="https://careerbot.example.com",
-        help="public base URL of `careerbot serve`",
+        default=None,
+        help=f"public base URL of `careerbot serve` (default: $CAREERBOT_PUBLIC_URL, else {EXAMPLE_URL})",
     )
+
+
+def _public_url() -> str | None:
+    """``CAREERBOT_PUBLIC_URL`` (environment or .env), if it is set and valid."""
+    try:
+        return Settings.load().public_url
+    except SettingsError:
+        return None
 
 
 def _print_manifest(args: argparse.Namespace) -> int:
     from ._manifest import manifest_yaml
 
-    print(manifest_yaml(args.url), end="")
+    print(manifest_yaml(args.url or _public_url() or EXAMPLE_URL), end="")
     return 0
+
+
+def _preview_card(reply: Reply, chart_src: ChartSource, public_url: str | None) -> PreviewCard:
+    from ._preview import preview_card
+
+    return preview_card(reply, chart_src, public_url)
 
 
 ADAPTER = AdapterRegistration(
@@ -58,6 +85,8 @@ ADAPTER = AdapterRegistration(
     run_dev=_run_dev,
     edit_pace=1.2,  # chat.update is Tier 3: about 50 calls a minute
     setup_hint=SETUP_HINT,
+    preview_card=_preview_card,
+    preview_css=PREVIEW_CSS,
     commands=(
         CliCommand(
             "slack-manifest",

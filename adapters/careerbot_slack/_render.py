@@ -24,6 +24,7 @@ from slack_sdk.models.blocks import (
     ContextBlock,
     DividerBlock,
     HeaderBlock,
+    ImageBlock,
     MarkdownTextObject,
     PlainTextObject,
     SectionBlock,
@@ -40,7 +41,8 @@ from careerbot_chat import (
     command_spec,
 )
 from careerbot_chat import messages as msg
-from careerbot_chat.adapter import label_ends_sentence
+from careerbot_chat.adapter import Picture, label_ends_sentence
+from careerbot_chat.chart import chart_url
 
 from . import _words as texts
 from ._text import ELLIPSIS, clip, escape, split
@@ -51,6 +53,7 @@ HEADER_LIMIT = 150
 BUTTON_LIMIT = 75
 BUTTONS_PER_ROW = 25
 VALUE_LIMIT = 2000
+ALT_LIMIT = 2000
 FALLBACK_LIMIT = 3000
 
 ACTION_RUN = "careerbot_run"
@@ -170,8 +173,16 @@ class SlackRenderer:
     treat the returned dict as read-only.
     """
 
-    def __init__(self, *, max_blocks: int = MAX_BLOCKS, cache_size: int = 512) -> None:
+    def __init__(
+        self,
+        *,
+        max_blocks: int = MAX_BLOCKS,
+        cache_size: int = 512,
+        public_url: str | None = None,
+    ) -> None:
         self.max_blocks = max_blocks
+        self.public_url = public_url
+        """Where Slack fetches chart images (``CAREERBOT_PUBLIC_URL``); None: no images."""
         self._plain = PlainRenderer(show_actions=False)
         self._cached = functools.lru_cache(maxsize=cache_size)(self._render)
 
@@ -183,7 +194,19 @@ class SlackRenderer:
         """The message as slack_sdk block objects, within ``max_blocks``."""
         tail: list[Block] = [footer(reply.footer)] if reply.footer else []
         tail += action_rows(buttons(reply, mode))
-        return fit([header(reply.title)], content_blocks(reply), tail, self.max_blocks)
+        body = content_blocks(reply) + self.image(reply.picture)
+        return fit([header(reply.title)], body, tail, self.max_blocks)
+
+    def image(self, picture: Picture | None) -> list[Block]:
+        """The chart as an image block, when the server's public URL is known."""
+        if picture is None or self.public_url is None:
+            return []
+        return [
+            ImageBlock(
+                image_url=chart_url(self.public_url, picture.key),
+                alt_text=clip(picture.alt, ALT_LIMIT),
+            )
+        ]
 
     def fallback(self, reply: Reply) -> str:
         """The plain ``text`` shown in notifications and read by screen readers."""

@@ -3,10 +3,15 @@
 - Commands (``/role mlops``, ``/role@BotName mlops``) in every chat; in groups the
   answer replies to the asking message. A command addressed to another bot is left
   alone. In a private chat an unknown command gets the help, and plain text is a
-  lookup; in groups plain text is ignored.
+  question in words. In groups, plain text is read only when it mentions the bot
+  (``@BotName …`` or a text mention) or replies to one of the bot's messages; a
+  reply is a follow-up about the card it replies to ("and staff?"). Other chatter,
+  the bot's own messages and other bots' are left alone.
 - Buttons carry the command they run as ``callback_data``. Every callback query is
   answered. A keyboard whose buttons all run the same command (the salary levels,
   "did you mean" choices) is a switcher: pressing one edits the message in place.
+- A card with a chart (the pay ladder) gets a "Chart" button: ``/chart role``, typed
+  or pressed, is sent as a photo, uploaded once per chart version (see ``_chart``).
 - Inline queries offer cards to share (see ``_inline``).
 - Errors: a 429 is retried by ``AIORateLimiter``; a user who blocked the bot is not
   an error; anything else is logged with the update id and the user gets
@@ -17,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from telegram import Bot as TgBot
@@ -29,7 +35,7 @@ from telegram import (
     Update,
 )
 from telegram import Chat as TgChat
-from telegram.constants import BotCommandLimit, ChatType, ParseMode
+from telegram.constants import BotCommandLimit, ChatType, MessageEntityType, ParseMode
 from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import (
     AIORateLimiter,
@@ -58,9 +64,10 @@ from careerbot_chat import (
 from careerbot_chat.adapter import Inbound, RedactSecrets, Settings, SettingsError
 
 from ._api import PLATFORM, counted, failed_method, is_not_modified, send_chunks
+from ._chart import ChartSender
 from ._inline import inline_results
 from ._moderation import TelegramModeration
-from ._render import Rendered, TelegramRenderer, render
+from ._render import CHART_COMMAND, Rendered, TelegramRenderer, render, sends_photo
 from ._settings import TelegramSettings
 
 log = logging.getLogger("careerbot.telegram")
@@ -177,12 +184,19 @@ def _thread_id(message: Message) -> int | None:
     return message.message_thread_id if message.is_topic_message else None
 
 
+CARDS_REMEMBERED = 10_000
+"""Sent cards whose command a reply can look up (oldest forgotten first)."""
+
+
 class Handlers:
     """The update handlers, bound to one ``CareerBot``."""
 
     def __init__(self, careerbot: CareerBot, renderer: TelegramRenderer = render) -> None:
         self.careerbot = careerbot
         self.renderer = renderer
+        self.charts = ChartSender(careerbot)
+        self._asked: OrderedDict[tuple[int, int], str] = OrderedDict()
+        """(chat id, message id) of a card the bot sent → the command it answers."""
 
     def install(self, application: Application) -> None:  # type: ignore[type-arg]
         names = sorted({name for spec in COMMANDS for name in (spec.name, *spec.aliases)})
@@ -193,6 +207,9 @@ class Handlers:
                 CommandHandler(names, self.on_command, filters=new),
                 MessageHandler(new & filters.COMMAND & private, self.on_command),
                 MessageHandler(new & filters.TEXT & ~filters.COMMAND & private, self.on_text),
+                MessageHandler(
+                    new & filters.TEXT & ~filters.COMMAND & ~private, self.on_group_text
+                ),
                 CallbackQueryHandler(self.on_button),
                 InlineQueryHandler(self.on_inline),
             ]
@@ -204,10 +221,34 @@ class Handlers:
         await self._answer(update, context, plain=False)
 
     async def on_text(self, update: Update, context: Context) -> None:
-        """Plain text in a private chat: ``mlops``, ``senior salary``."""
+        """Plain text in a private chat: a question in words (``senior mlops salary``)."""
+        message = update.effective_message
+        if message is None or _from_a_bot(message):
+            return
         await self._answer(update, context, plain=True)
 
-    async def _answer(self, update: Update, context: Context, *, plain: bool) -> None:
+    async def on_group_text(self, update: Update, context: Context) -> None:
+        """Group text: answered only when it mentions the bot or replies to the bot."""
+        message = update.effective_message
+        if message is None or message.text is None or _from_a_bot(message):
+            return
+        bot = context.bot
+        mentioned = _mentions(message, bot)
+        replied = _replies_to(message, bot)
+        if not mentioned and not replied:
+            return  # group chatter
+        text = _without_mentions(message, bot) if mentioned else message.text
+        await self._answer(update, context, plain=True, text=text, replying_to=replied)
+
+    async def _answer(
+        self,
+        update: Update,
+        context: Context,
+        *,
+        plain: bool,
+        text: str | None = None,
+        replying_to: Message | None = None,
+    ) -> None:
         message = update.effective_message
         if message is None or message.text is None:
             return
@@ -219,27 +260,66 @@ class Handlers:
             thread_id=_thread_id(message),
             renderer=self.renderer,
         )
+        if replying_to is None and message.reply_to_message is not None:
+            replying_to = _replies_to(message, context.bot)
         inbound = Inbound(
-            message.text,
+            message.text if text is None else text,
             chat,
             str(user.id) if user else None,
             addressed=plain,
+            replying_to=self._card_asked(replying_to) if replying_to is not None else None,
             bot_username=context.bot.username,
         )
         reply = await self.careerbot.handle(inbound, moderation)
-        if reply is not None:
-            reply_to = message.message_id if chat.is_group else None
-            await self._send(context.bot, message, self._render(reply), reply_to)
+        if reply is None:
+            return
+        reply_to = message.message_id if chat.is_group else None
+        if sends_photo(reply):
+            photo = await self.charts.send(
+                context.bot,
+                message.chat_id,
+                reply,
+                reply_to=reply_to,
+                thread_id=_thread_id(message),
+            )
+            if photo is not None:
+                self._remember([photo], reply)
+                return
+        await self._send(context.bot, message, reply, reply_to)
 
-    async def _send(
-        self, bot: TgBot, message: Message, rendered: Rendered, reply_to: int | None
-    ) -> None:
-        await counted(
+    async def _send(self, bot: TgBot, message: Message, reply: Reply, reply_to: int | None) -> None:
+        sent = await counted(
             "sendMessage",
             send_chunks(
-                bot, message.chat_id, rendered, reply_to=reply_to, thread_id=_thread_id(message)
+                bot,
+                message.chat_id,
+                self._render(reply),
+                reply_to=reply_to,
+                thread_id=_thread_id(message),
             ),
         )
+        self._remember(sent, reply)
+
+    def _remember(self, sent: list[Message], reply: Reply) -> None:
+        """Note which command each sent card answers, for replies to it ("and staff?")."""
+        if not reply.asked:
+            return
+        for card in sent:
+            self._asked[(card.chat_id, card.message_id)] = reply.asked
+        while len(self._asked) > CARDS_REMEMBERED:
+            self._asked.popitem(last=False)
+
+    def _card_asked(self, card: Message) -> str | None:
+        """The command of the bot's ``card``: remembered, else its buttons' role."""
+        asked = self._asked.get((card.chat_id, card.message_id))
+        if asked is not None:
+            return asked
+        markup = card.reply_markup
+        datas = [b.callback_data for row in markup.inline_keyboard for b in row] if markup else []
+        for data in datas:
+            if isinstance(data, str) and len(data.split()) >= 2:
+                return f"/role {data.split()[-1]}"  # card buttons end with the role's slug
+        return None
 
     def _render(self, reply: Reply) -> Rendered:
         rendered = self.renderer(reply)
@@ -260,7 +340,9 @@ class Handlers:
                 await _answer_query(query, reply.title)
                 return
             await _answer_query(query)
-            await self._show(query, context, self._render(reply))
+            if sends_photo(reply) and await self._send_chart(query, context, reply):
+                return
+            await self._show(query, context, reply)
         finally:
             if not answered:
                 await _answer_query(query)
@@ -279,24 +361,28 @@ class Handlers:
         pressed = Inbound(query.data or "", to_chat(message.chat), sender)
         return await self.careerbot.press(pressed, moderation)
 
-    async def _show(self, query: CallbackQuery, context: Context, rendered: Rendered) -> None:
+    async def _show(self, query: CallbackQuery, context: Context, reply: Reply) -> None:
         """Edit a switcher (or an inline message) in place; otherwise send a new message."""
+        rendered = self._render(reply)
         message = query.message
         inline = message is None
         if inline or (len(rendered.chunks) == 1 and is_switcher(message, query.data)):
             try:
-                await counted(
+                edited = await counted(
                     "editMessageText",
                     query.edit_message_text(rendered.chunks[0], reply_markup=rendered.keyboard),
                 )
             except TelegramError as exc:
                 if not is_not_modified(exc):
                     raise
+                return
+            if isinstance(edited, Message):
+                self._remember([edited], reply)
             return
         assert message is not None
         group = message.chat.type != ChatType.PRIVATE
         thread = _thread_id(message) if isinstance(message, Message) else None
-        await counted(
+        sent = await counted(
             "sendMessage",
             send_chunks(
                 context.bot,
@@ -306,6 +392,24 @@ class Handlers:
                 thread_id=thread,
             ),
         )
+        self._remember(sent, reply)
+
+    async def _send_chart(self, query: CallbackQuery, context: Context, reply: Reply) -> bool:
+        """The chart as a photo beside the card whose button was pressed."""
+        message = query.message
+        if message is None:  # an inline message: no chat to send a photo to
+            return False
+        group = message.chat.type != ChatType.PRIVATE
+        sent = await self.charts.send(
+            context.bot,
+            message.chat.id,
+            reply,
+            reply_to=message.message_id if group else None,
+            thread_id=_thread_id(message) if isinstance(message, Message) else None,
+        )
+        if sent is not None:
+            self._remember([sent], reply)
+        return sent is not None
 
     async def on_inline(self, update: Update, context: Context) -> None:
         """Offer cards for ``@BotName query``; the catalogue when the query is empty."""
@@ -314,6 +418,47 @@ class Handlers:
             return
         results = inline_results(self.careerbot.catalog, query.query, self.renderer)
         await counted("answerInlineQuery", query.answer(results, cache_time=60))
+
+
+def _from_a_bot(message: Message) -> bool:
+    """Sent by a bot (this one or another), or posted through one: never answered."""
+    user = message.from_user
+    return (user is not None and user.is_bot) or message.via_bot is not None
+
+
+def _mentions(message: Message, bot: TgBot) -> bool:
+    """Whether ``message`` mentions the bot by @username or by a text mention."""
+    name = f"@{bot.username}".casefold()
+    for entity, text in message.parse_entities(
+        [MessageEntityType.MENTION, MessageEntityType.TEXT_MENTION]
+    ).items():
+        if entity.type == MessageEntityType.MENTION and text.casefold() == name:
+            return True
+        if entity.user is not None and entity.user.id == bot.id:
+            return True
+    return False
+
+
+def _without_mentions(message: Message, bot: TgBot) -> str:
+    """The text without the words that mention the bot (they are no part of the question)."""
+    text = message.text or ""
+    for entity, said in message.parse_entities(
+        [MessageEntityType.MENTION, MessageEntityType.TEXT_MENTION]
+    ).items():
+        if (
+            entity.type == MessageEntityType.TEXT_MENTION
+            or said.casefold() == f"@{bot.username}".casefold()
+        ):
+            text = text.replace(said, " ", 1)
+    return " ".join(text.split())
+
+
+def _replies_to(message: Message, bot: TgBot) -> Message | None:
+    """The bot's own message that ``message`` replies to, if it replies to one."""
+    replied = message.reply_to_message
+    if replied is not None and replied.from_user is not None and replied.from_user.id == bot.id:
+        return replied
+    return None
 
 
 async def _answer_query(query: CallbackQuery, alert: str | None = None) -> None:
@@ -331,6 +476,8 @@ def is_switcher(message: object, data: str | None) -> bool:
         return False
     command = data.split(maxsplit=1)[0]
     datas = [b.callback_data for row in markup.inline_keyboard for b in row]
+    # The Chart button sends a photo beside the card; it does not make it a menu.
+    datas = [d for d in datas if not (isinstance(d, str) and d.startswith(CHART_COMMAND + " "))]
     return all(isinstance(d, str) and d.split(maxsplit=1)[0] == command for d in datas)
 
 

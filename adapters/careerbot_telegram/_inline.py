@@ -1,7 +1,9 @@
 """Inline mode: ``@BotName mlops`` offers the role card, the pay ladder and the pitfalls.
 
-An empty query lists the roles (each as its role card). A query that names no role
-offers the closest roles ("did you mean"), so something useful always appears.
+A query in words (``@BotName senior mlops ka salary``) is answered first, as a
+private chat would answer it, then the cards of the role it names. An empty query
+lists the roles (each as its role card). A query that names no role offers the
+closest roles ("did you mean"), so something useful always appears.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import hashlib
 from telegram import InlineQueryResultArticle, InputTextMessageContent
 from telegram.constants import InlineQueryLimit, InlineQueryResultLimit, ParseMode
 
-from careerbot_chat import Catalog, Reply, Role, answer, find_role, parse
+from careerbot_chat import Catalog, Outcome, Reply, Role, answer, find_role, parse, render_plain
 
 from . import _words as words
 from ._render import TelegramRenderer, render
@@ -40,7 +42,33 @@ def inline_results(
     results = [
         _article(catalog, role, kind, title, renderer) for role in roles for kind, title in kinds
     ]
+    asked = _asked(catalog, query, renderer) if words else None
+    if asked is not None and asked.id not in {result.id for result in results}:
+        results.insert(0, asked)
     return results[: InlineQueryLimit.RESULTS]
+
+
+def _asked(
+    catalog: Catalog, query: str, renderer: TelegramRenderer
+) -> InlineQueryResultArticle | None:
+    """The answer to ``query`` read as a question in words, when it has one."""
+    command = parse(query, plain=True)
+    if command is None:
+        return None
+    reply = answer(command, catalog)
+    if reply.outcome is not Outcome.ANSWERED or not reply.asked:
+        return None
+    rendered = renderer(reply)
+    first = next((line for line in render_plain(reply).splitlines()[1:] if line.strip()), "")
+    return InlineQueryResultArticle(
+        id=_asked_id(reply.asked),
+        title=reply.title,
+        description=_short(first),
+        input_message_content=InputTextMessageContent(
+            rendered.chunks[0], parse_mode=ParseMode.HTML
+        ),
+        reply_markup=rendered.keyboard,
+    )
 
 
 def _article(
@@ -59,6 +87,14 @@ def _article(
         ),
         reply_markup=rendered.keyboard,
     )
+
+
+def _asked_id(asked: str) -> str:
+    """``kind:slug`` for a plain card (so it is offered once), else a digest of the command."""
+    words = asked.removeprefix("/").split()
+    if len(words) == 2:
+        return _result_id(*words)
+    return _result_id("ask", hashlib.sha256(asked.encode()).hexdigest()[:32])
 
 
 def _result_id(kind: str, slug: str) -> str:

@@ -7,10 +7,13 @@ from typing import TYPE_CHECKING
 
 from careerbot_chat.adapter import AdapterRegistration, CareerBot, Reply, Settings
 
+from ._preview_style import PREVIEW_CSS
 from ._settings import TelegramSettings
 from ._words import SETUP_HINT
 
 if TYPE_CHECKING:
+    from careerbot_chat.preview import ChartSource, PreviewCard
+
     from ._platform import TelegramPlatform
 
 __all__ = ["ADAPTER"]
@@ -34,6 +37,12 @@ async def _run_dev(settings: Settings, bot: CareerBot) -> None:
     await run_dev(settings, bot)
 
 
+def _preview_card(reply: Reply, chart_src: ChartSource, public_url: str | None) -> PreviewCard:
+    from ._preview import preview_card
+
+    return preview_card(reply, chart_src, public_url)
+
+
 ADAPTER = AdapterRegistration(
     name="telegram",
     settings=TelegramSettings,
@@ -42,4 +51,6 @@ ADAPTER = AdapterRegistration(
     run_dev=_run_dev,
     edit_pace=0.05,  # the Bot API allows about 30 calls a second
     setup_hint=SETUP_HINT,
+    preview_card=_preview_card,
+    preview_css=PREVIEW_CSS,
 )

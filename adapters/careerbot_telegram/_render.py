@@ -24,12 +24,15 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import InlineKeyboardButtonLimit, MessageLimit
 
 from careerbot_chat import Action, Bullets, Divider, Fields, Paragraph, Reply
+from careerbot_chat import messages as msg
 from careerbot_chat.adapter import label_separator
 
 Segment = tuple[str, str | None]
 """Plain text and the tag that wraps it (``None``: no tag)."""
 Line = tuple[Segment, ...]
 
+CHART_COMMAND = "/chart"
+"""A card with a picture gets a button running this, which sends the chart as a photo."""
 BULLET = "•"
 DIVIDER = "—"
 BLOCK_GAP = "\n\n"
@@ -72,7 +75,7 @@ class TelegramRenderer:
 
     def _render(self, reply: Reply) -> Rendered:
         blocks = [block for block in _blocks(reply) if block]
-        keyboard, dropped = self.keyboard(reply.actions)
+        keyboard, dropped = self.keyboard(actions(reply))
         return Rendered(tuple(self._pack(blocks)) or ("…",), keyboard, dropped)
 
     def keyboard(
@@ -129,6 +132,18 @@ class TelegramRenderer:
                 candidate = [(token, tag)]
             piece = candidate
         yield from _nonblank(piece)
+
+
+def actions(reply: Reply) -> tuple[Action, ...]:
+    """The reply's buttons, plus "Chart" on a card that has a picture but is not one."""
+    if reply.picture is None or reply.role is None or reply.card == "chart":
+        return reply.actions
+    return (*reply.actions, Action(msg.CHART_LABEL, f"{CHART_COMMAND} {reply.role}"))
+
+
+def sends_photo(reply: Reply) -> bool:
+    """Whether ``reply`` is a chart, sent as a photo rather than a text message."""
+    return reply.picture is not None and reply.card == "chart"
 
 
 def fits_callback_data(data: str) -> bool:

@@ -26,7 +26,17 @@ from .answering._registry import (
     moderator_commands,
 )
 from .answering._render_plain import PlainRenderer, render_plain
-from .answering._reply import Action, Block, Bullets, Divider, Fields, Outcome, Paragraph, Reply
+from .answering._reply import (
+    Action,
+    Block,
+    Bullets,
+    Divider,
+    Fields,
+    Outcome,
+    Paragraph,
+    Picture,
+    Reply,
+)
 from .catalog._loader import Catalog, CatalogHolder, bundled_content_dir, load_catalog
 from .catalog._models import Band, Level, Role
 from .catalog._money import format_amount, format_band, format_rupees, parse_rupees
@@ -73,6 +83,7 @@ __all__ = [
     "Outcome",
     "Paragraph",
     "PermissionMissing",
+    "Picture",
     "PinnedCard",
     "PlainRenderer",
     "PlatformError",

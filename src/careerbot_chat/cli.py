@@ -49,6 +49,11 @@ def _parser(adapters: bool = True) -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8080)
     serve.add_argument("--watch", action="store_true", help="reload content when files change")
     sub.add_parser("refresh-pins", help="edit pinned cards whose content changed")
+    preview = sub.add_parser(
+        "preview", help="a live web page showing every card as each platform shows it"
+    )
+    preview.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (this machine)")
+    preview.add_argument("--port", type=int, default=8765, help="default 8765; 0 picks a free one")
     if adapters:
         from .service._plugins import registrations
 
@@ -177,6 +182,12 @@ def _refresh_pins(args: argparse.Namespace) -> int:
     return refresh_pins_command(args)
 
 
+def _preview(args: argparse.Namespace) -> int:
+    from .preview._serve import preview_command
+
+    return preview_command(args)
+
+
 _COMMANDS = {
     "ask": _ask,
     "chat": _chat,
@@ -186,6 +197,7 @@ _COMMANDS = {
     "run": _run,
     "serve": _serve,
     "refresh-pins": _refresh_pins,
+    "preview": _preview,
 }
 
 if __name__ == "__main__":  # pragma: no cover

@@ -70,6 +70,52 @@ QUOTED = "“{text}”"
 
 SOURCE_FOOTER = "Source: {title} ({kind}, {as_of})"
 
+# Cards: titles, headings, labels and buttons
+ROLE_TITLE = "{role} · {region}, {as_of}"
+SALARY_TITLE = "{role} pay · {region}, {as_of}"
+LEVEL_TITLE = "{role} · {level} pay ({region}, {as_of})"
+PITFALLS_TITLE = "{role} · interview pitfalls"
+SKILLS_TITLE = "{role} · skills and toolchains"
+FAQ_TITLE = "{role} · common questions"
+BUTTON_SALARY = "Salary"
+BUTTON_PITFALLS = "Pitfalls"
+BUTTON_SKILLS = "Skills"
+BUTTON_FAQ = "FAQ"
+BUTTON_ROLES = "Roles"
+BUTTON_ROLE = "Role"
+BUTTON_ROLE_CARD = "Role card"
+WHAT_IT_IS = "What it is"
+LEVEL_PREMIUM = "{level} premium"
+PITFALL = "Interview pitfall"
+STRONG_CANDIDATES_SHORT = "Strong candidates speak about"
+DEMAND = "Demand"
+DEMAND_OPEN_ROLES = "{label} · {about}{count:,} open roles"
+ABOUT = "about "
+PAY = "Pay"
+BAND_COVERS = "{band} ({covers})"
+BY_LEVEL = "By level"
+DUTIES = "What the job involves"
+WHY_NOW = "Why it matters now"
+EMPLOYERS_NAMED = "Employers named"
+LABELLED = "{label}: {text}"
+SKILLS_EXPECTED = "Skills panels expect"
+TOP_PITFALL = "Top interview pitfall"
+HEADLINE_BAND = "Headline band"
+PREMIUMS = "Premium over other roles"
+PAY_PER_YEAR = "Pay per year"
+EXPERIENCE = "Experience"
+WHERE = "Where"
+STRONG_CANDIDATES = "Strong candidates speak fluently about"
+CORE_COMPETENCIES = "Core competencies panels expect"
+FROM_ROLE = "From {origin}"
+WHAT_PITFALLS = "interview pitfalls"
+WHAT_SKILLS = "skills"
+WHAT_FAQ = "common questions"
+YEARS_FROM = "{min:g}+ yrs"
+YEARS_RANGE = "{min:g}–{max:g} yrs"
+PERCENT_RANGE = "{min:g}–{max:g}%"
+PREMIUM = "{measure} over {roles}"
+
 
 def echo(text: str) -> str:
     """User text as it may be shown back: capped at ``ECHO_MAX`` characters."""
@@ -83,6 +129,16 @@ def join_names(names: list[str] | tuple[str, ...], last: str = "or") -> str:
         return "".join(names)
     return ", ".join(names[:-1]) + f" {last} " + names[-1]
 
+
+# Charts of the pay ladder.
+CHART_TITLE = "{role} pay by level"
+CHART_SUBTITLE = "{region}, {as_of} · yearly pay in rupees · LPA: lakh per annum"
+CHART_FOOTER = "Source: {sources}"
+CHART_OPEN_BAND = "{band} (and above)"
+CHART_ALT = "Bar chart of {title} ({subtitle}): {bands}."
+CHART_ALT_HEADLINE = "Headline band {band}."
+CHART_LABEL = "Chart"
+NO_CHART = "{role} has no pay levels to chart yet."
 
 # Questions in words: saying plainly what the source does not cover
 GAP_CITY = "The source gives no figures by city ({place}); these are for {region} as a whole."

@@ -109,3 +109,24 @@ def test_json_lines() -> None:
     entry = json.loads(JsonFormatter().format(rec))
     assert entry["platform"] == "telegram"
     assert entry["message"] == "telegram /role answered"
+
+
+def test_public_url_is_a_base_url() -> None:
+    """CAREERBOT_PUBLIC_URL loses its trailing slash; anything but http(s) is named."""
+    assert Settings.load(public_url="https://bot.example.org/").public_url == (
+        "https://bot.example.org"
+    )
+    with pytest.raises(SettingsError, match=r"^CAREERBOT_PUBLIC_URL: must be the server's https"):
+        Settings.load(public_url="bot.example.org")
+
+
+def test_preview_token_is_long_and_secret() -> None:
+    """CAREERBOT_PREVIEW_TOKEN needs 16 characters, is redacted, and is never printed."""
+    with pytest.raises(
+        SettingsError, match=r"^CAREERBOT_PREVIEW_TOKEN: must be at least 16"
+    ) as err:
+        Settings.load(preview_token="short-secret")
+    assert "short-secret" not in str(err.value)
+    settings = Settings.load(preview_token="a-long-enough-preview-token")
+    assert "a-long-enough-preview-token" not in repr(settings)
+    assert "a-long-enough-preview-token" in settings.secrets()

@@ -62,6 +62,16 @@ async def test_usage_counts_add_up(store: Store) -> None:
     assert rows == {("answered", ""): 4, ("not_found", "mlop"): 1}
 
 
+async def test_uploaded_photos_by_platform_and_key(store: Store) -> None:
+    """A photo's file id is remembered per platform and chart, and replaced on re-upload."""
+    assert await store.get_photo("telegram", "mlops-engineer-0123456789") is None
+    await store.set_photo("telegram", "mlops-engineer-0123456789", "AgAD-first")
+    await store.set_photo("telegram", "mlops-engineer-0123456789", "AgAD-second")
+    await store.set_photo("telegram", "data-engineer-0123456789", "AgAD-other")
+    assert await store.get_photo("telegram", "mlops-engineer-0123456789") == "AgAD-second"
+    assert await store.get_photo("slack", "mlops-engineer-0123456789") is None
+
+
 async def test_ping(store: Store) -> None:
     """A healthy store answers ping."""
     await store.ping()

@@ -5,6 +5,10 @@ It answers ``POST /bot{token}/{method}`` the way the real server does
 every call as ``Call(method, params)``, and can be told to fail the next calls of a
 method with a chosen status (429 with ``retry_after``, 400, 403, 500 ...).
 
+``sendPhoto`` takes an upload (multipart; the file's bytes land in ``params`` and in
+``uploads`` under a new ``file_id``) or a ``file_id`` it issued earlier; any other
+``file_id`` is refused as the real server does.
+
     fake = FakeTelegram(TOKEN)
     async with serve_asgi(fake.app) as url:   # aim the bot at f"{url}/bot"
         fake.set_member(chat_id, user_id, "administrator", can_pin_messages=True)
@@ -25,6 +29,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -33,7 +38,16 @@ BOT_ID = 7000001
 BOT_USERNAME = "CareerTestBot"
 ANONYMOUS_ADMIN_ID = 1087968824
 STRING_PARAMS = frozenset(
-    {"text", "callback_query_id", "inline_query_id", "inline_message_id", "url", "secret_token"}
+    {
+        "text",
+        "caption",
+        "photo",
+        "callback_query_id",
+        "inline_query_id",
+        "inline_message_id",
+        "url",
+        "secret_token",
+    }
 )
 STATUS_TEXT = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 409: "Conflict"}
 
@@ -84,6 +98,8 @@ class FakeTelegram:
         self.members: dict[tuple[int, int], _Member] = {}
         self.texts: dict[tuple[int, int], str] = {}
         self.updates: deque[dict[str, Any]] = deque()
+        self.uploads: dict[str, bytes] = {}
+        """Photos uploaded with ``sendPhoto``, by the ``file_id`` the fake gave them."""
         self._failures: dict[str, _Failure] = {}
         self._delays: dict[str, deque[float]] = {}
         self._message_ids = itertools.count(1000)
@@ -130,11 +146,12 @@ class FakeTelegram:
         return [call for call in self.calls if call.method == method]
 
     def sent_texts(self) -> list[str]:
-        """Every text the bot sent or edited into a message, in order."""
+        """Every text the bot sent or edited into a message, photo captions too, in order."""
         return [
-            call.params["text"]
+            call.params.get("text", call.params.get("caption"))
             for call in self.calls
-            if call.method in ("sendMessage", "editMessageText") and "text" in call.params
+            if call.method in ("sendMessage", "editMessageText", "sendPhoto")
+            and ("text" in call.params or "caption" in call.params)
         ]
 
     async def wait_for(self, method: str, count: int = 1, within: float = 5.0) -> list[Call]:
@@ -158,13 +175,10 @@ class FakeTelegram:
         method = request.path_params["method"]
         if request.path_params["token"] != self.token:
             return _error(401, "Unauthorized")
-        body = (await request.body()).decode()
         delays = self._delays.get(method)
         if delays:
             await asyncio.sleep(delays.popleft())
-        params = {
-            key: _decode(key, value) for key, value in parse_qsl(body, keep_blank_values=True)
-        }
+        params = await _params(request)
         self.calls.append(Call(method, params))
         failure = self._failures.get(method)
         if failure is not None and failure.remaining > 0:
@@ -223,6 +237,23 @@ class FakeTelegram:
             )
         return self._message(key[0], str(params["text"]), params)
 
+    def _sendPhoto(self, params: dict[str, Any]) -> dict[str, Any] | JSONResponse:
+        photo = params["photo"]
+        if isinstance(photo, bytes):
+            file_id = f"AgACAgphoto-{len(self.uploads) + 1}"
+            self.uploads[file_id] = photo
+        elif photo in self.uploads:
+            file_id = photo
+        else:
+            return _error(400, "Bad Request: wrong file identifier/HTTP URL specified")
+        message = self._message(int(params["chat_id"]), "", params)
+        del message["text"]
+        message["caption"] = params.get("caption", "")
+        message["photo"] = [
+            {"file_id": file_id, "file_unique_id": f"u{file_id}", "width": 960, "height": 640}
+        ]
+        return message
+
     def _getChatMember(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
         member = self.members.get((chat_id, user_id), _Member())
@@ -246,6 +277,24 @@ class FakeTelegram:
         if not self.updates:
             await asyncio.sleep(0.02)  # a short long-poll, so a stopping poller is not kept
         return [u for u in self.updates if u["update_id"] >= offset]
+
+
+async def _params(request: Request) -> dict[str, Any]:
+    """The call's parameters: form-urlencoded, or multipart when a file is uploaded.
+
+    An uploaded file arrives as ``attach://name`` in its field and the bytes under
+    ``name``; the field gets the bytes, so tests can read what was uploaded.
+    """
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        body = (await request.body()).decode()
+        return {k: _decode(k, v) for k, v in parse_qsl(body, keep_blank_values=True)}
+    async with request.form() as form:
+        files = {k: await v.read() for k, v in form.items() if isinstance(v, UploadFile)}
+        params = {k: _decode(k, v) for k, v in form.items() if isinstance(v, str)}
+    for key, value in params.items():
+        if isinstance(value, str) and value.startswith("attach://"):
+            params[key] = files[value.removeprefix("attach://")]
+    return params
 
 
 def _rights(member: _Member) -> dict[str, Any]:

@@ -131,3 +131,41 @@ def home_opened(event_id: str = "Ev0HOME1", *, user: str = MEMBER) -> str:
             "authorizations": [{"team_id": "T0CAREER", "user_id": "UCAREERBOT", "is_bot": True}],
         }
     )
+
+
+def message_event(
+    text: str,
+    *,
+    kind: str = "app_mention",
+    channel: str = CHANNEL,
+    user: str = MEMBER,
+    ts: str = "1700000100.000100",
+    thread_ts: str | None = None,
+    event_id: str = "Ev0ASK1",
+    **extra: Any,
+) -> str:
+    """An ``app_mention`` (``kind``) or ``message`` event as Slack sends it, as JSON."""
+    event: dict[str, Any] = {
+        "type": kind,
+        "user": user,
+        "text": text,
+        "channel": channel,
+        "ts": ts,
+        "event_ts": ts,
+        **extra,
+    }
+    if kind == "message":
+        event.setdefault("channel_type", "im" if channel.startswith("D") else "channel")
+    if thread_ts is not None:
+        event["thread_ts"] = thread_ts
+    return json.dumps(
+        {
+            "token": "deprecated-verification-token",
+            "team_id": "T0CAREER",
+            "api_app_id": "A0CAREER",
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": 1700000100,
+            "event": event,
+        }
+    )

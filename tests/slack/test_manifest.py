@@ -47,20 +47,27 @@ def test_slash_commands_come_from_registry() -> None:
 
 
 def test_scopes_home_and_request_urls() -> None:
-    """Scopes, App Home, interactivity and the app_home_opened event all point at /slack/events."""
+    """Scopes, App Home, interactivity and the events (App Home, mentions, DMs) at /slack/events."""
     data = manifest("https://bot.example.org/")
     assert data["oauth_config"]["scopes"]["bot"] == [
         "commands",
         "chat:write",
         "pins:write",
         "users:read",
+        "app_mentions:read",
+        "im:history",
     ]
     assert data["features"]["app_home"]["home_tab_enabled"] is True
+    assert data["features"]["app_home"]["messages_tab_read_only_enabled"] is False
     assert data["settings"]["interactivity"] == {
         "is_enabled": True,
         "request_url": "https://bot.example.org/slack/events",
     }
-    assert data["settings"]["event_subscriptions"]["bot_events"] == ["app_home_opened"]
+    assert data["settings"]["event_subscriptions"]["bot_events"] == [
+        "app_home_opened",
+        "app_mention",
+        "message.im",
+    ]
     assert (
         data["settings"]["event_subscriptions"]["request_url"]
         == "https://bot.example.org/slack/events"
@@ -94,3 +101,17 @@ def test_cli_prints_the_manifest() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout == manifest_yaml(URL)
+
+
+def test_manifest_url_defaults_to_the_public_url(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without --url, ``slack-manifest`` uses CAREERBOT_PUBLIC_URL; --url still wins."""
+    from careerbot_chat.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CAREERBOT_PUBLIC_URL", "https://bot.example.org/")
+    assert main(["slack-manifest"]) == 0
+    assert capsys.readouterr().out == manifest_yaml("https://bot.example.org")
+    assert main(["slack-manifest", "--url", URL]) == 0
+    assert capsys.readouterr().out == manifest_yaml(URL)

@@ -204,3 +204,21 @@ async def test_format_reply_is_what_the_app_sends(slack: SlackClient) -> None:
     assert command is not None
     printed = json.loads(format_reply(answer(command, CATALOG)))
     assert printed == {"text": sent["text"], "blocks": sent["blocks"]}
+
+
+def test_salary_card_shows_its_chart_under_the_public_url() -> None:
+    """With CAREERBOT_PUBLIC_URL the pay ladder carries an image block naming the bands."""
+    reply = answer(parse("/salary mlops"), CATALOG)
+    assert reply.picture is not None
+    blocks = SlackRenderer(public_url="https://bot.example.org")(reply)["blocks"]
+    (image,) = [block for block in blocks if block["type"] == "image"]
+    assert image["image_url"] == f"https://bot.example.org/charts/{reply.picture.key}.png"
+    assert "Senior ₹45–80 LPA" in image["alt_text"]
+    assert blocks.index(image) < [b["type"] for b in blocks].index("context")
+
+
+def test_no_image_block_without_a_public_url() -> None:
+    """Without CAREERBOT_PUBLIC_URL, Slack could not fetch a chart: no image block."""
+    reply = answer(parse("/salary mlops"), CATALOG)
+    assert [b for b in render(reply)["blocks"] if b["type"] == "image"] == []
+    assert [b for b in json.loads(format_reply(reply))["blocks"] if b["type"] == "image"] == []

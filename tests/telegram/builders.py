@@ -155,3 +155,52 @@ def as_update(payload: dict[str, Any], bot: Bot) -> Update:
     update = Update.de_json(payload, bot)
     assert update is not None
     return update
+
+
+def mention_update(text: str, mentioned: str = "", **options: Any) -> dict[str, Any]:
+    """A group message whose ``mentioned`` substring is an @username mention entity."""
+    update = group_update(text, **options)
+    if mentioned:
+        update["message"]["entities"] = [
+            {"type": "mention", "offset": _utf16_offset(text, mentioned), "length": len(mentioned)}
+        ]
+    return update
+
+
+def text_mention_update(text: str, name: str, user_id: int, **options: Any) -> dict[str, Any]:
+    """A group message whose ``name`` links to the user ``user_id`` (a text mention)."""
+    update = group_update(text, **options)
+    update["message"]["entities"] = [
+        {
+            "type": "text_mention",
+            "offset": _utf16_offset(text, name),
+            "length": len(name),
+            "user": user(user_id, is_bot=user_id == BOT_ID),
+        }
+    ]
+    return update
+
+
+def reply_update(text: str, to: dict[str, Any], **options: Any) -> dict[str, Any]:
+    """A group message replying to the message ``to``."""
+    update = group_update(text, **options)
+    update["message"]["reply_to_message"] = to
+    return update
+
+
+def bot_message(
+    message_id: int, *, chat: dict[str, Any] | None = None, buttons: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """A message the bot sent earlier (as a ``reply_to_message``)."""
+    return message(
+        "An earlier card",
+        chat=chat or group_chat(),
+        sender=user(BOT_ID, is_bot=True, username=BOT_USERNAME),
+        message_id=message_id,
+        reply_markup=keyboard(*buttons) if buttons else None,
+    )
+
+
+def _utf16_offset(text: str, part: str) -> int:
+    start = text.index(part)
+    return len(text[:start].encode("utf-16-le")) // 2

@@ -17,6 +17,8 @@ from ..catalog._checks import normalise
 from ..catalog._loader import Catalog
 from ..catalog._models import Level, Role
 from . import _cards as cards
+from . import _derived as derived
+from . import _show as show
 from ._parser import Command
 from ._registry import COMMANDS, CommandSpec, member_commands, moderator_commands
 from ._reply import Action, Bullets, Fields, Outcome, Paragraph, Reply
@@ -130,7 +132,7 @@ def _with_topic(command: Command, catalog: Catalog, found: Found, role: Role | N
     rest = " ".join(found.rest)
     if role is None or (found.role is None and catalog.suggest(rest)):
         return not_found(command, catalog, rest)  # a near miss of a role name
-    lexicon = catalog.lexicon
+    lexicon = derived.lexicon(catalog)
     reading = read(rest, lexicon, fuzzy=False)
     topics = reading.topics
     strange = reading.others or any(topic not in lexicon.content for topic in topics)
@@ -155,7 +157,11 @@ def fallback_role(catalog: Catalog, default_role: str | None) -> Role | None:
 def _salary(command: Command, catalog: Catalog, found: Found, default: str | None) -> Reply:
     role = found.role or fallback_role(catalog, default)
     wanted = " ".join(found.rest)
-    if role is not None and found.rest and (reading := read(wanted, catalog.lexicon)).others:
+    if (
+        role is not None
+        and found.rest
+        and (reading := read(wanted, derived.lexicon(catalog))).others
+    ):
         from ._ask import compare
 
         return compare(catalog, role, reading.level, reading.others)  # /salary vs devops
@@ -177,7 +183,7 @@ def _salary(command: Command, catalog: Catalog, found: Found, default: str | Non
     if normalise(wanted) in GENERIC_LEVELS:
         text = msg.LEVEL_NOT_IN_SOURCE.format(level=wanted, role=role.title, levels=levels)
         return _ladder_notice(role, text, Outcome.NOT_FOUND, wanted)
-    reading = read(wanted, catalog.lexicon)  # "/salary mlosp senior": words, not a level
+    reading = read(wanted, derived.lexicon(catalog))  # "/salary mlosp senior": words, not a level
     if reading.level is not None and not reading.topics and not reading.unknown_level:
         return salary_answer(catalog, reading.role or role, reading)
     if found.role is None and catalog.suggest(wanted):
@@ -214,7 +220,7 @@ def _by_years(catalog: Catalog, role: Role, years: float, wanted: str) -> Reply:
     level = next((lvl for lvl in role.ladder if lvl.years and lvl.years.holds(years)), None)
     if level is not None:
         return _card(catalog, role, f"salary:{level.id}")
-    known = [f"{lvl.label} {lvl.years.display()}" for lvl in role.ladder if lvl.years]
+    known = [f"{lvl.label} {show.years(lvl.years)}" for lvl in role.ladder if lvl.years]
     if known:
         text = msg.YEARS_NOT_IN_SOURCE.format(
             role=role.title,
@@ -266,7 +272,7 @@ def _level_across(catalog: Catalog, wanted: str) -> Reply:
         if len(rows) >= CATALOG_SHOWN and len(actions) >= ROLE_BUTTONS:
             break
         if len(rows) < CATALOG_SHOWN:
-            rows.append((role.title, level.display()))
+            rows.append((role.title, show.band(level)))
         if len(actions) < ROLE_BUTTONS:
             actions.append(Action(role.title, f"/salary {level.id} {role.slug}"))
     title = msg.LEVEL_ACROSS_TITLE.format(level=msg.echo(wanted).capitalize())
@@ -363,6 +369,6 @@ def start_reply() -> Reply:
         msg.START_TITLE,
         (Paragraph(msg.START_BODY), *helper.blocks),
         None,
-        (Action("Roles", "/roles"),),
+        (Action(msg.BUTTON_ROLES, "/roles"),),
         command="start",
     )

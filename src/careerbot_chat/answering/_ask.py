@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 from .. import messages as msg
 from ..catalog._models import Role
 from . import _cards as cards
+from . import _derived as derived
+from . import _show as show
 from ._parser import Command
 from ._registry import command_spec
 from ._reply import Action, Block, Bullets, Fields, Outcome, Paragraph, Reply, label_separator
@@ -43,7 +45,7 @@ class Understood:
 
 def understand(text: str, catalog: Catalog, replying_to: Command | None = None) -> Understood:
     """Read ``text`` (a follow-up to ``replying_to`` when given) into a command or a search."""
-    reading = read(text, catalog.lexicon)
+    reading = read(text, derived.lexicon(catalog))
     context_role, context_level = _context(catalog, replying_to)
     role = reading.role or context_role
     kind = _decide(reading, replying_to, role is not None)
@@ -59,10 +61,12 @@ def _same_card(reading: Reading) -> bool:
 def _context(catalog: Catalog, replying_to: Command | None) -> tuple[Role | None, str | None]:
     if replying_to is None:
         return None, None
-    role = next((r for arg in replying_to.args if (r := catalog.get(arg)) is not None), None)
-    level = None
+    from ._answer import find_role
+
+    found = find_role(catalog, replying_to.args)
+    role, level = found.role, None
     if role is not None and replying_to.name == "salary":
-        level = next((a for a in replying_to.args if role.level(a) is not None), None)
+        level = next((lvl.id for a in found.rest if (lvl := catalog.level(role, a))), None)
     return role, level
 
 
@@ -197,7 +201,7 @@ def _with_years(level: object) -> str:
     from ..catalog._models import Level
 
     assert isinstance(level, Level)
-    return f"{level.label} ({level.years.display()})" if level.years else level.label
+    return f"{level.label} ({show.years(level.years)})" if level.years else level.label
 
 
 def compare(catalog: Catalog, role: Role, level: str | None, others: tuple[str, ...]) -> Reply:
@@ -210,17 +214,20 @@ def compare(catalog: Catalog, role: Role, level: str | None, others: tuple[str, 
         if any(other.casefold() in over for other in others):
             lvl = role.level(premium.level)
             note = f" ({premium.note})" if premium.note else ""
-            lines.append(f"{lvl.label if lvl else premium.level}: {premium.display()}{note}")
+            lines.append(f"{lvl.label if lvl else premium.level}: {show.premium(premium)}{note}")
     other = msg.join_names(list(others), "and")
     title = msg.COMPARE_TITLE.format(
         role=role.title, other=other, region=role.region, as_of=role.as_of
     )
-    actions = (Action("Salary", f"/salary {role.slug}"), Action("FAQ", f"/faq {role.slug}"))
+    actions = (
+        Action(msg.BUTTON_SALARY, f"/salary {role.slug}"),
+        Action(msg.BUTTON_FAQ, f"/faq {role.slug}"),
+    )
     if lines:
         blocks: tuple[Block, ...] = (Bullets(tuple(lines)),)
         return Reply(title, blocks, cards.footer(role), actions, command="salary", role=role.slug)
     gap = Paragraph(msg.GAP_PREMIUM.format(role=role.title, other=other))
-    hits = catalog.search_index.search((*others, "pay"), role.slug, SEARCH_HITS)
+    hits = derived.search_index(catalog).search((*others, "pay"), role.slug, SEARCH_HITS)
     blocks = (gap, *_hit_blocks(hits)) if hits else (gap,)
     return Reply(title, blocks, cards.footer(role), actions, command="salary", role=role.slug)
 
@@ -231,7 +238,9 @@ def _hit_blocks(hits: list[Hit]) -> tuple[Block, ...]:
 
 def _search(catalog: Catalog, reading: Reading, role: Role | None) -> Reply:
     query = " ".join(reading.topics)
-    hits = catalog.search_index.search(_expand(reading.topics), role.slug if role else None)
+    hits = derived.search_index(catalog).search(
+        _expand(reading.topics), role.slug if role else None
+    )
     if hits:
         return _search_reply(catalog, query, hits)
     if role is not None and reading.gaps:
@@ -253,8 +262,11 @@ def _search_reply(catalog: Catalog, query: str, hits: list[Hit]) -> Reply:
     )
     actions: list[Action] = []
     for role, hit in zip(roles, hits, strict=True):
-        label = dict(cards.CARD_ACTIONS).get(hit.piece.card, "Role") if hit.piece.card else "Role"
-        label = {"salary": "Salary", "role": "Role card"}.get(hit.piece.card, label)
+        label = {name: text for text, name in cards.CARD_ACTIONS}.get(
+            hit.piece.card, msg.BUTTON_ROLE
+        )
+        if hit.piece.card == "role":
+            label = msg.BUTTON_ROLE_CARD
         action = Action(
             f"{role.title}: {label}" if many else label, f"/{hit.piece.card} {role.slug}"
         )
@@ -347,7 +359,7 @@ def narrow(
         return replace(reply, blocks=(Bullets(tuple(first)), *blocks))
     hits = [
         hit
-        for hit in catalog.search_index.search(_expand(words), role.slug, SEARCH_HITS)
+        for hit in derived.search_index(catalog).search(_expand(words), role.slug, SEARCH_HITS)
         if hit.piece.card != reply.card
     ]
     if hits:
@@ -361,7 +373,7 @@ def narrow(
 
 def has_topic(catalog: Catalog, role: Role, words: tuple[str, ...]) -> bool:
     """Whether any of ``words`` appears anywhere in ``role``'s cards."""
-    return bool(catalog.search_index.search(_expand(words), role.slug, 1))
+    return bool(derived.search_index(catalog).search(_expand(words), role.slug, 1))
 
 
 def _gap_notes(reading: Reading, role: Role) -> list[str]:

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from weakref import WeakKeyDictionary
-
 from .. import messages as msg
 from ..catalog._loader import Catalog
-from ..catalog._models import Level, Question, Role
-from ._reply import Action, Block, Bullets, Divider, Fields, Outcome, Paragraph, Reply
+from ..catalog._models import HeadlineBand, Level, Question, Role
+from ..chart._spec import alt_text, chart_spec
+from . import _show as show
+from ._reply import Action, Block, Bullets, Divider, Fields, Outcome, Paragraph, Picture, Reply
 
 CARD_ACTIONS = (
-    ("Salary", "salary"),
-    ("Pitfalls", "pitfalls"),
-    ("Skills", "skills"),
-    ("FAQ", "faq"),
+    (msg.BUTTON_SALARY, "salary"),
+    (msg.BUTTON_PITFALLS, "pitfalls"),
+    (msg.BUTTON_SKILLS, "skills"),
+    (msg.BUTTON_FAQ, "faq"),
 )
 
 
@@ -30,7 +30,7 @@ def _role_actions(role: Role, skip: str) -> tuple[Action, ...]:
 
 
 def _level_name(level: Level) -> str:
-    extras = [level.years.display()] if level.years else []
+    extras = [show.years(level.years)] if level.years else []
     if level.qualifier:
         extras.append(level.qualifier)
     return f"{level.label} ({', '.join(extras)})" if extras else level.label
@@ -39,7 +39,7 @@ def _level_name(level: Level) -> str:
 def _level_band(level: Level) -> str:
     """``Staff ₹1.2 Cr+ (FAANG-tier)``: a band never loses the qualifier it holds under."""
     qualifier = f" ({level.qualifier})" if level.qualifier else ""
-    return f"{level.label} {level.display()}{qualifier}"
+    return f"{level.label} {show.band(level)}{qualifier}"
 
 
 def _demand(role: Role) -> str | None:
@@ -47,32 +47,34 @@ def _demand(role: Role) -> str | None:
         return None
     if role.demand.open_roles is None:
         return role.demand.label
-    about = "about " if role.demand.approximate else ""
-    return f"{role.demand.label} · {about}{role.demand.open_roles:,} open roles"
+    about = msg.ABOUT if role.demand.approximate else ""
+    return msg.DEMAND_OPEN_ROLES.format(
+        label=role.demand.label, about=about, count=role.demand.open_roles
+    )
 
 
 def role_card(role: Role) -> Reply:
     """What the role does, demand, pay, skills and pitfalls in short, source and date."""
     fields: list[tuple[str, str]] = []
     if (demand := _demand(role)) is not None:
-        fields.append(("Demand", demand))
+        fields.append((msg.DEMAND, demand))
     if role.headline_pay is not None:
-        fields.append(("Pay", f"{role.headline_pay.display()} ({role.headline_pay.covers})"))
+        fields.append((msg.PAY, _headline(role.headline_pay)))
     if role.ladder:
-        fields.append(("By level", " · ".join(_level_band(lvl) for lvl in role.ladder)))
+        fields.append((msg.BY_LEVEL, " · ".join(_level_band(lvl) for lvl in role.ladder)))
     blocks: list[Block] = [Paragraph(role.summary)]
     if fields:
         blocks.append(Fields(tuple(fields)))
     if role.duties:
-        blocks.append(Bullets(role.duties, "What the job involves"))
+        blocks.append(Bullets(role.duties, msg.DUTIES))
     if role.why_now is not None:
-        blocks.append(Bullets(_why_now(role), "Why it matters now"))
+        blocks.append(Bullets(_why_now(role), msg.WHY_NOW))
     if role.competencies:
-        blocks.append(Bullets(role.competencies, "Skills panels expect"))
+        blocks.append(Bullets(role.competencies, msg.SKILLS_EXPECTED))
     if role.pitfalls:
-        blocks.append(Bullets(tuple(p.mistake for p in role.pitfalls), "Top interview pitfall"))
+        blocks.append(Bullets(tuple(p.mistake for p in role.pitfalls), msg.TOP_PITFALL))
     return Reply(
-        f"{role.title} · {role.region}, {role.as_of}",
+        msg.ROLE_TITLE.format(role=role.title, region=role.region, as_of=role.as_of),
         tuple(blocks),
         footer(role),
         _role_actions(role, "role"),
@@ -82,13 +84,17 @@ def role_card(role: Role) -> Reply:
     )
 
 
+def _headline(head: HeadlineBand) -> str:
+    return msg.BAND_COVERS.format(band=show.band(head), covers=head.covers)
+
+
 def _why_now(role: Role) -> tuple[str, ...]:
     assert role.why_now is not None
     items = [role.why_now.summary, *role.why_now.market]
     if role.why_now.employers:
         named = msg.join_names(role.why_now.employers, "and")
-        label = role.why_now.employers_are or "Employers named"
-        items.append(f"{label}: {named}")
+        label = role.why_now.employers_are or msg.EMPLOYERS_NAMED
+        items.append(msg.LABELLED.format(label=label, text=named))
     return tuple(items)
 
 
@@ -111,7 +117,7 @@ def _premium_lines(role: Role, level_id: str | None = None) -> tuple[str, ...]:
         level = role.level(premium.level)
         label = level.label if level is not None else premium.level
         note = f" ({premium.note})" if premium.note else ""
-        lines.append(f"{label}: {premium.display()}{note}")
+        lines.append(msg.LABELLED.format(label=label, text=show.premium(premium)) + note)
     return tuple(lines)
 
 
@@ -119,38 +125,64 @@ def salary_card(role: Role) -> Reply:
     """The whole ladder, the headline band and the premiums."""
     blocks: list[Block] = []
     if role.ladder:
-        blocks.append(Fields(tuple((_level_name(lvl), lvl.display()) for lvl in role.ladder)))
+        blocks.append(Fields(tuple((_level_name(lvl), show.band(lvl)) for lvl in role.ladder)))
         blocks.append(Paragraph(msg.NO_BAND_BELOW.format(lowest=role.ladder[0].label)))
     else:
         blocks.append(Paragraph(msg.NO_LADDER.format(role=role.title)))
     if role.headline_pay is not None:
         head = role.headline_pay
-        blocks.append(Fields((("Headline band", f"{head.display()} ({head.covers})"),)))
+        blocks.append(Fields(((msg.HEADLINE_BAND, _headline(head)),)))
     if premiums := _premium_lines(role):
-        blocks.append(Bullets(premiums, "Premium over other roles"))
+        blocks.append(Bullets(premiums, msg.PREMIUMS))
     return Reply(
-        f"{role.title} pay · {role.region}, {role.as_of}",
+        msg.SALARY_TITLE.format(role=role.title, region=role.region, as_of=role.as_of),
         tuple(blocks),
         footer(role),
         _level_actions(role, None),
         command="salary",
         role=role.slug,
         card="salary",
+        picture=picture(role),
+    )
+
+
+def picture(role: Role) -> Picture | None:
+    """The chart of ``role``'s pay ladder; None when it has no levels."""
+    spec = chart_spec(role)
+    return None if spec is None else Picture(spec.key, alt_text(spec))
+
+
+def chart_card(role: Role) -> Reply:
+    """The pay ladder as a picture; in words where a platform shows no pictures."""
+    spec = chart_spec(role)
+    shown = picture(role)
+    text = msg.NO_CHART.format(role=role.title) if spec is None else alt_text(spec, source=False)
+    return Reply(
+        msg.CHART_TITLE.format(role=role.title),
+        (Paragraph(text),),
+        footer(role),
+        (Action("Salary", f"/salary {role.slug}"),),
+        command="chart",
+        role=role.slug,
+        card="chart",
+        picture=shown,
     )
 
 
 def level_card(role: Role, level: Level) -> Reply:
     """One level's band, experience, qualifier and premium."""
-    fields = [("Pay per year", level.display())]
+    fields = [(msg.PAY_PER_YEAR, show.band(level))]
     if level.years is not None:
-        fields.append(("Experience", level.years.display()))
+        fields.append((msg.EXPERIENCE, show.years(level.years)))
     if level.qualifier:
-        fields.append(("Where", level.qualifier))
+        fields.append((msg.WHERE, level.qualifier))
     blocks: list[Block] = [Fields(tuple(fields))]
     if premiums := _premium_lines(role, level.id):
-        blocks.append(Bullets(premiums, "Premium over other roles"))
+        blocks.append(Bullets(premiums, msg.PREMIUMS))
     return Reply(
-        f"{role.title} · {level.label} pay ({role.region}, {role.as_of})",
+        msg.LEVEL_TITLE.format(
+            role=role.title, level=level.label, region=role.region, as_of=role.as_of
+        ),
         tuple(blocks),
         footer(role),
         _level_actions(role, level.id),
@@ -165,15 +197,11 @@ def pitfalls_card(role: Role) -> Reply:
     for pitfall in role.pitfalls:
         blocks.append(Paragraph(pitfall.mistake))
         if pitfall.strong_candidates_discuss:
-            blocks.append(
-                Bullets(pitfall.strong_candidates_discuss, "Strong candidates speak fluently about")
-            )
+            blocks.append(Bullets(pitfall.strong_candidates_discuss, msg.STRONG_CANDIDATES))
     if not blocks:
-        blocks.append(
-            Paragraph(msg.SECTION_EMPTY.format(what="interview pitfalls", role=role.title))
-        )
+        blocks.append(Paragraph(msg.SECTION_EMPTY.format(what=msg.WHAT_PITFALLS, role=role.title)))
     return Reply(
-        f"{role.title} · interview pitfalls",
+        msg.PITFALLS_TITLE.format(role=role.title),
         tuple(blocks),
         footer(role),
         _role_actions(role, "pitfalls"),
@@ -186,17 +214,19 @@ def pitfalls_card(role: Role) -> Reply:
 def skills_card(role: Role) -> Reply:
     blocks: list[Block] = []
     if role.competencies:
-        blocks.append(Bullets(role.competencies, "Core competencies panels expect"))
+        blocks.append(Bullets(role.competencies, msg.CORE_COMPETENCIES))
     if role.toolchains:
         blocks.append(Fields(tuple((t.purpose, ", ".join(t.tools)) for t in role.toolchains)))
     for path in role.paths:
         blocks.append(Divider())
-        intro = f"From {path.origin}" + (f": {path.note}" if path.note else "")
+        intro = msg.FROM_ROLE.format(origin=path.origin)
+        if path.note:
+            intro = msg.LABELLED.format(label=intro, text=path.note)
         blocks.append(Bullets(path.steps, intro) if path.steps else Paragraph(intro))
     if not blocks:
-        blocks.append(Paragraph(msg.SECTION_EMPTY.format(what="skills", role=role.title)))
+        blocks.append(Paragraph(msg.SECTION_EMPTY.format(what=msg.WHAT_SKILLS, role=role.title)))
     return Reply(
-        f"{role.title} · skills and toolchains",
+        msg.SKILLS_TITLE.format(role=role.title),
         tuple(blocks),
         footer(role),
         _role_actions(role, "skills"),
@@ -220,9 +250,9 @@ def faq_card(role: Role, words: tuple[str, ...] = ()) -> Reply:
             ]
     blocks: list[Block] = [*note, *(Fields(((q.question, q.answer),)) for q in questions)]
     if not questions:
-        blocks = [Paragraph(msg.SECTION_EMPTY.format(what="common questions", role=role.title))]
+        blocks = [Paragraph(msg.SECTION_EMPTY.format(what=msg.WHAT_FAQ, role=role.title))]
     return Reply(
-        f"{role.title} · common questions",
+        msg.FAQ_TITLE.format(role=role.title),
         tuple(blocks),
         footer(role),
         _role_actions(role, "faq"),
@@ -239,7 +269,13 @@ def _score(question: Question, words: tuple[str, ...]) -> int:
     return sum(2 if word in matches else 1 for word in words if word in matches or word in haystack)
 
 
-CARDS = {"role": role_card, "salary": salary_card, "pitfalls": pitfalls_card, "skills": skills_card}
+CARDS = {
+    "role": role_card,
+    "salary": salary_card,
+    "chart": chart_card,
+    "pitfalls": pitfalls_card,
+    "skills": skills_card,
+}
 
 
 def card(role: Role, kind: str) -> Reply | None:
@@ -253,27 +289,15 @@ def card(role: Role, kind: str) -> Reply | None:
     return None if build is None else build(role)
 
 
-_BUILT: WeakKeyDictionary[Catalog, dict[tuple[str, str], Reply | None]] = WeakKeyDictionary()
-
-
 def card_for(catalog: Catalog, role: Role, kind: str) -> Reply | None:
     """``role``'s card of ``kind`` (see ``card``), built once per catalogue.
 
-    The cache lives as long as the catalogue object: a reload brings a new catalogue
-    and so new cards, and the old ones go with the old catalogue.
+    Kept with the catalogue (``Catalog.derived``): a reload brings a new catalogue and
+    so new cards, and the old ones go with the old catalogue.
     """
-    built = _BUILT.get(catalog)
-    if built is None:
-        built = _BUILT.setdefault(catalog, {})
-    key = (role.slug, kind)
-    try:
-        return built[key]
-    except KeyError:
-        pass
-    reply = card(role, kind)
-    if catalog.get(role.slug) is role:  # a role of this catalogue, not a stray one
-        built[key] = reply
-    return reply
+    if catalog.get(role.slug) is not role:  # a stray role, not one of this catalogue
+        return card(role, kind)
+    return catalog.derived(("card", role.slug, kind), lambda: card(role, kind))
 
 
 def notice(

@@ -35,6 +35,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "/salary senior mlops",
         aliases=("pay", "salaries"),
     ),
+    CommandSpec("chart", "Pay by level as a picture", "[role]", "/chart mlops"),
     CommandSpec(
         "pitfalls",
         "Interview mistakes and what strong candidates discuss",

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import enum
 import hashlib
-from dataclasses import dataclass, field
+import json
+from dataclasses import MISSING, dataclass, field, fields
 
 
 class Outcome(enum.Enum):
@@ -69,6 +70,18 @@ class Action:
 
 
 @dataclass(frozen=True, slots=True)
+class Picture:
+    """A chart that goes with a reply: its file name (``<role>-<version>``) and alt text.
+
+    Renderers decide how to show it: Slack as an image block, Telegram as a "Chart"
+    button that sends the photo, plain text not at all (the reply says it in words).
+    """
+
+    key: str
+    alt: str
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     """One answer. ``card`` names the pinnable card kind (``role``, ``salary`` ...)."""
 
@@ -80,6 +93,7 @@ class Reply:
     command: str = ""
     role: str | None = None
     card: str | None = None
+    picture: Picture | None = None
     query: str = field(default="", compare=False)
     """What was looked up, for the content-gap statistics (capped, never shown)."""
     asked: str = ""
@@ -88,6 +102,31 @@ class Reply:
 
     @property
     def content_hash(self) -> str:
-        """Changes exactly when what a reader sees changes."""
-        shown = (self.title, self.blocks, self.footer, self.actions)
-        return hashlib.sha256(repr(shown).encode()).hexdigest()[:16]
+        """Changes exactly when what a reader sees changes; stored with pinned cards.
+
+        A hash of the canonical JSON of the title, blocks, footer and buttons (sorted
+        keys, fields left at their default omitted), so a new defaulted field on a
+        block type, or a reordering of fields, changes no stored hash and edits no
+        pinned card on upgrade.
+        """
+        shown: dict[str, object] = {
+            "title": self.title,
+            "blocks": [canonical(block) for block in self.blocks],
+            "footer": self.footer,
+            "actions": [canonical(action) for action in self.actions],
+        }
+        if self.picture is not None:
+            shown["picture"] = canonical(self.picture)
+        text = json.dumps(shown, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def canonical(item: Block | Action | Picture) -> dict[str, object]:
+    """``item`` as plain data for hashing: its kind and every field not at its default."""
+    data: dict[str, object] = {"kind": type(item).__name__.lower()}
+    for spec in fields(item):
+        value = getattr(item, spec.name)
+        if spec.default is not MISSING and value == spec.default:
+            continue
+        data[spec.name] = value
+    return data

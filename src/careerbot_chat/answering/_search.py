@@ -19,7 +19,9 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .. import messages as msg
 from ..catalog._models import Role
+from . import _show as show
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -52,29 +54,29 @@ class Hit:
 def pieces(role: Role) -> Iterator[Piece]:
     """Every searchable line of ``role``'s cards."""
     slug = role.slug
-    yield Piece(slug, "role", "What it is", role.summary)
+    yield Piece(slug, "role", msg.WHAT_IT_IS, role.summary)
     for duty in role.duties:
-        yield Piece(slug, "role", "What the job involves", duty)
+        yield Piece(slug, "role", msg.DUTIES, duty)
     if role.why_now is not None:
         for line in (role.why_now.summary, *role.why_now.market):
-            yield Piece(slug, "role", "Why it matters now", line)
+            yield Piece(slug, "role", msg.WHY_NOW, line)
         if role.why_now.employers:
-            yield Piece(slug, "role", "Employers named", ", ".join(role.why_now.employers))
+            yield Piece(slug, "role", msg.EMPLOYERS_NAMED, ", ".join(role.why_now.employers))
     for premium in role.premiums:
         level = role.level(premium.level)
         label = level.label if level is not None else premium.level
-        yield Piece(slug, "salary", f"{label} premium", premium.display())
+        yield Piece(slug, "salary", msg.LEVEL_PREMIUM.format(level=label), show.premium(premium))
     for competency in role.competencies:
-        yield Piece(slug, "skills", "Skills panels expect", competency)
+        yield Piece(slug, "skills", msg.SKILLS_EXPECTED, competency)
     for chain in role.toolchains:
         yield Piece(slug, "skills", chain.purpose, ", ".join(chain.tools))
     for path in role.paths:
         for step in path.steps:
-            yield Piece(slug, "skills", f"From {path.origin}", step)
+            yield Piece(slug, "skills", msg.FROM_ROLE.format(origin=path.origin), step)
     for pitfall in role.pitfalls:
-        yield Piece(slug, "pitfalls", "Interview pitfall", pitfall.mistake)
+        yield Piece(slug, "pitfalls", msg.PITFALL, pitfall.mistake)
         for line in pitfall.strong_candidates_discuss:
-            yield Piece(slug, "pitfalls", "Strong candidates speak about", line)
+            yield Piece(slug, "pitfalls", msg.STRONG_CANDIDATES_SHORT, line)
     for question in role.faq:
         yield Piece(slug, "faq", question.question, question.answer, " ".join(question.match))
 

@@ -12,7 +12,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .._errors import Problem
-from ._models import Role
+from ._models import Band, Role
+from ._money import format_band
 
 _SENIOR_IDS = ("senior", "sr")
 
@@ -31,15 +32,15 @@ def role_errors(role: Role, file: Path | None) -> Iterator[Problem]:
             yield Problem(
                 file,
                 f"ladder[{index}].min",
-                f"{above.label} starts below {below.label} ({above.display()} vs "
-                f"{below.display()}); list levels from junior to senior",
+                f"{above.label} starts below {below.label} ({_band(above)} vs "
+                f"{_band(below)}); list levels from junior to senior",
             )
         elif above.max is not None and below.max is not None and above.max < below.max:
             yield Problem(
                 file,
                 f"ladder[{index}].max",
-                f"{above.label} tops out below {below.label} ({above.display()} vs "
-                f"{below.display()}); list levels from junior to senior",
+                f"{above.label} tops out below {below.label} ({_band(above)} vs "
+                f"{_band(below)}); list levels from junior to senior",
             )
     for index, premium in enumerate(role.premiums):
         if premium.level not in ids:
@@ -57,8 +58,8 @@ def role_warnings(role: Role, file: Path | None) -> Iterator[Problem]:
         yield Problem(
             file,
             "headline_pay.max",
-            f"the headline band ends ({head.display()}) where the {senior.label} band "
-            f"starts ({senior.display()}); say in 'covers' which levels it spans",
+            f"the headline band ends ({_band(head)}) where the {senior.label} band "
+            f"starts ({_band(senior)}); say in 'covers' which levels it spans",
         )
     if head is not None and role.ladder:
         top = role.ladder[-1]
@@ -66,7 +67,7 @@ def role_warnings(role: Role, file: Path | None) -> Iterator[Problem]:
             yield Problem(
                 file,
                 "headline_pay",
-                f"the ladder reaches beyond the headline band ({top.label}: {top.display()})",
+                f"the ladder reaches beyond the headline band ({top.label}: {_band(top)})",
             )
     newest = max(source.as_of for source in role.sources)
     if newest[:4] < role.as_of[:4]:
@@ -104,3 +105,7 @@ def _named(role: Role) -> Iterator[tuple[str, str]]:
 def normalise(text: str) -> str:
     """The lookup key of a name: case-folded, ``-``/``_`` as spaces, single spaces."""
     return " ".join(text.casefold().replace("-", " ").replace("_", " ").split())
+
+
+def _band(band: Band) -> str:
+    return format_band(band.min, band.max)

@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable, Hashable, Iterator
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import ValidationError
@@ -22,10 +22,6 @@ from pydantic import ValidationError
 from .._errors import ContentError, Problem
 from ._checks import catalog_errors, normalise, role_errors, role_warnings
 from ._models import Level, Role, level_words
-
-if TYPE_CHECKING:
-    from ..answering._search import SearchIndex
-    from ..answering._understand import Lexicon
 
 _STR, _MAP, _SEQ = (f"tag:yaml.org,2002:{name}" for name in ("str", "map", "seq"))
 
@@ -169,6 +165,7 @@ class Catalog:
         """Each file's bytes and validated role, reused by the next load."""
         self._by_slug = {role.slug: role for role in roles}
         self._memo: dict[Hashable, object] = {}
+        self._derived: dict[Hashable, object] = {}
         self._names: dict[str, str] = {}
         for role in roles:
             for name in role.names:
@@ -192,24 +189,18 @@ class Catalog:
         self._memo[key] = value
         return value
 
-    @cached_property
-    def lexicon(self) -> Lexicon:
-        """Every word the understanding step knows for this catalogue (built on first use)."""
-        from ..answering._understand import Lexicon
+    def derived(self, key: Hashable, build: Callable[[], T]) -> T:
+        """``build()`` once for this catalogue, kept as long as the catalogue lives.
 
-        return Lexicon(self)
-
-    @cached_property
-    def search_index(self) -> SearchIndex:
-        """Full-text index over every piece of every card (built on first use or by ``warm``)."""
-        from ..answering._search import SearchIndex
-
-        return SearchIndex(self.roles)
-
-    def warm(self) -> Catalog:
-        """Build the lexicon and search index now, before the catalogue serves anyone."""
-        _ = self.lexicon, self.search_index
-        return self
+        The layers above keep here what they derive from the content (the search
+        index, the lexicon, built cards), so a reload, which brings a new catalogue,
+        brings new ones; the catalogue itself knows nothing of what they are.
+        """
+        try:
+            return self._derived[key]  # type: ignore[return-value]  # each key holds what its builder made
+        except KeyError:
+            value = self._derived[key] = build()
+            return value
 
     @cached_property
     def _levels_by_word(self) -> dict[str, tuple[tuple[Role, Level], ...]]:
@@ -358,19 +349,30 @@ class CatalogHolder:
     whole answer, so a reload never mixes two versions inside one reply.
     """
 
-    def __init__(self, catalog: Catalog, content_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        content_dir: Path | None = None,
+        *,
+        prepare: Callable[[Catalog], object] | None = None,
+    ) -> None:
         self.catalog = catalog
         self.content_dir = content_dir or catalog.source
+        self.prepare = prepare
+        """Run on a new catalogue before it serves (the runtime builds its indexes)."""
 
     def reload(self, check: Callable[[Catalog, Catalog], None] | None = None) -> Catalog:
-        """Load anew and build its search index; on ``ContentError`` the old catalogue
-        stays in place. Readers see the new catalogue only once it is ready.
+        """Load anew and prepare it; on ``ContentError`` the old catalogue stays in place.
 
-        ``check(old, fresh)`` may refuse the new catalogue by raising (the reload
-        guard: a folder emptied half-way through a deploy is valid but not wanted).
+        Readers see the new catalogue only once it is ready. The runtime calls this
+        in a worker thread. ``check(old, fresh)`` may refuse the new catalogue by
+        raising (the reload guard: a folder emptied half-way through a deploy is
+        valid content, but not wanted).
         """
-        fresh = load_catalog(self.content_dir, self.catalog).warm()
+        fresh = load_catalog(self.content_dir, self.catalog)
         if check is not None:
             check(self.catalog, fresh)
+        if self.prepare is not None:
+            self.prepare(fresh)
         self.catalog = fresh
         return fresh

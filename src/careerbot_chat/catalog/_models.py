@@ -23,7 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-from ._money import format_amount, format_band, parse_rupees
+from ._money import format_amount, parse_rupees
 
 SLUG_MAX = 32
 LEVEL_ID_MAX = 16
@@ -104,9 +104,6 @@ class Band(_Model):
             )
         return self
 
-    def display(self) -> str:
-        return format_band(self.min, self.max)
-
 
 class Years(_Model):
     """Years of experience a level covers; ``max`` absent means "and more"."""
@@ -122,10 +119,6 @@ class Years(_Model):
 
     def holds(self, years: float) -> bool:
         return self.min <= years and (self.max is None or years <= self.max)
-
-    def display(self) -> str:
-        low = f"{self.min:g}"
-        return f"{low}+ yrs" if self.max is None else f"{low}–{self.max:g} yrs"
 
 
 class Demand(_Model):
@@ -158,9 +151,6 @@ class Percent(_Model):
             raise ValueError("min percent must not exceed max percent")
         return self
 
-    def display(self) -> str:
-        return f"{self.min:g}–{self.max:g}%"
-
 
 class Premium(_Model):
     """Extra pay over other roles at one level: an absolute band or a percentage."""
@@ -176,10 +166,6 @@ class Premium(_Model):
         if (self.amount is None) == (self.percent is None):
             raise ValueError("give exactly one of amount or percent")
         return self
-
-    def display(self) -> str:
-        measure = self.amount.display() if self.amount else self.percent.display()  # type: ignore[union-attr]
-        return f"{measure} over {_join(self.over)}"
 
 
 class Toolchain(_Model):
@@ -263,12 +249,6 @@ class Role(_Model):
     def names(self) -> tuple[str, ...]:
         """Every name the role answers to: slug, title, aliases."""
         return (self.slug, self.title, *self.aliases)
-
-
-def _join(items: tuple[str, ...]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def level_words(level: Level) -> tuple[str, ...]:

@@ -24,6 +24,7 @@ from ._settings import SettingsSection
 
 if TYPE_CHECKING:
     from ..answering._reply import Reply
+    from ..preview._card import ChartSource, PreviewCard
     from ._bot import CareerBot
     from ._platform import Platform
     from ._settings import Settings
@@ -80,6 +81,11 @@ class AdapterRegistration:
     setup_hint: str = ""
     """How to turn it on, in a few words (``TELEGRAM_BOT_TOKEN for Telegram``)."""
     commands: tuple[CliCommand, ...] = ()
+    preview_card: Callable[[Reply, ChartSource, str | None], PreviewCard] | None = None
+    """``careerbot preview``: the reply as this platform shows it, as an HTML fragment
+    (given where chart pictures live and ``CAREERBOT_PUBLIC_URL``)."""
+    preview_css: str = ""
+    """The styles of those fragments."""
 
 
 _REGISTERED: dict[str, AdapterRegistration] = {}

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from .._errors import ContentError, StartupError, StoreError
+from ..answering._derived import warm
 from ..catalog._loader import Catalog, CatalogHolder, load_catalog, role_files
 from ..store._guard import GuardedStore, within
 from ..store._sqlite import Store, open_store
@@ -80,8 +81,8 @@ class Runtime:
         metrics.enable()
         self.settings = settings
         self.content_dir = content_dir or settings.content_dir
-        catalog = load_catalog(self.content_dir).warm()  # search index built before serving
-        self.holder = CatalogHolder(catalog, self.content_dir or catalog.source)
+        catalog = warm(load_catalog(self.content_dir))  # indexes built before serving
+        self.holder = CatalogHolder(catalog, self.content_dir or catalog.source, prepare=warm)
         self.store = GuardedStore(store or open_store(settings.database_url))
         self.bot = CareerBot(self.holder, self.store)
         self.platforms = platforms if platforms is not None else self._create_platforms()

@@ -2,10 +2,12 @@
 
 Routes: ``GET /healthz`` (alive), ``GET /readyz`` (content loaded, database
 reachable and every platform started, else 503 naming what is not ready), ``GET
-/metrics`` (Prometheus), plus each configured platform's routes (``POST
-/telegram/webhook``, ``POST /slack/events``). uvicorn handles SIGTERM gracefully: it
-stops accepting, lets in-flight requests finish, then the lifespan stops the
-platforms (which drain what they accepted).
+/metrics`` (Prometheus), ``GET
+/charts/<role>-<version>.png`` (pay charts, public), ``/preview`` (only with
+``CAREERBOT_PREVIEW_TOKEN``), plus each configured platform's routes
+(``POST /telegram/webhook``, ``POST /slack/events``).
+uvicorn handles SIGTERM gracefully: it stops accepting, lets in-flight requests
+finish, then the lifespan stops the platforms (which drain what they accepted).
 
 ``careerbot serve`` starts the runtime before uvicorn binds, so a start that cannot
 succeed (a rejected token) is one line on stderr and exit status 1, with everything
@@ -23,6 +25,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from .._errors import StartupError
+from ..chart._spec import CHARTS_PATH
 from ._logging import setup_logging
 from ._plugins import AdapterMissing, find_adapter, needs_extra, registrations
 from ._runtime import Runtime, setup_hints
@@ -73,9 +76,49 @@ def create_app(runtime: Runtime, *, start: bool = True) -> Any:
         Route("/readyz", readyz, methods=["GET"]),
         Route("/metrics", metrics_page, methods=["GET"]),
     ]
+    routes.append(Route(f"{CHARTS_PATH}/{{name}}", chart_route(runtime), methods=["GET"]))
+    routes.extend(_preview_routes(runtime))
     for platform in runtime.platforms:
         routes.extend(platform.routes())
     return Starlette(routes=routes, lifespan=lifespan)
+
+
+CHART_CACHE = "public, max-age=31536000, immutable"
+"""A chart's name holds its version: the bytes behind a name never change."""
+
+
+def chart_route(runtime: Runtime) -> Any:
+    """``GET /charts/<role>-<version>.png``: public, cacheable, 404 for unknown names."""
+    from starlette.requests import Request
+    from starlette.responses import PlainTextResponse, Response
+
+    from ..chart import chart_spec, parse_key, render_png
+
+    async def chart(request: Request) -> Response:
+        name: str = request.path_params["name"]
+        parsed = parse_key(name.removesuffix(".png")) if name.endswith(".png") else None
+        role = runtime.holder.catalog.get(parsed[0]) if parsed else None
+        spec = chart_spec(role) if role else None
+        if spec is None or parsed is None or spec.version != parsed[1]:
+            return PlainTextResponse("no such chart", status_code=404)
+        png = await asyncio.to_thread(render_png, spec)
+        return Response(png, media_type="image/png", headers={"Cache-Control": CHART_CACHE})
+
+    return chart
+
+
+def _preview_routes(runtime: Runtime) -> list[Any]:
+    """``/preview`` behind ``CAREERBOT_PREVIEW_TOKEN``; not mounted (404) without it."""
+    token = runtime.settings.preview_token
+    if token is None:
+        return []
+    from ..preview import preview_routes
+    from ..preview._state import PreviewState
+
+    state = PreviewState(runtime.holder.catalog, runtime.holder.content_dir)
+    return preview_routes(
+        state, token=token.get_secret_value(), public_url=runtime.settings.public_url
+    )
 
 
 def load_settings() -> Settings:

@@ -17,14 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from pydantic import (
-    AliasChoices,
-    Field,
-    PrivateAttr,
-    SecretStr,
-    ValidationError,
-    field_validator,
-)
+from pydantic import AliasChoices, Field, PrivateAttr, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ..store._sqlite import DEFAULT_DATABASE_URL
@@ -112,6 +105,16 @@ class Settings(BaseSettings):
         validation_alias=_env("CAREERBOT_RELOAD_MAX_DROP"),
         description="Largest share of roles a content reload may remove (never all of them).",
     )
+    public_url: str | None = Field(
+        None,
+        validation_alias=_env("CAREERBOT_PUBLIC_URL"),
+        description="The https base URL at which the platforms reach `careerbot serve`.",
+    )
+    preview_token: SecretStr | None = Field(
+        None,
+        validation_alias=_env("CAREERBOT_PREVIEW_TOKEN"),
+        description="Turns on /preview in `careerbot serve`, behind this token.",
+    )
 
     _sections: dict[str, SettingsSection] = PrivateAttr(default_factory=dict)
 
@@ -133,7 +136,7 @@ class Settings(BaseSettings):
         try:
             super().__init__(**options, **own)
         except ValidationError as exc:
-            lines += _lines(exc, lambda field: field.upper())
+            lines += _lines(exc, lambda field: f"CAREERBOT_{field.upper()}")  # every core field
         sections: dict[str, SettingsSection] = {}
         for name, kind in kinds.items():
             try:
@@ -143,6 +146,25 @@ class Settings(BaseSettings):
         if lines:
             raise SettingsError("; ".join(lines))
         self._sections = sections
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip().rstrip("/")
+        if not value.startswith(("https://", "http://")) or any(c.isspace() for c in value):
+            raise ValueError(
+                "must be the server's https:// base URL, such as https://bot.example.org"
+            )
+        return value
+
+    @field_validator("preview_token")
+    @classmethod
+    def _preview_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 16:
+            raise ValueError("must be at least 16 characters (it guards unreleased content)")
+        return value
 
     @property
     def sections(self) -> Mapping[str, SettingsSection]:
@@ -158,7 +180,8 @@ class Settings(BaseSettings):
 
     def secrets(self) -> list[str]:
         """Every secret value, for log redaction."""
-        return [secret for section in self._sections.values() for secret in section.secrets()]
+        own = [self.preview_token.get_secret_value()] if self.preview_token else []
+        return own + [secret for section in self._sections.values() for secret in section.secrets()]
 
     @classmethod
     def load(cls, **overrides: object) -> Settings:

@@ -184,6 +184,14 @@ class GuardedStore:
         deadline = self.answer_deadline if chat_id is not None else self.background_deadline
         return await self._guard(self.inner.pins(platform, chat_id), deadline, "read")
 
+    async def get_photo(self, platform: str, key: str) -> str | None:
+        return await self._guard(self.inner.get_photo(platform, key), self.answer_deadline, "read")
+
+    async def set_photo(self, platform: str, key: str, file_id: str) -> None:
+        await self._guard(
+            self.inner.set_photo(platform, key, file_id), self.answer_deadline, "write"
+        )
+
     async def usage(self, since: str) -> list[UsageRow]:
         return await self._guard(self.inner.usage(since), self.answer_deadline, "read")
 

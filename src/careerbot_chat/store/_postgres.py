@@ -169,6 +169,26 @@ class PostgresStore:
         )
         return [UsageRow(*row) for row in rows]
 
+    async def get_photo(self, platform: str, key: str) -> str | None:
+        value = await self._run(
+            "fetchval",
+            "SELECT file_id FROM uploaded_photos WHERE platform = $1 AND key = $2",
+            platform,
+            key,
+        )
+        return None if value is None else str(value)
+
+    async def set_photo(self, platform: str, key: str, file_id: str) -> None:
+        await self._run(
+            "execute",
+            "INSERT INTO uploaded_photos VALUES ($1, $2, $3, $4) ON CONFLICT (platform, key) "
+            "DO UPDATE SET file_id = excluded.file_id, uploaded_at = excluded.uploaded_at",
+            platform,
+            key,
+            file_id,
+            time.time(),
+        )
+
     async def take_lease(self, name: str, holder: str, ttl: float) -> bool:
         """Hold ``name`` for ``ttl`` seconds unless someone else holds it; True if taken."""
         now = time.time()

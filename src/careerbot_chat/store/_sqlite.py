@@ -1,4 +1,4 @@
-"""The store: chat default roles, pinned-card records, processed updates, usage counts.
+"""The store: chat default roles, pinned cards, processed updates, usage, uploaded photos.
 
 ``Store`` is the contract; ``SQLiteStore`` (default, one file) and ``PostgresStore``
 (several replicas, see ``_store_pg``) implement it, and one set of contract tests
@@ -72,6 +72,8 @@ class Store(Protocol):
     async def claim_update(self, key: str, ttl: float) -> bool: ...
     async def add_usage(self, rows: list[UsageRow]) -> None: ...
     async def usage(self, since: str) -> list[UsageRow]: ...
+    async def get_photo(self, platform: str, key: str) -> str | None: ...
+    async def set_photo(self, platform: str, key: str, file_id: str) -> None: ...
     async def take_lease(self, name: str, holder: str, ttl: float) -> bool: ...
     async def drop_lease(self, name: str, holder: str) -> None: ...
 
@@ -95,6 +97,14 @@ MIGRATIONS: tuple[str, ...] = (
         role TEXT NOT NULL, outcome TEXT NOT NULL, query TEXT NOT NULL,
         count INTEGER NOT NULL,
         PRIMARY KEY (day, platform, command, role, outcome, query));
+    """,
+    # Pictures a platform already holds (Telegram's file_id of an uploaded chart),
+    # by chart name, so each chart version is uploaded once.
+    """
+    CREATE TABLE uploaded_photos (
+        platform TEXT NOT NULL, key TEXT NOT NULL, file_id TEXT NOT NULL,
+        uploaded_at DOUBLE PRECISION NOT NULL,
+        PRIMARY KEY (platform, key));
     """,
     # A lease lets one replica of several do a job (refreshing pinned cards): held
     # by ``holder`` until ``expires_at``, then free for anyone.
@@ -283,6 +293,22 @@ class SQLiteStore:
             since,
         )
         return [_usage(row) for row in rows]
+
+    async def get_photo(self, platform: str, key: str) -> str | None:
+        rows = await self._read(
+            "SELECT file_id FROM uploaded_photos WHERE platform = ? AND key = ?", platform, key
+        )
+        return str(rows[0][0]) if rows else None
+
+    async def set_photo(self, platform: str, key: str, file_id: str) -> None:
+        await self._write(
+            "INSERT INTO uploaded_photos VALUES (?, ?, ?, ?) ON CONFLICT (platform, key) "
+            "DO UPDATE SET file_id = excluded.file_id, uploaded_at = excluded.uploaded_at",
+            platform,
+            key,
+            file_id,
+            time.time(),
+        )
 
     async def take_lease(self, name: str, holder: str, ttl: float) -> bool:
         """Hold ``name`` for ``ttl`` seconds unless someone else holds it; True if taken."""

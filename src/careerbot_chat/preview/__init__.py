@@ -1,0 +1,26 @@
+"""``careerbot preview``: every card as Telegram and Slack show it, live while content is edited.
+
+Importing this package needs the server extra (Starlette, Jinja2) only through
+``preview_routes`` and ``serve_preview``; adapters import ``PreviewCard`` from here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ._card import ChartSource, PreviewCard
+
+if TYPE_CHECKING:
+    from ._state import PreviewState
+
+
+def preview_routes(
+    state: PreviewState, *, token: str | None = None, public_url: str | None = None
+) -> list[Any]:
+    """The preview's Starlette routes under ``/preview``."""
+    from ._app import preview_routes as routes
+
+    return routes(state, token=token, public_url=public_url)
+
+
+__all__ = ["ChartSource", "PreviewCard", "preview_routes"]

@@ -1,0 +1,51 @@
+"""``careerbot preview``: the preview alone, on 127.0.0.1 by default."""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import sys
+
+from .._errors import ContentError
+from ._state import PreviewState
+
+
+def preview_command(args: argparse.Namespace) -> int:
+    """Serve the preview of ``--content`` (or the bundled content) until Ctrl-C."""
+    import uvicorn
+    from starlette.applications import Starlette
+    from starlette.responses import RedirectResponse
+    from starlette.routing import Route
+
+    from ._app import PREFIX, preview_routes
+
+    try:
+        state = PreviewState.load(args.content)
+    except ContentError as exc:
+        print(exc, file=sys.stderr)
+        print("Fix these, then start the preview again.", file=sys.stderr)
+        return 1
+
+    async def home(request: object) -> RedirectResponse:
+        return RedirectResponse(f"{PREFIX}/", status_code=307)
+
+    app = Starlette(routes=[Route("/", home), *preview_routes(state)])
+    family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((args.host, args.port))
+    except OSError as exc:
+        print(
+            f"careerbot: cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr
+        )
+        return 1
+    host, port = sock.getsockname()[:2]
+    shown = f"[{host}]" if family == socket.AF_INET6 else host
+    print(
+        f"Previewing {state.content_dir or 'the bundled content'} at http://{shown}:{port}{PREFIX}/ (Ctrl-C stops)",
+        flush=True,
+    )
+    config = uvicorn.Config(app, log_config=None, access_log=False, server_header=False)
+    uvicorn.Server(config).run(sockets=[sock])
+    return 0

@@ -1,0 +1,85 @@
+"""Fixtures for the preview: a content folder to edit, ``careerbot preview`` running on
+it as a subprocess, and Debian's Chromium driven by Playwright.
+
+The browser tests skip (with the reason) only where no Chromium is installed and
+``CI`` is unset; in CI a missing browser is an error, never a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from careerbot_chat import bundled_content_dir
+
+CHROMIUM = os.environ.get("CAREERBOT_TEST_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    # Without these Chromium phones home at start, and this machine refuses it.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    """A copy of the bundled content that a test may edit."""
+    folder = tmp_path / "content"
+    shutil.copytree(bundled_content_dir(), folder)
+    return folder
+
+
+@pytest.fixture
+def preview_url(content: Path, tmp_path: Path) -> Iterator[str]:
+    """``careerbot preview --content DIR --port 0`` running; the URL it printed."""
+    command = [sys.executable, "-m", "careerbot_chat.cli", "--content", str(content)]
+    log = tmp_path / "preview.log"
+    with (
+        log.open("w") as errors,
+        subprocess.Popen(
+            [*command, "preview", "--port", "0"],
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        ) as process,
+    ):
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        try:
+            assert "http://127.0.0.1:" in line, (line, log.read_text())
+            yield line.split(" at ", 1)[1].split()[0]
+        finally:
+            process.terminate()
+            process.wait(timeout=15)
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the browser tests: no Chromium at {CHROMIUM}")
+        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium; .ci/run does)")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path: str) -> Iterator[object]:
+    """One headless Chromium per test module."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

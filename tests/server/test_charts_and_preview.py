@@ -1,0 +1,109 @@
+"""`careerbot serve` serves pay charts to Slack, and /preview only behind its token."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from PIL import Image
+
+from bench.load import SLACK_TOKEN, TELEGRAM_TOKEN, careerbot_serve, free_port
+from tests.fakes.slack_api import FakeSlackApi
+from tests.fakes.telegram_api import FakeTelegram
+from tests.server.stack import Stack, env_for
+from tests.servers import serve_asgi
+from tests.slack import builders as slack_builders
+
+pytestmark = pytest.mark.slow
+PREVIEW_TOKEN = "preview-token-for-tests-0123456789"
+
+
+@pytest.fixture
+async def public(tmp_path: Path) -> AsyncIterator[Stack]:
+    """The server with CAREERBOT_PUBLIC_URL (itself) and CAREERBOT_PREVIEW_TOKEN set."""
+    telegram, slack = FakeTelegram(TELEGRAM_TOKEN), FakeSlackApi(SLACK_TOKEN)
+    async with serve_asgi(telegram.app) as tg_url, serve_asgi(slack.app) as slack_url:
+        telegram.url, slack.base = tg_url, slack_url
+        port = free_port()
+        env = env_for(tg_url, slack_url, f"sqlite:///{tmp_path}/db.sqlite3")
+        env.update(
+            CAREERBOT_PUBLIC_URL=f"http://127.0.0.1:{port}/",
+            CAREERBOT_PREVIEW_TOKEN=PREVIEW_TOKEN,
+        )
+        async with careerbot_serve(env, port) as process:
+            yield Stack(telegram, slack, f"http://127.0.0.1:{port}", process)
+
+
+async def slash(stack: Stack, command: str, text: str) -> dict[str, object]:
+    body = slack_builders.slash(command, text, response_url=stack.slack.response_url())
+    headers = {**slack_builders.sign(body), "Content-Type": "application/x-www-form-urlencoded"}
+    async with httpx.AsyncClient() as client:
+        response = await client.post(f"{stack.url}/slack/events", headers=headers, content=body)
+    assert response.status_code == 200
+    answer: dict[str, object] = response.json()
+    return answer
+
+
+async def test_slack_salary_card_image_url_answers_with_the_chart_png(public: Stack) -> None:
+    """The image block's URL, under CAREERBOT_PUBLIC_URL, serves a 960 px PNG, cacheable."""
+    message = await slash(public, "/salary", "mlops")
+    (image,) = [b for b in message["blocks"] if b["type"] == "image"]  # type: ignore[attr-defined]
+    url = image["image_url"]
+    assert url.startswith(f"{public.url}/charts/mlops-engineer-")
+    assert url.endswith(".png")
+    assert "Senior ₹45–80 LPA" in image["alt_text"]
+    async with httpx.AsyncClient() as client:
+        response = await client.get(url)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "image/png"
+    assert "public" in response.headers["cache-control"]
+    picture = Image.open(io.BytesIO(response.content))
+    assert picture.format == "PNG"
+    assert picture.width == 960
+    assert 400 <= picture.height <= 1200
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "mlops-engineer-0000000000.png",  # an old or made-up version
+        "nobody-0123456789.png",
+        "mlops-engineer.png",
+        "..%2F..%2Fetc%2Fpasswd",
+    ],
+)
+async def test_unknown_chart_names_are_404(public: Stack, name: str) -> None:
+    """Anything but a current role's current chart is 404."""
+    async with httpx.AsyncClient() as client:
+        response = await client.get(f"{public.url}/charts/{name}")
+    assert response.status_code == 404
+
+
+async def test_preview_asks_for_the_token_and_opens_with_it(public: Stack) -> None:
+    """Without the cookie: the token form (and 401 for the data routes); a wrong token: 401."""
+    async with httpx.AsyncClient(base_url=public.url) as client:
+        form = await client.get("/preview/")
+        assert form.status_code == 200
+        assert 'name="token"' in form.text
+        assert "MLOps Engineer" not in form.text
+        assert (await client.get("/preview/body")).status_code == 401
+        wrong = await client.post("/preview/", data={"token": PREVIEW_TOKEN[:-1] + "x"})
+        assert wrong.status_code == 401
+        assert "careerbot_preview" not in client.cookies
+        right = await client.post("/preview/", data={"token": PREVIEW_TOKEN})
+        assert right.status_code == 303
+        page = await client.get("/preview/")
+        assert page.status_code == 200
+        assert 'data-command="/salary mlops-engineer"' in page.text
+        assert (await client.get("/preview/body")).status_code == 200
+    assert PREVIEW_TOKEN not in str(right.headers)
+
+
+async def test_no_preview_without_the_token_setting(stack: Stack) -> None:
+    """Unless CAREERBOT_PREVIEW_TOKEN is set, /preview does not exist."""
+    async with httpx.AsyncClient(base_url=stack.url) as client:
+        for path in ("/preview", "/preview/", "/preview/body", "/preview/state"):
+            assert (await client.get(path)).status_code == 404
