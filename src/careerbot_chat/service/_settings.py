@@ -136,7 +136,7 @@ class Settings(BaseSettings):
         try:
             super().__init__(**options, **own)
         except ValidationError as exc:
-            lines += _lines(exc, lambda field: f"CAREERBOT_{field.upper()}")  # every core field
+            lines += _lines(exc, _core_env_name)
         sections: dict[str, SettingsSection] = {}
         for name, kind in kinds.items():
             try:
@@ -219,6 +219,12 @@ def _split(
         else:
             own[key] = value
     return own, by_section
+
+
+def _core_env_name(field: str) -> str:
+    """``database_url`` or (read from the environment) ``CAREERBOT_DATABASE_URL``: the latter."""
+    name = field.upper()
+    return name if name.startswith("CAREERBOT_") else f"CAREERBOT_{name}"
 
 
 def _lines(error: ValidationError, env_name: Any) -> list[str]:
