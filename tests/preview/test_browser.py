@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -206,3 +207,24 @@ def test_readme_screenshot(browser: Any, preview_url: str, tmp_path: Path) -> No
     row.screenshot(path=str(path))
     context.close()
     assert path.stat().st_size > 20_000
+
+
+def test_copy_buttons_copy_the_exact_payload(browser: Any, preview_url: str, content: Path) -> None:
+    """Copy HTML puts Telegram's HTML on the clipboard; Copy JSON, Slack's message JSON."""
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(preview_url)
+    row = page.locator('section.row[data-command="/skills mlops-engineer"]')
+    row.locator('.cell[data-platform="telegram"] .copy').click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    printed = ask("--format", "telegram", "/skills mlops-engineer", content=content)
+    assert copied == printed.split("\n--- keyboard ---")[0].replace(
+        "\n--- next message ---\n", "\n\n"
+    )
+    row.locator('.cell[data-platform="slack"] .copy').click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert json.loads(copied)["blocks"][0] == {
+        "type": "header",
+        "text": {"type": "plain_text", "text": "MLOps Engineer · skills and toolchains"},
+    }
+    context.close()

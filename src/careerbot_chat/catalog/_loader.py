@@ -68,6 +68,22 @@ def role_files(content_dir: Path) -> list[Path]:
     return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
 
 
+Stamp = tuple[tuple[str, int, int], ...]
+
+
+def content_stamp(content_dir: Path | None) -> Stamp:
+    """Each role file's name, modification time and size: changes whenever one is saved
+    (``()`` when the folder cannot be read)."""
+    if content_dir is None:
+        return ()
+    try:
+        return tuple(
+            (f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in role_files(content_dir)
+        )
+    except (ContentError, OSError):
+        return ()
+
+
 def _read_yaml(raw: bytes) -> object:
     """Parse one YAML document with libyaml and SafeLoader's tag resolution.
 

@@ -19,12 +19,9 @@ def preview_command(args: argparse.Namespace) -> int:
 
     from ._app import PREFIX, preview_routes
 
-    try:
-        state = PreviewState.load(args.content)
-    except ContentError as exc:
-        print(exc, file=sys.stderr)
-        print("Fix these, then start the preview again.", file=sys.stderr)
-        return 1
+    state = PreviewState.load(args.content)
+    if state.problems:  # the page shows them too, and fills in once they are fixed
+        print(ContentError(list(state.problems)), file=sys.stderr)
 
     async def home(request: object) -> RedirectResponse:
         return RedirectResponse(f"{PREFIX}/", status_code=307)

@@ -27,7 +27,7 @@ from typing import Any
 
 from .._errors import ContentError, StartupError, StoreError
 from ..answering._derived import warm
-from ..catalog._loader import Catalog, CatalogHolder, load_catalog, role_files
+from ..catalog._loader import Catalog, CatalogHolder, Stamp, content_stamp, load_catalog
 from ..store._guard import GuardedStore, within
 from ..store._sqlite import Store, open_store
 from . import _metrics as metrics
@@ -361,17 +361,10 @@ class Runtime:
             log.warning("pinned cards not refreshed, database unavailable: %s", exc)
             return False
 
-    def _content_stamp(self) -> tuple[tuple[str, int, int], ...]:
-        folder = self.holder.content_dir
-        if folder is None:
-            return ()
-        try:
-            files = role_files(folder)
-            return tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in files)
-        except (ContentError, OSError):
-            return ()
+    def _content_stamp(self) -> Stamp:
+        return content_stamp(self.holder.content_dir)
 
-    async def _watch_content(self, stamp: tuple[tuple[str, int, int], ...]) -> None:
+    async def _watch_content(self, stamp: Stamp) -> None:
         while True:
             await asyncio.sleep(WATCH_SECONDS)
             current = self._content_stamp()
