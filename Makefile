@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint bench schema screenshots clean
+.PHONY: run test mutate bench schema screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,19 @@ test: $(VENV)/.dev-installed
 	$(BIN)/mypy
 	$(BIN)/pytest
 
+$(VENV)/.mutate-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[mutate]'
+	touch $@ $(VENV)/.dev-installed $(VENV)/.run-installed
+
+## make mutate: mutation-test the pure modules ([tool.mutmut] in pyproject.toml lists
+## them and their tests); prints killed/total. Results are cached in mutants/.
+mutate: $(VENV)/.mutate-installed
+	$(BIN)/mutmut run
+	$(BIN)/mutmut export-cicd-stats
+	@$(BIN)/python -c 'import json; s = json.load(open("mutants/mutmut-cicd-stats.json")); \
+	print("mutation score: {killed}/{total} killed ({p:.1f} %), {survived} survived" \
+	" (listed by: $(BIN)/mutmut results)".format(p=100 * s["killed"] / max(s["total"], 1), **s))'
+
 bench: $(VENV)/.dev-installed
 	$(BIN)/python -m bench
 
@@ -39,4 +52,4 @@ schema: $(VENV)/.run-installed
 	$(BIN)/careerbot schema > content/schema.json
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis mutants

@@ -6,6 +6,7 @@ import io
 import logging
 import os
 import shutil
+import ssl
 import sys
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
@@ -15,10 +16,90 @@ import pytest
 from careerbot_chat import Catalog, SQLiteStore, Store, bundled_content_dir, load_catalog
 
 FIXTURES = Path(__file__).parent / "fixtures"
+REPOSITORY = Path(__file__).resolve().parents[1]
+SOURCES_ENV = "CAREERBOT_SOURCES_DIR"
+# Configuration a developer may have exported or put in ./.env; the suite sees none of it.
+SETTINGS_PREFIXES = ("CAREERBOT_", "TELEGRAM_", "SLACK_")
+KEPT_VARIABLES = frozenset({"CAREERBOT_TEST_POSTGRES_URL", SOURCES_ENV, "CAREERBOT_BENCH_SHOW_LOG"})
 MLOPS_YAML = bundled_content_dir() / "roles" / "mlops-engineer.yaml"
 POSTGRES_URL = os.environ.get(
     "CAREERBOT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
+
+
+def isolate(patch: pytest.MonkeyPatch, folder: Path) -> None:
+    """Work in ``folder`` with none of the bot's settings in the environment."""
+    for name in list(os.environ):
+        if name.startswith(SETTINGS_PREFIXES) and name not in KEPT_VARIABLES:
+            patch.delenv(name)
+    patch.chdir(folder)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_from_the_developer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every test, fixture and subprocess runs in an empty folder with no bot settings.
+
+    Session-scoped so that it is in place before module- and session-scoped fixtures
+    (servers started once per module) read settings or start subprocesses: a ``.env``
+    in the folder pytest was started from, or an exported ``TELEGRAM_*``/``SLACK_*``/
+    ``CAREERBOT_*`` variable, never changes what a test sees.
+    """
+    folder = tmp_path_factory.mktemp("cwd")
+    with pytest.MonkeyPatch.context() as patch:
+        isolate(patch, folder)
+        yield folder
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_tls_context() -> Iterator[None]:
+    """Every httpx client in the suite shares one default TLS context.
+
+    httpx builds a fresh ``ssl.SSLContext`` for each client, loading certifi's CA bundle:
+    about 65 ms of CPU, and the suite makes hundreds of clients (python-telegram-bot two
+    per Application). No test speaks TLS (every server is http://127.0.0.1), and one
+    context may serve many clients; clients given their own ``verify`` keep it.
+    """
+    import httpx
+    from httpx._transports import default as transport
+
+    made: dict[tuple[object, ...], ssl.SSLContext] = {}
+
+    def shared(
+        verify: ssl.SSLContext | str | bool = True, cert: object = None, trust_env: bool = True
+    ) -> ssl.SSLContext:
+        if not isinstance(verify, bool) or cert is not None:
+            return httpx.create_ssl_context(verify, cert, trust_env)  # type: ignore[arg-type]
+        key = (verify, trust_env)
+        if key not in made:
+            made[key] = httpx.create_ssl_context(verify, None, trust_env)
+        return made[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(transport, "create_ssl_context", shared)
+        yield
+
+
+def source_page(name: str) -> str:
+    """The text of the source page ``name``; the test fails, saying where it looked, if absent.
+
+    Source pages live outside the repository, in ``shared/sources/`` beside it (found by
+    searching upward from the checkout, so a worktree nested deeper finds it too), or in
+    the folder ``$CAREERBOT_SOURCES_DIR`` names.
+    """
+    override = os.environ.get(SOURCES_ENV)
+    folders = (
+        [Path(override)]
+        if override
+        else [parent / "shared" / "sources" for parent in REPOSITORY.parents]
+    )
+    for folder in folders:
+        if (folder / name).is_file():
+            return (folder / name).read_text(encoding="utf-8")
+    pytest.fail(
+        f"source page {name!r} not found in {', '.join(map(str, folders))}: check out the "
+        f"shared folder beside the repository (../shared/sources/) or set {SOURCES_ENV}",
+        pytrace=False,
+    )
 
 
 @pytest.fixture(scope="session")

@@ -41,11 +41,20 @@ def test_probes_point_at_real_routes(tmp_path: Path) -> None:
     assert "/healthz" in (DEPLOY / "Dockerfile").read_text()
 
 
-def test_ingress_routes_exist_on_the_server() -> None:
-    """The example Ingress exposes exactly the platform webhook routes."""
+def test_ingress_routes_exist_on_the_server(tmp_path: Path) -> None:
+    """The example Ingress exposes exactly the platform webhook routes, which the server serves."""
     ingress = yaml.safe_load((DEPLOY / "k8s" / "ingress.yaml").read_text())
     paths = {p["path"] for rule in ingress["spec"]["rules"] for p in rule["http"]["paths"]}
     assert paths == {"/telegram/webhook", "/slack/events"}
+    settings = Settings.load(
+        database_url=f"sqlite:///{tmp_path}/db.sqlite3",
+        telegram_bot_token="1:fake",
+        telegram_webhook_secret="secret",
+        slack_bot_token="xoxb-fake",
+        slack_signing_secret="secret",
+    )
+    served = {route.path for route in create_app(Runtime(settings)).routes}
+    assert paths <= served
 
 
 def test_configmap_matches_content() -> None:

@@ -16,26 +16,8 @@ from tests.strategies import METACHARACTERS, hostile_text
 
 careerbot_telegram = pytest.importorskip("careerbot_telegram")
 careerbot_slack = pytest.importorskip("careerbot_slack")
+from tests.slack.block_check import assert_valid  # noqa: E402
 from tests.telegram.html_check import telegram_html_problems  # noqa: E402
-
-PINGS = ("<!channel>", "<!here>", "<!everyone>", "<@U123>")
-
-
-def mrkdwn_texts(message: dict[str, Any]) -> Iterator[str]:
-    """The fallback text and every mrkdwn text object in a Slack message."""
-    yield message["text"]
-
-    def walk(node: Any) -> Iterator[str]:
-        if isinstance(node, dict):
-            if node.get("type") == "mrkdwn" and isinstance(node.get("text"), str):
-                yield node["text"]
-            for value in node.values():
-                yield from walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                yield from walk(item)
-
-    yield from walk(message.get("blocks", []))
 
 
 def replies(catalog: Catalog, text: str) -> Iterator[Any]:
@@ -67,14 +49,12 @@ def test_telegram_html_always_valid(catalog: Catalog, text: str) -> None:
 )
 @given(text=hostile_text, mode=st.sampled_from(list(careerbot_slack.Mode)))
 def test_slack_blocks_always_valid_and_escaped(catalog: Catalog, text: str, mode: Any) -> None:
-    """Slack messages validate, stay within 50 blocks and never carry a live ping."""
+    """Slack messages pass slack_sdk's validation, stay within 50 blocks and escape every
+    control character (so no ``<!channel>`` or ``<@U…>`` a member typed can ping)."""
     for reply in replies(catalog, text):
         message = careerbot_slack.render(reply, mode)
         json.dumps(message)  # serialisable as sent
-        assert 1 <= len(message["blocks"]) <= 50
-        for piece in mrkdwn_texts(message):
-            for ping in PINGS:
-                assert ping not in piece
+        assert_valid(message)
 
 
 @settings(
@@ -92,33 +72,6 @@ def test_user_text_echoed_only_capped(catalog: Catalog, word: str, filler: str) 
     if len(plain_query) > ECHO_MAX:
         for chunk in careerbot_telegram.render(reply).chunks:
             assert plain_query not in chunk
-
-
-@pytest.mark.parametrize("role", ["mlops-engineer"])
-@pytest.mark.parametrize(
-    "command",
-    [
-        "/role",
-        "/salary",
-        "/salary senior",
-        "/salary staff",
-        "/pitfalls",
-        "/skills",
-        "/faq",
-        "/roles",
-        "/help",
-        "/start",
-    ],
-)
-def test_every_card_within_limits(catalog: Catalog, command: str, role: str) -> None:
-    """Every command for every role: Telegram ≤ 4,096 per message, Slack ≤ 50 blocks."""
-    parsed = parse(f"{command} {role}")
-    assert parsed is not None
-    reply = answer(parsed, catalog)
-    for chunk in careerbot_telegram.render(reply).chunks:
-        assert telegram_html_problems(chunk) == []
-    for mode in careerbot_slack.Mode:
-        assert len(careerbot_slack.render(reply, mode)["blocks"]) <= 50
 
 
 @pytest.fixture(scope="module")

@@ -116,13 +116,21 @@ async def test_bot_without_pin_right_records_nothing(bot: CareerBot) -> None:
     assert await bot.store.pins() == []
 
 
-async def test_failed_pin_is_not_recorded(bot: CareerBot) -> None:
-    """A platform error while pinning is reported; no record claims a pin."""
-    mod = FakeModeration(fail_pin=PlatformError("boom", method="pinChatMessage", reason="500"))
-    reply = await say(bot, "/pin", mod=mod)
+async def test_failed_pin_keeps_earlier_records(bot: CareerBot) -> None:
+    """A platform error while pinning is reported; no record claims that pin, and the
+    chat's earlier pin and default role are kept."""
+    assert bot.store is not None
+    mod = FakeModeration()
+    await say(bot, "/setrole mlops", mod=mod)
+    await say(bot, "/pin", mod=mod)
+    earlier = await bot.store.pins()
+    assert len(earlier) == 1
+    mod.fail_pin = PlatformError("boom", method="pinChatMessage", reason="500")
+    reply = await say(bot, "/pin mlops", mod=mod)
     assert reply.outcome is Outcome.ERROR
     assert "couldn't pin" in reply.title
-    assert await bot.store.pins() == []  # type: ignore[union-attr]
+    assert await bot.store.pins() == earlier
+    assert await bot.store.get_default_role("telegram", "g1") == "mlops-engineer"
 
 
 async def test_unpin_latest(bot: CareerBot) -> None:

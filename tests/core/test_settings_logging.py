@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from careerbot_chat.service._logging import JsonFormatter, RedactSecrets
 from careerbot_chat.service._settings import Settings, SettingsError
+from tests.conftest import isolate
 
 TOKEN = "123456789:AAFakeTelegramTokenForTestsOnly_abcdefghij"
 SLACK = "xoxb-0000-fake-slack-token"
@@ -37,6 +40,38 @@ def test_secrets_hidden_in_repr() -> None:
     assert TOKEN not in repr(settings)
     assert SLACK not in str(settings)
     assert set(settings.secrets()) == {TOKEN, SLACK}
+
+
+def assert_all_defaults(settings: Settings) -> None:
+    """Every field of the core and of every adapter's section holds its default."""
+    assert settings.model_dump() == Settings.model_construct().model_dump()
+    assert settings.sections  # the adapters' sections are there to be compared
+    for name, section in settings.sections.items():
+        assert section == type(section).model_construct(), name
+
+
+def test_suite_sees_no_developer_configuration() -> None:
+    """Tests run in an empty folder with no bot variables: Settings.load() is all defaults."""
+    assert not (Path.cwd() / ".env").exists()
+    assert not [name for name in os.environ if name.startswith(("TELEGRAM_", "SLACK_"))]
+    assert_all_defaults(Settings.load())
+
+
+def test_developer_env_file_does_not_leak(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer's .env in the working folder and exported bot variables, which the
+    settings would read, are both hidden by the suite's isolation."""
+    checkout, empty = tmp_path / "checkout", tmp_path / "empty"
+    checkout.mkdir()
+    empty.mkdir()
+    (checkout / ".env").write_text("TELEGRAM_WEBHOOK_SECRET=dev-secret\nSLACK_MODERATOR_IDS=UDEV\n")
+    monkeypatch.chdir(checkout)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", SLACK)
+    leaky = Settings.load()
+    assert leaky.slack_moderator_ids == ("UDEV",)
+    assert set(leaky.secrets()) == {"dev-secret", SLACK}
+    with pytest.MonkeyPatch.context() as patch:
+        isolate(patch, empty)
+        assert_all_defaults(Settings.load())
 
 
 def test_serve_refuses_bad_config_in_one_line(tmp_path: object) -> None:

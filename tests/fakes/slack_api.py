@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
@@ -92,11 +93,25 @@ class FakeSlackApi:
     def response_url(self, key: str = "r1") -> str:
         return f"{self.base}/response/{key}"
 
+    def reset(self) -> None:
+        """Forget the calls and response-URL posts received so far."""
+        self.calls.clear()
+        self.responses.clear()
+
     # -- inspection --------------------------------------------------------------------
 
     def to(self, method: str) -> list[dict[str, Any]]:
         """The parameters of every call to ``method``, oldest first."""
         return [call.params for call in self.calls if call.method == method]
+
+    async def wait_for_responses(self, count: int = 1, within: float = 5.0) -> list[Call]:
+        """Poll until ``count`` posts reached response URLs; fail after ``within`` seconds."""
+        deadline = time.monotonic() + within
+        while len(self.responses) < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{len(self.responses)} of {count} response-URL posts")
+            await asyncio.sleep(0.005)
+        return self.responses
 
     # -- handlers ----------------------------------------------------------------------
 

@@ -175,11 +175,11 @@ class FakeTelegram:
         method = request.path_params["method"]
         if request.path_params["token"] != self.token:
             return _error(401, "Unauthorized")
+        params = await _params(request)
+        self.calls.append(Call(method, params))  # on arrival: a call that times out counts
         delays = self._delays.get(method)
         if delays:
             await asyncio.sleep(delays.popleft())
-        params = await _params(request)
-        self.calls.append(Call(method, params))
         failure = self._failures.get(method)
         if failure is not None and failure.remaining > 0:
             failure.remaining -= 1

@@ -13,7 +13,9 @@ from tests.server.stack import Stack
 from tests.slack import builders as slack_builders
 from tests.telegram import builders as tg_builders
 
-pytestmark = pytest.mark.slow
+# One server for the module: every request here is refused or ignored, and each test
+# checks the server is still healthy afterwards.
+pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="module")]
 
 FORM = "application/x-www-form-urlencoded"
 TELEGRAM_BODIES = [
@@ -46,6 +48,11 @@ SLACK_BODIES = [
     '{"type": "event_callback", "event": {"type": "app_home_opened"}}',
     "command=%2Frole&text=" + "x" * 5000,
 ]
+
+
+@pytest.fixture
+def stack(stack_for_test: Stack) -> Stack:
+    return stack_for_test
 
 
 def no_secret(response: httpx.Response) -> None:

@@ -67,8 +67,14 @@ async def test_same_update_twice_answered_once(stack: Stack) -> None:
         for _ in range(3):
             response = await client.post(f"{stack.url}/telegram/webhook", **telegram_post(update))
             assert response.status_code == 200
-    await stack.telegram.wait_for("sendMessage", count=1)
-    await asyncio.sleep(0.5)
+    # The webhook decides before it answers 200: two deliveries were dropped, one queued.
+    async with httpx.AsyncClient() as client:
+        metrics = (await client.get(f"{stack.url}/metrics")).text
+    assert 'careerbot_duplicate_updates_total{platform="telegram"} 2.0' in metrics
+    (sent,) = await stack.telegram.wait_for("sendMessage", count=1)
+    assert "₹1.2 Cr+" in sent.params["text"]
+    stack.process.send_signal(signal.SIGTERM)  # drains what it accepted, then exits
+    await asyncio.to_thread(stack.process.wait, 30)
     assert len(stack.telegram.called("sendMessage")) == 1
 
 
@@ -95,9 +101,6 @@ async def test_database_down_is_not_ready_but_answers(tmp_path: Path) -> None:
         telegram.url, slack.base = tg_url, slack_url
         port = free_port()
         env = env_for(tg_url, slack_url, dead)
-        with pytest.raises(RuntimeError, match="did not become ready"):
-            async with careerbot_serve(env, port, ready_timeout=1.5):
-                pass
         async with careerbot_serve(env, port, wait_ready=False), httpx.AsyncClient() as client:
             ready = await client.get(f"http://127.0.0.1:{port}/readyz")
             assert ready.status_code == 503

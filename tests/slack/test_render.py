@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from slack_sdk.models.blocks import Block
 
 from careerbot_chat import (
     Action,
     Bullets,
-    CareerBot,
-    Chat,
     Divider,
     Fields,
-    Inbound,
     Paragraph,
     Reply,
     answer,
@@ -29,11 +23,11 @@ from careerbot_chat import (
 from careerbot_slack import Mode, SlackRenderer, escape, format_reply, render
 from careerbot_slack._render import share_command
 from careerbot_slack._text import clip, split
+from tests.slack.block_check import RAW_CONTROL, assert_valid
 from tests.slack.conftest import SlackClient
 from tests.strategies import METACHARACTERS, hostile_text
 
 CATALOG = load_catalog()
-RAW_CONTROL = re.compile(r"<|>|&(?!amp;|lt;|gt;)")
 
 
 def _commands() -> Iterator[str]:
@@ -46,30 +40,6 @@ def _commands() -> Iterator[str]:
         yield f"/faq {role.slug} devops"
         yield f"/salary principal {role.slug}"
         yield from (f"/salary {level.id} {role.slug}" for level in role.ladder)
-
-
-def _strings(value: Any) -> Iterator[tuple[str, str]]:
-    """(key, string) for every string in a message, except button values (data)."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if isinstance(item, str) and key not in ("value", "action_id", "type", "style"):
-                yield key, item
-            else:
-                yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
-
-
-def assert_valid(message: dict[str, Any]) -> None:
-    """Slack's limits: slack_sdk validation, ≤ 50 blocks, a fallback, and escaped text."""
-    assert message["text"].strip()
-    assert 1 <= len(message["blocks"]) <= 50
-    for block in Block.parse_all(message["blocks"]):
-        assert block is not None
-        block.to_dict()  # validates field limits; raises SlackObjectFormationError
-    for _key, text in _strings(message):
-        assert not RAW_CONTROL.search(text), text
 
 
 @pytest.mark.parametrize("text", list(_commands()))
@@ -109,16 +79,6 @@ replies = st.builds(
 def test_any_reply_renders_within_limits(reply: Reply, mode: Mode) -> None:
     """Arbitrary replies of hostile text render without error, escaped and within limits."""
     assert_valid(SlackRenderer()(reply, mode))
-
-
-@settings(max_examples=150, deadline=None)
-@given(text=hostile_text)
-async def test_any_user_text_renders_within_limits(text: str) -> None:
-    """Whatever a member types, the answer renders within Slack's limits, escaped."""
-    chat = Chat("slack", "C1", is_group=True)
-    reply = await CareerBot(CATALOG).handle(Inbound(text, chat, "U1"))
-    if reply is not None:
-        assert_valid(render(reply))
 
 
 def test_long_reply_is_cut_to_fifty_blocks_with_note() -> None:

@@ -49,6 +49,8 @@ async def test_slow_api_times_out_and_other_chats_are_served(
     (logged,) = [r for r in errors(caplog) if str(slow["update_id"]) in r.getMessage()]
     assert str(GROUP_ID) in logged.getMessage()
     assert "sendMessage" in logged.getMessage()
+    # A timed-out send may have been delivered: it is not sent again (nor an apology).
+    assert [c.params["chat_id"] for c in fake.called("sendMessage")] == [GROUP_ID]
     other = text_update("/salary senior", chat=private_chat(77), sender=user(77))
     await quick_timeout.application.process_update(as_update(other, quick_timeout.application.bot))
     answered = [c for c in fake.called("sendMessage") if c.params["chat_id"] == 77]
@@ -80,32 +82,6 @@ async def test_connection_refused_then_recovered(
         second_stop = FakeTelegram(TOKEN)
         async with serve_asgi(second_stop.app, lifespan="off", port=port):
             await platform.stop()
-
-
-async def test_pin_and_default_survive_api_faults(
-    fake: FakeTelegram, platform: TelegramPlatform, careerbot: CareerBot
-) -> None:
-    """A failed pin is not recorded; an earlier default role and pin are kept."""
-    from tests.telegram.builders import ADMIN_ID, BOT_ID
-
-    fake.set_member(GROUP_ID, ADMIN_ID, "administrator", can_pin_messages=True)
-    fake.set_member(GROUP_ID, BOT_ID, "administrator", can_pin_messages=True)
-    bot = platform.application.bot
-    await platform.application.process_update(
-        as_update(group_update("/setrole mlops", sender_id=ADMIN_ID), bot)
-    )
-    await platform.application.process_update(
-        as_update(group_update("/pin", sender_id=ADMIN_ID), bot)
-    )
-    assert careerbot.store is not None
-    pinned = await careerbot.store.pins()
-    assert len(pinned) == 1
-    fake.fail("pinChatMessage", 500, times=5)
-    await platform.application.process_update(
-        as_update(group_update("/pin mlops", sender_id=ADMIN_ID), bot)
-    )
-    assert await careerbot.store.pins() == pinned
-    assert await careerbot.store.get_default_role("telegram", str(GROUP_ID)) == "mlops-engineer"
 
 
 def test_apology_only_when_the_answer_surely_failed() -> None:

@@ -50,8 +50,12 @@ async def test_every_inline_result_is_valid_html(
     fake: FakeTelegram, process: Process, catalog: Catalog
 ) -> None:
     """Inline results for every role (and the empty query) are valid HTML within the limit."""
-    for query in ["", *(role.slug for role in catalog.roles)]:
+    queries = ["", *(role.slug for role in catalog.roles)]
+    for query in queries:
         await process(inline_update(query))
-    for call in fake.called("answerInlineQuery"):
+    calls = fake.called("answerInlineQuery")
+    assert len(calls) == len(queries)  # one answer per query: none skipped
+    for call in calls:
+        assert call.params["results"], call.params
         for result in call.params["results"]:
             assert telegram_html_problems(result["input_message_content"]["message_text"]) == []

@@ -133,11 +133,15 @@ async def test_pin_refused_by_telegram_is_not_recorded(
     assert await sqlite_store.pins("telegram", CHAT) == []
 
 
+@pytest.mark.parametrize(
+    ("status", "description"), [(400, "Bad Request: message can't be pinned"), (500, "")]
+)
 async def test_pin_failing_otherwise_reports_and_records_nothing(
-    rights: FakeTelegram, process: Process, sqlite_store: SQLiteStore
+    rights: FakeTelegram, process: Process, sqlite_store: SQLiteStore, status: int, description: str
 ) -> None:
-    """Another pin failure says the card could not be pinned; nothing recorded."""
-    rights.fail("pinChatMessage", 400, description="Bad Request: message can't be pinned")
+    """Another pin failure (refused, or a server error) says the card could not be pinned;
+    nothing recorded."""
+    rights.fail("pinChatMessage", status, description=description, times=5)
     await process(group_update("/pin mlops", sender_id=ADMIN_ID))
     assert last_text(rights).startswith("I couldn't pin that card")
     assert await sqlite_store.pins("telegram", CHAT) == []

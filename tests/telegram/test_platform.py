@@ -63,10 +63,17 @@ async def test_start_publishes_the_menu_and_sets_the_webhook(
 
 
 async def test_without_webhook_url_no_webhook_is_set(
-    fake: FakeTelegram, platform: TelegramPlatform
+    fake: FakeTelegram, careerbot: CareerBot
 ) -> None:
-    """Without TELEGRAM_WEBHOOK_URL the webhook is left to whoever manages it."""
-    assert fake.called("setWebhook") == []
+    """Without TELEGRAM_WEBHOOK_URL the webhook is left to whoever manages it: not set, not
+    deleted, on start or on stop."""
+    platform = TelegramPlatform(make_settings(fake.url), careerbot, limits=TEST_LIMITS)
+    await platform.start()
+    try:
+        assert [c.method for c in fake.calls] == ["getMe", "setMyCommands", "setMyCommands"]
+    finally:
+        await platform.stop()
+    assert fake.called("setWebhook") == fake.called("deleteWebhook") == []
 
 
 async def test_failing_menu_does_not_stop_the_bot(
