@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -17,15 +18,22 @@ from tests.servers import serve_asgi
 
 
 @contextlib.asynccontextmanager
-async def start_stack(folder: Path) -> AsyncIterator[Stack]:
-    """Both fakes served, and `careerbot serve` aimed at them with its database in ``folder``."""
+async def start_stack(
+    folder: Path, *, open_files: int | None = None, **env: str
+) -> AsyncIterator[Stack]:
+    """Both fakes served, and `careerbot serve` aimed at them with its database in
+    ``folder``, extra environment ``env``, and its log kept for the test to read."""
     telegram, slack = FakeTelegram(TELEGRAM_TOKEN), FakeSlackApi(SLACK_TOKEN)
     async with serve_asgi(telegram.app) as tg_url, serve_asgi(slack.app) as slack_url:
         telegram.url, slack.base = tg_url, slack_url
         port = free_port()
-        env = env_for(tg_url, slack_url, f"sqlite:///{folder}/db.sqlite3")
-        async with careerbot_serve(env, port, cwd=folder) as process:
-            yield Stack(telegram, slack, f"http://127.0.0.1:{port}", process)
+        environment = {**env_for(tg_url, slack_url, f"sqlite:///{folder}/db.sqlite3"), **env}
+        with tempfile.TemporaryFile() as log_file:
+            serving = careerbot_serve(
+                environment, port, log_file=log_file, open_files=open_files, cwd=folder
+            )
+            async with serving as process:
+                yield Stack(telegram, slack, f"http://127.0.0.1:{port}", process, log_file)
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import json
 import time
 from typing import Any
@@ -16,6 +17,7 @@ DM = "D0DIRECT"
 MEMBER = "U0MEMBER"
 ADMIN = "U0ADMIN"
 LISTED = "U0LISTED"
+_TRIGGERS = itertools.count(1)
 
 
 def sign(body: str, secret: str = SECRET, timestamp: int | None = None) -> dict[str, str]:
@@ -33,7 +35,8 @@ def slash(
     channel: str = CHANNEL,
     response_url: str = "http://127.0.0.1:9/response/none",
 ) -> str:
-    """A slash command as Slack posts it: form-encoded."""
+    """A slash command as Slack posts it: form-encoded, with a fresh ``trigger_id`` (as
+    Slack's own differ, so two invocations in one second are two signed requests)."""
     return urlencode(
         {
             "token": "deprecated-verification-token",
@@ -47,7 +50,7 @@ def slash(
             "text": text,
             "api_app_id": "A0CAREER",
             "response_url": response_url,
-            "trigger_id": "1.2.3",
+            "trigger_id": f"{next(_TRIGGERS)}.2.3",
         }
     )
 

@@ -40,11 +40,13 @@ KEEP_ALIVE_SECONDS = 75
 def create_app(runtime: Runtime, *, start: bool = True) -> Any:
     """The ASGI application for ``runtime``; its lifespan starts (unless told not to) and stops it."""
     from starlette.applications import Starlette
+    from starlette.middleware import Middleware
     from starlette.requests import Request
     from starlette.responses import JSONResponse, PlainTextResponse, Response
     from starlette.routing import Route
 
     from . import _metrics as metrics
+    from ._guard import BodyDeadline, exception_handlers
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -80,7 +82,12 @@ def create_app(runtime: Runtime, *, start: bool = True) -> Any:
     routes.extend(_preview_routes(runtime))
     for platform in runtime.platforms:
         routes.extend(platform.routes())
-    return Starlette(routes=routes, lifespan=lifespan)
+    return Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        middleware=[Middleware(BodyDeadline, seconds=runtime.settings.http_read_timeout)],
+        exception_handlers=exception_handlers(),
+    )
 
 
 CHART_CACHE = "public, max-age=31536000, immutable"
@@ -143,18 +150,24 @@ def _check_serve(settings: Settings) -> None:
 def serve(settings: Settings, args: argparse.Namespace) -> int:
     _check_serve(settings)
     runtime = Runtime(settings, args.content, watch=getattr(args, "watch", False))
-    return asyncio.run(_serve(runtime, args))
+    return asyncio.run(_serve(runtime, settings, args))
 
 
-async def _serve(runtime: Runtime, args: argparse.Namespace) -> int:
+async def _serve(runtime: Runtime, settings: Settings, args: argparse.Namespace) -> int:
     """Start the runtime, then serve until SIGTERM; 1 if it could not start."""
     import uvicorn
+
+    from ._guard import connection_cap, guarded_protocol, quiet_repeated_warnings
 
     try:
         await runtime.start()
     except StartupError as exc:
         print(f"careerbot: cannot start: {exc}", file=sys.stderr)
         return 1
+    cap = connection_cap(settings.http_max_connections)
+    if cap < settings.http_max_connections:
+        log.warning("serving at most %d connections at once: the open-files limit is low", cap)
+    quiet_repeated_warnings()
     config = uvicorn.Config(
         create_app(runtime, start=False),
         host=args.host,
@@ -167,6 +180,8 @@ async def _serve(runtime: Runtime, args: argparse.Namespace) -> int:
         timeout_keep_alive=KEEP_ALIVE_SECONDS,
         proxy_headers=True,
         server_header=False,
+        http=guarded_protocol(settings.http_read_timeout, cap),
+        limit_concurrency=cap,
     )
     log.info("serving on http://%s:%d", args.host, args.port)
     server = uvicorn.Server(config)
@@ -203,7 +218,7 @@ def run_command(args: argparse.Namespace) -> int:
                 f"No platform configured ({setup_hints()}): starting the console chat.\n",
                 file=sys.stderr,
             )
-            return asyncio.run(console_chat(load_catalog(args.content or settings.content_dir)))
+            return console_chat(load_catalog(args.content or settings.content_dir))
     return asyncio.run(_run_dev(settings, args, platform))
 
 
