@@ -96,7 +96,11 @@ async def test_telegram_unreachable_at_start_is_retried_while_slack_serves(
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = env_for(telegram.url, slack_url, f"sqlite:///{tmp_path}/db.sqlite3")
-    async with careerbot_serve(env, port, wait_ready=False), httpx.AsyncClient() as client:
+    hooks = {"response": [telegram.read_webhook_answer]}  # as Telegram reads our answers
+    async with (
+        careerbot_serve(env, port, wait_ready=False),
+        httpx.AsyncClient(event_hooks=hooks) as client,
+    ):
         answer = await client.post(f"{url}/slack/events", **slash(slack, "/salary", "senior"))
         assert answer.status_code == 200
         assert "45–80 LPA" in answer.json()["text"]
@@ -182,7 +186,8 @@ async def test_hung_postgres_keeps_answers_fast_and_readiness_honest(
         port = free_port()
         url = f"http://127.0.0.1:{port}"
         env = env_for(telegram.url, slack_url, proxy.url(POSTGRES_URL))
-        async with careerbot_serve(env, port), httpx.AsyncClient() as client:
+        hooks = {"response": [telegram.read_webhook_answer]}  # as Telegram reads our answers
+        async with careerbot_serve(env, port), httpx.AsyncClient(event_hooks=hooks) as client:
             proxy.hang()
             update = tg_builders.text_update("/salary staff")
             for _ in range(3):
