@@ -4,37 +4,32 @@ from __future__ import annotations
 
 import io
 from collections.abc import AsyncIterator
-from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
+import pytest_asyncio
 from PIL import Image
 
-from bench.load import SLACK_TOKEN, TELEGRAM_TOKEN, careerbot_serve, free_port
-from tests.fakes.slack_api import FakeSlackApi
-from tests.fakes.telegram_api import FakeTelegram
-from tests.server.stack import Stack, env_for
-from tests.servers import serve_asgi
+from tests.server.conftest import start_stack
+from tests.server.stack import Stack
 from tests.slack import builders as slack_builders
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="module")]
+PUBLIC_URL = "https://bot.example.org"
+"""Where Slack would fetch charts: the server behind its proxy (here, the server itself)."""
 PREVIEW_TOKEN = "preview-token-for-tests-0123456789"
 
 
-@pytest.fixture
-async def public(tmp_path: Path) -> AsyncIterator[Stack]:
-    """The server with CAREERBOT_PUBLIC_URL (itself) and CAREERBOT_PREVIEW_TOKEN set."""
-    telegram, slack = FakeTelegram(TELEGRAM_TOKEN), FakeSlackApi(SLACK_TOKEN)
-    async with serve_asgi(telegram.app) as tg_url, serve_asgi(slack.app) as slack_url:
-        telegram.url, slack.base = tg_url, slack_url
-        port = free_port()
-        env = env_for(tg_url, slack_url, f"sqlite:///{tmp_path}/db.sqlite3")
-        env.update(
-            CAREERBOT_PUBLIC_URL=f"http://127.0.0.1:{port}/",
-            CAREERBOT_PREVIEW_TOKEN=PREVIEW_TOKEN,
-        )
-        async with careerbot_serve(env, port) as process:
-            yield Stack(telegram, slack, f"http://127.0.0.1:{port}", process)
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def public(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Stack]:
+    """One server with CAREERBOT_PUBLIC_URL and CAREERBOT_PREVIEW_TOKEN set."""
+    async with start_stack(
+        tmp_path_factory.mktemp("public"),
+        CAREERBOT_PUBLIC_URL=f"{PUBLIC_URL}/",
+        CAREERBOT_PREVIEW_TOKEN=PREVIEW_TOKEN,
+    ) as started:
+        yield started
 
 
 async def slash(stack: Stack, command: str, text: str) -> dict[str, object]:
@@ -52,11 +47,11 @@ async def test_slack_salary_card_image_url_answers_with_the_chart_png(public: St
     message = await slash(public, "/salary", "mlops")
     (image,) = [b for b in message["blocks"] if b["type"] == "image"]  # type: ignore[attr-defined]
     url = image["image_url"]
-    assert url.startswith(f"{public.url}/charts/mlops-engineer-")
+    assert url.startswith(f"{PUBLIC_URL}/charts/mlops-engineer-")
     assert url.endswith(".png")
     assert "Senior ₹45–80 LPA" in image["alt_text"]
     async with httpx.AsyncClient() as client:
-        response = await client.get(url)
+        response = await client.get(public.url + urlsplit(url).path)
     assert response.status_code == 200
     assert response.headers["content-type"] == "image/png"
     assert "public" in response.headers["cache-control"]
@@ -102,8 +97,8 @@ async def test_preview_asks_for_the_token_and_opens_with_it(public: Stack) -> No
     assert PREVIEW_TOKEN not in str(right.headers)
 
 
-async def test_no_preview_without_the_token_setting(stack: Stack) -> None:
+async def test_no_preview_without_the_token_setting(stack_for_test: Stack) -> None:
     """Unless CAREERBOT_PREVIEW_TOKEN is set, /preview does not exist."""
-    async with httpx.AsyncClient(base_url=stack.url) as client:
+    async with httpx.AsyncClient(base_url=stack_for_test.url) as client:
         for path in ("/preview", "/preview/", "/preview/body", "/preview/state"):
             assert (await client.get(path)).status_code == 404

@@ -25,6 +25,23 @@ from ._reply import Action, Bullets, Fields, Outcome, Paragraph, Reply
 from ._understand import Reading, read
 from ._vocabulary import LEVELS
 
+__all__ = [
+    "CATALOG_SHOWN",
+    "CATALOG_WITH_SUMMARIES",
+    "GENERIC_LEVELS",
+    "ROLE_BUTTONS",
+    "Found",
+    "answer",
+    "catalog_reply",
+    "fallback_role",
+    "find_role",
+    "help_reply",
+    "level_across",
+    "not_found",
+    "salary_answer",
+    "start_reply",
+]
+
 GENERIC_LEVELS = LEVELS
 _YEARS = re.compile(r"^(\d{1,2}(?:\.\d)?)\s*\+?\s*(?:y|yr|yrs|year|years|yoe)?$")
 CATALOG_SHOWN = 25
