@@ -29,6 +29,8 @@ from typing import TypeVar
 from .._errors import StoreUnavailable
 from ._sqlite import PinnedCard, Store, UsageRow
 
+__all__ = ["ANSWER_DEADLINE", "BACKGROUND_DEADLINE", "GuardedStore", "within"]
+
 log = logging.getLogger("careerbot.store")
 
 T = TypeVar("T")
