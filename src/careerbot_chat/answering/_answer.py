@@ -89,8 +89,25 @@ def answer(
     if reply.outcome is not Outcome.ANSWERED:
         return reply
     asked = command.text
-    if reply.role is not None and find_role(catalog, command.args).role is None:
+    if reply.role is not None and not _names_role(catalog, command.args):
         asked = f"{asked} {reply.role}"
+    return _with_asked(catalog, reply, asked)
+
+
+def _names_role(catalog: Catalog, words: tuple[str, ...]) -> bool:
+    return catalog.memo(("names_role", words), lambda: find_role(catalog, words).role is not None)
+
+
+def _with_asked(catalog: Catalog, reply: Reply, asked: str) -> Reply:
+    """``reply`` carrying ``asked``; a shared card's copy is made once per question."""
+    role = catalog.get(reply.role) if reply.role is not None else None
+    if (
+        role is not None
+        and reply.card is not None
+        and reply is cards.card_for(catalog, role, reply.card)
+    ):
+        key = ("asked", role.slug, reply.card, asked)
+        return catalog.memo(key, lambda: replace(reply, asked=asked))
     return replace(reply, asked=asked)
 
 
