@@ -28,9 +28,15 @@ async def start_stack(
         telegram.url, slack.base = tg_url, slack_url
         port = free_port()
         environment = {**env_for(tg_url, slack_url, f"sqlite:///{folder}/db.sqlite3"), **env}
+        internal = environment.get("CAREERBOT_INTERNAL_PORT")
         with tempfile.TemporaryFile() as log_file:
             serving = careerbot_serve(
-                environment, port, log_file=log_file, open_files=open_files, cwd=folder
+                environment,
+                port,
+                log_file=log_file,
+                open_files=open_files,
+                cwd=folder,
+                probe_port=int(internal) if internal else None,
             )
             async with serving as process:
                 yield Stack(telegram, slack, f"http://127.0.0.1:{port}", process, log_file)

@@ -105,6 +105,13 @@ class Settings(BaseSettings):
         validation_alias=_env("CAREERBOT_RELOAD_MAX_DROP"),
         description="Largest share of roles a content reload may remove (never all of them).",
     )
+    internal_port: int | None = Field(
+        None,
+        ge=1,
+        le=65535,
+        validation_alias=_env("CAREERBOT_INTERNAL_PORT"),
+        description="Serve /healthz, /readyz and /metrics only on this port, not the public one.",
+    )
     http_read_timeout: float = Field(
         10.0,
         gt=0,
