@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
@@ -17,13 +17,19 @@ from tests.servers import serve_asgi
 
 
 @contextlib.asynccontextmanager
-async def start_stack(folder: Path) -> AsyncIterator[Stack]:
-    """Both fakes served, and `careerbot serve` aimed at them with its database in ``folder``."""
+async def start_stack(
+    folder: Path, extra_env: Callable[[str], dict[str, str]] | None = None
+) -> AsyncIterator[Stack]:
+    """Both fakes served, and `careerbot serve` aimed at them with its database in ``folder``.
+
+    ``extra_env`` is given the server's own URL and returns more variables for it.
+    """
     telegram, slack = FakeTelegram(TELEGRAM_TOKEN), FakeSlackApi(SLACK_TOKEN)
     async with serve_asgi(telegram.app) as tg_url, serve_asgi(slack.app) as slack_url:
         telegram.url, slack.base = tg_url, slack_url
         port = free_port()
         env = env_for(tg_url, slack_url, f"sqlite:///{folder}/db.sqlite3")
+        env.update(extra_env(f"http://127.0.0.1:{port}") if extra_env else {})
         async with careerbot_serve(env, port, cwd=folder) as process:
             yield Stack(telegram, slack, f"http://127.0.0.1:{port}", process)
 

@@ -4,37 +4,36 @@ from __future__ import annotations
 
 import io
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import httpx
 import pytest
+import pytest_asyncio
 from PIL import Image
 
-from bench.load import SLACK_TOKEN, TELEGRAM_TOKEN, careerbot_serve, free_port
-from tests.fakes.slack_api import FakeSlackApi
-from tests.fakes.telegram_api import FakeTelegram
-from tests.server.stack import Stack, env_for
-from tests.servers import serve_asgi
+from tests.server.conftest import start_stack
+from tests.server.stack import Stack
 from tests.slack import builders as slack_builders
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="module")]
 PREVIEW_TOKEN = "preview-token-for-tests-0123456789"
 
 
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def public(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Stack]:
+    """The server with CAREERBOT_PUBLIC_URL (itself) and CAREERBOT_PREVIEW_TOKEN set; one
+    for the module, as no test here changes it (each preview test has its own client)."""
+
+    def public_env(url: str) -> dict[str, str]:
+        return {"CAREERBOT_PUBLIC_URL": f"{url}/", "CAREERBOT_PREVIEW_TOKEN": PREVIEW_TOKEN}
+
+    async with start_stack(tmp_path_factory.mktemp("public"), public_env) as started:
+        yield started
+
+
 @pytest.fixture
-async def public(tmp_path: Path) -> AsyncIterator[Stack]:
-    """The server with CAREERBOT_PUBLIC_URL (itself) and CAREERBOT_PREVIEW_TOKEN set."""
-    telegram, slack = FakeTelegram(TELEGRAM_TOKEN), FakeSlackApi(SLACK_TOKEN)
-    async with serve_asgi(telegram.app) as tg_url, serve_asgi(slack.app) as slack_url:
-        telegram.url, slack.base = tg_url, slack_url
-        port = free_port()
-        env = env_for(tg_url, slack_url, f"sqlite:///{tmp_path}/db.sqlite3")
-        env.update(
-            CAREERBOT_PUBLIC_URL=f"http://127.0.0.1:{port}/",
-            CAREERBOT_PREVIEW_TOKEN=PREVIEW_TOKEN,
-        )
-        async with careerbot_serve(env, port) as process:
-            yield Stack(telegram, slack, f"http://127.0.0.1:{port}", process)
+def stack(stack_for_test: Stack) -> Stack:
+    """The module's server without a preview token."""
+    return stack_for_test
 
 
 async def slash(stack: Stack, command: str, text: str) -> dict[str, object]:
