@@ -7,6 +7,7 @@ import sys
 
 BENCHMARKS = (
     "bench_core",
+    "bench_cold",
     "bench_understand",
     "bench_telegram",
     "bench_slack",

@@ -1,19 +1,27 @@
-"""Telegram updates per second through ``POST /telegram/webhook`` into the fake Bot API.
+"""Telegram updates per second and server CPU per update: ``careerbot serve`` against bare PTB.
 
-Ours: the adapter's webhook route (secret check, body checks, duplicate check in a
-SQLite store) → the Application → the core answers ``/salary senior mlops`` → the
-HTML card with its keyboard goes to the fake's ``sendMessage``.
-Bare: python-telegram-bot's own Starlette example route (no checks) → an echo
-handler → ``sendMessage``. Both run in this process against the same fake, over
-loopback HTTP, with the same update concurrency; flood limits are off for both
-(the fake has none, and with them on both would measure Telegram's 30 messages/s).
+Three servers, each its own process under uvicorn, all aimed at one fake Bot API
+(in this driver process, over loopback HTTP), flood limits off for all:
 
-A round posts ``--count`` updates from ``--clients`` concurrent HTTP clients and
-ends when the fake has received every answer; the rate is updates / round time.
-Rounds come in pairs (ours, bare; the order swapped each pair). The rates are
-medians; the ratio is the median of the pairs' ratios. Target: ours ≥ 0.8 × bare.
+- ``ours``: ``careerbot serve`` with Telegram configured (secret check, body cap,
+  duplicate claim in SQLite, metrics, request log, parse, answer, render) answering
+  ``/salary senior mlops`` in a group with the salary card and its level keyboard;
+  the answer rides in the webhook's HTTP response when it can.
+- ``bare-echo``: python-telegram-bot's customwebhookbot shape (a Starlette route
+  that puts the update on ``update_queue``) with an echo handler (``reply_text``).
+- ``bare-card``: the same bare app sending the *same* card (the same HTML, keyboard
+  and reply parameters, rendered once at start) with ``send_message``.
 
-    .venv/bin/python -m bench.bench_telegram [--count 300] [--rounds 8] [--clients 16]
+The driver plays Telegram: ``--clients`` connections post fresh group commands
+(new update ids), read each webhook answer and run the call it carries in the fake,
+and a round ends when the fake has every answer. Per round and server: updates per
+second, and CPU per update (user + system seconds of the server process from
+``/proc``, divided by the updates answered). Rounds rotate the servers' order;
+figures are medians of ``--rounds`` rounds, ratios are taken of those medians (for
+CPU: the baseline's CPU per update divided by ours). Targets: ours ≥ 1.3 × bare-echo
+and ≥ 1.5 × bare-card, on both measures.
+
+    .venv/bin/python -m bench.bench_telegram [--count 400] [--rounds 5] [--clients 16]
 """
 
 from __future__ import annotations
@@ -24,43 +32,157 @@ import contextlib
 import itertools
 import json
 import os
+import socket
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
+
+from bench._harness import report
+from bench.load import TELEGRAM_TOKEN, WEBHOOK_SECRET, careerbot_serve, free_port, server_env
+from tests.fakes.telegram_api import FakeTelegram
+from tests.servers import serve_asgi
 
 ROOT = Path(__file__).resolve().parents[1]
-os.environ.setdefault("PTB_TIMEDELTA", "1")  # PTB's opt-in; silences a deprecation warning
-
-from telegram import Update  # noqa: E402
-from telegram.ext import Application, ContextTypes, MessageHandler, filters  # noqa: E402
-
-from bench._harness import report  # noqa: E402
-from careerbot_chat import CareerBot, SQLiteStore, load_catalog  # noqa: E402
-from careerbot_chat.service._settings import Settings  # noqa: E402
-from careerbot_telegram import FloodLimits, TelegramPlatform  # noqa: E402
-from tests.fakes.telegram_api import FakeTelegram  # noqa: E402
-from tests.servers import serve_asgi  # noqa: E402
-
-TOKEN = "7000001:AAFakeTokenForBenchOnly_abcdefghijklmnop"
-SECRET = "bench-secret"
-TARGET = 0.8
-CONCURRENT_UPDATES = FloodLimits().concurrent_updates  # ours as deployed, for both
+VARIANTS = ("ours", "bare-echo", "bare-card")
 TEXT = "/salary senior mlops"
 GROUP = {"id": -1001234567890, "type": "supergroup", "title": "Bench"}
+CONCURRENT_UPDATES = 64  # ours as deployed (FloodLimits.concurrent_updates), for all
+TARGETS = {"bare-echo": 1.3, "bare-card": 1.5}
 _ids = itertools.count(1)
 
 
-def serve(app: Any) -> contextlib.AbstractAsyncContextManager[str]:
-    """uvicorn on a free loopback port (the tests' helper, with TCP_NODELAY)."""
-    return serve_asgi(app, lifespan="off")
+# -- the bare servers (run in subprocesses) -------------------------------------------------
+
+
+def _bare_app(api_url: str, variant: str) -> tuple[Any, Any]:
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Route
+    from telegram import LinkPreviewOptions, ReplyParameters, Update
+    from telegram.constants import ParseMode
+    from telegram.ext import Application, ContextTypes, MessageHandler, filters
+
+    application = (
+        Application.builder()
+        .token(TELEGRAM_TOKEN)
+        .base_url(f"{api_url}/bot")
+        .updater(None)
+        .concurrent_updates(CONCURRENT_UPDATES)
+        .build()
+    )
+    text, keyboard = same_card()
+
+    async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.message is not None
+        assert update.message.text is not None
+        await update.message.reply_text(update.message.text)
+
+    async def card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.message
+        assert message is not None
+        await context.bot.send_message(
+            message.chat_id,
+            text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=keyboard,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+            reply_parameters=ReplyParameters(message.message_id, allow_sending_without_reply=True),
+        )
+
+    application.add_handler(MessageHandler(filters.TEXT, echo if variant == "bare-echo" else card))
+
+    async def telegram(request: Request) -> Response:
+        await application.update_queue.put(Update.de_json(await request.json(), application.bot))
+        return Response()
+
+    return application, Starlette(routes=[Route("/telegram/webhook", telegram, methods=["POST"])])
+
+
+def same_card() -> tuple[str, Any]:
+    """The HTML and keyboard ours sends for ``TEXT``, rendered by our renderer once."""
+    from careerbot_chat import answer, load_catalog, parse
+    from careerbot_telegram import render
+
+    command = parse(TEXT)
+    assert command is not None
+    rendered = render(answer(command, load_catalog()))
+    assert len(rendered.chunks) == 1
+    return rendered.chunks[0], rendered.keyboard
+
+
+async def serve(variant: str, api_url: str) -> None:
+    """Serve a bare variant on a free port; print ``READY <port>`` when listening."""
+    import uvicorn
+
+    application, app = _bare_app(api_url, variant)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.bind(("127.0.0.1", 0))
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
+    server = uvicorn.Server(config)
+    async with application:
+        await application.start()
+        task = asyncio.create_task(server.serve(sockets=[sock]))
+        while not server.started:  # noqa: ASYNC110 - uvicorn offers only this flag
+            await asyncio.sleep(0.01)
+        print(f"READY {sock.getsockname()[1]}", flush=True)
+        await task  # until the benchmark terminates this process
+        await application.stop()
+
+
+# -- the driver -------------------------------------------------------------------------------
+
+
+@dataclass
+class Server:
+    url: str
+    pid: int
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU seconds of the server process (Linux ``/proc``)."""
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@contextlib.asynccontextmanager
+async def bare_server(variant: str, api_url: str) -> AsyncIterator[Server]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bench.bench_telegram",
+        "--serve",
+        variant,
+        "--api",
+        api_url,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+    )
+    try:
+        assert process.stdout is not None
+        line = await asyncio.wait_for(process.stdout.readline(), timeout=30)
+        yield Server(f"http://127.0.0.1:{int(line.split()[1])}", process.pid)
+    finally:
+        process.terminate()
+        await process.wait()
+
+
+@contextlib.asynccontextmanager
+async def our_server(api_url: str, folder: str) -> AsyncIterator[Server]:
+    env = server_env(api_url, "http://127.0.0.1:9", f"sqlite:///{folder}/bench.sqlite3")
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_BASE_URL"):
+        env.pop(name)
+    port = free_port()
+    async with careerbot_serve(env, port) as process:
+        yield Server(f"http://127.0.0.1:{port}", process.pid)
 
 
 def update_body() -> bytes:
@@ -77,124 +199,98 @@ def update_body() -> bytes:
     return json.dumps({"update_id": n, "message": message}).encode()
 
 
-async def bare_application(api_url: str) -> tuple[Application, Starlette]:  # type: ignore[type-arg]
-    """PTB's customwebhookbot example: an echo bot behind a route that queues updates."""
-    application = (
-        Application.builder()
-        .token(TOKEN)
-        .base_url(f"{api_url}/bot")
-        .updater(None)
-        .concurrent_updates(CONCURRENT_UPDATES)
-        .build()
-    )
-
-    async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        assert update.message is not None
-        assert update.message.text is not None
-        await update.message.reply_text(update.message.text)
-
-    application.add_handler(MessageHandler(filters.TEXT, echo))
-
-    async def telegram(request: Request) -> Response:
-        await application.update_queue.put(Update.de_json(await request.json(), application.bot))
-        return Response()
-
-    return application, Starlette(routes=[Route("/telegram/webhook", telegram, methods=["POST"])])
+@dataclass
+class Round:
+    rate: float
+    cpu_ms: float
 
 
-async def one_round(url: str, fake: FakeTelegram, count: int, clients: int) -> float:
-    """Post ``count`` updates from ``clients`` concurrent clients; updates per second."""
-    bodies = [update_body() for _ in range(count)]
+async def one_round(server: Server, fake: FakeTelegram, count: int, clients: int) -> Round:
+    """Post ``count`` updates from ``clients`` connections; rate and server CPU per update."""
+    bodies = iter([update_body() for _ in range(count)])
     fake.reset()
-    headers = {"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": SECRET}
+    headers = {
+        "Content-Type": "application/json",
+        "X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET,
+    }
     limits = httpx.Limits(max_connections=clients)
-    async with httpx.AsyncClient(base_url=url, headers=headers, limits=limits) as http:
-        queue = iter(bodies)
+    async with httpx.AsyncClient(base_url=server.url, headers=headers, limits=limits) as http:
 
         async def client() -> None:
-            for body in queue:
+            for body in bodies:
                 response = await http.post("/telegram/webhook", content=body)
                 response.raise_for_status()
+                await fake.read_webhook_answer(response)
 
+        cpu = server.cpu_seconds()
         started = time.perf_counter()
         await asyncio.gather(*(client() for _ in range(clients)))
-        await fake.wait_for("sendMessage", count=count, within=60)
+        await fake.wait_for("sendMessage", count=count, within=120)
         elapsed = time.perf_counter() - started
-    return count / elapsed
+        used = server.cpu_seconds() - cpu
+    assert len(fake.called("sendMessage")) == count, "an update was answered twice"
+    assert not fake.refused, fake.refused[:1]
+    return Round(count / elapsed, used / count * 1000)
 
 
 async def run(count: int, rounds: int, clients: int) -> dict[str, Any]:
-    fake = FakeTelegram(TOKEN)
-    with tempfile.TemporaryDirectory() as tmp:
-        async with serve(fake.app) as api_url:
-            store = SQLiteStore(Path(tmp) / "bench.sqlite3")
-            await store.open()
-            settings = Settings(
-                _env_file=None,
-                telegram_bot_token=TOKEN,
-                telegram_webhook_secret=SECRET,
-                telegram_api_base_url=api_url,
-            )
-            limits = FloodLimits(0, 0, max_retries=0, concurrent_updates=CONCURRENT_UPDATES)
-            ours = TelegramPlatform(settings, CareerBot(load_catalog(), store), limits=limits)
-            bare, bare_app = await bare_application(api_url)
-            await ours.start()
-            await bare.initialize()
-            await bare.start()
-            try:
-                async with (
-                    serve(Starlette(routes=list(ours.routes()))) as ours_url,
-                    serve(bare_app) as bare_url,
-                ):
-                    rates = await measure(
-                        {"ours": ours_url, "bare": bare_url}, fake, count, clients, rounds
-                    )
-            finally:
-                await ours.stop()
-                await bare.stop()
-                await bare.shutdown()
-                await store.close()
-    ours_rate = statistics.median(rates["ours"])
-    bare_rate = statistics.median(rates["bare"])
-    ratio = statistics.median(o / b for o, b in zip(rates["ours"], rates["bare"], strict=True))
-    return {
-        "ours_updates_per_s": ours_rate,
-        "bare_updates_per_s": bare_rate,
-        "ratio": round(ratio, 3),
-        "summary": f"ours/bare = {ratio:.2f} (median of {rounds} paired rounds; target ≥ 0.80)",
-        "meets_target": ratio >= TARGET,
-        "updates_per_round": count,
-        "rounds": rounds,
-        "clients": clients,
-        "concurrent_updates": CONCURRENT_UPDATES,
-        "ours_rounds": [round(r, 1) for r in rates["ours"]],
-        "bare_rounds": [round(r, 1) for r in rates["bare"]],
-    }
+    fake = FakeTelegram(TELEGRAM_TOKEN)
+    with tempfile.TemporaryDirectory() as folder:
+        async with serve_asgi(fake.app) as api_url, contextlib.AsyncExitStack() as stack:
+            fake.url = api_url
+            servers = {"ours": await stack.enter_async_context(our_server(api_url, folder))}
+            for variant in VARIANTS[1:]:
+                servers[variant] = await stack.enter_async_context(bare_server(variant, api_url))
+            for server in servers.values():  # warm-up: connections, caches, first imports
+                await one_round(server, fake, min(count, 100), clients)
+            results: dict[str, list[Round]] = {name: [] for name in VARIANTS}
+            for index in range(rounds):
+                order = VARIANTS[index % 3 :] + VARIANTS[: index % 3]
+                for name in order:
+                    results[name].append(await one_round(servers[name], fake, count, clients))
+    return figures(results, count, rounds, clients)
 
 
-async def measure(
-    urls: dict[str, str], fake: FakeTelegram, count: int, clients: int, rounds: int
-) -> dict[str, list[float]]:
-    """A warm-up round each, then ``rounds`` pairs, the order swapped every pair so that
-    load from elsewhere on the machine falls on both sides alike."""
-    rates: dict[str, list[float]] = {name: [] for name in urls}
-    for url in urls.values():
-        await one_round(url, fake, min(count, 100), clients)
-    names = list(urls)
-    for index in range(rounds):
-        for name in names if index % 2 == 0 else names[::-1]:
-            rates[name].append(await one_round(urls[name], fake, count, clients))
-    return rates
+def figures(
+    results: dict[str, list[Round]], count: int, rounds: int, clients: int
+) -> dict[str, Any]:
+    rate = {name: statistics.median(r.rate for r in rs) for name, rs in results.items()}
+    cpu = {name: statistics.median(r.cpu_ms for r in rs) for name, rs in results.items()}
+    out: dict[str, Any] = {}
+    for name in VARIANTS:
+        out[f"{name} updates/s"] = rate[name]
+        out[f"{name} CPU us/update"] = cpu[name] * 1000
+    for baseline, target in TARGETS.items():
+        speed = rate["ours"] / rate[baseline]
+        thrift = cpu[baseline] / cpu["ours"]
+        out[f"ours / {baseline} throughput"] = round(speed, 2)
+        out[f"{baseline} / ours CPU per update"] = round(thrift, 2)
+        met = speed >= target and thrift >= target
+        out[f"target >= {target} x {baseline}"] = "met" if met else "MISSED"
+    out["rounds"] = [
+        {
+            name: [round(r.rate, 1), round(r.cpu_ms, 3)]
+            for name, r in zip(VARIANTS, row, strict=True)
+        }
+        for row in zip(*(results[name] for name in VARIANTS), strict=True)
+    ]
+    out.update(updates_per_round=count, median_of_rounds=rounds, clients=clients)
+    out["load average"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    return out
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--count", type=int, default=300, help="updates per round")
-    parser.add_argument("--rounds", type=int, default=8, help="pairs of rounds")
-    parser.add_argument("--clients", type=int, default=16, help="concurrent HTTP clients")
+    parser.add_argument("--serve", choices=VARIANTS[1:], help=argparse.SUPPRESS)
+    parser.add_argument("--api", help=argparse.SUPPRESS)
+    parser.add_argument("--count", type=int, default=400, help="updates per round")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds per server")
+    parser.add_argument("--clients", type=int, default=16, help="concurrent HTTP connections")
     args = parser.parse_args(argv)
-    figures = asyncio.run(run(args.count, args.rounds, args.clients))
-    report("telegram_webhook", figures)
+    if args.serve:
+        asyncio.run(serve(args.serve, args.api))
+        return
+    report("telegram_webhook", asyncio.run(run(args.count, args.rounds, args.clients)))
 
 
 if __name__ == "__main__":

@@ -123,20 +123,27 @@ async def careerbot_serve(
     *,
     wait_ready: bool = True,
     ready_timeout: float = 15.0,
+    log_file: Any = None,
+    open_files: int | None = None,
     cwd: Path | None = None,
 ) -> AsyncIterator[subprocess.Popen[bytes]]:
     """`careerbot serve` in a subprocess, waited for until /readyz answers 200.
 
     With ``wait_ready=False``, only until it answers /healthz (e.g. with the database down).
+    The server's log goes to ``log_file`` (a binary file the caller reads with
+    ``server_log``), else to a temporary file: a pipe nobody reads would fill and block it.
+    ``open_files`` sets the server's open-files limit (soft and hard).
     ``cwd`` is where it runs, so that no stray ``.env`` is read (default: this process's).
     """
-    # The server's log goes to a file: a pipe nobody reads would fill and block it.
-    log_file = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below
+    owned = log_file is None
+    if log_file is None:
+        log_file = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below
     process = subprocess.Popen(  # noqa: ASYNC220 - starting returns at once; waits go to a thread
         [sys.executable, "-m", "careerbot_chat.cli", "serve", "--port", str(port)],
         env={**os.environ, **env},
         stdout=subprocess.DEVNULL,
         stderr=log_file,
+        preexec_fn=None if open_files is None else lambda: _limit_open_files(open_files),
         cwd=cwd,
     )
     try:
@@ -161,7 +168,14 @@ async def careerbot_serve(
                 await asyncio.to_thread(process.wait)
         if os.environ.get("CAREERBOT_BENCH_SHOW_LOG"):
             print(server_log(log_file)[-20_000:], file=sys.stderr)
-        log_file.close()
+        if owned:
+            log_file.close()
+
+
+def _limit_open_files(count: int) -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_NOFILE, (count, count))
 
 
 async def _answers_200(client: httpx.AsyncClient, url: str) -> bool:
@@ -182,7 +196,9 @@ async def drive(
     requests: list[tuple[str, dict[str, str], bytes]],
     concurrency: int,
     deadline: float,
+    telegram: FakeTelegram | None = None,
 ) -> Result:
+    """Post ``requests`` from ``concurrency`` workers; ``telegram`` reads webhook answers."""
     result = Result()
     queue = iter(requests)
 
@@ -198,6 +214,8 @@ async def drive(
                 status = 0
             result.latencies.append(time.perf_counter() - started)
             result.statuses[status] += 1
+            if telegram is not None and status:  # as Telegram: run the call the answer carries
+                await telegram.read_webhook_answer(response)
 
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
@@ -288,12 +306,13 @@ async def drive_telegram(
 ) -> Result:
     """Like ``drive``, but timed until every update was answered in the fake.
 
-    The webhook answers 200 as soon as an update is queued, so acceptance alone would
-    overstate throughput; latencies stay those of the webhook requests.
+    Most answers ride in the webhook's HTTP answer (the fake runs them as Telegram
+    would); some go out as calls (long cards), so the count is taken in the fake.
+    Latencies are those of the webhook requests.
     """
     already = len(telegram.called("sendMessage"))
     started = time.perf_counter()
-    result = await drive(client, requests, concurrency, deadline)
+    result = await drive(client, requests, concurrency, deadline, telegram)
     await wait_answers(telegram, already + len(requests), deadline)
     result.elapsed = time.perf_counter() - started
     return result

@@ -102,6 +102,22 @@ def source_page(name: str) -> str:
     )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _catalog_cache(
+    tmp_path_factory: pytest.TempPathFactory, _isolated_from_the_developer: Path
+) -> Iterator[Path]:
+    """The CLI's catalogue cache goes to a temporary folder, never the user's own
+    (set in the environment, after the isolation, so `careerbot` subprocesses use it too)."""
+    folder = tmp_path_factory.mktemp("catalog-cache")
+    before = os.environ.get("CAREERBOT_CACHE_DIR")
+    os.environ["CAREERBOT_CACHE_DIR"] = str(folder)
+    yield folder
+    if before is None:
+        del os.environ["CAREERBOT_CACHE_DIR"]
+    else:
+        os.environ["CAREERBOT_CACHE_DIR"] = before
+
+
 @pytest.fixture(scope="session")
 def catalog() -> Catalog:
     """The bundled catalogue (MLOps Engineer only)."""

@@ -3,32 +3,33 @@
 - ``build_app``: an ``AsyncApp`` with ``process_before_response=True`` (Bolt's default
   mode polls for ``ack()`` every 10 ms; the core answers in microseconds, so the
   listener runs inline and its card is the HTTP response body).
-- ``SlackPlatform.routes()``: ``POST /slack/events`` through Bolt's Starlette adapter,
-  which verifies signatures (bad or older than 5 minutes: 401); bodies over
-  ``MAX_BODY`` bytes get 413 before anything is parsed.
+- ``SlackPlatform.routes()``: ``POST /slack/events``: bodies over ``MAX_BODY`` bytes get
+  413 before anything is read further; the signature is checked before anything is
+  parsed (bad or older than 5 minutes: 401); a signed body that is not a Slack payload
+  gets 400 (``_inbound``); the rest goes to Bolt's dispatch.
 - ``run_dev``: the same app over Socket Mode, for ``careerbot run slack``.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Sequence
 from typing import Any
 
-from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+from slack_bolt.adapter.starlette.async_handler import to_starlette_response
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
+from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
-from starlette.types import Message
 
 from careerbot_chat import CareerBot, Chat, Reply
-from careerbot_chat.adapter import Settings, SettingsError, read_capped
+from careerbot_chat.adapter import Settings, SettingsError, count_rejected, read_capped
 
 from ._home import ACTION_HOME
+from ._inbound import Refused, bolt_request, verify
 from ._listeners import DropRetries, Listeners
 from ._manifest import EVENTS_PATH, slash_commands
 from ._moderation import SlackModeration
@@ -106,15 +107,6 @@ def _bolt_logger() -> logging.Logger:
     return logger
 
 
-def _replay(request: Request, body: bytes) -> Request:
-    """``request`` again, with its already-read ``body`` for Bolt's handler to read."""
-
-    async def receive() -> Message:
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return Request(request.scope, receive)
-
-
 class SlackPlatform:
     """What ``careerbot serve`` mounts and runs for Slack (``careerbot_chat.service._platform``)."""
 
@@ -126,7 +118,9 @@ class SlackPlatform:
         self.settings = settings
         self.bot = bot
         self.app, self.listeners = _build(settings, bot, client=client)
-        self.handler = AsyncSlackRequestHandler(self.app)
+        self.verifier = SignatureVerifier(
+            _secret(settings.section(SlackSettings).signing_secret, "SLACK_SIGNING_SECRET")
+        )
         self.render = SlackRenderer(public_url=settings.public_url)
         self.web = SlackWeb(self.app.client)
 
@@ -134,20 +128,22 @@ class SlackPlatform:
         return [Route(EVENTS_PATH, self.events, methods=["POST"])]
 
     async def events(self, request: Request) -> Response:
-        """``POST /slack/events``: cap the body, then let Bolt verify and dispatch it."""
+        """``POST /slack/events``: cap the body, verify it, check its shape, then dispatch."""
         body = await read_capped(request)
         if body is None:
+            count_rejected("too_large")
             return PlainTextResponse("payload too large", status_code=413)
         try:
-            body.decode("utf-8")
-        except UnicodeDecodeError:
-            return PlainTextResponse("body is not UTF-8", status_code=400)
-        try:
-            return await self.handler.handle(_replay(request, body))
-        except json.JSONDecodeError:
-            # Bolt parses the body (a form's ``payload`` or a JSON event) before it
-            # checks the signature, so garbage from anyone would otherwise be a 500.
-            return PlainTextResponse("body is not a Slack request", status_code=400)
+            verify(self.verifier, request.headers, body)
+            parsed = bolt_request(request, body)
+        except Refused as refused:
+            count_rejected("bad_signature" if refused.status == 401 else "malformed")
+            log.info("slack: refused a request with %d: %s", refused.status, refused.reason)
+            return PlainTextResponse(
+                "invalid request" if refused.status == 401 else "not a Slack request",
+                status_code=refused.status,
+            )
+        return to_starlette_response(await self.app.async_dispatch(parsed))
 
     async def start(self) -> None:
         """Nothing to connect: Bolt checks the token (auth.test) on the first request."""

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 import re
 from collections import OrderedDict
@@ -65,6 +66,8 @@ THREADS_REMEMBERED = 10_000
 """Threads whose last card a follow-up can look up (oldest forgotten first)."""
 ANSWER_BUDGET_SECONDS = 2.5
 """How long a listener may work before Slack is answered and the rest goes on behind."""
+REPLAY_WINDOW_SECONDS = 5 * 60 + 60
+"""How long a moderator command's signature is remembered: Slack's 5-minute window, and a minute's skew."""
 DRAIN_SECONDS = 20.0
 """How long stopping waits for work that went on behind (within uvicorn's 25 s grace)."""
 
@@ -137,11 +140,15 @@ class Listeners:
         moderator = spec is not None and spec.moderator
         return self.in_channel and reply.outcome is Outcome.ANSWERED and not moderator
 
-    async def command(self, ack: AsyncAck, command: Payload, respond: AsyncRespond) -> None:
+    async def command(
+        self, ack: AsyncAck, command: Payload, respond: AsyncRespond, request: AsyncBoltRequest
+    ) -> None:
         """``/salary senior`` or ``/careerbot salary senior``: the card is the HTTP answer.
 
         Only moderator commands call Slack's Web API; if they are slow, Slack hears
-        "on it" in time and the result follows through ``response_url``.
+        "on it" in time and the result follows through ``response_url``. A moderator
+        command runs once per signed request: a copy replayed within Slack's window
+        (same signature and timestamp) is answered without running it again.
         """
         message = Inbound(
             f"{command.get('command', '')} {command.get('text', '')}",
@@ -153,12 +160,24 @@ class Listeners:
         if not understood.spec.moderator:  # answered from memory in microseconds
             await ack(**await self._answer(understood, message))
             return
+        if not await self._first_run(request):
+            await ack(response_type="ephemeral", text=escape(texts.ALREADY_RUN))
+            return
         on_time, task = await self._within_budget(self._answer(understood, message))
         if on_time:
             await ack(**task.result())
             return
         await ack(response_type="ephemeral", text=escape(texts.STILL_WORKING))
         task.add_done_callback(lambda done: self._respond_later(done, respond))
+
+    async def _first_run(self, request: AsyncBoltRequest) -> bool:
+        """Whether this signed request is seen for the first time (remembered in the store)."""
+        signature = request.headers.get("x-slack-signature", [""])[0]
+        timestamp = request.headers.get("x-slack-request-timestamp", [""])[0]
+        if not signature:  # Socket Mode: no HTTP request to replay
+            return True
+        digest = hashlib.sha256(f"{timestamp}:{signature}".encode()).hexdigest()
+        return await self.bot.first_delivery(PLATFORM, f"command:{digest}", REPLAY_WINDOW_SECONDS)
 
     async def _answer(self, command: Command, message: Inbound) -> dict[str, Any]:
         reply = await self.bot.respond(command, message, self.moderation)

@@ -1,6 +1,7 @@
 """The Slack app manifest, generated from the core's command registry.
 
-``careerbot slack-manifest --url https://HOST`` prints it; ``deploy/slack/manifest.yaml``
+``careerbot slack-manifest --url https://HOST`` prints it (``--url`` may also be the
+events URL itself); ``deploy/slack/manifest.yaml``
 is this output for ``https://careerbot.example.com``. Slack gets one slash command
 per member command that is a card (``/role`` ... ``/roles``) plus the umbrella
 ``/careerbot``, which also carries help and the moderator subcommands.
@@ -9,6 +10,7 @@ per member command that is a card (``/role`` ... ``/roles``) plus the umbrella
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -44,11 +46,28 @@ def _command(name: str, description: str, hint: str, url: str) -> dict[str, Any]
     return entry
 
 
+def events_url(url: str) -> str:
+    """Slack's request URL for a server at ``url`` (its base, or the events URL itself).
+
+    Raises ``ValueError`` unless ``url`` is an https URL with a host: Slack calls
+    only https, and a manifest with anything else is refused when pasted.
+    """
+    parts = urlsplit(url)
+    if (
+        parts.scheme != "https"
+        or not parts.hostname
+        or parts.query
+        or parts.fragment
+        or any(ch.isspace() or ord(ch) < 32 for ch in url)
+    ):
+        raise ValueError(f"must be an https:// URL such as https://bot.example.org, not {url!r}")
+    base = url.rstrip("/").removesuffix(EVENTS_PATH)
+    return base + EVENTS_PATH
+
+
 def manifest(url: str) -> dict[str, Any]:
-    """The manifest as a dict, for a server whose public base URL is ``url``."""
-    if not url.startswith(("https://", "http://")) or any(ch.isspace() for ch in url):
-        raise ValueError(f"not an http(s) URL: {url!r}")
-    events = url.rstrip("/") + EVENTS_PATH
+    """The manifest as a dict, for a server whose public URL is ``url`` (see ``events_url``)."""
+    events = events_url(url)
     commands = [_command(s.name, s.description, s.usage, events) for s in slash_specs()]
     commands.append(_command(UMBRELLA, texts.UMBRELLA_DESCRIPTION, texts.UMBRELLA_HINT, events))
     return {

@@ -4,6 +4,7 @@ the functions below import them when called, so ``careerbot ask`` stays quick.""
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import TYPE_CHECKING
 
 from careerbot_chat.adapter import (
@@ -17,7 +18,7 @@ from careerbot_chat.adapter import (
 
 from ._preview_style import PREVIEW_CSS
 from ._settings import SlackSettings
-from ._words import SETUP_HINT
+from ._words import NO_PUBLIC_URL, SETUP_HINT
 
 if TYPE_CHECKING:
     from careerbot_chat.preview import ChartSource, PreviewCard
@@ -51,8 +52,8 @@ EXAMPLE_URL = "https://careerbot.example.com"
 def _manifest_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--url",
-        default=None,
-        help=f"public base URL of `careerbot serve` (default: $CAREERBOT_PUBLIC_URL, else {EXAMPLE_URL})",
+        help="public https URL of `careerbot serve`, with or without /slack/events "
+        f"(default: $CAREERBOT_PUBLIC_URL, else the placeholder {EXAMPLE_URL})",
     )
 
 
@@ -65,9 +66,19 @@ def _public_url() -> str | None:
 
 
 def _print_manifest(args: argparse.Namespace) -> int:
+    """``careerbot slack-manifest``: 0, or 2 with one line when the URL is not https."""
     from ._manifest import manifest_yaml
 
-    print(manifest_yaml(args.url or _public_url() or EXAMPLE_URL), end="")
+    url = args.url or _public_url()
+    if not url:
+        url = EXAMPLE_URL
+        print(f"careerbot: {NO_PUBLIC_URL.format(url=url)}", file=sys.stderr)
+    try:
+        manifest = manifest_yaml(url)
+    except ValueError as exc:
+        print(f"careerbot slack-manifest: error: --url {exc}", file=sys.stderr)
+        return 2
+    print(manifest, end="")
     return 0
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 __all__ = [
+    "ALREADY_RUN",
     "HOME_BACK",
     "HOME_INTRO",
     "HOME_OPEN",
     "NOT_IN_CHANNEL",
+    "NO_PUBLIC_URL",
     "PIN_LABEL",
     "PIN_SCOPE",
     "SETUP_HINT",
@@ -31,10 +33,15 @@ HOME_INTRO = "Ask in any channel with /role, /salary, /pitfalls, /skills or /faq
 UMBRELLA_DESCRIPTION = "Career answers: roles, pay bands, interview pitfalls"
 UMBRELLA_HINT = "[command] [args], e.g. salary senior mlops"
 STILL_WORKING = "On it: Slack is slow right now, so I'll answer here in a moment."
+ALREADY_RUN = "Already done: this exact request was handled once, so I did not run it again."
 SHARE_FAILED = "I couldn't share that card ({reason}). Please try again."
 
 # For operators
 SETUP_HINT = "SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET for Slack"
+NO_PUBLIC_URL = (
+    "no --url and no CAREERBOT_PUBLIC_URL: using the placeholder {url}; "
+    "replace it with your server's https address"
+)
 
 
 def needs(name: str) -> str:

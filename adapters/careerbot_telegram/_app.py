@@ -23,7 +23,9 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from telegram import Bot as TgBot
 from telegram import (
@@ -38,7 +40,6 @@ from telegram import Chat as TgChat
 from telegram.constants import BotCommandLimit, ChatType, MessageEntityType, ParseMode
 from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -63,11 +64,20 @@ from careerbot_chat import (
 )
 from careerbot_chat.adapter import Inbound, RedactSecrets, Settings, SettingsError
 
-from ._api import PLATFORM, counted, failed_method, is_not_modified, send_chunks
+from ._api import (
+    PLATFORM,
+    answer_callback,
+    answer_chunks,
+    answer_inline,
+    counted,
+    edit_text,
+    failed_method,
+)
 from ._chart import ChartSender
 from ._inline import inline_results
 from ._moderation import TelegramModeration
 from ._render import CHART_COMMAND, Rendered, TelegramRenderer, render, sends_photo
+from ._reply import FloodControl
 from ._settings import TelegramSettings
 
 log = logging.getLogger("careerbot.telegram")
@@ -117,6 +127,7 @@ def build_application(
     *,
     webhook: bool,
     limits: FloodLimits | None = None,
+    renderer: TelegramRenderer = render,
 ) -> Application:  # type: ignore[type-arg]
     """The Application aimed at ``TELEGRAM_API_BASE_URL``; no updater in webhook mode."""
     token = token_of(settings)
@@ -143,12 +154,12 @@ def build_application(
     if webhook:
         builder = builder.updater(None)
     application = builder.build()
-    Handlers(careerbot).install(application)
+    Handlers(careerbot, renderer).install(application)
     return application
 
 
-def _rate_limiter(limits: FloodLimits) -> AIORateLimiter:
-    return AIORateLimiter(
+def _rate_limiter(limits: FloodLimits) -> FloodControl:
+    return FloodControl(
         overall_max_rate=limits.overall_per_second,
         overall_time_period=1 if limits.overall_per_second else 0,
         group_max_rate=limits.group_per_minute,
@@ -195,7 +206,7 @@ class Handlers:
         self.careerbot = careerbot
         self.renderer = renderer
         self.charts = ChartSender(careerbot)
-        self._asked: OrderedDict[tuple[int, int], str] = OrderedDict()
+        self._asked: OrderedDict[CardKey, str] = OrderedDict()
         """(chat id, message id) of a card the bot sent → the command it answers."""
 
     def install(self, application: Application) -> None:  # type: ignore[type-arg]
@@ -283,39 +294,51 @@ class Handlers:
                 thread_id=_thread_id(message),
             )
             if photo is not None:
-                self._remember([photo], reply)
+                self._remember(message.chat_id, [photo], reply)
                 return
         await self._send(context.bot, message, reply, reply_to)
 
     async def _send(self, bot: TgBot, message: Message, reply: Reply, reply_to: int | None) -> None:
-        sent = await counted(
-            "sendMessage",
-            send_chunks(
-                bot,
-                message.chat_id,
-                self._render(reply),
-                reply_to=reply_to,
-                thread_id=_thread_id(message),
-            ),
+        rendered = self._render(reply)
+        sent = await answer_chunks(
+            bot, message.chat_id, rendered, reply_to=reply_to, thread_id=_thread_id(message)
         )
-        self._remember(sent, reply)
+        self._remember(message.chat_id, sent, reply, rendered)
 
-    def _remember(self, sent: list[Message], reply: Reply) -> None:
-        """Note which command each sent card answers, for replies to it ("and staff?")."""
+    def _remember(
+        self,
+        chat_id: int,
+        sent: Sequence[Message] | None,
+        reply: Reply,
+        rendered: Rendered | None = None,
+    ) -> None:
+        """Note which command each sent card answers, for replies to it ("and staff?").
+
+        A card carried by the webhook's answer (``sent is None``) has no message id
+        known to us; it is remembered by its chat and keyboard, which Telegram shows
+        us again in ``reply_to_message`` (the latest such card in the chat wins).
+        """
         if not reply.asked:
             return
-        for card in sent:
-            self._asked[(card.chat_id, card.message_id)] = reply.asked
+        if sent is None:
+            keys: list[CardKey] = [(chat_id, _buttons(rendered.markup if rendered else None))]
+        else:
+            keys = [(card.chat_id, card.message_id) for card in sent]
+        for key in keys:
+            self._asked[key] = reply.asked
+            self._asked.move_to_end(key)
         while len(self._asked) > CARDS_REMEMBERED:
             self._asked.popitem(last=False)
 
     def _card_asked(self, card: Message) -> str | None:
         """The command of the bot's ``card``: remembered, else its buttons' role."""
-        asked = self._asked.get((card.chat_id, card.message_id))
-        if asked is not None:
-            return asked
         markup = card.reply_markup
         datas = [b.callback_data for row in markup.inline_keyboard for b in row] if markup else []
+        asked = self._asked.get((card.chat_id, card.message_id)) or self._asked.get(
+            (card.chat_id, tuple(d for d in datas if isinstance(d, str)))
+        )
+        if asked is not None:
+            return asked
         for data in datas:
             if isinstance(data, str) and len(data.split()) >= 2:
                 return f"/role {data.split()[-1]}"  # card buttons end with the role's slug
@@ -367,32 +390,21 @@ class Handlers:
         message = query.message
         inline = message is None
         if inline or (len(rendered.chunks) == 1 and is_switcher(message, query.data)):
-            try:
-                edited = await counted(
-                    "editMessageText",
-                    query.edit_message_text(rendered.chunks[0], reply_markup=rendered.keyboard),
-                )
-            except TelegramError as exc:
-                if not is_not_modified(exc):
-                    raise
-                return
-            if isinstance(edited, Message):
-                self._remember([edited], reply)
+            await edit_text(query, rendered)
+            if isinstance(message, Message):  # the same message, now showing this card
+                self._remember(message.chat.id, [message], reply, rendered)
             return
         assert message is not None
         group = message.chat.type != ChatType.PRIVATE
         thread = _thread_id(message) if isinstance(message, Message) else None
-        sent = await counted(
-            "sendMessage",
-            send_chunks(
-                context.bot,
-                message.chat.id,
-                rendered,
-                reply_to=message.message_id if group else None,
-                thread_id=thread,
-            ),
+        sent = await answer_chunks(
+            context.bot,
+            message.chat.id,
+            rendered,
+            reply_to=message.message_id if group else None,
+            thread_id=thread,
         )
-        self._remember(sent, reply)
+        self._remember(message.chat.id, sent, reply, rendered)
 
     async def _send_chart(self, query: CallbackQuery, context: Context, reply: Reply) -> bool:
         """The chart as a photo beside the card whose button was pressed."""
@@ -408,7 +420,7 @@ class Handlers:
             thread_id=_thread_id(message) if isinstance(message, Message) else None,
         )
         if sent is not None:
-            self._remember([sent], reply)
+            self._remember(message.chat.id, [sent], reply)
         return sent is not None
 
     async def on_inline(self, update: Update, context: Context) -> None:
@@ -417,7 +429,7 @@ class Handlers:
         if query is None:
             return
         results = inline_results(self.careerbot.catalog, query.query, self.renderer)
-        await counted("answerInlineQuery", query.answer(results, cache_time=60))
+        await answer_inline(query, results, cache_time=60)
 
 
 def _from_a_bot(message: Message) -> bool:
@@ -464,9 +476,19 @@ def _replies_to(message: Message, bot: TgBot) -> Message | None:
 async def _answer_query(query: CallbackQuery, alert: str | None = None) -> None:
     """Stop the button's spinner (with ``alert`` as a pop-up); a failure here is not fatal."""
     try:
-        await counted("answerCallbackQuery", query.answer(alert, show_alert=alert is not None))
+        await answer_callback(query, alert)
     except TelegramError as exc:
         log.warning("could not answer callback query %s: %s", query.id, exc)
+
+
+CardKey = tuple[int, int] | tuple[int, tuple[str, ...]]
+"""A remembered card: (chat, message id), or (chat, its buttons' data) when carried."""
+
+
+def _buttons(markup: dict[str, Any] | None) -> tuple[str, ...]:
+    """The callback data of a keyboard in ``to_dict()`` form, in order."""
+    rows = markup.get("inline_keyboard", []) if markup else []
+    return tuple(b["callback_data"] for row in rows for b in row if "callback_data" in b)
 
 
 def is_switcher(message: object, data: str | None) -> bool:

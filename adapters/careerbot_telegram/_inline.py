@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 
-from telegram import InlineQueryResultArticle, InputTextMessageContent
+from telegram import InlineQueryResultArticle, InputTextMessageContent, LinkPreviewOptions
 from telegram.constants import InlineQueryLimit, InlineQueryResultLimit, ParseMode
 
 from careerbot_chat import Catalog, Outcome, Reply, Role, answer, find_role, parse, render_plain
@@ -24,6 +24,8 @@ CARDS = (
     ("pitfalls", words.INLINE_PITFALLS),
 )
 DESCRIPTION_MAX = 120
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+"""Spelled out (not left to ``Defaults``): results may ride in a webhook answer."""
 
 
 def inline_results(
@@ -83,7 +85,7 @@ def _article(
         title=title.format(role=role.title),
         description=_short(role.summary),
         input_message_content=InputTextMessageContent(
-            rendered.chunks[0], parse_mode=ParseMode.HTML
+            rendered.chunks[0], parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW
         ),
         reply_markup=rendered.keyboard,
     )

@@ -44,7 +44,7 @@ class TelegramPlatform:
         self.careerbot = careerbot
         self.renderer = renderer
         self.application: Application = build_application(  # type: ignore[type-arg]
-            settings, careerbot, webhook=True, limits=limits
+            settings, careerbot, webhook=True, limits=limits, renderer=renderer
         )
         self._route = webhook_route(self.application, careerbot, secret.get_secret_value())
 

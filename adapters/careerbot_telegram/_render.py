@@ -18,7 +18,8 @@ import functools
 import html
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import InlineKeyboardButtonLimit, MessageLimit
@@ -47,6 +48,12 @@ class Rendered:
     keyboard: InlineKeyboardMarkup | None
     dropped: tuple[Action, ...] = ()
     """Actions whose command exceeds Telegram's 64-byte ``callback_data`` limit."""
+    markup: dict[str, Any] | None = field(init=False, repr=False, compare=False)
+    """``keyboard.to_dict()``, built once: the form a webhook answer carries it in."""
+
+    def __post_init__(self) -> None:
+        markup = self.keyboard.to_dict() if self.keyboard is not None else None
+        object.__setattr__(self, "markup", markup)
 
 
 class TelegramRenderer:

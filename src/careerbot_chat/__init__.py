@@ -39,24 +39,32 @@ from .answering._reply import (
 from .catalog._loader import Catalog, CatalogHolder, bundled_content_dir, load_catalog
 from .catalog._models import Band, Level, Role
 from .catalog._money import format_amount, format_band, format_rupees, parse_rupees
-from .service._bot import CareerBot
 from .service._inbound import Chat, Inbound, Moderation, Publisher
-from .store._sqlite import PinnedCard, SQLiteStore, Store, open_store
 
 if TYPE_CHECKING:
+    from .service._bot import CareerBot
     from .service._settings import Settings, SettingsError
+    from .store._sqlite import PinnedCard, SQLiteStore, Store, open_store
 
 __version__ = "0.1.0"
 
-_LAZY = {"Settings": ".service._settings", "SettingsError": ".service._settings"}
+# The service and the store (asyncio, sqlite3, pydantic-settings) load on first use,
+# so `careerbot ask` imports only what answering needs.
+_LAZY = {
+    "CareerBot": ".service._bot",
+    **dict.fromkeys(("Settings", "SettingsError"), ".service._settings"),
+    **dict.fromkeys(("PinnedCard", "SQLiteStore", "Store", "open_store"), ".store._sqlite"),
+}
 
 
 def __getattr__(name: str) -> object:
-    """Import settings (pydantic-settings) only when asked, so `careerbot ask` starts fast."""
+    """Import a lazily loaded public name on first use (and keep it)."""
     if name in _LAZY:
         import importlib
 
-        return getattr(importlib.import_module(_LAZY[name], __name__), name)
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -17,7 +17,8 @@ The pieces:
   words to show the moderator);
 - helpers every adapter needs: ``read_capped`` (the capped body reader for webhook
   routes), ``RedactSecrets`` (the log filter that hides tokens), the metrics hooks
-  ``count_api_error`` and ``count_duplicate``;
+  ``count_api_call`` (a call sent, directly or inside a webhook's answer),
+  ``count_api_error``, ``count_duplicate`` and ``count_rejected``;
 - registration: an adapter package exposes one ``AdapterRegistration`` under the
   entry-point group ``careerbot_chat.adapters``: its name, its ``SettingsSection``
   (its own environment variables), its ``careerbot ask --format`` renderer, its
@@ -59,8 +60,10 @@ from .service._bot import CareerBot
 from .service._http import MAX_BODY, StreamingRequest, read_capped
 from .service._inbound import Chat, Inbound, Moderation, Publisher
 from .service._logging import RedactSecrets
+from .service._metrics import api_call as count_api_call
 from .service._metrics import api_error as count_api_error
 from .service._metrics import duplicate_dropped as count_duplicate
+from .service._metrics import request_rejected as count_rejected
 from .service._platform import Platform
 from .service._plugins import AdapterRegistration, CliCommand, register, unregister
 from .service._settings import Settings, SettingsError, SettingsSection
@@ -99,8 +102,10 @@ __all__ = [
     "StreamingRequest",
     "answer",
     "command_spec",
+    "count_api_call",
     "count_api_error",
     "count_duplicate",
+    "count_rejected",
     "find_role",
     "label_ends_sentence",
     "label_separator",

@@ -1,56 +1,83 @@
-"""The ``careerbot`` command line. Imports stay lazy so ``careerbot ask`` starts fast."""
+"""The ``careerbot`` command line. Imports stay lazy so ``careerbot ask`` starts fast.
+
+Global options (``--content DIR``) are accepted before or after the subcommand. Every
+error is one line on stderr; the exit status is 0 on success, 1 on errors (invalid
+content, an unreachable database), 2 on usage errors (a bad option or argument).
+"""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
+import typing
 from collections.abc import Sequence
 from pathlib import Path
 
-from ._errors import ContentError
+from ._errors import CareerbotError, ContentError
 from .catalog._loader import Catalog, load_catalog
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 
-def _parser(adapters: bool = True) -> argparse.ArgumentParser:
-    """The command line; with ``adapters``, each installed adapter's own subcommands too."""
-    parser = argparse.ArgumentParser(
-        prog="careerbot", description="Career answers for Telegram and Slack communities."
-    )
+class _Parser(argparse.ArgumentParser):
+    """argparse, with usage errors on one line (and exit status 2)."""
+
+    def error(self, message: str) -> typing.NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+
+
+def _global_options(parser: argparse.ArgumentParser, default: object) -> None:
     parser.add_argument(
         "--content",
         type=Path,
         metavar="DIR",
+        default=default,
         help="content folder (default: $CAREERBOT_CONTENT_DIR or the bundled one)",
     )
+
+
+def _parser(adapters: bool = True) -> argparse.ArgumentParser:
+    """The command line; with ``adapters``, each installed adapter's own subcommands too."""
+    parser = _Parser(
+        prog="careerbot", description="Career answers for Telegram and Slack communities."
+    )
+    _global_options(parser, None)
+    # The same options after the subcommand; SUPPRESS keeps a value given before it.
+    common = _Parser(add_help=False)
+    _global_options(common, argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    ask = sub.add_parser("ask", help="answer one command and print it")
+    ask = sub.add_parser("ask", parents=[common], help="answer one command and print it")
     ask.add_argument("text", nargs="+", help='e.g. "/salary senior mlops"')
     ask.add_argument(
         "--format", default="plain", help="plain (default), or an installed platform's name"
     )
-    sub.add_parser("chat", help="chat with the bot in this terminal (Ctrl-D quits)")
-    sub.add_parser("roles", help="list the roles in the catalogue")
-    validate = sub.add_parser("validate", help="check content files; print errors and warnings")
+    sub.add_parser(
+        "chat", parents=[common], help="chat with the bot in this terminal (Ctrl-D quits)"
+    )
+    sub.add_parser("roles", parents=[common], help="list the roles in the catalogue")
+    validate = sub.add_parser(
+        "validate", parents=[common], help="check content files; print errors and warnings"
+    )
     validate.add_argument("dir", nargs="?", type=Path, help="content folder to check")
-    sub.add_parser("schema", help="print the JSON Schema of a role file")
+    sub.add_parser("schema", parents=[common], help="print the JSON Schema of a role file")
     run = sub.add_parser(
         "run",
+        parents=[common],
         help="run the bot: telegram (polling), slack (Socket Mode), "
         "or, with no platform, whatever is configured (else the console chat)",
     )
     run.add_argument("platform", nargs="?", help="an installed platform's name")
     run.add_argument("--host", default="127.0.0.1", help="when serving (default 127.0.0.1)")
     run.add_argument("--port", type=int, default=8080, help="when serving (default 8080)")
-    serve = sub.add_parser("serve", help="serve the HTTP endpoints (production)")
+    serve = sub.add_parser("serve", parents=[common], help="serve the HTTP endpoints (production)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
     serve.add_argument("--watch", action="store_true", help="reload content when files change")
-    sub.add_parser("refresh-pins", help="edit pinned cards whose content changed")
+    sub.add_parser("refresh-pins", parents=[common], help="edit pinned cards whose content changed")
     preview = sub.add_parser(
-        "preview", help="a live web page showing every card as each platform shows it"
+        "preview",
+        parents=[common],
+        help="a live web page showing every card as each platform shows it",
     )
     preview.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (this machine)")
     preview.add_argument("--port", type=int, default=8765, help="default 8765; 0 picks a free one")
@@ -59,7 +86,7 @@ def _parser(adapters: bool = True) -> argparse.ArgumentParser:
 
         for adapter in registrations().values():
             for command in adapter.commands:
-                own = sub.add_parser(command.name, help=command.help)
+                own = sub.add_parser(command.name, parents=[common], help=command.help)
                 command.arguments(own)
                 own.set_defaults(run=command.run)
     return parser
@@ -89,14 +116,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         run = _COMMANDS.get(args.command) or args.run
         return int(run(args))
     except ContentError as exc:
-        print(exc, file=sys.stderr)
+        for problem in exc.problems:
+            print(f"careerbot: {problem}", file=sys.stderr)
+        return EXIT_ERROR
+    except CareerbotError as exc:
+        print(f"careerbot: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         return EXIT_ERROR
 
 
 def _catalog(args: argparse.Namespace) -> Catalog:
-    return load_catalog(args.content)
+    return load_catalog(args.content, cache=True)
 
 
 def _ask(args: argparse.Namespace) -> int:
@@ -130,9 +161,10 @@ def _ask(args: argparse.Namespace) -> int:
 
 
 def _chat(args: argparse.Namespace) -> int:
+
     from .service._console import console_chat
 
-    return asyncio.run(console_chat(_catalog(args)))
+    return console_chat(_catalog(args))
 
 
 def _roles(args: argparse.Namespace) -> int:

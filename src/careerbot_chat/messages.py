@@ -132,8 +132,9 @@ def join_names(names: list[str] | tuple[str, ...], last: str = "or") -> str:
 
 # Charts of the pay ladder.
 CHART_TITLE = "{role} pay by level"
-CHART_SUBTITLE = "{region}, {as_of} · yearly pay in rupees · LPA: lakh per annum"
+CHART_SUBTITLE = "{region}, {as_of} · yearly pay in rupees"
 CHART_FOOTER = "Source: {sources}"
+CHART_UNITS = "LPA: lakh per annum"
 CHART_OPEN_BAND = "{band} (and above)"
 CHART_ALT = "Bar chart of {title} ({subtitle}): {bands}."
 CHART_ALT_HEADLINE = "Headline band {band}."

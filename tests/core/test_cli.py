@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import select
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -14,7 +19,10 @@ from tests.conftest import FIXTURES
 pytestmark = pytest.mark.slow
 
 
-def careerbot(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def careerbot(
+    *args: str, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if k != "CAREERBOT_PUBLIC_URL"}
     return subprocess.run(
         [sys.executable, "-m", "careerbot_chat.cli", *args],
         capture_output=True,
@@ -22,6 +30,7 @@ def careerbot(*args: str, stdin: str | None = None) -> subprocess.CompletedProce
         input=stdin,
         timeout=60,
         check=False,
+        env={**environment, **(env or {})},
     )
 
 
@@ -96,3 +105,176 @@ def test_console_chat_until_ctrl_d() -> None:
     assert "MLOps Engineer · India, 2026" in done.stdout
     assert "₹45–80 LPA" in done.stdout
     assert "/pin is for groups" in done.stdout
+
+
+@pytest.mark.parametrize("command", [["ask", "/role", "mlops"], ["roles"], ["validate"]])
+def test_global_option_after_the_subcommand(command: list[str], tmp_path: Path) -> None:
+    """`--content DIR` works after the subcommand as well as before it."""
+    missing = str(tmp_path / "nope")
+    for args in (["--content", missing, *command], [*command, "--content", missing]):
+        done = careerbot(*args)
+        assert done.returncode == 1, (args, done.stderr)
+        assert "no such content directory" in done.stderr
+
+
+def test_global_option_after_the_subcommand_is_used(tmp_path: Path) -> None:
+    """Given after the subcommand, `--content` really picks the folder that answers."""
+    roles = tmp_path / "content" / "roles"
+    roles.mkdir(parents=True)
+    source = (FIXTURES.parent.parent / "content" / "roles" / "mlops-engineer.yaml").read_text()
+    (roles / "mlops-engineer.yaml").write_text(source.replace("MLOps Engineer", "MLOps Wrangler"))
+    done = careerbot("roles", "--content", str(tmp_path / "content"))
+    assert done.returncode == 0, done.stderr
+    assert "MLOps Wrangler" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "status"),
+    [
+        (["frobnicate"], 2),
+        (["ask"], 2),
+        (["ask", "/role", "--format", "fax"], 2),
+        (["roles", "--nope"], 2),
+        (["serve", "--port", "eighty"], 2),
+        (["slack-manifest", "--url", "example.org"], 2),
+        (["slack-manifest", "--url", "http://bot.example.org"], 2),
+        (["--content", "/nonexistent-careerbot", "roles"], 1),
+    ],
+)
+def test_every_error_is_one_line(args: list[str], status: int) -> None:
+    """Usage errors exit 2, other errors 1; either way one line on stderr, no traceback."""
+    done = careerbot(*args)
+    assert done.returncode == status, done.stderr
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout == ""
+
+
+def test_slack_manifest_needs_https_and_says_so() -> None:
+    """`--url example.org`: one line saying an https URL is needed, exit 2."""
+    done = careerbot("slack-manifest", "--url", "example.org")
+    assert done.returncode == 2
+    assert "must be an https:// URL" in done.stderr
+
+
+def test_slack_manifest_events_url_not_doubled() -> None:
+    """`--url https://host/slack/events` is taken as the events URL itself."""
+    done = careerbot("slack-manifest", "--url", "https://bot.example.org/slack/events")
+    assert done.returncode == 0, done.stderr
+    assert "https://bot.example.org/slack/events" in done.stdout
+    assert "/slack/events/slack/events" not in done.stdout
+
+
+def test_slack_manifest_without_url() -> None:
+    """No `--url`: CAREERBOT_PUBLIC_URL if set, else a placeholder, said on stderr."""
+    placeholder = careerbot("slack-manifest")
+    assert placeholder.returncode == 0
+    assert "placeholder https://careerbot.example.com" in placeholder.stderr
+    assert "https://careerbot.example.com/slack/events" in placeholder.stdout
+    public = careerbot("slack-manifest", env={"CAREERBOT_PUBLIC_URL": "https://bot.example.org"})
+    assert public.returncode == 0
+    assert public.stderr == ""
+    assert "https://bot.example.org/slack/events" in public.stdout
+
+
+def console_env(tmp_path: Path) -> dict[str, str]:
+    """An environment with no platform configured, unbuffered, outside any `.env`."""
+    drop = ("TELEGRAM_", "SLACK_", "CAREERBOT_")
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(drop)}
+    return {
+        **environment,
+        "PYTHONUNBUFFERED": "1",
+        "CAREERBOT_DATABASE_URL": f"sqlite:///{tmp_path}/db",
+    }
+
+
+def read_until(stream: IO[bytes], marker: bytes, deadline: float) -> bytes:
+    """Read ``stream`` until ``marker`` appears; fail at ``deadline`` (monotonic)."""
+    seen = b""
+    while marker not in seen:
+        remaining = deadline - time.monotonic()
+        assert remaining > 0, f"never saw {marker!r}: {seen[-500:]!r}"
+        ready, _, _ = select.select([stream], [], [], remaining)
+        if ready:
+            chunk = os.read(stream.fileno(), 4096)
+            assert chunk, f"stream closed before {marker!r}: {seen[-500:]!r}"
+            seen += chunk
+    return seen
+
+
+def interrupt(process: subprocess.Popen[bytes], deadline: float) -> int:
+    """Press Ctrl-C until ``process`` exits; its exit status.
+
+    Pressed again each second: a signal landing between the prompt being written and
+    the read starting is seen only at the next one (in any Python program).
+    """
+    while True:
+        process.send_signal(signal.SIGINT)
+        try:
+            return process.wait(timeout=1)
+        except subprocess.TimeoutExpired:
+            assert time.monotonic() < deadline, "Ctrl-C did not quit"
+
+
+@pytest.mark.parametrize("command", [["chat"], ["run"]])
+def test_console_chat_quits_on_ctrl_c(command: list[str], tmp_path: Path) -> None:
+    """Ctrl-C at the prompt (or while the stdin stays open) quits with status 0."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "careerbot_chat.cli", *command],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=console_env(tmp_path),
+        cwd=tmp_path,
+        # As in a terminal: a test runner started in the background ignores SIGINT,
+        # and a child inherits that unless it is reset.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    try:
+        assert process.stdin is not None
+        assert process.stdout is not None
+        deadline = time.monotonic() + 30
+        read_until(process.stdout, b"you> ", deadline)
+        process.stdin.write(b"mlops\n")
+        process.stdin.flush()
+        read_until(process.stdout, b"you> ", deadline)
+        assert interrupt(process, deadline) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        for stream in (process.stdin, process.stdout, process.stderr):
+            if stream is not None:
+                stream.close()
+
+
+def test_console_chat_logs_warnings_only(tmp_path: Path) -> None:
+    """`careerbot run` with no platform opens the console chat with no INFO lines."""
+    done = subprocess.run(
+        [sys.executable, "-m", "careerbot_chat.cli", "run"],
+        input="mlops\n/salary senior\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**console_env(tmp_path), "CAREERBOT_LOG_LEVEL": "INFO"},
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "₹45–80 LPA" in done.stdout
+    assert " INFO " not in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize("command", [["validate"], ["ask", "/role"]])
+def test_impossible_date_is_an_error_not_a_traceback(command: list[str], tmp_path: Path) -> None:
+    """`as_of: 2026-02-30` names the file, the field and why; exit 1, no traceback."""
+    roles = tmp_path / "content" / "roles"
+    roles.mkdir(parents=True)
+    (roles / "impossible-day.yaml").write_bytes(
+        (FIXTURES / "invalid" / "impossible-day.yaml").read_bytes()
+    )
+    done = careerbot(*command, "--content", str(tmp_path / "content"))
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert "impossible-day.yaml: as_of: 2026-02-30 is not a date" in done.stderr

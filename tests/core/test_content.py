@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from collections.abc import Callable
@@ -30,6 +31,18 @@ INVALID = FIXTURES / "invalid"
         ("not-the-slug.yaml", "slug", "must be named wrong-name.yaml"),
         ("Bad_Slug.yaml", "slug", "should match pattern"),
         ("broken-yaml.yaml", "line 2", "not valid YAML"),
+        (
+            "impossible-day.yaml",
+            "as_of",
+            "2026-02-30 is not a date: February 2026 has days 01 to 28",
+        ),
+        ("month-13.yaml", "as_of", "2026-13 is not a date: there is no month 13"),
+        ("month-00.yaml", "as_of", "2026-00 is not a date: there is no month 00"),
+        (
+            "source-april-31.yaml",
+            "sources[0].as_of",
+            "2026-04-31 is not a date: April 2026 has days 01 to 30",
+        ),
     ],
 )
 def test_each_error_names_file_field_reason(
@@ -143,12 +156,26 @@ def test_reload_reuses_unchanged_roles(content_dir: Callable[..., Path]) -> None
     ],
 )
 def test_yaml_reader_matches_safe_load(document: bytes) -> None:
-    """The quicker reader builds exactly what yaml.safe_load builds."""
+    """The quicker reader builds exactly what yaml.safe_load builds, dates kept as text."""
     import yaml
 
     from careerbot_chat.catalog._loader import _read_yaml
 
-    assert _read_yaml(document) == yaml.safe_load(document)
+    def dates_as_text(value: object) -> object:
+        if isinstance(value, dict):
+            return {key: dates_as_text(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [dates_as_text(item) for item in value]
+        return value.isoformat() if isinstance(value, dt.date) else value
+
+    assert _read_yaml(document) == dates_as_text(yaml.safe_load(document))
+
+
+def test_yaml_reader_keeps_impossible_dates_as_text() -> None:
+    """`2026-02-30` is read as text for the models to refuse, not a bare ValueError."""
+    from careerbot_chat.catalog._loader import _read_yaml
+
+    assert _read_yaml(b"as_of: 2026-02-30\n") == {"as_of": "2026-02-30"}
 
 
 def test_yaml_reader_refuses_what_safe_load_refuses() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import time
 from pathlib import Path
 
@@ -50,6 +52,28 @@ async def test_claim_update_once(store: Store) -> None:
     assert not await store.claim_update("telegram:1", ttl=60)
     assert await store.claim_update("telegram:2", ttl=-1)
     assert await store.claim_update("telegram:2", ttl=60)
+
+
+def second_connection(store: Store) -> Store:
+    """Another store on the same database, as a second replica would open it."""
+    if isinstance(store, SQLiteStore):
+        return SQLiteStore(store.path)
+    from careerbot_chat.store._postgres import PostgresStore
+
+    assert isinstance(store, PostgresStore)
+    return PostgresStore(store.url)
+
+
+async def test_request_hash_claimed_once_across_replicas(store: Store) -> None:
+    """Two replicas racing to claim one signed request's hash: exactly one wins."""
+    other = second_connection(store)
+    await other.open()
+    try:
+        key = "slack:command:" + hashlib.sha256(b"1700000000:v0=abc").hexdigest()
+        claims = [s.claim_update(key, ttl=360) for s in (store, other, store, other)]
+        assert sorted(await asyncio.gather(*claims)) == [False, False, False, True]
+    finally:
+        await other.close()
 
 
 async def test_usage_counts_add_up(store: Store) -> None:

@@ -28,27 +28,18 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
+import httpx
 from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from tests.fakes.telegram_spec import bot_api_spec
+
 BOT_ID = 7000001
 BOT_USERNAME = "CareerTestBot"
 ANONYMOUS_ADMIN_ID = 1087968824
-STRING_PARAMS = frozenset(
-    {
-        "text",
-        "caption",
-        "photo",
-        "callback_query_id",
-        "inline_query_id",
-        "inline_message_id",
-        "url",
-        "secret_token",
-    }
-)
 STATUS_TEXT = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 409: "Conflict"}
 
 
@@ -74,16 +65,6 @@ class _Member:
     rights: dict[str, bool] = field(default_factory=dict)
 
 
-def _decode(key: str, value: str) -> Any:
-    """PTB sends each parameter form-urlencoded: strings as they are, the rest as JSON."""
-    if key in STRING_PARAMS:
-        return value
-    try:
-        return json.loads(value)
-    except ValueError:
-        return value
-
-
 class FakeTelegram:
     """The fake server's state: calls received, chat members, sent messages, failures."""
 
@@ -93,6 +74,10 @@ class FakeTelegram:
         self.url = ""
         """The root URL once served (set by whoever serves ``app``)."""
         self.calls: list[Call] = []
+        self.refused: list[tuple[Call, list[str]]] = []
+        """Calls the Bot API spec refuses, with the reasons (answered 400, not run)."""
+        self.webhook_replies: list[Call] = []
+        """Calls that arrived in a webhook's HTTP answer (also in ``calls``)."""
         self.members: dict[tuple[int, int], _Member] = {}
         self.texts: dict[tuple[int, int], str] = {}
         self.updates: deque[dict[str, Any]] = deque()
@@ -162,6 +147,7 @@ class FakeTelegram:
 
     def reset(self) -> None:
         self.calls.clear()
+        self.webhook_replies.clear()
 
     # -- serving ---------------------------------------------------------------------
 
@@ -169,22 +155,67 @@ class FakeTelegram:
         method = request.path_params["method"]
         if request.path_params["token"] != self.token:
             return _error(401, "Unauthorized")
-        params = await _params(request)
-        self.calls.append(Call(method, params))  # on arrival: a call that times out counts
+        params = await _params(request, method)
+        refused = self._arrive(method, params)  # on arrival: a call that times out counts
+        if refused is not None:
+            return refused
         delays = self._delays.get(method)
         if delays:
             await asyncio.sleep(delays.popleft())
+        return await self._answer(method, params)
+
+    def _arrive(self, method: str, params: dict[str, Any]) -> JSONResponse | None:
+        """Judge the call by the spec: refused (400, not run), or recorded."""
+        call = Call(method, params)
+        reasons = bot_api_spec().check(method, params)
+        if reasons:
+            self.refused.append((call, reasons))
+            status = 404 if method not in bot_api_spec().methods else 400
+            return _error(status, "Bad Request: " + "; ".join(reasons))
+        self.calls.append(call)
+        return None
+
+    async def _answer(self, method: str, params: dict[str, Any]) -> JSONResponse:
+        """Fail the call as told, or answer it as Telegram would."""
         failure = self._failures.get(method)
         if failure is not None and failure.remaining > 0:
             failure.remaining -= 1
             return _error(failure.status, failure.description, failure.retry_after)
         handler = getattr(self, f"_{method}", None)
         if handler is None:
-            return _error(404, "Not Found: method not found")
+            return _error(501, f"the fake does not play {method}")
         result = await handler(params) if method == "getUpdates" else handler(params)
         if isinstance(result, JSONResponse):
             return result
         return JSONResponse({"ok": True, "result": result})
+
+    async def run_webhook_reply(self, status: int, content_type: str, body: bytes) -> Call | None:
+        """Play Telegram reading a webhook's HTTP answer: run the one method it carries.
+
+        Telegram reads only a 200's body; an empty one carries nothing. A 200 body
+        that is not a JSON object with a ``method`` fails the test here, since
+        Telegram would silently drop it. Like Telegram, the fake returns the method's
+        result to no one.
+        """
+        if status != 200 or not body:
+            return None
+        assert content_type.split(";")[0].strip() == "application/json", content_type
+        payload = json.loads(body)
+        assert isinstance(payload, dict), payload
+        params = dict(payload)
+        method = params.pop("method")
+        assert isinstance(method, str), payload
+        if self._arrive(method, params) is None:
+            self.webhook_replies.append(self.calls[-1])
+            await self._answer(method, params)
+        return Call(method, params)
+
+    async def read_webhook_answer(self, response: httpx.Response) -> None:
+        """An httpx response hook for clients posting to a webhook: hands its answer over."""
+        if response.request.url.path.endswith("/telegram/webhook"):
+            await response.aread()
+            content_type = response.headers.get("content-type", "")
+            await self.run_webhook_reply(response.status_code, content_type, response.content)
 
     def _bot_user(self) -> dict[str, Any]:
         return {
@@ -272,18 +303,20 @@ class FakeTelegram:
         return [u for u in self.updates if u["update_id"] >= offset]
 
 
-async def _params(request: Request) -> dict[str, Any]:
+async def _params(request: Request, method: str) -> dict[str, Any]:
     """The call's parameters: form-urlencoded, or multipart when a file is uploaded.
 
-    An uploaded file arrives as ``attach://name`` in its field and the bytes under
-    ``name``; the field gets the bytes, so tests can read what was uploaded.
+    Each value is read by the kinds the Bot API spec allows for its field. An uploaded
+    file arrives as ``attach://name`` in its field and the bytes under ``name``; the
+    field gets the bytes, so tests can read what was uploaded.
     """
+    spec = bot_api_spec()
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         body = (await request.body()).decode()
-        return {k: _decode(k, v) for k, v in parse_qsl(body, keep_blank_values=True)}
+        return spec.decode_form(method, parse_qsl(body, keep_blank_values=True))
     async with request.form() as form:
         files = {k: await v.read() for k, v in form.items() if isinstance(v, UploadFile)}
-        params = {k: _decode(k, v) for k, v in form.items() if isinstance(v, str)}
+        params = spec.decode_form(method, [(k, v) for k, v in form.items() if isinstance(v, str)])
     for key, value in params.items():
         if isinstance(value, str) and value.startswith("attach://"):
             params[key] = files[value.removeprefix("attach://")]

@@ -228,3 +228,39 @@ def test_copy_buttons_copy_the_exact_payload(browser: Any, preview_url: str, con
         "text": {"type": "plain_text", "text": "MLOps Engineer · skills and toolchains"},
     }
     context.close()
+
+
+@pytest.fixture
+def large_content(content: Path) -> Path:
+    """Twenty roles: more than the page draws at once."""
+    from bench.generate import generate_catalog
+
+    generate_catalog(content, 20)
+    return content
+
+
+def test_large_catalogue_draws_a_role_when_opened(
+    large_content: Path, browser: Any, preview_url: str
+) -> None:
+    """Past eight roles each role waits to be opened; opened, it stays open across a save."""
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(preview_url)
+    assert page.locator("article.role.lazy").count() == 20
+    assert page.locator("section.row").count() == 3  # /roles, /help, /start
+    page.locator("nav.toc a", has_text="Generated Role 0007").click()
+    rows = page.locator("article#role-0007 section.row")
+    rows.first.wait_for()
+    role = load_catalog(large_content).get("role-0007")
+    assert role is not None
+    assert rows.count() == 6 + len(role.ladder)  # role, salary, each level, chart, 3 more
+    role_file = large_content / "roles" / "role-0007.yaml"
+    role_file.write_text(role_file.read_text().replace("max: 80 LPA", "max: 85 LPA"))
+    page.wait_for_function(
+        "() => (document.querySelector('#role-0007') || {}).innerText?.includes('₹45–85 LPA')",
+        timeout=UPDATE_MS,
+    )
+    assert page.locator("article.role.lazy").count() == 19
+    page.close()
+    assert errors == []

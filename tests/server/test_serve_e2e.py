@@ -36,11 +36,16 @@ def telegram_post(update: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def as_telegram(stack: Stack) -> httpx.AsyncClient:
+    """A client that, like Telegram, runs the Bot API call a webhook answer carries."""
+    return httpx.AsyncClient(event_hooks={"response": [stack.telegram.read_webhook_answer]})
+
+
 async def test_both_platforms_answer_through_one_server(stack: Stack) -> None:
-    """A Slack slash command is answered in its HTTP body; a Telegram update via the Bot API."""
+    """A Slack slash command is answered in its HTTP body; a Telegram update in its webhook's."""
     body = slack_builders.slash("/salary", "senior mlops", response_url=stack.slack.response_url())
     headers = {**slack_builders.sign(body), "Content-Type": "application/x-www-form-urlencoded"}
-    async with httpx.AsyncClient() as client:
+    async with as_telegram(stack) as client:
         slack = await client.post(f"{stack.url}/slack/events", headers=headers, content=body)
         assert slack.status_code == 200
         assert "45–80 LPA" in slack.json()["text"]
@@ -58,12 +63,16 @@ async def test_both_platforms_answer_through_one_server(stack: Stack) -> None:
         'careerbot_commands_total{command="role",outcome="answered",platform="telegram"} 1.0'
         in metrics
     )
+    assert (
+        'careerbot_platform_api_calls_total{method="sendMessage",platform="telegram",'
+        'via="webhook_reply"} 1.0' in metrics
+    )
 
 
 async def test_same_update_twice_answered_once(stack: Stack) -> None:
     """A retried webhook delivery of one update id gets one answer."""
     update = tg_builders.text_update("/salary staff")
-    async with httpx.AsyncClient() as client:
+    async with as_telegram(stack) as client:
         for _ in range(3):
             response = await client.post(f"{stack.url}/telegram/webhook", **telegram_post(update))
             assert response.status_code == 200
@@ -81,7 +90,7 @@ async def test_same_update_twice_answered_once(stack: Stack) -> None:
 async def test_sigterm_finishes_accepted_updates(stack: Stack) -> None:
     """Updates accepted before SIGTERM are all answered; the process exits cleanly."""
     requests = telegram_requests(stack.url, 40)
-    async with httpx.AsyncClient() as client:
+    async with as_telegram(stack) as client:
         responses = await asyncio.gather(
             *(client.post(url, headers=headers, content=body) for url, headers, body in requests)
         )

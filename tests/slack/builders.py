@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import json
 import time
 from typing import Any
@@ -16,6 +17,7 @@ DM = "D0DIRECT"
 MEMBER = "U0MEMBER"
 ADMIN = "U0ADMIN"
 LISTED = "U0LISTED"
+_TRIGGERS = itertools.count(1)
 
 
 def sign(body: str, secret: str = SECRET, timestamp: int | None = None) -> dict[str, str]:
@@ -33,7 +35,8 @@ def slash(
     channel: str = CHANNEL,
     response_url: str = "http://127.0.0.1:9/response/none",
 ) -> str:
-    """A slash command as Slack posts it: form-encoded."""
+    """A slash command as Slack posts it: form-encoded, with a fresh ``trigger_id`` (as
+    Slack's own differ, so two invocations in one second are two signed requests)."""
     return urlencode(
         {
             "token": "deprecated-verification-token",
@@ -47,7 +50,7 @@ def slash(
             "text": text,
             "api_app_id": "A0CAREER",
             "response_url": response_url,
-            "trigger_id": "1.2.3",
+            "trigger_id": f"{next(_TRIGGERS)}.2.3",
         }
     )
 
@@ -111,8 +114,8 @@ def home_action(action_id: str, value: str, *, user: str = MEMBER) -> str:
     )
 
 
-def home_opened(event_id: str = "Ev0HOME1", *, user: str = MEMBER) -> str:
-    """The ``app_home_opened`` event, as JSON."""
+def event_callback(event: dict[str, Any], event_id: str) -> str:
+    """``event`` in the envelope Slack posts to the events URL, as JSON."""
     return json.dumps(
         {
             "token": "deprecated-verification-token",
@@ -121,16 +124,22 @@ def home_opened(event_id: str = "Ev0HOME1", *, user: str = MEMBER) -> str:
             "type": "event_callback",
             "event_id": event_id,
             "event_time": 1700000000,
-            "event": {
-                "type": "app_home_opened",
-                "user": user,
-                "channel": "D0HOME",
-                "tab": "home",
-                "event_ts": "1700000000.000100",
-            },
+            "event": event,
             "authorizations": [{"team_id": "T0CAREER", "user_id": "UCAREERBOT", "is_bot": True}],
         }
     )
+
+
+def home_opened(event_id: str = "Ev0HOME1", *, user: str = MEMBER) -> str:
+    """The ``app_home_opened`` event, as JSON."""
+    event = {
+        "type": "app_home_opened",
+        "user": user,
+        "channel": "D0HOME",
+        "tab": "home",
+        "event_ts": "1700000000.000100",
+    }
+    return event_callback(event, event_id)
 
 
 def message_event(
@@ -158,14 +167,4 @@ def message_event(
         event.setdefault("channel_type", "im" if channel.startswith("D") else "channel")
     if thread_ts is not None:
         event["thread_ts"] = thread_ts
-    return json.dumps(
-        {
-            "token": "deprecated-verification-token",
-            "team_id": "T0CAREER",
-            "api_app_id": "A0CAREER",
-            "type": "event_callback",
-            "event_id": event_id,
-            "event_time": 1700000100,
-            "event": event,
-        }
-    )
+    return event_callback(event, event_id)

@@ -70,8 +70,8 @@ async def test_home_publish_failure_still_acknowledges(slack: SlackClient) -> No
     assert response.status_code == 200
 
 
-async def test_garbage_payload_is_400_signed_or_not(slack: SlackClient) -> None:
-    """A form whose payload is not JSON is refused with 400, never a 500."""
+async def test_garbage_payload_is_400_signed_401_unsigned(slack: SlackClient) -> None:
+    """A form whose payload is not JSON: 400 when signed; unsigned, 401 before any parsing."""
     signed = await slack.send("payload=not-json")
     unsigned = await slack.http.post(
         "/slack/events",
@@ -79,4 +79,4 @@ async def test_garbage_payload_is_400_signed_or_not(slack: SlackClient) -> None:
         headers={"Content-Type": "application/x-www-form-urlencoded"},
     )
     assert signed.status_code == 400
-    assert unsigned.status_code == 400
+    assert unsigned.status_code == 401

@@ -79,11 +79,38 @@ def test_manifest_is_deterministic() -> None:
     assert manifest_yaml(URL) == manifest_yaml(URL)
 
 
-@pytest.mark.parametrize("url", ["careerbot.example.com", "ftp://x", "https://x\nsettings: {}"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "careerbot.example.com",
+        "ftp://x",
+        "https://x\nsettings: {}",
+        "http://bot.example.org",
+        "https://",
+        "https://bot.example.org/?x=1",
+    ],
+)
 def test_bad_url_is_refused(url: str) -> None:
-    """Anything but a plain http(s) URL is refused rather than written into YAML."""
-    with pytest.raises(ValueError, match="URL"):
+    """Anything but a plain https URL (Slack calls only https) is refused, not written."""
+    with pytest.raises(ValueError, match="https:// URL"):
         manifest_yaml(url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://bot.example.org",
+        "https://bot.example.org/",
+        "https://bot.example.org/slack/events",
+        "https://bot.example.org/slack/events/",
+    ],
+)
+def test_events_path_is_added_once(url: str) -> None:
+    """The base URL or the events URL itself: the request URL ends in /slack/events once."""
+    data = manifest(url)
+    assert data["settings"]["interactivity"]["request_url"] == (
+        "https://bot.example.org/slack/events"
+    )
 
 
 @pytest.mark.slow

@@ -35,11 +35,16 @@ def make_settings(api_url: str, **overrides: Any) -> Settings:
 
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeTelegram]:
-    """The fake Bot API, served over HTTP; ``fake.url`` is its root."""
+    """The fake Bot API, served over HTTP; ``fake.url`` is its root.
+
+    Every call is judged by the published Bot API spec; a test during which the bot
+    made a call Telegram would refuse fails, whatever it asserted itself.
+    """
     api = FakeTelegram(TOKEN)
     async with serve_asgi(api.app, lifespan="off") as url:
         api.url = url
         yield api
+    assert not api.refused, f"calls the Bot API would refuse: {api.refused}"
 
 
 @pytest.fixture

@@ -23,10 +23,17 @@ HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
 @pytest.fixture
-async def client(platform: TelegramPlatform) -> AsyncIterator[httpx.AsyncClient]:
-    """An HTTP client aimed at the platform's routes, served by uvicorn on loopback."""
+async def client(
+    platform: TelegramPlatform, fake: FakeTelegram
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client aimed at the platform's routes, served by uvicorn on loopback; like
+    Telegram, it hands each webhook answer to the fake Bot API, which runs its call."""
     app = Starlette(routes=list(platform.routes()))
-    async with serve_asgi(app, lifespan="off") as url, httpx.AsyncClient(base_url=url) as http:
+    hooks = {"response": [fake.read_webhook_answer]}
+    async with (
+        serve_asgi(app, lifespan="off") as url,
+        httpx.AsyncClient(base_url=url, event_hooks=hooks) as http,
+    ):
         yield http
 
 

@@ -23,33 +23,9 @@ from ._parser import Command
 from ._registry import COMMANDS, CommandSpec, member_commands, moderator_commands
 from ._reply import Action, Bullets, Fields, Outcome, Paragraph, Reply
 from ._understand import Reading, read
+from ._vocabulary import LEVELS
 
-GENERIC_LEVELS = frozenset(
-    {
-        "intern",
-        "fresher",
-        "freshers",
-        "graduate",
-        "junior",
-        "jr",
-        "entry",
-        "entry level",
-        "associate",
-        "mid",
-        "mid level",
-        "intermediate",
-        "senior",
-        "sr",
-        "staff",
-        "principal",
-        "lead",
-        "tech lead",
-        "distinguished",
-        "architect",
-        "director",
-        "manager",
-    }
-)
+GENERIC_LEVELS = LEVELS
 _YEARS = re.compile(r"^(\d{1,2}(?:\.\d)?)\s*\+?\s*(?:y|yr|yrs|year|years|yoe)?$")
 CATALOG_SHOWN = 25
 CATALOG_WITH_SUMMARIES = 8

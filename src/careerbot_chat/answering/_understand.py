@@ -15,8 +15,6 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from rapidfuzz import fuzz, process
-
 from ..catalog._checks import normalise
 from ..catalog._models import Role, level_words
 from . import _vocabulary as vocab
@@ -88,6 +86,8 @@ class Lexicon:
             return word
         fixed = self._fixes.get(word)
         if fixed is None:
+            from rapidfuzz import fuzz, process  # only when a word is in no list: a typo
+
             match = process.extractOne(
                 word,
                 self._targets,
@@ -146,20 +146,26 @@ def tokens(
     return _join_phrases(words), corrected
 
 
-def _join_phrases(words: list[str]) -> list[str]:
-    out: list[str] = []
+def _spans(words: list[str], table: dict[tuple[str, ...], str]) -> list[tuple[str, bool]]:
+    """``words`` with every run that is a key of ``table`` (longest first, up to three
+    words) replaced by its value: ``(value, True)``; other words as ``(word, False)``."""
+    out: list[tuple[str, bool]] = []
     index = 0
     while index < len(words):
-        for size in (3, 2):
+        for size in (3, 2, 1):
             key = tuple(words[index : index + size])
-            if len(key) == size and key in vocab.PHRASES:
-                out.append(vocab.PHRASES[key])
+            if len(key) == size and key in table:
+                out.append((table[key], True))
                 index += size
                 break
         else:
-            out.append(words[index])
+            out.append((words[index], False))
             index += 1
     return out
+
+
+def _join_phrases(words: list[str]) -> list[str]:
+    return [word for word, _ in _spans(words, vocab.PHRASES)]
 
 
 def _take_role(words: list[str], lexicon: Lexicon) -> tuple[Role | None, list[str]]:
@@ -179,21 +185,10 @@ def _take_role(words: list[str], lexicon: Lexicon) -> tuple[Role | None, list[st
 
 
 def _take_others(words: list[str]) -> tuple[tuple[str, ...], list[str]]:
-    found: list[str] = []
-    rest: list[str] = []
-    index = 0
-    while index < len(words):
-        for size in (3, 2, 1):
-            key = tuple(words[index : index + size])
-            if len(key) == size and key in vocab.OTHER_ROLES:
-                if vocab.OTHER_ROLES[key] not in found:
-                    found.append(vocab.OTHER_ROLES[key])
-                index += size
-                break
-        else:
-            rest.append(words[index])
-            index += 1
-    return tuple(found), rest
+    """Roles named that may not be in the catalogue (``devops``, ``data scientist``)."""
+    spans = _spans(words, vocab.OTHER_ROLES)
+    found = tuple(dict.fromkeys(name for name, other in spans if other))
+    return found, [word for word, other in spans if not other]
 
 
 def _take_years(words: list[str]) -> tuple[float | None, str | None, list[str]]:

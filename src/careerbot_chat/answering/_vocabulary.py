@@ -13,199 +13,43 @@ from __future__ import annotations
 INTENTS: dict[str, frozenset[str]] = {
     # what a role pays
     "salary": frozenset(
-        [
-            "salary",
-            "salaries",
-            "sal",
-            "pay",
-            "paid",
-            "pays",
-            "paying",
-            "payscale",
-            "ctc",
-            "package",
-            "packages",
-            "pkg",
-            "comp",
-            "compensation",
-            "earn",
-            "earns",
-            "earning",
-            "earnings",
-            "make",
-            "makes",
-            "making",
-            "lpa",
-            "kitna",
-            "kitni",
-            "kamata",
-            "kamate",
-            "kamati",
-            "kamai",
-            "paisa",
-            "paise",
-            "milta",
-            "milti",
-            "milte",
-            "milega",
-            "milegi",
-            "band",
-            "bands",
-            "money",
-            "income",
-            "stipend",
-            "scale",
-            "crore",
-            "crores",
-            "cr",
-            "lakh",
-            "lakhs",
-            "levels",
-            "howmuch",
-        ]
+        "salary salaries sal pay paid pays paying payscale ctc package packages pkg comp "
+        "compensation earn earns earning earnings make makes making lpa kitna kitni kamata "
+        "kamate kamati kamai paisa paise milta milti milte milega milegi band bands money "
+        "income stipend scale crore crores cr lakh lakhs levels howmuch".split()
     ),
     # what the job is
     "role": frozenset(
-        [
-            "do",
-            "does",
-            "doing",
-            "job",
-            "responsibilities",
-            "responsibility",
-            "duties",
-            "duty",
-            "kaam",
-            "karta",
-            "krta",
-            "karte",
-            "work",
-            "works",
-            "day",
-            "role",
-            "explain",
-        ]
+        "do does doing job responsibilities responsibility duties duty kaam karta krta karte "
+        "work works day role explain".split()
     ),
     # interviews
     "pitfalls": frozenset(
-        [
-            "interview",
-            "interviews",
-            "interviewing",
-            "mistakes",
-            "mistake",
-            "fail",
-            "fails",
-            "failing",
-            "failure",
-            "tips",
-            "tip",
-            "galti",
-            "galtiyan",
-            "crack",
-            "cracking",
-            "pitfalls",
-            "pitfall",
-            "prep",
-            "preparation",
-            "prepare",
-            "puchte",
-            "poochte",
-        ]
+        "interview interviews interviewing mistakes mistake fail fails failing failure "
+        "tips tip galti galtiyan crack cracking pitfalls pitfall prep preparation prepare "
+        "puchte poochte".split()
     ),
     # what to learn
     "skills": frozenset(
-        [
-            "skills",
-            "skill",
-            "learn",
-            "learning",
-            "seekhna",
-            "sikhna",
-            "seekhu",
-            "tools",
-            "tool",
-            "stack",
-            "toolchain",
-            "toolchains",
-            "roadmap",
-            "need",
-            "needed",
-            "required",
-            "zaroori",
-            "aana",
-            "know",
-            "competencies",
-        ]
+        "skills skill learn learning seekhna sikhna seekhu tools tool stack toolchain "
+        "toolchains roadmap need needed required zaroori aana know competencies".split()
     ),
     # hiring
     "demand": frozenset(
-        [
-            "demand",
-            "openings",
-            "opening",
-            "hiring",
-            "hire",
-            "hires",
-            "jobs",
-            "vacancies",
-            "vacancy",
-            "market",
-            "scope",
-        ]
+        "demand openings opening hiring hire hires jobs vacancies vacancy market scope".split()
     ),
     # moving into the role (answered from the FAQ and the paths)
     "path": frozenset(
-        [
-            "switch",
-            "switching",
-            "move",
-            "moving",
-            "transition",
-            "become",
-            "becoming",
-            "shift",
-            "aaye",
-            "aaun",
-            "getinto",
-        ]
+        "switch switching move moving transition become becoming shift aaye aaun getinto".split()
     ),
     # one role against another
     "faq": frozenset({"faq", "faqs"}),
     "compare": frozenset(
-        [
-            "vs",
-            "versus",
-            "than",
-            "compared",
-            "compare",
-            "comparison",
-            "difference",
-            "diff",
-            "delta",
-            "premium",
-            "better",
-            "zyada",
-            "jyada",
-            "higher",
-        ]
+        "vs versus than compared compare comparison difference diff delta premium better "
+        "zyada jyada higher".split()
     ),
-    "roles": frozenset(["roles", "catalogue", "catalog", "list"]),
-    "help": frozenset(
-        [
-            "help",
-            "commands",
-            "hi",
-            "hello",
-            "hey",
-            "hii",
-            "namaste",
-            "start",
-            "thanks",
-            "thank",
-            "thx",
-        ]
-    ),
+    "roles": frozenset("roles catalogue catalog list".split()),
+    "help": frozenset("help commands hi hello hey hii namaste start thanks thank thx".split()),
 }
 """Cue words for what is asked. When several are present, ``PRIORITY`` decides."""
 
@@ -258,27 +102,11 @@ YEAR_UNITS = frozenset({"years"})
 """After ``SHORT_FORMS``: the word that makes a number a count of years."""
 
 LEVELS = frozenset(
-    [
-        "intern",
-        "interns",
-        "fresher",
-        "freshers",
-        "graduate",
-        "junior",
-        "jr",
-        "entry",
-        "mid",
-        "intermediate",
-        "senior",
-        "sr",
-        "staff",
-        "principal",
-        "lead",
-        "distinguished",
-        "architect",
-    ]
-)
-"""Level words in general; each role's ladder adds its own ids, labels and aliases."""
+    "intern interns fresher freshers graduate junior jr entry mid intermediate senior sr "
+    "staff principal lead distinguished architect director manager associate".split()
+) | {"entry level", "mid level", "tech lead"}
+"""Level words in general; each role's ladder adds its own ids, labels and aliases.
+A level here that a role's ladder lacks is one the source gives no band for."""
 
 OTHER_ROLES: dict[tuple[str, ...], str] = {
     ("devops",): "DevOps",
@@ -311,78 +139,18 @@ OTHER_ROLES: dict[tuple[str, ...], str] = {
 """Roles members name that may not be in the catalogue (the catalogue wins when it has one)."""
 
 CITIES = frozenset(
-    [
-        "bangalore",
-        "bengaluru",
-        "blr",
-        "pune",
-        "hyderabad",
-        "hyd",
-        "chennai",
-        "mumbai",
-        "bombay",
-        "delhi",
-        "ncr",
-        "gurgaon",
-        "gurugram",
-        "noida",
-        "kolkata",
-        "ahmedabad",
-        "kochi",
-        "jaipur",
-        "indore",
-        "chandigarh",
-        "coimbatore",
-        "trivandrum",
-    ]
+    "bangalore bengaluru blr pune hyderabad hyd chennai mumbai bombay delhi ncr gurgaon "
+    "gurugram noida kolkata ahmedabad kochi jaipur indore chandigarh coimbatore trivandrum".split()
 )
 COUNTRIES = frozenset(
-    [
-        "usa",
-        "america",
-        "uk",
-        "london",
-        "canada",
-        "germany",
-        "europe",
-        "dubai",
-        "uae",
-        "singapore",
-        "australia",
-        "abroad",
-    ]
+    "usa america uk london canada germany europe dubai uae singapore australia abroad".split()
 )
 COMPANIES = frozenset(
-    [
-        "google",
-        "amazon",
-        "microsoft",
-        "meta",
-        "facebook",
-        "apple",
-        "netflix",
-        "flipkart",
-        "swiggy",
-        "zomato",
-        "paytm",
-        "tcs",
-        "infosys",
-        "wipro",
-        "hcl",
-        "accenture",
-        "cognizant",
-        "capgemini",
-        "startup",
-        "startups",
-        "uber",
-        "ola",
-        "walmart",
-        "adobe",
-        "jpmorgan",
-        "goldman",
-    ]
+    "google amazon microsoft meta facebook apple netflix flipkart swiggy zomato paytm "
+    "tcs infosys wipro hcl accenture cognizant capgemini startup startups uber ola "
+    "walmart adobe jpmorgan goldman".split()
 )
-REMOTE = frozenset(["remote", "remotely", "wfh", "hybrid", "onsite"])
+REMOTE = frozenset("remote remotely wfh hybrid onsite".split())
 """Places, employers and ways of working the source may not break figures down by."""
 
 STOPWORDS = frozenset(

@@ -20,10 +20,13 @@ import yaml
 from pydantic import ValidationError
 
 from .._errors import ContentError, Problem
+from . import _cache
 from ._checks import catalog_errors, normalise, role_errors, role_warnings
 from ._models import Level, Role, level_words
 
-_STR, _MAP, _SEQ = (f"tag:yaml.org,2002:{name}" for name in ("str", "map", "seq"))
+_STR, _MAP, _SEQ, _TIMESTAMP = (
+    f"tag:yaml.org,2002:{name}" for name in ("str", "map", "seq", "timestamp")
+)
 
 
 class _SafeLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -31,13 +34,16 @@ class _SafeLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignor
 
     Most nodes are plain words or containers; only a scalar whose first character
     can start an int, float, bool, null, timestamp or merge key needs the regular
-    expressions of the full resolver. The result is the same tag ``resolve`` gives.
+    expressions of the full resolver. The result is the same tag ``resolve`` gives,
+    except that dates stay text: PyYAML would raise a bare ``ValueError`` for
+    ``2026-02-30``, and the models check dates themselves, naming the field.
     """
 
     def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
         if kind is yaml.ScalarNode:
             if implicit[0] and (not value or value[0] in self.yaml_implicit_resolvers):
-                return str(super().resolve(kind, value, implicit))
+                tag = str(super().resolve(kind, value, implicit))
+                return _STR if tag == _TIMESTAMP else tag
             return _STR
         return _SEQ if kind is yaml.SequenceNode else _MAP
 
@@ -132,7 +138,14 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
 
 
 def _validation_problems(file: Path, error: ValidationError) -> Iterator[Problem]:
-    for item in error.errors(include_url=False):
+    items = error.errors(include_url=False)
+    # pydantic counts only the valid items of a list against its minimum length, so one
+    # bad source would also say "sources: should have at least 1 item"; the item's own
+    # error is the one to show.
+    failed_parents = {item["loc"][:-2] for item in items if len(item["loc"]) >= 2}
+    for item in items:
+        if item["type"] == "too_short" and item["loc"] in failed_parents:
+            continue
         message = item["msg"].removeprefix("Value error, ")
         if item["type"] == "extra_forbidden":
             message = "unknown field (check the spelling; see content/schema.json)"
@@ -291,14 +304,18 @@ class Catalog:
         return tuple(found[:limit])
 
 
-def load_catalog(content_dir: Path | None = None, previous: Catalog | None = None) -> Catalog:
+def load_catalog(
+    content_dir: Path | None = None, previous: Catalog | None = None, *, cache: bool = False
+) -> Catalog:
     """Load and validate every role file; raise ``ContentError`` listing all problems.
 
     With ``previous``, a file whose bytes did not change reuses its validated role
     (roles are immutable), so reloading a large catalogue after one edit is quick.
+    With ``cache``, roles validated by an earlier run from exactly the same inputs
+    are read back instead (see ``_cache``), which is what keeps the CLI quick.
     """
     with _collector_paused():
-        return _load_catalog(content_dir, previous)
+        return _load_catalog(content_dir, previous, cache=cache)
 
 
 @contextlib.contextmanager
@@ -318,23 +335,58 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _load_catalog(content_dir: Path | None, previous: Catalog | None) -> Catalog:
-    folder = content_dir or default_content_dir()
-    digest = hashlib.sha256()
+def _read_files(folder: Path) -> tuple[list[tuple[Path, bytes]], list[Problem]]:
+    files: list[tuple[Path, bytes]] = []
     problems: list[Problem] = []
-    entries: list[tuple[Path | None, Role]] = []
-    parsed: dict[Path, tuple[bytes, Role]] = {}
-    known = previous.parsed if previous is not None else {}
     for file in role_files(folder):
         try:
-            raw = file.read_bytes()
+            files.append((file, file.read_bytes()))
         except OSError as exc:
             problems.append(Problem(file, "", f"cannot read: {exc.strerror}"))
-            continue
+    return files, problems
+
+
+def _version(files: list[tuple[Path, bytes]]) -> str:
+    digest = hashlib.sha256()
+    for file, raw in files:
         digest.update(file.name.encode() + b"\0" + raw)
-        cached = known.get(file)
+    return digest.hexdigest()[:12]
+
+
+def _load_catalog(content_dir: Path | None, previous: Catalog | None, *, cache: bool) -> Catalog:
+    folder = content_dir or default_content_dir()
+    files, problems = _read_files(folder)
+    key = _cache.cache_key(folder, files) if cache and not problems else None
+    saved = _cache.read(key) if key is not None else None
+    if saved is not None:
+        roles, warnings = saved
+        entries = list(zip((file for file, _ in files), roles, strict=True))
+    else:
+        entries, warnings = _validate(files, problems, previous)
+    catalog = Catalog(
+        tuple(role for _, role in entries),
+        version=_version(files),
+        warnings=warnings,
+        source=folder,
+    )
+    catalog.parsed = {
+        file: (raw, role) for (file, raw), (_, role) in zip(files, entries, strict=True)
+    }
+    if key is not None and saved is None:
+        _cache.write(key, (catalog.roles, warnings))
+    return catalog
+
+
+def _validate(
+    files: list[tuple[Path, bytes]], problems: list[Problem], previous: Catalog | None
+) -> tuple[list[tuple[Path, Role]], tuple[Problem, ...]]:
+    """Every file's role, or ``ContentError`` with every problem found."""
+    entries: list[tuple[Path, Role]] = []
+    known = previous.parsed if previous is not None else {}
+    for file, raw in files:
         role: Role | None
         found: list[Problem]
+        cached = known.get(file)
         if cached is not None and cached[0] == raw:
             role, found = cached[1], []
         else:
@@ -342,20 +394,10 @@ def _load_catalog(content_dir: Path | None, previous: Catalog | None) -> Catalog
         problems += found
         if role is not None:
             entries.append((file, role))
-            if not found:
-                parsed[file] = (raw, role)
     problems += catalog_errors(entries)
     if problems:
         raise ContentError(problems)
-    warnings = tuple(w for file, role in entries for w in role_warnings(role, file))
-    catalog = Catalog(
-        tuple(role for _, role in entries),
-        version=digest.hexdigest()[:12],
-        warnings=warnings,
-        source=folder,
-    )
-    catalog.parsed = parsed
-    return catalog
+    return entries, tuple(w for file, role in entries for w in role_warnings(role, file))
 
 
 class CatalogHolder:

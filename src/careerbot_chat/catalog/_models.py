@@ -8,6 +8,7 @@ output, checked in for editors.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from typing import Annotated, Any, Literal
@@ -51,15 +52,35 @@ def _as_of_text(value: object) -> object:
     return value
 
 
+def _calendar_date(value: str) -> str:
+    """``value`` if it is a real year, year-month or day; else why not."""
+    year, *rest = (int(part) for part in value.split("-"))
+    month, day = (*rest, None, None)[:2]
+    if not 1900 <= year <= 2999:
+        raise ValueError(f"{value} is not a date: the year must be between 1900 and 2999")
+    if month is not None and not 1 <= month <= 12:
+        raise ValueError(f"{value} is not a date: there is no month {month:02d}")
+    if month is not None and day is not None:
+        last = calendar.monthrange(year, month)[1]
+        if not 1 <= day <= last:
+            name = calendar.month_name[month]
+            raise ValueError(f"{value} is not a date: {name} {year} has days 01 to {last}")
+    return value
+
+
 AsOf = Annotated[
     str,
     BeforeValidator(_as_of_text),
     StringConstraints(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$"),
+    AfterValidator(_calendar_date),
     WithJsonSchema(
         {
             "anyOf": [
                 {"type": "integer", "minimum": 1900, "maximum": 2999},
-                {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
+                {
+                    "type": "string",
+                    "pattern": r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$",
+                },
             ],
             "description": "As-of date: a year (2026), a month (2026-03) or a day (2026-03-14).",
         }
@@ -87,7 +108,9 @@ Aliases = Annotated[tuple[Name, ...], AfterValidator(_unique_lower)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", str_strip_whitespace=True, defer_build=True
+    )
 
 
 class Band(_Model):
@@ -204,7 +227,7 @@ class Path(_Model):
     note: Text | None = None
     steps: tuple[Text, ...] = ()
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
 
 
 class Source(_Model):
@@ -239,7 +262,11 @@ class Role(_Model):
     sources: Annotated[tuple[Source, ...], Field(min_length=1)]
 
     model_config = ConfigDict(
-        frozen=True, extra="forbid", str_strip_whitespace=True, populate_by_name=True
+        frozen=True,
+        extra="forbid",
+        str_strip_whitespace=True,
+        populate_by_name=True,
+        defer_build=True,
     )
 
     def level(self, level_id: str) -> Level | None:

@@ -2,9 +2,9 @@
 
 Horizontal bars, one row per level, reading down from junior to senior: on a phone a
 row has the whole width for its label and band, where vertical bars would squeeze
-the labels under them. Coordinates are in a 400-unit-wide frame: the SVG scales it,
-the PNG paints it 2.4 times over (960 px). Shown 360 px wide on a phone, the
-smallest text (11.5 units) is still over 10 px.
+the labels under them. Coordinates are in a 360-unit-wide frame: the SVG scales it,
+the PNG paints it at 960 px. Shown 300 px wide, as a phone's chat shows a photo, the
+smallest text is still over 10 px.
 """
 
 from __future__ import annotations
@@ -12,10 +12,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from .. import messages as msg
 from ..catalog._money import CRORE, LAKH, format_amount
 from ._spec import Bar, ChartSpec
 
-WIDTH = 400
+WIDTH = 360
+TITLE = 19.0
+LABEL = 15.0
+BAND = 13.5
+SMALL = 12.5
+"""Font sizes in frame units; shown 300 px wide (a photo in a phone's chat), SMALL is
+over 10 px."""
 PAD = 20
 ROW = 56
 BAR_HEIGHT = 20
@@ -147,8 +154,8 @@ class _Layout:
         return y
 
     def build(self) -> Drawing:
-        y = self.text_lines(PAD - 6, self.spec.title, 19, bold=True)
-        y = self.text_lines(y + 2, self.spec.subtitle, 12.5, fill=MUTED)
+        y = self.text_lines(PAD - 6, self.spec.title, TITLE, bold=True)
+        y = self.text_lines(y + 2, self.spec.subtitle, SMALL, fill=MUTED)
         rows_top = y + (34 if self.spec.headline else 14)
         rows_bottom = rows_top + ROW * len(self.spec.bars)
         self._grid(rows_top - 8, rows_bottom)
@@ -157,7 +164,8 @@ class _Layout:
         for index, bar in enumerate(self.spec.bars):
             self._bar(rows_top + index * ROW, bar)
         y = self._ticks(rows_bottom)
-        y = self.text_lines(y + 10, self.spec.footer, 11.5, fill=MUTED)
+        footer = f"{msg.CHART_UNITS} · {self.spec.footer}"
+        y = self.text_lines(y + 10, footer, SMALL, fill=MUTED)
         height = y + PAD
         self.shapes[0] = Rect(0, 0, WIDTH, height, PAPER)
         return Drawing(WIDTH, height, tuple(self.shapes))
@@ -172,7 +180,7 @@ class _Layout:
         for value in range(0, self.top_value + 1, self.step):
             label = "₹0" if value == 0 else format_amount(value)
             anchor = "start" if value == 0 else "end" if value == self.top_value else "middle"
-            self.shapes.append(Text(self.x(value), baseline, label, 11.5, MUTED, anchor=anchor))
+            self.shapes.append(Text(self.x(value), baseline, label, SMALL, MUTED, anchor=anchor))
         return baseline
 
     def _headline(self, top: float, bottom: float) -> None:
@@ -185,7 +193,7 @@ class _Layout:
         if high is not None:
             self.shapes.append(Line(x2, edge_top, x2, bottom, HEADLINE_EDGE, 1.5))
         label = f"Headline band {band}"
-        size = 12.0
+        size = SMALL
         anchor = "start" if x1 + 6 + self.measure(label, size, True) <= self.right else "end"
         at = x1 + 6 if anchor == "start" else self.right
         self.shapes.append(Text(at, top + 15, label, size, HEADLINE_TEXT, True, anchor))
@@ -205,18 +213,18 @@ class _Layout:
 
     def _bar_label(self, baseline: float, bar: Bar) -> None:
         """The level's name, then its qualifier chip and years while they fit the row."""
-        label = self.clip(bar.label, 15, True, self.right - self.left)
-        self.shapes.append(Text(self.left, baseline, label, 15, INK, True))
-        x = self.left + self.measure(label, 15, True) + 8
+        label = self.clip(bar.label, LABEL, True, self.right - self.left)
+        self.shapes.append(Text(self.left, baseline, label, LABEL, INK, True))
+        x = self.left + self.measure(label, LABEL, True) + 8
         if bar.qualifier:
-            qualifier = self.clip(bar.qualifier, 11.5, True, self.right - x - 12)
-            width = self.measure(qualifier, 11.5, True) + 12
+            qualifier = self.clip(bar.qualifier, SMALL, True, self.right - x - 12)
+            width = self.measure(qualifier, SMALL, True) + 12
             if qualifier and x + width <= self.right:
-                self.shapes.append(Rect(x, baseline - 13, width, 17, CHIP_FILL, 8.5))
-                self.shapes.append(Text(x + 6, baseline - 0.5, qualifier, 11.5, CHIP_TEXT, True))
+                self.shapes.append(Rect(x, baseline - 13.5, width, 18, CHIP_FILL, 9))
+                self.shapes.append(Text(x + 6, baseline - 0.5, qualifier, SMALL, CHIP_TEXT, True))
                 x += width + 8
-        if bar.years and x + self.measure(bar.years, 12.5, False) <= self.right:
-            self.shapes.append(Text(x, baseline, bar.years, 12.5, MUTED))
+        if bar.years and x + self.measure(bar.years, SMALL, False) <= self.right:
+            self.shapes.append(Text(x, baseline, bar.years, SMALL, MUTED))
 
     def clip(self, text: str, size: float, bold: bool, width: float) -> str:
         """``text``, cut at a word with an ellipsis if wider than ``width`` (the alt text
@@ -241,7 +249,7 @@ class _Layout:
         self.shapes.append(Polygon(tip, _blend(BAR, 0.5)))
 
     def _band_label(self, start: float, y: float, bar: Bar, label: str) -> None:
-        size = 13.0
+        size = BAND
         width = self.measure(label, size, True)
         baseline = y + BAR_HEIGHT - 5.5
         end = self.right if bar.high is None else self.x(bar.high)
@@ -259,5 +267,5 @@ def _steps(start: float, end: float, count: int) -> Iterator[float]:
 
 
 def layout(spec: ChartSpec, measure: Measure) -> Drawing:
-    """The chart of ``spec`` as shapes in a 400-unit-wide frame."""
+    """The chart of ``spec`` as shapes in a 360-unit-wide frame."""
     return _Layout(spec, measure).build()

@@ -18,7 +18,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ._layout import Drawing, Line, Polygon, Rect, Text
 
-SCALE = 2.4
+SCALE = 960 / 360
 """PNG pixels per layout unit: 960 px wide."""
 FONT_DIRS = (
     Path("/usr/share/fonts/truetype/dejavu"),

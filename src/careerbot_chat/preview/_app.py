@@ -64,6 +64,7 @@ class Preview:
             Route(f"{PREFIX}/body", self.body, methods=["GET"]),
             Route(f"{PREFIX}/card", self.card, methods=["GET"]),
             Route(f"{PREFIX}/ask", self.ask, methods=["GET"]),
+            Route(f"{PREFIX}/section", self.section, methods=["GET"]),
             Route(f"{PREFIX}/charts/{{name}}", self.chart, methods=["GET"]),
         ]
 
@@ -175,6 +176,16 @@ class Preview:
         question = request.query_params.get("q", "").strip()[:MAX_QUESTION]
         row = self._previewer().row(question, f"You asked: {question}") if question else None
         return HTMLResponse(_row_html(row) if row else "", headers=NO_STORE)
+
+    async def section(self, request: Request) -> Response:
+        """One role's cards, drawn when a large catalogue's role is opened."""
+        if not self._allowed(request):
+            return _denied()
+        role = self.state.catalog.get(request.query_params.get("slug", ""))
+        if role is None:
+            return HTMLResponse("no such role", status_code=404)
+        macro = _env().get_template("row.html").module.section_html  # type: ignore[attr-defined]
+        return HTMLResponse(str(macro(self._previewer().section(role))), headers=NO_STORE)
 
     async def chart(self, request: Request) -> Response:
         """``charts/<role>-<version>.svg`` from the content being previewed."""

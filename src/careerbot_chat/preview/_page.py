@@ -22,6 +22,9 @@ from ..service._plugins import AdapterRegistration, registrations
 from ._card import ChartSource, PreviewCard
 
 GENERAL = ("/roles", "/help", "/start")
+EAGER_ROLES = 8
+"""Up to this many roles, the page draws every card at once; beyond, on opening a role
+(sixty roles drawn at once took over a second and made a 6 MB page)."""
 _CARD_FIELDS = {
     "salary": ("headline_pay", "ladder", "premiums"),
     "chart": ("headline_pay", "ladder", "sources"),
@@ -48,7 +51,8 @@ class Row:
 class Section:
     slug: str
     title: str
-    rows: tuple[Row, ...]
+    rows: tuple[Row, ...] | None
+    """None: not drawn yet (a large catalogue draws a role's cards when it is opened)."""
 
 
 def adapters() -> dict[str, AdapterRegistration]:
@@ -95,16 +99,20 @@ class Previewer:
         return self.card(adapter, reply)
 
     def sections(self) -> Iterator[Section]:
-        warnings = _warnings_by_role(self.catalog)
+        """Every role's section (drawn, or to draw on opening), then the general one."""
+        eager = len(self.catalog) <= EAGER_ROLES
         for role in self.catalog.roles:
-            concern = warnings.get(role.slug, ())
-            rows = (
-                self.row(text, label, _for_card(kind, concern))
-                for text, label, kind in commands(role)
-            )
-            yield Section(role.slug, role.title, tuple(r for r in rows if r is not None))
+            yield self.section(role) if eager else Section(role.slug, role.title, None)
         general = (self.row(text) for text in GENERAL)
         yield Section("", "Catalogue and help", tuple(r for r in general if r is not None))
+
+    def section(self, role: Role) -> Section:
+        """One role's cards, each with the warnings about what it shows."""
+        concern = _warnings_by_role(self.catalog).get(role.slug, ())
+        rows = (
+            self.row(text, label, _for_card(kind, concern)) for text, label, kind in commands(role)
+        )
+        return Section(role.slug, role.title, tuple(r for r in rows if r is not None))
 
 
 def commands(role: Role) -> Iterator[tuple[str, str, str]]:

@@ -1,8 +1,14 @@
-"""``careerbot chat``: the bot in a terminal, as a private chat on the same core."""
+"""``careerbot chat``: the bot in a terminal, as a private chat on the same core.
+
+The prompt reads in the main thread, so Ctrl-C interrupts it at once; Ctrl-C and
+Ctrl-D (end of input) both quit with status 0. Only warnings and errors are logged
+here: an INFO line before every answer would bury the conversation.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 
 from .. import messages as msg
@@ -14,19 +20,24 @@ from ._inbound import Chat, Inbound
 PROMPT = "you> "
 
 
-async def console_chat(catalog: Catalog) -> int:
+def console_chat(catalog: Catalog) -> int:
+    """Chat until Ctrl-D or Ctrl-C; return the exit status (0)."""
+    root = logging.getLogger()
+    root.setLevel(max(root.level, logging.WARNING))
     bot = CareerBot(catalog)
     chat = Chat("console", "local", is_group=False)
     print(
-        f"{msg.BOT_NAME}: {msg.TAGLINE}\nType /help, or just a role such as mlops. Ctrl-D quits.\n"
+        f"{msg.BOT_NAME}: {msg.TAGLINE}\n"
+        "Type /help, or just a role such as mlops. Ctrl-D or Ctrl-C quits.\n"
     )
-    while True:
+    with asyncio.Runner() as runner:
         try:
-            line = await asyncio.to_thread(input, PROMPT)
-        except EOFError:
+            while True:
+                line = input(PROMPT)
+                reply = runner.run(bot.handle(Inbound(line, chat, "console", addressed=True)))
+                if reply is not None:
+                    print(render_plain(reply), end="\n\n")
+                    sys.stdout.flush()
+        except (EOFError, KeyboardInterrupt):
             print()
             return 0
-        reply = await bot.handle(Inbound(line, chat, "console", addressed=True))
-        if reply is not None:
-            print(render_plain(reply), end="\n\n")
-            sys.stdout.flush()

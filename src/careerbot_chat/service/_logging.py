@@ -2,7 +2,9 @@
 
 The ``httpx`` logger prints request URLs at INFO, and a Telegram request URL holds the
 bot token; it is turned down to WARNING and, as a second line of defence, every
-record passes ``RedactSecrets`` before it is written.
+record passes ``RedactSecrets`` before it is written. Every message is also kept to
+one line (control characters escaped, so text from outside cannot forge a record) of
+at most ``MAX_MESSAGE`` characters; a traceback stays whole.
 """
 
 from __future__ import annotations
@@ -16,6 +18,16 @@ from collections.abc import Iterable
 _TELEGRAM_TOKEN = re.compile(r"(?<!\d)\d{5,}:[A-Za-z0-9_-]{30,}")
 _SLACK_TOKEN = re.compile(r"\bxox[abposr]-[A-Za-z0-9-]+|\bxapp-[A-Za-z0-9-]+")
 MASK = "[redacted]"
+MAX_MESSAGE = 1000
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def one_line(text: str, limit: int = MAX_MESSAGE) -> str:
+    """``text`` with control characters escaped (``\\n``), cut to ``limit`` characters."""
+    text = _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+    if len(text) > limit:
+        text = f"{text[:limit]}… ({len(text) - limit} more characters)"
+    return text
 
 
 class RedactSecrets(logging.Filter):
@@ -33,7 +45,7 @@ class RedactSecrets(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        clean = self.redact(message)
+        clean = one_line(self.redact(message))
         if record.exc_info and record.exc_info[1] is not None:
             record.exc_text = self.redact(logging.Formatter().formatException(record.exc_info))
             record.exc_info = None

@@ -55,6 +55,12 @@ def enable() -> bool:
             ["platform", "outcome"],
             registry=REGISTRY,
         ),
+        api_calls=Counter(
+            "careerbot_platform_api_calls_total",
+            "Platform API calls sent, by how they went out (call, webhook_reply)",
+            ["platform", "method", "via"],
+            registry=REGISTRY,
+        ),
         api_errors=Counter(
             "careerbot_platform_api_errors_total",
             "Platform API errors",
@@ -65,6 +71,13 @@ def enable() -> bool:
             "careerbot_duplicate_updates_total",
             "Deliveries dropped as duplicates",
             ["platform"],
+            registry=REGISTRY,
+        ),
+        rejected=Counter(
+            "careerbot_http_rejected_total",
+            "HTTP requests refused before reaching a platform (bad signature, malformed, "
+            "too large, too slow, client gone, replayed)",
+            ["reason"],
             registry=REGISTRY,
         ),
     )
@@ -99,6 +112,12 @@ def pin_refreshed(platform: str, outcome: str) -> None:
         _M["refresh"].labels(platform, outcome).inc()
 
 
+def api_call(platform: str, method: str, via: str) -> None:
+    """A call that went out: ``via`` is ``call`` or ``webhook_reply`` (carried by the answer)."""
+    if _M:
+        _M["api_calls"].labels(platform, method, via).inc()
+
+
 def api_error(platform: str, method: str) -> None:
     if _M:
         _M["api_errors"].labels(platform, method).inc()
@@ -107,6 +126,11 @@ def api_error(platform: str, method: str) -> None:
 def duplicate_dropped(platform: str) -> None:
     if _M:
         _M["duplicates"].labels(platform).inc()
+
+
+def request_rejected(reason: str) -> None:
+    if _M:
+        _M["rejected"].labels(reason).inc()
 
 
 def exposition() -> tuple[bytes, str]:

@@ -34,11 +34,13 @@ KEEP_ALIVE_SECONDS = 75
 def create_app(runtime: Runtime) -> Any:
     """The ASGI application for ``runtime``."""
     from starlette.applications import Starlette
+    from starlette.middleware import Middleware
     from starlette.requests import Request
     from starlette.responses import JSONResponse, PlainTextResponse, Response
     from starlette.routing import Route
 
     from . import _metrics as metrics
+    from ._guard import BodyDeadline, exception_handlers
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -71,7 +73,12 @@ def create_app(runtime: Runtime) -> Any:
     routes.extend(_preview_routes(runtime))
     for platform in runtime.platforms:
         routes.extend(platform.routes())
-    return Starlette(routes=routes, lifespan=lifespan)
+    return Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        middleware=[Middleware(BodyDeadline, seconds=runtime.settings.http_read_timeout)],
+        exception_handlers=exception_handlers(),
+    )
 
 
 CHART_CACHE = "public, max-age=31536000, immutable"
@@ -134,8 +141,14 @@ def _check_serve(settings: Settings) -> None:
 def serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
+    from ._guard import connection_cap, guarded_protocol, quiet_repeated_warnings
+
     _check_serve(settings)
     runtime = Runtime(settings, args.content, watch=getattr(args, "watch", False))
+    cap = connection_cap(settings.http_max_connections)
+    if cap < settings.http_max_connections:
+        log.warning("serving at most %d connections at once: the open-files limit is low", cap)
+    quiet_repeated_warnings()
     config = uvicorn.Config(
         create_app(runtime),
         host=args.host,
@@ -148,6 +161,8 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
         timeout_keep_alive=KEEP_ALIVE_SECONDS,
         proxy_headers=True,
         server_header=False,
+        http=guarded_protocol(settings.http_read_timeout, cap),
+        limit_concurrency=cap,
     )
     log.info("serving on http://%s:%d", args.host, args.port)
     uvicorn.Server(config).run()
@@ -178,7 +193,7 @@ def run_command(args: argparse.Namespace) -> int:
                 f"No platform configured ({setup_hints()}): starting the console chat.\n",
                 file=sys.stderr,
             )
-            return asyncio.run(console_chat(load_catalog(args.content or settings.content_dir)))
+            return console_chat(load_catalog(args.content or settings.content_dir))
     return asyncio.run(_run_dev(settings, args, platform))
 
 

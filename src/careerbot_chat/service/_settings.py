@@ -98,6 +98,18 @@ class Settings(BaseSettings):
         "text", validation_alias=_env("CAREERBOT_LOG_FORMAT")
     )
     log_level: str = Field("INFO", validation_alias=_env("CAREERBOT_LOG_LEVEL"))
+    http_read_timeout: float = Field(
+        10.0,
+        gt=0,
+        validation_alias=_env("CAREERBOT_HTTP_READ_TIMEOUT"),
+        description="Seconds a client has to send a request's headers, and then its body.",
+    )
+    http_max_connections: int = Field(
+        1000,
+        ge=1,
+        validation_alias=_env("CAREERBOT_HTTP_MAX_CONNECTIONS"),
+        description="Open connections served at once (lowered to fit the open-files limit).",
+    )
     public_url: str | None = Field(
         None,
         validation_alias=_env("CAREERBOT_PUBLIC_URL"),

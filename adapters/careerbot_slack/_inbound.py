@@ -1,0 +1,92 @@
+"""What ``POST /slack/events`` checks before Bolt sees a request: signature first, then shape.
+
+Bolt parses a body (JSON, or a form's ``payload``) before it checks the signature, and a
+body of the wrong shape (``[1]``, ``null``, 20,000 nested brackets, ``actions: null``)
+then fails deep inside it as a 500 with a traceback. Here the signature is checked
+first, with slack_sdk's ``SignatureVerifier`` (the same check Bolt makes), so nothing
+unsigned is ever parsed; a signed body is then parsed by Bolt's own ``AsyncBoltRequest``
+and its fields checked for the types Bolt and our listeners read. Refusals say why in
+a few words, never quoting the body.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from slack_bolt.adapter.starlette.async_handler import to_async_bolt_request
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_sdk.signature import SignatureVerifier
+from starlette.requests import Request
+
+WINDOW_SECONDS = 5 * 60
+"""Slack's replay window: a timestamp further from now than this is refused."""
+OBJECTS = ("team", "user", "channel", "container", "view", "event", "enterprise", "message")
+"""Top-level fields that are JSON objects (or null) in every Slack payload that has them."""
+LISTS = ("actions", "authorizations")
+STRINGS = ("type", "event_id", "command", "text", "user_id", "channel_id", "response_url")
+ACTION_STRINGS = ("action_id", "block_id", "value", "type")
+
+
+class Refused(Exception):
+    """The request is not from Slack, or not a payload we can read; ``status`` says which."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+def verify(verifier: SignatureVerifier, headers: Mapping[str, str], body: bytes) -> None:
+    """Raise ``Refused(401)`` unless ``body`` carries a valid, fresh Slack signature."""
+    timestamp = headers.get("x-slack-request-timestamp", "")
+    signature = headers.get("x-slack-signature", "")
+    if not signature or not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) < 12):
+        raise Refused(401, "no signature or no numeric timestamp")
+    skew = abs(time.time() - int(timestamp))
+    if skew > WINDOW_SECONDS:
+        raise Refused(401, f"timestamp {int(skew)} s away from this server's clock")
+    try:
+        valid = verifier.is_valid(body, timestamp, signature)
+    except UnicodeDecodeError:
+        raise Refused(400, "body is not UTF-8") from None
+    if not valid:
+        raise Refused(401, "signature does not match (is SLACK_SIGNING_SECRET right?)")
+
+
+def bolt_request(request: Request, body: bytes) -> AsyncBoltRequest:
+    """The signed ``body`` as Bolt's request; ``Refused(400)`` when it is not a Slack payload."""
+    try:
+        parsed = to_async_bolt_request(request, body)
+    except (ValueError, TypeError, AttributeError, KeyError, RecursionError):
+        raise Refused(400, "body is not a Slack payload") from None
+    problem = shape_problem(parsed.body)
+    if problem is not None:
+        raise Refused(400, problem)
+    return parsed
+
+
+def shape_problem(payload: Any) -> str | None:
+    """Why ``payload`` is not shaped like a Slack request, or ``None``."""
+    if not isinstance(payload, dict) or not payload:
+        return "not a JSON object"
+    for key in OBJECTS:
+        if payload.get(key) is not None and not isinstance(payload[key], dict):
+            return f"{key} is not an object"
+    for key in STRINGS:
+        if payload.get(key) is not None and not isinstance(payload[key], str):
+            return f"{key} is not a string"
+    for key in LISTS:
+        items = payload.get(key)
+        if items is not None and not (
+            isinstance(items, list) and all(isinstance(item, dict) for item in items)
+        ):
+            return f"{key} is not a list of objects"
+    if payload.get("type") == "block_actions" and not payload.get("actions"):
+        return "block_actions without actions"
+    for action in payload.get("actions") or ():
+        for key in ACTION_STRINGS:
+            if action.get(key) is not None and not isinstance(action[key], str):
+                return f"actions[].{key} is not a string"
+    return None

@@ -1,0 +1,189 @@
+"""What keeps slow, abandoned and excess connections from tying up ``careerbot serve``.
+
+uvicorn has a keep-alive timeout but no deadline for reading a request, and its
+``limit_concurrency`` answers 503 only once a request's headers have arrived: a client
+sending a byte a second holds its connection (and a file descriptor) forever. So:
+
+- ``guarded_protocol``: uvicorn's own h11 protocol, plus a deadline for the request line
+  and headers (from the connection's first byte, or its opening) and a connection cap
+  enforced on accept: a connection over the cap gets ``503`` and is closed at once, so
+  file descriptors never run out under a flood.
+- ``BodyDeadline``: ASGI middleware giving the whole body the same deadline; a body
+  still trickling in then gets ``408``.
+- ``EXCEPTION_HANDLERS``: a client that hung up mid-body, or ran out of time, is counted
+  in ``careerbot_http_rejected_total`` and answered, never logged with a traceback.
+- ``OncePerMinute``: uvicorn's and asyncio's per-event warnings ("Exceeded concurrency
+  limit", "socket.accept() out of system resource", which CPython 3.11 repeats up to
+  ``backlog`` times per loop tick) become one line a minute with a count.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import resource
+import time
+from typing import Any
+
+import h11
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from . import _metrics as metrics
+
+FD_RESERVE = 64
+"""File descriptors kept back from the connection cap: database, platform APIs, logs."""
+REFUSAL = b"HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+
+
+class BodyTimeout(Exception):
+    """The request body did not arrive within the read deadline."""
+
+
+def guarded_protocol(read_timeout: float, max_connections: int) -> type[H11Protocol]:
+    """uvicorn's h11 protocol with a header deadline and a connection cap."""
+
+    class GuardedH11Protocol(H11Protocol):
+        _deadline: asyncio.TimerHandle | None = None
+
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            if len(self.connections) >= max_connections:
+                metrics.request_rejected("over_capacity")
+                transport.write(REFUSAL)
+                transport.close()
+                return
+            super().connection_made(transport)
+            self._arm()
+
+        def data_received(self, data: bytes) -> None:
+            super().data_received(data)
+            if self.conn.their_state is h11.IDLE:
+                self._arm()  # a request line or headers still on their way
+            else:
+                self._disarm()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._disarm()
+            if self.transport is not None:  # None when refused over the cap
+                super().connection_lost(exc)
+
+        def _arm(self) -> None:
+            if self._deadline is None:
+                self._deadline = self.loop.call_later(read_timeout, self._too_slow)
+
+        def _disarm(self) -> None:
+            if self._deadline is not None:
+                self._deadline.cancel()
+                self._deadline = None
+
+        def _too_slow(self) -> None:
+            self._deadline = None
+            if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+                # Mid-request only: an idle keep-alive connection has not started one.
+                metrics.request_rejected("header_timeout")
+                self.transport.close()
+
+    return GuardedH11Protocol
+
+
+def connection_cap(wanted: int) -> int:
+    """``wanted``, lowered to fit the open-files limit (whose soft value is raised first)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or soft < hard:
+        target = hard if hard != resource.RLIM_INFINITY else max(soft, 65536)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError):  # not allowed here: keep the soft limit
+            pass
+    return max(1, min(wanted, soft - FD_RESERVE))
+
+
+class BodyDeadline:
+    """ASGI middleware: the request body must have arrived ``seconds`` after the headers."""
+
+    def __init__(self, app: Any, seconds: float) -> None:
+        self.app = app
+        self.seconds = seconds
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        deadline = time.monotonic() + self.seconds
+        complete = False
+
+        async def receive_in_time() -> Any:
+            nonlocal complete
+            if complete:  # the body is in: what follows is waiting for a disconnect
+                return await receive()
+            try:
+                async with asyncio.timeout(deadline - time.monotonic()):
+                    message = await receive()
+            except TimeoutError:
+                raise BodyTimeout from None
+            complete = message["type"] != "http.request" or not message.get("more_body", False)
+            return message
+
+        await self.app(scope, receive_in_time, send)
+
+
+async def _client_gone(request: Any, exc: Exception) -> Any:
+    from starlette.responses import Response
+
+    metrics.request_rejected("client_gone")
+    return Response(status_code=400)  # nobody is listening; uvicorn drops it
+
+
+async def _body_timeout(request: Any, exc: Exception) -> Any:
+    from starlette.responses import PlainTextResponse
+
+    metrics.request_rejected("body_timeout")
+    return PlainTextResponse(
+        "request body too slow", status_code=408, headers={"connection": "close"}
+    )
+
+
+def exception_handlers() -> dict[Any, Any]:
+    """Starlette exception handlers for requests that end before their body does."""
+    from starlette.requests import ClientDisconnect
+
+    return {ClientDisconnect: _client_gone, BodyTimeout: _body_timeout}
+
+
+class OncePerMinute(logging.Filter):
+    """Let through the first of each listed message a minute, with how many were held back."""
+
+    MESSAGES = (
+        "Exceeded concurrency limit.",
+        "socket.accept() out of system resource",
+        "Invalid HTTP request received.",
+    )
+
+    def __init__(self, period: float = 60.0) -> None:
+        super().__init__()
+        self.period = period
+        self.last: dict[str, float] = {}
+        self.held: dict[str, int] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = str(record.msg).split("\n", 1)[0]
+        if message not in self.MESSAGES:
+            return True
+        now = time.monotonic()
+        if now - self.last.get(message, -self.period) < self.period:
+            self.held[message] = self.held.get(message, 0) + 1
+            return False
+        self.last[message] = now
+        held = self.held.pop(message, 0)
+        record.msg = f"{message} (and {held} more in the last minute)" if held else message
+        record.args = None
+        record.exc_info = None  # the traceback of an accept() failure says nothing more
+        return True
+
+
+def quiet_repeated_warnings() -> None:
+    """Install ``OncePerMinute`` on the loggers that repeat per event (once per process)."""
+    for name in ("uvicorn.error", "asyncio"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, OncePerMinute) for f in logger.filters):
+            logger.addFilter(OncePerMinute())

@@ -1,0 +1,262 @@
+"""Malformed, forged and abandoned requests: a 4xx and at most one short log line each.
+
+Every case runs against the whole `careerbot serve` process over real HTTP, and checks
+both the status and what the server wrote to its log for that request: no traceback,
+at most one line, never the request body or a ``response_url``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from urllib.parse import parse_qsl, urlencode
+
+import httpx
+import pytest
+
+from bench.load import SLACK_SECRET, WEBHOOK_SECRET
+from tests.server.stack import Stack
+from tests.slack import builders as slack_builders
+from tests.telegram import builders as tg_builders
+
+pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="module")]
+
+FORM = "application/x-www-form-urlencoded"
+JSON = "application/json"
+MARK = "hostile-marker-7f3a"
+"""Put in every hostile body: if it reaches the log, a body was logged."""
+RESPONSE_URL = "https://hooks.slack.com/commands/T0CAREER/1234/secret-response-path"
+DEEP = "[" * 20_000 + "]" * 20_000
+
+
+@pytest.fixture
+def stack(stack_for_test: Stack) -> Stack:
+    """One server for the module: every case here leaves it as it found it."""
+    return stack_for_test
+
+
+def slack_json_bodies() -> list[str]:
+    return ["[1]", '"x"', "null", DEEP, f'["{MARK}"]', f'"{MARK}\\n{MARK}"']
+
+
+def slack_form_bodies() -> list[str]:
+    return [
+        urlencode({"payload": "[1]"}),
+        urlencode({"payload": "null"}),
+        urlencode({"payload": json.dumps(MARK)}),
+        urlencode({"payload": DEEP}),
+    ]
+
+
+def interactivity(action_id: str, response_url: str, **changes: object) -> str:
+    """A block_actions payload for ``action_id`` with some fields broken."""
+    form = dict(parse_qsl(slack_builders.block_action(action_id, MARK, response_url=response_url)))
+    payload = {**json.loads(form["payload"]), **changes}
+    return urlencode({"payload": json.dumps(payload)})
+
+
+class LogWatch:
+    """The server log written since this watch began."""
+
+    def __init__(self, stack: Stack) -> None:
+        self.stack = stack
+        self.start = len(stack.log())
+
+    def new(self) -> str:
+        return self.stack.log()[self.start :]
+
+    def lines(self) -> list[str]:
+        return [line for line in self.new().splitlines() if line.strip()]
+
+
+def assert_quiet(watch: LogWatch, case: str, *, at_most: int = 1) -> None:
+    """No traceback, at most ``at_most`` line(s), no body or response URL in the log."""
+    text = watch.new()
+    lines = watch.lines()
+    assert "Traceback" not in text, f"{case}: {text[:2000]}"
+    assert len(lines) <= at_most, f"{case}: {len(lines)} lines: {text[:2000]}"
+    assert MARK not in text, f"{case}: the body reached the log: {text[:2000]}"
+    assert "hooks.slack.com" not in text, f"{case}: a response_url reached the log"
+    for line in lines:
+        assert len(line) <= 1300, f"{case}: a {len(line)}-character log line"
+
+
+async def post(
+    client: httpx.AsyncClient, url: str, body: str | bytes, headers: dict[str, str]
+) -> httpx.Response:
+    return await client.post(url, content=body, headers=headers)
+
+
+async def test_slack_unsigned_garbage_is_refused_quietly(stack: Stack) -> None:
+    """JSON and form bodies of the wrong shape, unsigned: 401, no traceback, no body logged."""
+    cases = [(body, JSON) for body in slack_json_bodies()]
+    cases += [(body, FORM) for body in slack_form_bodies()]
+    async with httpx.AsyncClient(timeout=10) as client:
+        for body, content_type in cases:
+            watch = LogWatch(stack)
+            response = await post(
+                client, f"{stack.url}/slack/events", body, {"Content-Type": content_type}
+            )
+            assert response.status_code == 401, (body[:40], response.status_code)
+            assert_quiet(watch, body[:40])
+        assert (await client.get(f"{stack.url}/healthz")).status_code == 200
+
+
+async def test_slack_signed_garbage_is_a_400(stack: Stack) -> None:
+    """Correctly signed bodies that are not Slack payloads: 400, quietly."""
+    cases = [(body, JSON) for body in slack_json_bodies()]
+    cases += [(body, FORM) for body in slack_form_bodies()]
+    async with httpx.AsyncClient(timeout=10) as client:
+        for body, content_type in cases:
+            watch = LogWatch(stack)
+            headers = {
+                **slack_builders.sign(body, secret=SLACK_SECRET),
+                "Content-Type": content_type,
+            }
+            response = await post(client, f"{stack.url}/slack/events", body, headers)
+            assert response.status_code == 400, (body[:40], response.status_code)
+            assert_quiet(watch, body[:40])
+
+
+@pytest.mark.parametrize("timestamp", ["abc", "", "1e9", "-1", "99999999999999999999999"])
+async def test_slack_bad_timestamp_header(stack: Stack, timestamp: str) -> None:
+    """A timestamp header that is not a number: 401 and at most one line."""
+    body = slack_builders.slash("/role", MARK, response_url=RESPONSE_URL)
+    headers = {
+        **slack_builders.sign(body, secret=SLACK_SECRET),
+        "X-Slack-Request-Timestamp": timestamp,
+        "Content-Type": FORM,
+    }
+    watch = LogWatch(stack)
+    async with httpx.AsyncClient(timeout=10) as client:
+        response = await post(client, f"{stack.url}/slack/events", body, headers)
+    assert response.status_code == 401
+    assert_quiet(watch, timestamp)
+
+
+async def test_failed_verification_logs_one_capped_escaped_line(stack: Stack) -> None:
+    """A forged signature or a genuine one on clock skew: 401; the log keeps no body,
+    no response_url, no forged line (raw newlines), and nothing near a mebibyte."""
+    forged_line = f'x\n{{"level": "ERROR", "message": "{MARK} forged"}}\n'
+    big = slack_builders.slash("/role", forged_line + "y" * 900_000, response_url=RESPONSE_URL)
+    skewed = slack_builders.slash("/role", "mlops", response_url=RESPONSE_URL)
+    cases = {
+        "wrong secret": (big, slack_builders.sign(big, secret="not-the-secret")),
+        "no signature": (big, {}),
+        "clock skew": (
+            skewed,
+            slack_builders.sign(skewed, secret=SLACK_SECRET, timestamp=int(time.time()) - 600),
+        ),
+    }
+    async with httpx.AsyncClient(timeout=10) as client:
+        for case, (body, signature) in cases.items():
+            watch = LogWatch(stack)
+            headers = {**signature, "Content-Type": FORM}
+            response = await post(client, f"{stack.url}/slack/events", body, headers)
+            assert response.status_code == 401, case
+            assert_quiet(watch, case)
+            for line in watch.lines():
+                json.loads(line)  # every line is still one whole JSON record
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"actions": None},
+        {"actions": "x"},
+        {"actions": [None]},
+        {"user": "U0MEMBER"},
+        {"user": None},
+        {"container": "x"},
+        {"channel": 7},
+        {"type": None},
+    ],
+    ids=lambda changes: "-".join(f"{k}={v!r}" for k, v in changes.items()),
+)
+@pytest.mark.parametrize("action_id", ["careerbot_run_0", "careerbot_share", "careerbot_pin"])
+async def test_slack_signed_broken_interactivity(
+    stack: Stack, changes: dict[str, object], action_id: str
+) -> None:
+    """Signed button payloads with wrong types: a 4xx or a quiet 200, never a 500."""
+    body = interactivity(action_id, stack.slack.response_url(), **changes)
+    headers = {**slack_builders.sign(body, secret=SLACK_SECRET), "Content-Type": FORM}
+    watch = LogWatch(stack)
+    async with httpx.AsyncClient(timeout=10) as client:
+        response = await post(client, f"{stack.url}/slack/events", body, headers)
+        assert response.status_code < 500, response.text
+        assert (await client.get(f"{stack.url}/healthz")).status_code == 200
+    assert_quiet(watch, str(changes))
+    assert stack.slack.to("chat.postMessage") == []
+
+
+def telegram_bodies() -> dict[str, bytes]:
+    date_overflow = tg_builders.text_update(f"/role {MARK}")
+    date_overflow["message"]["date"] = 1e20
+    negative = tg_builders.text_update(f"/role {MARK}")
+    negative["message"]["date"] = -1e20
+    return {
+        "deep list": ('{"update_id": 1, "x": ' + DEEP + "}").encode(),
+        "deep object": (
+            '{"update_id": 2, "message": ' + '{"a": ' * 20_000 + "1" + "}" * 20_001
+        ).encode(),
+        "date 1e20": json.dumps(date_overflow).encode(),
+        "date -1e20": json.dumps(negative).encode(),
+        "NaN": b'{"update_id": NaN}',
+        "huge int": b'{"update_id": 1' + b"0" * 5000 + b"}",
+    }
+
+
+async def test_telegram_hostile_updates_with_the_secret(stack: Stack) -> None:
+    """With the secret: deep nesting, dates past year 9999, NaN, huge numbers: 400, quietly."""
+    headers = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET, "Content-Type": JSON}
+    async with httpx.AsyncClient(timeout=10) as client:
+        for case, body in telegram_bodies().items():
+            watch = LogWatch(stack)
+            response = await post(client, f"{stack.url}/telegram/webhook", body, headers)
+            assert response.status_code == 400, (case, response.status_code)
+            assert_quiet(watch, case)
+        assert (await client.get(f"{stack.url}/healthz")).status_code == 200
+    assert stack.telegram.called("sendMessage") == []
+
+
+async def hang_up_mid_body(url: str, path: str, headers: dict[str, str]) -> None:
+    """Send the headers and part of a body, then close the connection."""
+    host, port = url.removeprefix("http://").split(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
+    head = [f"POST {path} HTTP/1.1", f"Host: {host}", "Content-Length: 5000"]
+    head += [f"{name}: {value}" for name, value in headers.items()]
+    writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + b'{"update_id": 1, "mess')
+    await writer.drain()
+    writer.close()
+    await writer.wait_closed()
+    del reader
+
+
+async def rejected(client: httpx.AsyncClient, stack: Stack, reason: str) -> float:
+    """The server's count of requests rejected for ``reason`` (both routes)."""
+    text = (await client.get(f"{stack.url}/metrics")).text
+    total = 0.0
+    for line in text.splitlines():
+        if line.startswith("careerbot_http_rejected_total{") and f'reason="{reason}"' in line:
+            total += float(line.rsplit(" ", 1)[1])
+    return total
+
+
+async def test_client_hanging_up_mid_body(stack: Stack) -> None:
+    """A client that closes the connection mid-body: counted, no traceback, no ERROR line."""
+    routes = {
+        "/telegram/webhook": {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET},
+        "/slack/events": {"Content-Type": FORM},
+    }
+    async with httpx.AsyncClient(timeout=10) as client:
+        before = await rejected(client, stack, "client_gone")
+        watch = LogWatch(stack)
+        for path, headers in routes.items():
+            await hang_up_mid_body(stack.url, path, headers)
+        deadline = time.monotonic() + 10
+        while await rejected(client, stack, "client_gone") < before + 2:
+            assert time.monotonic() < deadline, watch.new()[:3000]
+            await asyncio.sleep(0.02)
+        assert (await client.get(f"{stack.url}/healthz")).status_code == 200
+    assert_quiet(watch, "hang up", at_most=0)

@@ -1,0 +1,154 @@
+"""Slow, idle and excess connections are cut off while normal requests keep answering.
+
+Each test runs `careerbot serve` with a one-second read deadline and a small connection
+cap, and drives it with raw sockets that send a byte at a time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.server.conftest import start_stack
+from tests.server.stack import Stack
+
+pytestmark = pytest.mark.slow
+
+LIMITS = {"CAREERBOT_HTTP_READ_TIMEOUT": "1", "CAREERBOT_HTTP_MAX_CONNECTIONS": "30"}
+HEAD = b"POST /slack/events HTTP/1.1\r\nHost: careerbot\r\nContent-Type: text/plain\r\n"
+PACE = 0.1
+"""Seconds between a trickling client's bytes (and how long it waits to see a close)."""
+
+
+@pytest.fixture
+async def limited(tmp_path: Path) -> AsyncIterator[Stack]:
+    async with start_stack(tmp_path, **LIMITS) as running:
+        yield running
+
+
+async def connect(stack: Stack) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    host, port = stack.url.removeprefix("http://").split(":")
+    return await asyncio.open_connection(host, int(port))
+
+
+async def trickle(stack: Stack, head: bytes, then: bytes, limit: float = 30) -> bytes:
+    """Send ``head`` at once, then ``then`` a byte at a time until the server closes.
+
+    Returns what the server sent before closing; fails if it never closes in ``limit`` s.
+    """
+    reader, writer = await connect(stack)
+    received = b""
+    try:
+        writer.write(head)
+        deadline = time.monotonic() + limit
+        for byte in then * 1000:
+            assert time.monotonic() < deadline, "the server never cut this client off"
+            try:
+                writer.write(bytes([byte]))
+                await writer.drain()
+            except ConnectionError:
+                return received
+            try:
+                chunk = await asyncio.wait_for(reader.read(4096), PACE)
+            except TimeoutError:
+                continue
+            except ConnectionError:  # closed with our bytes unread: a reset
+                return received
+            if not chunk:
+                return received
+            received += chunk
+        raise AssertionError("ran out of bytes to trickle")
+    finally:
+        writer.close()
+        with contextlib.suppress(ConnectionError):
+            await writer.wait_closed()
+
+
+async def answers(stack: Stack) -> int:
+    async with httpx.AsyncClient(timeout=5) as client:
+        return (await client.get(f"{stack.url}/healthz")).status_code
+
+
+async def rejected(stack: Stack, reason: str) -> float:
+    async with httpx.AsyncClient(timeout=5) as client:
+        text = (await client.get(f"{stack.url}/metrics")).text
+    for line in text.splitlines():
+        if line.startswith(f'careerbot_http_rejected_total{{reason="{reason}"}}'):
+            return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
+async def test_trickling_headers_are_cut_off(limited: Stack) -> None:
+    """Clients sending headers a byte at a time are closed; others are answered meanwhile."""
+    tricklers = [
+        asyncio.create_task(trickle(limited, b"", HEAD + b"X-Pad: " + b"a" * 200))
+        for _ in range(10)
+    ]
+    assert await answers(limited) == 200
+    await asyncio.gather(*tricklers)
+    assert await rejected(limited, "header_timeout") >= 10
+    assert await answers(limited) == 200
+
+
+async def test_trickling_body_gets_408(limited: Stack) -> None:
+    """A body arriving a byte at a time is refused with 408 and the connection closed."""
+    head = HEAD + b"Content-Length: 100000\r\n\r\n"
+    tricklers = [asyncio.create_task(trickle(limited, head, b"x" * 100)) for _ in range(5)]
+    assert await answers(limited) == 200
+    replies = await asyncio.gather(*tricklers)
+    # A 408 may be lost to the reset that closing with unread bytes causes; the count is not.
+    assert all(reply == b"" or reply.startswith(b"HTTP/1.1 408 ") for reply in replies)
+    assert any(reply.startswith(b"HTTP/1.1 408 ") for reply in replies)
+    assert await rejected(limited, "body_timeout") >= 5
+    assert await answers(limited) == 200
+
+
+async def test_idle_connections_are_closed(limited: Stack) -> None:
+    """A connection that never sends a byte is closed after the read deadline."""
+    reader, writer = await connect(limited)
+    try:
+        assert await asyncio.wait_for(reader.read(), timeout=15) == b""
+    finally:
+        writer.close()
+
+
+async def test_connections_over_the_cap_get_503_at_once(limited: Stack) -> None:
+    """Past the cap, a new connection gets 503 and is closed; once the idle ones are cut
+    off, requests are served again."""
+    opened = [await connect(limited) for _ in range(40)]
+    try:
+        replies = await asyncio.gather(
+            *(asyncio.wait_for(reader.read(), timeout=15) for reader, _ in opened)
+        )
+    finally:
+        for _, writer in opened:
+            writer.close()
+    refused = [reply for reply in replies if reply.startswith(b"HTTP/1.1 503 ")]
+    assert len(refused) >= 10
+    assert all(reply in (b"", refused[0]) for reply in replies)
+    assert await answers(limited) == 200
+
+
+async def test_low_open_files_limit_sheds_connections_without_log_storm(tmp_path: Path) -> None:
+    """With 128 open files allowed and 300 clients, the server refuses what it cannot
+    hold, logs a line or two instead of an accept() error storm, and still answers."""
+    async with start_stack(tmp_path, open_files=128, CAREERBOT_HTTP_READ_TIMEOUT="1") as stack:
+        start = len(stack.log())
+        opened = [await connect(stack) for _ in range(300)]
+        try:
+            await asyncio.gather(
+                *(asyncio.wait_for(reader.read(), timeout=20) for reader, _ in opened)
+            )
+        finally:
+            for _, writer in opened:
+                writer.close()
+        assert await answers(stack) == 200
+        lines = stack.log()[start:].splitlines()
+        assert len(lines) <= 3, "\n".join(lines[:20])
+        assert "Traceback" not in stack.log()
