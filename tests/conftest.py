@@ -79,19 +79,22 @@ def _one_tls_context() -> Iterator[None]:
         yield
 
 
+def shared_sources() -> list[Path]:
+    """Where ``shared/sources/`` may sit: beside the checkout or any folder above it."""
+    return [parent / "shared" / "sources" for parent in REPOSITORY.parents]
+
+
 def source_page(name: str) -> str:
     """The text of the source page ``name``; the test fails, saying where it looked, if absent.
 
-    Source pages live outside the repository, in ``shared/sources/`` beside it (found by
-    searching upward from the checkout, so a worktree nested deeper finds it too), or in
-    the folder ``$CAREERBOT_SOURCES_DIR`` names.
+    Source pages live in ``shared/sources/`` beside the repository (found by searching
+    upward from the checkout, so a worktree nested deeper finds it too), or in the folder
+    ``$CAREERBOT_SOURCES_DIR`` names. A copy of each is kept in ``tests/fixtures/sources/``
+    so that a clone checked out anywhere runs the check; the shared folder, where present,
+    wins, and ``test_vendored_sources_match_shared`` keeps the copy equal to it.
     """
     override = os.environ.get(SOURCES_ENV)
-    folders = (
-        [Path(override)]
-        if override
-        else [parent / "shared" / "sources" for parent in REPOSITORY.parents]
-    )
+    folders = [Path(override)] if override else [*shared_sources(), FIXTURES / "sources"]
     for folder in folders:
         if (folder / name).is_file():
             return (folder / name).read_text(encoding="utf-8")

@@ -161,7 +161,6 @@ def _ask(args: argparse.Namespace) -> int:
 
 
 def _chat(args: argparse.Namespace) -> int:
-
     from .service._console import console_chat
 
     return console_chat(_catalog(args))

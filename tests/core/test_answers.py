@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from careerbot_chat import Catalog, Outcome, Reply, answer, load_catalog, parse, render_plain
-from tests.conftest import source_page
+from tests.conftest import FIXTURES, shared_sources, source_page
 
 SOURCE = "mlops-engineer-india-2026.txt"
 # Each fact as the page words it, and as the bot says it.
@@ -257,3 +257,12 @@ def test_default_role_and_across_roles(two_roles: Catalog) -> None:
     assert ask(two_roles, "/role").command == "role"
     assert "Which role?" in render_plain(ask(two_roles, "/pitfalls"))
     assert ask(two_roles, "/role", "mlops-engineer").role == "mlops-engineer"
+
+
+def test_vendored_sources_match_shared() -> None:
+    """The copy under tests/fixtures/sources/ is the shared source page, byte for byte."""
+    vendored = FIXTURES / "sources" / SOURCE
+    shared = [folder / SOURCE for folder in shared_sources() if (folder / SOURCE).is_file()]
+    if not shared:
+        pytest.skip("no shared/sources/ beside this checkout to compare the copy with")
+    assert vendored.read_bytes() == shared[0].read_bytes()

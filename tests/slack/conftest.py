@@ -11,7 +11,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from careerbot_chat import CareerBot, SQLiteStore, load_catalog
+from careerbot_chat import CareerBot, Catalog, SQLiteStore, load_catalog
 from careerbot_chat.service._settings import Settings
 from careerbot_slack import SlackPlatform, create_platform
 from tests.fakes.slack_api import FakeSlackApi
@@ -81,7 +81,7 @@ def start_slack(
     monkeypatch.setenv("SLACK_MODERATOR_IDS", f"{b.LISTED}, U0SOMEONE")
 
     @contextlib.asynccontextmanager
-    async def start(**overrides: Any) -> AsyncIterator[SlackClient]:
+    async def start(catalog: Catalog | None = None, **overrides: Any) -> AsyncIterator[SlackClient]:
         settings = Settings(
             _env_file=None,
             slack_bot_token=b.TOKEN,
@@ -89,7 +89,7 @@ def start_slack(
             slack_api_base_url=f"{fake_slack.base}/api/",
             **overrides,
         )
-        bot = CareerBot(load_catalog(), sqlite_store)
+        bot = CareerBot(catalog or load_catalog(), sqlite_store)
         platform = create_platform(settings, bot)
         await platform.start()
         try:

@@ -12,10 +12,7 @@ from careerbot_chat import Catalog, CatalogHolder, Outcome, answer, parse, rende
 from careerbot_chat.answering import _vocabulary as vocab
 from careerbot_chat.answering._ask import understand
 from careerbot_chat.answering._derived import search_index, warm
-from tests.conftest import MLOPS_YAML
-
-SOURCE = Path(__file__).with_name("source-mlops-engineer-india-2026.txt")
-"""A copy of the careers page the MLOps card is written from."""
+from tests.conftest import MLOPS_YAML, source_page
 
 
 def said(catalog: Catalog, text: str, after: str | None = None) -> str:
@@ -162,7 +159,8 @@ def test_fact_audit(catalog: Catalog) -> None:
 
 def test_faq_answers_are_in_our_own_words(catalog: Catalog) -> None:
     """No run of eight words of an FAQ answer is copied from the source page."""
-    source = " ".join(re.findall(r"[a-z0-9%–]+", SOURCE.read_text().casefold()))
+    page = source_page("mlops-engineer-india-2026.txt")
+    source = " ".join(re.findall(r"[a-z0-9%–]+", page.casefold()))
     for question in catalog.roles[0].faq:
         words = re.findall(r"[a-z0-9%–]+", question.answer.casefold())
         for start in range(len(words) - 7):

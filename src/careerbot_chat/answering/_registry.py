@@ -31,7 +31,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "salary",
         "Pay bands by seniority, or one level",
-        "[level | N years] [role]",
+        "[level | N years] [role] [vs role]",
         "/salary senior mlops",
         aliases=("pay", "salaries"),
     ),
