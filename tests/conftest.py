@@ -12,8 +12,14 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from careerbot_chat import Catalog, SQLiteStore, Store, bundled_content_dir, load_catalog
+
+# Tests assert no absolute times: a property test may take as long as a busy machine
+# needs (Hypothesis's per-example deadline would fail it there, and only there).
+settings.register_profile("careerbot", deadline=None)
+settings.load_profile("careerbot")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPOSITORY = Path(__file__).resolve().parents[1]

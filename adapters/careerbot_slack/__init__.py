@@ -7,8 +7,9 @@ Importing this package imports no slack-bolt or slack_sdk; the other names below
 import them on first use.
 """
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from careerbot_chat.adapter import lazy_names
 
 from ._registration import ADAPTER
 from ._settings import SlackSettings
@@ -39,11 +40,8 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    """Import slack-bolt and slack_sdk only when a name that needs them is used."""
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name], __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_names(__name__, _LAZY)
+"""Import the platform SDK only when a name that needs it is used."""
 
 
 __all__ = [

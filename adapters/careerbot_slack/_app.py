@@ -37,6 +37,8 @@ from ._render import ACTION_PIN, ACTION_SHARE, RUN_PATTERN, Mode, SlackRenderer
 from ._settings import SlackSettings
 from ._web import SlackWeb, make_client
 
+__all__ = ["SlackPlatform", "build_app", "create_platform", "run_dev"]
+
 log = logging.getLogger("careerbot.slack")
 
 

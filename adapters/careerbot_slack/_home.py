@@ -13,6 +13,8 @@ from . import _words as texts
 from ._render import ACTION_RUN, Mode, SlackRenderer, action_rows, button, header
 from ._text import clip, escape
 
+__all__ = ["ACTION_HOME", "MAX_HOME_BLOCKS", "SUMMARY_LIMIT", "catalogue_blocks", "home_view"]
+
 MAX_HOME_BLOCKS = 100
 SUMMARY_LIMIT = 300
 ACTION_HOME = "careerbot_home"

@@ -20,6 +20,18 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 from starlette.requests import Request
 
+__all__ = [
+    "ACTION_STRINGS",
+    "LISTS",
+    "OBJECTS",
+    "STRINGS",
+    "WINDOW_SECONDS",
+    "Refused",
+    "bolt_request",
+    "shape_problem",
+    "verify",
+]
+
 WINDOW_SECONDS = 5 * 60
 """Slack's replay window: a timestamp further from now than this is refused."""
 OBJECTS = ("team", "user", "channel", "container", "view", "event", "enterprise", "message")

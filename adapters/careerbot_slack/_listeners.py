@@ -56,6 +56,17 @@ from ._render import Mode, SlackRenderer
 from ._text import escape
 from ._web import SlackWeb
 
+__all__ = [
+    "ANSWER_BUDGET_SECONDS",
+    "DRAIN_SECONDS",
+    "PLATFORM",
+    "THREADS_REMEMBERED",
+    "DropRetries",
+    "Listeners",
+    "Payload",
+    "chat_of",
+]
+
 log = logging.getLogger("careerbot.slack")
 Payload = dict[str, Any]
 T = TypeVar("T")

@@ -18,6 +18,19 @@ from careerbot_chat import CommandSpec, member_commands, messages
 
 from . import _words as texts
 
+__all__ = [
+    "BOT_EVENTS",
+    "EVENTS_PATH",
+    "HOW_TO",
+    "NOT_SLASH",
+    "SCOPES",
+    "UMBRELLA",
+    "manifest",
+    "manifest_yaml",
+    "slash_commands",
+    "slash_specs",
+]
+
 EVENTS_PATH = "/slack/events"
 UMBRELLA = "careerbot"
 NOT_SLASH = frozenset({"help", "start", "chart"})

@@ -16,6 +16,8 @@ from careerbot_chat import Chat, PlatformError, Reply
 from ._render import Mode, SlackRenderer
 from ._web import SlackWeb
 
+__all__ = ["SlackModeration"]
+
 log = logging.getLogger("careerbot.slack")
 
 

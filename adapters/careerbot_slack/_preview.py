@@ -24,6 +24,16 @@ if TYPE_CHECKING:
 
     from careerbot_chat.preview import ChartSource, PreviewCard
 
+__all__ = [
+    "BUILDER",
+    "PREVIEW_HOST",
+    "block_html",
+    "builder_link",
+    "mrkdwn_html",
+    "preview_card",
+    "text_html",
+]
+
 BUILDER = "https://app.slack.com/block-kit-builder/#"
 PREVIEW_HOST = "https://careerbot.preview.invalid"
 """Stands in for ``CAREERBOT_PUBLIC_URL`` when none is set, so the image block shows."""

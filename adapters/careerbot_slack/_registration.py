@@ -1,49 +1,18 @@
 """What the Slack adapter registers with the core. Imports no slack-bolt or slack_sdk:
-the functions below import them when called, so ``careerbot ask`` stays quick."""
+``later`` imports them when a function is first called, so ``careerbot ask`` stays quick."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING
 
-from careerbot_chat.adapter import (
-    AdapterRegistration,
-    CareerBot,
-    CliCommand,
-    Reply,
-    Settings,
-    SettingsError,
-)
+from careerbot_chat.adapter import AdapterRegistration, CliCommand, Settings, SettingsError, later
 
 from ._preview_style import PREVIEW_CSS
 from ._settings import SlackSettings
 from ._words import NO_PUBLIC_URL, SETUP_HINT
 
-if TYPE_CHECKING:
-    from careerbot_chat.preview import ChartSource, PreviewCard
-
-    from ._app import SlackPlatform
-
 __all__ = ["ADAPTER"]
-
-
-def _format_reply(reply: Reply) -> str:
-    from ._render import format_reply
-
-    return format_reply(reply)
-
-
-def _create_platform(settings: Settings, bot: CareerBot) -> SlackPlatform:
-    from ._app import create_platform
-
-    return create_platform(settings, bot)
-
-
-async def _run_dev(settings: Settings, bot: CareerBot) -> None:
-    from ._app import run_dev
-
-    await run_dev(settings, bot)
 
 
 EXAMPLE_URL = "https://careerbot.example.com"
@@ -82,21 +51,15 @@ def _print_manifest(args: argparse.Namespace) -> int:
     return 0
 
 
-def _preview_card(reply: Reply, chart_src: ChartSource, public_url: str | None) -> PreviewCard:
-    from ._preview import preview_card
-
-    return preview_card(reply, chart_src, public_url)
-
-
 ADAPTER = AdapterRegistration(
     name="slack",
     settings=SlackSettings,
-    create_platform=_create_platform,
-    format_reply=_format_reply,
-    run_dev=_run_dev,
+    create_platform=later("careerbot_slack._app:create_platform"),
+    format_reply=later("careerbot_slack._render:format_reply"),
+    run_dev=later("careerbot_slack._app:run_dev"),
     edit_pace=1.2,  # chat.update is Tier 3: about 50 calls a minute
     setup_hint=SETUP_HINT,
-    preview_card=_preview_card,
+    preview_card=later("careerbot_slack._preview:preview_card"),
     preview_css=PREVIEW_CSS,
     commands=(
         CliCommand(

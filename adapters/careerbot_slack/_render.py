@@ -47,6 +47,34 @@ from careerbot_chat.chart import chart_url
 from . import _words as texts
 from ._text import ELLIPSIS, clip, escape, split
 
+__all__ = [
+    "ACTION_PIN",
+    "ACTION_RUN",
+    "ACTION_SHARE",
+    "ALT_LIMIT",
+    "BUTTONS_PER_ROW",
+    "BUTTON_LIMIT",
+    "FALLBACK_LIMIT",
+    "HEADER_LIMIT",
+    "MAX_BLOCKS",
+    "RUN_PATTERN",
+    "SECTION_LIMIT",
+    "VALUE_LIMIT",
+    "Message",
+    "Mode",
+    "SlackRenderer",
+    "action_rows",
+    "button",
+    "buttons",
+    "content_blocks",
+    "fit",
+    "footer",
+    "format_reply",
+    "header",
+    "render",
+    "share_command",
+]
+
 MAX_BLOCKS = 50
 SECTION_LIMIT = 3000
 HEADER_LIMIT = 150

@@ -8,6 +8,8 @@ escaped text, because that is what Slack counts.
 
 from __future__ import annotations
 
+__all__ = ["ELLIPSIS", "clip", "escape", "split"]
+
 ELLIPSIS = "…"
 _ENTITY_MAX = len("&amp;")
 

@@ -24,6 +24,8 @@ from careerbot_chat.adapter import count_api_error
 from ._render import Message
 from ._words import NOT_IN_CHANNEL, PIN_SCOPE
 
+__all__ = ["API_TIMEOUT_SECONDS", "HARMLESS", "NOT_A_MEMBER", "SlackWeb", "make_client"]
+
 NOT_A_MEMBER = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
 HARMLESS = {
     "pins.add": frozenset({"already_pinned"}),

@@ -6,9 +6,10 @@ edit pacing and its words. Importing this package imports no python-telegram-bot
 the other names below import it on first use.
 """
 
-import importlib
 import os
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from careerbot_chat.adapter import lazy_names
 
 # Opt in to python-telegram-bot's timedelta durations (RetryAfter.retry_after and
 # friends) in every process, so tests and production take the same code paths and
@@ -41,11 +42,8 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    """Import python-telegram-bot only when a name that needs it is used."""
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name], __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_names(__name__, _LAZY)
+"""Import the platform SDK only when a name that needs it is used."""
 
 
 __all__ = [

@@ -21,6 +21,22 @@ from ._render import Rendered
 from ._reply import PLATFORM as PLATFORM
 from ._reply import Params, offer
 
+__all__ = [
+    "METHOD_NOTE",
+    "NO_PREVIEW",
+    "answer_callback",
+    "answer_chunks",
+    "answer_inline",
+    "api_call",
+    "counted",
+    "edit_text",
+    "failed_method",
+    "is_not_modified",
+    "message_params",
+    "platform_error",
+    "send_chunks",
+]
+
 T = TypeVar("T")
 
 _NO_RIGHTS = ("not enough rights", "chat_admin_required", "have no rights")

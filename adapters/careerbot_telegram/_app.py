@@ -80,6 +80,25 @@ from ._render import CHART_COMMAND, Rendered, TelegramRenderer, render, sends_ph
 from ._reply import FloodControl
 from ._settings import TelegramSettings
 
+__all__ = [
+    "ALLOWED_UPDATES",
+    "API_TIMEOUT_SECONDS",
+    "CARDS_REMEMBERED",
+    "LEAKY_LOGGERS",
+    "Context",
+    "FloodLimits",
+    "Handlers",
+    "bot_commands",
+    "build_application",
+    "delivery_unknown",
+    "guard_token",
+    "is_switcher",
+    "on_error",
+    "publish_commands",
+    "to_chat",
+    "token_of",
+]
+
 log = logging.getLogger("careerbot.telegram")
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
 Context = ContextTypes.DEFAULT_TYPE

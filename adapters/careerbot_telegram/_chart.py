@@ -22,6 +22,8 @@ from careerbot_chat import CareerBot, Reply, StoreError
 
 from ._api import PLATFORM, counted
 
+__all__ = ["ChartSender", "caption", "chart_png"]
+
 log = logging.getLogger("careerbot.telegram")
 
 

@@ -18,6 +18,8 @@ from careerbot_chat import Catalog, Outcome, Reply, Role, answer, find_role, par
 from . import _words as words
 from ._render import TelegramRenderer, render
 
+__all__ = ["CARDS", "DESCRIPTION_MAX", "inline_results"]
+
 CARDS = (
     ("role", words.INLINE_ROLE),
     ("salary", words.INLINE_SALARY),

@@ -22,6 +22,8 @@ from . import _words as words
 from ._api import api_call, send_chunks
 from ._render import TelegramRenderer, render
 
+__all__ = ["TelegramModeration"]
+
 
 class TelegramModeration:
     """Moderation powers for one incoming update (its sender and its topic)."""

@@ -20,6 +20,8 @@ from ._render import TelegramRenderer, render
 from ._settings import TelegramSettings
 from ._webhook import webhook_route
 
+__all__ = ["TelegramPlatform", "create_platform", "run_dev"]
+
 log = logging.getLogger("careerbot.telegram")
 
 

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
     from careerbot_chat.preview import ChartSource, PreviewCard
 
+__all__ = ["preview_card"]
+
 
 @functools.cache
 def _env() -> Environment:

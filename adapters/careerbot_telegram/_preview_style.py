@@ -1,3 +1,4 @@
+__all__ = ["PREVIEW_CSS"]
 """How ``careerbot preview`` draws this platform's messages (no SDK import)."""
 
 PREVIEW_CSS = """

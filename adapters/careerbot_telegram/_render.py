@@ -28,6 +28,23 @@ from careerbot_chat import Action, Bullets, Divider, Fields, Paragraph, Reply
 from careerbot_chat import messages as msg
 from careerbot_chat.adapter import label_separator
 
+__all__ = [
+    "BLOCK_GAP",
+    "BULLET",
+    "CHART_COMMAND",
+    "DIVIDER",
+    "Line",
+    "Rendered",
+    "Segment",
+    "TelegramRenderer",
+    "actions",
+    "fits_callback_data",
+    "format_reply",
+    "render",
+    "render_line",
+    "sends_photo",
+]
+
 Segment = tuple[str, str | None]
 """Plain text and the tag that wraps it (``None``: no tag)."""
 Line = tuple[Segment, ...]

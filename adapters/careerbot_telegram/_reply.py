@@ -37,6 +37,18 @@ from telegram.ext import AIORateLimiter
 
 from careerbot_chat.adapter import count_api_call, count_api_error
 
+__all__ = [
+    "PLATFORM",
+    "Callback",
+    "Fallback",
+    "FloodControl",
+    "Params",
+    "WebhookReply",
+    "forget_reply",
+    "offer",
+    "open_reply",
+]
+
 PLATFORM = "telegram"
 log = logging.getLogger("careerbot.telegram")
 

@@ -35,6 +35,8 @@ from careerbot_chat.adapter import MAX_BODY, count_rejected, read_capped
 from ._api import PLATFORM
 from ._reply import forget_reply, open_reply
 
+__all__ = ["PATH", "SECRET_HEADER", "parse_update", "webhook_route"]
+
 log = logging.getLogger("careerbot.telegram")
 PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name, not a secret

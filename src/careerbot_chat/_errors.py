@@ -16,6 +16,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+__all__ = [
+    "CareerbotError",
+    "ContentError",
+    "PermissionMissing",
+    "PlatformError",
+    "Problem",
+    "StoreError",
+    "StoreUnavailable",
+]
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:

@@ -65,7 +65,14 @@ from .service._metrics import api_error as count_api_error
 from .service._metrics import duplicate_dropped as count_duplicate
 from .service._metrics import request_rejected as count_rejected
 from .service._platform import Platform
-from .service._plugins import AdapterRegistration, CliCommand, register, unregister
+from .service._plugins import (
+    AdapterRegistration,
+    CliCommand,
+    later,
+    lazy_names,
+    register,
+    unregister,
+)
 from .service._settings import Settings, SettingsError, SettingsSection
 
 __all__ = [
@@ -109,6 +116,8 @@ __all__ = [
     "find_role",
     "label_ends_sentence",
     "label_separator",
+    "later",
+    "lazy_names",
     "member_commands",
     "messages",
     "moderator_commands",

@@ -18,6 +18,7 @@ from careerbot_chat import (
     Reply,
     SQLiteStore,
     StoreUnavailable,
+    messages,
     render_plain,
 )
 
@@ -245,3 +246,14 @@ async def test_handler_failure_becomes_apology(
     reply = await say(bot, "/role", user="member")
     assert reply.outcome is Outcome.ERROR
     assert "Sorry" in reply.title
+
+
+async def test_missing_right_without_the_adapters_words_is_still_explained(
+    bot: CareerBot,
+) -> None:
+    """A PermissionMissing that carries no hint is told in the core's own words, not a trace."""
+    mod = FakeModeration(fail_pin=PermissionMissing("pins.add: x", method="pins.add", reason="x"))
+    reply = await say(bot, "/pin", mod=mod)
+    assert reply.outcome is Outcome.REFUSED
+    assert reply.title == messages.NO_RIGHT.format(reason="x")
+    assert await bot.store.pins() == []  # type: ignore[union-attr]

@@ -187,13 +187,3 @@ def test_yaml_reader_refuses_what_safe_load_refuses() -> None:
     for document in (b"!foo {a: 1}", b"? [1]\n: 2\n", b"!!python/object:os.system {}"):
         with pytest.raises(yaml.YAMLError):
             _read_yaml(document)
-
-
-def test_collector_resumes_after_a_failed_load(content_dir: Callable[..., Path]) -> None:
-    """Loading pauses the garbage collector and always turns it back on."""
-    import gc
-
-    folder = content_dir(INVALID / "broken-yaml.yaml")
-    with pytest.raises(ContentError):
-        load_catalog(folder)
-    assert gc.isenabled()

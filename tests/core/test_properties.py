@@ -9,7 +9,9 @@ from careerbot_chat.messages import ECHO_MAX
 from tests.strategies import hostile_text
 
 
-@settings(max_examples=400, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(text=hostile_text)
 def test_any_text_answers_calmly(catalog: Catalog, text: str) -> None:
     """Whatever is typed, the core answers with a short, well-formed reply."""

@@ -90,3 +90,9 @@ async def test_question_box_answers_and_escapes(client: httpx.AsyncClient) -> No
     hostile = await client.get("/preview/ask", params={"q": "<script>alert(1)</script>"})
     assert "<script>alert(1)" not in hostile.text
     assert (await client.get("/preview/ask", params={"q": "  "})).text == ""
+
+
+async def test_posting_to_the_open_preview_is_405(client: httpx.AsyncClient) -> None:
+    """Without a token there is no form: a POST is refused, not a server error."""
+    response = await client.post("/preview/", data={"token": "anything"})
+    assert response.status_code == 405

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -19,24 +19,16 @@ from tests.servers import serve_asgi
 
 @contextlib.asynccontextmanager
 async def start_stack(
-    folder: Path,
-    extra_env: Callable[[str], dict[str, str]] | None = None,
-    *,
-    open_files: int | None = None,
-    **env: str,
+    folder: Path, *, open_files: int | None = None, **env: str
 ) -> AsyncIterator[Stack]:
     """Both fakes served, and `careerbot serve` aimed at them with its database in
-    ``folder``, extra environment ``env``, and its log kept for the test to read.
-
-    ``extra_env``, when given, is called with the server's own URL for more variables.
-    """
+    ``folder``, extra environment ``env``, and its log kept for the test to read."""
     telegram, slack = FakeTelegram(TELEGRAM_TOKEN), FakeSlackApi(SLACK_TOKEN)
     async with serve_asgi(telegram.app) as tg_url, serve_asgi(slack.app) as slack_url:
         telegram.url, slack.base = tg_url, slack_url
         port = free_port()
         url = f"http://127.0.0.1:{port}"
         environment = {**env_for(tg_url, slack_url, f"sqlite:///{folder}/db.sqlite3"), **env}
-        environment.update(extra_env(url) if extra_env else {})
         with tempfile.TemporaryFile() as log_file:
             serving = careerbot_serve(
                 environment, port, log_file=log_file, open_files=open_files, cwd=folder

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import AsyncIterator
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -15,25 +16,20 @@ from tests.server.stack import Stack
 from tests.slack import builders as slack_builders
 
 pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="module")]
+PUBLIC_URL = "https://bot.example.org"
+"""Where Slack would fetch charts: the server behind its proxy (here, the server itself)."""
 PREVIEW_TOKEN = "preview-token-for-tests-0123456789"
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def public(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Stack]:
-    """The server with CAREERBOT_PUBLIC_URL (itself) and CAREERBOT_PREVIEW_TOKEN set; one
-    for the module, as no test here changes it (each preview test has its own client)."""
-
-    def public_env(url: str) -> dict[str, str]:
-        return {"CAREERBOT_PUBLIC_URL": f"{url}/", "CAREERBOT_PREVIEW_TOKEN": PREVIEW_TOKEN}
-
-    async with start_stack(tmp_path_factory.mktemp("public"), public_env) as started:
+    """One server with CAREERBOT_PUBLIC_URL and CAREERBOT_PREVIEW_TOKEN set."""
+    async with start_stack(
+        tmp_path_factory.mktemp("public"),
+        CAREERBOT_PUBLIC_URL=f"{PUBLIC_URL}/",
+        CAREERBOT_PREVIEW_TOKEN=PREVIEW_TOKEN,
+    ) as started:
         yield started
-
-
-@pytest.fixture
-def stack(stack_for_test: Stack) -> Stack:
-    """The module's server without a preview token."""
-    return stack_for_test
 
 
 async def slash(stack: Stack, command: str, text: str) -> dict[str, object]:
@@ -51,11 +47,11 @@ async def test_slack_salary_card_image_url_answers_with_the_chart_png(public: St
     message = await slash(public, "/salary", "mlops")
     (image,) = [b for b in message["blocks"] if b["type"] == "image"]  # type: ignore[attr-defined]
     url = image["image_url"]
-    assert url.startswith(f"{public.url}/charts/mlops-engineer-")
+    assert url.startswith(f"{PUBLIC_URL}/charts/mlops-engineer-")
     assert url.endswith(".png")
     assert "Senior ₹45–80 LPA" in image["alt_text"]
     async with httpx.AsyncClient() as client:
-        response = await client.get(url)
+        response = await client.get(public.url + urlsplit(url).path)
     assert response.status_code == 200
     assert response.headers["content-type"] == "image/png"
     assert "public" in response.headers["cache-control"]
@@ -101,8 +97,8 @@ async def test_preview_asks_for_the_token_and_opens_with_it(public: Stack) -> No
     assert PREVIEW_TOKEN not in str(right.headers)
 
 
-async def test_no_preview_without_the_token_setting(stack: Stack) -> None:
+async def test_no_preview_without_the_token_setting(stack_for_test: Stack) -> None:
     """Unless CAREERBOT_PREVIEW_TOKEN is set, /preview does not exist."""
-    async with httpx.AsyncClient(base_url=stack.url) as client:
+    async with httpx.AsyncClient(base_url=stack_for_test.url) as client:
         for path in ("/preview", "/preview/", "/preview/body", "/preview/state"):
             assert (await client.get(path)).status_code == 404

@@ -25,6 +25,23 @@ from ._reply import Action, Bullets, Fields, Outcome, Paragraph, Reply
 from ._understand import Reading, read
 from ._vocabulary import LEVELS
 
+__all__ = [
+    "CATALOG_SHOWN",
+    "CATALOG_WITH_SUMMARIES",
+    "GENERIC_LEVELS",
+    "ROLE_BUTTONS",
+    "Found",
+    "answer",
+    "catalog_reply",
+    "fallback_role",
+    "find_role",
+    "help_reply",
+    "level_across",
+    "not_found",
+    "salary_answer",
+    "start_reply",
+]
+
 GENERIC_LEVELS = LEVELS
 _YEARS = re.compile(r"^(\d{1,2}(?:\.\d)?)\s*\+?\s*(?:y|yr|yrs|year|years|yoe)?$")
 CATALOG_SHOWN = 25
@@ -72,8 +89,25 @@ def answer(
     if reply.outcome is not Outcome.ANSWERED:
         return reply
     asked = command.text
-    if reply.role is not None and find_role(catalog, command.args).role is None:
+    if reply.role is not None and not _names_role(catalog, command.args):
         asked = f"{asked} {reply.role}"
+    return _with_asked(catalog, reply, asked)
+
+
+def _names_role(catalog: Catalog, words: tuple[str, ...]) -> bool:
+    return catalog.memo(("names_role", words), lambda: find_role(catalog, words).role is not None)
+
+
+def _with_asked(catalog: Catalog, reply: Reply, asked: str) -> Reply:
+    """``reply`` carrying ``asked``; a shared card's copy is made once per question."""
+    role = catalog.get(reply.role) if reply.role is not None else None
+    if (
+        role is not None
+        and reply.card is not None
+        and reply is cards.card_for(catalog, role, reply.card)
+    ):
+        key = ("asked", role.slug, reply.card, asked)
+        return catalog.memo(key, lambda: replace(reply, asked=asked))
     return replace(reply, asked=asked)
 
 

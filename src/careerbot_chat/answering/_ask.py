@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from ..catalog._loader import Catalog
     from ._search import Hit
 
+__all__ = ["SEARCH_HITS", "Understood", "ask", "compare", "has_topic", "narrow", "understand"]
+
 SEARCH_HITS = 3
 _NEEDS_ROLE = ("salary", "compare", "path", "faq", "pitfalls", "skills", "demand", "role")
 

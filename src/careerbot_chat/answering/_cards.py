@@ -9,6 +9,23 @@ from ..chart._spec import alt_text, chart_spec
 from . import _show as show
 from ._reply import Action, Block, Bullets, Divider, Fields, Outcome, Paragraph, Picture, Reply
 
+__all__ = [
+    "CARDS",
+    "CARD_ACTIONS",
+    "card",
+    "card_for",
+    "chart_card",
+    "faq_card",
+    "footer",
+    "level_card",
+    "notice",
+    "picture",
+    "pitfalls_card",
+    "role_card",
+    "salary_card",
+    "skills_card",
+]
+
 CARD_ACTIONS = (
     (msg.BUTTON_SALARY, "salary"),
     (msg.BUTTON_PITFALLS, "pitfalls"),

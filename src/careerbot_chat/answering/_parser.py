@@ -18,6 +18,17 @@ from dataclasses import dataclass
 
 from ._registry import CommandSpec, command_spec
 
+__all__ = [
+    "MAX_ARGS",
+    "MAX_ASK_WORDS",
+    "MAX_INPUT",
+    "MAX_WORD",
+    "UMBRELLA",
+    "Command",
+    "clean",
+    "parse",
+]
+
 MAX_INPUT = 300
 MAX_ARGS = 12
 MAX_ASK_WORDS = 40

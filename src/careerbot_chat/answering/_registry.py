@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+__all__ = ["COMMANDS", "CommandSpec", "command_spec", "member_commands", "moderator_commands"]
+
 
 @dataclass(frozen=True, slots=True)
 class CommandSpec:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from ._reply import Bullets, Divider, Fields, Paragraph, Reply, label_separator
 
+__all__ = ["PlainRenderer", "render_plain"]
+
 
 class PlainRenderer:
     """Render a ``Reply`` as plain text. Configure once; calling it only transforms."""

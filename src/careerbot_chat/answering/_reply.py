@@ -13,6 +13,21 @@ import hashlib
 import json
 from dataclasses import MISSING, dataclass, field, fields
 
+__all__ = [
+    "Action",
+    "Block",
+    "Bullets",
+    "Divider",
+    "Fields",
+    "Outcome",
+    "Paragraph",
+    "Picture",
+    "Reply",
+    "canonical",
+    "label_ends_sentence",
+    "label_separator",
+]
+
 
 class Outcome(enum.Enum):
     """How a command ended; used for metrics and logs."""

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
     import tantivy
 
+__all__ = ["HEAP", "MAX_TERMS", "Hit", "Piece", "SearchIndex", "pieces"]
+
 _TERM = re.compile(r"[a-z0-9]+")
 MAX_TERMS = 12
 HEAP = 15_000_000

@@ -22,6 +22,8 @@ from . import _vocabulary as vocab
 if TYPE_CHECKING:
     from ..catalog._loader import Catalog
 
+__all__ = ["MAX_WORDS", "Gap", "Lexicon", "Reading", "content_words", "read", "tokens"]
+
 MAX_WORDS = 40
 _TOKEN = re.compile(r"[a-z0-9₹][a-z0-9'./+-]*")
 _MENTION = re.compile(r"@\w+")

@@ -10,6 +10,25 @@ appear under one intent only; tests check that.
 
 from __future__ import annotations
 
+__all__ = [
+    "CITIES",
+    "COMMAND_WORDS",
+    "COMPANIES",
+    "COUNTRIES",
+    "FUZZY_CUTOFF",
+    "FUZZY_MIN_LENGTH",
+    "INTENTS",
+    "LEVELS",
+    "OTHER_ROLES",
+    "PHRASES",
+    "PRIORITY",
+    "REMOTE",
+    "SHORT_FORMS",
+    "STOPWORDS",
+    "TOPIC_SYNONYMS",
+    "YEAR_UNITS",
+]
+
 INTENTS: dict[str, frozenset[str]] = {
     # what a role pays
     "salary": frozenset(

@@ -32,6 +32,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+__all__ = ["FORMAT", "cache_dir", "cache_key", "read", "write"]
+
 FORMAT = b"careerbot-catalog-cache/1"
 _SOURCES = Path(__file__).resolve().parent
 

@@ -15,6 +15,8 @@ from .._errors import Problem
 from ._models import Band, Role
 from ._money import format_band
 
+__all__ = ["catalog_errors", "normalise", "role_errors", "role_warnings"]
+
 _SENIOR_IDS = ("senior", "sr")
 
 

@@ -7,14 +7,12 @@ one and swaps it in whole (see ``CatalogHolder``).
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import hashlib
 import os
 from collections.abc import Callable, Hashable, Iterator
 from functools import cached_property
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import yaml
 from pydantic import ValidationError
@@ -24,31 +22,34 @@ from . import _cache
 from ._checks import catalog_errors, normalise, role_errors, role_warnings
 from ._models import Level, Role, level_words
 
-_STR, _MAP, _SEQ, _TIMESTAMP = (
-    f"tag:yaml.org,2002:{name}" for name in ("str", "map", "seq", "timestamp")
-)
+__all__ = [
+    "ROLES_DIR",
+    "Catalog",
+    "CatalogHolder",
+    "Stamp",
+    "bundled_content_dir",
+    "content_stamp",
+    "default_content_dir",
+    "load_catalog",
+    "parse_role",
+    "role_files",
+]
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
-class _SafeLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """The SafeLoader (libyaml's when PyYAML has it) with a quicker tag resolver.
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """libyaml's SafeLoader, with dates left as text.
 
-    Most nodes are plain words or containers; only a scalar whose first character
-    can start an int, float, bool, null, timestamp or merge key needs the regular
-    expressions of the full resolver. The result is the same tag ``resolve`` gives,
-    except that dates stay text: PyYAML would raise a bare ``ValueError`` for
-    ``2026-02-30``, and the models check dates themselves, naming the field.
+    PyYAML would turn ``2026-02-30`` into a bare ``ValueError``; the models check
+    dates themselves and name the field.
     """
 
-    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
-        if kind is yaml.ScalarNode:
-            if implicit[0] and (not value or value[0] in self.yaml_implicit_resolvers):
-                tag = str(super().resolve(kind, value, implicit))
-                return _STR if tag == _TIMESTAMP else tag
-            return _STR
-        return _SEQ if kind is yaml.SequenceNode else _MAP
+    yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, Any]]]] = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != _TIMESTAMP]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
 
-
-_Loader: Any = _SafeLoader
 
 ROLES_DIR = "roles"
 T = TypeVar("T")
@@ -91,40 +92,8 @@ def content_stamp(content_dir: Path | None) -> Stamp:
 
 
 def _read_yaml(raw: bytes) -> object:
-    """Parse one YAML document with libyaml and SafeLoader's tag resolution.
-
-    Building Python objects from the composed nodes here, rather than through
-    PyYAML's generic constructor, loads a role file about twice as fast; every node
-    that is not a plain string, mapping or sequence (ints, booleans, nulls, dates,
-    unknown tags) still goes through the SafeLoader's own constructor.
-    """
-    loader = _Loader(raw)
-    try:
-        node = loader.get_single_node()
-        return None if node is None else _build(node, loader)
-    finally:
-        loader.dispose()
-
-
-def _build(node: yaml.Node, loader: Any) -> object:
-    if node.tag == _STR:
-        return node.value
-    if node.tag == _MAP and isinstance(node, yaml.MappingNode):
-        if any(key.tag == "tag:yaml.org,2002:merge" for key, _ in node.value):
-            return loader.construct_object(node, deep=True)  # "<<" merge keys
-        return {_key(key, loader): _build(value, loader) for key, value in node.value}
-    if node.tag == _SEQ and isinstance(node, yaml.SequenceNode):
-        return [_build(item, loader) for item in node.value]
-    return loader.construct_object(node, deep=True)
-
-
-def _key(node: yaml.Node, loader: Any) -> object:
-    key = _build(node, loader)
-    if isinstance(key, list | dict):
-        raise yaml.constructor.ConstructorError(
-            None, None, "a mapping key must be a plain value", node.start_mark
-        )
-    return key
+    """Parse one YAML document with the safe loader: plain data, never Python objects."""
+    return yaml.load(raw, Loader=_Loader)  # noqa: S506 - a SafeLoader
 
 
 def _field_path(loc: tuple[int | str, ...]) -> str:
@@ -314,25 +283,7 @@ def load_catalog(
     With ``cache``, roles validated by an earlier run from exactly the same inputs
     are read back instead (see ``_cache``), which is what keeps the CLI quick.
     """
-    with _collector_paused():
-        return _load_catalog(content_dir, previous, cache=cache)
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while loading.
-
-    Parsing creates hundreds of thousands of short-lived, acyclic objects (YAML
-    nodes, dicts); the collector's passes over them cost about 40% of loading 1,000
-    roles. Reference counting still frees them at once; the collector resumes after.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+    return _load_catalog(content_dir, previous, cache=cache)
 
 
 def _read_files(folder: Path) -> tuple[list[tuple[Path, bytes]], list[Problem]]:

@@ -26,6 +26,33 @@ from pydantic import (
 
 from ._money import format_amount, parse_rupees
 
+__all__ = [
+    "LEVEL_ID_MAX",
+    "SLUG_MAX",
+    "Aliases",
+    "AsOf",
+    "Band",
+    "Demand",
+    "HeadlineBand",
+    "Level",
+    "LevelId",
+    "Name",
+    "Path",
+    "Percent",
+    "Pitfall",
+    "Premium",
+    "Question",
+    "Role",
+    "Rupees",
+    "Slug",
+    "Source",
+    "Text",
+    "Toolchain",
+    "WhyNow",
+    "Years",
+    "level_words",
+]
+
 SLUG_MAX = 32
 LEVEL_ID_MAX = 16
 

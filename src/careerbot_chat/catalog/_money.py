@@ -14,6 +14,16 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+__all__ = [
+    "CRORE",
+    "LAKH",
+    "format_amount",
+    "format_band",
+    "format_rupees",
+    "group_indian",
+    "parse_rupees",
+]
+
 LAKH = 100_000
 CRORE = 10_000_000
 

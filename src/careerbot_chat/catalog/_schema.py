@@ -6,6 +6,8 @@ import json
 
 from ._models import Role
 
+__all__ = ["role_schema", "schema_json"]
+
 
 def role_schema() -> dict[str, object]:
     schema = Role.model_json_schema(by_alias=True, mode="validation")

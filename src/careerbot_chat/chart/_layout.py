@@ -16,6 +16,39 @@ from .. import messages as msg
 from ..catalog._money import CRORE, LAKH, format_amount
 from ._spec import Bar, ChartSpec
 
+__all__ = [
+    "BAND",
+    "BAR",
+    "BAR_HEIGHT",
+    "BAR_TEXT",
+    "CHIP_FILL",
+    "CHIP_TEXT",
+    "FADE",
+    "FADE_STEPS",
+    "GRID",
+    "HEADLINE_EDGE",
+    "HEADLINE_FILL",
+    "HEADLINE_TEXT",
+    "INK",
+    "LABEL",
+    "MUTED",
+    "PAD",
+    "PAPER",
+    "ROW",
+    "SMALL",
+    "TITLE",
+    "WIDTH",
+    "Drawing",
+    "Line",
+    "Measure",
+    "Polygon",
+    "Rect",
+    "Shape",
+    "Text",
+    "layout",
+    "wrap",
+]
+
 WIDTH = 360
 TITLE = 19.0
 LABEL = 15.0

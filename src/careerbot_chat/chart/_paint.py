@@ -18,6 +18,18 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ._layout import Drawing, Line, Polygon, Rect, Text
 
+__all__ = [
+    "FAMILY",
+    "FONT_DIRS",
+    "SCALE",
+    "Font",
+    "font",
+    "has_rupee_font",
+    "measure",
+    "png",
+    "svg",
+]
+
 SCALE = 960 / 360
 """PNG pixels per layout unit: 960 px wide."""
 FONT_DIRS = (

@@ -18,6 +18,8 @@ from .. import messages as msg
 from ..answering import _show as show
 from ..catalog._models import Role
 
+__all__ = ["CHARTS_PATH", "Bar", "ChartSpec", "alt_text", "chart_spec", "chart_url", "parse_key"]
+
 CHARTS_PATH = "/charts"
 """Where ``careerbot serve`` serves chart PNGs: ``/charts/<role>-<version>.png``."""
 _KEY = re.compile(r"^(?P<role>[a-z0-9]+(?:-[a-z0-9]+)*)-(?P<version>[0-9a-f]{10})$")

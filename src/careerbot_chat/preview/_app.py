@@ -28,6 +28,8 @@ from ..chart import chart_spec, parse_key, render_svg
 from ._page import Previewer, Row, styles
 from ._state import PreviewState
 
+__all__ = ["COOKIE", "MAX_QUESTION", "NO_STORE", "POLL_MS", "PREFIX", "Preview", "preview_routes"]
+
 PREFIX = "/preview"
 POLL_MS = 1000
 COOKIE = "careerbot_preview"
@@ -131,8 +133,11 @@ class Preview:
         return RedirectResponse(f"{PREFIX}/", status_code=307)
 
     async def page(self, request: Request) -> Response:
-        if not self._allowed(request) or request.method == "POST":
+        """The whole page; with a token, its form until the token is given."""
+        if self.token is not None and (request.method == "POST" or not self._allowed(request)):
             return await self._login(request)
+        if request.method == "POST":  # no token to give: nothing to post
+            return Response("nothing to post here", status_code=405, headers={"Allow": "GET"})
         await self.state.check()
         html = _render(
             "page.html",

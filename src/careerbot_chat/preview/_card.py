@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+__all__ = ["ChartSource", "PreviewCard"]
+
 ChartSource = Callable[[str], str]
 """The URL of a chart's picture in the page, from its key (``<role>-<version>``)."""
 

@@ -21,6 +21,8 @@ from ..catalog._models import Role
 from ..service._plugins import AdapterRegistration, registrations
 from ._card import ChartSource, PreviewCard
 
+__all__ = ["GENERAL", "Previewer", "Row", "Section", "adapters", "commands", "styles"]
+
 GENERAL = ("/roles", "/help", "/start")
 EAGER_ROLES = 8
 """Up to this many roles, the page draws every card at once; beyond, on opening a role

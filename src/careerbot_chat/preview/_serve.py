@@ -9,6 +9,8 @@ import sys
 from .._errors import ContentError
 from ._state import PreviewState
 
+__all__ = ["preview_command"]
+
 
 def preview_command(args: argparse.Namespace) -> int:
     """Serve the preview of ``--content`` (or the bundled content) until Ctrl-C."""

@@ -16,6 +16,8 @@ from pathlib import Path
 from .._errors import ContentError, Problem
 from ..catalog._loader import Catalog, content_stamp, default_content_dir, load_catalog
 
+__all__ = ["PreviewState"]
+
 
 class PreviewState:
     """The catalogue to preview and the current problems; reloaded when files change."""

@@ -17,6 +17,8 @@ from ..catalog._loader import Catalog
 from ._bot import CareerBot
 from ._inbound import Chat, Inbound
 
+__all__ = ["PROMPT", "console_chat"]
+
 PROMPT = "you> "
 
 

@@ -30,6 +30,18 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from . import _metrics as metrics
 
+__all__ = [
+    "FD_RESERVE",
+    "REFUSAL",
+    "BodyDeadline",
+    "BodyTimeout",
+    "OncePerMinute",
+    "connection_cap",
+    "exception_handlers",
+    "guarded_protocol",
+    "quiet_repeated_warnings",
+]
+
 FD_RESERVE = 64
 """File descriptors kept back from the connection cap: database, platform APIs, logs."""
 REFUSAL = b"HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping
 from typing import Protocol
 
+__all__ = ["MAX_BODY", "StreamingRequest", "read_capped"]
+
 MAX_BODY = 1 << 20
 """The largest request body a webhook route accepts (1 MiB); larger ones get 413."""
 

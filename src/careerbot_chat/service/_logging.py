@@ -9,11 +9,20 @@ at most ``MAX_MESSAGE`` characters; a traceback stays whole.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
-import time
 from collections.abc import Iterable
+
+from pythonjsonlogger import json
+
+__all__ = [
+    "MASK",
+    "NOISY_LOGGERS",
+    "JsonFormatter",
+    "RedactSecrets",
+    "quiet_noisy_loggers",
+    "setup_logging",
+]
 
 _TELEGRAM_TOKEN = re.compile(r"(?<!\d)\d{5,}:[A-Za-z0-9_-]{30,}")
 _SLACK_TOKEN = re.compile(r"\bxox[abposr]-[A-Za-z0-9-]+|\bxapp-[A-Za-z0-9-]+")
@@ -54,24 +63,22 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, message, and any ``extra`` fields."""
+class JsonFormatter(json.JsonFormatter):
+    """One JSON object per line (python-json-logger).
 
-    FIELDS = ("platform", "command", "outcome", "latency_ms", "update_id", "chat", "method")
+    ``time`` (ISO 8601, UTC, with microseconds), ``level``, ``logger``, ``message``,
+    every ``extra`` field a call passes, and ``exception`` with the traceback (the
+    redacted one when ``RedactSecrets`` ran first).
+    """
 
-    def format(self, record: logging.LogRecord) -> str:
-        entry: dict[str, object] = {
-            "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)),
-            "level": record.levelname,
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        for field in self.FIELDS:
-            if hasattr(record, field):
-                entry[field] = getattr(record, field)
-        if record.exc_text:
-            entry["exception"] = record.exc_text
-        return json.dumps(entry, ensure_ascii=False)
+    def __init__(self) -> None:
+        super().__init__(
+            "{levelname}{name}{message}",
+            style="{",
+            rename_fields={"levelname": "level", "name": "logger", "exc_info": "exception"},
+            timestamp="time",
+            json_ensure_ascii=False,
+        )
 
 
 def setup_logging(fmt: str = "text", level: str = "INFO", secrets: Iterable[str] = ()) -> None:

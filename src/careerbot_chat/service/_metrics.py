@@ -10,6 +10,19 @@ from __future__ import annotations
 
 from typing import Any
 
+__all__ = [
+    "REGISTRY",
+    "api_error",
+    "command_done",
+    "content_loaded",
+    "duplicate_dropped",
+    "enable",
+    "exposition",
+    "pin_refreshed",
+    "pins_recorded",
+    "reload_done",
+]
+
 REGISTRY: Any = None
 _M: dict[str, Any] = {}
 

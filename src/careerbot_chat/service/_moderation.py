@@ -26,7 +26,7 @@ from ._defaults import DefaultRoles
 from ._inbound import Chat, Moderation
 from ._usage import UsageLog
 
-__all__ = ["ModerationFlow"]
+__all__ = ["Asked", "ModerationFlow"]
 
 log = logging.getLogger("careerbot")
 

@@ -18,6 +18,8 @@ from typing import Any, Protocol
 from ..answering._reply import Reply
 from ._inbound import Chat
 
+__all__ = ["Platform"]
+
 
 class Platform(Protocol):
     name: str

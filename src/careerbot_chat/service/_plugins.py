@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import argparse
 import functools
+import importlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from importlib.metadata import entry_points
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ._settings import SettingsSection
 
@@ -35,6 +36,8 @@ __all__ = [
     "AdapterRegistration",
     "CliCommand",
     "find_adapter",
+    "later",
+    "lazy_names",
     "names",
     "needs_extra",
     "register",
@@ -130,6 +133,32 @@ def find_adapter(name: str) -> AdapterRegistration:
             f"no {name} adapter is installed: pip install 'careerbot-chat[{name}]'"
         )
     return adapter
+
+
+def later(target: str) -> Callable[..., Any]:
+    """A function that imports ``"package.module:name"`` when first called, then calls it.
+
+    Registrations name their SDK-bound functions this way, so registering an adapter
+    imports no platform SDK.
+    """
+    module, _, name = target.partition(":")
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return getattr(importlib.import_module(module), name)(*args, **kwargs)
+
+    call.__name__ = call.__qualname__ = name
+    return call
+
+
+def lazy_names(package: str, names: Mapping[str, str]) -> Callable[[str], Any]:
+    """A module ``__getattr__`` that imports each of ``names`` (name → submodule) on use."""
+
+    def __getattr__(name: str) -> Any:
+        if name in names:
+            return getattr(importlib.import_module(names[name], package), name)
+        raise AttributeError(f"module {package!r} has no attribute {name!r}")
+
+    return __getattr__
 
 
 def needs_extra(name: str, exc: ImportError) -> str:

@@ -22,6 +22,8 @@ from . import _metrics as metrics
 from ._bot import CareerBot
 from ._inbound import Chat, Publisher
 
+__all__ = ["RefreshReport", "current_card", "out_of_date_card", "refresh_pins"]
+
 log = logging.getLogger("careerbot.refresh")
 
 

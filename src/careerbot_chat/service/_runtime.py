@@ -27,6 +27,15 @@ from ._plugins import registrations
 from ._refresh import RefreshReport, refresh_pins
 from ._settings import Settings
 
+__all__ = [
+    "STORE_RETRY_SECONDS",
+    "USAGE_FLUSH_SECONDS",
+    "WATCH_SECONDS",
+    "Runtime",
+    "edit_paces",
+    "setup_hints",
+]
+
 log = logging.getLogger("careerbot.runtime")
 
 USAGE_FLUSH_SECONDS = 30.0

@@ -25,6 +25,19 @@ from ._plugins import AdapterMissing, find_adapter, needs_extra, registrations
 from ._runtime import Runtime, setup_hints
 from ._settings import Settings, SettingsError
 
+__all__ = [
+    "CHART_CACHE",
+    "GRACEFUL_SHUTDOWN_SECONDS",
+    "KEEP_ALIVE_SECONDS",
+    "chart_route",
+    "create_app",
+    "load_settings",
+    "refresh_pins_command",
+    "run_command",
+    "serve",
+    "serve_command",
+]
+
 log = logging.getLogger("careerbot.server")
 
 GRACEFUL_SHUTDOWN_SECONDS = 25

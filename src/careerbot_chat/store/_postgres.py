@@ -12,6 +12,8 @@ from typing import Any
 from .._errors import StoreError, StoreUnavailable
 from ._sqlite import MIGRATIONS, PIN_COLUMNS, PinnedCard, UsageRow
 
+__all__ = ["PostgresStore"]
+
 _MIGRATION_LOCK = 7_245_001
 
 

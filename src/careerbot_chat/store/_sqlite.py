@@ -22,6 +22,19 @@ from urllib.parse import urlparse
 
 from .._errors import StoreError, StoreUnavailable
 
+__all__ = [
+    "DEFAULT_DATABASE_URL",
+    "MIGRATIONS",
+    "PIN_COLUMNS",
+    "PinnedCard",
+    "SQLiteStore",
+    "Store",
+    "UsageRow",
+    "days_ago",
+    "open_store",
+    "today",
+]
+
 DEFAULT_DATABASE_URL = "sqlite:///careerbot.sqlite3"
 
 

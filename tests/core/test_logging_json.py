@@ -1,0 +1,39 @@
+"""JSON log lines (python-json-logger): every extra kept, tracebacks kept, precise times."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import sys
+
+from careerbot_chat.service._logging import JsonFormatter
+
+
+def test_any_extra_and_the_traceback_are_kept() -> None:
+    """Fields a caller adds appear as keys; a traceback appears without any filter first."""
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError:
+        record = logging.LogRecord(
+            "careerbot", logging.ERROR, __file__, 1, "failed %s", ("x",), sys.exc_info()
+        )
+    record.update_id = 42
+    record.anything_new = {"nested": True}
+    entry = json.loads(JsonFormatter().format(record))
+    assert entry["message"] == "failed x"
+    assert entry["level"] == "ERROR"
+    assert entry["logger"] == "careerbot"
+    assert entry["update_id"] == 42
+    assert entry["anything_new"] == {"nested": True}
+    assert "RuntimeError: boom" in entry["exception"]
+
+
+def test_time_has_milliseconds_and_a_zone() -> None:
+    """``time`` is ISO 8601 with sub-second digits and an explicit UTC offset."""
+    record = logging.LogRecord("careerbot", logging.INFO, __file__, 1, "hello", None, None)
+    record.created = 1_700_000_000.123456
+    stamp = json.loads(JsonFormatter().format(record))["time"]
+    parsed = dt.datetime.fromisoformat(stamp)
+    assert parsed.utcoffset() == dt.timedelta(0)
+    assert parsed.microsecond // 1000 == 123
