@@ -126,6 +126,7 @@ async def careerbot_serve(
     log_file: Any = None,
     open_files: int | None = None,
     cwd: Path | None = None,
+    probe_port: int | None = None,
 ) -> AsyncIterator[subprocess.Popen[bytes]]:
     """`careerbot serve` in a subprocess, waited for until /readyz answers 200.
 
@@ -134,6 +135,7 @@ async def careerbot_serve(
     ``server_log``), else to a temporary file: a pipe nobody reads would fill and block it.
     ``open_files`` sets the server's open-files limit (soft and hard).
     ``cwd`` is where it runs, so that no stray ``.env`` is read (default: this process's).
+    ``probe_port`` is where readiness is asked (default ``port``; the internal port if set).
     """
     owned = log_file is None
     if log_file is None:
@@ -147,7 +149,7 @@ async def careerbot_serve(
         cwd=cwd,
     )
     try:
-        probe = f"http://127.0.0.1:{port}/{'readyz' if wait_ready else 'healthz'}"
+        probe = f"http://127.0.0.1:{probe_port or port}/{'readyz' if wait_ready else 'healthz'}"
         deadline = time.monotonic() + ready_timeout
         async with httpx.AsyncClient() as client:
             while not await _answers_200(client, probe):

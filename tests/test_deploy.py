@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from careerbot_chat.service._runtime import Runtime
-from careerbot_chat.service._server import create_app
+from careerbot_chat.service._server import INTERNAL_PATHS, create_app
 from careerbot_chat.service._settings import Settings
 
 DEPLOY = Path(__file__).resolve().parents[1] / "deploy"
@@ -28,17 +29,84 @@ def test_every_manifest_parses() -> None:
         assert list(yaml.safe_load_all(file.read_text())), file
 
 
+def split_paths(tmp_path: Path) -> tuple[set[str], set[str]]:
+    """The paths served on the public port and on the internal port, with both platforms."""
+    settings = Settings.load(
+        database_url=f"sqlite:///{tmp_path}/db.sqlite3",
+        telegram_bot_token="1:fake",
+        telegram_webhook_secret="secret",
+        slack_bot_token="xoxb-fake",
+        slack_signing_secret="secret",
+    )
+    app = create_app(Runtime(settings), split=True)
+    return {r.path for r in app.public.routes}, {r.path for r in app.internal.routes}
+
+
+def container() -> dict[str, Any]:
+    deployment = yaml.safe_load((DEPLOY / "k8s" / "deployment.yaml").read_text())
+    assert deployment["spec"]["replicas"] == 2
+    return deployment["spec"]["template"]["spec"]["containers"][0]  # type: ignore[no-any-return]
+
+
+def internal_port(bot: dict[str, Any]) -> int:
+    env = {item["name"]: item["value"] for item in bot["env"]}
+    return int(env["CAREERBOT_INTERNAL_PORT"])
+
+
 def test_probes_point_at_real_routes(tmp_path: Path) -> None:
     """Readiness and liveness probes, and the Dockerfile health check, use served routes."""
     paths = app_paths(tmp_path)
-    deployment = yaml.safe_load((DEPLOY / "k8s" / "deployment.yaml").read_text())
-    container = deployment["spec"]["template"]["spec"]["containers"][0]
-    assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
-    assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
+    bot = container()
+    assert bot["readinessProbe"]["httpGet"]["path"] == "/readyz"
+    assert bot["livenessProbe"]["httpGet"]["path"] == "/healthz"
     for probe in ("readinessProbe", "livenessProbe"):
-        assert container[probe]["httpGet"]["path"] in paths
-    assert deployment["spec"]["replicas"] == 2
+        assert bot[probe]["httpGet"]["path"] in paths
     assert "/healthz" in (DEPLOY / "Dockerfile").read_text()
+
+
+def test_health_and_metrics_only_on_the_internal_port(tmp_path: Path) -> None:
+    """Split by port, the public app has no health, readiness or metrics route and the
+    internal app nothing else; the Kubernetes probes and Prometheus use the internal port."""
+    public, internal = split_paths(tmp_path)
+    assert internal == set(INTERNAL_PATHS)
+    assert not public & internal
+    assert {"/telegram/webhook", "/slack/events"} <= public
+    bot = container()
+    ports = {port["name"]: port["containerPort"] for port in bot["ports"]}
+    assert ports["internal"] == internal_port(bot) != ports["http"]
+    for probe in ("readinessProbe", "livenessProbe"):
+        assert bot[probe]["httpGet"]["port"] == "internal"
+    pod = yaml.safe_load((DEPLOY / "k8s" / "deployment.yaml").read_text())["spec"]["template"]
+    assert pod["metadata"]["annotations"]["prometheus.io/port"] == str(internal_port(bot))
+
+
+def test_services_expose_only_the_webhook_port() -> None:
+    """No Service (so no Ingress) points at the internal port."""
+    for document in yaml.safe_load_all((DEPLOY / "k8s" / "service.yaml").read_text()):
+        assert [port["targetPort"] for port in document["spec"]["ports"]] == ["http"]
+    ingress = yaml.safe_load((DEPLOY / "k8s" / "ingress.yaml").read_text())
+    for rule in ingress["spec"]["rules"]:
+        for path in rule["http"]["paths"]:
+            assert path["backend"]["service"]["port"] == {"name": "http"}
+
+
+def test_image_and_compose_keep_the_internal_port_inside() -> None:
+    """The image serves health and metrics on 9090, checks its health there, and neither
+    it nor compose publishes that port; compose publishes the webhook port only."""
+    dockerfile = (DEPLOY / "Dockerfile").read_text()
+    assert "CAREERBOT_INTERNAL_PORT=9090" in dockerfile
+    assert "127.0.0.1:9090/healthz" in dockerfile
+    exposed = {
+        word
+        for line in dockerfile.splitlines()
+        if line.startswith("EXPOSE")
+        for word in line.split()[1:]
+    }
+    assert exposed == {"8080"}
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    published = compose["services"]["careerbot"]["ports"]
+    assert published == ["8080:8080"]
+    assert "CAREERBOT_INTERNAL_PORT" not in compose["services"]["careerbot"]["environment"]
 
 
 def test_ingress_routes_exist_on_the_server(tmp_path: Path) -> None:

@@ -73,6 +73,13 @@ def _parser(adapters: bool = True) -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
     serve.add_argument("--watch", action="store_true", help="reload content when files change")
+    serve.add_argument(
+        "--internal-port",
+        type=int,
+        metavar="P",
+        help="serve /healthz, /readyz and /metrics only on port P "
+        "(default: $CAREERBOT_INTERNAL_PORT, else on --port with the rest)",
+    )
     sub.add_parser("refresh-pins", parents=[common], help="edit pinned cards whose content changed")
     preview = sub.add_parser(
         "preview",

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from careerbot_chat.service._logging import JsonFormatter, RedactSecrets
+from careerbot_chat.service._logging import MAX_MESSAGE, JsonFormatter, RedactSecrets
 from careerbot_chat.service._settings import Settings, SettingsError
 from tests.conftest import isolate
 
@@ -135,6 +135,19 @@ def test_redaction_covers_tracebacks() -> None:
     redact.filter(rec)
     assert rec.exc_text is not None
     assert TOKEN not in rec.exc_text
+
+
+def test_every_message_is_one_capped_line() -> None:
+    """Newlines and other control characters are escaped, so text from outside cannot
+    forge a record; a huge message is cut to MAX_MESSAGE characters and says so."""
+    redact = RedactSecrets()
+    forged = record("user said %s", "x\n2026-01-01 ERROR forged\r\x1b[31m")
+    redact.filter(forged)
+    assert forged.getMessage() == "user said x\\n2026-01-01 ERROR forged\\r\\x1b[31m"
+    huge = record("body: %s", "y" * 1_000_000)
+    redact.filter(huge)
+    assert len(huge.getMessage()) < MAX_MESSAGE + 40
+    assert huge.getMessage().endswith(f"({1_000_000 + 6 - MAX_MESSAGE} more characters)")
 
 
 def test_json_lines() -> None:

@@ -29,9 +29,15 @@ async def start_stack(
         port = free_port()
         url = f"http://127.0.0.1:{port}"
         environment = {**env_for(tg_url, slack_url, f"sqlite:///{folder}/db.sqlite3"), **env}
+        internal = environment.get("CAREERBOT_INTERNAL_PORT")
         with tempfile.TemporaryFile() as log_file:
             serving = careerbot_serve(
-                environment, port, log_file=log_file, open_files=open_files, cwd=folder
+                environment,
+                port,
+                log_file=log_file,
+                open_files=open_files,
+                cwd=folder,
+                probe_port=int(internal) if internal else None,
             )
             async with serving as process:
                 yield Stack(telegram, slack, url, process, log_file)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from .. import messages as msg
 from ..catalog._loader import Catalog
 from ..catalog._models import HeadlineBand, Level, Question, Role
-from ..chart._spec import alt_text, chart_spec
+from ..chart._spec import alt_text, bands_in_words, chart_spec
 from . import _show as show
 from ._reply import Action, Block, Bullets, Divider, Fields, Outcome, Paragraph, Picture, Reply
 
@@ -173,7 +173,11 @@ def chart_card(role: Role) -> Reply:
     """The pay ladder as a picture; in words where a platform shows no pictures."""
     spec = chart_spec(role)
     shown = picture(role)
-    text = msg.NO_CHART.format(role=role.title) if spec is None else alt_text(spec, source=False)
+    text = (
+        msg.NO_CHART.format(role=role.title)
+        if spec is None
+        else msg.CHART_WORDS.format(where=spec.subtitle.split(" · ")[0], bands=bands_in_words(spec))
+    )
     return Reply(
         msg.CHART_TITLE.format(role=role.title),
         (Paragraph(text),),

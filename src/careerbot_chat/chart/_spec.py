@@ -18,7 +18,16 @@ from .. import messages as msg
 from ..answering import _show as show
 from ..catalog._models import Role
 
-__all__ = ["CHARTS_PATH", "Bar", "ChartSpec", "alt_text", "chart_spec", "chart_url", "parse_key"]
+__all__ = [
+    "CHARTS_PATH",
+    "Bar",
+    "ChartSpec",
+    "alt_text",
+    "bands_in_words",
+    "chart_spec",
+    "chart_url",
+    "parse_key",
+]
 
 CHARTS_PATH = "/charts"
 """Where ``careerbot serve`` serves chart PNGs: ``/charts/<role>-<version>.png``."""
@@ -97,19 +106,24 @@ def chart_spec(role: Role) -> ChartSpec | None:
     )
 
 
-def alt_text(spec: ChartSpec, *, source: bool = True) -> str:
-    """The chart in words, band by band, for screen readers and captions."""
+def bands_in_words(spec: ChartSpec) -> str:
+    """Each level and its band, then the headline band: what the bars say."""
     parts = []
     for bar in spec.bars:
         extras = ", ".join(x for x in (bar.years, bar.qualifier) if x)
         name = f"{bar.label} ({extras})" if extras else bar.label
         band = msg.CHART_OPEN_BAND.format(band=bar.band) if bar.high is None else bar.band
         parts.append(f"{name} {band}")
-    text = msg.CHART_ALT.format(
-        title=spec.title, subtitle=spec.subtitle.split(" · ")[0], bands="; ".join(parts)
-    )
+    text = "; ".join(parts) + "."
     if spec.headline is not None:
         text += " " + msg.CHART_ALT_HEADLINE.format(band=spec.headline[2])
+    return text
+
+
+def alt_text(spec: ChartSpec, *, source: bool = True) -> str:
+    """The chart in words, band by band, for screen readers and captions."""
+    where = spec.subtitle.split(" · ")[0]
+    text = msg.CHART_ALT.format(title=spec.title, subtitle=where, bands=bands_in_words(spec))
     return f"{text} {spec.footer}." if source else text
 
 

@@ -39,6 +39,9 @@ def preview_command(args: argparse.Namespace) -> int:
             f"careerbot: cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr
         )
         return 1
+    # Listening before the URL is printed: a client that follows it at once is queued
+    # until uvicorn accepts, rather than refused.
+    sock.listen(128)
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if family == socket.AF_INET6 else host
     print(

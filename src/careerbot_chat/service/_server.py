@@ -5,6 +5,11 @@ reachable, else 503 with the reason), ``GET /metrics`` (Prometheus), ``GET
 /charts/<role>-<version>.png`` (pay charts, public), ``/preview`` (only with
 ``CAREERBOT_PREVIEW_TOKEN``), plus each configured platform's routes
 (``POST /telegram/webhook``, ``POST /slack/events``).
+
+With an internal port (``--internal-port`` or ``CAREERBOT_INTERNAL_PORT``) the same
+server listens twice: health, readiness and metrics answer only on the internal
+port, everything else only on the public one, so publishing the public port (compose,
+a Service behind an Ingress) never publishes ``/metrics`` or ``/readyz``.
 uvicorn handles SIGTERM gracefully: it stops accepting, lets in-flight requests
 finish, then the lifespan stops the platforms (which drain what they accepted).
 """
@@ -44,8 +49,12 @@ GRACEFUL_SHUTDOWN_SECONDS = 25
 KEEP_ALIVE_SECONDS = 75
 
 
-def create_app(runtime: Runtime) -> Any:
-    """The ASGI application for ``runtime``."""
+INTERNAL_PATHS = ("/healthz", "/readyz", "/metrics")
+
+
+def create_app(runtime: Runtime, *, split: bool = False) -> Any:
+    """The ASGI application for ``runtime``; with ``split``, a ``PortSplit`` whose
+    internal app holds ``INTERNAL_PATHS`` and whose public app holds the rest."""
     from starlette.applications import Starlette
     from starlette.middleware import Middleware
     from starlette.requests import Request
@@ -77,21 +86,45 @@ def create_app(runtime: Runtime) -> Any:
         finally:
             await runtime.stop()
 
-    routes: list[Any] = [
+    internal: list[Any] = [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         Route("/metrics", metrics_page, methods=["GET"]),
     ]
-    routes.append(Route(f"{CHARTS_PATH}/{{name}}", chart_route(runtime), methods=["GET"]))
-    routes.extend(_preview_routes(runtime))
+    public: list[Any] = [Route(f"{CHARTS_PATH}/{{name}}", chart_route(runtime), methods=["GET"])]
+    public.extend(_preview_routes(runtime))
     for platform in runtime.platforms:
-        routes.extend(platform.routes())
-    return Starlette(
-        routes=routes,
-        lifespan=lifespan,
-        middleware=[Middleware(BodyDeadline, seconds=runtime.settings.http_read_timeout)],
-        exception_handlers=exception_handlers(),
-    )
+        public.extend(platform.routes())
+
+    def app(routes: list[Any], **options: Any) -> Starlette:
+        return Starlette(
+            routes=routes,
+            middleware=[Middleware(BodyDeadline, seconds=runtime.settings.http_read_timeout)],
+            exception_handlers=exception_handlers(),
+            **options,
+        )
+
+    if not split:
+        return app(internal + public, lifespan=lifespan)
+    return PortSplit(app(public, lifespan=lifespan), app(internal))
+
+
+class PortSplit:
+    """Two ASGI apps behind one server: a request that came in on ``internal_port`` goes
+    to ``internal``, every other one (and the lifespan) to ``public``."""
+
+    def __init__(self, public: Any, internal: Any) -> None:
+        self.public = public
+        self.internal = internal
+        self.internal_port: int | None = None
+        """Set once the internal socket is bound."""
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        server = scope.get("server") if scope["type"] != "lifespan" else None
+        if server is not None and server[1] == self.internal_port:
+            await self.internal(scope, receive, send)
+        else:
+            await self.public(scope, receive, send)
 
 
 CHART_CACHE = "public, max-age=31536000, immutable"
@@ -162,8 +195,13 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
     if cap < settings.http_max_connections:
         log.warning("serving at most %d connections at once: the open-files limit is low", cap)
     quiet_repeated_warnings()
+    internal_port = getattr(args, "internal_port", None) or settings.internal_port
+    if internal_port is not None and internal_port == args.port:
+        print("careerbot: the internal port must differ from --port", file=sys.stderr)
+        return 2
+    app = create_app(runtime, split=internal_port is not None)
     config = uvicorn.Config(
-        create_app(runtime),
+        app,
         host=args.host,
         port=args.port,
         log_config=None,
@@ -177,8 +215,20 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
         http=guarded_protocol(settings.http_read_timeout, cap),
         limit_concurrency=cap,
     )
-    log.info("serving on http://%s:%d", args.host, args.port)
-    uvicorn.Server(config).run()
+    sockets = [config.bind_socket()]
+    if internal_port is not None:
+        internal = uvicorn.Config(app, host=args.host, port=internal_port, log_config=None)
+        sockets.append(internal.bind_socket())
+        app.internal_port = sockets[1].getsockname()[1]
+        log.info(
+            "serving on http://%s:%d; health, readiness and metrics on port %d",
+            args.host,
+            args.port,
+            app.internal_port,
+        )
+    else:
+        log.info("serving on http://%s:%d", args.host, args.port)
+    uvicorn.Server(config).run(sockets=sockets)
     return 0
 
 

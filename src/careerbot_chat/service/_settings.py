@@ -98,6 +98,13 @@ class Settings(BaseSettings):
         "text", validation_alias=_env("CAREERBOT_LOG_FORMAT")
     )
     log_level: str = Field("INFO", validation_alias=_env("CAREERBOT_LOG_LEVEL"))
+    internal_port: int | None = Field(
+        None,
+        ge=1,
+        le=65535,
+        validation_alias=_env("CAREERBOT_INTERNAL_PORT"),
+        description="Serve /healthz, /readyz and /metrics only on this port, not the public one.",
+    )
     http_read_timeout: float = Field(
         10.0,
         gt=0,
