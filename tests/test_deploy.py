@@ -110,10 +110,13 @@ def test_image_and_compose_keep_the_internal_port_inside() -> None:
 
 
 def test_ingress_routes_exist_on_the_server(tmp_path: Path) -> None:
-    """The example Ingress exposes exactly the platform webhook routes, which the server serves."""
+    """The example Ingress exposes exactly the webhook routes and the chart images, all served."""
     ingress = yaml.safe_load((DEPLOY / "k8s" / "ingress.yaml").read_text())
-    paths = {p["path"] for rule in ingress["spec"]["rules"] for p in rule["http"]["paths"]}
+    rules = [p for rule in ingress["spec"]["rules"] for p in rule["http"]["paths"]]
+    paths = {p["path"] for p in rules if p["pathType"] == "Exact"}
+    prefixes = {p["path"] for p in rules if p["pathType"] == "Prefix"}
     assert paths == {"/telegram/webhook", "/slack/events"}
+    assert prefixes == {"/charts/"}
     settings = Settings.load(
         database_url=f"sqlite:///{tmp_path}/db.sqlite3",
         telegram_bot_token="1:fake",
@@ -123,6 +126,7 @@ def test_ingress_routes_exist_on_the_server(tmp_path: Path) -> None:
     )
     served = {route.path for route in create_app(Runtime(settings)).routes}
     assert paths <= served
+    assert all(any(path.startswith(prefix) for path in served) for prefix in prefixes)
 
 
 def test_configmap_matches_content() -> None:
