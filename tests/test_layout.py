@@ -144,3 +144,21 @@ def test_every_private_module_declares_its_surface() -> None:
             f"{file.relative_to(ROOT)}: {name} not defined" for name in names if name not in defined
         ]
     assert missing == []
+
+
+def test_core_code_names_no_platform() -> None:
+    """No string in the core's code (docstrings aside) names a platform: adapters bring
+    their names, settings and words through their registration."""
+    named = []
+    for file in sorted(CORE.rglob("*.py")):
+        tree = ast.parse(file.read_text())
+        prose = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Expr)}
+        named += [
+            f"{file.relative_to(ROOT)}:{node.lineno}: {node.value[:60]!r}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in prose
+            and any(name in node.value.lower() for name in ("telegram", "slack"))
+        ]
+    assert named == []

@@ -169,7 +169,10 @@ class Listeners:
         )
         understood = self.bot.understand(message) or _help()
         if not understood.spec.moderator:  # answered from memory in microseconds
-            await ack(**await self._answer(understood, message))
+            reply = await self.bot.respond(understood, message, self.moderation)
+            # Bolt answers a bare string as the body itself (JSON, since it starts with
+            # "{"): the card's body, serialised once per card, mode and content version.
+            await ack(self.render.response_body(reply, *self._mode(reply)))
             return
         if not await self._first_run(request):
             await ack(response_type="ephemeral", text=escape(texts.ALREADY_RUN))
@@ -190,11 +193,14 @@ class Listeners:
         digest = hashlib.sha256(f"{timestamp}:{signature}".encode()).hexdigest()
         return await self.bot.first_delivery(PLATFORM, f"command:{digest}", REPLAY_WINDOW_SECONDS)
 
+    def _mode(self, reply: Reply) -> tuple[Mode, str]:
+        """How a slash command's card is shown: the render mode and Slack's response_type."""
+        return (Mode.SHARED, "in_channel") if self._shared(reply) else (Mode.EPHEMERAL, "ephemeral")
+
     async def _answer(self, command: Command, message: Inbound) -> dict[str, Any]:
         reply = await self.bot.respond(command, message, self.moderation)
-        shared = self._shared(reply)
-        rendered = self.render(reply, Mode.SHARED if shared else Mode.EPHEMERAL)
-        return {"response_type": "in_channel" if shared else "ephemeral", **rendered}
+        mode, response_type = self._mode(reply)
+        return {"response_type": response_type, **self.render(reply, mode)}
 
     def _respond_later(self, done: asyncio.Task[dict[str, Any]], respond: AsyncRespond) -> None:
         if done.cancelled() or done.exception() is not None:

@@ -213,6 +213,19 @@ class SlackRenderer:
         """Where Slack fetches chart images (``CAREERBOT_PUBLIC_URL``); None: no images."""
         self._plain = PlainRenderer(show_actions=False)
         self._cached = functools.lru_cache(maxsize=cache_size)(self._render)
+        self._bodies = functools.lru_cache(maxsize=cache_size)(self._body)
+
+    def response_body(self, reply: Reply, mode: Mode, response_type: str) -> str:
+        """The slash command's whole HTTP answer as JSON text, built once per card and mode.
+
+        Replies are cached per catalogue, so the same card is serialised once per
+        content version instead of on every request.
+        """
+        return self._bodies(reply, mode, response_type)
+
+    def _body(self, reply: Reply, mode: Mode, response_type: str) -> str:
+        message = self._cached(reply, mode)
+        return json.dumps({"response_type": response_type, **message}, ensure_ascii=False)
 
     def __call__(self, reply: Reply, mode: Mode = Mode.EPHEMERAL) -> Message:
         cached: Message = self._cached(reply, mode)

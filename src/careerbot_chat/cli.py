@@ -39,7 +39,7 @@ def _global_options(parser: argparse.ArgumentParser, default: object) -> None:
 def _parser(adapters: bool = True) -> argparse.ArgumentParser:
     """The command line; with ``adapters``, each installed adapter's own subcommands too."""
     parser = _Parser(
-        prog="careerbot", description="Career answers for Telegram and Slack communities."
+        prog="careerbot", description="Career answers for tech communities, on every chat platform."
     )
     _global_options(parser, None)
     # The same options after the subcommand; SUPPRESS keeps a value given before it.
@@ -63,7 +63,7 @@ def _parser(adapters: bool = True) -> argparse.ArgumentParser:
     run = sub.add_parser(
         "run",
         parents=[common],
-        help="run the bot: telegram (polling), slack (Socket Mode), "
+        help="run the bot: one platform in its development mode (polling, Socket Mode), "
         "or, with no platform, whatever is configured (else the console chat)",
     )
     run.add_argument("platform", nargs="?", help="an installed platform's name")

@@ -23,6 +23,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from tests.fakes.slack_spec import web_api_spec
+
 BOT_USER_ID = "UCAREERBOT"
 TEAM_ID = "T0CAREER"
 
@@ -50,6 +52,8 @@ class FakeSlackApi:
     token: str
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
+    refused: list[tuple[Call, list[str]]] = field(default_factory=list)
+    """Calls the Web API method list refuses (a required parameter missing), not run."""
     responses: list[Call] = field(default_factory=list)
     failures: dict[str, deque[Failure]] = field(default_factory=dict)
     base: str = ""
@@ -123,7 +127,12 @@ class FakeSlackApi:
     async def _api(self, request: Request) -> Response:
         method = request.path_params["method"]
         auth = request.headers.get("authorization", "")
-        self.calls.append(Call(method, await self._params(request), auth))
+        params = await self._params(request)
+        reasons = web_api_spec().check(method, params)
+        if reasons:  # judged by the published method list (tests/fakes/specs)
+            self.refused.append((Call(method, params, auth), reasons))
+            return JSONResponse({"ok": False, "error": "invalid_arguments", "reasons": reasons})
+        self.calls.append(Call(method, params, auth))
         if auth != f"Bearer {self.token}":
             return JSONResponse({"ok": False, "error": "invalid_auth"})
         delays = self.delays.get(method)

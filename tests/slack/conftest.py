@@ -68,6 +68,7 @@ async def fake_slack() -> AsyncIterator[FakeSlackApi]:
     async with serve_asgi(fake.app) as base:
         fake.base = base
         yield fake
+    assert not fake.refused, f"calls the Web API would refuse: {fake.refused}"
 
 
 StartSlack = Callable[..., contextlib.AbstractAsyncContextManager[SlackClient]]

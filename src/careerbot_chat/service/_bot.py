@@ -120,6 +120,8 @@ class CareerBot:
 
 def _log_answer(chat: Chat, command: Command, reply: Reply, elapsed: float) -> None:
     metrics.command_done(chat.platform, command.name, reply.outcome.value, elapsed)
+    if not requests_log.isEnabledFor(logging.INFO):  # no record, no extra dict to build
+        return
     requests_log.info(
         "%s /%s %s %.2fms",
         chat.platform,

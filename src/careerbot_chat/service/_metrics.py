@@ -97,10 +97,23 @@ def enable() -> bool:
     return True
 
 
+_CHILDREN: dict[tuple[str, ...], Any] = {}
+
+
+def _child(metric: str, *labels: str) -> Any:
+    """``_M[metric].labels(*labels)``, looked up once: label sets here are few and fixed
+    (platforms, commands, outcomes, methods), and ``labels()`` takes a lock each call."""
+    key = (metric, *labels)
+    child = _CHILDREN.get(key)
+    if child is None:
+        child = _CHILDREN[key] = _M[metric].labels(*labels)
+    return child
+
+
 def command_done(platform: str, command: str, outcome: str, seconds: float) -> None:
     if _M:
-        _M["commands"].labels(platform, command, outcome).inc()
-        _M["latency"].labels(platform).observe(seconds)
+        _child("commands", platform, command, outcome).inc()
+        _child("latency", platform).observe(seconds)
 
 
 def content_loaded(version: str, roles: int) -> None:
@@ -128,7 +141,7 @@ def pin_refreshed(platform: str, outcome: str) -> None:
 def api_call(platform: str, method: str, via: str) -> None:
     """A call that went out: ``via`` is ``call`` or ``webhook_reply`` (carried by the answer)."""
     if _M:
-        _M["api_calls"].labels(platform, method, via).inc()
+        _child("api_calls", platform, method, via).inc()
 
 
 def api_error(platform: str, method: str) -> None:
