@@ -7,6 +7,13 @@ that nothing failed and that every Telegram update was answered exactly once.
 
     python -m bench.load                       # 10,000 + 10,000 at 50 connections
     python -m bench.load --count 2000 --roles 1000
+    python -m bench.load --roles 1 --reload-at 0.5              # SIGHUP half-way through
+    python -m bench.load --roles 1 --outage-at 0.5 --outage-seconds 2
+
+``--reload-at F`` edits a role file and sends SIGHUP when a fraction F of each
+platform's requests has been sent; ``--outage-at F`` makes both platforms' APIs fail
+(HTTP 502 on every call) for ``--outage-seconds`` from then on. Answers the Bot API
+refused during an outage are counted as "telegram unanswered".
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ import contextlib
 import itertools
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -24,7 +32,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +41,7 @@ import httpx
 
 from bench._harness import percentile, report
 from bench.generate import generate_catalog
+from careerbot_chat import bundled_content_dir
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.telegram_api import FakeTelegram
 from tests.servers import serve_asgi
@@ -195,7 +204,7 @@ def server_log(log_file: Any) -> str:
 
 async def drive(
     client: httpx.AsyncClient,
-    requests: list[tuple[str, dict[str, str], bytes]],
+    requests: Iterable[tuple[str, dict[str, str], bytes]],
     concurrency: int,
     deadline: float,
     telegram: FakeTelegram | None = None,
@@ -254,13 +263,71 @@ def slack_requests(
     return out
 
 
+@dataclass(frozen=True)
+class Disturbance:
+    """What happens half-way (at ``at`` of each platform's requests): a reload, an outage."""
+
+    reload_at: float | None = None
+    outage_at: float | None = None
+    outage_seconds: float = 2.0
+
+    def schedule(
+        self,
+        requests: list[tuple[str, dict[str, str], bytes]],
+        server: subprocess.Popen[bytes],
+        content: Path | None,
+        fakes: tuple[FakeTelegram, FakeSlackApi],
+    ) -> Any:
+        """``requests`` as an iterator that sets off the disturbances on the way."""
+        marks: dict[int, Any] = {}
+        if self.reload_at is not None and content is not None:
+            marks[int(len(requests) * self.reload_at)] = lambda: reload_server(server, content)
+        if self.outage_at is not None:
+            marks[int(len(requests) * self.outage_at)] = lambda: outage(fakes, self.outage_seconds)
+        for index, request in enumerate(requests):
+            if index in marks:
+                marks[index]()
+            yield request
+
+
+def reload_server(server: subprocess.Popen[bytes], content: Path) -> None:
+    """Change a role file (a comment: a new content version) and send SIGHUP."""
+    first = sorted((content / "roles").glob("*.yaml"))[0]
+    with first.open("a") as file:
+        file.write("\n# changed during the load run\n")
+    server.send_signal(signal.SIGHUP)
+
+
+def outage(fakes: tuple[FakeTelegram, FakeSlackApi], seconds: float) -> None:
+    """Both platform APIs answer 502 to everything for ``seconds``."""
+    telegram, slack = fakes
+    for method in ("sendMessage", "getMe", "setMyCommands", "answerCallbackQuery"):
+        telegram.fail(method, 502, times=1_000_000)
+    for method in ("auth.test", "chat.postMessage", "chat.update", "users.info"):
+        slack.fail(method, status=502, times=1_000_000)
+
+    def recover() -> None:
+        telegram.recover()
+        slack.recover()
+
+    asyncio.get_running_loop().call_later(seconds, recover)
+
+
 async def run_load(
-    count: int, concurrency: int = 50, roles: int = 1, time_limit: float = 600.0
+    count: int,
+    concurrency: int = 50,
+    roles: int = 1,
+    time_limit: float = 600.0,
+    disturbance: Disturbance | None = None,
 ) -> dict[str, Any]:
     """Drive one server with ``count`` updates per platform; return the figures."""
     telegram, slack = FakeTelegram(TELEGRAM_TOKEN), FakeSlackApi(SLACK_TOKEN)
+    disturbance = disturbance or Disturbance()
     with tempfile.TemporaryDirectory() as tmp:
         content = generate_catalog(Path(tmp) / "content", roles) if roles > 1 else None
+        if content is None and disturbance.reload_at is not None:
+            content = Path(tmp) / "content"  # a copy of the bundled content, to edit
+            shutil.copytree(bundled_content_dir(), content)
         async with serve_asgi(telegram.app) as tg_url, serve_asgi(slack.app) as slack_url:
             telegram.url, slack.base = tg_url, slack_url
             env = server_env(tg_url, slack_url, f"sqlite:///{tmp}/load.sqlite3")
@@ -276,35 +343,60 @@ async def run_load(
                 careerbot_serve(env, port, cwd=Path(tmp)) as server,
                 httpx.AsyncClient(limits=limits, timeout=30) as client,
             ):
-                slack_result = await drive(
-                    client, slack_requests(url, count, slack.response_url()), concurrency, deadline
+                fakes = (telegram, slack)
+                slack_queue = disturbance.schedule(
+                    slack_requests(url, count, slack.response_url()), server, content, fakes
+                )
+                slack_result = await drive(client, slack_queue, concurrency, deadline)
+                tg_queue = disturbance.schedule(
+                    telegram_requests(url, count), server, content, fakes
                 )
                 tg_result = await drive_telegram(
-                    client, telegram_requests(url, count), concurrency, deadline, telegram
+                    client, tg_queue, concurrency, deadline, telegram, count=count
                 )
                 rss = peak_rss_mb(server.pid)
+                page = (await client.get(f"{url}/metrics")).text
     # Counted after the server exited: it finishes every accepted update before it does.
     sent: dict[object, list[str]] = {}
+    refused = {id(call) for call in telegram.failed}
     for call in telegram.called("sendMessage"):
+        if id(call) in refused:  # the Bot API was down: not delivered
+            continue
         sent.setdefault(call.params.get("chat_id"), []).append(str(call.params.get("text")))
     figures = {**slack_result.figures("slack"), **tg_result.figures("telegram")}
     # One chat per update: every chat must get an answer, and no message twice (a long
     # card split into several messages is one answer).
     figures["telegram chats answered"] = len(sent)
+    figures["telegram unanswered"] = count - len(sent)
+    figures["telegram sends refused by the API"] = len(refused)
     figures["telegram duplicate answers"] = sum(len(t) - len(set(t)) for t in sent.values())
     figures["telegram split answers"] = sum(1 for t in sent.values() if len(t) > 1)
+    figures["content reloads ok"] = metric_sum(page, "careerbot_content_reloads_total", "ok")
+    figures["platform API errors"] = metric_sum(page, "careerbot_platform_api_errors_total")
     figures["server peak RSS MB"] = rss
     figures["roles"] = roles
     figures["concurrency"] = concurrency
     return figures
 
 
+def metric_sum(page: str, name: str, label: str = "") -> float:
+    """The sum of a metric's samples on a Prometheus page (those whose labels hold ``label``)."""
+    wanted = f'"{label}"' if label else ""
+    return sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in page.splitlines()
+        if line.startswith(name + "{") and wanted in line
+    )
+
+
 async def drive_telegram(
     client: httpx.AsyncClient,
-    requests: list[tuple[str, dict[str, str], bytes]],
+    requests: Iterable[tuple[str, dict[str, str], bytes]],
     concurrency: int,
     deadline: float,
     telegram: FakeTelegram,
+    *,
+    count: int | None = None,
 ) -> Result:
     """Like ``drive``, but timed until every update was answered in the fake.
 
@@ -312,10 +404,14 @@ async def drive_telegram(
     would); some go out as calls (long cards), so the count is taken in the fake.
     Latencies are those of the webhook requests.
     """
+    if count is None:
+        requests = list(requests)
+        count = len(requests)
     already = len(telegram.called("sendMessage"))
     started = time.perf_counter()
     result = await drive(client, requests, concurrency, deadline, telegram)
-    await wait_answers(telegram, already + len(requests), deadline)
+    # Answers lost in an outage never come: wait for the rest, then at most 30 s more.
+    await wait_answers(telegram, already + count, min(deadline, time.monotonic() + 30))
     result.elapsed = time.perf_counter() - started
     return result
 
@@ -341,14 +437,23 @@ def main() -> None:
         "--roles", type=int, default=0, help="only this catalogue size (default: 1 and 1000)"
     )
     parser.add_argument("--time-limit", type=float, default=900.0)
+    parser.add_argument("--reload-at", type=float, metavar="F", help="SIGHUP at this fraction")
+    parser.add_argument("--outage-at", type=float, metavar="F", help="APIs fail from here on")
+    parser.add_argument("--outage-seconds", type=float, default=2.0)
     args = parser.parse_args()
     sizes = [args.roles] if args.roles else [1, 1000]
+    disturbance = Disturbance(args.reload_at, args.outage_at, args.outage_seconds)
     runs = {
-        size: asyncio.run(run_load(args.count, args.concurrency, size, args.time_limit))
+        size: asyncio.run(
+            run_load(args.count, args.concurrency, size, args.time_limit, disturbance)
+        )
         for size in sizes
     }
+    suffix = "".join(
+        f"-{name}" for name, on in (("reload", args.reload_at), ("outage", args.outage_at)) if on
+    )
     for size, figures in runs.items():
-        report(f"load-{size}-roles", figures)
+        report(f"load-{size}-roles{suffix}", figures)
     if len(runs) == 2:
         small, large = runs[1], runs[1000]
         report(

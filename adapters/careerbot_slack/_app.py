@@ -2,7 +2,10 @@
 
 - ``build_app``: an ``AsyncApp`` with ``process_before_response=True`` (Bolt's default
   mode polls for ``ack()`` every 10 ms; the core answers in microseconds, so the
-  listener runs inline and its card is the HTTP response body).
+  listener runs inline and its card is the HTTP response body). Requests are
+  authorised from configuration (``SLACK_BOT_TOKEN``), not by Bolt's ``auth.test`` on
+  the first request: an answer from memory never waits for, or fails with, the Web
+  API. The bot's ids are learned by ``auth.test`` in the background (``Identity``).
 - ``SlackPlatform.routes()``: ``POST /slack/events``: bodies over ``MAX_BODY`` bytes get
   413 before anything is read further; the signature is checked before anything is
   parsed (bad or older than 5 minutes: 401); a signed body that is not a Slack payload
@@ -12,20 +15,25 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from slack_bolt.adapter.starlette.async_handler import to_starlette_response
 from slack_bolt.async_app import AsyncApp
-from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
+from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.logger.messages import (
+    warning_client_prioritized_and_token_skipped,
+    warning_token_skipped,
+)
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from careerbot_chat import CareerBot, Chat, Reply
+from careerbot_chat import CareerBot, Chat, PlatformError, Reply
 from careerbot_chat.adapter import Settings, SettingsError, count_rejected, read_capped
 
 from ._home import ACTION_HOME
@@ -48,15 +56,66 @@ def _secret(value: Any, name: str) -> str:
     return str(value.get_secret_value())
 
 
+REJECTED = frozenset({"invalid_auth", "not_authed", "account_inactive", "token_revoked"})
+"""auth.test errors that waiting does not cure."""
+LEARN_SECONDS = (1.0, 60.0)
+"""Backoff between auth.test attempts: first pause, then doubling up to the last."""
+
+
+class Identity:
+    """Who the bot is (``auth.test``), learned in the background; requests never wait for it."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+        self.bot_id: str | None = None
+        self.bot_user_id: str | None = None
+
+    def authorize(self) -> Callable[..., Awaitable[AuthorizeResult]]:
+        """Bolt's ``authorize`` function: the configured token, and the ids once known."""
+
+        async def authorize(
+            enterprise_id: str | None, team_id: str | None, user_id: str | None
+        ) -> AuthorizeResult:
+            return AuthorizeResult(
+                enterprise_id=enterprise_id,
+                team_id=team_id,
+                user_id=user_id,
+                bot_token=self.token,
+                bot_id=self.bot_id,
+                bot_user_id=self.bot_user_id,
+            )
+
+        return authorize
+
+    async def learn(self, web: SlackWeb) -> None:
+        """Call ``auth.test`` until it answers, with backoff; stop if the token is rejected."""
+        pause, longest = LEARN_SECONDS
+        while True:
+            try:
+                response = await web.call("auth.test")
+            except PlatformError as exc:
+                if exc.reason in REJECTED:
+                    log.error("slack: SLACK_BOT_TOKEN was rejected (%s)", exc.reason)
+                    return
+                log.warning("slack: auth.test failed (%s); retrying in %g s", exc, pause)
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, longest)
+                continue
+            self.bot_id, self.bot_user_id = response.get("bot_id"), response.get("user_id")
+            log.info("slack: connected as %s in team %s", self.bot_user_id, response.get("team_id"))
+            return
+
+
 def build_app(
     settings: Settings,
     bot: CareerBot,
     *,
     client: AsyncWebClient | None = None,
     socket_mode: bool = False,
+    identity: Identity | None = None,
 ) -> AsyncApp:
     """The careerbot Slack app: every slash command, button, App Home, mention and DM."""
-    return _build(settings, bot, client=client, socket_mode=socket_mode)[0]
+    return _build(settings, bot, client=client, socket_mode=socket_mode, identity=identity)[0]
 
 
 def _build(
@@ -65,6 +124,7 @@ def _build(
     *,
     client: AsyncWebClient | None = None,
     socket_mode: bool = False,
+    identity: Identity | None = None,
 ) -> tuple[AsyncApp, Listeners]:
     """The app and its listeners (which hold the work that outlives a request)."""
     section = settings.section(SlackSettings)
@@ -75,6 +135,7 @@ def _build(
         client=client,
         logger=_bolt_logger(),
         signing_secret=secret,
+        authorize=(identity or Identity(token)).authorize(),
         process_before_response=True,
         request_verification_enabled=not socket_mode,
     )
@@ -96,10 +157,15 @@ def _build(
 
 
 class _DropTokenSkipped(logging.Filter):
-    """Bolt reads SLACK_BOT_TOKEN itself and warns that our client's token wins; it does."""
+    """Bolt warns that our client's token is skipped in favour of ``authorize``; it is meant.
+
+    (It reads SLACK_BOT_TOKEN itself too, and warns that the client's token wins.)
+    """
+
+    SKIPPED = frozenset({warning_client_prioritized_and_token_skipped(), warning_token_skipped()})
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+        return record.getMessage() not in self.SKIPPED
 
 
 def _bolt_logger() -> logging.Logger:
@@ -119,12 +185,16 @@ class SlackPlatform:
     ) -> None:
         self.settings = settings
         self.bot = bot
-        self.app, self.listeners = _build(settings, bot, client=client)
+        self.identity = Identity(
+            _secret(settings.section(SlackSettings).bot_token, "SLACK_BOT_TOKEN")
+        )
+        self.app, self.listeners = _build(settings, bot, client=client, identity=self.identity)
         self.verifier = SignatureVerifier(
             _secret(settings.section(SlackSettings).signing_secret, "SLACK_SIGNING_SECRET")
         )
         self.render = SlackRenderer(public_url=settings.public_url)
         self.web = SlackWeb(self.app.client)
+        self._learning: asyncio.Task[None] | None = None
 
     def routes(self) -> Sequence[Route]:
         return [Route(EVENTS_PATH, self.events, methods=["POST"])]
@@ -148,17 +218,28 @@ class SlackPlatform:
         return to_starlette_response(await self.app.async_dispatch(parsed))
 
     async def start(self) -> None:
-        """Nothing to connect: Bolt checks the token (auth.test) on the first request."""
+        """Serve at once; learn the bot's ids (auth.test) in the background."""
+        if self._learning is None:
+            self._learning = asyncio.get_running_loop().create_task(self.identity.learn(self.web))
         log.info("slack: serving %s", EVENTS_PATH)
 
-    async def stop(self) -> None:
-        """Finish the work that outlived its request (a slow pin or share, a follow-up).
+    async def identified(self) -> None:
+        """Wait until the background ``auth.test`` has answered or given up."""
+        if self._learning is not None:
+            await asyncio.shield(self._learning)
 
-        uvicorn has answered every request by now; a pin past the answer budget may
-        still be posting, pinning or recording, and is let finish so no card ends up
-        pinned but unrecorded. (slack_sdk opens an HTTP session per call: nothing else
-        to close.)
+    async def stop(self) -> None:
+        """Stop learning the ids; finish the work that outlived its request.
+
+        uvicorn has answered every request by now; a pin past the answer budget (a slow
+        pin or share, a follow-up) may still be posting, pinning or recording, and is
+        let finish so no card ends up pinned but unrecorded. (slack_sdk opens an HTTP
+        session per call: nothing else to close.)
         """
+        if self._learning is not None:
+            self._learning.cancel()
+            await asyncio.gather(self._learning, return_exceptions=True)
+            self._learning = None
         await self.listeners.drain()
 
     async def edit_card(self, chat: Chat, message_id: str, reply: Reply) -> None:

@@ -276,8 +276,10 @@ class Listeners:
 
     async def direct(self, event: Payload) -> None:
         """A direct message to the app (``message.im``): answered in its thread."""
-        if event.get("channel_type") != "im" or event.get("subtype"):
-            return  # edits, joins, deletions, other channels
+        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+            # edits, joins, deletions, other channels; and bots, this one included (Bolt
+            # ignores its own messages only once auth.test has told it who it is)
+            return
         await self._converse(event)
 
     async def _converse(self, event: Payload) -> None:

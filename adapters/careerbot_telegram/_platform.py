@@ -8,11 +8,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from starlette.routing import Route
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
 
 from careerbot_chat import CareerBot, Chat, Reply
-from careerbot_chat.adapter import Settings, SettingsError, count_api_error
+from careerbot_chat.adapter import Settings, SettingsError, StartupError, count_api_error
 
 from ._api import PLATFORM, api_call, is_not_modified, platform_error
 from ._app import ALLOWED_UPDATES, FloodLimits, build_application, publish_commands
@@ -54,9 +54,14 @@ class TelegramPlatform:
         return [self._route]
 
     async def start(self) -> None:
-        """Connect (getMe), start processing, publish the menu, register the webhook."""
-        await self.application.initialize()
-        await self.application.start()
+        """Connect (getMe), start processing, publish the menu, register the webhook.
+
+        May be called again after it failed (the server retries while the Bot API
+        cannot be reached); a token the Bot API rejects raises ``StartupError``.
+        """
+        await connect(self.application)
+        if not self.application.running:
+            await self.application.start()
         try:
             await publish_commands(self.application.bot)
         except Exception as exc:  # the menu is a convenience; answering matters more
@@ -78,6 +83,9 @@ class TelegramPlatform:
         if self.application.running:
             await self.application.stop()
         await self.application.shutdown()
+        # A getMe that never succeeded leaves the Application uninitialised, so its
+        # shutdown skips the bot; close the bot's HTTP clients here.
+        await self.application.bot.shutdown()
 
     async def edit_card(self, chat: Chat, message_id: str, reply: Reply) -> None:
         """Edit a posted card in place (its first message); "not modified" is success."""
@@ -96,6 +104,16 @@ class TelegramPlatform:
             raise platform_error("editMessageText", exc) from exc
 
 
+async def connect(application: Application) -> None:  # type: ignore[type-arg]
+    """``application.initialize()`` (getMe); ``StartupError`` when the token is rejected."""
+    try:
+        await application.initialize()
+    except InvalidToken:
+        raise StartupError(
+            "TELEGRAM_BOT_TOKEN was rejected by the Bot API (getMe: unauthorized)"
+        ) from None
+
+
 def create_platform(settings: Settings, bot: CareerBot, **options: Any) -> TelegramPlatform:
     """The Telegram platform for ``careerbot serve``; needs a token and a webhook secret."""
     return TelegramPlatform(settings, bot, **options)
@@ -104,6 +122,16 @@ def create_platform(settings: Settings, bot: CareerBot, **options: Any) -> Teleg
 async def run_dev(settings: Settings, bot: CareerBot, **options: Any) -> None:
     """``careerbot run telegram``: long polling until cancelled (Ctrl-C)."""
     application = build_application(settings, bot, webhook=False, **options)
+    try:
+        await connect(application)
+    except NetworkError as exc:
+        await application.bot.shutdown()
+        raise StartupError(
+            f"cannot reach the Bot API at {settings.section(TelegramSettings).api_base_url} ({exc})"
+        ) from None
+    except StartupError:
+        await application.bot.shutdown()
+        raise
     log.warning(
         "Polling Telegram for updates. Polling deletes any webhook set for this bot token: "
         "do not poll with a production bot's token while `careerbot serve` receives its webhook."

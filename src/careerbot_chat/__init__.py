@@ -12,6 +12,7 @@ from ._errors import (
     PermissionMissing,
     PlatformError,
     Problem,
+    StartupError,
     StoreError,
     StoreUnavailable,
 )
@@ -101,6 +102,7 @@ __all__ = [
     "SQLiteStore",
     "Settings",
     "SettingsError",
+    "StartupError",
     "Store",
     "StoreError",
     "StoreUnavailable",

@@ -2,6 +2,7 @@
 
     CareerbotError
     ├── ContentError            content/ could not be loaded; carries every Problem found
+    ├── StartupError            the process cannot start at all (a token the platform rejects)
     ├── StoreError              the database refused a read or a write
     │   └── StoreUnavailable    the database cannot be reached at all
     └── PlatformError           a chat platform's API refused an action
@@ -52,6 +53,10 @@ class ContentError(CareerbotError):
         count = len(self.problems)
         head = f"{count} content error{'s' if count != 1 else ''}"
         super().__init__(head + ":\n" + "\n".join(f"  {p}" for p in self.problems))
+
+
+class StartupError(CareerbotError):
+    """Starting cannot succeed by waiting (a rejected token); the message is one line."""
 
 
 class StoreError(CareerbotError):

@@ -14,7 +14,8 @@ The pieces:
 - the powers an adapter lends the core: ``Moderation`` (admins, post, pin),
   ``Publisher`` (edit a posted card), ``Platform`` (what ``careerbot serve`` runs);
 - errors an adapter raises: ``PlatformError``, ``PermissionMissing`` (with the
-  words to show the moderator);
+  words to show the moderator), ``StartupError`` (a start that waiting cannot cure,
+  such as a rejected token: ``careerbot serve`` exits; other failures are retried);
 - helpers every adapter needs: ``read_capped`` (the capped body reader for webhook
   routes), ``RedactSecrets`` (the log filter that hides tokens), the metrics hooks
   ``count_api_call`` (a call sent, directly or inside a webhook's answer),
@@ -30,7 +31,7 @@ The pieces:
 from __future__ import annotations
 
 from . import messages
-from ._errors import PermissionMissing, PlatformError
+from ._errors import PermissionMissing, PlatformError, StartupError
 from .answering._answer import answer, find_role
 from .answering._parser import Command, parse
 from .answering._registry import (
@@ -106,6 +107,7 @@ __all__ = [
     "Settings",
     "SettingsError",
     "SettingsSection",
+    "StartupError",
     "StreamingRequest",
     "answer",
     "command_spec",

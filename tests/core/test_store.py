@@ -146,3 +146,15 @@ def test_open_store_by_url(tmp_path: Path) -> None:
     assert type(open_store("postgresql://u@h/db")).__name__ == "PostgresStore"
     with pytest.raises(ValueError, match="sqlite:// or postgresql://"):
         open_store("mysql://x")
+
+
+async def test_lease_is_held_by_one_holder_until_it_expires(store: Store) -> None:
+    """A lease is taken by one holder; others are refused until it is dropped or expires."""
+    assert await store.take_lease("refresh", "a", ttl=60)
+    assert not await store.take_lease("refresh", "b", ttl=60)
+    assert await store.take_lease("refresh", "a", ttl=60)  # the holder renews
+    await store.drop_lease("refresh", "b")  # not b's to drop
+    assert not await store.take_lease("refresh", "b", ttl=60)
+    await store.drop_lease("refresh", "a")
+    assert await store.take_lease("refresh", "b", ttl=-1)  # taken, already expired
+    assert await store.take_lease("refresh", "a", ttl=60)

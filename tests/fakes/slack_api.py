@@ -86,6 +86,10 @@ class FakeSlackApi:
         queue = self.failures.setdefault(method, deque())
         queue.extend([Failure(error, status, retry_after)] * times)
 
+    def recover(self) -> None:
+        """Forget every failure still queued: the API answers normally again."""
+        self.failures.clear()
+
     def delay(self, method: str, seconds: float, *, times: int = 1) -> None:
         """Make the next ``times`` calls of ``method`` answer only after ``seconds``."""
         self.delays.setdefault(method, deque()).extend([seconds] * times)

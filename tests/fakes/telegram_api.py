@@ -78,6 +78,8 @@ class FakeTelegram:
         """Calls the Bot API spec refuses, with the reasons (answered 400, not run)."""
         self.webhook_replies: list[Call] = []
         """Calls that arrived in a webhook's HTTP answer (also in ``calls``)."""
+        self.failed: list[Call] = []
+        """Calls answered with a failure set up by ``fail()`` (also in ``calls``)."""
         self.members: dict[tuple[int, int], _Member] = {}
         self.texts: dict[tuple[int, int], str] = {}
         self.updates: deque[dict[str, Any]] = deque()
@@ -110,6 +112,10 @@ class FakeTelegram:
     def delay(self, method: str, seconds: float, *, times: int = 1) -> None:
         """Make the next ``times`` calls of ``method`` answer only after ``seconds``."""
         self._delays.setdefault(method, deque()).extend([seconds] * times)
+
+    def recover(self) -> None:
+        """Forget every failure still queued: the API answers normally again."""
+        self._failures.clear()
 
     def set_member(self, chat_id: int, user_id: int, status: str, **rights: bool) -> None:
         """What ``getChatMember`` answers for ``user_id`` in ``chat_id``."""
@@ -180,6 +186,7 @@ class FakeTelegram:
         failure = self._failures.get(method)
         if failure is not None and failure.remaining > 0:
             failure.remaining -= 1
+            self.failed.append(self.calls[-1])
             return _error(failure.status, failure.description, failure.retry_after)
         handler = getattr(self, f"_{method}", None)
         if handler is None:

@@ -103,7 +103,7 @@ async def test_sigterm_finishes_accepted_updates(stack: Stack) -> None:
 
 
 async def test_database_down_is_not_ready_but_answers(tmp_path: Path) -> None:
-    """PostgreSQL unreachable: /readyz is 503 with the reason; commands still answer."""
+    """PostgreSQL unreachable: /readyz is 503 naming the database; commands still answer."""
     telegram, slack = FakeTelegram(TELEGRAM_TOKEN), FakeSlackApi(SLACK_TOKEN)
     dead = f"postgresql://postgres@127.0.0.1:{free_port()}/test"
     async with serve_asgi(telegram.app) as tg_url, serve_asgi(slack.app) as slack_url:
@@ -113,7 +113,7 @@ async def test_database_down_is_not_ready_but_answers(tmp_path: Path) -> None:
         async with careerbot_serve(env, port, wait_ready=False), httpx.AsyncClient() as client:
             ready = await client.get(f"http://127.0.0.1:{port}/readyz")
             assert ready.status_code == 503
-            assert "database unavailable" in ready.json()["reason"]
+            assert ready.json()["not_ready"] == ["database"]
             body = slack_builders.slash("/role", "mlops", response_url=slack.response_url())
             headers = {
                 **slack_builders.sign(body),

@@ -93,6 +93,7 @@ def start_slack(
         bot = CareerBot(catalog or load_catalog(), sqlite_store)
         platform = create_platform(settings, bot)
         await platform.start()
+        await platform.identified()  # auth.test, in the background, is done before the test
         try:
             app = Starlette(routes=list(platform.routes()))
             async with serve_asgi(app) as base, httpx.AsyncClient(base_url=base) as http:

@@ -370,13 +370,17 @@ class CatalogHolder:
         self.prepare = prepare
         """Run on a new catalogue before it serves (the runtime builds its indexes)."""
 
-    def reload(self) -> Catalog:
+    def reload(self, check: Callable[[Catalog, Catalog], None] | None = None) -> Catalog:
         """Load anew and prepare it; on ``ContentError`` the old catalogue stays in place.
 
         Readers see the new catalogue only once it is ready. The runtime calls this
-        in a worker thread.
+        in a worker thread. ``check(old, fresh)`` may refuse the new catalogue by
+        raising (the reload guard: a folder emptied half-way through a deploy is
+        valid content, but not wanted).
         """
         fresh = load_catalog(self.content_dir, self.catalog)
+        if check is not None:
+            check(self.catalog, fresh)
         if self.prepare is not None:
             self.prepare(fresh)
         self.catalog = fresh

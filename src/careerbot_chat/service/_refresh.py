@@ -34,11 +34,15 @@ class RefreshReport:
     stale: list[PinnedCard] = field(default_factory=list)
     failed: list[tuple[PinnedCard, str]] = field(default_factory=list)
     skipped: int = 0
+    elsewhere: bool = False
+    """Another replica holds the refresh lease and does this work."""
 
     def summary(self) -> str:
+        if self.elsewhere:
+            return "another replica is refreshing them"
         return (
             f"{len(self.edited)} edited, {self.unchanged} unchanged, {len(self.stale)} out of date, "
-            f"{len(self.failed)} failed, {self.skipped} skipped (platform not configured)"
+            f"{len(self.failed)} failed, {self.skipped} skipped (platform not configured or not ready)"
         )
 
 

@@ -1,7 +1,8 @@
 """``careerbot serve``: one Starlette application under uvicorn, and the run commands.
 
-Routes: ``GET /healthz`` (alive), ``GET /readyz`` (content loaded and database
-reachable, else 503 with the reason), ``GET /metrics`` (Prometheus), ``GET
+Routes: ``GET /healthz`` (alive), ``GET /readyz`` (content loaded, database
+reachable and every platform started, else 503 naming what is not ready), ``GET
+/metrics`` (Prometheus), ``GET
 /charts/<role>-<version>.png`` (pay charts, public), ``/preview`` (only with
 ``CAREERBOT_PREVIEW_TOKEN``), plus each configured platform's routes
 (``POST /telegram/webhook``, ``POST /slack/events``).
@@ -12,6 +13,10 @@ port, everything else only on the public one, so publishing the public port (com
 a Service behind an Ingress) never publishes ``/metrics`` or ``/readyz``.
 uvicorn handles SIGTERM gracefully: it stops accepting, lets in-flight requests
 finish, then the lifespan stops the platforms (which drain what they accepted).
+
+``careerbot serve`` starts the runtime before uvicorn binds, so a start that cannot
+succeed (a rejected token) is one line on stderr and exit status 1, with everything
+opened so far closed again.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import sys
 from collections.abc import AsyncIterator
 from typing import Any
 
+from .._errors import StartupError
 from ..chart._spec import CHARTS_PATH
 from ._logging import setup_logging
 from ._plugins import AdapterMissing, find_adapter, needs_extra, registrations
@@ -52,9 +58,10 @@ KEEP_ALIVE_SECONDS = 75
 INTERNAL_PATHS = ("/healthz", "/readyz", "/metrics")
 
 
-def create_app(runtime: Runtime, *, split: bool = False) -> Any:
+def create_app(runtime: Runtime, *, split: bool = False, start: bool = True) -> Any:
     """The ASGI application for ``runtime``; with ``split``, a ``PortSplit`` whose
-    internal app holds ``INTERNAL_PATHS`` and whose public app holds the rest."""
+    internal app holds ``INTERNAL_PATHS`` and whose public app holds the rest. Its
+    lifespan starts the runtime (unless ``start`` is false: already started) and stops it."""
     from starlette.applications import Starlette
     from starlette.middleware import Middleware
     from starlette.requests import Request
@@ -68,9 +75,11 @@ def create_app(runtime: Runtime, *, split: bool = False) -> Any:
         return JSONResponse({"status": "ok"})
 
     async def readyz(request: Request) -> Response:
-        reason = await runtime.readiness()
-        if reason is not None:
-            return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
+        parts = await runtime.readiness()
+        if parts:
+            reason = ", ".join(parts) + " not ready"
+            body = {"status": "unavailable", "reason": reason, "not_ready": parts}
+            return JSONResponse(body, status_code=503)
         catalog = runtime.holder.catalog
         return JSONResponse({"status": "ready", "roles": len(catalog), "content": catalog.version})
 
@@ -80,7 +89,8 @@ def create_app(runtime: Runtime, *, split: bool = False) -> Any:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        await runtime.start()
+        if start:
+            await runtime.start()
         try:
             yield
         finally:
@@ -185,21 +195,31 @@ def _check_serve(settings: Settings) -> None:
 
 
 def serve(settings: Settings, args: argparse.Namespace) -> int:
+    _check_serve(settings)
+    runtime = Runtime(settings, args.content, watch=getattr(args, "watch", False))
+    return asyncio.run(_serve(runtime, settings, args))
+
+
+async def _serve(runtime: Runtime, settings: Settings, args: argparse.Namespace) -> int:
+    """Start the runtime, then serve until SIGTERM; 1 if it could not start."""
     import uvicorn
 
     from ._guard import connection_cap, guarded_protocol, quiet_repeated_warnings
 
-    _check_serve(settings)
-    runtime = Runtime(settings, args.content, watch=getattr(args, "watch", False))
-    cap = connection_cap(settings.http_max_connections)
-    if cap < settings.http_max_connections:
-        log.warning("serving at most %d connections at once: the open-files limit is low", cap)
-    quiet_repeated_warnings()
     internal_port = getattr(args, "internal_port", None) or settings.internal_port
     if internal_port is not None and internal_port == args.port:
         print("careerbot: the internal port must differ from --port", file=sys.stderr)
         return 2
-    app = create_app(runtime, split=internal_port is not None)
+    try:
+        await runtime.start()
+    except StartupError as exc:
+        print(f"careerbot: cannot start: {exc}", file=sys.stderr)
+        return 1
+    cap = connection_cap(settings.http_max_connections)
+    if cap < settings.http_max_connections:
+        log.warning("serving at most %d connections at once: the open-files limit is low", cap)
+    quiet_repeated_warnings()
+    app = create_app(runtime, split=internal_port is not None, start=False)
     config = uvicorn.Config(
         app,
         host=args.host,
@@ -215,21 +235,27 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
         http=guarded_protocol(settings.http_read_timeout, cap),
         limit_concurrency=cap,
     )
-    sockets = [config.bind_socket()]
-    if internal_port is not None:
-        internal = uvicorn.Config(app, host=args.host, port=internal_port, log_config=None)
-        sockets.append(internal.bind_socket())
-        app.internal_port = sockets[1].getsockname()[1]
-        log.info(
-            "serving on http://%s:%d; health, readiness and metrics on port %d",
-            args.host,
-            args.port,
-            app.internal_port,
-        )
-    else:
-        log.info("serving on http://%s:%d", args.host, args.port)
-    uvicorn.Server(config).run(sockets=sockets)
-    return 0
+    server = uvicorn.Server(config)
+    try:
+        sockets = [config.bind_socket()]
+        if internal_port is not None:
+            internal = uvicorn.Config(app, host=args.host, port=internal_port, log_config=None)
+            sockets.append(internal.bind_socket())
+            app.internal_port = sockets[1].getsockname()[1]
+            log.info(
+                "serving on http://%s:%d; health, readiness and metrics on port %d",
+                args.host,
+                args.port,
+                app.internal_port,
+            )
+        else:
+            log.info("serving on http://%s:%d", args.host, args.port)
+        await server.serve(sockets=sockets)
+    except SystemExit as exc:  # uvicorn could not listen; its one log line says why
+        return 1 if exc.code else 0
+    finally:  # the lifespan stops it too, unless uvicorn never got that far
+        await runtime.stop()
+    return 0 if server.started else 1
 
 
 def serve_command(args: argparse.Namespace) -> int:
@@ -285,9 +311,13 @@ async def _run_dev(settings: Settings, args: argparse.Namespace, platform: str) 
         )
         return 2
     runtime = Runtime(settings, args.content, platforms=[])
-    await runtime.start()
+    await runtime.start(warn_without_platforms=False)
     try:
         await adapter.run_dev(settings, runtime.bot)
+    except StartupError as exc:
+        # Development at a terminal: say so and stop (``serve`` retries instead).
+        print(f"careerbot: cannot start {platform}: {exc}", file=sys.stderr)
+        return 1
     except ImportError as exc:
         print(needs_extra(platform, exc), file=sys.stderr)
         return 1
@@ -304,8 +334,12 @@ def refresh_pins_command(args: argparse.Namespace) -> int:
 
 
 async def _refresh_once(settings: Settings, args: argparse.Namespace) -> int:
-    runtime = Runtime(settings, args.content)
-    await runtime.start()
+    runtime = Runtime(settings, args.content, refresh_on_start=False)
+    try:
+        await runtime.start(warn_without_platforms=False)
+    except StartupError as exc:
+        print(f"careerbot: cannot start: {exc}", file=sys.stderr)
+        return 1
     try:
         if not runtime.store_open:
             print(f"careerbot: database unavailable: {runtime.store_error}", file=sys.stderr)

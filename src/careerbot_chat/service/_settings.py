@@ -98,6 +98,13 @@ class Settings(BaseSettings):
         "text", validation_alias=_env("CAREERBOT_LOG_FORMAT")
     )
     log_level: str = Field("INFO", validation_alias=_env("CAREERBOT_LOG_LEVEL"))
+    reload_max_drop: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        validation_alias=_env("CAREERBOT_RELOAD_MAX_DROP"),
+        description="Largest share of roles a content reload may remove (never all of them).",
+    )
     internal_port: int | None = Field(
         None,
         ge=1,
@@ -130,6 +137,14 @@ class Settings(BaseSettings):
 
     _sections: dict[str, SettingsSection] = PrivateAttr(default_factory=dict)
 
+    @field_validator("database_url")
+    @classmethod
+    def _database(cls, value: str) -> str:
+        scheme = value.partition("://")[0].lower() if "://" in value else ""
+        if scheme not in ("sqlite", "postgres", "postgresql"):
+            raise ValueError("must start with sqlite:// or postgresql://")
+        return value
+
     def __init__(self, **values: Any) -> None:
         from ._plugins import registrations
 
@@ -140,7 +155,7 @@ class Settings(BaseSettings):
         try:
             super().__init__(**options, **own)
         except ValidationError as exc:
-            lines += _lines(exc, lambda field: f"CAREERBOT_{field.upper()}")  # every core field
+            lines += _lines(exc, _core_env_name)
         sections: dict[str, SettingsSection] = {}
         for name, kind in kinds.items():
             try:
@@ -223,6 +238,12 @@ def _split(
         else:
             own[key] = value
     return own, by_section
+
+
+def _core_env_name(field: str) -> str:
+    """``database_url`` or (read from the environment) ``CAREERBOT_DATABASE_URL``: the latter."""
+    name = field.upper()
+    return name if name.startswith("CAREERBOT_") else f"CAREERBOT_{name}"
 
 
 def _lines(error: ValidationError, env_name: Any) -> list[str]:

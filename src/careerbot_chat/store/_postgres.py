@@ -10,7 +10,7 @@ import time
 from typing import Any
 
 from .._errors import StoreError, StoreUnavailable
-from ._sqlite import MIGRATIONS, PIN_COLUMNS, PinnedCard, UsageRow
+from ._sqlite import MIGRATIONS, PIN_COLUMNS, TAKE_LEASE, PinnedCard, UsageRow
 
 __all__ = ["PostgresStore"]
 
@@ -189,6 +189,19 @@ class PostgresStore:
             key,
             file_id,
             time.time(),
+        )
+
+    async def take_lease(self, name: str, holder: str, ttl: float) -> bool:
+        """Hold ``name`` for ``ttl`` seconds unless someone else holds it; True if taken."""
+        now = time.time()
+        status = await self._run(
+            "execute", TAKE_LEASE.format("$1", "$2", "$3", "$4"), name, holder, now + ttl, now
+        )
+        return str(status).endswith(" 1")
+
+    async def drop_lease(self, name: str, holder: str) -> None:
+        await self._run(
+            "execute", "DELETE FROM leases WHERE name = $1 AND holder = $2", name, holder
         )
 
 

@@ -87,6 +87,8 @@ class Store(Protocol):
     async def usage(self, since: str) -> list[UsageRow]: ...
     async def get_photo(self, platform: str, key: str) -> str | None: ...
     async def set_photo(self, platform: str, key: str, file_id: str) -> None: ...
+    async def take_lease(self, name: str, holder: str, ttl: float) -> bool: ...
+    async def drop_lease(self, name: str, holder: str) -> None: ...
 
 
 MIGRATIONS: tuple[str, ...] = (
@@ -117,7 +119,20 @@ MIGRATIONS: tuple[str, ...] = (
         uploaded_at DOUBLE PRECISION NOT NULL,
         PRIMARY KEY (platform, key));
     """,
+    # A lease lets one replica of several do a job (refreshing pinned cards): held
+    # by ``holder`` until ``expires_at``, then free for anyone.
+    """
+    CREATE TABLE leases (
+        name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at DOUBLE PRECISION NOT NULL);
+    """,
 )
+
+TAKE_LEASE = (
+    "INSERT INTO leases VALUES ({0}, {1}, {2}) ON CONFLICT (name) DO UPDATE "
+    "SET holder = excluded.holder, expires_at = excluded.expires_at "
+    "WHERE leases.expires_at < {3} OR leases.holder = excluded.holder"
+)
+"""Take (or renew) a lease unless another holder's is still running; placeholders differ."""
 
 PIN_COLUMNS = (
     "platform, chat_id, message_id, role, card, content_hash, pinned_by, pinned_at, "
@@ -307,6 +322,17 @@ class SQLiteStore:
             file_id,
             time.time(),
         )
+
+    async def take_lease(self, name: str, holder: str, ttl: float) -> bool:
+        """Hold ``name`` for ``ttl`` seconds unless someone else holds it; True if taken."""
+        now = time.time()
+        taken = await self._write(
+            TAKE_LEASE.format("?", "?", "?", "?"), name, holder, now + ttl, now
+        )
+        return taken == 1
+
+    async def drop_lease(self, name: str, holder: str) -> None:
+        await self._write("DELETE FROM leases WHERE name = ? AND holder = ?", name, holder)
 
 
 def _pin(row: tuple[Any, ...]) -> PinnedCard:
