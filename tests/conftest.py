@@ -147,6 +147,19 @@ def content_dir(tmp_path: Path) -> Callable[..., Path]:
     return make
 
 
+@pytest.fixture
+def two_roles(content_dir: Callable[..., Path]) -> Catalog:
+    """MLOps Engineer and a Data Engineer with one level (Senior, no years)."""
+    folder = content_dir(MLOPS_YAML)
+    (folder / "roles" / "data-engineer.yaml").write_text(
+        "slug: data-engineer\ntitle: Data Engineer\naliases: [de]\nregion: India\nas_of: 2026\n"
+        "summary: Builds data pipelines.\nladder:\n"
+        "  - {id: senior, label: Senior, aliases: [sr], min: 30L, max: 50L}\n"
+        "sources:\n  - {title: Test, kind: survey, as_of: 2026}\n"
+    )
+    return load_catalog(folder)
+
+
 async def _postgres_store() -> Store:
     import asyncpg
 

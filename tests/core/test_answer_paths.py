@@ -29,7 +29,6 @@ from careerbot_chat.answering._answer import (
     ROLE_BUTTONS,
     help_reply,
 )
-from tests.conftest import MLOPS_YAML
 
 MLOPS_LEVELS = "Mid-level, Senior and Staff"
 
@@ -60,19 +59,6 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Callable[[int], Catal
         return load_catalog(generate_catalog(tmp_path_factory.mktemp(f"roles{count}"), count))
 
     return make
-
-
-@pytest.fixture
-def two_roles(content_dir: Callable[..., Path]) -> Catalog:
-    """MLOps Engineer and a Data Engineer with one level (Senior, no years)."""
-    folder = content_dir(MLOPS_YAML)
-    (folder / "roles" / "data-engineer.yaml").write_text(
-        "slug: data-engineer\ntitle: Data Engineer\naliases: [de]\nregion: India\nas_of: 2026\n"
-        "summary: Builds data pipelines.\nladder:\n"
-        "  - {id: senior, label: Senior, aliases: [sr], min: 30L, max: 50L}\n"
-        "sources:\n  - {title: Test, kind: survey, as_of: 2026}\n"
-    )
-    return load_catalog(folder)
 
 
 def test_no_roles_loaded(content_dir: Callable[..., Path]) -> None:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from careerbot_chat import Catalog, Outcome, Reply, answer, load_catalog, parse, render_plain
+from careerbot_chat import Catalog, Outcome, Reply, answer, parse, render_plain
 from tests.conftest import FIXTURES, shared_sources, source_page
 
 SOURCE = "mlops-engineer-india-2026.txt"
@@ -231,20 +229,6 @@ def test_user_text_echo_is_capped(catalog: Catalog) -> None:
     reply = ask(catalog, "/role " + "q" * 200)
     assert "q" * 41 not in render_plain(reply)
     assert "…" in reply.title
-
-
-@pytest.fixture
-def two_roles(content_dir, tmp_path: Path) -> Catalog:  # type: ignore[no-untyped-def]
-    from tests.conftest import MLOPS_YAML
-
-    folder = content_dir(MLOPS_YAML)
-    (folder / "roles" / "data-engineer.yaml").write_text(
-        "slug: data-engineer\ntitle: Data Engineer\naliases: [de]\nregion: India\nas_of: 2026\n"
-        "summary: Builds data pipelines.\nladder:\n"
-        "  - {id: senior, label: Senior, aliases: [sr], min: 30L, max: 50L}\n"
-        "sources:\n  - {title: Test, kind: survey, as_of: 2026}\n"
-    )
-    return load_catalog(folder)
 
 
 def test_default_role_and_across_roles(two_roles: Catalog) -> None:
