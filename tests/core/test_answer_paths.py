@@ -316,3 +316,18 @@ def test_role_miss_is_counted_under_its_command(catalog: Catalog) -> None:
         "pitfalls",
         "astronaut",
     )
+
+
+def test_years_outside_two_ranges_name_both(content_dir: Callable[..., Path]) -> None:
+    """/salary 1 year for a role with two year ranges: both ranges named, joined by "and"."""
+    folder = content_dir()
+    (folder / "roles" / "sre.yaml").write_text(
+        "slug: sre\ntitle: SRE\nregion: India\nas_of: 2026\nsummary: Keeps it up.\nladder:\n"
+        "  - {id: mid, label: Mid, years: {min: 3, max: 6}, min: 20L, max: 30L}\n"
+        "  - {id: senior, label: Senior, years: {min: 7, max: 12}, min: 30L, max: 50L}\n"
+        "sources:\n  - {title: Test, kind: survey, as_of: 2026}\n"
+    )
+    reply = ask(load_catalog(folder), "/salary 1 year")
+    assert paragraphs(reply)[0] == msg.YEARS_NOT_IN_SOURCE.format(
+        role="SRE", years="1 year", known="Mid 3–6 yrs and Senior 7–12 yrs"
+    )

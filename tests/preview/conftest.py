@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -59,10 +61,27 @@ def preview_url(content: Path, tmp_path: Path) -> Iterator[str]:
         line = process.stdout.readline()
         try:
             assert "http://127.0.0.1:" in line, (line, log.read_text())
-            yield line.split(" at ", 1)[1].split()[0]
+            url = line.split(" at ", 1)[1].split()[0]
+            wait_until_listening(url, process, log)
+            yield url
         finally:
             process.terminate()
             process.wait(timeout=15)
+
+
+def wait_until_listening(url: str, process: subprocess.Popen[str], log: Path) -> None:
+    """The URL is printed once the port is bound, a moment before uvicorn listens on it:
+    wait for a connection to be accepted (or the process to die, or 15 s)."""
+    port = int(url.split(":")[2].split("/")[0])
+    deadline = time.monotonic() + 15
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"preview never listened: {log.read_text()}") from None
+            time.sleep(0.01)
 
 
 @pytest.fixture(scope="session")

@@ -27,6 +27,7 @@ async def start_stack(
     async with serve_asgi(telegram.app) as tg_url, serve_asgi(slack.app) as slack_url:
         telegram.url, slack.base = tg_url, slack_url
         port = free_port()
+        url = f"http://127.0.0.1:{port}"
         environment = {**env_for(tg_url, slack_url, f"sqlite:///{folder}/db.sqlite3"), **env}
         internal = environment.get("CAREERBOT_INTERNAL_PORT")
         with tempfile.TemporaryFile() as log_file:
@@ -39,7 +40,7 @@ async def start_stack(
                 probe_port=int(internal) if internal else None,
             )
             async with serving as process:
-                yield Stack(telegram, slack, f"http://127.0.0.1:{port}", process, log_file)
+                yield Stack(telegram, slack, url, process, log_file)
 
 
 @pytest.fixture

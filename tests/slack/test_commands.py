@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 
 import pytest
 
@@ -110,19 +109,6 @@ async def test_bad_signature_is_401(slack: SlackClient) -> None:
     response = await slack.send(b.slash("/role", "mlops"), secret="not-the-secret")
     assert response.status_code == 401
     assert [c.method for c in slack.fake.calls] == ["auth.test"]  # at start, not per request
-
-
-async def test_stale_timestamp_is_401(slack: SlackClient) -> None:
-    """A correctly signed request older than five minutes is refused (replay)."""
-    stale = int(time.time()) - 6 * 60
-    response = await slack.send(b.slash("/role", "mlops"), timestamp=stale)
-    assert response.status_code == 401
-
-
-async def test_oversized_body_is_413(slack: SlackClient) -> None:
-    """A body over 1 MiB is refused before it is parsed or verified."""
-    response = await slack.send(b.slash("/role", "x" * (1024 * 1024 + 1)))
-    assert response.status_code == 413
 
 
 async def test_only_post_is_routed(slack: SlackClient) -> None:
