@@ -41,6 +41,23 @@ def test_ask_plain() -> None:
     assert "₹45–80 LPA" in done.stdout
 
 
+def test_reader_that_stops_early_is_no_error() -> None:
+    """`careerbot ask … | head -1`: a closed pipe ends the command quietly with status 0."""
+    with subprocess.Popen(
+        [sys.executable, "-m", "careerbot_chat.cli", "ask", "/role", "mlops"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        bufsize=0,
+    ) as process:
+        assert process.stdout is not None
+        assert process.stderr is not None
+        process.stdout.close()  # the reader is gone before the answer is written
+        status = process.wait(timeout=60)
+        stderr = process.stderr.read().decode()
+    assert status == 0, stderr
+    assert stderr == ""
+
+
 def test_ask_imports_no_chat_sdk() -> None:
     """`careerbot ask` never imports python-telegram-bot or slack-bolt."""
     code = (

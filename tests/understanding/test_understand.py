@@ -100,6 +100,16 @@ def test_gaps_are_said_plainly(catalog: Catalog) -> None:
     assert "Fresher: ₹" not in fresher
 
 
+def test_a_question_only_about_a_gap_starts_with_it(catalog: Catalog) -> None:
+    """Asked about what the source lacks and no card in particular: the gap is the first line."""
+    for text, gap in (
+        ("is remote work common in bangalore?", "nothing about remote"),
+        ("mlops in hyderabad", "no figures by city (Hyderabad)"),
+    ):
+        lines = [line for line in said(catalog, text).splitlines() if line.strip()]
+        assert gap in lines[1], (text, lines[:2])
+
+
 def test_pay_questions_start_with_the_band(catalog: Catalog) -> None:
     """The first line after the title is the band asked for."""
     for text, band in (

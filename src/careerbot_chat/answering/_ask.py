@@ -156,7 +156,9 @@ def _reply(understood: Understood, catalog: Catalog, default_role: str | None) -
     reply = _answer_for(kind, reading, role, catalog)
     if kind == "roles":
         reply = catalog_reply(catalog)
-    return _with_gaps(reply, reading, role)
+    # Asked for no card in particular ("is remote work common in bangalore?"): what the
+    # source lacks is the answer, so it comes first; otherwise it follows the answer.
+    return _with_gaps(reply, reading, role, at=0 if kind in ("search", "role") else 1)
 
 
 def _answer_for(kind: str, reading: Reading, role: Role, catalog: Catalog) -> Reply:
@@ -400,9 +402,9 @@ def _gap_note(gap: Gap, role: Role) -> str:
     return ""
 
 
-def _with_gaps(reply: Reply, reading: Reading, role: Role) -> Reply:
+def _with_gaps(reply: Reply, reading: Reading, role: Role, at: int = 1) -> Reply:
     notes = tuple(Paragraph(note) for note in _gap_notes(reading, role))
-    return _insert(reply, notes, at=1) if notes else reply
+    return _insert(reply, notes, at=at) if notes else reply
 
 
 def _insert(reply: Reply, blocks: tuple[Block, ...], at: int) -> Reply:

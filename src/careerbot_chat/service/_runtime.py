@@ -38,6 +38,7 @@ from ._refresh import RefreshReport, refresh_pins
 from ._settings import Settings
 
 __all__ = [
+    "ESSENTIAL",
     "STORE_RETRY_SECONDS",
     "USAGE_FLUSH_SECONDS",
     "WATCH_SECONDS",
@@ -49,6 +50,8 @@ __all__ = [
 log = logging.getLogger("careerbot.runtime")
 
 USAGE_FLUSH_SECONDS = 30.0
+# Parts without which a replica cannot answer: readiness fails on these alone.
+ESSENTIAL = ("content", "database")
 STORE_RETRY_SECONDS = 5.0
 STORE_OPEN_SECONDS = 5.0
 """How long opening the database may take (connect and migrate) before it is retried later."""

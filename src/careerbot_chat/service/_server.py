@@ -1,7 +1,8 @@
 """``careerbot serve``: one Starlette application under uvicorn, and the run commands.
 
-Routes: ``GET /healthz`` (alive), ``GET /readyz`` (content loaded, database
-reachable and every platform started, else 503 naming what is not ready), ``GET
+Routes: ``GET /healthz`` (alive), ``GET /readyz`` (content loaded and database
+reachable, else 503 naming what is not ready; 200 ``degraded`` naming a platform
+still being started), ``GET
 /metrics`` (Prometheus), ``GET
 /charts/<role>-<version>.png`` (pay charts, public), ``/preview`` (only with
 ``CAREERBOT_PREVIEW_TOKEN``), plus each configured platform's routes
@@ -33,7 +34,7 @@ from .._errors import StartupError
 from ..chart._spec import CHARTS_PATH
 from ._logging import setup_logging
 from ._plugins import AdapterMissing, find_adapter, needs_extra, registrations
-from ._runtime import Runtime, setup_hints
+from ._runtime import ESSENTIAL, Runtime, setup_hints
 from ._settings import Settings, SettingsError
 
 __all__ = [
@@ -75,13 +76,20 @@ def create_app(runtime: Runtime, *, split: bool = False, start: bool = True) -> 
         return JSONResponse({"status": "ok"})
 
     async def readyz(request: Request) -> Response:
+        # Content and database decide readiness; a platform still starting only degrades
+        # it: taking the replica out of service would stop the platforms that do work.
         parts = await runtime.readiness()
-        if parts:
-            reason = ", ".join(parts) + " not ready"
-            body = {"status": "unavailable", "reason": reason, "not_ready": parts}
+        blocking = [part for part in parts if part in ESSENTIAL]
+        if blocking:
+            reason = ", ".join(blocking) + " not ready"
+            body = {"status": "unavailable", "reason": reason, "not_ready": blocking}
             return JSONResponse(body, status_code=503)
         catalog = runtime.holder.catalog
-        return JSONResponse({"status": "ready", "roles": len(catalog), "content": catalog.version})
+        ready: dict[str, object] = {"status": "ready", "roles": len(catalog)}
+        ready["content"] = catalog.version
+        if parts:
+            ready |= {"status": "degraded", "degraded": parts}
+        return JSONResponse(ready)
 
     async def metrics_page(request: Request) -> Response:
         body, content_type = metrics.exposition()
