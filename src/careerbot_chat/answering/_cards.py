@@ -90,14 +90,11 @@ def role_card(role: Role) -> Reply:
         blocks.append(Bullets(role.competencies, msg.SKILLS_EXPECTED))
     if role.pitfalls:
         blocks.append(Bullets(tuple(p.mistake for p in role.pitfalls), msg.TOP_PITFALL))
-    return Reply(
+    return _role_reply(
+        role,
+        "role",
         msg.ROLE_TITLE.format(role=role.title, region=role.region, as_of=role.as_of),
-        tuple(blocks),
-        footer(role),
-        _role_actions(role, "role"),
-        command="role",
-        role=role.slug,
-        card="role",
+        blocks,
     )
 
 
@@ -221,15 +218,7 @@ def pitfalls_card(role: Role) -> Reply:
             blocks.append(Bullets(pitfall.strong_candidates_discuss, msg.STRONG_CANDIDATES))
     if not blocks:
         blocks.append(Paragraph(msg.SECTION_EMPTY.format(what=msg.WHAT_PITFALLS, role=role.title)))
-    return Reply(
-        msg.PITFALLS_TITLE.format(role=role.title),
-        tuple(blocks),
-        footer(role),
-        _role_actions(role, "pitfalls"),
-        command="pitfalls",
-        role=role.slug,
-        card="pitfalls",
-    )
+    return _role_reply(role, "pitfalls", msg.PITFALLS_TITLE.format(role=role.title), blocks)
 
 
 def skills_card(role: Role) -> Reply:
@@ -246,15 +235,7 @@ def skills_card(role: Role) -> Reply:
         blocks.append(Bullets(path.steps, intro) if path.steps else Paragraph(intro))
     if not blocks:
         blocks.append(Paragraph(msg.SECTION_EMPTY.format(what=msg.WHAT_SKILLS, role=role.title)))
-    return Reply(
-        msg.SKILLS_TITLE.format(role=role.title),
-        tuple(blocks),
-        footer(role),
-        _role_actions(role, "skills"),
-        command="skills",
-        role=role.slug,
-        card="skills",
-    )
+    return _role_reply(role, "skills", msg.SKILLS_TITLE.format(role=role.title), blocks)
 
 
 def faq_card(role: Role, words: tuple[str, ...] = ()) -> Reply:
@@ -272,15 +253,7 @@ def faq_card(role: Role, words: tuple[str, ...] = ()) -> Reply:
     blocks: list[Block] = [*note, *(Fields(((q.question, q.answer),)) for q in questions)]
     if not questions:
         blocks = [Paragraph(msg.SECTION_EMPTY.format(what=msg.WHAT_FAQ, role=role.title))]
-    return Reply(
-        msg.FAQ_TITLE.format(role=role.title),
-        tuple(blocks),
-        footer(role),
-        _role_actions(role, "faq"),
-        command="faq",
-        role=role.slug,
-        card="faq",
-    )
+    return _role_reply(role, "faq", msg.FAQ_TITLE.format(role=role.title), blocks)
 
 
 def _score(question: Question, words: tuple[str, ...]) -> int:
@@ -332,3 +305,16 @@ def notice(
     """A short message that is not a card: refusals, confirmations, errors."""
     blocks = (Paragraph(text),) if text else ()
     return Reply(title, blocks, None, actions, outcome=outcome, command=command)
+
+
+def _role_reply(role: Role, card: str, title: str, blocks: list[Block]) -> Reply:
+    """One of a role's cards, with its footer and the buttons to the role's other cards."""
+    return Reply(
+        title,
+        tuple(blocks),
+        footer(role),
+        _role_actions(role, card),
+        command=card,
+        role=role.slug,
+        card=card,
+    )
