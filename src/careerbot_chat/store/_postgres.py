@@ -100,16 +100,7 @@ class PostgresStore:
             "card = excluded.card, content_hash = excluded.content_hash, "
             "pinned_by = excluded.pinned_by, pinned_at = excluded.pinned_at, "
             "status = excluded.status, last_error = excluded.last_error",
-            pin.platform,
-            pin.chat_id,
-            pin.message_id,
-            pin.role,
-            pin.card,
-            pin.content_hash,
-            pin.pinned_by,
-            pin.pinned_at,
-            pin.status,
-            pin.last_error,
+            *pin.row(),
         )
 
     async def remove_pin(self, platform: str, chat_id: str, message_id: str) -> None:

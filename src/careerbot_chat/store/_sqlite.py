@@ -15,7 +15,7 @@ import contextlib
 import datetime as dt
 import sqlite3
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlparse
@@ -56,6 +56,13 @@ class PinnedCard:
 
     def updated(self, **changes: object) -> PinnedCard:
         return replace(self, **changes)  # type: ignore[arg-type]
+
+    def row(self) -> tuple[object, ...]:
+        """The values in ``PIN_COLUMNS`` order, for an INSERT."""
+        return tuple(getattr(self, name) for name in _PIN_FIELDS)
+
+
+_PIN_FIELDS = tuple(field.name for field in fields(PinnedCard))
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,10 +141,7 @@ TAKE_LEASE = (
 )
 """Take (or renew) a lease unless another holder's is still running; placeholders differ."""
 
-PIN_COLUMNS = (
-    "platform, chat_id, message_id, role, card, content_hash, pinned_by, pinned_at, "
-    "status, last_error"
-)
+PIN_COLUMNS = ", ".join(_PIN_FIELDS)  # the table's columns are the dataclass's fields
 
 
 def today(now: float | None = None) -> str:
@@ -240,16 +244,7 @@ class SQLiteStore:
     async def save_pin(self, pin: PinnedCard) -> None:
         await self._write(
             f"INSERT OR REPLACE INTO pinned_cards ({PIN_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",  # noqa: S608
-            pin.platform,
-            pin.chat_id,
-            pin.message_id,
-            pin.role,
-            pin.card,
-            pin.content_hash,
-            pin.pinned_by,
-            pin.pinned_at,
-            pin.status,
-            pin.last_error,
+            *pin.row(),
         )
 
     async def remove_pin(self, platform: str, chat_id: str, message_id: str) -> None:
