@@ -42,11 +42,11 @@ async def serve_asgi(
         await server.on_tick(0)  # the Date and Server headers, as serve() would set them
         yield f"http://127.0.0.1:{port}"
     finally:
-        await _stop(server)
+        await stop_server(server)
         sock.close()
 
 
-async def _stop(server: uvicorn.Server) -> None:
+async def stop_server(server: uvicorn.Server) -> None:
     """uvicorn's graceful shutdown without its fixed sleeps: close, drain, lifespan shutdown."""
     for listener in server.servers:
         listener.close()

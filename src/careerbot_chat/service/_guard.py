@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import resource
+import socket
 import time
 from typing import Any
 
@@ -64,6 +65,7 @@ def guarded_protocol(read_timeout: float, max_connections: int) -> type[H11Proto
                 transport.close()
                 return
             super().connection_made(transport)
+            _no_delay(transport)
             self._arm()
 
         def data_received(self, data: bytes) -> None:
@@ -95,6 +97,19 @@ def guarded_protocol(read_timeout: float, max_connections: int) -> type[H11Proto
                 self.transport.close()
 
     return GuardedH11Protocol
+
+
+def _no_delay(transport: asyncio.Transport) -> None:
+    """Send each response at once (``TCP_NODELAY``).
+
+    asyncio sets it only on sockets accepted from a listener created with
+    ``proto=IPPROTO_TCP``; uvicorn's ``bind_socket`` leaves ``proto`` at 0. Without it, a
+    response written as headers then body waits for the client's delayed ACK (40 ms on
+    Linux) before its body leaves: every keep-alive request took 40 ms longer.
+    """
+    sock = transport.get_extra_info("socket")
+    if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
 def connection_cap(wanted: int) -> int:
