@@ -33,6 +33,7 @@ import itertools
 import json
 import os
 import socket
+import ssl
 import statistics
 import subprocess
 import sys
@@ -214,14 +215,13 @@ async def one_round(server: Server, fake: FakeTelegram, count: int, clients: int
         "X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET,
     }
     limits = httpx.Limits(max_connections=1)
+    tls = ssl.create_default_context()  # loaded once, not once per client
     async with contextlib.AsyncExitStack() as stack:
         # One client per connection, as Telegram opens up to max_connections: a shared
         # httpx pool rescans every connection per request and becomes the bottleneck.
         https = [
             await stack.enter_async_context(
-                httpx.AsyncClient(  # plain HTTP on loopback: no certificates to load
-                    base_url=server.url, headers=headers, limits=limits, verify=False
-                )
+                httpx.AsyncClient(base_url=server.url, headers=headers, limits=limits, verify=tls)
             )
             for _ in range(clients)
         ]
