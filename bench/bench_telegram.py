@@ -181,6 +181,7 @@ async def our_server(api_url: str, folder: str) -> AsyncIterator[Server]:
     env = server_env(api_url, "http://127.0.0.1:9", f"sqlite:///{folder}/bench.sqlite3")
     for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_BASE_URL"):
         env.pop(name)
+    env["CAREERBOT_LOG_LEVEL"] = "INFO"  # as deployed: a request log line per answer
     port = free_port()
     async with careerbot_serve(env, port) as process:
         yield Server(f"http://127.0.0.1:{port}", process.pid)

@@ -17,12 +17,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+import re
+from collections.abc import Sequence
 from typing import Any
 
 from slack_bolt.adapter.starlette.async_handler import to_starlette_response
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.authorization.async_authorize import AsyncAuthorize
+from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.logger.messages import (
     warning_client_prioritized_and_token_skipped,
     warning_token_skipped,
@@ -62,30 +65,39 @@ LEARN_SECONDS = (1.0, 60.0)
 """Backoff between auth.test attempts: first pause, then doubling up to the last."""
 
 
-class Identity:
-    """Who the bot is (``auth.test``), learned in the background; requests never wait for it."""
+class Identity(AsyncAuthorize):
+    """Who the bot is (``auth.test``), learned in the background; requests never wait for it.
+
+    Bolt's ``authorize``: the configured token, and the ids once known. A subclass of
+    Bolt's ``AsyncAuthorize`` rather than a function, which Bolt would call through
+    per-request keyword-argument matching.
+    """
 
     def __init__(self, token: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # Bolt leaves it untyped
         self.token = token
         self.bot_id: str | None = None
         self.bot_user_id: str | None = None
 
-    def authorize(self) -> Callable[..., Awaitable[AuthorizeResult]]:
-        """Bolt's ``authorize`` function: the configured token, and the ids once known."""
-
-        async def authorize(
-            enterprise_id: str | None, team_id: str | None, user_id: str | None
-        ) -> AuthorizeResult:
-            return AuthorizeResult(
-                enterprise_id=enterprise_id,
-                team_id=team_id,
-                user_id=user_id,
-                bot_token=self.token,
-                bot_id=self.bot_id,
-                bot_user_id=self.bot_user_id,
-            )
-
-        return authorize
+    async def __call__(
+        self,
+        *,
+        context: AsyncBoltContext,
+        enterprise_id: str | None,
+        team_id: str | None,
+        user_id: str | None,
+        actor_enterprise_id: str | None = None,
+        actor_team_id: str | None = None,
+        actor_user_id: str | None = None,
+    ) -> AuthorizeResult:
+        return AuthorizeResult(
+            enterprise_id=enterprise_id,
+            team_id=team_id,
+            user_id=user_id,
+            bot_token=self.token,
+            bot_id=self.bot_id,
+            bot_user_id=self.bot_user_id,
+        )
 
     async def learn(self, web: SlackWeb) -> None:
         """Call ``auth.test`` until it answers, with backoff; stop if the token is rejected."""
@@ -135,7 +147,7 @@ def _build(
         client=client,
         logger=_bolt_logger(),
         signing_secret=secret,
-        authorize=(identity or Identity(token)).authorize(),
+        authorize=identity or Identity(token),
         process_before_response=True,
         request_verification_enabled=not socket_mode,
     )
@@ -144,8 +156,11 @@ def _build(
     moderation = SlackModeration(web, render, section.moderator_ids)
     listen = Listeners(bot, web, render, moderation, in_channel=section.in_channel)
     app.use(DropRetries(bot))
-    for name in slash_commands():
-        app.command(name)(listen.command)
+    # One listener for every slash command, registered first: Bolt tries listeners in
+    # order and builds keyword arguments for each matcher, so the commonest request
+    # matches the first listener it tries.
+    names = "|".join(re.escape(name) for name in slash_commands())
+    app.command(re.compile(f"^(?:{names})$"))(listen.command)
     app.action(RUN_PATTERN)(listen.run)
     app.action(ACTION_SHARE)(listen.share)
     app.action(ACTION_PIN)(listen.pin)

@@ -80,7 +80,17 @@ def answer(
     repeats exactly this question anywhere. A question in words (``/ask``) carries
     the command it was understood as. ``replying_to`` is the command of the bot's
     card a message replies to: "and staff?" is then about that card's role.
+
+    Answers are pure and immutable, so each is built once per catalogue and question
+    (``Catalog.memo``): a repeated question costs a dictionary lookup.
     """
+    key = ("answer", command, default_role, replying_to)
+    return catalog.memo(key, lambda: _fresh(command, catalog, default_role, replying_to))
+
+
+def _fresh(
+    command: Command, catalog: Catalog, default_role: str | None, replying_to: Command | None
+) -> Reply:
     if command.name == "ask":
         from ._ask import ask
 
