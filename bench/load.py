@@ -136,6 +136,7 @@ async def careerbot_serve(
     open_files: int | None = None,
     cwd: Path | None = None,
     probe_port: int | None = None,
+    python: str = sys.executable,
 ) -> AsyncIterator[subprocess.Popen[bytes]]:
     """`careerbot serve` in a subprocess, waited for until /readyz answers 200.
 
@@ -145,12 +146,13 @@ async def careerbot_serve(
     ``open_files`` sets the server's open-files limit (soft and hard).
     ``cwd`` is where it runs, so that no stray ``.env`` is read (default: this process's).
     ``probe_port`` is where readiness is asked (default ``port``; the internal port if set).
+    ``python`` runs the server: another checkout's environment serves its own code.
     """
     owned = log_file is None
     if log_file is None:
         log_file = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below
     process = subprocess.Popen(  # noqa: ASYNC220 - starting returns at once; waits go to a thread
-        [sys.executable, "-m", "careerbot_chat.cli", "serve", "--port", str(port)],
+        [python, "-m", "careerbot_chat.cli", "serve", "--port", str(port)],
         env={**os.environ, **env},
         stdout=subprocess.DEVNULL,
         stderr=log_file,
@@ -319,6 +321,7 @@ async def run_load(
     roles: int = 1,
     time_limit: float = 600.0,
     disturbance: Disturbance | None = None,
+    python: str = sys.executable,
 ) -> dict[str, Any]:
     """Drive one server with ``count`` updates per platform; return the figures."""
     telegram, slack = FakeTelegram(TELEGRAM_TOKEN), FakeSlackApi(SLACK_TOKEN)
@@ -340,7 +343,7 @@ async def run_load(
                 max_connections=concurrency, max_keepalive_connections=concurrency
             )
             async with (
-                careerbot_serve(env, port, cwd=Path(tmp)) as server,
+                careerbot_serve(env, port, cwd=Path(tmp), python=python) as server,
                 httpx.AsyncClient(limits=limits, timeout=30) as client,
             ):
                 fakes = (telegram, slack)
@@ -440,12 +443,20 @@ def main() -> None:
     parser.add_argument("--reload-at", type=float, metavar="F", help="SIGHUP at this fraction")
     parser.add_argument("--outage-at", type=float, metavar="F", help="APIs fail from here on")
     parser.add_argument("--outage-seconds", type=float, default=2.0)
+    parser.add_argument(
+        "--server-python",
+        default=sys.executable,
+        help="the Python that runs `careerbot serve` (another checkout's .venv/bin/python "
+        "measures that revision with this driver)",
+    )
     args = parser.parse_args()
     sizes = [args.roles] if args.roles else [1, 1000]
     disturbance = Disturbance(args.reload_at, args.outage_at, args.outage_seconds)
     runs = {
         size: asyncio.run(
-            run_load(args.count, args.concurrency, size, args.time_limit, disturbance)
+            run_load(
+                args.count, args.concurrency, size, args.time_limit, disturbance, args.server_python
+            )
         )
         for size in sizes
     }

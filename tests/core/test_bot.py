@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -257,3 +259,19 @@ async def test_missing_right_without_the_adapters_words_is_still_explained(
     assert reply.outcome is Outcome.REFUSED
     assert reply.title == messages.NO_RIGHT.format(reason="x")
     assert await bot.store.pins() == []  # type: ignore[union-attr]
+
+
+async def test_each_answer_is_logged_once_after_it_is_returned(
+    bot: CareerBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The request log line (and metrics) come on the loop's next turn, never lost."""
+    caplog.set_level(logging.INFO, logger="careerbot.requests")
+    reply = await say(bot, "/salary senior mlops")
+    assert reply.outcome is Outcome.ANSWERED
+    assert not caplog.records, "logged before the answer was handed back"
+    await asyncio.sleep(0)
+    (record,) = caplog.records
+    assert record.getMessage().startswith("telegram /salary answered ")
+    fields = {name: getattr(record, name) for name in ("platform", "command", "outcome")}
+    assert fields == {"platform": "telegram", "command": "salary", "outcome": "answered"}
+    assert record.latency_ms >= 0

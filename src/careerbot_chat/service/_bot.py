@@ -9,6 +9,7 @@ powers the adapter lends; every answer is counted in the ``UsageLog``.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 
@@ -81,7 +82,11 @@ class CareerBot:
             log.exception("command %s failed in %s:%s", command.name, chat.platform, chat.chat_id)
             reply = notice(msg.SORRY, outcome=Outcome.ERROR, command=command.name)
         self.usage.count(chat.platform, command, reply)
-        _log_answer(chat, command, reply, time.perf_counter() - started)
+        # Measured now, counted and logged on the loop's next turn: by then the adapter
+        # has written the answer (a webhook's HTTP response, a slash command's body), so
+        # the member does not wait for the bookkeeping.
+        elapsed = time.perf_counter() - started
+        asyncio.get_running_loop().call_soon(_log_answer, chat, command, reply, elapsed)
         return reply
 
     async def _answer(
