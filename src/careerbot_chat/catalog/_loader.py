@@ -10,11 +10,10 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Hashable, Iterator
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
-import yaml
 from pydantic import ValidationError
 
 from .._errors import ContentError, Problem
@@ -38,17 +37,23 @@ __all__ = [
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """libyaml's SafeLoader, with dates left as text.
+@cache
+def _loader() -> type[Any]:
+    """libyaml's SafeLoader, with dates left as text (built on first use: a start that
+    reads the catalogue cache never imports PyYAML).
 
     PyYAML would turn ``2026-02-30`` into a bare ``ValueError``; the models check
     dates themselves and name the field.
     """
+    import yaml
 
-    yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, Any]]]] = {
-        first: [(tag, rx) for tag, rx in resolvers if tag != _TIMESTAMP]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
+    class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+        yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, Any]]]] = {
+            first: [(tag, rx) for tag, rx in resolvers if tag != _TIMESTAMP]
+            for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+        }
+
+    return Loader
 
 
 ROLES_DIR = "roles"
@@ -93,7 +98,9 @@ def content_stamp(content_dir: Path | None) -> Stamp:
 
 def _read_yaml(raw: bytes) -> object:
     """Parse one YAML document with the safe loader: plain data, never Python objects."""
-    return yaml.load(raw, Loader=_Loader)  # noqa: S506 - a SafeLoader
+    import yaml
+
+    return yaml.load(raw, Loader=_loader())  # noqa: S506 - a SafeLoader
 
 
 def _field_path(loc: tuple[int | str, ...]) -> str:
@@ -125,9 +132,11 @@ def _validation_problems(file: Path, error: ValidationError) -> Iterator[Problem
 
 def parse_role(file: Path, raw: bytes) -> tuple[Role | None, list[Problem]]:
     """Validate one role file's bytes; return the role or the problems found."""
+    from yaml import YAMLError
+
     try:
         data = _read_yaml(raw)
-    except yaml.YAMLError as exc:
+    except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else ""
         reason = getattr(exc, "problem", None) or str(exc)
