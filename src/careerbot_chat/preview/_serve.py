@@ -30,7 +30,9 @@ def preview_command(args: argparse.Namespace) -> int:
 
     app = Starlette(routes=[Route("/", home), *preview_routes(state)])
     family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # proto=IPPROTO_TCP: asyncio then sets TCP_NODELAY on each accepted connection, and no
+    # response waits 40 ms for a delayed ACK (see careerbot_chat.service._guard).
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((args.host, args.port))
