@@ -27,6 +27,7 @@ import os
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -211,17 +212,25 @@ async def drive(
     deadline: float,
     telegram: FakeTelegram | None = None,
 ) -> Result:
-    """Post ``requests`` from ``concurrency`` workers; ``telegram`` reads webhook answers."""
+    """Post ``requests`` from ``concurrency`` workers; ``telegram`` reads webhook answers.
+
+    Each worker has its own connection and client (with ``client``'s timeout), as
+    Telegram's and Slack's deliveries are separate connections: one httpx pool shared
+    by every worker rescans all its connections on each request and response, and at
+    50 connections that, not the server, would set the pace.
+    """
     result = Result()
     queue = iter(requests)
+    tls = ssl.create_default_context()  # loaded once, not once per client
+    one = httpx.Limits(max_connections=1, max_keepalive_connections=1)
 
-    async def worker() -> None:
+    async def worker(own: httpx.AsyncClient) -> None:
         for url, headers, body in queue:
             if time.monotonic() > deadline:
                 return
             started = time.perf_counter()
             try:
-                response = await client.post(url, headers=headers, content=body)
+                response = await own.post(url, headers=headers, content=body)
                 status = response.status_code
             except httpx.HTTPError:
                 status = 0
@@ -230,9 +239,16 @@ async def drive(
             if telegram is not None and status:  # as Telegram: run the call the answer carries
                 await telegram.read_webhook_answer(response)
 
-    started = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    result.elapsed = time.perf_counter() - started
+    async with contextlib.AsyncExitStack() as stack:
+        clients = [
+            await stack.enter_async_context(
+                httpx.AsyncClient(limits=one, timeout=client.timeout, verify=tls)
+            )
+            for _ in range(concurrency)
+        ]
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(own) for own in clients))
+        result.elapsed = time.perf_counter() - started
     return result
 
 
@@ -450,12 +466,14 @@ def main() -> None:
         "measures that revision with this driver)",
     )
     args = parser.parse_args()
+    # The server runs in a temporary folder: a relative path must not depend on it.
+    server_python = os.path.abspath(shutil.which(args.server_python) or args.server_python)
     sizes = [args.roles] if args.roles else [1, 1000]
     disturbance = Disturbance(args.reload_at, args.outage_at, args.outage_seconds)
     runs = {
         size: asyncio.run(
             run_load(
-                args.count, args.concurrency, size, args.time_limit, disturbance, args.server_python
+                args.count, args.concurrency, size, args.time_limit, disturbance, server_python
             )
         )
         for size in sizes
