@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 from collections.abc import Callable
@@ -131,3 +132,16 @@ def test_without_asking_no_cache_is_used(cache: Path, content_dir: Callable[...,
     """Only callers that ask (the CLI) use the cache; `validate` and the server validate."""
     load_catalog(content_dir(MLOPS_YAML))
     assert not cache.exists()
+
+
+def test_only_the_newest_entries_are_kept(cache: Path) -> None:
+    keys = [hashlib.sha256(bytes([index])).hexdigest() for index in range(_cache.KEEP + 4)]
+    for age, key in enumerate(keys):
+        _cache.write(key, {"version": key})
+        entry = cache / f"catalog-{key[:40]}.pickle"
+        os.utime(entry, ns=(age * 10**9, age * 10**9))  # written one second apart
+    kept = entries(cache)
+    assert len(kept) == _cache.KEEP
+    assert _cache.read(keys[-1]) == {"version": keys[-1]}  # the newest stays
+    assert _cache.read(keys[0]) is None  # the oldest went
+    assert not list(cache.glob(".catalog-*.tmp"))

@@ -17,6 +17,9 @@ files owned by this user and writable by no one else are read, since unpickling
 runs code. Writing is atomic (a temporary file renamed into place) and best
 effort: a read-only home just means no cache.
 
+Each write keeps the ``KEEP`` most recently written entries and deletes the rest, so
+the folder does not grow with every edit of the content.
+
 ``CAREERBOT_CACHE_DIR`` sets the folder (default ``$XDG_CACHE_HOME/careerbot`` or
 ``~/.cache/careerbot``); ``CAREERBOT_CACHE_DIR=off`` turns the cache off.
 """
@@ -32,9 +35,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-__all__ = ["FORMAT", "cache_dir", "cache_key", "read", "write"]
+__all__ = ["FORMAT", "KEEP", "cache_dir", "cache_key", "read", "write"]
 
 FORMAT = b"careerbot-catalog-cache/1"
+KEEP = 16
+"""Entries kept after a write: the newest, one per recent content version or folder."""
 _SOURCES = Path(__file__).resolve().parent
 
 
@@ -105,3 +110,16 @@ def write(key: str, value: Any) -> None:
         finally:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temporary)
+        _prune(entry.parent)
+
+
+def _prune(folder: Path) -> None:
+    """Delete all but the ``KEEP`` most recently written entries in ``folder``."""
+    dated = []
+    for old in folder.glob("catalog-*.pickle"):
+        with contextlib.suppress(FileNotFoundError):  # another process pruned it
+            dated.append((old.stat().st_mtime_ns, old))
+    dated.sort(reverse=True)
+    for _, old in dated[KEEP:]:
+        with contextlib.suppress(FileNotFoundError):
+            old.unlink()
