@@ -160,6 +160,21 @@ def two_roles(content_dir: Callable[..., Path]) -> Catalog:
     return load_catalog(folder)
 
 
+@pytest.fixture
+def staff_in_two_roles(content_dir: Callable[..., Path]) -> Catalog:
+    """MLOps Engineer and a Data Engineer, both with a Staff band: "and staff?" needs a
+    role from context (a card replied to, a thread)."""
+    folder = content_dir(MLOPS_YAML)
+    (folder / "roles" / "data-engineer.yaml").write_text(
+        "slug: data-engineer\ntitle: Data Engineer\nregion: India\nas_of: 2026\n"
+        "summary: Builds data pipelines.\nladder:\n"
+        "  - {id: senior, label: Senior, min: 30L, max: 50L}\n"
+        "  - {id: staff, label: Staff, min: 70L, max: 90L}\n"
+        "sources:\n  - {title: Test, kind: survey, as_of: 2026}\n"
+    )
+    return load_catalog(folder)
+
+
 async def _postgres_store() -> Store:
     import asyncpg
 

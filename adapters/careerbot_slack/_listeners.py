@@ -26,7 +26,6 @@ import contextlib
 import hashlib
 import logging
 import re
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
@@ -60,7 +59,6 @@ __all__ = [
     "ANSWER_BUDGET_SECONDS",
     "DRAIN_SECONDS",
     "PLATFORM",
-    "THREADS_REMEMBERED",
     "DropRetries",
     "Listeners",
     "Payload",
@@ -73,8 +71,6 @@ T = TypeVar("T")
 
 PLATFORM = "slack"
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
-THREADS_REMEMBERED = 10_000
-"""Threads whose last card a follow-up can look up (oldest forgotten first)."""
 ANSWER_BUDGET_SECONDS = 2.5
 """How long a listener may work before Slack is answered and the rest goes on behind."""
 REPLAY_WINDOW_SECONDS = 5 * 60 + 60
@@ -115,8 +111,6 @@ class Listeners:
         self.moderation = moderation
         self.in_channel = in_channel
         self._behind: set[asyncio.Task[Any]] = set()
-        self._threads: OrderedDict[tuple[str, str], str] = OrderedDict()
-        """(channel, thread ts) → the command of the last card answered in that thread."""
 
     async def _within_budget(self, work: Coroutine[Any, Any, T]) -> tuple[bool, asyncio.Task[T]]:
         """Run ``work`` for up to the budget; ``(False, task)`` if it must go on behind."""
@@ -287,12 +281,19 @@ class Listeners:
             return  # never answer a bot, this one included
         channel = str(event.get("channel", ""))
         thread = str(event.get("thread_ts") or event.get("ts") or "")
+        conversation = f"{channel}:{thread}"
+        # Only a message in a thread can follow up on a card answered there.
+        earlier = (
+            await self.bot.conversations.recall(PLATFORM, conversation)
+            if event.get("thread_ts")
+            else None
+        )
         message = Inbound(
             _MENTION.sub(" ", str(event.get("text", ""))),
             chat_of(channel),
             str(event.get("user", "")),
             addressed=True,
-            replying_to=self._threads.get((channel, thread)),
+            replying_to=earlier,
         )
         reply = await self.bot.handle(message, self.moderation)
         if reply is None:
@@ -303,9 +304,7 @@ class Listeners:
             log.warning("could not answer in %s: %s", channel, exc)
             return
         if reply.asked:
-            self._threads[(channel, thread)] = reply.asked
-            while len(self._threads) > THREADS_REMEMBERED:
-                self._threads.popitem(last=False)
+            await self.bot.conversations.remember(PLATFORM, conversation, reply.asked)
 
     # -- App Home ---------------------------------------------------------------------
 

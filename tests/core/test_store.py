@@ -96,6 +96,17 @@ async def test_uploaded_photos_by_platform_and_key(store: Store) -> None:
     assert await store.get_photo("slack", "mlops-engineer-0123456789") is None
 
 
+async def test_conversation_context_is_kept_until_it_expires(store: Store) -> None:
+    """A conversation's last card command is read back, replaced, per platform, until it ends."""
+    assert await store.get_context("slack", "C1:1700000300.000001") is None
+    await store.set_context("slack", "C1:1700000300.000001", "/salary senior mlops", 60)
+    await store.set_context("slack", "C1:1700000300.000001", "/salary staff mlops", 60)
+    await store.set_context("slack", "C1:1700000400.000001", "/role mlops", -1)  # already over
+    assert await store.get_context("slack", "C1:1700000300.000001") == "/salary staff mlops"
+    assert await store.get_context("telegram", "C1:1700000300.000001") is None
+    assert await store.get_context("slack", "C1:1700000400.000001") is None
+
+
 async def test_ping(store: Store) -> None:
     """A healthy store answers ping."""
     await store.ping()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import contextlib
 from typing import Any
 
-from careerbot_chat import load_catalog
-from tests.conftest import MLOPS_YAML
+import pytest
+
+from careerbot_chat import Catalog
 from tests.fakes.slack_api import BOT_USER_ID
 from tests.slack import builders as b
 from tests.slack.conftest import SlackClient, StartSlack
@@ -28,31 +29,28 @@ async def test_app_mention_is_answered_in_its_thread(slack: SlackClient) -> None
     assert "No role called" not in _text(posted)
 
 
+@pytest.mark.parametrize("replicas", [1, 2])
 async def test_a_follow_up_in_the_thread_is_about_its_card(
-    start_slack: StartSlack, tmp_path: Path
+    start_slack: StartSlack, staff_in_two_roles: Catalog, replicas: int
 ) -> None:
-    """With two roles, "and staff?" in the thread of the MLOps senior card is MLOps staff."""
-    roles = tmp_path / "content" / "roles"
-    roles.mkdir(parents=True)
-    (roles / MLOPS_YAML.name).write_text(MLOPS_YAML.read_text())
-    (roles / "data-engineer.yaml").write_text(
-        "slug: data-engineer\ntitle: Data Engineer\nregion: India\nas_of: 2026\n"
-        "summary: Builds data pipelines.\nladder:\n"
-        "  - {id: senior, label: Senior, min: 30L, max: 50L}\n"
-        "  - {id: staff, label: Staff, min: 70L, max: 90L}\n"
-        "sources:\n  - {title: Test, kind: survey, as_of: 2026}\n"
-    )
-    async with start_slack(catalog=load_catalog(roles.parent)) as slack:
-        first = f"<@{BOT_USER_ID}> senior mlops salary"
-        await slack.event(b.message_event(first, ts="1700000300.000001", event_id="Ev0A"))
+    """With two roles, "and staff?" in the thread of the MLOps senior card is MLOps staff,
+    also when the follow-up lands on another replica (the store holds the thread's card)."""
+    async with contextlib.AsyncExitStack() as stack:
+        clients = [
+            await stack.enter_async_context(start_slack(catalog=staff_in_two_roles))
+            for _ in range(replicas)
+        ]
+        first, last = clients[0], clients[-1]
+        mention = f"<@{BOT_USER_ID}> senior mlops salary"
+        await first.event(b.message_event(mention, ts="1700000300.000001", event_id="Ev0A"))
         again = f"<@{BOT_USER_ID}> and staff?"
         in_thread = b.message_event(
             again, ts="1700000301.000001", thread_ts="1700000300.000001", event_id="Ev0B"
         )
-        await slack.event(in_thread)
+        await last.event(in_thread)
         elsewhere = b.message_event(again, ts="1700000302.000001", event_id="Ev0C")
-        await slack.event(elsewhere)
-        _, follow_up, unrelated = slack.fake.to("chat.postMessage")
+        await last.event(elsewhere)
+        _, follow_up, unrelated = first.fake.to("chat.postMessage")
     assert follow_up["thread_ts"] == "1700000300.000001"
     assert "₹1.2 Cr+" in _text(follow_up)
     assert "₹70–90 LPA" not in _text(follow_up)

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from careerbot_chat import Catalog, load_catalog
-from tests.conftest import MLOPS_YAML
+from careerbot_chat import Catalog
 from tests.fakes.telegram_api import FakeTelegram
 from tests.telegram.builders import GROUP_ID, bot_message, group_update, reply_update
 from tests.telegram.html_check import visible_text
@@ -18,19 +16,9 @@ Process = Callable[[dict[str, Any]], Awaitable[None]]
 
 
 @pytest.fixture
-def catalog(tmp_path: Path) -> Catalog:
-    """MLOps Engineer and a second role with a Staff band, so the role must come from context."""
-    roles = tmp_path / "content" / "roles"
-    roles.mkdir(parents=True)
-    (roles / MLOPS_YAML.name).write_text(MLOPS_YAML.read_text())
-    (roles / "data-engineer.yaml").write_text(
-        "slug: data-engineer\ntitle: Data Engineer\nregion: India\nas_of: 2026\n"
-        "summary: Builds data pipelines.\nladder:\n"
-        "  - {id: senior, label: Senior, min: 30L, max: 50L}\n"
-        "  - {id: staff, label: Staff, min: 70L, max: 90L}\n"
-        "sources:\n  - {title: Test, kind: survey, as_of: 2026}\n"
-    )
-    return load_catalog(roles.parent)
+def catalog(staff_in_two_roles: Catalog) -> Catalog:
+    """Two roles with a Staff band, so the role must come from context."""
+    return staff_in_two_roles
 
 
 async def test_reply_to_the_bots_card_is_a_follow_up(fake: FakeTelegram, process: Process) -> None:

@@ -22,6 +22,7 @@ from ..answering._reply import Outcome, Reply
 from ..catalog._loader import Catalog, CatalogHolder
 from ..store._sqlite import Store
 from . import _metrics as metrics
+from ._conversations import Conversations
 from ._defaults import DefaultRoles
 from ._inbound import Chat, Inbound, Moderation
 from ._moderation import ModerationFlow
@@ -40,6 +41,7 @@ class CareerBot:
         self.holder = catalog if isinstance(catalog, CatalogHolder) else CatalogHolder(catalog)
         self.store = store
         self.defaults = DefaultRoles(store)
+        self.conversations = Conversations(store)
         self.usage = UsageLog(store)
         self.moderation = ModerationFlow(store, self.defaults, self.usage)
 

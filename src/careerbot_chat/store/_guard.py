@@ -197,6 +197,16 @@ class GuardedStore:
     async def usage(self, since: str) -> list[UsageRow]:
         return await self._guard(self.inner.usage(since), self.answer_deadline, "read")
 
+    async def get_context(self, platform: str, key: str) -> str | None:
+        return await self._guard(
+            self.inner.get_context(platform, key), self.answer_deadline, "read"
+        )
+
+    async def set_context(self, platform: str, key: str, command: str, ttl: float) -> None:
+        await self._guard(
+            self.inner.set_context(platform, key, command, ttl), self.answer_deadline, "write"
+        )
+
     # -- background work ------------------------------------------------------------------
 
     async def save_pin(self, pin: PinnedCard) -> None:

@@ -10,7 +10,16 @@ import time
 from typing import Any
 
 from .._errors import StoreError, StoreUnavailable
-from ._sqlite import MIGRATIONS, PIN_COLUMNS, TAKE_LEASE, PinnedCard, UsageRow
+from ._sqlite import (
+    FORGET_CONTEXTS,
+    GET_CONTEXT,
+    MIGRATIONS,
+    PIN_COLUMNS,
+    SET_CONTEXT,
+    TAKE_LEASE,
+    PinnedCard,
+    UsageRow,
+)
 
 __all__ = ["PostgresStore"]
 
@@ -194,6 +203,17 @@ class PostgresStore:
         await self._run(
             "execute", "DELETE FROM leases WHERE name = $1 AND holder = $2", name, holder
         )
+
+    async def get_context(self, platform: str, key: str) -> str | None:
+        sql = GET_CONTEXT.format("$1", "$2", "$3")
+        value = await self._run("fetchval", sql, platform, key, time.time())
+        return None if value is None else str(value)
+
+    async def set_context(self, platform: str, key: str, command: str, ttl: float) -> None:
+        now = time.time()
+        await self._run("execute", FORGET_CONTEXTS.format("$1"), now)
+        sql = SET_CONTEXT.format("$1", "$2", "$3", "$4")
+        await self._run("execute", sql, platform, key, command, now + ttl)
 
 
 def _pg_error(exc: Exception) -> StoreError:

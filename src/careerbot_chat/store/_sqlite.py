@@ -24,8 +24,11 @@ from .._errors import StoreError, StoreUnavailable
 
 __all__ = [
     "DEFAULT_DATABASE_URL",
+    "FORGET_CONTEXTS",
+    "GET_CONTEXT",
     "MIGRATIONS",
     "PIN_COLUMNS",
+    "SET_CONTEXT",
     "PinnedCard",
     "SQLiteStore",
     "Store",
@@ -96,6 +99,8 @@ class Store(Protocol):
     async def set_photo(self, platform: str, key: str, file_id: str) -> None: ...
     async def take_lease(self, name: str, holder: str, ttl: float) -> bool: ...
     async def drop_lease(self, name: str, holder: str) -> None: ...
+    async def get_context(self, platform: str, key: str) -> str | None: ...
+    async def set_context(self, platform: str, key: str, command: str, ttl: float) -> None: ...
 
 
 MIGRATIONS: tuple[str, ...] = (
@@ -132,6 +137,14 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE leases (
         name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at DOUBLE PRECISION NOT NULL);
     """,
+    # The command of the last card answered in a conversation (a Slack thread), so a
+    # follow-up there is read against it on whichever replica it lands.
+    """
+    CREATE TABLE conversation_context (
+        platform TEXT NOT NULL, key TEXT NOT NULL, command TEXT NOT NULL,
+        expires_at DOUBLE PRECISION NOT NULL,
+        PRIMARY KEY (platform, key));
+    """,
 )
 
 TAKE_LEASE = (
@@ -140,6 +153,17 @@ TAKE_LEASE = (
     "WHERE leases.expires_at < {3} OR leases.holder = excluded.holder"
 )
 """Take (or renew) a lease unless another holder's is still running; placeholders differ."""
+
+GET_CONTEXT = (
+    "SELECT command FROM conversation_context "
+    "WHERE platform = {0} AND key = {1} AND expires_at >= {2}"
+)
+SET_CONTEXT = (
+    "INSERT INTO conversation_context VALUES ({0}, {1}, {2}, {3}) ON CONFLICT (platform, key) "
+    "DO UPDATE SET command = excluded.command, expires_at = excluded.expires_at"
+)
+FORGET_CONTEXTS = "DELETE FROM conversation_context WHERE expires_at < {0}"
+"""A conversation's context: read if unexpired, set, and the expired ones dropped."""
 
 PIN_COLUMNS = ", ".join(_PIN_FIELDS)  # the table's columns are the dataclass's fields
 
@@ -328,6 +352,15 @@ class SQLiteStore:
 
     async def drop_lease(self, name: str, holder: str) -> None:
         await self._write("DELETE FROM leases WHERE name = ? AND holder = ?", name, holder)
+
+    async def get_context(self, platform: str, key: str) -> str | None:
+        rows = await self._read(GET_CONTEXT.format("?", "?", "?"), platform, key, time.time())
+        return str(rows[0][0]) if rows else None
+
+    async def set_context(self, platform: str, key: str, command: str, ttl: float) -> None:
+        now = time.time()
+        await self._write(FORGET_CONTEXTS.format("?"), now)
+        await self._write(SET_CONTEXT.format("?", "?", "?", "?"), platform, key, command, now + ttl)
 
 
 def _pin(row: tuple[Any, ...]) -> PinnedCard:
