@@ -13,9 +13,11 @@ from .._errors import StoreError, StoreUnavailable
 from ._sqlite import (
     FORGET_CONTEXTS,
     GET_CONTEXT,
+    GET_PHOTO,
     MIGRATIONS,
     PIN_COLUMNS,
     SET_CONTEXT,
+    SET_PHOTO,
     TAKE_LEASE,
     PinnedCard,
     UsageRow,
@@ -172,24 +174,12 @@ class PostgresStore:
         return [UsageRow(*row) for row in rows]
 
     async def get_photo(self, platform: str, key: str) -> str | None:
-        value = await self._run(
-            "fetchval",
-            "SELECT file_id FROM uploaded_photos WHERE platform = $1 AND key = $2",
-            platform,
-            key,
-        )
+        value = await self._run("fetchval", GET_PHOTO.format("$1", "$2"), platform, key)
         return None if value is None else str(value)
 
     async def set_photo(self, platform: str, key: str, file_id: str) -> None:
-        await self._run(
-            "execute",
-            "INSERT INTO uploaded_photos VALUES ($1, $2, $3, $4) ON CONFLICT (platform, key) "
-            "DO UPDATE SET file_id = excluded.file_id, uploaded_at = excluded.uploaded_at",
-            platform,
-            key,
-            file_id,
-            time.time(),
-        )
+        sql = SET_PHOTO.format("$1", "$2", "$3", "$4")
+        await self._run("execute", sql, platform, key, file_id, time.time())
 
     async def take_lease(self, name: str, holder: str, ttl: float) -> bool:
         """Hold ``name`` for ``ttl`` seconds unless someone else holds it; True if taken."""

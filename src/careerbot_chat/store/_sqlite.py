@@ -26,9 +26,11 @@ __all__ = [
     "DEFAULT_DATABASE_URL",
     "FORGET_CONTEXTS",
     "GET_CONTEXT",
+    "GET_PHOTO",
     "MIGRATIONS",
     "PIN_COLUMNS",
     "SET_CONTEXT",
+    "SET_PHOTO",
     "PinnedCard",
     "SQLiteStore",
     "Store",
@@ -153,6 +155,13 @@ TAKE_LEASE = (
     "WHERE leases.expires_at < {3} OR leases.holder = excluded.holder"
 )
 """Take (or renew) a lease unless another holder's is still running; placeholders differ."""
+
+GET_PHOTO = "SELECT file_id FROM uploaded_photos WHERE platform = {0} AND key = {1}"
+SET_PHOTO = (
+    "INSERT INTO uploaded_photos VALUES ({0}, {1}, {2}, {3}) ON CONFLICT (platform, key) "
+    "DO UPDATE SET file_id = excluded.file_id, uploaded_at = excluded.uploaded_at"
+)
+"""A chart's uploaded file id: read, and set (or replaced on re-upload)."""
 
 GET_CONTEXT = (
     "SELECT command FROM conversation_context "
@@ -327,20 +336,11 @@ class SQLiteStore:
         return [_usage(row) for row in rows]
 
     async def get_photo(self, platform: str, key: str) -> str | None:
-        rows = await self._read(
-            "SELECT file_id FROM uploaded_photos WHERE platform = ? AND key = ?", platform, key
-        )
+        rows = await self._read(GET_PHOTO.format("?", "?"), platform, key)
         return str(rows[0][0]) if rows else None
 
     async def set_photo(self, platform: str, key: str, file_id: str) -> None:
-        await self._write(
-            "INSERT INTO uploaded_photos VALUES (?, ?, ?, ?) ON CONFLICT (platform, key) "
-            "DO UPDATE SET file_id = excluded.file_id, uploaded_at = excluded.uploaded_at",
-            platform,
-            key,
-            file_id,
-            time.time(),
-        )
+        await self._write(SET_PHOTO.format("?", "?", "?", "?"), platform, key, file_id, time.time())
 
     async def take_lease(self, name: str, holder: str, ttl: float) -> bool:
         """Hold ``name`` for ``ttl`` seconds unless someone else holds it; True if taken."""
