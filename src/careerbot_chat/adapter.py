@@ -30,36 +30,44 @@ The pieces:
 
 from __future__ import annotations
 
-from . import messages
-from ._errors import PermissionMissing, PlatformError, StartupError
-from .answering._answer import answer, find_role
-from .answering._parser import Command, parse
-from .answering._registry import (
+# What the package already exports comes from it: one list of public names, not two.
+from . import (
     COMMANDS,
-    CommandSpec,
-    command_spec,
-    member_commands,
-    moderator_commands,
-)
-from .answering._render_plain import PlainRenderer, render_plain
-from .answering._reply import (
     Action,
     Block,
     Bullets,
+    CareerBot,
+    Catalog,
+    Chat,
+    Command,
+    CommandSpec,
     Divider,
     Fields,
+    Inbound,
+    Moderation,
     Outcome,
     Paragraph,
+    PermissionMissing,
     Picture,
+    PlainRenderer,
+    PlatformError,
+    Publisher,
     Reply,
-    label_ends_sentence,
-    label_separator,
+    Role,
+    Settings,
+    SettingsError,
+    StartupError,
+    answer,
+    command_spec,
+    find_role,
+    member_commands,
+    messages,
+    moderator_commands,
+    parse,
+    render_plain,
 )
-from .catalog._loader import Catalog
-from .catalog._models import Role
-from .service._bot import CareerBot
+from .answering._reply import label_ends_sentence, label_separator
 from .service._http import MAX_BODY, StreamingRequest, read_capped
-from .service._inbound import Chat, Inbound, Moderation, Publisher
 from .service._logging import RedactSecrets
 from .service._metrics import api_call as count_api_call
 from .service._metrics import api_error as count_api_error
@@ -74,7 +82,7 @@ from .service._plugins import (
     register,
     unregister,
 )
-from .service._settings import Settings, SettingsError, SettingsSection
+from .service._settings import SettingsSection
 
 __all__ = [
     "COMMANDS",
