@@ -48,11 +48,11 @@ from urllib.parse import urlencode
 import httpx
 
 from bench._harness import percentile, report
+from bench.load import SLACK_SECRET, SLACK_TOKEN
 
 ROOT = Path(__file__).resolve().parents[1]
 
-TOKEN = "xoxb-bench-token"
-SECRET = "bench-signing-secret"
+TOKEN, SECRET = SLACK_TOKEN, SLACK_SECRET  # the ones bench.load's server environment uses
 VARIANTS = ("ours", "ours-routes", "bare-tuned", "bare-blocks", "bare-default")
 COMMAND, TEXT = "/salary", "senior"
 AUTH_TEST = {
@@ -242,20 +242,14 @@ async def server(variant: str) -> AsyncIterator[Server]:
 @contextlib.asynccontextmanager
 async def full_server() -> AsyncIterator[Server]:
     """``careerbot serve`` with Slack only, its Web API a fake in this process."""
-    from bench.load import careerbot_serve, free_port
+    from bench.load import careerbot_serve, free_port, platform_env
     from tests.fakes.slack_api import FakeSlackApi
     from tests.servers import serve_asgi
 
     fake = FakeSlackApi(TOKEN)
     with tempfile.TemporaryDirectory() as folder:
         async with serve_asgi(fake.app) as api_url:
-            env = {
-                "SLACK_BOT_TOKEN": TOKEN,
-                "SLACK_SIGNING_SECRET": SECRET,
-                "SLACK_API_BASE_URL": f"{api_url}/api/",
-                "CAREERBOT_DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3",
-                "CAREERBOT_LOG_LEVEL": "INFO",  # as deployed: a request log line per answer
-            }
+            env = platform_env("slack", api_url, f"sqlite:///{folder}/bench.sqlite3")
             port = free_port()
             async with (
                 careerbot_serve(env, port, cwd=Path(folder)) as process,

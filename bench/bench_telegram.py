@@ -47,7 +47,7 @@ from typing import Any
 import httpx
 
 from bench._harness import report
-from bench.load import TELEGRAM_TOKEN, WEBHOOK_SECRET, careerbot_serve, free_port, server_env
+from bench.load import TELEGRAM_TOKEN, WEBHOOK_SECRET, careerbot_serve, free_port, platform_env
 from tests.fakes.telegram_api import FakeTelegram
 from tests.servers import serve_asgi
 
@@ -178,10 +178,7 @@ async def bare_server(variant: str, api_url: str) -> AsyncIterator[Server]:
 
 @contextlib.asynccontextmanager
 async def our_server(api_url: str, folder: str) -> AsyncIterator[Server]:
-    env = server_env(api_url, "http://127.0.0.1:9", f"sqlite:///{folder}/bench.sqlite3")
-    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_BASE_URL"):
-        env.pop(name)
-    env["CAREERBOT_LOG_LEVEL"] = "INFO"  # as deployed: a request log line per answer
+    env = platform_env("telegram", api_url, f"sqlite:///{folder}/bench.sqlite3")
     port = free_port()
     async with careerbot_serve(env, port) as process:
         yield Server(f"http://127.0.0.1:{port}", process.pid)

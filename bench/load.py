@@ -113,6 +113,16 @@ def server_env(tg_url: str, slack_url: str, database_url: str) -> dict[str, str]
     }
 
 
+def platform_env(platform: str, api_url: str, database_url: str) -> dict[str, str]:
+    """``server_env`` for one platform (``telegram`` or ``slack``) at ``api_url`` alone,
+    with the request log at INFO as deployed (a line per answer)."""
+    other = "SLACK_" if platform == "telegram" else "TELEGRAM_"
+    env = server_env(api_url, api_url, database_url)
+    return {name: value for name, value in env.items() if not name.startswith(other)} | {
+        "CAREERBOT_LOG_LEVEL": "INFO"
+    }
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
