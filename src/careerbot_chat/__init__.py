@@ -37,8 +37,8 @@ from .answering._reply import (
     Picture,
     Reply,
 )
+from .catalog._content import Band, Level, Role
 from .catalog._loader import Catalog, CatalogHolder, bundled_content_dir, load_catalog
-from .catalog._models import Band, Level, Role
 from .catalog._money import format_amount, format_band, format_rupees, parse_rupees
 from .service._inbound import Chat, Inbound, Moderation, Publisher
 

@@ -6,6 +6,7 @@ import io
 import re
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 from PIL import Image
@@ -43,7 +44,7 @@ def test_open_ended_band_fades_into_an_arrow(role: Role) -> None:
     svg = render_svg(spec_of(role))
     assert svg.count("<polygon") == 1
     assert "₹1.2 Cr and above" in svg
-    closed = role.model_copy(update={"ladder": role.ladder[:2]})
+    closed = replace(role, ladder=role.ladder[:2])
     assert "<polygon" not in render_svg(spec_of(closed))
 
 
@@ -80,10 +81,10 @@ def test_alt_text_names_every_band_in_words(role: Role) -> None:
 def test_version_follows_what_is_drawn(role: Role) -> None:
     """A band's change renames the chart; a change the chart does not draw keeps its name."""
     spec = spec_of(role)
-    other_summary = role.model_copy(update={"summary": "Something else entirely."})
+    other_summary = replace(role, summary="Something else entirely.")
     assert spec_of(other_summary).key == spec.key
-    senior = role.ladder[1].model_copy(update={"max": 81 * 100_000})
-    moved = role.model_copy(update={"ladder": (role.ladder[0], senior, role.ladder[2])})
+    senior = replace(role.ladder[1], max=81 * 100_000)
+    moved = replace(role, ladder=(role.ladder[0], senior, role.ladder[2]))
     assert spec_of(moved).key != spec.key
     assert parse_key(spec.key) == ("mlops-engineer", spec.version)
 
@@ -105,7 +106,7 @@ def test_chart_url_under_the_public_url() -> None:
 
 def test_no_chart_without_a_ladder(role: Role) -> None:
     """A role with no levels has nothing to chart."""
-    assert chart_spec(role.model_copy(update={"ladder": ()})) is None
+    assert chart_spec(replace(role, ladder=())) is None
 
 
 def test_png_is_960_px_wide_and_legible_at_phone_width(role: Role) -> None:
@@ -139,13 +140,12 @@ def test_careerbot_ask_does_not_import_the_drawing_library() -> None:
 
 def test_long_names_stay_inside_the_frame(role: Role) -> None:
     """Long level names and qualifiers are cut at a word with an ellipsis, not off the edge."""
-    long = role.ladder[2].model_copy(
-        update={
-            "label": "Principal Machine Learning Platform Engineer for Global Capability Centres",
-            "qualifier": "FAANG-tier and well-funded AI-native start-ups in Bengaluru",
-        }
+    long = replace(
+        role.ladder[2],
+        label="Principal Machine Learning Platform Engineer for Global Capability Centres",
+        qualifier="FAANG-tier and well-funded AI-native start-ups in Bengaluru",
     )
-    spec = spec_of(role.model_copy(update={"ladder": (*role.ladder[:2], long)}))
+    spec = spec_of(replace(role, ladder=(*role.ladder[:2], long)))
     texts = [s for s in layout(spec, measure).shapes if isinstance(s, Text)]
     assert any(t.text.startswith("Principal Machine") and t.text.endswith("…") for t in texts)
     for shape in texts:

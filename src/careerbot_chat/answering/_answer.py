@@ -14,8 +14,8 @@ from dataclasses import dataclass, replace
 
 from .. import messages as msg
 from ..catalog._checks import normalise
+from ..catalog._content import Level, Role
 from ..catalog._loader import Catalog
-from ..catalog._models import Level, Role
 from . import _cards as cards
 from . import _derived as derived
 from . import _show as show

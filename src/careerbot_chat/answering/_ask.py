@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from .. import messages as msg
-from ..catalog._models import Role
+from ..catalog._content import Role
 from . import _cards as cards
 from . import _derived as derived
 from . import _show as show
@@ -202,7 +202,7 @@ def _path(role: Role, reading: Reading) -> Reply:
 
 
 def _with_years(level: object) -> str:
-    from ..catalog._models import Level
+    from ..catalog._content import Level
 
     assert isinstance(level, Level)
     return f"{level.label} ({show.years(level.years)})" if level.years else level.label

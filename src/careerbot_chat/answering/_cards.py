@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from .. import messages as msg
+from ..catalog._content import HeadlineBand, Level, Question, Role
 from ..catalog._loader import Catalog
-from ..catalog._models import HeadlineBand, Level, Question, Role
 from ..chart._spec import alt_text, bands_in_words, chart_spec
 from . import _show as show
 from ._reply import Action, Block, Bullets, Divider, Fields, Outcome, Paragraph, Picture, Reply

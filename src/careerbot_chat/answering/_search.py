@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .. import messages as msg
-from ..catalog._models import Role
+from ..catalog._content import Role
 from . import _show as show
 
 if TYPE_CHECKING:

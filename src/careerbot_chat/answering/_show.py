@@ -7,7 +7,7 @@ the words around it come from ``messages``.
 from __future__ import annotations
 
 from .. import messages as msg
-from ..catalog._models import Band, Percent, Premium, Years
+from ..catalog._content import Band, Percent, Premium, Years
 from ..catalog._money import format_band
 
 __all__ = ["band", "percent", "premium", "years"]

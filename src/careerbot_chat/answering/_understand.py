@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..catalog._checks import normalise
-from ..catalog._models import Role, level_words
+from ..catalog._content import Role, level_words
 from . import _vocabulary as vocab
 
 if TYPE_CHECKING:

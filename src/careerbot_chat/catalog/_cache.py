@@ -2,14 +2,16 @@
 
 Validating the content builds pydantic's validators for every model first, and
 that build is most of what ``careerbot ask`` spends before it can answer. A
-successful load therefore saves its roles (pickled) in the user's cache directory,
-and the next start with the same inputs reads them back without building or
-validating anything.
+successful load therefore saves its roles in the user's cache directory, pickled as
+the plain ``_content`` dataclasses (not pydantic models), and the next start with
+the same inputs reads them back without importing pydantic, building or validating
+anything.
 
 The key is a SHA-256 of every input that could change the result: this format's
-version, Python's and pydantic's versions, the source of the ``catalog`` package
-(models, checks, money parsing, loader), the content folder's path, and the name
-and bytes of every role file. Any difference is another key, so a stale entry is
+version, Python's version, pydantic's version (read from its ``version.py``, since
+importing pydantic is the cost the cache avoids), the source of the ``catalog``
+package (models, content classes, checks, money parsing, loader), the content
+folder's path, and the name and bytes of every role file. Any difference is another key, so a stale entry is
 never read; an entry holds its key and is used only when that matches too. A
 missing, unreadable, corrupt or foreign entry is ignored (the content is loaded
 and validated as usual, and the entry rewritten). Only entries that are regular
@@ -37,7 +39,7 @@ from typing import Any
 
 __all__ = ["FORMAT", "KEEP", "cache_dir", "cache_key", "read", "write"]
 
-FORMAT = b"careerbot-catalog-cache/1"
+FORMAT = b"careerbot-catalog-cache/2"
 KEEP = 16
 """Entries kept after a write: the newest, one per recent content version or folder."""
 _SOURCES = Path(__file__).resolve().parent
@@ -54,16 +56,31 @@ def cache_dir() -> Path | None:
 
 def cache_key(folder: Path, files: list[tuple[Path, bytes]]) -> str:
     """The hash of every input the validated roles depend on."""
-    import pydantic
-
     digest = hashlib.sha256(FORMAT)
-    for part in (sys.version, pydantic.VERSION, str(folder.resolve())):
-        digest.update(part.encode() + b"\0")
+    for part in (sys.version.encode(), _pydantic_version(), str(folder.resolve()).encode()):
+        digest.update(part + b"\0")
     for source in sorted(_SOURCES.glob("*.py")):
         digest.update(source.name.encode() + b"\0" + source.read_bytes() + b"\0")
     for file, raw in files:
         digest.update(file.name.encode() + b"\0" + hashlib.sha256(raw).digest())
     return digest.hexdigest()
+
+
+def _pydantic_version() -> bytes:
+    """The bytes of pydantic's ``version.py`` (which holds ``VERSION``), found without
+    importing pydantic; empty when it cannot be found or read.
+
+    ``importlib.metadata.version`` would also avoid the import but costs about as much.
+    """
+    import importlib.util
+
+    spec = importlib.util.find_spec("pydantic")
+    if spec is None or spec.origin is None:
+        return b""
+    try:
+        return (Path(spec.origin).parent / "version.py").read_bytes()
+    except OSError:
+        return b""
 
 
 def _entry(key: str) -> Path | None:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .._errors import Problem
-from ._models import Band, Role
+from ._content import Band, Role
 from ._money import format_band
 
 __all__ = ["catalog_errors", "normalise", "role_errors", "role_warnings"]

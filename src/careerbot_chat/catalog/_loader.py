@@ -12,14 +12,15 @@ import os
 from collections.abc import Callable, Hashable, Iterator
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from .._errors import ContentError, Problem
 from . import _cache
 from ._checks import catalog_errors, normalise, role_errors, role_warnings
-from ._models import Level, Role, level_words
+from ._content import Level, Role, level_words
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 __all__ = [
     "ROLES_DIR",
@@ -131,8 +132,16 @@ def _validation_problems(file: Path, error: ValidationError) -> Iterator[Problem
 
 
 def parse_role(file: Path, raw: bytes) -> tuple[Role | None, list[Problem]]:
-    """Validate one role file's bytes; return the role or the problems found."""
+    """Validate one role file's bytes; return the role or the problems found.
+
+    Pydantic (the file format, ``_models``) is imported here, on first use: a start
+    that reads the catalogue cache never validates, and so never imports it.
+    """
+    from pydantic import ValidationError
     from yaml import YAMLError
+
+    from ._models import Role as RoleFile
+    from ._models import to_content
 
     try:
         data = _read_yaml(raw)
@@ -144,9 +153,10 @@ def parse_role(file: Path, raw: bytes) -> tuple[Role | None, list[Problem]]:
     if not isinstance(data, dict):
         return None, [Problem(file, "", "a role file must be a mapping of fields")]
     try:
-        role = Role.model_validate(data)
+        validated = RoleFile.model_validate(data)
     except ValidationError as exc:
         return None, list(_validation_problems(file, exc))
+    role: Role = to_content(validated)
     return role, list(role_errors(role, file))
 
 
@@ -162,10 +172,7 @@ class Catalog:
         source: Path | None = None,
     ) -> None:
         self.roles = roles
-        self.version = (
-            version
-            or hashlib.sha256("".join(r.model_dump_json() for r in roles).encode()).hexdigest()[:12]
-        )
+        self.version = version or hashlib.sha256(repr(roles).encode()).hexdigest()[:12]
         self.warnings = warnings
         self.source = source
         self.parsed: dict[Path, tuple[bytes, Role]] = {}

@@ -4,13 +4,15 @@ Every model is frozen and forbids unknown fields, so a typo in a YAML key is an
 error naming the field rather than a silently ignored line. ``careerbot schema``
 prints the JSON Schema generated from these models; ``content/schema.json`` is that
 output, checked in for editors.
+
+Only loading uses these: ``to_content`` turns a validated role into the plain
+``_content`` classes of the same names, which is what answering and the cache hold.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
-import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -24,6 +26,7 @@ from pydantic import (
     model_validator,
 )
 
+from . import _content
 from ._money import format_amount, parse_rupees
 
 __all__ = [
@@ -50,7 +53,7 @@ __all__ = [
     "Toolchain",
     "WhyNow",
     "Years",
-    "level_words",
+    "to_content",
 ]
 
 SLUG_MAX = 32
@@ -166,9 +169,6 @@ class Years(_Model):
         if self.max is not None and self.min > self.max:
             raise ValueError("min years must not exceed max years")
         return self
-
-    def holds(self, years: float) -> bool:
-        return self.min <= years and (self.max is None or years <= self.max)
 
 
 class Demand(_Model):
@@ -296,17 +296,21 @@ class Role(_Model):
         defer_build=True,
     )
 
-    def level(self, level_id: str) -> Level | None:
-        return next((level for level in self.ladder if level.id == level_id), None)
 
-    @property
-    def names(self) -> tuple[str, ...]:
-        """Every name the role answers to: slug, title, aliases."""
-        return (self.slug, self.title, *self.aliases)
-
-
-def level_words(level: Level) -> tuple[str, ...]:
-    """Every word a member may type for ``level``: id, label, aliases (case-folded)."""
-    words = {level.id, level.label.casefold(), *(alias.casefold() for alias in level.aliases)}
-    words |= {re.sub(r"[-_]", " ", word) for word in words}
-    return tuple(sorted(words))
+def to_content(value: Any) -> Any:
+    """``value`` as answering reads it: each validated model becomes its ``_content``
+    twin (the class of the same name), nested models and tuples of them too. Fields
+    left out of the file format's output (``$schema``) are left out here as well."""
+    if isinstance(value, BaseModel):
+        twin = getattr(_content, type(value).__name__)
+        fields = type(value).model_fields
+        return twin(
+            **{
+                name: to_content(getattr(value, name))
+                for name, field in fields.items()
+                if not field.exclude
+            }
+        )
+    if isinstance(value, tuple):
+        return tuple(to_content(item) for item in value)
+    return value

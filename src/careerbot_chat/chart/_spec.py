@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from .. import messages as msg
 from ..answering import _show as show
-from ..catalog._models import Role
+from ..catalog._content import Role
 
 __all__ = [
     "CHARTS_PATH",

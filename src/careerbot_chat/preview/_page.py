@@ -16,8 +16,8 @@ from ..answering._answer import answer
 from ..answering._parser import parse
 from ..answering._render_plain import render_plain
 from ..answering._reply import Reply
+from ..catalog._content import Role
 from ..catalog._loader import Catalog
-from ..catalog._models import Role
 from ..service._plugins import AdapterRegistration, registrations
 from ._card import ChartSource, PreviewCard
 
