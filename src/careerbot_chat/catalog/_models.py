@@ -5,8 +5,9 @@ error naming the field rather than a silently ignored line. ``careerbot schema``
 prints the JSON Schema generated from these models; ``content/schema.json`` is that
 output, checked in for editors.
 
-Only loading uses these: ``to_content`` turns a validated role into the plain
-``_content`` classes of the same names, which is what answering and the cache hold.
+Only validation and the schema use these: ``to_content`` turns a validated role
+into the plain ``_content`` classes of the same names, which answering and the
+cache hold.
 """
 
 from __future__ import annotations
