@@ -11,10 +11,10 @@ The key is a SHA-256 of every input that could change the result: this format's
 version, Python's version, pydantic's version (read from its ``version.py``, since
 importing pydantic is the cost the cache avoids), the source of the ``catalog``
 package (models, content classes, checks, money parsing, loader), the content
-folder's path, and the name and bytes of every role file. Any difference is another key, so a stale entry is
-never read; an entry holds its key and is used only when that matches too. A
-missing, unreadable, corrupt or foreign entry is ignored (the content is loaded
-and validated as usual, and the entry rewritten). Only entries that are regular
+folder's path, and the name and bytes of every role file. Any difference is another
+key, so a stale entry is never read; an entry holds its key and is used only when
+that matches too. A missing, unreadable, corrupt or foreign entry is ignored (the
+content is loaded and validated as usual, and the entry rewritten). Only entries that are regular
 files owned by this user and writable by no one else are read, since unpickling
 runs code. Writing is atomic (a temporary file renamed into place) and best
 effort: a read-only home just means no cache.
