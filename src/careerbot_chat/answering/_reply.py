@@ -42,6 +42,8 @@ class Outcome(enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class Paragraph:
+    """A paragraph of plain text (each renderer escapes it)."""
+
     text: str
 
 
@@ -64,13 +66,15 @@ def label_separator(label: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Bullets:
+    """A bulleted list, one item per line, under an optional title."""
+
     items: tuple[str, ...]
     title: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Divider:
-    pass
+    """A rule between two parts of a card."""
 
 
 Block = Paragraph | Fields | Bullets | Divider

@@ -49,6 +49,8 @@ class Piece:
 
 @dataclass(frozen=True, slots=True)
 class Hit:
+    """A piece that matched a question, and how well."""
+
     piece: Piece
     score: float
 
