@@ -37,3 +37,16 @@ def test_time_has_milliseconds_and_a_zone() -> None:
     parsed = dt.datetime.fromisoformat(stamp)
     assert parsed.utcoffset() == dt.timedelta(0)
     assert parsed.microsecond // 1000 == 123
+
+
+def test_text_stays_readable_utf8_and_odd_values_still_encode() -> None:
+    """Rupees and Hindi are written as themselves, not as ``\\u`` escapes; a value JSON
+    has no type for (a path, a set) is written as text rather than losing the line."""
+    record = logging.LogRecord("careerbot", logging.INFO, __file__, 1, "%s", ("₹22L सैलरी",), None)
+    record.where = sys  # a module: no JSON type
+    line = JsonFormatter().format(record)
+    assert "₹22L सैलरी" in line
+    assert "\n" not in line
+    entry = json.loads(line)
+    assert entry["message"] == "₹22L सैलरी"
+    assert "sys" in entry["where"]

@@ -13,7 +13,7 @@ import logging
 import re
 from collections.abc import Iterable
 
-from pythonjsonlogger import json
+from pythonjsonlogger.orjson import OrjsonFormatter
 
 __all__ = [
     "MASK",
@@ -68,12 +68,15 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-class JsonFormatter(json.JsonFormatter):
-    """One JSON object per line (python-json-logger).
+class JsonFormatter(OrjsonFormatter):
+    """One JSON object per line (python-json-logger, encoding with orjson).
 
     ``time`` (ISO 8601, UTC, with microseconds), ``level``, ``logger``, ``message``,
     every ``extra`` field a call passes, and ``exception`` with the traceback (the
-    redacted one when ``RedactSecrets`` ran first).
+    redacted one when ``RedactSecrets`` ran first). Text stays UTF-8, unescaped.
+
+    The server writes one line per answered request; with orjson that line costs
+    about a third less than with the standard library's encoder (docs/benchmarks.md).
     """
 
     def __init__(self) -> None:
@@ -82,7 +85,6 @@ class JsonFormatter(json.JsonFormatter):
             style="{",
             rename_fields={"levelname": "level", "name": "logger", "exc_info": "exception"},
             timestamp="time",
-            json_ensure_ascii=False,
         )
 
 
