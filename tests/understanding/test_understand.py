@@ -110,6 +110,20 @@ def test_a_question_only_about_a_gap_starts_with_it(catalog: Catalog) -> None:
         assert gap in lines[1], (text, lines[:2])
 
 
+def test_a_gap_question_shows_no_line_matched_by_a_modifier(catalog: Catalog) -> None:
+    """A question about remote work that says "common" gets the gaps, then the role card as
+    it is; not first the pitfall that says "the most common way candidates fail"."""
+    lines = [
+        line for line in said(catalog, "is remote work common in bangalore?").splitlines() if line
+    ]
+    gaps = [
+        line for line in lines if "nothing about remote" in line or "no figures by city" in line
+    ]
+    assert len(gaps) == 2
+    card = [line for line in said(catalog, "/role mlops").splitlines() if line]
+    assert [line for line in lines if line not in gaps] == card
+
+
 def test_pay_questions_start_with_the_band(catalog: Catalog) -> None:
     """The first line after the title is the band asked for."""
     for text, band in (

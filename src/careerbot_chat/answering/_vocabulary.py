@@ -184,7 +184,7 @@ STOPWORDS = frozenset(
     "expect expected expecting like ok okay yes no not really bro sir maam ma'am "
     "engineer engineers developer career careers field line industry india indian "
     "level experience experienced exp year annual annually yearly per-year "
-    "currently today latest recent anyone anybody one"
+    "currently today latest recent anyone anybody one common"
     # Hinglish in Latin script
     " ka ki ke ko kya kyu kyun kyon hai hain hota hoti hote tha thi the hoga hogi "
     " me mein mai main mera meri mere pe par se aur ya bhi toh bhai yaar bro batao "
