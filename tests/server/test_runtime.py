@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from careerbot_chat import PinnedCard, SQLiteStore, StoreUnavailable
+from careerbot_chat.service import _runtime
 from careerbot_chat.service._refresh import current_card
 from careerbot_chat.service._runtime import Runtime
 from careerbot_chat.service._server import create_app
@@ -287,3 +288,75 @@ async def test_watch_reloads_changed_files(
         assert runtime.holder.catalog.roles[0].summary == "Watched change."
     finally:
         await runtime.stop()
+
+
+async def slow_refresh_setup(
+    served: tuple[Runtime, FakePlatform, str], monkeypatch: pytest.MonkeyPatch, pins: int
+) -> Runtime:
+    """``pins`` cards whose content changed, edited 0.15 s apart, under a 0.6 s lease."""
+    runtime, _, _ = served
+    monkeypatch.setattr(_runtime, "REFRESH_LEASE_SECONDS", 0.6)
+    runtime.pace = {"fake": 0.15}
+    for number in range(pins):
+        pin = await seed_pin(runtime, f"m{number}")
+        await runtime.store.save_pin(pin.updated(content_hash="before the edit"))
+    return runtime
+
+
+async def test_a_long_refresh_keeps_its_lease(
+    served: tuple[Runtime, FakePlatform, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A refresh that outlasts the lease renews it: no other replica starts a second one."""
+    runtime = await slow_refresh_setup(served, monkeypatch, pins=8)
+    refreshing = asyncio.ensure_future(runtime.refresh())
+    await asyncio.sleep(0.9)  # one and a half lease lengths in
+    assert not refreshing.done()
+    assert not await runtime.store.take_lease(_runtime.REFRESH_LEASE, "other replica", 60)
+    report = await refreshing
+    assert len(report.edited) == 8
+    assert not report.elsewhere
+
+
+async def test_a_refresh_whose_lease_is_taken_stops(
+    served: tuple[Runtime, FakePlatform, str],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Once another replica holds the lease, this one edits no further card and says so."""
+    runtime = await slow_refresh_setup(served, monkeypatch, pins=8)
+    refreshing = asyncio.ensure_future(runtime.refresh())
+    await asyncio.sleep(0.05)
+    await runtime.store.drop_lease(_runtime.REFRESH_LEASE, runtime.holder_id)  # as if expired
+    assert await runtime.store.take_lease(_runtime.REFRESH_LEASE, "other replica", 60)
+    report = await refreshing
+    assert report.elsewhere
+    assert 0 < len(report.edited) < 8
+    assert "another replica took over the rest" in report.summary()
+    assert "another replica took the refresh lease" in caplog.text
+    # The lease stays the other replica's: stopping did not drop it.
+    assert not await runtime.store.take_lease(_runtime.REFRESH_LEASE, runtime.holder_id, 60)
+
+
+async def test_a_refresh_goes_on_when_renewing_its_lease_fails(
+    served: tuple[Runtime, FakePlatform, str],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The database failing a renewal is a warning: the lease is still ours for a while."""
+    runtime = await slow_refresh_setup(served, monkeypatch, pins=4)
+    taken = runtime.store.take_lease
+    calls = 0
+
+    async def fails_after_taking(name: str, holder: str, ttl: float) -> bool:
+        nonlocal calls
+        calls += 1
+        if calls > 1:  # every renewal
+            raise StoreUnavailable("connection refused")
+        return await taken(name, holder, ttl)
+
+    monkeypatch.setattr(runtime.store, "take_lease", fails_after_taking)
+    report = await runtime.refresh()
+    assert len(report.edited) == 4
+    assert not report.elsewhere
+    assert "could not renew the refresh lease: connection refused" in caplog.text
+    assert "Traceback" not in caplog.text

@@ -35,15 +35,17 @@ class RefreshReport:
     failed: list[tuple[PinnedCard, str]] = field(default_factory=list)
     skipped: int = 0
     elsewhere: bool = False
-    """Another replica holds the refresh lease and does this work."""
+    """Another replica holds the refresh lease and does this work (or took the rest over)."""
 
     def summary(self) -> str:
-        if self.elsewhere:
+        done = self.edited or self.unchanged or self.stale or self.failed or self.skipped
+        if self.elsewhere and not done:
             return "another replica is refreshing them"
-        return (
+        counts = (
             f"{len(self.edited)} edited, {self.unchanged} unchanged, {len(self.stale)} out of date, "
             f"{len(self.failed)} failed, {self.skipped} skipped (platform not configured or not ready)"
         )
+        return f"{counts}; another replica took over the rest" if self.elsewhere else counts
 
 
 def out_of_date_card(pin: PinnedCard) -> Reply:
@@ -71,14 +73,23 @@ async def refresh_pins(
     publishers: Mapping[str, Publisher],
     *,
     pace: Mapping[str, float],
+    stop: asyncio.Event | None = None,
 ) -> RefreshReport:
-    """Edit every pinned card whose rendered content changed; report what happened."""
+    """Edit every pinned card whose rendered content changed; report what happened.
+
+    Once ``stop`` is set (this replica lost the refresh lease), no further card is
+    started: the one being edited is finished and recorded, the rest left to the
+    lease's new holder.
+    """
     report = RefreshReport()
     if bot.store is None:
         return report
     pins = await bot.store.pins()
     metrics.pins_recorded(len(pins))
     for pin in pins:
+        if stop is not None and stop.is_set():
+            report.elsewhere = True
+            break
         publisher = publishers.get(pin.platform)
         if publisher is None:
             report.skipped += 1

@@ -62,6 +62,7 @@ RETRY_SECONDS = (1.0, 60.0)
 """Backoff between a platform's start attempts: first pause, then doubling up to the last."""
 REFRESH_LEASE = "refresh-pins"
 REFRESH_LEASE_SECONDS = 600.0
+"""How long the refresh lease lasts; the replica refreshing renews it every third of that."""
 
 
 def edit_paces() -> dict[str, float]:
@@ -357,14 +358,34 @@ class Runtime:
                 report = RefreshReport(elsewhere=True)
                 log.info("pinned cards: %s", report.summary())
                 return report
+            lost = asyncio.Event()
+            keeper = asyncio.get_running_loop().create_task(self._keep_lease(lost))
             try:
                 ready = {p.name: p for p in self.platforms if p.name not in self.waiting}
-                report = await refresh_pins(self.bot, ready, pace=self.pace)
+                report = await refresh_pins(self.bot, ready, pace=self.pace, stop=lost)
             finally:
+                keeper.cancel()
                 with contextlib.suppress(StoreError):
                     await self.store.drop_lease(REFRESH_LEASE, self.holder_id)
             log.info("pinned cards: %s", report.summary())
             return report
+
+    async def _keep_lease(self, lost: asyncio.Event) -> None:
+        """Renew the refresh lease while a refresh runs (thousands of paced edits can
+        outlast it); set ``lost`` if another replica holds it by then."""
+        while True:
+            await asyncio.sleep(REFRESH_LEASE_SECONDS / 3)
+            try:
+                kept = await self.store.take_lease(
+                    REFRESH_LEASE, self.holder_id, REFRESH_LEASE_SECONDS
+                )
+            except StoreError as exc:  # still ours for a while: try again next time
+                log.warning("pinned cards: could not renew the refresh lease: %s", exc)
+                continue
+            if not kept:
+                log.warning("pinned cards: another replica took the refresh lease; stopping")
+                lost.set()
+                return
 
     async def _take_lease(self) -> bool:
         try:
