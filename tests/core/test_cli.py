@@ -41,6 +41,28 @@ def test_ask_plain() -> None:
     assert "₹45–80 LPA" in done.stdout
 
 
+def test_the_package_runs_as_the_command() -> None:
+    """`python -m careerbot_chat` is `careerbot`: same answer, same exit codes."""
+    done = subprocess.run(
+        [sys.executable, "-m", "careerbot_chat", "ask", "/salary", "senior", "mlops"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == careerbot("ask", "/salary", "senior", "mlops").stdout
+    wrong = subprocess.run(
+        [sys.executable, "-m", "careerbot_chat", "no-such-command"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert wrong.returncode == 2
+    assert "Traceback" not in wrong.stderr
+
+
 def test_reader_that_stops_early_is_no_error() -> None:
     """`careerbot ask … | head -1`: a closed pipe ends the command quietly with status 0."""
     with subprocess.Popen(
