@@ -8,7 +8,7 @@ import os
 import shutil
 import signal
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import httpx
@@ -290,24 +290,30 @@ async def test_watch_reloads_changed_files(
         await runtime.stop()
 
 
-async def slow_refresh_setup(
-    served: tuple[Runtime, FakePlatform, str], monkeypatch: pytest.MonkeyPatch, pins: int
-) -> Runtime:
-    """``pins`` cards whose content changed, edited 0.15 s apart, under a 0.6 s lease."""
+SlowRefresh = Callable[[int], Awaitable[Runtime]]
+
+
+@pytest.fixture
+def slow_refresh(
+    served: tuple[Runtime, FakePlatform, str], monkeypatch: pytest.MonkeyPatch
+) -> SlowRefresh:
+    """Set up N cards whose content changed, edited 0.15 s apart, under a 0.6 s lease."""
     runtime, _, _ = served
     monkeypatch.setattr(_runtime, "REFRESH_LEASE_SECONDS", 0.6)
     runtime.pace = {"fake": 0.15}
-    for number in range(pins):
-        pin = await seed_pin(runtime, f"m{number}")
-        await runtime.store.save_pin(pin.updated(content_hash="before the edit"))
-    return runtime
+
+    async def with_pins(pins: int) -> Runtime:
+        for number in range(pins):
+            pin = await seed_pin(runtime, f"m{number}")
+            await runtime.store.save_pin(pin.updated(content_hash="before the edit"))
+        return runtime
+
+    return with_pins
 
 
-async def test_a_long_refresh_keeps_its_lease(
-    served: tuple[Runtime, FakePlatform, str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_a_long_refresh_keeps_its_lease(slow_refresh: SlowRefresh) -> None:
     """A refresh that outlasts the lease renews it: no other replica starts a second one."""
-    runtime = await slow_refresh_setup(served, monkeypatch, pins=8)
+    runtime = await slow_refresh(8)
     refreshing = asyncio.ensure_future(runtime.refresh())
     await asyncio.sleep(0.9)  # one and a half lease lengths in
     assert not refreshing.done()
@@ -318,12 +324,10 @@ async def test_a_long_refresh_keeps_its_lease(
 
 
 async def test_a_refresh_whose_lease_is_taken_stops(
-    served: tuple[Runtime, FakePlatform, str],
-    monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture,
+    slow_refresh: SlowRefresh, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Once another replica holds the lease, this one edits no further card and says so."""
-    runtime = await slow_refresh_setup(served, monkeypatch, pins=8)
+    runtime = await slow_refresh(8)
     refreshing = asyncio.ensure_future(runtime.refresh())
     await asyncio.sleep(0.05)
     await runtime.store.drop_lease(_runtime.REFRESH_LEASE, runtime.holder_id)  # as if expired
@@ -338,12 +342,10 @@ async def test_a_refresh_whose_lease_is_taken_stops(
 
 
 async def test_a_refresh_goes_on_when_renewing_its_lease_fails(
-    served: tuple[Runtime, FakePlatform, str],
-    monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture,
+    slow_refresh: SlowRefresh, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     """The database failing a renewal is a warning: the lease is still ours for a while."""
-    runtime = await slow_refresh_setup(served, monkeypatch, pins=4)
+    runtime = await slow_refresh(4)
     taken = runtime.store.take_lease
     calls = 0
 
