@@ -251,6 +251,7 @@ def known_test_secrets() -> set[str]:
 def _no_secret_in_logs() -> Iterator[None]:
     """Every test runs with production logging levels; no secret may reach a log line."""
     from careerbot_chat.service._logging import NOISY_LOGGERS, RedactSecrets, quiet_noisy_loggers
+    from careerbot_chat.service._plugins import secret_shapes
 
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
@@ -267,9 +268,9 @@ def _no_secret_in_logs() -> Iterator[None]:
         root.setLevel(before[0])
         for name, level in before[1].items():
             logging.getLogger(name).setLevel(level)
-    # What production would write: the token-shape patterns of the redaction filter (the
-    # secrets themselves are not given to it). Applied to the captured text, not the
-    # records, so other handlers (caplog) still see exactly what was logged.
-    text = RedactSecrets().redact(stream.getvalue())
+    # What production would write: the installed platforms' token shapes (the secrets
+    # themselves are not given to it). Applied to the captured text, not the records, so
+    # other handlers (caplog) still see exactly what was logged.
+    text = RedactSecrets(shapes=secret_shapes()).redact(stream.getvalue())
     leaked = sorted(secret for secret in known_test_secrets() if secret in text)
     assert not leaked, f"secrets reached the log: {leaked}"

@@ -4,15 +4,29 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 
-from careerbot_chat.adapter import AdapterRegistration, CliCommand, Settings, SettingsError, later
+from careerbot_chat.adapter import (
+    AdapterRegistration,
+    CliCommand,
+    SecretShape,
+    Settings,
+    SettingsError,
+    later,
+)
 
 from ._preview_style import PREVIEW_CSS
 from ._settings import SlackSettings
 from ._words import NO_PUBLIC_URL, SETUP_HINT
 
-__all__ = ["ADAPTER"]
+__all__ = ["ADAPTER", "TOKENS"]
+
+TOKENS = (
+    SecretShape("xox", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]+")),
+    SecretShape("xapp-", re.compile(r"\bxapp-[A-Za-z0-9-]+")),
+)
+"""Bot, user and app-level tokens (``xoxb-…``, ``xoxp-…``, ``xapp-…``)."""
 
 
 EXAMPLE_URL = "https://careerbot.example.com"
@@ -61,6 +75,7 @@ ADAPTER = AdapterRegistration(
     setup_hint=SETUP_HINT,
     preview_card=later("careerbot_slack._preview:preview_card"),
     preview_css=PREVIEW_CSS,
+    secret_shapes=TOKENS,
     commands=(
         CliCommand(
             "slack-manifest",

@@ -76,6 +76,7 @@ from ._api import (
 from ._chart import ChartSender
 from ._inline import inline_results
 from ._moderation import TelegramModeration
+from ._registration import BOT_TOKEN
 from ._render import CHART_COMMAND, Rendered, TelegramRenderer, render, sends_photo
 from ._reply import FloodControl
 from ._settings import TelegramSettings
@@ -201,7 +202,7 @@ def guard_token(token: str) -> None:
     if token in _GUARDED:
         return
     _GUARDED.add(token)
-    redact = RedactSecrets([token])
+    redact = RedactSecrets([token], (BOT_TOKEN,))
     for name in LEAKY_LOGGERS:
         logging.getLogger(name).addFilter(redact)
 

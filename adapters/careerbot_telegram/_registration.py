@@ -3,13 +3,18 @@
 
 from __future__ import annotations
 
-from careerbot_chat.adapter import AdapterRegistration, later
+import re
+
+from careerbot_chat.adapter import AdapterRegistration, SecretShape, later
 
 from ._preview_style import PREVIEW_CSS
 from ._settings import TelegramSettings
 from ._words import SETUP_HINT
 
-__all__ = ["ADAPTER"]
+__all__ = ["ADAPTER", "BOT_TOKEN"]
+
+BOT_TOKEN = SecretShape(":", re.compile(r"(?<!\d)\d{5,}:[A-Za-z0-9_-]{30,}"))
+"""A bot token (``123456789:AA…``): it is also part of every Bot API URL."""
 
 
 ADAPTER = AdapterRegistration(
@@ -22,4 +27,5 @@ ADAPTER = AdapterRegistration(
     setup_hint=SETUP_HINT,
     preview_card=later("careerbot_telegram._preview:preview_card"),
     preview_css=PREVIEW_CSS,
+    secret_shapes=(BOT_TOKEN,),
 )

@@ -17,7 +17,8 @@ The pieces:
   words to show the moderator), ``StartupError`` (a start that waiting cannot cure,
   such as a rejected token: ``careerbot serve`` exits; other failures are retried);
 - helpers every adapter needs: ``read_capped`` (the capped body reader for webhook
-  routes), ``RedactSecrets`` (the log filter that hides tokens), the metrics hooks
+  routes), ``RedactSecrets`` and ``SecretShape`` (the log filter that hides tokens, and the shape
+  of a platform's tokens for it), the metrics hooks
   ``count_api_call`` (a call sent, directly or inside a webhook's answer),
   ``count_api_error``, ``count_duplicate`` and ``count_rejected``;
 - registration: an adapter package exposes one ``AdapterRegistration`` under the
@@ -68,7 +69,7 @@ from . import (
 )
 from .answering._reply import label_ends_sentence, label_separator
 from .service._http import MAX_BODY, StreamingRequest, read_capped
-from .service._logging import RedactSecrets
+from .service._logging import RedactSecrets, SecretShape
 from .service._metrics import api_call as count_api_call
 from .service._metrics import api_error as count_api_error
 from .service._metrics import duplicate_dropped as count_duplicate
@@ -112,6 +113,7 @@ __all__ = [
     "RedactSecrets",
     "Reply",
     "Role",
+    "SecretShape",
     "Settings",
     "SettingsError",
     "SettingsSection",

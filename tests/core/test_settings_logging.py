@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from careerbot_chat.service._logging import MAX_MESSAGE, JsonFormatter, RedactSecrets
+from careerbot_chat.service._plugins import registrations, secret_shapes
 from careerbot_chat.service._settings import Settings, SettingsError
 from tests.conftest import isolate
 
@@ -110,8 +111,9 @@ def record(message: str, *args: object) -> logging.LogRecord:
 
 
 def test_redaction_of_known_and_token_shaped_secrets() -> None:
-    """Known secrets and anything shaped like a bot token are masked, args included."""
-    redact = RedactSecrets(["signing-secret-value"])
+    """Known secrets and anything shaped like an installed platform's token are masked,
+    args included."""
+    redact = RedactSecrets(["signing-secret-value"], secret_shapes())
     rec = record(
         "POST https://api.telegram.org/bot%s/sendMessage %s", TOKEN, "signing-secret-value"
     )
@@ -123,6 +125,19 @@ def test_redaction_of_known_and_token_shaped_secrets() -> None:
     slack = record("auth with %s", SLACK)
     redact.filter(slack)
     assert SLACK not in slack.getMessage()
+
+
+def test_token_shapes_come_from_the_adapters() -> None:
+    """The core knows no token format: without the adapters' shapes only the configured
+    secrets are masked; each adapter brings its own."""
+    assert RedactSecrets().redact(f"{TOKEN} {SLACK}") == f"{TOKEN} {SLACK}"
+    shapes = {name: adapter.secret_shapes for name, adapter in registrations().items()}
+    assert RedactSecrets(shapes=shapes["telegram"]).redact(f"{TOKEN} {SLACK}") == (
+        f"[redacted] {SLACK}"
+    )
+    assert RedactSecrets(shapes=shapes["slack"]).redact(f"{TOKEN} {SLACK}") == (
+        f"{TOKEN} [redacted]"
+    )
 
 
 def test_redaction_covers_tracebacks() -> None:

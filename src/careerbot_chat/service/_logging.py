@@ -1,10 +1,12 @@
 """Logging set-up: text or JSON lines, and secrets redacted from every record.
 
-The ``httpx`` logger prints request URLs at INFO, and a Telegram request URL holds the
-bot token; it is turned down to WARNING and, as a second line of defence, every
-record passes ``RedactSecrets`` before it is written. Every message is also kept to
-one line (control characters escaped, so text from outside cannot forge a record) of
-at most ``MAX_MESSAGE`` characters; a traceback stays whole.
+The ``httpx`` logger prints request URLs at INFO, and a platform's request URL may hold
+its token; it is turned down to WARNING and, as a second line of defence, every
+record passes ``RedactSecrets`` before it is written: the configured secrets, and
+anything shaped like a credential of an installed platform (each adapter registers
+its ``SecretShape``s). Every message is also kept to one line (control characters
+escaped, so text from outside cannot forge a record) of at most ``MAX_MESSAGE``
+characters; a traceback stays whole.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from pythonjsonlogger.orjson import OrjsonFormatter
 
@@ -20,12 +23,11 @@ __all__ = [
     "NOISY_LOGGERS",
     "JsonFormatter",
     "RedactSecrets",
+    "SecretShape",
     "quiet_noisy_loggers",
     "setup_logging",
 ]
 
-_TELEGRAM_TOKEN = re.compile(r"(?<!\d)\d{5,}:[A-Za-z0-9_-]{30,}")
-_SLACK_TOKEN = re.compile(r"\bxox[abposr]-[A-Za-z0-9-]+|\bxapp-[A-Za-z0-9-]+")
 MASK = "[redacted]"
 MAX_MESSAGE = 1000
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -40,21 +42,31 @@ def one_line(text: str, limit: int = MAX_MESSAGE) -> str:
     return text
 
 
-class RedactSecrets(logging.Filter):
-    """Replace known secrets and anything shaped like a bot token with ``[redacted]``."""
+@dataclass(frozen=True, slots=True)
+class SecretShape:
+    """What a platform's credentials look like, so a log line never shows one, even a
+    token this process was not configured with."""
 
-    def __init__(self, secrets: Iterable[str] = ()) -> None:
+    marker: str
+    """A substring every match contains: the pattern runs only on text that has it."""
+    pattern: re.Pattern[str]
+
+
+class RedactSecrets(logging.Filter):
+    """Replace known secrets, and anything of a credential's ``shapes``, with ``[redacted]``."""
+
+    def __init__(self, secrets: Iterable[str] = (), shapes: Iterable[SecretShape] = ()) -> None:
         super().__init__()
         self.secrets = sorted({s for s in secrets if len(s) >= 6}, key=len, reverse=True)
+        self.shapes = tuple(shapes)
 
     def redact(self, text: str) -> str:
         for secret in self.secrets:
             text = text.replace(secret, MASK)
         # Each pattern runs only where it could match: the substring tests cost far less.
-        if ":" in text:
-            text = _TELEGRAM_TOKEN.sub(MASK, text)
-        if "xox" in text or "xapp-" in text:
-            text = _SLACK_TOKEN.sub(MASK, text)
+        for shape in self.shapes:
+            if shape.marker in text:
+                text = shape.pattern.sub(MASK, text)
         return text
 
     def filter(self, record: logging.LogRecord) -> bool:
@@ -88,10 +100,15 @@ class JsonFormatter(OrjsonFormatter):
         )
 
 
-def setup_logging(fmt: str = "text", level: str = "INFO", secrets: Iterable[str] = ()) -> None:
+def setup_logging(
+    fmt: str = "text",
+    level: str = "INFO",
+    secrets: Iterable[str] = (),
+    shapes: Iterable[SecretShape] = (),
+) -> None:
     """Configure the root logger once for the process."""
     handler = logging.StreamHandler()
-    handler.addFilter(RedactSecrets(secrets))
+    handler.addFilter(RedactSecrets(secrets, shapes))
     if fmt == "json":
         handler.setFormatter(JsonFormatter())
     else:
@@ -107,7 +124,7 @@ def setup_logging(fmt: str = "text", level: str = "INFO", secrets: Iterable[str]
 
 
 NOISY_LOGGERS = ("httpx", "httpcore", "aiohttp.access", "uvicorn.access")
-"""Loggers that print request URLs (and so, for Telegram, the bot token) at INFO."""
+"""Loggers that print request URLs (which may hold a platform's token) at INFO."""
 
 
 def quiet_noisy_loggers() -> None:

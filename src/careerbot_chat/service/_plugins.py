@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any
 
+from ._logging import SecretShape
 from ._settings import SettingsSection
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ __all__ = [
     "needs_extra",
     "register",
     "registrations",
+    "secret_shapes",
     "unregister",
 ]
 
@@ -89,6 +91,8 @@ class AdapterRegistration:
     (given where chart pictures live and ``CAREERBOT_PUBLIC_URL``)."""
     preview_css: str = ""
     """The styles of those fragments."""
+    secret_shapes: tuple[SecretShape, ...] = ()
+    """What this platform's tokens look like: redacted from every log line."""
 
 
 _REGISTERED: dict[str, AdapterRegistration] = {}
@@ -113,6 +117,11 @@ def _installed() -> dict[str, AdapterRegistration]:
 def registrations() -> dict[str, AdapterRegistration]:
     """Every adapter, installed (entry points, sorted by name) or registered in-process."""
     return dict(sorted({**_installed(), **_REGISTERED}.items()))
+
+
+def secret_shapes() -> tuple[SecretShape, ...]:
+    """Every installed platform's token shapes, for the log filter."""
+    return tuple(shape for adapter in registrations().values() for shape in adapter.secret_shapes)
 
 
 def register(adapter: AdapterRegistration) -> None:

@@ -33,7 +33,7 @@ from typing import Any
 from .._errors import StartupError
 from ..chart._spec import CHARTS_PATH
 from ._logging import setup_logging
-from ._plugins import AdapterMissing, find_adapter, needs_extra, registrations
+from ._plugins import AdapterMissing, find_adapter, needs_extra, registrations, secret_shapes
 from ._runtime import ESSENTIAL, Runtime, setup_hints
 from ._settings import Settings, SettingsError
 
@@ -268,14 +268,14 @@ async def _serve(runtime: Runtime, settings: Settings, args: argparse.Namespace)
 
 def serve_command(args: argparse.Namespace) -> int:
     settings = load_settings()
-    setup_logging(settings.log_format, settings.log_level, settings.secrets())
+    setup_logging(settings.log_format, settings.log_level, settings.secrets(), secret_shapes())
     return serve(settings, args)
 
 
 def run_command(args: argparse.Namespace) -> int:
     """``careerbot run [PLATFORM]``: one platform for development, or whatever is configured."""
     settings = load_settings()
-    setup_logging(settings.log_format, settings.log_level, settings.secrets())
+    setup_logging(settings.log_format, settings.log_level, settings.secrets(), secret_shapes())
     platform = args.platform
     if platform is None:
         sections = settings.sections.values()
@@ -337,7 +337,7 @@ async def _run_dev(settings: Settings, args: argparse.Namespace, platform: str) 
 def refresh_pins_command(args: argparse.Namespace) -> int:
     """``careerbot refresh-pins``: edit pinned cards whose content changed, and report."""
     settings = load_settings()
-    setup_logging(settings.log_format, settings.log_level, settings.secrets())
+    setup_logging(settings.log_format, settings.log_level, settings.secrets(), secret_shapes())
     return asyncio.run(_refresh_once(settings, args))
 
 
