@@ -11,6 +11,7 @@ BENCHMARKS = (
     "bench_understand",
     "bench_telegram",
     "bench_slack",
+    "bench_slack_route",
     "bench_serve",
     "load",
     "bench_chart",

@@ -118,14 +118,16 @@ def _bare_routes(base_url: str, *, tuned: bool, blocks: bool = False) -> list[An
     return [Route("/slack/events", events, methods=["POST"])]
 
 
-async def _our_routes(base_url: str, folder: Path) -> list[Any]:
-    """Our route, with a SQLite store in ``folder``, as ``careerbot serve`` mounts it."""
+async def _our_routes(base_url: str, folder: Path, stack: contextlib.AsyncExitStack) -> list[Any]:
+    """Our route, with a SQLite store in ``folder`` (closed by ``stack``), as
+    ``careerbot serve`` mounts it."""
     from careerbot_chat import CareerBot, SQLiteStore, load_catalog
     from careerbot_chat.service._settings import Settings
     from careerbot_slack import create_platform
 
     store = SQLiteStore(folder / "bench.sqlite3")
     await store.open()
+    stack.push_async_callback(store.close)
     settings = Settings(
         _env_file=None,
         slack_bot_token=TOKEN,
@@ -154,7 +156,8 @@ async def serve(variant: str) -> None:
     base_url = f"http://127.0.0.1:{port}/api/"
     with tempfile.TemporaryDirectory() as folder:
         if variant == "ours-routes":
-            routes = await _our_routes(base_url, Path(folder))
+            # The store closes with the process: the benchmark terminates it.
+            routes = await _our_routes(base_url, Path(folder), contextlib.AsyncExitStack())
         else:
             routes = _bare_routes(
                 base_url, tuned=variant != "bare-default", blocks=variant == "bare-blocks"
