@@ -17,10 +17,10 @@ The pieces:
   words to show the moderator), ``StartupError`` (a start that waiting cannot cure,
   such as a rejected token: ``careerbot serve`` exits; other failures are retried);
 - helpers every adapter needs: ``read_capped`` (the capped body reader for webhook
-  routes), ``RedactSecrets`` and ``SecretShape`` (the log filter that hides tokens, and the shape
-  of a platform's tokens for it), the metrics hooks
-  ``count_api_call`` (a call sent, directly or inside a webhook's answer),
-  ``count_api_error``, ``count_duplicate`` and ``count_rejected``;
+  routes), ``RedactSecrets`` and ``SecretShape`` (the log filter that hides tokens, and
+  the shape of a platform's tokens for it), the metrics hooks ``count_api_call`` (a
+  call sent, directly or inside a webhook's answer), ``count_api_error``,
+  ``count_duplicate`` and ``count_rejected``;
 - registration: an adapter package exposes one ``AdapterRegistration`` under the
   entry-point group ``careerbot_chat.adapters``: its name, its ``SettingsSection``
   (its own environment variables), its ``careerbot ask --format`` renderer, its

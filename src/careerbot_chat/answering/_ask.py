@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from .. import messages as msg
-from ..catalog._content import Role
+from ..catalog._content import Level, Role
 from . import _cards as cards
 from . import _derived as derived
 from . import _show as show
@@ -201,10 +201,7 @@ def _path(role: Role, reading: Reading) -> Reply:
     return _insert(reply, tuple(Paragraph(note) for note in notes), at=0)
 
 
-def _with_years(level: object) -> str:
-    from ..catalog._content import Level
-
-    assert isinstance(level, Level)
+def _with_years(level: Level) -> str:
     return f"{level.label} ({show.years(level.years)})" if level.years else level.label
 
 
