@@ -50,3 +50,14 @@ def test_text_stays_readable_utf8_and_odd_values_still_encode() -> None:
     entry = json.loads(line)
     assert entry["message"] == "₹22L सैलरी"
     assert "sys" in entry["where"]
+
+
+def test_uvicorns_colour_copy_of_the_message_is_left_out() -> None:
+    """uvicorn adds ``color_message`` (terminal escapes); the JSON line keeps the message."""
+    record = logging.LogRecord(
+        "uvicorn.error", logging.INFO, __file__, 1, "Finished server process [%d]", (7,), None
+    )
+    record.color_message = "Finished server process [\x1b[36m%d\x1b[0m]"
+    entry = json.loads(JsonFormatter().format(record))
+    assert entry["message"] == "Finished server process [7]"
+    assert "color_message" not in entry

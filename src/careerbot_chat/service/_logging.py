@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.orjson import OrjsonFormatter
 
 __all__ = [
@@ -86,6 +87,8 @@ class JsonFormatter(OrjsonFormatter):
     ``time`` (ISO 8601, UTC, with microseconds), ``level``, ``logger``, ``message``,
     every ``extra`` field a call passes, and ``exception`` with the traceback (the
     redacted one when ``RedactSecrets`` ran first). Text stays UTF-8, unescaped.
+    uvicorn's ``color_message`` (its message again, with terminal colour codes) is left
+    out: a JSON line is read by a machine.
 
     The server writes one line per answered request; with orjson that line costs
     about a third less than with the standard library's encoder (docs/benchmarks.md).
@@ -97,6 +100,7 @@ class JsonFormatter(OrjsonFormatter):
             style="{",
             rename_fields={"levelname": "level", "name": "logger", "exc_info": "exception"},
             timestamp="time",
+            reserved_attrs=[*RESERVED_ATTRS, "color_message"],
         )
 
 
