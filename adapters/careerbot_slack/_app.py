@@ -21,7 +21,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from slack_bolt.adapter.starlette.async_handler import to_starlette_response
+from slack_bolt.adapter.asgi.http_response import AsgiHttpResponse
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.authorization.async_authorize import AsyncAuthorize
@@ -33,15 +33,16 @@ from slack_bolt.logger.messages import (
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import PlainTextResponse
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from careerbot_chat import CareerBot, Chat, PlatformError, Reply
 from careerbot_chat.adapter import Settings, SettingsError, count_rejected, read_capped
 
 from ._home import ACTION_HOME
 from ._inbound import Refused, bolt_request, verify
-from ._listeners import DropRetries, Listeners
+from ._listeners import DropRetries, Listeners, SlashCommands
 from ._manifest import EVENTS_PATH, slash_commands
 from ._moderation import SlackModeration
 from ._render import ACTION_PIN, ACTION_SHARE, RUN_PATTERN, Mode, SlackRenderer
@@ -155,10 +156,11 @@ def _build(
     web = SlackWeb(client)
     moderation = SlackModeration(web, render, section.moderator_ids)
     listen = Listeners(bot, web, render, moderation, in_channel=section.in_channel)
+    # Members' slash commands are answered by the first middleware after Bolt's own;
+    # moderator commands reach the listener (one for every command, registered first,
+    # since Bolt builds keyword arguments for each matcher it tries).
+    app.use(SlashCommands(listen, slash_commands()))
     app.use(DropRetries(bot))
-    # One listener for every slash command, registered first: Bolt tries listeners in
-    # order and builds keyword arguments for each matcher, so the commonest request
-    # matches the first listener it tries.
     names = "|".join(re.escape(name) for name in slash_commands())
     app.command(re.compile(f"^(?:{names})$"))(listen.command)
     app.action(RUN_PATTERN)(listen.run)
@@ -212,25 +214,31 @@ class SlackPlatform:
         self._learning: asyncio.Task[None] | None = None
 
     def routes(self) -> Sequence[Route]:
-        return [Route(EVENTS_PATH, self.events, methods=["POST"])]
+        # An ASGI endpoint rather than a request handler: Bolt's own ASGI response is
+        # sent as it is, with no Starlette ``Response`` built and copied in between.
+        return [Route(EVENTS_PATH, _Endpoint(self.events), methods=["POST"])]
 
-    async def events(self, request: Request) -> Response:
+    async def events(self, scope: Scope, receive: Receive, send: Send) -> None:
         """``POST /slack/events``: cap the body, verify it, check its shape, then dispatch."""
+        request = Request(scope, receive)
         body = await read_capped(request)
         if body is None:
             count_rejected("too_large")
-            return PlainTextResponse("payload too large", status_code=413)
+            await PlainTextResponse("payload too large", status_code=413)(scope, receive, send)
+            return
         try:
             verify(self.verifier, request.headers, body)
             parsed = bolt_request(request, body)
         except Refused as refused:
             count_rejected("bad_signature" if refused.status == 401 else "malformed")
             log.info("slack: refused a request with %d: %s", refused.status, refused.reason)
-            return PlainTextResponse(
-                "invalid request" if refused.status == 401 else "not a Slack request",
-                status_code=refused.status,
-            )
-        return to_starlette_response(await self.app.async_dispatch(parsed))
+            text = "invalid request" if refused.status == 401 else "not a Slack request"
+            await PlainTextResponse(text, status_code=refused.status)(scope, receive, send)
+            return
+        answer = await self.app.async_dispatch(parsed)
+        response = AsgiHttpResponse(answer.status, answer.headers, answer.body)
+        await send(response.get_response_start())
+        await send(response.get_response_body())
 
     async def start(self) -> None:
         """Serve at once; learn the bot's ids (auth.test) in the background."""
@@ -260,6 +268,17 @@ class SlackPlatform:
     async def edit_card(self, chat: Chat, message_id: str, reply: Reply) -> None:
         """Edit a posted card in place (chat.update); ``PlatformError`` on failure."""
         await self.web.update(chat.chat_id, message_id, self.render(reply, Mode.POSTED))
+
+
+class _Endpoint:
+    """An ASGI callable Starlette's ``Route`` mounts as it is (it wraps plain functions
+    and methods as request handlers)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.app(scope, receive, send)
 
 
 def create_platform(settings: Settings, bot: CareerBot) -> SlackPlatform:

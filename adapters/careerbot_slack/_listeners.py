@@ -26,7 +26,7 @@ import contextlib
 import hashlib
 import logging
 import re
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Collection, Coroutine
 from typing import Any, TypeVar
 
 from slack_bolt.context.ack.async_ack import AsyncAck
@@ -62,6 +62,7 @@ __all__ = [
     "DropRetries",
     "Listeners",
     "Payload",
+    "SlashCommands",
     "chat_of",
 ]
 
@@ -145,29 +146,39 @@ class Listeners:
         moderator = spec is not None and spec.moderator
         return self.in_channel and reply.outcome is Outcome.ANSWERED and not moderator
 
-    async def command(
-        self, ack: AsyncAck, command: Payload, respond: AsyncRespond, request: AsyncBoltRequest
-    ) -> None:
-        """``/salary senior`` or ``/careerbot salary senior``: the card is the HTTP answer.
-
-        Only moderator commands call Slack's Web API; if they are slow, Slack hears
-        "on it" in time and the result follows through ``response_url``. A moderator
-        command runs once per signed request: a copy replayed within Slack's window
-        (same signature and timestamp) is answered without running it again.
-        """
+    def _read(self, command: Payload) -> tuple[Command, Inbound]:
+        """What a slash command's payload asks (``/help`` when we understand nothing)."""
         message = Inbound(
             f"{command.get('command', '')} {command.get('text', '')}",
             chat_of(str(command.get("channel_id", ""))),
             str(command.get("user_id", "")),
             addressed=True,
         )
-        understood = self.bot.understand(message) or _help()
-        if not understood.spec.moderator:  # answered from memory in microseconds
-            reply = await self.bot.respond(understood, message, self.moderation)
-            # Bolt answers a bare string as the body itself (JSON, since it starts with
-            # "{"): the card's body, serialised once per card, mode and content version.
-            await ack(self.render.response_body(reply, *self._mode(reply)))
-            return
+        return self.bot.understand(message) or _help(), message
+
+    async def from_memory(self, command: Payload) -> BoltResponse | None:
+        """The answer to a member's slash command (``None`` for a moderator command).
+
+        Answered from memory in microseconds: the card's JSON body, serialised once per
+        card, mode and content version, is the HTTP response itself.
+        """
+        understood, message = self._read(command)
+        if understood.spec.moderator:
+            return None
+        reply = await self.bot.respond(understood, message, self.moderation)
+        return BoltResponse(status=200, body=self.render.response_body(reply, *self._mode(reply)))
+
+    async def command(
+        self, ack: AsyncAck, command: Payload, respond: AsyncRespond, request: AsyncBoltRequest
+    ) -> None:
+        """A moderator's slash command (``SlashCommands`` answered every other one).
+
+        Moderator commands call Slack's Web API; if they are slow, Slack hears "on it"
+        in time and the result follows through ``response_url``. One runs once per
+        signed request: a copy replayed within Slack's window (same signature and
+        timestamp) is answered without running it again.
+        """
+        understood, message = self._read(command)
         if not await self._first_run(request):
             await ack(response_type="ephemeral", text=escape(texts.ALREADY_RUN))
             return
@@ -322,6 +333,38 @@ class Listeners:
             await self.web.publish_home(user_id, home_view(self.bot.catalog, card))
         except PlatformError as exc:
             log.warning("could not publish App Home for %s: %s", user_id, exc)
+
+
+class SlashCommands(AsyncMiddleware):
+    """Members' slash commands, answered in Bolt's middleware chain, after Bolt's own.
+
+    Bolt's SSL check, signature, timestamp window and authorisation run first, as for
+    any request. Past them, a member's command needs none of what Bolt's listeners do
+    for it (trying each listener's matchers, building keyword arguments, an ``ack``
+    object): answering it costs less than that machinery did. So it is answered here,
+    the way Bolt's own ``url_verification`` middleware answers its request, by
+    returning a response without calling ``next()``. A moderator command goes on to
+    its listener (``Listeners.command``), which has ``ack``, ``respond`` and the budget.
+    A class, not a function middleware: Bolt then builds no keyword arguments for it.
+    """
+
+    def __init__(self, listeners: Listeners, commands: Collection[str]) -> None:
+        self.listeners = listeners
+        self.commands = frozenset(commands)
+
+    async def async_process(
+        self,
+        *,
+        req: AsyncBoltRequest,
+        resp: BoltResponse,
+        next: Callable[[], Awaitable[BoltResponse]],  # Bolt passes it by this name
+    ) -> BoltResponse | None:
+        body = req.body
+        if body.get("command") in self.commands:
+            answered = await self.listeners.from_memory(body)
+            if answered is not None:
+                return answered
+        return await next()
 
 
 class DropRetries(AsyncMiddleware):

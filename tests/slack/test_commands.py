@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 
 import pytest
 
@@ -109,6 +110,30 @@ async def test_bad_signature_is_401(slack: SlackClient) -> None:
     response = await slack.send(b.slash("/role", "mlops"), secret="not-the-secret")
     assert response.status_code == 401
     assert [c.method for c in slack.fake.calls] == ["auth.test"]  # at start, not per request
+
+
+@pytest.mark.parametrize(
+    ("secret", "age", "status"),
+    [(b.SECRET, 0, 200), ("not-the-secret", 0, 401), (b.SECRET, 6 * 60, 401)],
+)
+async def test_bolt_checks_members_commands(
+    slack: SlackClient, secret: str, age: int, status: int
+) -> None:
+    """Members' commands are answered in Bolt's middleware chain, after Bolt's own
+    signature and timestamp checks: with our route's check bypassed, Bolt alone still
+    refuses a wrong signature or a stale timestamp, and nothing is answered or counted."""
+    from slack_bolt.request.async_request import AsyncBoltRequest
+
+    body = b.slash("/salary", "senior mlops")
+    headers = {"content-type": "application/x-www-form-urlencoded"}
+    headers |= b.sign(body, secret, int(time.time()) - age)
+    answered = await slack.platform.app.async_dispatch(AsyncBoltRequest(body=body, headers=headers))
+    assert answered.status == status
+    if status == 200:
+        assert "Senior pay" in json.loads(answered.body)["blocks"][0]["text"]["text"]
+    else:
+        assert "blocks" not in answered.body
+        assert not slack.bot.usage._pending
 
 
 async def test_only_post_is_routed(slack: SlackClient) -> None:
