@@ -99,6 +99,7 @@ async def test_trickling_headers_are_cut_off(limited: Stack) -> None:
 async def test_trickling_body_gets_408(limited: Stack) -> None:
     """A body arriving a byte at a time is refused with 408 and the connection closed."""
     head = HEAD + b"Content-Length: 100000\r\n\r\n"
+    gone = await rejected(limited, "client_gone")
     tricklers = [asyncio.create_task(trickle(limited, head, b"x" * 100)) for _ in range(5)]
     assert await answers(limited) == 200
     replies = await asyncio.gather(*tricklers)
@@ -106,6 +107,7 @@ async def test_trickling_body_gets_408(limited: Stack) -> None:
     assert all(reply == b"" or reply.startswith(b"HTTP/1.1 408 ") for reply in replies)
     assert any(reply.startswith(b"HTTP/1.1 408 ") for reply in replies)
     assert await rejected(limited, "body_timeout") >= 5
+    assert await rejected(limited, "client_gone") == gone  # counted once, as too slow
     assert await answers(limited) == 200
 
 

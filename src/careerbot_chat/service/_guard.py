@@ -4,14 +4,16 @@ uvicorn has a keep-alive timeout but no deadline for reading a request, and its
 ``limit_concurrency`` answers 503 only once a request's headers have arrived: a client
 sending a byte a second holds its connection (and a file descriptor) forever. So:
 
-- ``guarded_protocol``: uvicorn's own h11 protocol, plus a deadline for the request line
-  and headers (from the connection's first byte, or its opening) and a connection cap
-  enforced on accept: a connection over the cap gets ``503`` and is closed at once, so
-  file descriptors never run out under a flood.
-- ``BodyDeadline``: ASGI middleware giving the whole body the same deadline; a body
-  still trickling in then gets ``408``.
-- ``EXCEPTION_HANDLERS``: a client that hung up mid-body, or ran out of time, is counted
-  in ``careerbot_http_rejected_total`` and answered, never logged with a traceback.
+- ``guarded_protocol``: uvicorn's own h11 protocol, plus read deadlines and a connection
+  cap. The request line and headers must arrive within the deadline (from the
+  connection's first byte, or its opening), and the body within the same deadline
+  after the headers: a body still trickling in then gets ``408`` and the connection is
+  closed. The deadlines are timers the protocol arms only while a request is
+  incomplete, so a request that arrives whole costs nothing. The cap is enforced on
+  accept: a connection over it gets ``503`` and is closed at once, so file descriptors
+  never run out under a flood.
+- ``exception_handlers``: a client that hung up mid-body is counted in
+  ``careerbot_http_rejected_total`` and answered, never logged with a traceback.
 - ``OncePerMinute``: uvicorn's and asyncio's per-event warnings ("Exceeded concurrency
   limit", "socket.accept() out of system resource", which CPython 3.11 repeats up to
   ``backlog`` times per loop tick) become one line a minute with a count.
@@ -34,8 +36,7 @@ from . import _metrics as metrics
 __all__ = [
     "FD_RESERVE",
     "REFUSAL",
-    "BodyDeadline",
-    "BodyTimeout",
+    "SLOW_BODY",
     "OncePerMinute",
     "connection_cap",
     "exception_handlers",
@@ -46,14 +47,14 @@ __all__ = [
 FD_RESERVE = 64
 """File descriptors kept back from the connection cap: database, platform APIs, logs."""
 REFUSAL = b"HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
-
-
-class BodyTimeout(Exception):
-    """The request body did not arrive within the read deadline."""
+SLOW_BODY = b"request body too slow"
+TIMED_OUT = "careerbot.body_timed_out"
+"""Set in a request's ``scope["state"]`` when its body missed the deadline (the 408 is
+sent and counted by then: the disconnect the application sees next is not counted again)."""
 
 
 def guarded_protocol(read_timeout: float, max_connections: int) -> type[H11Protocol]:
-    """uvicorn's h11 protocol with a header deadline and a connection cap."""
+    """uvicorn's h11 protocol with header and body deadlines and a connection cap."""
 
     class GuardedH11Protocol(H11Protocol):
         _deadline: asyncio.TimerHandle | None = None
@@ -69,9 +70,13 @@ def guarded_protocol(read_timeout: float, max_connections: int) -> type[H11Proto
             self._arm()
 
         def data_received(self, data: bytes) -> None:
+            before = self.conn.their_state
             super().data_received(data)
-            if self.conn.their_state is h11.IDLE:
-                self._arm()  # a request line or headers still on their way
+            state = self.conn.their_state
+            if state is h11.SEND_BODY and before is not h11.SEND_BODY:
+                self._disarm()  # the headers are in: the body gets a deadline of its own
+            if state is h11.IDLE or state is h11.SEND_BODY:
+                self._arm()  # headers or body still on their way
             else:
                 self._disarm()
 
@@ -91,10 +96,37 @@ def guarded_protocol(read_timeout: float, max_connections: int) -> type[H11Proto
 
         def _too_slow(self) -> None:
             self._deadline = None
-            if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+            if self.transport.is_closing():
+                return
+            if self.conn.their_state is h11.IDLE:
                 # Mid-request only: an idle keep-alive connection has not started one.
                 metrics.request_rejected("header_timeout")
                 self.transport.close()
+            elif self.conn.their_state is h11.SEND_BODY:
+                metrics.request_rejected("body_timeout")
+                self._refuse_slow_body()
+
+        def _refuse_slow_body(self) -> None:
+            """Answer 408 (unless the application has begun its answer) and close; the
+            application, still waiting for the body, reads a disconnect."""
+            cycle = self.cycle
+            if not cycle.response_started:
+                cycle.response_started = True
+                head = h11.Response(
+                    status_code=408,
+                    reason=b"Request Timeout",
+                    headers=[
+                        (b"content-type", b"text/plain; charset=utf-8"),
+                        (b"content-length", str(len(SLOW_BODY)).encode()),
+                        (b"connection", b"close"),
+                    ],
+                )
+                for event in (head, h11.Data(data=SLOW_BODY), h11.EndOfMessage()):
+                    self.transport.write(self.conn.send(event) or b"")
+            cycle.scope.setdefault("state", {})[TIMED_OUT] = True
+            cycle.disconnected = True
+            cycle.message_event.set()
+            self.transport.close()
 
     return GuardedH11Protocol
 
@@ -125,56 +157,19 @@ def connection_cap(wanted: int) -> int:
     return max(1, min(wanted, soft - FD_RESERVE))
 
 
-class BodyDeadline:
-    """ASGI middleware: the request body must have arrived ``seconds`` after the headers."""
-
-    def __init__(self, app: Any, seconds: float) -> None:
-        self.app = app
-        self.seconds = seconds
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        deadline = time.monotonic() + self.seconds
-        complete = False
-
-        async def receive_in_time() -> Any:
-            nonlocal complete
-            if complete:  # the body is in: what follows is waiting for a disconnect
-                return await receive()
-            try:
-                async with asyncio.timeout(deadline - time.monotonic()):
-                    message = await receive()
-            except TimeoutError:
-                raise BodyTimeout from None
-            complete = message["type"] != "http.request" or not message.get("more_body", False)
-            return message
-
-        await self.app(scope, receive_in_time, send)
-
-
 async def _client_gone(request: Any, exc: Exception) -> Any:
     from starlette.responses import Response
 
-    metrics.request_rejected("client_gone")
+    if not getattr(request.state, TIMED_OUT, False):  # else counted as body_timeout
+        metrics.request_rejected("client_gone")
     return Response(status_code=400)  # nobody is listening; uvicorn drops it
-
-
-async def _body_timeout(request: Any, exc: Exception) -> Any:
-    from starlette.responses import PlainTextResponse
-
-    metrics.request_rejected("body_timeout")
-    return PlainTextResponse(
-        "request body too slow", status_code=408, headers={"connection": "close"}
-    )
 
 
 def exception_handlers() -> dict[Any, Any]:
     """Starlette exception handlers for requests that end before their body does."""
     from starlette.requests import ClientDisconnect
 
-    return {ClientDisconnect: _client_gone, BodyTimeout: _body_timeout}
+    return {ClientDisconnect: _client_gone}
 
 
 class OncePerMinute(logging.Filter):

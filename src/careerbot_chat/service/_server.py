@@ -64,13 +64,12 @@ def create_app(runtime: Runtime, *, split: bool = False, start: bool = True) -> 
     internal app holds ``INTERNAL_PATHS`` and whose public app holds the rest. Its
     lifespan starts the runtime (unless ``start`` is false: already started) and stops it."""
     from starlette.applications import Starlette
-    from starlette.middleware import Middleware
     from starlette.requests import Request
     from starlette.responses import JSONResponse, PlainTextResponse, Response
     from starlette.routing import Route
 
     from . import _metrics as metrics
-    from ._guard import BodyDeadline, exception_handlers
+    from ._guard import exception_handlers
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -115,12 +114,7 @@ def create_app(runtime: Runtime, *, split: bool = False, start: bool = True) -> 
         public.extend(platform.routes())
 
     def app(routes: list[Any], **options: Any) -> Starlette:
-        return Starlette(
-            routes=routes,
-            middleware=[Middleware(BodyDeadline, seconds=runtime.settings.http_read_timeout)],
-            exception_handlers=exception_handlers(),
-            **options,
-        )
+        return Starlette(routes=routes, exception_handlers=exception_handlers(), **options)
 
     if not split:
         return app(internal + public, lifespan=lifespan)
