@@ -23,6 +23,7 @@ from careerbot_chat import (
     messages,
     render_plain,
 )
+from careerbot_chat.adapter import after_response
 
 GROUP = Chat("telegram", "g1", is_group=True)
 PRIVATE = Chat("telegram", "p1", is_group=False)
@@ -275,3 +276,27 @@ async def test_each_answer_is_logged_once_after_it_is_returned(
     fields = {name: getattr(record, name) for name in ("platform", "command", "outcome")}
     assert fields == {"platform": "telegram", "command": "salary", "outcome": "answered"}
     assert record.latency_ms >= 0
+
+
+async def test_after_response_holds_the_log_line_until_the_block_ends(
+    bot: CareerBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Inside ``after_response`` the line comes when the block ends, with no loop turn;
+    an answer given after the block ended (a task started in it) falls back to the
+    loop's next turn rather than being lost."""
+    caplog.set_level(logging.INFO, logger="careerbot.requests")
+    late = asyncio.Event()
+
+    async def after_the_block() -> Reply:
+        await late.wait()
+        return await say(bot, "/role mlops")
+
+    with after_response():
+        await say(bot, "/salary senior mlops")
+        behind = asyncio.ensure_future(after_the_block())
+        assert not caplog.records, "logged before the block ended"
+    assert [r.command for r in caplog.records] == ["salary"]  # type: ignore[attr-defined]
+    late.set()
+    await behind
+    await asyncio.sleep(0)
+    assert [r.command for r in caplog.records] == ["salary", "role"]  # type: ignore[attr-defined]

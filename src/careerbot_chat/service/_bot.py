@@ -10,8 +10,11 @@ powers the adapter lends; every answer is counted in the ``UsageLog``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 
 from .. import messages as msg
 from .._errors import StoreError
@@ -28,10 +31,44 @@ from ._inbound import Chat, Inbound, Moderation
 from ._moderation import ModerationFlow
 from ._usage import UsageLog
 
-__all__ = ["CareerBot"]
+__all__ = ["CareerBot", "after_response"]
 
 log = logging.getLogger("careerbot")
 requests_log = logging.getLogger("careerbot.requests")
+
+
+class _Held:
+    """Bookkeeping held until a response is written (``after_response``)."""
+
+    __slots__ = ("calls", "open")
+
+    def __init__(self) -> None:
+        self.calls: list[Callable[[], None]] = []
+        self.open = True
+
+
+_held: ContextVar[_Held | None] = ContextVar("careerbot_held", default=None)
+
+
+@contextlib.contextmanager
+def after_response() -> Iterator[None]:
+    """Hold the bookkeeping of answers given in this block (metrics, the request log
+    line) until the block ends.
+
+    An adapter that writes its HTTP response itself wraps the writing in it: the line is
+    then written once the member has the answer, in the same step of the same task.
+    Elsewhere (and in a task started inside the block that answers after it ended),
+    ``CareerBot.respond`` puts it on the loop's next turn, which costs one more turn.
+    """
+    held = _Held()
+    token = _held.set(held)
+    try:
+        yield
+    finally:
+        _held.reset(token)
+        held.open = False
+        for done in held.calls:
+            done()
 
 
 class CareerBot:
@@ -84,11 +121,16 @@ class CareerBot:
             log.exception("command %s failed in %s:%s", command.name, chat.platform, chat.chat_id)
             reply = notice(msg.SORRY, outcome=Outcome.ERROR, command=command.name)
         self.usage.count(chat.platform, command, reply)
-        # Measured now, counted and logged on the loop's next turn: by then the adapter
-        # has written the answer (a webhook's HTTP response, a slash command's body), so
-        # the member does not wait for the bookkeeping.
+        # Measured now, counted and logged once the adapter has written the answer (a
+        # webhook's HTTP response, a slash command's body): at the end of its
+        # ``after_response`` block, else on the loop's next turn. The member does not
+        # wait for the bookkeeping.
         elapsed = time.perf_counter() - started
-        asyncio.get_running_loop().call_soon(_log_answer, chat, command, reply, elapsed)
+        held = _held.get()
+        if held is not None and held.open:
+            held.calls.append(lambda: _log_answer(chat, command, reply, elapsed))
+        else:
+            asyncio.get_running_loop().call_soon(_log_answer, chat, command, reply, elapsed)
         return reply
 
     async def _answer(
