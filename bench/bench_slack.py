@@ -140,7 +140,7 @@ async def _our_routes(base_url: str, folder: Path, stack: contextlib.AsyncExitSt
     from careerbot_chat.service import _logging, _metrics
 
     _metrics.enable()  # as `careerbot serve` runs: metrics on, the request log at INFO
-    _logging.setup_logging(os.environ.get("BENCH_LOG_FORMAT", "json"), "INFO", [])
+    _logging.setup_logging("json", "INFO", [])
     platform = create_platform(settings, CareerBot(load_catalog(), store))
     await platform.start()
     return list(platform.routes())
