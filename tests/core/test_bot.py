@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -300,3 +301,21 @@ async def test_after_response_holds_the_log_line_until_the_block_ends(
     await behind
     await asyncio.sleep(0)
     assert [r.command for r in caplog.records] == ["salary", "role"]  # type: ignore[attr-defined]
+
+
+async def test_usage_is_counted_under_the_utc_day_it_happened(
+    bot: CareerBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Answers a second apart across midnight UTC are counted on their own days."""
+    from types import SimpleNamespace
+
+    from careerbot_chat.service import _usage
+
+    clock = [dt.datetime(2026, 11, 26, 23, 59, 59, tzinfo=dt.UTC).timestamp()]
+    monkeypatch.setattr(_usage, "time", SimpleNamespace(time=lambda: clock[0]))
+    await say(bot, "/role mlops")
+    clock[0] += 1
+    await say(bot, "/role mlops")
+    await say(bot, "/role mlops")
+    days = sorted((key[0], count) for key, count in bot.usage._pending.items())
+    assert days == [("2026-11-26", 1), ("2026-11-27", 2)]

@@ -7,6 +7,7 @@ flushes every 30 s and at shutdown); a failed write keeps them for the next try.
 from __future__ import annotations
 
 import logging
+import time
 from collections import Counter
 from collections.abc import Callable
 
@@ -30,11 +31,20 @@ class UsageLog:
     def __init__(self, store: Store | None) -> None:
         self.store = store
         self._pending: Counter[tuple[str, str, str, str, str, str]] = Counter()
+        self._day = (-1, "")
+        """The UTC day number and its date: every answer is counted, the date changes daily."""
 
     def count(self, platform: str, command: Command, reply: Reply) -> None:
         query = reply.query if reply.outcome is Outcome.NOT_FOUND else ""
-        key = (today(), platform, command.name, reply.role or "", reply.outcome.value, query)
+        key = (self._today(), platform, command.name, reply.role or "", reply.outcome.value, query)
         self._pending[key] += 1
+
+    def _today(self) -> str:
+        now = time.time()
+        number = int(now // 86400)
+        if number != self._day[0]:
+            self._day = (number, today(now))
+        return self._day[1]
 
     async def flush(self) -> None:
         """Write buffered counts to the store; keep them if the store fails."""
