@@ -19,7 +19,6 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -32,7 +31,7 @@ from bench.load import (
     drive,
     drive_telegram,
     free_port,
-    peak_rss_mb,
+    rss_mb,
     server_env,
     slack_requests,
     telegram_requests,
@@ -42,13 +41,6 @@ from tests.fakes.telegram_api import FakeTelegram
 from tests.servers import serve_asgi
 
 CONCURRENCY = 20
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def adapter_only_app(platform_name: str) -> Any:
@@ -133,7 +125,7 @@ async def measure(count: int) -> dict[str, Any]:
                     async with careerbot_serve(env, port) as server:
                         url = f"http://127.0.0.1:{port}"
                         if name == "slack":
-                            figures["serve idle RSS MB"] = rss_mb(server.pid)
+                            figures["serve idle RSS MB"] = rss_mb(server.pid, "VmRSS")
                         await run(url)  # warm-up round
                         full = await run(url)
                         if name == "slack":
@@ -145,7 +137,7 @@ async def measure(count: int) -> dict[str, Any]:
                                 telegram,
                             )
                             figures["serve peak RSS MB (both platforms, 3×count requests)"] = (
-                                peak_rss_mb(server.pid)
+                                rss_mb(server.pid)
                             )
                     a = alone.figures(name)[f"{name} req/s"]
                     f = full.figures(name)[f"{name} req/s"]

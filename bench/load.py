@@ -2,7 +2,8 @@
 
 Loopback only, bounded in count and time. The fake Telegram and Slack APIs run in this
 process; the server runs as a subprocess exactly as operators run it. Reports
-throughput, p50/p95/p99 latency per platform and the server's peak RSS, and checks
+throughput, p50/p95/p99 latency per platform and the server's RSS (peak, and after the
+run), and checks
 that nothing failed and that every Telegram update was answered exactly once.
 
     python -m bench.load                       # 10,000 + 10,000 at 50 connections
@@ -129,9 +130,10 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def peak_rss_mb(pid: int) -> float:
+def rss_mb(pid: int, field: str = "VmHWM") -> float:
+    """The process's peak resident memory in MiB (``field="VmRSS"``: its current one)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return float("nan")
 
@@ -383,7 +385,8 @@ async def run_load(
                 tg_result = await drive_telegram(
                     client, tg_queue, concurrency, deadline, telegram, count=count
                 )
-                rss = peak_rss_mb(server.pid)
+                rss = rss_mb(server.pid)
+                rss_after = rss_mb(server.pid, "VmRSS")
                 page = (await client.get(f"{url}/metrics")).text
     # Counted after the server exited: it finishes every accepted update before it does.
     sent: dict[object, list[str]] = {}
@@ -403,6 +406,7 @@ async def run_load(
     figures["content reloads ok"] = metric_sum(page, "careerbot_content_reloads_total", "ok")
     figures["platform API errors"] = metric_sum(page, "careerbot_platform_api_errors_total")
     figures["server peak RSS MB"] = rss
+    figures["server RSS MB after the run"] = rss_after
     figures["roles"] = roles
     figures["concurrency"] = concurrency
     return figures

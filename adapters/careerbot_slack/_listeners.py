@@ -1,7 +1,9 @@
 """Bolt listeners: Slack payload in, core ``Command`` through ``CareerBot``, card out.
 
 Every listener runs before Bolt answers the HTTP request (``process_before_response``),
-so a slash command's card is the body of the response itself. Buttons:
+so a slash command's card is the body of the response itself. A member's slash
+command is answered one step earlier, by the ``SlashCommands`` middleware right after
+Bolt's own checks; a moderator's reaches ``Listeners.command``. Buttons:
 
 - ``careerbot_run_N`` runs its command: on the asker's private card it replaces the
   card in place (level switch); on a shared card it answers the presser privately;
