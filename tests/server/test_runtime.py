@@ -362,3 +362,32 @@ async def test_a_refresh_goes_on_when_renewing_its_lease_fails(
     assert not report.elsewhere
     assert "could not renew the refresh lease: connection refused" in caplog.text
     assert "Traceback" not in caplog.text
+
+
+async def test_a_renewal_under_way_ends_before_the_lease_is_dropped(
+    slow_refresh: SlowRefresh, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A renewal the database is still running when the refresh ends does not take the
+    lease back after it was dropped: the next refresh, on any replica, can start."""
+    runtime = await slow_refresh(3)
+    taken = runtime.store.take_lease
+    calls = 0
+
+    async def slow_renewal(name: str, holder: str, ttl: float) -> bool:
+        nonlocal calls
+        calls += 1
+        if calls == 1:  # taking the lease at the start
+            return await taken(name, holder, ttl)
+
+        async def statement() -> bool:  # runs to its end, as a sent statement does
+            await asyncio.sleep(0.4)
+            return await taken(name, holder, ttl)
+
+        return await asyncio.shield(statement())
+
+    monkeypatch.setattr(runtime.store, "take_lease", slow_renewal)
+    report = await runtime.refresh()  # about 0.3 s of edits; a renewal from 0.2 to 0.6 s
+    assert len(report.edited) == 3
+    assert calls >= 2, "a renewal was under way when the refresh ended"
+    await asyncio.sleep(0.5)  # past the end of any statement still running
+    assert await taken(_runtime.REFRESH_LEASE, "other replica", 60)

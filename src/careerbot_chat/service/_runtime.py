@@ -358,23 +358,31 @@ class Runtime:
                 report = RefreshReport(elsewhere=True)
                 log.info("pinned cards: %s", report.summary())
                 return report
-            lost = asyncio.Event()
-            keeper = asyncio.get_running_loop().create_task(self._keep_lease(lost))
+            lost, done = asyncio.Event(), asyncio.Event()
+            keeper = asyncio.get_running_loop().create_task(self._keep_lease(lost, done))
             try:
                 ready = {p.name: p for p in self.platforms if p.name not in self.waiting}
                 report = await refresh_pins(self.bot, ready, pace=self.pace, stop=lost)
             finally:
-                keeper.cancel()
+                # Not cancelled: a renewal under way could still reach the database after
+                # the lease was dropped, and hold it for a whole lease length. The keeper
+                # finishes it and stops; then the lease is dropped.
+                done.set()
+                await keeper
                 with contextlib.suppress(StoreError):
                     await self.store.drop_lease(REFRESH_LEASE, self.holder_id)
             log.info("pinned cards: %s", report.summary())
             return report
 
-    async def _keep_lease(self, lost: asyncio.Event) -> None:
+    async def _keep_lease(self, lost: asyncio.Event, done: asyncio.Event) -> None:
         """Renew the refresh lease while a refresh runs (thousands of paced edits can
-        outlast it); set ``lost`` if another replica holds it by then."""
+        outlast it), until ``done``; set ``lost`` if another replica holds it by then."""
         while True:
-            await asyncio.sleep(REFRESH_LEASE_SECONDS / 3)
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(REFRESH_LEASE_SECONDS / 3):
+                    await done.wait()
+            if done.is_set():
+                return
             try:
                 kept = await self.store.take_lease(
                     REFRESH_LEASE, self.holder_id, REFRESH_LEASE_SECONDS
