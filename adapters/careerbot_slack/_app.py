@@ -38,13 +38,7 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from careerbot_chat import CareerBot, Chat, PlatformError, Reply
-from careerbot_chat.adapter import (
-    Settings,
-    SettingsError,
-    after_response,
-    count_rejected,
-    read_capped,
-)
+from careerbot_chat.adapter import Settings, SettingsError, count_rejected, read_capped
 
 from ._home import ACTION_HOME
 from ._inbound import Refused, bolt_request, verify
@@ -226,10 +220,6 @@ class SlackPlatform:
 
     async def events(self, scope: Scope, receive: Receive, send: Send) -> None:
         """``POST /slack/events``: cap the body, verify it, check its shape, then dispatch."""
-        with after_response():  # the request log line once the answer is written
-            await self._events(scope, receive, send)
-
-    async def _events(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
         body = await read_capped(request)
         if body is None:

@@ -17,8 +17,7 @@ The pieces:
   words to show the moderator), ``StartupError`` (a start that waiting cannot cure,
   such as a rejected token: ``careerbot serve`` exits; other failures are retried);
 - helpers every adapter needs: ``read_capped`` (the capped body reader for webhook
-  routes), ``after_response`` (holds an answer's request log line and metrics until
-  the adapter has written its HTTP response), ``RedactSecrets`` and ``SecretShape`` (the log filter that hides tokens, and
+  routes), ``RedactSecrets`` and ``SecretShape`` (the log filter that hides tokens, and
   the shape of a platform's tokens for it), the metrics hooks ``count_api_call`` (a
   call sent, directly or inside a webhook's answer), ``count_api_error``,
   ``count_duplicate`` and ``count_rejected``;
@@ -69,7 +68,6 @@ from . import (
     render_plain,
 )
 from .answering._reply import label_ends_sentence, label_separator
-from .service._bot import after_response
 from .service._http import MAX_BODY, StreamingRequest, read_capped
 from .service._logging import RedactSecrets, SecretShape
 from .service._metrics import api_call as count_api_call
@@ -121,7 +119,6 @@ __all__ = [
     "SettingsSection",
     "StartupError",
     "StreamingRequest",
-    "after_response",
     "answer",
     "command_spec",
     "count_api_call",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from careerbot_chat import (
     messages,
     render_plain,
 )
-from careerbot_chat.adapter import after_response
+from careerbot_chat.service import _bot
 
 GROUP = Chat("telegram", "g1", is_group=True)
 PRIVATE = Chat("telegram", "p1", is_group=False)
@@ -263,44 +264,46 @@ async def test_missing_right_without_the_adapters_words_is_still_explained(
     assert await bot.store.pins() == []  # type: ignore[union-attr]
 
 
-async def test_each_answer_is_logged_once_after_it_is_returned(
+async def test_each_answer_is_logged_once_in_the_next_batch(
     bot: CareerBot, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """The request log line (and metrics) come on the loop's next turn, never lost."""
+    """The request log line waits for its batch, then comes once, with its fields and
+    the time of the answer (not of the batch)."""
     caplog.set_level(logging.INFO, logger="careerbot.requests")
+    before = time.time()
     reply = await say(bot, "/salary senior mlops")
+    after = time.time()
     assert reply.outcome is Outcome.ANSWERED
-    assert not caplog.records, "logged before the answer was handed back"
-    await asyncio.sleep(0)
+    assert not caplog.records, "written alone, not in a batch"
+    await asyncio.sleep(0.01)
+    _bot.request_log.flush()
     (record,) = caplog.records
     assert record.getMessage().startswith("telegram /salary answered ")
     fields = {name: getattr(record, name) for name in ("platform", "command", "outcome")}
     assert fields == {"platform": "telegram", "command": "salary", "outcome": "answered"}
     assert record.latency_ms >= 0
+    assert before <= record.created <= after
+    assert record.msecs == int((record.created % 1) * 1000)
+    _bot.request_log.flush()
+    assert len(caplog.records) == 1, "written twice"
 
 
-async def test_after_response_holds_the_log_line_until_the_block_ends(
-    bot: CareerBot, caplog: pytest.LogCaptureFixture
+async def test_request_log_batches_are_written_on_time_and_when_full(
+    bot: CareerBot, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Inside ``after_response`` the line comes when the block ends, with no loop turn;
-    an answer given after the block ended (a task started in it) falls back to the
-    loop's next turn rather than being lost."""
+    """A batch is written ``REQUEST_LOG_SECONDS`` after its first line, or at once when
+    it holds ``REQUEST_LOG_BATCH`` lines."""
     caplog.set_level(logging.INFO, logger="careerbot.requests")
-    late = asyncio.Event()
-
-    async def after_the_block() -> Reply:
-        await late.wait()
-        return await say(bot, "/role mlops")
-
-    with after_response():
+    monkeypatch.setattr(_bot, "REQUEST_LOG_SECONDS", 0.05)
+    monkeypatch.setattr(_bot, "REQUEST_LOG_BATCH", 3)
+    await say(bot, "/role mlops")
+    await asyncio.sleep(0.01)
+    assert not caplog.records
+    await asyncio.sleep(0.1)
+    assert [r.command for r in caplog.records] == ["role"]  # type: ignore[attr-defined]
+    for _ in range(3):
         await say(bot, "/salary senior mlops")
-        behind = asyncio.ensure_future(after_the_block())
-        assert not caplog.records, "logged before the block ended"
-    assert [r.command for r in caplog.records] == ["salary"]  # type: ignore[attr-defined]
-    late.set()
-    await behind
-    await asyncio.sleep(0)
-    assert [r.command for r in caplog.records] == ["salary", "role"]  # type: ignore[attr-defined]
+    assert len(caplog.records) == 4, "a full batch is written at once"
 
 
 async def test_usage_is_counted_under_the_utc_day_it_happened(

@@ -10,11 +10,9 @@ powers the adapter lends; every answer is counted in the ``UsageLog``.
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import atexit
 import logging
 import time
-from collections.abc import Callable, Iterator
-from contextvars import ContextVar
 
 from .. import messages as msg
 from .._errors import StoreError
@@ -31,44 +29,80 @@ from ._inbound import Chat, Inbound, Moderation
 from ._moderation import ModerationFlow
 from ._usage import UsageLog
 
-__all__ = ["CareerBot", "after_response"]
+__all__ = ["REQUEST_LOG_BATCH", "REQUEST_LOG_SECONDS", "CareerBot", "RequestLog", "request_log"]
 
 log = logging.getLogger("careerbot")
 requests_log = logging.getLogger("careerbot.requests")
 
 
-class _Held:
-    """Bookkeeping held until a response is written (``after_response``)."""
+REQUEST_LOG_SECONDS = 1.0
+"""The longest a request log line waits to be written."""
+REQUEST_LOG_BATCH = 512
+"""Lines waiting that make a batch written at once."""
 
-    __slots__ = ("calls", "open")
+
+class RequestLog:
+    """``careerbot.requests``: one line per answer, written in batches.
+
+    Each line carries the time of its answer and is written at most
+    ``REQUEST_LOG_SECONDS`` later, with the others of that second, as nginx's buffered
+    access log does (``buffer=``, ``flush=``). Written alone between two requests, a
+    line cost several times what it costs in a batch: the logging code has gone cold
+    by then (docs/benchmarks.md). Lines still waiting are written when the server
+    stops, and at exit.
+    """
 
     def __init__(self) -> None:
-        self.calls: list[Callable[[], None]] = []
-        self.open = True
+        self._waiting: list[tuple[float, str, str, str, float]] = []
+        self._timer: asyncio.TimerHandle | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        atexit.register(self.flush)
+
+    def add(self, chat: Chat, command: Command, reply: Reply, elapsed: float) -> None:
+        if not requests_log.isEnabledFor(logging.INFO):
+            return
+        line = (time.time(), chat.platform, command.name, reply.outcome.value, elapsed)
+        self._waiting.append(line)
+        if len(self._waiting) >= REQUEST_LOG_BATCH:
+            self.flush()
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no loop to wait on: write it now
+            self.flush()
+            return
+        if self._timer is None or self._loop is not loop:  # (a timer of an ended loop never runs)
+            self._loop, self._timer = loop, loop.call_later(REQUEST_LOG_SECONDS, self.flush)
+
+    def flush(self) -> None:
+        """Write every line waiting."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        waiting, self._waiting = self._waiting, []
+        for created, platform, command, outcome, elapsed in waiting:
+            record = requests_log.makeRecord(
+                requests_log.name,
+                logging.INFO,
+                "(unknown file)",
+                0,
+                "%s /%s %s %.2fms",
+                (platform, command, outcome, elapsed * 1000),
+                None,
+                extra={
+                    "platform": platform,
+                    "command": command,
+                    "outcome": outcome,
+                    "latency_ms": round(elapsed * 1000, 3),
+                },
+            )
+            # The time of the answer, not of the batch.
+            record.relativeCreated -= (record.created - created) * 1000
+            record.created, record.msecs = created, int((created - int(created)) * 1000) + 0.0
+            requests_log.handle(record)
 
 
-_held: ContextVar[_Held | None] = ContextVar("careerbot_held", default=None)
-
-
-@contextlib.contextmanager
-def after_response() -> Iterator[None]:
-    """Hold the bookkeeping of answers given in this block (metrics, the request log
-    line) until the block ends.
-
-    An adapter that writes its HTTP response itself wraps the writing in it: the line is
-    then written once the member has the answer, in the same step of the same task.
-    Elsewhere (and in a task started inside the block that answers after it ended),
-    ``CareerBot.respond`` puts it on the loop's next turn, which costs one more turn.
-    """
-    held = _Held()
-    token = _held.set(held)
-    try:
-        yield
-    finally:
-        _held.reset(token)
-        held.open = False
-        for done in held.calls:
-            done()
+request_log = RequestLog()
 
 
 class CareerBot:
@@ -121,16 +155,10 @@ class CareerBot:
             log.exception("command %s failed in %s:%s", command.name, chat.platform, chat.chat_id)
             reply = notice(msg.SORRY, outcome=Outcome.ERROR, command=command.name)
         self.usage.count(chat.platform, command, reply)
-        # Measured now, counted and logged once the adapter has written the answer (a
-        # webhook's HTTP response, a slash command's body): at the end of its
-        # ``after_response`` block, else on the loop's next turn. The member does not
-        # wait for the bookkeeping.
+        # Counted now (metrics are cheap); the log line is written in the next batch.
         elapsed = time.perf_counter() - started
-        held = _held.get()
-        if held is not None and held.open:
-            held.calls.append(lambda: _log_answer(chat, command, reply, elapsed))
-        else:
-            asyncio.get_running_loop().call_soon(_log_answer, chat, command, reply, elapsed)
+        metrics.command_done(chat.platform, command.name, reply.outcome.value, elapsed)
+        request_log.add(chat, command, reply, elapsed)
         return reply
 
     async def _answer(
@@ -165,22 +193,3 @@ class CareerBot:
     async def flush_usage(self) -> None:
         """Write buffered usage counts to the store (the runtime calls this)."""
         await self.usage.flush()
-
-
-def _log_answer(chat: Chat, command: Command, reply: Reply, elapsed: float) -> None:
-    metrics.command_done(chat.platform, command.name, reply.outcome.value, elapsed)
-    if not requests_log.isEnabledFor(logging.INFO):  # no record, no extra dict to build
-        return
-    requests_log.info(
-        "%s /%s %s %.2fms",
-        chat.platform,
-        command.name,
-        reply.outcome.value,
-        elapsed * 1000,
-        extra={
-            "platform": chat.platform,
-            "command": command.name,
-            "outcome": reply.outcome.value,
-            "latency_ms": round(elapsed * 1000, 3),
-        },
-    )
