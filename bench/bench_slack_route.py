@@ -3,15 +3,16 @@
 ``bench_slack`` measures whole servers over loopback, where HTTP parsing, the event
 loop and the kernel are most of each request and hide what the route itself costs.
 This calls the ASGI routes directly, with no HTTP, one signed ``/salary senior``
-at a time, and lets the loop turn between calls as a server's does (our request log
-and metrics run on that turn). Variants, in interleaved rounds:
+at a time, and lets the loop turn between calls as a server's does; the request log
+lines a round leaves waiting for their batch are written inside its measurement.
+Variants, in interleaved rounds:
 
 - ``bare-blocks``: bare ``AsyncApp(process_before_response=True)`` acking the same
   text and blocks as ours (``bench_slack``'s baseline of the same size);
 - ``ours``: our route as ``careerbot serve`` mounts it: metrics on, the JSON request
   log at INFO (written to ``os.devnull``: the line's CPU, not the terminal's);
 - ``ours, no request log``: the same app with the ``careerbot.requests`` logger at
-  WARNING, so the difference is what the log line costs.
+  WARNING, so the difference is what the log line costs (in a batch).
 
 Reports the median CPU microseconds per call (process time). No target: this explains
 ``bench_slack``'s ratios.
@@ -35,6 +36,7 @@ from typing import Any, TextIO
 
 from bench._harness import report
 from bench.bench_slack import BODY, _auth_route, _bare_routes, _our_routes, signed
+from careerbot_chat.service._bot import request_log
 
 Call = Callable[[], Awaitable[None]]
 REQUESTS_LOG = logging.getLogger("careerbot.requests")
@@ -82,11 +84,14 @@ def caller(app: Any) -> Call:
 
 
 async def cpu_per_call(call: Call, count: int) -> float:
-    """CPU microseconds per call over ``count`` calls, the loop turning after each."""
+    """CPU microseconds per call over ``count`` calls, the loop turning after each; the
+    request log lines they left waiting are written inside the measurement, so each
+    variant pays for its own."""
     started = time.process_time()
     for _ in range(count):
         await call()
-        await asyncio.sleep(0)  # the loop's next turn: our log line and metrics
+        await asyncio.sleep(0)  # the loop's next turn, as a server's turns between requests
+    request_log.flush()
     return (time.process_time() - started) / count * 1e6
 
 
@@ -116,7 +121,6 @@ async def run(rounds: int, count: int, devnull: TextIO) -> dict[str, Any]:
             for name, (call, level) in variants.items():  # interleaved: drift hits all alike
                 REQUESTS_LOG.setLevel(level)
                 results[name].append(await cpu_per_call(call, count))
-                await asyncio.sleep(0)  # the last call's log line, at this round's level
         REQUESTS_LOG.setLevel(logging.NOTSET)
     median = {name: statistics.median(values) for name, values in results.items()}
     figures: dict[str, Any] = {f"{name} CPU us/call (median)": median[name] for name in median}
