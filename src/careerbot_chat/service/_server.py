@@ -108,16 +108,16 @@ def create_app(runtime: Runtime, *, split: bool = False, start: bool = True) -> 
         Route("/readyz", readyz, methods=["GET"]),
         Route("/metrics", metrics_page, methods=["GET"]),
     ]
-    public: list[Any] = [Route(f"{CHARTS_PATH}/{{name}}", chart_route(runtime), methods=["GET"])]
+    # The webhooks first: Starlette tries routes in order, and they take nearly every request.
+    public: list[Any] = [route for platform in runtime.platforms for route in platform.routes()]
+    public.append(Route(f"{CHARTS_PATH}/{{name}}", chart_route(runtime), methods=["GET"]))
     public.extend(_preview_routes(runtime))
-    for platform in runtime.platforms:
-        public.extend(platform.routes())
 
     def app(routes: list[Any], **options: Any) -> Starlette:
         return Starlette(routes=routes, exception_handlers=exception_handlers(), **options)
 
     if not split:
-        return app(internal + public, lifespan=lifespan)
+        return app(public + internal, lifespan=lifespan)
     return PortSplit(app(public, lifespan=lifespan), app(internal))
 
 
