@@ -311,6 +311,32 @@ def slow_refresh(
     return with_pins
 
 
+TakeLease = Callable[[str, str, float], Awaitable[bool]]
+
+
+def on_renewal(
+    runtime: Runtime,
+    monkeypatch: pytest.MonkeyPatch,
+    renew: Callable[[TakeLease, str, str, float], Awaitable[bool]],
+) -> list[str]:
+    """The store takes the lease as it is, then renews it through ``renew``; the list
+    returned grows by one holder per renewal."""
+    take: TakeLease = runtime.store.take_lease
+    renewals: list[str] = []
+    first = True
+
+    async def take_or_renew(name: str, holder: str, ttl: float) -> bool:
+        nonlocal first
+        if first:  # taking the lease at the start of the refresh
+            first = False
+            return await take(name, holder, ttl)
+        renewals.append(holder)
+        return await renew(take, name, holder, ttl)
+
+    monkeypatch.setattr(runtime.store, "take_lease", take_or_renew)
+    return renewals
+
+
 async def test_a_long_refresh_keeps_its_lease(slow_refresh: SlowRefresh) -> None:
     """A refresh that outlasts the lease renews it: no other replica starts a second one."""
     runtime = await slow_refresh(8)
@@ -346,17 +372,11 @@ async def test_a_refresh_goes_on_when_renewing_its_lease_fails(
 ) -> None:
     """The database failing a renewal is a warning: the lease is still ours for a while."""
     runtime = await slow_refresh(4)
-    taken = runtime.store.take_lease
-    calls = 0
 
-    async def fails_after_taking(name: str, holder: str, ttl: float) -> bool:
-        nonlocal calls
-        calls += 1
-        if calls > 1:  # every renewal
-            raise StoreUnavailable("connection refused")
-        return await taken(name, holder, ttl)
+    async def fails(take: TakeLease, name: str, holder: str, ttl: float) -> bool:
+        raise StoreUnavailable("connection refused")
 
-    monkeypatch.setattr(runtime.store, "take_lease", fails_after_taking)
+    on_renewal(runtime, monkeypatch, fails)
     report = await runtime.refresh()
     assert len(report.edited) == 4
     assert not report.elsewhere
@@ -371,24 +391,18 @@ async def test_a_renewal_under_way_ends_before_the_lease_is_dropped(
     lease back after it was dropped: the next refresh, on any replica, can start."""
     runtime = await slow_refresh(3)
     taken = runtime.store.take_lease
-    calls = 0
 
-    async def slow_renewal(name: str, holder: str, ttl: float) -> bool:
-        nonlocal calls
-        calls += 1
-        if calls == 1:  # taking the lease at the start
-            return await taken(name, holder, ttl)
-
+    async def slow(take: TakeLease, name: str, holder: str, ttl: float) -> bool:
         async def statement() -> bool:  # runs to its end, as a sent statement does
             await asyncio.sleep(0.4)
-            return await taken(name, holder, ttl)
+            return await take(name, holder, ttl)
 
         return await asyncio.shield(statement())
 
-    monkeypatch.setattr(runtime.store, "take_lease", slow_renewal)
+    renewals = on_renewal(runtime, monkeypatch, slow)
     report = await runtime.refresh()  # about 0.3 s of edits; a renewal from 0.2 to 0.6 s
     assert len(report.edited) == 3
-    assert calls >= 2, "a renewal was under way when the refresh ended"
+    assert renewals, "a renewal was under way when the refresh ended"
     await asyncio.sleep(0.5)  # past the end of any statement still running
     assert await taken(_runtime.REFRESH_LEASE, "other replica", 60)
 
