@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import field, make_dataclass, replace
 
 from careerbot_chat import Action, Bullets, Divider, Fields, Outcome, Paragraph, Reply
@@ -63,3 +64,6 @@ def test_python_hash_is_worked_out_once_and_agrees_with_equality() -> None:
     assert hash(replace(REPLY, title="Other")) != first
     assert hash(replace(REPLY, outcome=Outcome.NOT_FOUND)) != first
     assert "_hash" not in repr(fresh)
+    copied = pickle.loads(pickle.dumps(fresh))  # noqa: S301 - our own bytes; hashes are per process
+    assert copied == fresh
+    assert copied._hash is None

@@ -129,6 +129,10 @@ class Reply:
             object.__setattr__(self, "_hash", hash(compared))
         return self._hash  # type: ignore[return-value]  # set just above
 
+    def __getstate__(self) -> list[object]:
+        """The fields for pickling, without the hash: string hashes differ per process."""
+        return [None if spec.name == "_hash" else getattr(self, spec.name) for spec in fields(self)]
+
     @property
     def content_hash(self) -> str:
         """Changes exactly when what a reader sees changes; stored with pinned cards.
