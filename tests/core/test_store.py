@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import sqlite3
 import time
 from pathlib import Path
 
 import pytest
 
 from careerbot_chat import PinnedCard, SQLiteStore, Store, StoreUnavailable, open_store
-from careerbot_chat.store._sqlite import UsageRow, today
+from careerbot_chat.store._sqlite import EXPIRY_INDEXES, UsageRow, today
 
 
 def pin(message_id: str = "m1", chat_id: str = "c1", **changes: object) -> PinnedCard:
@@ -169,3 +170,34 @@ async def test_lease_is_held_by_one_holder_until_it_expires(store: Store) -> Non
     await store.drop_lease("refresh", "a")
     assert await store.take_lease("refresh", "b", ttl=-1)  # taken, already expired
     assert await store.take_lease("refresh", "a", ttl=60)
+
+
+async def test_expired_rows_are_deleted_through_an_index(store: Store) -> None:
+    """Each table pruned by ``expires_at`` has an index on it, so the delete that runs
+    on every readiness check reads the expired rows, not the whole table."""
+    if isinstance(store, SQLiteStore):
+        with sqlite3.connect(store.path) as db:
+            for table, index in EXPIRY_INDEXES.items():
+                plan = db.execute(
+                    f"EXPLAIN QUERY PLAN DELETE FROM {table} WHERE expires_at < ?",  # noqa: S608 - our own names
+                    (time.time(),),
+                ).fetchall()
+                assert any(index in str(step) for step in plan), plan
+        return
+    import asyncpg
+
+    from careerbot_chat.store._postgres import PostgresStore
+
+    assert isinstance(store, PostgresStore)
+    conn = await asyncpg.connect(store.url)
+    try:
+        for table, index in EXPIRY_INDEXES.items():
+            definition = await conn.fetchval(
+                "SELECT indexdef FROM pg_indexes WHERE tablename = $1 AND indexname = $2",
+                table,
+                index,
+            )
+            assert definition is not None, f"{table} has no {index}"
+            assert "(expires_at)" in definition
+    finally:
+        await conn.close()

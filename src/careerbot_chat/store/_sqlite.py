@@ -24,6 +24,7 @@ from .._errors import StoreError, StoreUnavailable
 
 __all__ = [
     "DEFAULT_DATABASE_URL",
+    "EXPIRY_INDEXES",
     "FORGET_CONTEXTS",
     "GET_CONTEXT",
     "GET_PHOTO",
@@ -147,7 +148,19 @@ MIGRATIONS: tuple[str, ...] = (
         expires_at DOUBLE PRECISION NOT NULL,
         PRIMARY KEY (platform, key));
     """,
+    # Expired rows are deleted by time: on every readiness check (processed updates,
+    # kept a day each, one per Telegram update) and every remembered thread. Without
+    # an index each delete read the whole table.
+    """
+    CREATE INDEX processed_updates_expiry ON processed_updates (expires_at);
+    CREATE INDEX conversation_context_expiry ON conversation_context (expires_at);
+    """,
 )
+EXPIRY_INDEXES = {
+    "processed_updates": "processed_updates_expiry",
+    "conversation_context": "conversation_context_expiry",
+}
+"""The tables pruned by ``expires_at``, and the index each is pruned through."""
 
 TAKE_LEASE = (
     "INSERT INTO leases VALUES ({0}, {1}, {2}) ON CONFLICT (name) DO UPDATE "
