@@ -42,6 +42,17 @@ def test_unknown_command_becomes_help_naming_it() -> None:
     assert (command.name, command.unknown) == ("help", "salry")
 
 
+def test_words_after_the_umbrella_that_name_no_command_are_a_question() -> None:
+    """``/careerbot sr mlops ka ctc kitna hai`` asks in words, as a mention would; a
+    mistyped command written as one (``/careerbot /salry``) still gets help naming it."""
+    asked = parse("/careerbot sr mlops ka ctc kitna hai")
+    assert asked is not None
+    assert (asked.name, asked.args) == ("ask", ("sr", "mlops", "ka", "ctc", "kitna", "hai"))
+    typo = parse("/careerbot /salry senior")
+    assert typo is not None
+    assert (typo.name, typo.unknown) == ("help", "salry")
+
+
 def test_plain_text_only_when_allowed() -> None:
     """Plain text is a question in words (/ask) where allowed, and ignored elsewhere."""
     assert parse("mlops") is None

@@ -65,6 +65,13 @@ async def test_umbrella_equals_short_command(slack: SlackClient) -> None:
     assert short.json() == umbrella.json()
 
 
+async def test_umbrella_with_a_sentence_answers_it(slack: SlackClient) -> None:
+    """``/careerbot`` followed by a question in words (Hinglish, short forms) answers the
+    question, as a mention would, rather than listing the commands."""
+    message = (await slack.command("/careerbot", "sr mlops ka ctc kitna hai")).json()
+    assert message["blocks"][0]["text"]["text"].startswith(f"{ROLE.title} · Senior pay")
+
+
 async def test_private_card_offers_share(slack: SlackClient) -> None:
     """A private role card carries the card's buttons and "Share in channel"."""
     message = (await slack.command("/role", "mlops")).json()

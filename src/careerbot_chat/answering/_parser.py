@@ -4,6 +4,7 @@ Grammar, the same on every platform::
 
     /name[@bot] arg arg ...         a command; arguments in any order, any case
     /careerbot name arg ...         the umbrella form (Slack workspaces where /name is taken)
+    /careerbot how much for senior? the umbrella and words that name no command: ``/ask``
     how much does a senior make?    plain text where the bot is addressed: ``/ask``
 
 Input is capped before any work (``MAX_INPUT`` characters, ``MAX_ARGS`` words) and
@@ -87,6 +88,8 @@ def parse(text: str, *, bot_username: str | None = None, plain: bool = False) ->
     if name.casefold() == UMBRELLA:
         if not args:
             return Command(_spec("help"))
+        if not args[0].startswith("/") and command_spec(args[0]) is None:
+            return _parse_plain(rest)  # a sentence after the umbrella is a question
         name, args = args[0].lstrip("/"), args[1:]
     spec = command_spec(name)
     if spec is None:
