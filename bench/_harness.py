@@ -24,6 +24,24 @@ def rate(fn: Callable[[], object], *, count: int, rounds: int = 5) -> float:
     return statistics.median(rates)
 
 
+def process_cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system, all threads) process ``pid`` has used, to the
+    nanosecond: Linux's per-process CPU clock (``clock_getcpuclockid``), which
+    ``/proc/PID/stat`` counts only in ticks of 10 ms (17 µs a request over 600 requests).
+    NaN where neither can be read."""
+    import os
+
+    try:
+        return time.clock_gettime((~pid << 3) | 2)  # CPUCLOCK_SCHED of the whole process
+    except OSError:
+        pass
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(samples: list[float], q: float) -> float:
     ordered = sorted(samples)
     if not ordered:

@@ -48,7 +48,7 @@ from urllib.parse import urlencode
 
 import httpx
 
-from bench._harness import percentile, report
+from bench._harness import percentile, process_cpu_seconds, report
 from bench.load import SLACK_SECRET, SLACK_TOKEN
 from careerbot_chat.service._bot import REQUEST_LOG_SECONDS
 
@@ -210,12 +210,8 @@ class Server:
     pid: int
 
     def cpu_seconds(self) -> float:
-        """CPU time the server process has used (Linux ``/proc``; NaN elsewhere)."""
-        try:
-            fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            return float("nan")
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        """CPU seconds the server process has used."""
+        return process_cpu_seconds(self.pid)
 
 
 @contextlib.asynccontextmanager

@@ -46,7 +46,7 @@ from typing import Any
 
 import httpx
 
-from bench._harness import report
+from bench._harness import process_cpu_seconds, report
 from bench.load import TELEGRAM_TOKEN, WEBHOOK_SECRET, careerbot_serve, free_port, platform_env
 from tests.fakes.telegram_api import FakeTelegram
 from tests.servers import serve_asgi
@@ -149,9 +149,8 @@ class Server:
     pid: int
 
     def cpu_seconds(self) -> float:
-        """User + system CPU seconds of the server process (Linux ``/proc``)."""
-        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        """CPU seconds the server process has used."""
+        return process_cpu_seconds(self.pid)
 
 
 @contextlib.asynccontextmanager

@@ -12,6 +12,7 @@ sending a byte a second holds its connection (and a file descriptor) forever. So
   incomplete, so a request that arrives whole costs nothing. The cap is enforced on
   accept: a connection over it gets ``503`` and is closed at once, so file descriptors
   never run out under a flood.
+- ``_HeadWithBody``: each response's head goes out with its body, in one write.
 - ``exception_handlers``: a client that hung up mid-body is counted in
   ``careerbot_http_rejected_total`` and answered, never logged with a traceback.
 - ``OncePerMinute``: uvicorn's and asyncio's per-event warnings ("Exceeded concurrency
@@ -26,7 +27,7 @@ import logging
 import resource
 import socket
 import time
-from typing import Any
+from typing import Any, cast
 
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
@@ -71,7 +72,12 @@ def guarded_protocol(read_timeout: float, max_connections: int) -> type[H11Proto
 
         def data_received(self, data: bytes) -> None:
             before = self.conn.their_state
+            cycle = self.cycle
             super().data_received(data)
+            if self.cycle is not cycle and self.cycle is not None:  # a new request began
+                self.cycle.transport = cast(
+                    asyncio.Transport, _HeadWithBody(self.transport, self.loop)
+                )
             state = self.conn.their_state
             if state is h11.SEND_BODY and before is not h11.SEND_BODY:
                 self._disarm()  # the headers are in: the body gets a deadline of its own
@@ -129,6 +135,42 @@ def guarded_protocol(read_timeout: float, max_connections: int) -> type[H11Proto
             self.transport.close()
 
     return GuardedH11Protocol
+
+
+class _HeadWithBody:
+    """A response's transport that sends its head with its body: one system call and one
+    TCP segment where uvicorn makes two (about 9 µs of server CPU a request,
+    docs/benchmarks.md). A write waits for the next one, or at the latest for the end of
+    this turn of the loop, so a body that is not ready at once does not hold the head
+    back; closing sends what waits first."""
+
+    __slots__ = ("_held", "_loop", "_transport")
+
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+        self._transport = transport
+        self._loop = loop
+        self._held: bytes | None = None
+
+    def write(self, data: bytes) -> None:
+        if self._held is None:
+            if data:
+                self._held = data
+                self._loop.call_soon(self._release)
+            return
+        held, self._held = self._held, None
+        self._transport.write(held + data)
+
+    def _release(self) -> None:
+        if self._held is not None:
+            held, self._held = self._held, None
+            self._transport.write(held)
+
+    def close(self) -> None:
+        self._release()
+        self._transport.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
 
 
 def _no_delay(transport: asyncio.Transport) -> None:
