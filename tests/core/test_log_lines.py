@@ -28,11 +28,11 @@ def production_logging() -> Iterator[io.StringIO]:
     """``setup_logging`` as ``careerbot serve`` runs it, its stream captured; undone after."""
     root = logging.getLogger()
     saved = root.handlers[:], root.level, logging.logThreads, logging.logProcesses
-    saved_more = logging.logMultiprocessing, logging._srcfile  # type: ignore[attr-defined]
+    saved_more = logging.logMultiprocessing, logging._srcfile
     stream = io.StringIO()
     yield stream
     root.handlers[:], root.level, logging.logThreads, logging.logProcesses = saved
-    logging.logMultiprocessing, logging._srcfile = saved_more  # type: ignore[attr-defined]
+    logging.logMultiprocessing, logging._srcfile = saved_more
 
 
 def install(fmt: str, stream: io.StringIO) -> logging.Handler:

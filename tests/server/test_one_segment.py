@@ -61,7 +61,7 @@ def writes() -> list[bytes]:
 def record(server: uvicorn.Server, writes: list[bytes]) -> None:
     """Record what the connection's socket transport is asked to send from now on."""
     (connection,) = server.server_state.connections
-    transport: Any = connection.transport  # type: ignore[attr-defined]
+    transport: Any = connection.transport
     send = transport.write
 
     def write(data: bytes) -> None:

@@ -41,6 +41,7 @@ __all__ = [
     "CHART_CACHE",
     "GRACEFUL_SHUTDOWN_SECONDS",
     "KEEP_ALIVE_SECONDS",
+    "WebhooksFirst",
     "chart_route",
     "create_app",
     "load_settings",
@@ -108,8 +109,8 @@ def create_app(runtime: Runtime, *, split: bool = False, start: bool = True) -> 
         Route("/readyz", readyz, methods=["GET"]),
         Route("/metrics", metrics_page, methods=["GET"]),
     ]
-    # The webhooks first: Starlette tries routes in order, and they take nearly every request.
-    public: list[Any] = [route for platform in runtime.platforms for route in platform.routes()]
+    webhooks: list[Any] = [route for platform in runtime.platforms for route in platform.routes()]
+    public: list[Any] = list(webhooks)
     public.append(Route(f"{CHARTS_PATH}/{{name}}", chart_route(runtime), methods=["GET"]))
     public.extend(_preview_routes(runtime))
 
@@ -117,8 +118,54 @@ def create_app(runtime: Runtime, *, split: bool = False, start: bool = True) -> 
         return Starlette(routes=routes, exception_handlers=exception_handlers(), **options)
 
     if not split:
-        return app(public + internal, lifespan=lifespan)
-    return PortSplit(app(public, lifespan=lifespan), app(internal))
+        return WebhooksFirst(webhooks, app(public + internal, lifespan=lifespan))
+    return PortSplit(WebhooksFirst(webhooks, app(public, lifespan=lifespan)), app(internal))
+
+
+class WebhooksFirst:
+    """The platforms' webhooks, each a ``POST`` to a fixed path, answered ahead of
+    Starlette's middleware and router; every other request, and the lifespan, go to ``app``
+    (which holds the same routes, so another method still gets its 405 there).
+
+    The webhooks take nearly every request, and passing Starlette's layers (its error
+    and exception middleware, the router trying each route) cost each one about 10 µs
+    of CPU (docs/benchmarks.md). What those layers did for a webhook is done here: a
+    client gone mid-body is answered by the same handler (``exception_handlers``); any
+    other error goes on to uvicorn, which logs it and answers 500, as it did after
+    Starlette's ``ServerErrorMiddleware`` answered and raised it again.
+    """
+
+    def __init__(self, webhooks: list[Any], app: Any) -> None:
+        from starlette.routing import Route
+
+        from ._guard import exception_handlers
+
+        self.app = app
+        self.endpoints: dict[str, Any] = {
+            route.path: route.app
+            for route in webhooks
+            if isinstance(route, Route) and route.methods == {"POST"} and not route.param_convertors
+        }
+        self.handlers = exception_handlers()
+        self.caught = tuple(self.handlers)
+
+    @property
+    def routes(self) -> list[Any]:
+        """Every route ``app`` serves, the webhooks among them."""
+        return self.app.routes  # type: ignore[no-any-return]
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        endpoint = self.endpoints.get(scope["path"]) if scope["type"] == "http" else None
+        if endpoint is None or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        try:
+            await endpoint(scope, receive, send)
+        except self.caught as exc:
+            from starlette.requests import Request
+
+            handler = next(h for kind, h in self.handlers.items() if isinstance(exc, kind))
+            await (await handler(Request(scope, receive), exc))(scope, receive, send)
 
 
 class PortSplit:
