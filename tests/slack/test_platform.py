@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
 
 from careerbot_chat import CareerBot, Chat, PlatformError, load_catalog
 from careerbot_chat.answering._answer import help_reply
 from careerbot_chat.service._settings import Settings, SettingsError
 from careerbot_slack import create_platform, run_dev
 from tests.slack import builders as b
-from tests.slack.conftest import SlackClient
+from tests.slack.conftest import FORM, SlackClient
 
 CHAT = Chat("slack", b.CHANNEL, is_group=True)
 
@@ -50,3 +52,28 @@ async def test_run_dev_needs_app_token() -> None:
     settings = Settings(_env_file=None, slack_bot_token=b.TOKEN, slack_app_token=None)
     with pytest.raises(SettingsError, match="SLACK_APP_TOKEN"):
         await run_dev(settings, CareerBot(load_catalog()))
+
+
+async def test_each_request_gets_the_context_bolts_own_method_makes(slack: SlackClient) -> None:
+    """``BoltApp`` copies the app's Web API client instead of building one: the context
+    it makes is the one Bolt's own ``_init_context`` makes (a Bolt upgrade that changes
+    it fails here), and each request's client is still its own."""
+    app = slack.platform.app
+    body = b.slash("/role", "mlops")
+    ours, bolts = (AsyncBoltRequest(body=body, headers={"content-type": FORM}) for _ in "ab")
+    assert ours.context.team_id == "T0CAREER"  # so the client's team_id is set per request
+    app._init_context(ours)
+    AsyncApp._init_context(app, bolts)
+    assert ours.context.keys() == bolts.context.keys()
+    for key in ("logger", "token", "listener_runner"):
+        assert ours.context[key] is bolts.context[key], key
+    mine, theirs = ours.context.client, bolts.context.client
+    assert type(mine) is type(theirs)
+    assert vars(mine) == vars(theirs)
+    assert mine.default_params == {"team_id": "T0CAREER"}
+    mine.token = "xoxb-changed-by-a-listener"
+    mine.default_params["channel"] = "C9"
+    mine.retry_handlers.clear()
+    assert app.client.token != mine.token
+    assert "channel" not in app.client.default_params
+    assert app.client.retry_handlers
