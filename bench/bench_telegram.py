@@ -46,7 +46,7 @@ from typing import Any
 
 import httpx
 
-from bench._harness import process_cpu_seconds, report
+from bench._harness import pin_server, process_cpu_seconds, report, split_cpus
 from bench.load import TELEGRAM_TOKEN, WEBHOOK_SECRET, careerbot_serve, free_port, platform_env
 from tests.fakes.telegram_api import FakeTelegram
 from tests.servers import serve_asgi
@@ -169,6 +169,7 @@ async def bare_server(variant: str, api_url: str) -> AsyncIterator[Server]:
     try:
         assert process.stdout is not None
         line = await asyncio.wait_for(process.stdout.readline(), timeout=30)
+        pin_server(process.pid)
         yield Server(f"http://127.0.0.1:{int(line.split()[1])}", process.pid)
     finally:
         process.terminate()
@@ -180,6 +181,7 @@ async def our_server(api_url: str, folder: str) -> AsyncIterator[Server]:
     env = platform_env("telegram", api_url, f"sqlite:///{folder}/bench.sqlite3")
     port = free_port()
     async with careerbot_serve(env, port) as process:
+        pin_server(process.pid)
         yield Server(f"http://127.0.0.1:{port}", process.pid)
 
 
@@ -241,6 +243,7 @@ async def one_round(server: Server, fake: FakeTelegram, count: int, clients: int
 
 
 async def run(count: int, rounds: int, clients: int) -> dict[str, Any]:
+    split = split_cpus()
     fake = FakeTelegram(TELEGRAM_TOKEN)
     with tempfile.TemporaryDirectory() as folder:
         async with serve_asgi(fake.app) as api_url, contextlib.AsyncExitStack() as stack:
@@ -255,7 +258,7 @@ async def run(count: int, rounds: int, clients: int) -> dict[str, Any]:
                 order = VARIANTS[index % 3 :] + VARIANTS[: index % 3]
                 for name in order:
                     results[name].append(await one_round(servers[name], fake, count, clients))
-    return figures(results, count, rounds, clients)
+    return figures(results, count, rounds, clients) | {"servers on CPUs of their own": split}
 
 
 def figures(
