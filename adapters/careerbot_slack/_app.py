@@ -32,6 +32,9 @@ from slack_bolt.logger.messages import (
     warning_client_prioritized_and_token_skipped,
     warning_token_skipped,
 )
+from slack_bolt.middleware.request_verification.async_request_verification import (
+    AsyncRequestVerification,
+)
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
@@ -44,7 +47,7 @@ from careerbot_chat import CareerBot, Chat, PlatformError, Reply
 from careerbot_chat.adapter import Settings, SettingsError, count_rejected, read_capped
 
 from ._home import ACTION_HOME
-from ._inbound import Refused, bolt_request, verify
+from ._inbound import OnceVerifier, Refused, bolt_request, verify
 from ._listeners import DropRetries, Listeners, SlashCommands
 from ._manifest import EVENTS_PATH, slash_commands
 from ._moderation import SlackModeration
@@ -150,6 +153,15 @@ class BoltApp(AsyncApp):
 
     _context_logger: logging.Logger | None = None
 
+    def share_verifier(self, verifier: SignatureVerifier) -> bool:
+        """Have Bolt's signature check use ``verifier`` (an ``OnceVerifier`` the route
+        checks with first); False when this Bolt has no such check to give it to."""
+        for middleware in self._async_middleware_list:
+            if isinstance(middleware, AsyncRequestVerification):
+                middleware._verifier = verifier  # the lazily made one it would use
+                return True
+        return False
+
 
 def build_app(
     settings: Settings,
@@ -158,7 +170,7 @@ def build_app(
     client: AsyncWebClient | None = None,
     socket_mode: bool = False,
     identity: Identity | None = None,
-) -> AsyncApp:
+) -> BoltApp:
     """The careerbot Slack app: every slash command, button, App Home, mention and DM."""
     return _build(settings, bot, client=client, socket_mode=socket_mode, identity=identity)[0]
 
@@ -170,7 +182,7 @@ def _build(
     client: AsyncWebClient | None = None,
     socket_mode: bool = False,
     identity: Identity | None = None,
-) -> tuple[AsyncApp, Listeners]:
+) -> tuple[BoltApp, Listeners]:
     """The app and its listeners (which hold the work that outlives a request)."""
     section = settings.section(SlackSettings)
     token = _secret(section.bot_token, "SLACK_BOT_TOKEN")
@@ -238,9 +250,10 @@ class SlackPlatform:
             _secret(settings.section(SlackSettings).bot_token, "SLACK_BOT_TOKEN")
         )
         self.app, self.listeners = _build(settings, bot, client=client, identity=self.identity)
-        self.verifier = SignatureVerifier(
+        self.verifier = OnceVerifier(
             _secret(settings.section(SlackSettings).signing_secret, "SLACK_SIGNING_SECRET")
         )
+        self.app.share_verifier(self.verifier)
         self.render = SlackRenderer(public_url=settings.public_url)
         self.web = SlackWeb(self.app.client)
         self._learning: asyncio.Task[None] | None = None

@@ -143,6 +143,45 @@ async def test_bolt_checks_members_commands(
         assert not slack.bot.usage._pending
 
 
+async def test_bolt_checks_with_the_routes_verifier(slack: SlackClient) -> None:
+    """Bolt's signature check is handed the verifier our route checks with first."""
+    from slack_bolt.middleware.request_verification.async_request_verification import (
+        AsyncRequestVerification,
+    )
+
+    app = slack.platform.app
+    checks = [m for m in app._async_middleware_list if isinstance(m, AsyncRequestVerification)]
+    assert [check.verifier for check in checks] == [slack.platform.verifier]
+
+
+def test_a_signature_is_worked_out_once_per_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second check of the same request (bytes from our route, text from Bolt) reuses
+    the HMAC; another body or timestamp gets its own; the comparison always runs."""
+    from slack_sdk.signature import SignatureVerifier
+
+    from careerbot_slack._inbound import OnceVerifier
+
+    worked_out: list[str] = []
+    original = SignatureVerifier.generate_signature
+
+    def counted(self: SignatureVerifier, *, timestamp: str, body: str | bytes) -> str | None:
+        worked_out.append(timestamp)
+        return original(self, timestamp=timestamp, body=body)
+
+    monkeypatch.setattr(SignatureVerifier, "generate_signature", counted)
+    verifier = OnceVerifier(b.SECRET)
+    body = b.slash("/role", "mlops")
+    signed = b.sign(body)
+    ts, signature = signed["X-Slack-Request-Timestamp"], signed["X-Slack-Signature"]
+    assert verifier.is_valid(body.encode(), ts, signature)
+    assert verifier.is_valid(body, ts, signature)
+    assert len(worked_out) == 1
+    assert not verifier.is_valid(body, ts, "v0=" + "0" * 64)
+    assert not verifier.is_valid(f"{body}&text=staff", ts, signature)
+    assert not verifier.is_valid(body, str(int(ts) - 1), signature)
+    assert len(worked_out) == 3
+
+
 async def test_only_post_is_routed(slack: SlackClient) -> None:
     """``GET /slack/events`` is not an endpoint."""
     response = await slack.http.get("/slack/events")
