@@ -234,6 +234,14 @@ def load_settings() -> Settings:
     return settings
 
 
+def _settings_and_logging() -> Settings:
+    """``load_settings``, then the process's logging as they configure it, with every
+    installed platform's token shapes redacted."""
+    settings = load_settings()
+    setup_logging(settings.log_format, settings.log_level, settings.secrets(), secret_shapes())
+    return settings
+
+
 def _check_serve(settings: Settings) -> None:
     """Exit 2 with one line when a platform's settings cannot be served as they are."""
     for section in settings.sections.values():
@@ -308,15 +316,13 @@ async def _serve(runtime: Runtime, settings: Settings, args: argparse.Namespace)
 
 
 def serve_command(args: argparse.Namespace) -> int:
-    settings = load_settings()
-    setup_logging(settings.log_format, settings.log_level, settings.secrets(), secret_shapes())
+    settings = _settings_and_logging()
     return serve(settings, args)
 
 
 def run_command(args: argparse.Namespace) -> int:
     """``careerbot run [PLATFORM]``: one platform for development, or whatever is configured."""
-    settings = load_settings()
-    setup_logging(settings.log_format, settings.log_level, settings.secrets(), secret_shapes())
+    settings = _settings_and_logging()
     platform = args.platform
     if platform is None:
         sections = settings.sections.values()
@@ -377,8 +383,7 @@ async def _run_dev(settings: Settings, args: argparse.Namespace, platform: str) 
 
 def refresh_pins_command(args: argparse.Namespace) -> int:
     """``careerbot refresh-pins``: edit pinned cards whose content changed, and report."""
-    settings = load_settings()
-    setup_logging(settings.log_format, settings.log_level, settings.secrets(), secret_shapes())
+    settings = _settings_and_logging()
     return asyncio.run(_refresh_once(settings, args))
 
 
