@@ -172,7 +172,7 @@ def _sole_handler(logger: logging.Logger) -> _Handler | None:
     found: _Handler | None = None
     current: logging.Logger | None = logger
     while current is not None:
-        if current.filters or (current.handlers and found is not None):
+        if current.filters:
             return None
         for handler in current.handlers:
             if found is not None or type(handler) is not _Handler or handler.level > logging.INFO:
