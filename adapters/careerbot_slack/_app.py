@@ -136,6 +136,8 @@ class BoltApp(AsyncApp):
     ``tests/slack`` checks that the context is the one Bolt's own method makes.
     """
 
+    _context_logger: logging.Logger | None = None
+
     def _init_context(self, req: AsyncBoltRequest) -> None:
         context = req.context
         if self._context_logger is None:
@@ -150,8 +152,6 @@ class BoltApp(AsyncApp):
             client.retry_handlers = client.retry_handlers.copy()
         context["client"] = client
         context["listener_runner"] = self.listener_runner
-
-    _context_logger: logging.Logger | None = None
 
     def share_verifier(self, verifier: SignatureVerifier) -> bool:
         """Have Bolt's signature check use ``verifier`` (an ``OnceVerifier`` the route
