@@ -3,18 +3,23 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test mutate bench schema screenshots clean
+.PHONY: run test upgrade mutate bench schema screenshots clean
 
-$(BIN)/python:
+# Installs come from uv.lock, through a pinned uv living in the venv itself.
+UV_VERSION := 0.13.10
+UV     := UV_PYTHON_DOWNLOADS=never UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv
+SYNC   := $(UV) sync --frozen --inexact
+
+$(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
-$(VENV)/.run-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[all]'
+$(VENV)/.run-installed: pyproject.toml uv.lock | $(BIN)/uv
+	$(SYNC) --quiet --extra all
 	touch $@
 
-$(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(VENV)/.dev-installed: pyproject.toml uv.lock | $(BIN)/uv
+	$(SYNC) --quiet --extra dev
 	touch $@ $(VENV)/.run-installed
 
 ## make run: serve what is configured (.env / environment), else chat in this terminal
@@ -28,9 +33,15 @@ test: $(VENV)/.dev-installed
 	$(BIN)/mypy
 	$(BIN)/pytest
 
-$(VENV)/.mutate-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[mutate]'
+$(VENV)/.mutate-installed: pyproject.toml uv.lock | $(BIN)/uv
+	$(SYNC) --quiet --extra mutate
 	touch $@ $(VENV)/.dev-installed $(VENV)/.run-installed
+
+## make upgrade: move uv.lock to the newest versions pyproject.toml allows, then test them
+upgrade: | $(BIN)/uv
+	$(UV) lock --upgrade
+	rm -f $(VENV)/.dev-installed
+	$(MAKE) test
 
 ## make mutate: mutation-test the pure modules ([tool.mutmut] in pyproject.toml lists
 ## them and their tests); prints killed/total. Results are cached in mutants/.
