@@ -28,9 +28,25 @@ SOURCES_ENV = "CAREERBOT_SOURCES_DIR"
 SETTINGS_PREFIXES = ("CAREERBOT_", "TELEGRAM_", "SLACK_")
 KEPT_VARIABLES = frozenset({"CAREERBOT_TEST_POSTGRES_URL", SOURCES_ENV, "CAREERBOT_BENCH_SHOW_LOG"})
 MLOPS_YAML = bundled_content_dir() / "roles" / "mlops-engineer.yaml"
-POSTGRES_URL = os.environ.get(
+BASE_POSTGRES_URL = os.environ.get(
     "CAREERBOT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+"""``gw0``, ``gw1``, … under pytest-xdist; empty in a plain run."""
+
+
+def _worker_database(url: str, worker: str) -> str:
+    """The worker's own database beside ``url``'s (``test`` → ``test_gw0``); ``url`` alone
+    when not under xdist. Workers never drop each other's schema mid-test."""
+    if not url or not worker:
+        return url
+    from urllib.parse import urlsplit, urlunsplit
+
+    scheme, netloc, path, query, fragment = urlsplit(url)
+    return urlunsplit((scheme, netloc, f"{path.rstrip('/') or '/test'}_{worker}", query, fragment))
+
+
+POSTGRES_URL = _worker_database(BASE_POSTGRES_URL, XDIST_WORKER)
 
 
 def isolate(patch: pytest.MonkeyPatch, folder: Path) -> None:
@@ -187,6 +203,29 @@ async def _postgres_store() -> Store:
     finally:
         await conn.close()
     return PostgresStore(POSTGRES_URL)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under xdist, create this worker's PostgreSQL database if the server is there."""
+    if POSTGRES_URL != BASE_POSTGRES_URL and _postgres_reachable() is None:
+        import asyncio
+
+        from urllib.parse import urlsplit
+
+        asyncio.run(_create_database(BASE_POSTGRES_URL, urlsplit(POSTGRES_URL).path.lstrip("/")))
+
+
+async def _create_database(url: str, name: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(url, timeout=3)
+    try:
+        if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+            await conn.execute(f'CREATE DATABASE "{name}"')
+    except asyncpg.DuplicateDatabaseError:  # another run created it meanwhile
+        pass
+    finally:
+        await conn.close()
 
 
 def _postgres_reachable() -> str | None:
