@@ -209,7 +209,6 @@ def pytest_configure(config: pytest.Config) -> None:
     """Under xdist, create this worker's PostgreSQL database if the server is there."""
     if POSTGRES_URL != BASE_POSTGRES_URL and _postgres_reachable() is None:
         import asyncio
-
         from urllib.parse import urlsplit
 
         asyncio.run(_create_database(BASE_POSTGRES_URL, urlsplit(POSTGRES_URL).path.lstrip("/")))
