@@ -5,9 +5,11 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import platformdirs
 import pytest
 
 from careerbot_chat import ContentError, load_catalog
@@ -145,3 +147,16 @@ def test_only_the_newest_entries_are_kept(cache: Path) -> None:
     assert _cache.read(keys[-1]) == {"version": keys[-1]}  # the newest stays
     assert _cache.read(keys[0]) is None  # the oldest went
     assert not list(cache.glob(".catalog-*.tmp"))
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="XDG_CACHE_HOME is the Linux convention")
+def test_the_default_folder_is_the_platform_cache_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content_dir: Callable[..., Path]
+) -> None:
+    """Unconfigured, entries go to platformdirs' user cache folder for careerbot-chat."""
+    monkeypatch.delenv("CAREERBOT_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    expected = Path(platformdirs.user_cache_dir("careerbot-chat", appauthor=False))
+    assert expected == tmp_path / "xdg" / "careerbot-chat"
+    load_catalog(content_dir(MLOPS_YAML), cache=True)
+    assert len(entries(expected)) == 1

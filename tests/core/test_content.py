@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from careerbot_chat import ContentError, bundled_content_dir, load_catalog
+from careerbot_chat import Catalog, ContentError, bundled_content_dir, load_catalog
 from careerbot_chat.catalog._loader import CatalogHolder
 from careerbot_chat.catalog._schema import schema_json
 from tests.conftest import FIXTURES, MLOPS_YAML
@@ -187,3 +187,21 @@ def test_yaml_reader_refuses_what_safe_load_refuses() -> None:
     for document in (b"!foo {a: 1}", b"? [1]\n: 2\n", b"!!python/object:os.system {}"):
         with pytest.raises(yaml.YAMLError):
             _read_yaml(document)
+
+
+def test_memo_drops_the_least_recently_used_not_everything(catalog: Catalog) -> None:
+    """A full memo drops one old value (the least recently used); the rest stay built."""
+
+    class Small(Catalog):
+        MEMO_SIZE = 2
+
+    small = Small(catalog.roles)
+    built: list[str] = []
+
+    def build(key: str) -> str:
+        built.append(key)
+        return key.upper()
+
+    for key in ("a", "b", "a", "c", "a", "b"):
+        assert small.memo(key, lambda key=key: build(key)) == key.upper()  # type: ignore[misc]
+    assert built == ["a", "b", "c", "b"]

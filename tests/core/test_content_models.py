@@ -1,8 +1,9 @@
-"""The file format (pydantic, ``_models``) and what the bot reads (``_content``) stay twins.
+"""One content model: the classes pydantic validates are the classes answering reads.
 
-Answering and the catalogue cache use the plain ``_content`` dataclasses so that a
-start from a warm cache never imports pydantic; these tests keep the two class lists
-in step and check that pydantic really stays out of that start.
+They are frozen dataclasses, so a start from a warm catalogue cache never imports
+pydantic; these tests pin that the loaded roles are those classes to the last nested
+value, that they are frozen and forbid unknown fields, and that pydantic really stays
+out of that start.
 """
 
 from __future__ import annotations
@@ -16,101 +17,98 @@ from typing import Any
 
 import pytest
 from pydantic import BaseModel
-from pydantic_core import PydanticUndefined
 
 from careerbot_chat import Catalog
-from careerbot_chat.catalog import _content, _models
+from careerbot_chat.catalog import _content
+from careerbot_chat.catalog._rules import role_adapter
 
-MODELS = sorted(
-    (
-        value
-        for name, value in vars(_models).items()
-        if isinstance(value, type)
-        and issubclass(value, BaseModel)
-        and value.__module__ == _models.__name__
-        and not name.startswith("_")
-    ),
-    key=lambda model: model.__name__,
-)
+CLASSES = [
+    value
+    for name in _content.__all__
+    if isinstance(value := getattr(_content, name), type) and dataclasses.is_dataclass(value)
+]
 
 
-def test_every_model_is_listed() -> None:
-    """The list below the parametrised test is every public model, and only those."""
-    names = [model.__name__ for model in MODELS]
-    assert names == sorted(
-        name for name in _content.__all__ if isinstance(getattr(_content, name), type)
-    )
-    assert len(names) == 14
+def test_there_is_one_set_of_fourteen_classes() -> None:
+    """Every part of a role is one class here; no pydantic model mirrors it."""
+    assert len(CLASSES) == 14
+    assert not any(issubclass(cls, BaseModel) for cls in CLASSES)
 
 
-def file_fields(model: type[BaseModel]) -> list[tuple[str, object]]:
-    """``(name, default)`` of each field a role file keeps, in order (required: MISSING)."""
-    return [
-        (name, dataclasses.MISSING if field.default is PydanticUndefined else field.default)
-        for name, field in model.model_fields.items()
-        if not field.exclude
-    ]
+@pytest.mark.parametrize("cls", CLASSES, ids=lambda cls: cls.__name__)
+def test_each_class_is_frozen_and_forbids_unknown_fields(cls: type) -> None:
+    """Frozen (values never change under a reader), and pydantic told to refuse extras."""
+    params: Any = getattr(cls, "__dataclass_params__")  # noqa: B009 - set by dataclass
+    assert params.frozen
+    config = cls.__pydantic_config__  # type: ignore[attr-defined]
+    assert config["extra"] == "forbid"
+    assert config["frozen"] is True
 
 
-def content_fields(cls: type) -> list[tuple[str, object]]:
-    return [(field.name, field.default) for field in dataclasses.fields(cls)]
-
-
-@pytest.mark.parametrize("model", MODELS, ids=lambda model: model.__name__)
-def test_each_model_has_a_plain_twin(model: type[BaseModel]) -> None:
-    """Same name, same fields in the same order, same defaults; frozen, and no pydantic."""
-    twin = getattr(_content, model.__name__)
-    assert dataclasses.is_dataclass(twin)
-    assert not issubclass(twin, BaseModel)
-    assert twin.__dataclass_params__.frozen
-    assert content_fields(twin) == file_fields(model)
-    for base in model.__bases__:
-        if base.__module__ == _models.__name__ and not base.__name__.startswith("_"):
-            assert issubclass(twin, getattr(_content, base.__name__))
-
-
-def test_only_excluded_fields_are_left_out() -> None:
-    """``$schema`` belongs to the file, not the role: the one field the twins lack."""
-    dropped = [
-        (model.__name__, name)
-        for model in MODELS
-        for name, field in model.model_fields.items()
-        if field.exclude
-    ]
-    assert dropped == [("Role", "schema_")]
-
-
-def plain_values(value: Any, where: str = "role") -> list[str]:
-    """Where in ``value`` something is not a ``_content`` class, a tuple or a plain value."""
+def nested(value: Any, where: str = "role") -> list[str]:
+    """Where in ``value`` something is not a content class, a tuple or a plain value."""
     if isinstance(value, tuple):
-        return [bad for i, item in enumerate(value) for bad in plain_values(item, f"{where}[{i}]")]
+        return [bad for i, item in enumerate(value) for bad in nested(item, f"{where}[{i}]")]
     if dataclasses.is_dataclass(value):
-        wrong = [] if type(value).__module__ == _content.__name__ else [where]
+        wrong = [] if type(value) in CLASSES else [where]
         return wrong + [
             bad
             for field in dataclasses.fields(value)
-            for bad in plain_values(getattr(value, field.name), f"{where}.{field.name}")
+            for bad in nested(getattr(value, field.name), f"{where}.{field.name}")
         ]
     return [] if isinstance(value, str | int | float | bool | type(None)) else [where]
 
 
-def test_loaded_roles_are_content_classes(catalog: Catalog) -> None:
-    """Loading converts every validated role, to the last nested value, into ``_content``."""
+def test_loaded_roles_are_the_content_classes(catalog: Catalog) -> None:
+    """Loading yields the content classes themselves, to the last nested value (no copies)."""
     assert catalog.roles
     for role in catalog.roles:
         assert type(role) is _content.Role
-        assert plain_values(role) == []
+        assert nested(role) == []
     mlops = catalog.get("mlops-engineer")
     assert mlops is not None
     assert type(mlops.ladder[0]) is _content.Level
     assert type(mlops.sources[0]) is _content.Source
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        mlops.title = "changed"  # type: ignore[misc]
 
 
-def test_the_check_sees_a_pydantic_value() -> None:
-    """``plain_values`` would notice a model left inside a role."""
-    band = _models.Band(min=1, max=2)
-    assert plain_values((band,)) == ["role[0]"]
-    assert plain_values(_models.to_content((band,))) == []
+def test_the_check_sees_a_foreign_value() -> None:
+    """``nested`` would notice a value of another class left inside a role."""
+
+    class Other(BaseModel):
+        min: int
+
+    assert nested((Other(min=1), _content.Band(min=1))) == ["role[0]"]
+
+
+def test_checks_between_fields_hold_for_roles_built_in_code() -> None:
+    """``min`` above ``max`` is refused by the class itself, not only by the loader."""
+    with pytest.raises(ValueError, match="must not exceed max"):
+        _content.Band(min=5, max=1)
+    with pytest.raises(ValueError, match="exactly one of amount or percent"):
+        _content.Premium(over=("x",), level="mid")
+    assert _content.Years(min=1, max=3).holds(2)
+
+
+def test_the_validator_reads_the_file_format() -> None:
+    """Amounts as written (22L), ``from`` for ``origin``, text stripped, lists as tuples."""
+    role = role_adapter().validate_python(
+        {
+            "slug": "x",
+            "title": " X ",
+            "region": "India",
+            "as_of": 2026,
+            "summary": "s",
+            "ladder": [{"id": "mid", "label": "Mid", "min": "22L", "max": "45 LPA"}],
+            "paths": [{"from": "Backend engineer", "steps": ["one"]}],
+            "sources": [{"title": "t", "kind": "survey", "as_of": "2026-03"}],
+        }
+    )
+    assert role.title == "X"
+    assert role.as_of == "2026"
+    assert role.ladder == (_content.Level(id="mid", label="Mid", min=2_200_000, max=4_500_000),)
+    assert role.paths == (_content.Path(origin="Backend engineer", steps=("one",)),)
 
 
 ASK = (

@@ -10,7 +10,7 @@ anything.
 The key is a SHA-256 of every input that could change the result: this format's
 version, Python's version, pydantic's version (read from its ``version.py``, since
 importing pydantic is the cost the cache avoids), the source of the ``catalog``
-package (models, content classes, checks, money parsing, loader), the content
+package (content classes, rules, checks, money parsing, loader), the content
 folder's path, and the name and bytes of every role file. Any difference is another
 key, so a stale entry is never read; an entry holds its key and is used only when
 that matches too. A missing, unreadable, corrupt or foreign entry is ignored (the
@@ -22,8 +22,9 @@ effort: a read-only home just means no cache.
 Each write keeps the ``KEEP`` most recently written entries and deletes the rest, so
 the folder does not grow with every edit of the content.
 
-``CAREERBOT_CACHE_DIR`` sets the folder (default ``$XDG_CACHE_HOME/careerbot`` or
-``~/.cache/careerbot``); ``CAREERBOT_CACHE_DIR=off`` turns the cache off.
+``CAREERBOT_CACHE_DIR`` sets the folder (default: the platform's user cache folder
+for ``careerbot-chat`` from platformdirs, such as ``~/.cache/careerbot-chat``);
+``CAREERBOT_CACHE_DIR=off`` turns the cache off.
 """
 
 from __future__ import annotations
@@ -37,9 +38,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-__all__ = ["FORMAT", "KEEP", "cache_dir", "cache_key", "read", "write"]
+__all__ = ["APP_NAME", "FORMAT", "KEEP", "cache_dir", "cache_key", "read", "write"]
 
-FORMAT = b"careerbot-catalog-cache/2"
+FORMAT = b"careerbot-catalog-cache/3"
+APP_NAME = "careerbot-chat"
 KEEP = 16
 """Entries kept after a write: the newest, one per recent content version or folder."""
 _SOURCES = Path(__file__).resolve().parent
@@ -50,8 +52,9 @@ def cache_dir() -> Path | None:
     configured = os.environ.get("CAREERBOT_CACHE_DIR")
     if configured is not None:
         return None if configured.strip().lower() in ("", "off", "0", "none") else Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "careerbot"
+    import platformdirs  # only when no folder is configured
+
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
 
 
 def cache_key(folder: Path, files: list[tuple[Path, bytes]]) -> str:

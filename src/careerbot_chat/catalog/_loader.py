@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from collections.abc import Callable, Hashable, Iterator
 from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+from cachetools import LRUCache
 
 from .._errors import ContentError, Problem
 from . import _cache
@@ -58,6 +61,11 @@ def _loader() -> type[Any]:
 
 
 ROLES_DIR = "roles"
+_MISSING = object()
+SCHEMA_KEY = "$schema"
+"""A role file may name its JSON Schema for editors; it is not part of the role."""
+_UNKNOWN = frozenset({"extra_forbidden", "unexpected_keyword_argument"})
+_REQUIRED = frozenset({"missing", "missing_keyword_only_argument"})
 T = TypeVar("T")
 
 
@@ -124,9 +132,9 @@ def _validation_problems(file: Path, error: ValidationError) -> Iterator[Problem
         if item["type"] == "too_short" and item["loc"] in failed_parents:
             continue
         message = item["msg"].removeprefix("Value error, ")
-        if item["type"] == "extra_forbidden":
+        if item["type"] in _UNKNOWN:
             message = "unknown field (check the spelling; see content/schema.json)"
-        elif item["type"] == "missing":
+        elif item["type"] in _REQUIRED:
             message = "required field is missing"
         yield Problem(file, _field_path(item["loc"]), message)
 
@@ -134,14 +142,13 @@ def _validation_problems(file: Path, error: ValidationError) -> Iterator[Problem
 def parse_role(file: Path, raw: bytes) -> tuple[Role | None, list[Problem]]:
     """Validate one role file's bytes; return the role or the problems found.
 
-    Pydantic (the file format, ``_models``) is imported here, on first use: a start
-    that reads the catalogue cache never validates, and so never imports it.
+    Pydantic (``_rules``) is imported here, on first use: a start that reads the
+    catalogue cache never validates, and so never imports it.
     """
     from pydantic import ValidationError
     from yaml import YAMLError
 
-    from ._models import Role as RoleFile
-    from ._models import to_content
+    from ._rules import role_adapter
 
     try:
         data = _read_yaml(raw)
@@ -152,11 +159,13 @@ def parse_role(file: Path, raw: bytes) -> tuple[Role | None, list[Problem]]:
         return None, [Problem(file, where, f"not valid YAML: {reason}")]
     if not isinstance(data, dict):
         return None, [Problem(file, "", "a role file must be a mapping of fields")]
+    schema = data.pop(SCHEMA_KEY, None)
+    if schema is not None and not isinstance(schema, str):
+        return None, [Problem(file, SCHEMA_KEY, "should be the path of the schema, as text")]
     try:
-        validated = RoleFile.model_validate(data)
+        role = role_adapter().validate_python(data)
     except ValidationError as exc:
         return None, list(_validation_problems(file, exc))
-    role: Role = to_content(validated)
     return role, list(role_errors(role, file))
 
 
@@ -178,7 +187,8 @@ class Catalog:
         self.parsed: dict[Path, tuple[bytes, Role]] = {}
         """Each file's bytes and validated role, reused by the next load."""
         self._by_slug = {role.slug: role for role in roles}
-        self._memo: dict[Hashable, object] = {}
+        self._memo: LRUCache[Hashable, object] = LRUCache(maxsize=self.MEMO_SIZE)
+        self._memo_lock = threading.Lock()
         self._derived: dict[Hashable, object] = {}
         self._names: dict[str, str] = {}
         for role in roles:
@@ -192,15 +202,18 @@ class Catalog:
 
     def memo(self, key: Hashable, build: Callable[[], T]) -> T:
         """``build()`` once per ``key`` for this catalogue (answers that need no role,
-        suggestions); a bounded cache, emptied when full."""
-        try:
-            return self._memo[key]  # type: ignore[return-value]  # each key holds what its builder made
-        except KeyError:
-            pass
+        suggestions); at most ``MEMO_SIZE`` kept, the least recently used dropped first.
+
+        An ``LRUCache`` reorders itself on every read, so reads and writes hold a lock
+        (``build`` runs outside it: two threads may both build a missing value).
+        """
+        with self._memo_lock:
+            found = self._memo.get(key, _MISSING)
+        if found is not _MISSING:
+            return found  # type: ignore[return-value]  # each key holds what its builder made
         value = build()
-        if len(self._memo) >= self.MEMO_SIZE:
-            self._memo.clear()
-        self._memo[key] = value
+        with self._memo_lock:
+            self._memo[key] = value
         return value
 
     def derived(self, key: Hashable, build: Callable[[], T]) -> T:

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import json
 
-from ._models import Role
+from ._loader import SCHEMA_KEY
+from ._rules import role_adapter
 
 __all__ = ["role_schema", "schema_json"]
 
 
 def role_schema() -> dict[str, object]:
-    schema = Role.model_json_schema(by_alias=True, mode="validation")
+    schema = role_adapter().json_schema(by_alias=True, mode="validation")
     properties = schema.get("properties")
-    if isinstance(properties, dict):
-        properties["$schema"] = {"type": "string", "description": "Path of this schema."}
+    if isinstance(properties, dict):  # the file may name its schema; the role has no such field
+        own = {"type": "string", "description": "Path of this schema."}
+        schema["properties"] = {SCHEMA_KEY: own, **properties}
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
 
 
