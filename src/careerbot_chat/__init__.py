@@ -45,7 +45,7 @@ from .service._inbound import Chat, Inbound, Moderation, Publisher
 if TYPE_CHECKING:
     from .service._bot import CareerBot
     from .service._settings import Settings, SettingsError
-    from .store._sqlite import PinnedCard, SQLiteStore, Store, open_store
+    from .store import PinnedCard, SQLiteStore, Store, open_store
 
 __version__ = "0.1.0"
 
@@ -54,7 +54,7 @@ __version__ = "0.1.0"
 _LAZY = {
     "CareerBot": ".service._bot",
     **dict.fromkeys(("Settings", "SettingsError"), ".service._settings"),
-    **dict.fromkeys(("PinnedCard", "SQLiteStore", "Store", "open_store"), ".store._sqlite"),
+    **dict.fromkeys(("PinnedCard", "SQLiteStore", "Store", "open_store"), ".store"),
 }
 
 

@@ -21,7 +21,7 @@ from ..answering._cards import card_for, notice
 from ..answering._parser import Command
 from ..answering._reply import Outcome, Reply
 from ..catalog._loader import Catalog
-from ..store._sqlite import PinnedCard, Store
+from ..store._contract import PinnedCard, Store
 from ._defaults import DefaultRoles
 from ._inbound import Chat, Moderation
 from ._usage import UsageLog

@@ -29,7 +29,7 @@ from .._errors import ContentError, StartupError, StoreError
 from ..answering._derived import warm
 from ..catalog._loader import Catalog, CatalogHolder, Stamp, content_stamp, load_catalog
 from ..store._guard import GuardedStore, within
-from ..store._sqlite import Store, open_store
+from ..store import Store, open_store
 from . import _metrics as metrics
 from ._bot import CareerBot, request_log
 from ._platform import Platform

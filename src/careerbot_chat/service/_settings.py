@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from pydantic import AliasChoices, Field, PrivateAttr, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from ..store._sqlite import DEFAULT_DATABASE_URL
+from ..store._contract import DEFAULT_DATABASE_URL
 
 __all__ = ["Settings", "SettingsError", "SettingsSection"]
 
