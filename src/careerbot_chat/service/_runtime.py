@@ -28,8 +28,8 @@ from typing import Any
 from .._errors import ContentError, StartupError, StoreError
 from ..answering._derived import warm
 from ..catalog._loader import Catalog, CatalogHolder, Stamp, content_stamp, load_catalog
-from ..store._guard import GuardedStore, within
 from ..store import Store, open_store
+from ..store._guard import GuardedStore, within
 from . import _metrics as metrics
 from ._bot import CareerBot, request_log
 from ._platform import Platform
