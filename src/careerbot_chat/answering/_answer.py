@@ -13,12 +13,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from .. import messages as msg
+from ..catalog import _show as show
 from ..catalog._checks import normalise
 from ..catalog._content import Level, Role
 from ..catalog._loader import Catalog
 from . import _cards as cards
 from . import _derived as derived
-from . import _show as show
 from ._parser import Command
 from ._registry import COMMANDS, CommandSpec, member_commands, moderator_commands
 from ._reply import Action, Bullets, Fields, Outcome, Paragraph, Reply

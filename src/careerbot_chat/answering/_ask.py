@@ -13,10 +13,10 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from .. import messages as msg
+from ..catalog import _show as show
 from ..catalog._content import Level, Role
 from . import _cards as cards
 from . import _derived as derived
-from . import _show as show
 from ._parser import Command
 from ._registry import command_spec
 from ._reply import Action, Block, Bullets, Fields, Outcome, Paragraph, Reply, label_separator

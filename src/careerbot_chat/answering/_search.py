@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .. import messages as msg
+from ..catalog import _show as show
 from ..catalog._content import Role
-from . import _show as show
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
