@@ -16,7 +16,8 @@ from ._errors import (
     StoreError,
     StoreUnavailable,
 )
-from .answering._answer import answer, find_role
+from .answering._answer import answer
+from .answering._decide import find_role
 from .answering._parser import Command, parse
 from .answering._registry import (
     COMMANDS,
