@@ -67,23 +67,24 @@ from . import (
     parse,
     render_plain,
 )
-from .answering._reply import label_ends_sentence, label_separator
-from .service._http import MAX_BODY, StreamingRequest, read_capped
-from .service._logging import RedactSecrets, SecretShape
-from .service._metrics import api_call as count_api_call
-from .service._metrics import api_error as count_api_error
-from .service._metrics import duplicate_dropped as count_duplicate
-from .service._metrics import request_rejected as count_rejected
-from .service._platform import Platform
-from .service._plugins import (
+from ._registry import (
     AdapterRegistration,
     CliCommand,
+    SecretShape,
+    SettingsSection,
     later,
     lazy_names,
     register,
     unregister,
 )
-from .service._settings import SettingsSection
+from .answering._reply import label_ends_sentence, label_separator
+from .service._http import MAX_BODY, StreamingRequest, read_capped
+from .service._logging import RedactSecrets
+from .service._metrics import api_call as count_api_call
+from .service._metrics import api_error as count_api_error
+from .service._metrics import duplicate_dropped as count_duplicate
+from .service._metrics import request_rejected as count_rejected
+from .service._platform import Platform
 
 __all__ = [
     "COMMANDS",

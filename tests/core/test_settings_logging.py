@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from careerbot_chat._registry import registrations, secret_shapes
 from careerbot_chat.service._logging import MAX_MESSAGE, JsonFormatter, RedactSecrets
-from careerbot_chat.service._plugins import registrations, secret_shapes
 from careerbot_chat.service._settings import Settings, SettingsError
 from tests.conftest import isolate
 

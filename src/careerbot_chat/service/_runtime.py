@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from .._errors import ContentError, StartupError, StoreError
+from .._registry import registrations
 from ..answering._derived import warm
 from ..catalog._loader import Catalog, CatalogHolder, Stamp, content_stamp, load_catalog
 from ..store import Store, open_store
@@ -33,7 +34,6 @@ from ..store._guard import GuardedStore, within
 from . import _metrics as metrics
 from ._bot import CareerBot, request_log
 from ._platform import Platform
-from ._plugins import registrations
 from ._refresh import RefreshReport, refresh_pins
 from ._settings import Settings
 
