@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING
 
 from . import messages
 from ._errors import (
+    AdapterMissing,
     CareerbotError,
     ContentError,
     PermissionMissing,
     PlatformError,
     Problem,
+    SettingsError,
     StartupError,
     StoreError,
     StoreUnavailable,
@@ -45,7 +47,7 @@ from .service._inbound import Chat, Inbound, Moderation, Publisher
 
 if TYPE_CHECKING:
     from .service._bot import CareerBot
-    from .service._settings import Settings, SettingsError
+    from .service._settings import Settings
     from .store import PinnedCard, SQLiteStore, Store, open_store
 
 __version__ = "0.1.0"
@@ -54,7 +56,7 @@ __version__ = "0.1.0"
 # so `careerbot ask` imports only what answering needs.
 _LAZY = {
     "CareerBot": ".service._bot",
-    **dict.fromkeys(("Settings", "SettingsError"), ".service._settings"),
+    "Settings": ".service._settings",
     **dict.fromkeys(("PinnedCard", "SQLiteStore", "Store", "open_store"), ".store"),
 }
 
@@ -73,6 +75,7 @@ def __getattr__(name: str) -> object:
 __all__ = [
     "COMMANDS",
     "Action",
+    "AdapterMissing",
     "Band",
     "Block",
     "Bullets",

@@ -34,6 +34,8 @@ from typing import TYPE_CHECKING, Any
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from ._errors import AdapterMissing
+
 if TYPE_CHECKING:
     import re
 
@@ -41,7 +43,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "GROUP",
-    "AdapterMissing",
     "AdapterRegistration",
     "CliCommand",
     "SecretShape",
@@ -59,10 +60,6 @@ __all__ = [
 
 GROUP = "careerbot_chat.adapters"
 log = logging.getLogger("careerbot")
-
-
-class AdapterMissing(ImportError):
-    """The adapter or its platform SDK is not installed."""
 
 
 @dataclass(frozen=True, slots=True)

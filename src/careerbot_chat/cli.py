@@ -158,7 +158,8 @@ def _ask(args: argparse.Namespace) -> int:
 
         print(render_plain(reply))
         return EXIT_OK
-    from ._registry import AdapterMissing, find_adapter, needs_extra
+    from ._errors import AdapterMissing
+    from ._registry import find_adapter, needs_extra
 
     try:
         adapter = find_adapter(args.format)

@@ -25,7 +25,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from .._errors import ContentError, StartupError, StoreError
+from .._errors import CareerbotError, ContentError, StartupError, StoreError
 from .._registry import registrations
 from ..answering._derived import warm
 from ..catalog._loader import Catalog, CatalogHolder, Stamp, content_stamp, load_catalog
@@ -75,7 +75,7 @@ def setup_hints() -> str:
     return "; ".join(a.setup_hint for a in registrations().values() if a.setup_hint) or "an adapter"
 
 
-class TooManyDropped(Exception):
+class TooManyDropped(CareerbotError):
     """A reload would remove more roles than ``CAREERBOT_RELOAD_MAX_DROP`` allows."""
 
 

@@ -20,20 +20,17 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from pydantic import AliasChoices, Field, PrivateAttr, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from .._errors import SettingsError
 from .._registry import SettingsSection, registrations
 from ..store._contract import DEFAULT_DATABASE_URL
 
-__all__ = ["Settings", "SettingsError"]
+__all__ = ["Settings"]
 
 S = TypeVar("S", bound="SettingsSection")
 
 
 def _env(name: str) -> AliasChoices:
     return AliasChoices(name, name.lower())
-
-
-class SettingsError(ValueError):
-    """A setting is missing or malformed; the message names it, never its value."""
 
 
 class Settings(BaseSettings):
