@@ -48,7 +48,7 @@ def adapter_only_app(platform_name: str) -> Any:
     from starlette.applications import Starlette
 
     from careerbot_chat import CareerBot, load_catalog, open_store
-    from careerbot_chat.service._plugins import find_adapter
+    from careerbot_chat._registry import find_adapter
     from careerbot_chat.service._settings import Settings
 
     settings = Settings.load()

@@ -288,8 +288,8 @@ def known_test_secrets() -> set[str]:
 @pytest.fixture(autouse=True)
 def _no_secret_in_logs() -> Iterator[None]:
     """Every test runs with production logging levels; no secret may reach a log line."""
+    from careerbot_chat._registry import secret_shapes
     from careerbot_chat.service._logging import NOISY_LOGGERS, RedactSecrets, quiet_noisy_loggers
-    from careerbot_chat.service._plugins import secret_shapes
 
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)

@@ -67,16 +67,29 @@ CORE = ROOT / "src" / "careerbot_chat"
 MAY_IMPORT = {
     "_errors": set(),
     "messages": set(),
-    "catalog": {"_errors"},
+    "catalog": {"_errors", "messages"},
     "store": {"_errors"},
+    "chart": {"catalog", "_errors", "messages"},
     "answering": {"catalog", "chart", "_errors", "messages"},
-    "chart": {"answering", "catalog", "_errors", "messages"},
-    "service": {"answering", "chart", "catalog", "store", "preview", "_errors", "messages"},
-    "preview": {"service", "answering", "chart", "catalog", "store", "_errors", "messages"},
+    "_registry": {"answering", "catalog", "_errors", "messages"},
+    "preview": {"_registry", "answering", "chart", "catalog", "_errors", "messages"},
+    "service": {
+        "_registry",
+        "answering",
+        "chart",
+        "catalog",
+        "store",
+        "preview",
+        "_errors",
+        "messages",
+    },
 }
-"""What each part of the core may import besides itself: adapters → service → store and
-answering → catalog → _errors. The top-level ``cli``, ``adapter`` and ``__init__`` may
-use every part; nothing in the core imports an adapter or a chat SDK."""
+"""What each part of the core may import besides itself, from the bottom up:
+``_errors`` and ``messages`` → ``catalog`` (content, and how its values read) and
+``store`` → ``chart`` → ``answering`` → ``_registry`` (what adapters register) →
+``preview`` → ``service``. The server mounts the preview, so ``service`` may import
+``preview`` and never the other way round. The top-level ``cli``, ``adapter`` and
+``__init__`` may use every part; nothing in the core imports an adapter or a chat SDK."""
 PLATFORM_PACKAGES = ("careerbot_telegram", "careerbot_slack", "telegram", "slack_bolt", "slack_sdk")
 
 
@@ -162,3 +175,106 @@ def test_core_code_names_no_platform() -> None:
             and any(name in node.value.lower() for name in ("telegram", "slack"))
         ]
     assert named == []
+
+
+def import_graph(root: Path, package: str) -> dict[str, set[str]]:
+    """Module → the modules of the same package it imports, wherever the import stands:
+    at the top, inside a function (a lazy import) or under ``if TYPE_CHECKING:``.
+
+    ``from . import _cards`` is an edge to the module ``_cards`` when there is one,
+    else to the package; relative imports are resolved against the importing module.
+    """
+    files = {}
+    for file in sorted(root.rglob("*.py")):
+        parts = (package, *file.relative_to(root).with_suffix("").parts)
+        files[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = file
+    graph: dict[str, set[str]] = {name: set() for name in files}
+    for name, file in files.items():
+        here = name.split(".") if file.name == "__init__.py" else name.split(".")[:-1]
+        for node in ast.walk(ast.parse(file.read_text(), str(file))):
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = here[: len(here) - node.level + 1] if node.level else []
+                module = ".".join([*base, *(node.module.split(".") if node.module else [])])
+                targets = [
+                    f"{module}.{alias.name}" if f"{module}.{alias.name}" in files else module
+                    for alias in node.names
+                ]
+            else:
+                continue
+            graph[name] |= {target for target in targets if target in files and target != name}
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every strongly connected group of more than one module (Tarjan), sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return sorted(found)
+
+
+def test_no_import_cycles_among_core_modules() -> None:
+    """No module of the core imports, even lazily or only for type checking, a module
+    that imports it back (directly or around a longer loop)."""
+    graph = import_graph(CORE, "careerbot_chat")
+    assert len(graph) > 40
+    assert cycles(graph) == []
+
+
+def test_the_graph_sees_every_kind_of_import(tmp_path: Path) -> None:
+    """Lazy, type-checking and relative imports each make an edge, and a loop is found."""
+    package = tmp_path / "pkg"
+    (package / "sub").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "sub" / "__init__.py").write_text("")
+    (package / "a.py").write_text("def f():\n    from .sub import _b\n")
+    (package / "sub" / "_b.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from ..c import X\n"
+    )
+    (package / "c.py").write_text("import pkg.a\n")
+    (package / "d.py").write_text("from . import c\n")
+    graph = import_graph(package, "pkg")
+    assert graph["pkg.a"] == {"pkg.sub._b"}
+    assert graph["pkg.sub._b"] == {"pkg.c"}
+    assert graph["pkg.c"] == {"pkg.a"}
+    assert graph["pkg.d"] == {"pkg.c"}
+    assert cycles(graph) == [["pkg.a", "pkg.c", "pkg.sub._b"]]
+
+
+def test_the_rooms_of_the_core_stack_one_way() -> None:
+    """``MAY_IMPORT`` itself has no loop: the parts of the core form layers."""
+    placed: list[str] = []
+    left = dict(MAY_IMPORT)
+    while left:
+        ready = sorted(part for part, below in left.items() if below <= set(placed))
+        assert ready, f"these parts import each other: {sorted(left)}"
+        placed += ready
+        for part in ready:
+            del left[part]
+    assert set(placed) == set(MAY_IMPORT)

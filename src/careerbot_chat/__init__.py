@@ -7,16 +7,19 @@ from typing import TYPE_CHECKING
 
 from . import messages
 from ._errors import (
+    AdapterMissing,
     CareerbotError,
     ContentError,
     PermissionMissing,
     PlatformError,
     Problem,
+    SettingsError,
     StartupError,
     StoreError,
     StoreUnavailable,
 )
-from .answering._answer import answer, find_role
+from .answering._answer import answer
+from .answering._decide import find_role
 from .answering._parser import Command, parse
 from .answering._registry import (
     COMMANDS,
@@ -44,8 +47,8 @@ from .service._inbound import Chat, Inbound, Moderation, Publisher
 
 if TYPE_CHECKING:
     from .service._bot import CareerBot
-    from .service._settings import Settings, SettingsError
-    from .store._sqlite import PinnedCard, SQLiteStore, Store, open_store
+    from .service._settings import Settings
+    from .store import PinnedCard, SQLiteStore, Store, open_store
 
 __version__ = "0.1.0"
 
@@ -53,8 +56,8 @@ __version__ = "0.1.0"
 # so `careerbot ask` imports only what answering needs.
 _LAZY = {
     "CareerBot": ".service._bot",
-    **dict.fromkeys(("Settings", "SettingsError"), ".service._settings"),
-    **dict.fromkeys(("PinnedCard", "SQLiteStore", "Store", "open_store"), ".store._sqlite"),
+    "Settings": ".service._settings",
+    **dict.fromkeys(("PinnedCard", "SQLiteStore", "Store", "open_store"), ".store"),
 }
 
 
@@ -72,6 +75,7 @@ def __getattr__(name: str) -> object:
 __all__ = [
     "COMMANDS",
     "Action",
+    "AdapterMissing",
     "Band",
     "Block",
     "Bullets",

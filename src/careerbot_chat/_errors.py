@@ -2,11 +2,16 @@
 
     CareerbotError
     ├── ContentError            content/ could not be loaded; carries every Problem found
+    ├── SettingsError           a setting is missing or malformed (also a ValueError)
+    ├── AdapterMissing          no adapter of that name, or not its extra (also an ImportError)
     ├── StartupError            the process cannot start at all (a token the platform rejects)
     ├── StoreError              the database refused a read or a write
     │   └── StoreUnavailable    the database cannot be reached at all
     └── PlatformError           a chat platform's API refused an action
         └── PermissionMissing   the bot lacks a right it needs (pinning, channel membership)
+
+``tests/test_exported_members.py`` checks that every exception class the core
+defines is drawn here and derives from ``CareerbotError``.
 
 A ``Problem`` is one finding in the content: the file, the field path inside it and
 the reason, so the CLI can print ``content/roles/x.yaml: ladder[1].max: must be ≥ min``.
@@ -18,11 +23,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = [
+    "AdapterMissing",
     "CareerbotError",
     "ContentError",
     "PermissionMissing",
     "PlatformError",
     "Problem",
+    "SettingsError",
+    "StartupError",
     "StoreError",
     "StoreUnavailable",
 ]
@@ -53,6 +61,14 @@ class ContentError(CareerbotError):
         count = len(self.problems)
         head = f"{count} content error{'s' if count != 1 else ''}"
         super().__init__(head + ":\n" + "\n".join(f"  {p}" for p in self.problems))
+
+
+class SettingsError(CareerbotError, ValueError):
+    """A setting is missing or malformed; the message names it, never its value."""
+
+
+class AdapterMissing(CareerbotError, ImportError):
+    """The adapter or its platform SDK is not installed."""
 
 
 class StartupError(CareerbotError):

@@ -3,8 +3,9 @@
 An adapter (``careerbot_telegram``, ``careerbot_slack``, or one of your own) is a
 converter, as a bolt-python adapter is: it turns its platform's payload into an
 ``Inbound`` message, asks the ``CareerBot``, and renders the neutral ``Reply`` it gets
-back. It imports from ``careerbot_chat`` and from this module only, never from a
-private module (a test enforces this), so the core can change behind these names.
+back. It imports from this module only, never from ``careerbot_chat`` itself, a
+subpackage or a private module (a test enforces this), so the core can change behind
+these names.
 
 The pieces:
 
@@ -13,9 +14,16 @@ The pieces:
   Share and follow-ups repeat it instead of rebuilding it from the card);
 - the powers an adapter lends the core: ``Moderation`` (admins, post, pin),
   ``Publisher`` (edit a posted card), ``Platform`` (what ``careerbot serve`` runs);
-- errors an adapter raises: ``PlatformError``, ``PermissionMissing`` (with the
-  words to show the moderator), ``StartupError`` (a start that waiting cannot cure,
-  such as a rejected token: ``careerbot serve`` exits; other failures are retried);
+- answering, for inline answers and menus: ``Catalog``, ``Role``, ``Command``,
+  ``parse``, ``answer``, ``find_role``, ``COMMANDS`` and ``CommandSpec`` (with
+  ``command_spec``, ``member_commands``, ``moderator_commands``), ``messages`` (the
+  bot's words), ``PlainRenderer`` and ``render_plain``;
+- charts and the preview: ``chart_spec``, ``render_png``, ``chart_url``;
+  ``PreviewCard`` and ``ChartSource`` (what ``careerbot preview`` shows of a reply);
+- errors an adapter raises or meets: ``PlatformError``, ``PermissionMissing`` (with
+  the words to show the moderator), ``StartupError`` (a start that waiting cannot
+  cure, such as a rejected token: ``careerbot serve`` exits; other failures are
+  retried), ``SettingsError``, ``StoreError``;
 - helpers every adapter needs: ``read_capped`` (the capped body reader for webhook
   routes), ``RedactSecrets`` and ``SecretShape`` (the log filter that hides tokens, and
   the shape of a platform's tokens for it), the metrics hooks ``count_api_call`` (a
@@ -58,6 +66,7 @@ from . import (
     Settings,
     SettingsError,
     StartupError,
+    StoreError,
     answer,
     command_spec,
     find_role,
@@ -67,23 +76,26 @@ from . import (
     parse,
     render_plain,
 )
-from .answering._reply import label_ends_sentence, label_separator
-from .service._http import MAX_BODY, StreamingRequest, read_capped
-from .service._logging import RedactSecrets, SecretShape
-from .service._metrics import api_call as count_api_call
-from .service._metrics import api_error as count_api_error
-from .service._metrics import duplicate_dropped as count_duplicate
-from .service._metrics import request_rejected as count_rejected
-from .service._platform import Platform
-from .service._plugins import (
+from ._registry import (
     AdapterRegistration,
     CliCommand,
+    SecretShape,
+    SettingsSection,
     later,
     lazy_names,
     register,
     unregister,
 )
-from .service._settings import SettingsSection
+from .answering._reply import label_ends_sentence, label_separator
+from .chart import chart_spec, chart_url, render_png
+from .preview import ChartSource, PreviewCard
+from .service._http import MAX_BODY, StreamingRequest, read_capped
+from .service._logging import RedactSecrets
+from .service._metrics import api_call as count_api_call
+from .service._metrics import api_error as count_api_error
+from .service._metrics import duplicate_dropped as count_duplicate
+from .service._metrics import request_rejected as count_rejected
+from .service._platform import Platform
 
 __all__ = [
     "COMMANDS",
@@ -94,6 +106,7 @@ __all__ = [
     "Bullets",
     "CareerBot",
     "Catalog",
+    "ChartSource",
     "Chat",
     "CliCommand",
     "Command",
@@ -109,6 +122,7 @@ __all__ = [
     "PlainRenderer",
     "Platform",
     "PlatformError",
+    "PreviewCard",
     "Publisher",
     "RedactSecrets",
     "Reply",
@@ -118,8 +132,11 @@ __all__ = [
     "SettingsError",
     "SettingsSection",
     "StartupError",
+    "StoreError",
     "StreamingRequest",
     "answer",
+    "chart_spec",
+    "chart_url",
     "command_spec",
     "count_api_call",
     "count_api_error",
@@ -137,5 +154,6 @@ __all__ = [
     "read_capped",
     "register",
     "render_plain",
+    "render_png",
     "unregister",
 ]

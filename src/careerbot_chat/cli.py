@@ -90,7 +90,7 @@ def _parser(adapters: bool = True) -> argparse.ArgumentParser:
     preview.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (this machine)")
     preview.add_argument("--port", type=int, default=8765, help="default 8765; 0 picks a free one")
     if adapters:
-        from .service._plugins import registrations
+        from ._registry import registrations
 
         for adapter in registrations().values():
             for command in adapter.commands:
@@ -158,7 +158,8 @@ def _ask(args: argparse.Namespace) -> int:
 
         print(render_plain(reply))
         return EXIT_OK
-    from .service._plugins import AdapterMissing, find_adapter, needs_extra
+    from ._errors import AdapterMissing
+    from ._registry import find_adapter, needs_extra
 
     try:
         adapter = find_adapter(args.format)

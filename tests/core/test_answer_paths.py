@@ -23,7 +23,7 @@ from careerbot_chat import (
     parse,
 )
 from careerbot_chat import messages as msg
-from careerbot_chat.answering._answer import (
+from careerbot_chat.answering._compose import (
     CATALOG_SHOWN,
     CATALOG_WITH_SUMMARIES,
     ROLE_BUTTONS,

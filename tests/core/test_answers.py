@@ -250,3 +250,23 @@ def test_vendored_sources_match_shared() -> None:
     if not shared:
         pytest.skip("no shared/sources/ beside this checkout to compare the copy with")
     assert vendored.read_bytes() == shared[0].read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("senior mlops salary", "SALARY"),
+        ("mlops salary vs backend", "COMPARE"),
+        ("backend to mlops", "PATH"),
+        ("is mlops hiring", "DEMAND"),
+        ("sre salary", "OTHER_ROLE"),
+        ("hello", "START"),
+    ],
+)
+def test_a_sentence_is_understood_as_a_kind(catalog: Catalog, text: str, kind: str) -> None:
+    """What a sentence asks is one of the ``Kind`` members, not a bare string."""
+    from careerbot_chat.answering._decide import Kind, understand
+
+    understood = understand(text, catalog)
+    assert isinstance(understood.kind, Kind)
+    assert understood.kind is Kind[kind]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from careerbot_chat import PinnedCard, SQLiteStore, Store, StoreUnavailable, open_store
-from careerbot_chat.store._sqlite import EXPIRY_INDEXES, UsageRow, today
+from careerbot_chat.store._contract import EXPIRY_INDEXES, UsageRow, today
 
 
 def pin(message_id: str = "m1", chat_id: str = "c1", **changes: object) -> PinnedCard:

@@ -6,9 +6,9 @@ import pytest
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 
-from careerbot_chat import CareerBot, Chat, PlatformError, load_catalog
-from careerbot_chat.answering._answer import help_reply
-from careerbot_chat.service._settings import Settings, SettingsError
+from careerbot_chat import CareerBot, Chat, PlatformError, SettingsError, load_catalog
+from careerbot_chat.answering._compose import help_reply
+from careerbot_chat.service._settings import Settings
 from careerbot_slack import create_platform, run_dev
 from tests.slack import builders as b
 from tests.slack.conftest import FORM, SlackClient

@@ -10,8 +10,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from careerbot_chat import CareerBot
-from careerbot_chat.service._settings import SettingsError
+from careerbot_chat import CareerBot, SettingsError
 from careerbot_telegram import TelegramPlatform, webhook_route
 from tests.fakes.telegram_api import FakeTelegram
 from tests.servers import serve_asgi

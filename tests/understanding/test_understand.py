@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from careerbot_chat import Catalog, CatalogHolder, Outcome, answer, parse, render_plain
 from careerbot_chat.answering import _vocabulary as vocab
-from careerbot_chat.answering._ask import understand
+from careerbot_chat.answering._decide import understand
 from careerbot_chat.answering._derived import search_index, warm
 from tests.conftest import MLOPS_YAML, source_page
 

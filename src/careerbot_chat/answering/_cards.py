@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from .. import messages as msg
+from ..catalog import _show as show
 from ..catalog._content import HeadlineBand, Level, Question, Role
 from ..catalog._loader import Catalog
 from ..chart._spec import alt_text, bands_in_words, chart_spec
-from . import _show as show
 from ._reply import Action, Block, Bullets, Divider, Fields, Outcome, Paragraph, Picture, Reply
 
 __all__ = [

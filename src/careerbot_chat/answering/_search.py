@@ -6,10 +6,9 @@ answer, a path step. The index is built once per catalogue (in memory, one
 segment) and replaced with it on reload; ``careerbot ask`` imports tantivy only
 when a question needs a search.
 
-Why tantivy (measured on 25,000 pieces, 1,000 roles; see docs/benchmarks.md):
-query p99 about 0.1 ms against about 6 ms for SQLite FTS5's bm25() (which scores
-every row holding a common word) and 1.8 ms for bm25s, which also costs 170 ms of
-numpy/scipy import.
+Why tantivy: its top-k search skips the rows a common word holds, where SQLite
+FTS5's bm25() scores every one of them, and it needs no numpy/scipy import as bm25s
+does; the figures are in docs/benchmarks.md ("Choosing the search library").
 """
 
 from __future__ import annotations
@@ -20,8 +19,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .. import messages as msg
+from ..catalog import _show as show
 from ..catalog._content import Role
-from . import _show as show
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator

@@ -1,4 +1,4 @@
-"""Lay a ``ChartSpec`` out as shapes once; ``_svg`` and ``_png`` each paint them.
+"""Lay a ``ChartSpec`` out as shapes once; ``_paint``'s ``svg`` and ``png`` each paint them.
 
 Horizontal bars, one row per level, reading down from junior to senior: on a phone a
 row has the whole width for its label and band, where vertical bars would squeeze

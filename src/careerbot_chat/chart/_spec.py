@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from .. import messages as msg
-from ..answering import _show as show
+from ..catalog import _show as show
 from ..catalog._content import Role
 
 __all__ = [

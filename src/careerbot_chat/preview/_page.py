@@ -12,13 +12,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .._errors import Problem
+from .._registry import AdapterRegistration, registrations
 from ..answering._answer import answer
 from ..answering._parser import parse
 from ..answering._render_plain import render_plain
 from ..answering._reply import Reply
 from ..catalog._content import Role
 from ..catalog._loader import Catalog
-from ..service._plugins import AdapterRegistration, registrations
 from ._card import ChartSource, PreviewCard
 
 __all__ = ["GENERAL", "Previewer", "Row", "Section", "adapters", "commands", "styles"]
@@ -83,7 +83,8 @@ class Previewer:
 
     def card(self, adapter: AdapterRegistration, reply: Reply) -> PreviewCard:
         assert adapter.preview_card is not None
-        return adapter.preview_card(reply, self.chart_src, self.public_url)
+        card: PreviewCard = adapter.preview_card(reply, self.chart_src, self.public_url)
+        return card
 
     def row(self, text: str, label: str = "", warnings: tuple[str, ...] = ()) -> Row | None:
         reply = self.reply(text)

@@ -16,12 +16,13 @@ import time
 
 from .. import messages as msg
 from .._errors import StoreError
-from ..answering._answer import answer, find_role
+from ..answering._answer import answer
 from ..answering._cards import notice
+from ..answering._decide import find_role
 from ..answering._parser import Command, parse
 from ..answering._reply import Outcome, Reply
 from ..catalog._loader import Catalog, CatalogHolder
-from ..store._sqlite import Store
+from ..store._contract import Store
 from . import _metrics as metrics
 from ._conversations import Conversations
 from ._defaults import DefaultRoles

@@ -11,7 +11,7 @@ import logging
 from collections import OrderedDict
 
 from .._errors import StoreError
-from ..store._sqlite import Store
+from ..store._contract import Store
 
 __all__ = ["CONTEXT_TTL", "REMEMBERED", "Conversations"]
 

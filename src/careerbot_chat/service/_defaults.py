@@ -6,7 +6,7 @@ import logging
 import time
 
 from .._errors import StoreError
-from ..store._sqlite import Store
+from ..store._contract import Store
 from ._inbound import Chat
 
 __all__ = ["DEFAULT_ROLE_CACHE", "DEFAULT_ROLE_TTL", "DefaultRoles"]

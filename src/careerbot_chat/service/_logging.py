@@ -16,18 +16,19 @@ import logging
 import re
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.orjson import OrjsonFormatter
+
+if TYPE_CHECKING:
+    from .._registry import SecretShape
 
 __all__ = [
     "MASK",
     "NOISY_LOGGERS",
     "JsonFormatter",
     "RedactSecrets",
-    "SecretShape",
     "TextFormatter",
     "quiet_noisy_loggers",
     "setup_logging",
@@ -46,16 +47,6 @@ def one_line(text: str, limit: int = MAX_MESSAGE) -> str:
     if len(text) > limit:
         text = f"{text[:limit]}… ({len(text) - limit} more characters)"
     return text
-
-
-@dataclass(frozen=True, slots=True)
-class SecretShape:
-    """What a platform's credentials look like, so a log line never shows one, even a
-    token this process was not configured with."""
-
-    marker: str
-    """A substring every match contains: the pattern runs only on text that has it."""
-    pattern: re.Pattern[str]
 
 
 class RedactSecrets(logging.Filter):

@@ -16,12 +16,14 @@ from dataclasses import dataclass
 
 from .. import messages as msg
 from .._errors import PermissionMissing, PlatformError, StoreError
-from ..answering._answer import answer, fallback_role, find_role, not_found
+from ..answering._answer import answer
 from ..answering._cards import card_for, notice
+from ..answering._compose import not_found
+from ..answering._decide import fallback_role, find_role
 from ..answering._parser import Command
 from ..answering._reply import Outcome, Reply
 from ..catalog._loader import Catalog
-from ..store._sqlite import PinnedCard, Store
+from ..store._contract import PinnedCard, Store
 from ._defaults import DefaultRoles
 from ._inbound import Chat, Moderation
 from ._usage import UsageLog

@@ -17,7 +17,7 @@ from .. import messages as msg
 from .._errors import PlatformError, StoreError
 from ..answering._cards import card_for
 from ..answering._reply import Outcome, Paragraph, Reply
-from ..store._sqlite import PinnedCard
+from ..store._contract import PinnedCard
 from . import _metrics as metrics
 from ._bot import CareerBot
 from ._inbound import Chat, Publisher

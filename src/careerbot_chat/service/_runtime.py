@@ -25,15 +25,15 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from .._errors import ContentError, StartupError, StoreError
+from .._errors import CareerbotError, ContentError, StartupError, StoreError
+from .._registry import registrations
 from ..answering._derived import warm
 from ..catalog._loader import Catalog, CatalogHolder, Stamp, content_stamp, load_catalog
+from ..store import Store, open_store
 from ..store._guard import GuardedStore, within
-from ..store._sqlite import Store, open_store
 from . import _metrics as metrics
 from ._bot import CareerBot, request_log
 from ._platform import Platform
-from ._plugins import registrations
 from ._refresh import RefreshReport, refresh_pins
 from ._settings import Settings
 
@@ -75,7 +75,7 @@ def setup_hints() -> str:
     return "; ".join(a.setup_hint for a in registrations().values() if a.setup_hint) or "an adapter"
 
 
-class TooManyDropped(Exception):
+class TooManyDropped(CareerbotError):
     """A reload would remove more roles than ``CAREERBOT_RELOAD_MAX_DROP`` allows."""
 
 

@@ -30,12 +30,12 @@ import sys
 from collections.abc import AsyncIterator
 from typing import Any
 
-from .._errors import StartupError
+from .._errors import AdapterMissing, SettingsError, StartupError
+from .._registry import find_adapter, needs_extra, registrations, secret_shapes
 from ..chart._spec import CHARTS_PATH
 from ._logging import setup_logging
-from ._plugins import AdapterMissing, find_adapter, needs_extra, registrations, secret_shapes
 from ._runtime import ESSENTIAL, Runtime, setup_hints
-from ._settings import Settings, SettingsError
+from ._settings import Settings
 
 __all__ = [
     "CHART_CACHE",

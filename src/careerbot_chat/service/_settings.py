@@ -20,60 +20,17 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from pydantic import AliasChoices, Field, PrivateAttr, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from ..store._sqlite import DEFAULT_DATABASE_URL
+from .._errors import SettingsError
+from .._registry import SettingsSection, registrations
+from ..store._contract import DEFAULT_DATABASE_URL
 
-__all__ = ["Settings", "SettingsError", "SettingsSection"]
+__all__ = ["Settings"]
 
 S = TypeVar("S", bound="SettingsSection")
 
 
 def _env(name: str) -> AliasChoices:
     return AliasChoices(name, name.lower())
-
-
-class SettingsError(ValueError):
-    """A setting is missing or malformed; the message names it, never its value."""
-
-
-class SettingsSection(BaseSettings):
-    """One adapter's settings: fields read from ``env_prefix + FIELD`` (and ``.env``).
-
-    Subclasses set ``model_config = SettingsConfigDict(env_prefix="NAME_", ...)`` (start
-    from ``SettingsSection.model_config``) and override ``enabled``, ``serves`` and
-    ``serve_problem`` to say when the platform is configured.
-    """
-
-    model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True
-    )
-
-    @property
-    def enabled(self) -> bool:
-        """Credentials are present: the platform can run (at least for development)."""
-        return False
-
-    @property
-    def serves(self) -> bool:
-        """Configured enough for ``careerbot serve`` to mount it."""
-        return self.enabled
-
-    def serve_problem(self) -> str | None:
-        """Why ``careerbot serve`` must refuse this configuration (one line), or ``None``."""
-        return None
-
-    def secrets(self) -> list[str]:
-        """Every secret value of this section, for log redaction."""
-        values = (getattr(self, name) for name in type(self).model_fields)
-        return [
-            v.get_secret_value()
-            for v in values
-            if isinstance(v, SecretStr) and v.get_secret_value()
-        ]
-
-    @classmethod
-    def env_name(cls, field: str) -> str:
-        """The environment variable of ``field``: ``bot_token`` → ``TELEGRAM_BOT_TOKEN``."""
-        return (str(cls.model_config.get("env_prefix") or "") + field).upper()
 
 
 class Settings(BaseSettings):
@@ -146,8 +103,6 @@ class Settings(BaseSettings):
         return value
 
     def __init__(self, **values: Any) -> None:
-        from ._plugins import registrations
-
         options = {key: value for key, value in values.items() if key.startswith("_")}
         kinds = {name: adapter.settings for name, adapter in registrations().items()}
         own, by_section = _split(values, kinds)

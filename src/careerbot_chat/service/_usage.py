@@ -17,7 +17,7 @@ from ..answering._cards import notice
 from ..answering._parser import Command
 from ..answering._reply import Bullets, Outcome, Reply
 from ..catalog._loader import Catalog
-from ..store._sqlite import Store, UsageRow, days_ago, today
+from ..store._contract import Store, UsageRow, days_ago, today
 
 __all__ = ["UsageLog"]
 

@@ -27,7 +27,7 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from .._errors import StoreUnavailable
-from ._sqlite import PinnedCard, Store, UsageRow
+from ._contract import PinnedCard, Store, UsageRow
 
 __all__ = ["ANSWER_DEADLINE", "BACKGROUND_DEADLINE", "GuardedStore", "within"]
 

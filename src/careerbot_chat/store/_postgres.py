@@ -10,15 +10,23 @@ import time
 from typing import Any
 
 from .._errors import StoreError, StoreUnavailable
-from ._sqlite import (
+from ._contract import (
+    ADD_USAGE,
+    CLAIM_UPDATE,
+    DROP_LEASE,
     FORGET_CONTEXTS,
+    FORGET_UPDATES,
     GET_CONTEXT,
+    GET_DEFAULT_ROLE,
     GET_PHOTO,
     MIGRATIONS,
     PIN_COLUMNS,
+    REMOVE_PIN,
     SET_CONTEXT,
+    SET_DEFAULT_ROLE,
     SET_PHOTO,
     TAKE_LEASE,
+    USAGE_SINCE,
     PinnedCard,
     UsageRow,
 )
@@ -77,25 +85,17 @@ class PostgresStore:
             raise _pg_error(exc) from exc
 
     async def ping(self) -> None:
-        await self._run(
-            "execute", "DELETE FROM processed_updates WHERE expires_at < $1", time.time()
-        )
+        await self._run("execute", FORGET_UPDATES.format("$1"), time.time())
 
     async def get_default_role(self, platform: str, chat_id: str) -> str | None:
-        value = await self._run(
-            "fetchval",
-            "SELECT default_role FROM chat_settings WHERE platform = $1 AND chat_id = $2",
-            platform,
-            chat_id,
-        )
+        sql = GET_DEFAULT_ROLE.format("$1", "$2")
+        value = await self._run("fetchval", sql, platform, chat_id)
         return None if value is None else str(value)
 
     async def set_default_role(self, platform: str, chat_id: str, role: str, by: str) -> None:
         await self._run(
             "execute",
-            "INSERT INTO chat_settings VALUES ($1, $2, $3, $4, $5) ON CONFLICT (platform, chat_id) "
-            "DO UPDATE SET default_role = excluded.default_role, set_by = excluded.set_by, "
-            "set_at = excluded.set_at",
+            SET_DEFAULT_ROLE.format("$1", "$2", "$3", "$4", "$5"),
             platform,
             chat_id,
             role,
@@ -115,13 +115,8 @@ class PostgresStore:
         )
 
     async def remove_pin(self, platform: str, chat_id: str, message_id: str) -> None:
-        await self._run(
-            "execute",
-            "DELETE FROM pinned_cards WHERE platform = $1 AND chat_id = $2 AND message_id = $3",
-            platform,
-            chat_id,
-            message_id,
-        )
+        sql = REMOVE_PIN.format("$1", "$2", "$3")
+        await self._run("execute", sql, platform, chat_id, message_id)
 
     async def pins(
         self, platform: str | None = None, chat_id: str | None = None
@@ -137,14 +132,8 @@ class PostgresStore:
 
     async def claim_update(self, key: str, ttl: float) -> bool:
         now = time.time()
-        status = await self._run(
-            "execute",
-            "INSERT INTO processed_updates VALUES ($1, $2) ON CONFLICT (key) DO UPDATE "
-            "SET expires_at = excluded.expires_at WHERE processed_updates.expires_at < $3",
-            key,
-            now + ttl,
-            now,
-        )
+        sql = CLAIM_UPDATE.format("$1", "$2", "$3")
+        status = await self._run("execute", sql, key, now + ttl, now)
         return str(status).endswith(" 1")
 
     async def add_usage(self, rows: list[UsageRow]) -> None:
@@ -154,9 +143,7 @@ class PostgresStore:
             raise StoreUnavailable("the store is not open")
         try:
             await self._pool.executemany(
-                "INSERT INTO usage_daily VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT "
-                "(day, platform, command, role, outcome, query) "
-                "DO UPDATE SET count = usage_daily.count + excluded.count",
+                ADD_USAGE.format(*(f"${n}" for n in range(1, 8))),
                 [(r.day, r.platform, r.command, r.role, r.outcome, r.query, r.count) for r in rows],
             )
         except (OSError, TimeoutError) as exc:
@@ -165,12 +152,7 @@ class PostgresStore:
             raise _pg_error(exc) from exc
 
     async def usage(self, since: str) -> list[UsageRow]:
-        rows = await self._run(
-            "fetch",
-            "SELECT day, platform, command, role, outcome, query, count FROM usage_daily "
-            "WHERE day >= $1 ORDER BY day",
-            since,
-        )
+        rows = await self._run("fetch", USAGE_SINCE.format("$1"), since)
         return [UsageRow(*row) for row in rows]
 
     async def get_photo(self, platform: str, key: str) -> str | None:
@@ -190,9 +172,7 @@ class PostgresStore:
         return str(status).endswith(" 1")
 
     async def drop_lease(self, name: str, holder: str) -> None:
-        await self._run(
-            "execute", "DELETE FROM leases WHERE name = $1 AND holder = $2", name, holder
-        )
+        await self._run("execute", DROP_LEASE.format("$1", "$2"), name, holder)
 
     async def get_context(self, platform: str, key: str) -> str | None:
         sql = GET_CONTEXT.format("$1", "$2", "$3")

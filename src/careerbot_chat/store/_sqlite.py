@@ -1,202 +1,40 @@
-"""The store: chat default roles, pinned cards, processed updates, usage, uploaded photos.
+"""``SQLiteStore``: the ``Store`` contract (``_contract``) on one SQLite file, the default.
 
-``Store`` is the contract; ``SQLiteStore`` (default, one file) and ``PostgresStore``
-(several replicas, see ``_store_pg``) implement it, and one set of contract tests
-runs against both. The schema is created on first use and versioned: each entry of
-``MIGRATIONS`` runs once, in order, recorded in ``schema_version``.
-
-Usage statistics hold counts per day, platform, command, role and outcome — never a
-user id.
+The schema is created on first use and versioned: each entry of ``MIGRATIONS`` runs
+once, in order, recorded in ``schema_version``.
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import sqlite3
 import time
-from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import Any, Protocol
-from urllib.parse import urlparse
+from typing import Any
 
 from .._errors import StoreError, StoreUnavailable
-
-__all__ = [
-    "DEFAULT_DATABASE_URL",
-    "EXPIRY_INDEXES",
-    "FORGET_CONTEXTS",
-    "GET_CONTEXT",
-    "GET_PHOTO",
-    "MIGRATIONS",
-    "PIN_COLUMNS",
-    "SET_CONTEXT",
-    "SET_PHOTO",
-    "PinnedCard",
-    "SQLiteStore",
-    "Store",
-    "UsageRow",
-    "days_ago",
-    "open_store",
-    "today",
-]
-
-DEFAULT_DATABASE_URL = "sqlite:///careerbot.sqlite3"
-
-
-@dataclass(frozen=True, slots=True)
-class PinnedCard:
-    """A card the bot posted and pinned, so it can be refreshed or unpinned later."""
-
-    platform: str
-    chat_id: str
-    message_id: str
-    role: str
-    card: str
-    content_hash: str
-    pinned_by: str
-    pinned_at: float
-    status: str = "current"
-    """``current``, ``failed`` (refresh to retry) or ``stale`` (role removed)."""
-    last_error: str | None = None
-
-    def updated(self, **changes: object) -> PinnedCard:
-        return replace(self, **changes)  # type: ignore[arg-type]
-
-    def row(self) -> tuple[object, ...]:
-        """The values in ``PIN_COLUMNS`` order, for an INSERT."""
-        return tuple(getattr(self, name) for name in _PIN_FIELDS)
-
-
-_PIN_FIELDS = tuple(field.name for field in fields(PinnedCard))
-
-
-@dataclass(frozen=True, slots=True)
-class UsageRow:
-    day: str
-    platform: str
-    command: str
-    role: str
-    outcome: str
-    query: str
-    count: int
-
-
-class Store(Protocol):
-    """What the bot needs from a database. Every method may raise ``StoreError``."""
-
-    async def open(self) -> None: ...
-    async def close(self) -> None: ...
-    async def ping(self) -> None: ...
-    async def get_default_role(self, platform: str, chat_id: str) -> str | None: ...
-    async def set_default_role(self, platform: str, chat_id: str, role: str, by: str) -> None: ...
-    async def save_pin(self, pin: PinnedCard) -> None: ...
-    async def remove_pin(self, platform: str, chat_id: str, message_id: str) -> None: ...
-    async def pins(
-        self, platform: str | None = None, chat_id: str | None = None
-    ) -> list[PinnedCard]: ...
-    async def claim_update(self, key: str, ttl: float) -> bool: ...
-    async def add_usage(self, rows: list[UsageRow]) -> None: ...
-    async def usage(self, since: str) -> list[UsageRow]: ...
-    async def get_photo(self, platform: str, key: str) -> str | None: ...
-    async def set_photo(self, platform: str, key: str, file_id: str) -> None: ...
-    async def take_lease(self, name: str, holder: str, ttl: float) -> bool: ...
-    async def drop_lease(self, name: str, holder: str) -> None: ...
-    async def get_context(self, platform: str, key: str) -> str | None: ...
-    async def set_context(self, platform: str, key: str, command: str, ttl: float) -> None: ...
-
-
-MIGRATIONS: tuple[str, ...] = (
-    """
-    CREATE TABLE chat_settings (
-        platform TEXT NOT NULL, chat_id TEXT NOT NULL, default_role TEXT NOT NULL,
-        set_by TEXT NOT NULL, set_at DOUBLE PRECISION NOT NULL,
-        PRIMARY KEY (platform, chat_id));
-    CREATE TABLE pinned_cards (
-        platform TEXT NOT NULL, chat_id TEXT NOT NULL, message_id TEXT NOT NULL,
-        role TEXT NOT NULL, card TEXT NOT NULL, content_hash TEXT NOT NULL,
-        pinned_by TEXT NOT NULL, pinned_at DOUBLE PRECISION NOT NULL,
-        status TEXT NOT NULL DEFAULT 'current', last_error TEXT,
-        PRIMARY KEY (platform, chat_id, message_id));
-    CREATE TABLE processed_updates (
-        key TEXT PRIMARY KEY, expires_at DOUBLE PRECISION NOT NULL);
-    CREATE TABLE usage_daily (
-        day TEXT NOT NULL, platform TEXT NOT NULL, command TEXT NOT NULL,
-        role TEXT NOT NULL, outcome TEXT NOT NULL, query TEXT NOT NULL,
-        count INTEGER NOT NULL,
-        PRIMARY KEY (day, platform, command, role, outcome, query));
-    """,
-    # Pictures a platform already holds (Telegram's file_id of an uploaded chart),
-    # by chart name, so each chart version is uploaded once.
-    """
-    CREATE TABLE uploaded_photos (
-        platform TEXT NOT NULL, key TEXT NOT NULL, file_id TEXT NOT NULL,
-        uploaded_at DOUBLE PRECISION NOT NULL,
-        PRIMARY KEY (platform, key));
-    """,
-    # A lease lets one replica of several do a job (refreshing pinned cards): held
-    # by ``holder`` until ``expires_at``, then free for anyone.
-    """
-    CREATE TABLE leases (
-        name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at DOUBLE PRECISION NOT NULL);
-    """,
-    # The command of the last card answered in a conversation (a Slack thread), so a
-    # follow-up there is read against it on whichever replica it lands.
-    """
-    CREATE TABLE conversation_context (
-        platform TEXT NOT NULL, key TEXT NOT NULL, command TEXT NOT NULL,
-        expires_at DOUBLE PRECISION NOT NULL,
-        PRIMARY KEY (platform, key));
-    """,
-    # Expired rows are deleted by time: on every readiness check (processed updates,
-    # kept a day each, one per Telegram update) and every remembered thread. Without
-    # an index each delete read the whole table.
-    """
-    CREATE INDEX processed_updates_expiry ON processed_updates (expires_at);
-    CREATE INDEX conversation_context_expiry ON conversation_context (expires_at);
-    """,
+from ._contract import (
+    ADD_USAGE,
+    CLAIM_UPDATE,
+    DROP_LEASE,
+    FORGET_CONTEXTS,
+    FORGET_UPDATES,
+    GET_CONTEXT,
+    GET_DEFAULT_ROLE,
+    GET_PHOTO,
+    MIGRATIONS,
+    PIN_COLUMNS,
+    REMOVE_PIN,
+    SET_CONTEXT,
+    SET_DEFAULT_ROLE,
+    SET_PHOTO,
+    TAKE_LEASE,
+    USAGE_SINCE,
+    PinnedCard,
+    UsageRow,
 )
-EXPIRY_INDEXES = {
-    "processed_updates": "processed_updates_expiry",
-    "conversation_context": "conversation_context_expiry",
-}
-"""The tables pruned by ``expires_at``, and the index each is pruned through."""
 
-TAKE_LEASE = (
-    "INSERT INTO leases VALUES ({0}, {1}, {2}) ON CONFLICT (name) DO UPDATE "
-    "SET holder = excluded.holder, expires_at = excluded.expires_at "
-    "WHERE leases.expires_at < {3} OR leases.holder = excluded.holder"
-)
-"""Take (or renew) a lease unless another holder's is still running; placeholders differ."""
-
-GET_PHOTO = "SELECT file_id FROM uploaded_photos WHERE platform = {0} AND key = {1}"
-SET_PHOTO = (
-    "INSERT INTO uploaded_photos VALUES ({0}, {1}, {2}, {3}) ON CONFLICT (platform, key) "
-    "DO UPDATE SET file_id = excluded.file_id, uploaded_at = excluded.uploaded_at"
-)
-"""A chart's uploaded file id: read, and set (or replaced on re-upload)."""
-
-GET_CONTEXT = (
-    "SELECT command FROM conversation_context "
-    "WHERE platform = {0} AND key = {1} AND expires_at >= {2}"
-)
-SET_CONTEXT = (
-    "INSERT INTO conversation_context VALUES ({0}, {1}, {2}, {3}) ON CONFLICT (platform, key) "
-    "DO UPDATE SET command = excluded.command, expires_at = excluded.expires_at"
-)
-FORGET_CONTEXTS = "DELETE FROM conversation_context WHERE expires_at < {0}"
-"""A conversation's context: read if unexpired, set, and the expired ones dropped."""
-
-PIN_COLUMNS = ", ".join(_PIN_FIELDS)  # the table's columns are the dataclass's fields
-
-
-def today(now: float | None = None) -> str:
-    return dt.datetime.fromtimestamp(now or time.time(), dt.UTC).date().isoformat()
-
-
-def days_ago(days: int, now: float | None = None) -> str:
-    moment = dt.datetime.fromtimestamp(now or time.time(), dt.UTC) - dt.timedelta(days=days - 1)
-    return moment.date().isoformat()
+__all__ = ["SQLiteStore"]
 
 
 class SQLiteStore:
@@ -265,21 +103,15 @@ class SQLiteStore:
     async def ping(self) -> None:
         await self._read("SELECT 1")
         # A read-only file still answers reads; readiness needs writes too.
-        await self._write("DELETE FROM processed_updates WHERE expires_at < ?", time.time())
+        await self._write(FORGET_UPDATES.format("?"), time.time())
 
     async def get_default_role(self, platform: str, chat_id: str) -> str | None:
-        rows = await self._read(
-            "SELECT default_role FROM chat_settings WHERE platform = ? AND chat_id = ?",
-            platform,
-            chat_id,
-        )
+        rows = await self._read(GET_DEFAULT_ROLE.format("?", "?"), platform, chat_id)
         return str(rows[0][0]) if rows else None
 
     async def set_default_role(self, platform: str, chat_id: str, role: str, by: str) -> None:
         await self._write(
-            "INSERT INTO chat_settings VALUES (?, ?, ?, ?, ?) ON CONFLICT (platform, chat_id) "
-            "DO UPDATE SET default_role = excluded.default_role, set_by = excluded.set_by, "
-            "set_at = excluded.set_at",
+            SET_DEFAULT_ROLE.format("?", "?", "?", "?", "?"),
             platform,
             chat_id,
             role,
@@ -294,12 +126,7 @@ class SQLiteStore:
         )
 
     async def remove_pin(self, platform: str, chat_id: str, message_id: str) -> None:
-        await self._write(
-            "DELETE FROM pinned_cards WHERE platform = ? AND chat_id = ? AND message_id = ?",
-            platform,
-            chat_id,
-            message_id,
-        )
+        await self._write(REMOVE_PIN.format("?", "?", "?"), platform, chat_id, message_id)
 
     async def pins(
         self, platform: str | None = None, chat_id: str | None = None
@@ -316,13 +143,7 @@ class SQLiteStore:
 
     async def claim_update(self, key: str, ttl: float) -> bool:
         now = time.time()
-        claimed = await self._write(
-            "INSERT INTO processed_updates VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
-            "SET expires_at = excluded.expires_at WHERE processed_updates.expires_at < ?",
-            key,
-            now + ttl,
-            now,
-        )
+        claimed = await self._write(CLAIM_UPDATE.format("?", "?", "?"), key, now + ttl, now)
         return claimed == 1
 
     async def add_usage(self, rows: list[UsageRow]) -> None:
@@ -330,9 +151,7 @@ class SQLiteStore:
             return
         try:
             await self._conn.executemany(
-                "INSERT INTO usage_daily VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT "
-                "(day, platform, command, role, outcome, query) "
-                "DO UPDATE SET count = count + excluded.count",
+                ADD_USAGE.format(*"???????"),
                 [(r.day, r.platform, r.command, r.role, r.outcome, r.query, r.count) for r in rows],
             )
             await self._conn.commit()
@@ -341,11 +160,7 @@ class SQLiteStore:
             raise _sqlite_error(exc) from exc
 
     async def usage(self, since: str) -> list[UsageRow]:
-        rows = await self._read(
-            "SELECT day, platform, command, role, outcome, query, count FROM usage_daily "
-            "WHERE day >= ? ORDER BY day",
-            since,
-        )
+        rows = await self._read(USAGE_SINCE.format("?"), since)
         return [_usage(row) for row in rows]
 
     async def get_photo(self, platform: str, key: str) -> str | None:
@@ -364,7 +179,7 @@ class SQLiteStore:
         return taken == 1
 
     async def drop_lease(self, name: str, holder: str) -> None:
-        await self._write("DELETE FROM leases WHERE name = ? AND holder = ?", name, holder)
+        await self._write(DROP_LEASE.format("?", "?"), name, holder)
 
     async def get_context(self, platform: str, key: str) -> str | None:
         rows = await self._read(GET_CONTEXT.format("?", "?", "?"), platform, key, time.time())
@@ -402,20 +217,3 @@ def _sqlite_error(exc: sqlite3.Error) -> StoreError:
     if "readonly" in text or "unable to open" in text or "disk I/O" in text or "locked" in text:
         return StoreUnavailable(text)
     return StoreError(text)
-
-
-def open_store(url: str | None) -> Store:
-    """A store for ``url``: ``sqlite:///path``, ``sqlite:///:memory:``, ``postgresql://...``."""
-    url = url or DEFAULT_DATABASE_URL
-    scheme = urlparse(url).scheme
-    if scheme in ("postgres", "postgresql"):
-        from ._postgres import PostgresStore
-
-        return PostgresStore(url)
-    if scheme == "sqlite":
-        path = url.removeprefix("sqlite://")
-        path = path[1:] if path.startswith("/") else path
-        return SQLiteStore(path or ":memory:")
-    raise ValueError(
-        f"CAREERBOT_DATABASE_URL must start with sqlite:// or postgresql://, not {scheme or url!r}"
-    )

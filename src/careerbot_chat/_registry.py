@@ -1,4 +1,6 @@
-"""Find platform adapters, and what each one registers, without importing its SDK.
+"""The adapter registry: find platform adapters, and what each one registers, without
+importing its SDK. It lives beside ``adapter.py`` (the adapters' one import), below
+``preview`` and ``service``, which read it.
 
 An adapter package registers one ``AdapterRegistration`` under the entry-point group
 ``careerbot_chat.adapters`` (``telegram = "careerbot_telegram:ADAPTER"``). The
@@ -8,6 +10,14 @@ words, plus functions that import the platform SDK only when called: the rendere
 development runner of ``careerbot run NAME`` and any subcommands of its own. The core
 knows adapters only through this list, so a new platform needs no core change;
 ``register`` adds one in-process (tests, embedding applications).
+
+What a registration holds is defined here too: ``SettingsSection`` (an adapter's own
+environment variables) and ``SecretShape`` (what its tokens look like). The callables
+that take the running bot's ``Settings`` and ``CareerBot``, or return its
+``Platform`` or a ``PreviewCard``, are typed loosely (``Any``) on purpose: those
+types live in ``service`` and ``preview``, above this module, and naming them here
+would make the layers import each other. Their callers (``service._runtime``,
+``preview._page``) hold the precise types.
 """
 
 from __future__ import annotations
@@ -21,21 +31,22 @@ from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any
 
-from ._logging import SecretShape
-from ._settings import SettingsSection
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ._errors import AdapterMissing
 
 if TYPE_CHECKING:
-    from ..answering._reply import Reply
-    from ..preview._card import ChartSource, PreviewCard
-    from ._bot import CareerBot
-    from ._platform import Platform
-    from ._settings import Settings
+    import re
+
+    from .answering._reply import Reply
 
 __all__ = [
     "GROUP",
-    "AdapterMissing",
     "AdapterRegistration",
     "CliCommand",
+    "SecretShape",
+    "SettingsSection",
     "find_adapter",
     "later",
     "lazy_names",
@@ -51,8 +62,55 @@ GROUP = "careerbot_chat.adapters"
 log = logging.getLogger("careerbot")
 
 
-class AdapterMissing(ImportError):
-    """The adapter or its platform SDK is not installed."""
+@dataclass(frozen=True, slots=True)
+class SecretShape:
+    """What a platform's credentials look like, so a log line never shows one, even a
+    token this process was not configured with."""
+
+    marker: str
+    """A substring every match contains: the pattern runs only on text that has it."""
+    pattern: re.Pattern[str]
+
+
+class SettingsSection(BaseSettings):
+    """One adapter's settings: fields read from ``env_prefix + FIELD`` (and ``.env``).
+
+    Subclasses set ``model_config = SettingsConfigDict(env_prefix="NAME_", ...)`` (start
+    from ``SettingsSection.model_config``) and override ``enabled``, ``serves`` and
+    ``serve_problem`` to say when the platform is configured.
+    """
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True
+    )
+
+    @property
+    def enabled(self) -> bool:
+        """Credentials are present: the platform can run (at least for development)."""
+        return False
+
+    @property
+    def serves(self) -> bool:
+        """Configured enough for ``careerbot serve`` to mount it."""
+        return self.enabled
+
+    def serve_problem(self) -> str | None:
+        """Why ``careerbot serve`` must refuse this configuration (one line), or ``None``."""
+        return None
+
+    def secrets(self) -> list[str]:
+        """Every secret value of this section, for log redaction."""
+        values = (getattr(self, name) for name in type(self).model_fields)
+        return [
+            v.get_secret_value()
+            for v in values
+            if isinstance(v, SecretStr) and v.get_secret_value()
+        ]
+
+    @classmethod
+    def env_name(cls, field: str) -> str:
+        """The environment variable of ``field``: ``bot_token`` → ``TELEGRAM_BOT_TOKEN``."""
+        return (str(cls.model_config.get("env_prefix") or "") + field).upper()
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,20 +133,23 @@ class AdapterRegistration:
     """The platform's name: ``Chat.platform``, ``careerbot run NAME``, ``--format NAME``."""
     settings: type[SettingsSection]
     """Its settings section (its own environment variables)."""
-    create_platform: Callable[[Settings, CareerBot], Platform]
-    """The platform ``careerbot serve`` mounts when the section ``serves``."""
+    create_platform: Callable[..., Any]
+    """``(settings, bot) -> Platform``: what ``careerbot serve`` mounts when the section
+    ``serves``."""
     format_reply: Callable[[Reply], str]
     """What ``careerbot ask --format NAME`` prints."""
-    run_dev: Callable[[Settings, CareerBot], Awaitable[None]] | None = None
-    """``careerbot run NAME``: polling, Socket Mode ... until cancelled."""
+    run_dev: Callable[..., Awaitable[None]] | None = None
+    """``(settings, bot)``: ``careerbot run NAME`` (polling, Socket Mode ...) until
+    cancelled."""
     edit_pace: float = 0.0
     """Seconds between two edits of pinned cards (the platform's rate limit)."""
     setup_hint: str = ""
     """How to turn it on, in a few words (``TELEGRAM_BOT_TOKEN for Telegram``)."""
     commands: tuple[CliCommand, ...] = ()
-    preview_card: Callable[[Reply, ChartSource, str | None], PreviewCard] | None = None
-    """``careerbot preview``: the reply as this platform shows it, as an HTML fragment
-    (given where chart pictures live and ``CAREERBOT_PUBLIC_URL``)."""
+    preview_card: Callable[[Reply, Callable[[str], str], str | None], Any] | None = None
+    """``(reply, chart_source, public_url) -> PreviewCard``: ``careerbot preview``'s
+    picture of the reply as this platform shows it, as an HTML fragment (given where
+    chart pictures live and ``CAREERBOT_PUBLIC_URL``)."""
     preview_css: str = ""
     """The styles of those fragments."""
     secret_shapes: tuple[SecretShape, ...] = ()

@@ -1,7 +1,9 @@
 """How content values read in an answer: bands, experience, percentages, premiums.
 
-Presentation lives here, not on the content models: the catalogue holds data, and
-the words around it come from ``messages``.
+Presentation lives here, not on the content models: the models hold data, and the
+words around it come from ``messages``. It sits in ``catalog`` (beside ``_money``,
+which writes amounts) so that both ``answering`` and ``chart`` read values the same
+way without one importing the other.
 """
 
 from __future__ import annotations

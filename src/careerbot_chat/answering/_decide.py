@@ -1,0 +1,162 @@
+"""Decide what a member asked: which role a command is about, and what a sentence asks.
+
+The second step of answering (read → decide → compose → render). ``find_role`` and
+``fallback_role`` pick the role a command is about: a role named in the arguments
+(slug, title or alias, anywhere among them), else the chat's default role, else the
+only role when there is just one. ``understand`` turns a sentence already read
+(``_understand``) into the ``Command`` the grammar would have given
+(``/salary senior mlops-engineer``), or none when only a search fits, and names the
+``Kind`` of answer it wants. A follow-up ("and staff?") is read against the command of
+the card it replies to. Pure; imports nothing that composes a reply.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from ..catalog._content import Role
+from . import _derived as derived
+from ._parser import Command
+from ._registry import command_spec
+from ._understand import Reading, read
+
+if TYPE_CHECKING:
+    from ..catalog._loader import Catalog
+
+__all__ = ["Found", "Kind", "Understood", "fallback_role", "find_role", "understand"]
+
+
+class Kind(enum.StrEnum):
+    """The kind of answer a sentence asks for: most are the command of that name."""
+
+    ROLE = "role"
+    SALARY = "salary"
+    CHART = "chart"
+    PITFALLS = "pitfalls"
+    SKILLS = "skills"
+    FAQ = "faq"
+    ROLES = "roles"
+    START = "start"
+    PIN = "pin"
+    SETROLE = "setrole"
+    """A follow-up to a card repeats that card's command, whichever needs a role."""
+    COMPARE = "compare"
+    """One role's pay over others' (``/salary ROLE vs OTHER``)."""
+    PATH = "path"
+    """Moving into the role from another (its FAQ on switching)."""
+    DEMAND = "demand"
+    """Hiring and openings (the role card, those lines first)."""
+    OTHER_ROLE = "other_role"
+    """A role the catalogue has no card for."""
+    SEARCH = "search"
+    """Words that name no card: the best snippets of the content."""
+
+
+_COMMAND_OF = {Kind.COMPARE: "salary", Kind.PATH: "faq", Kind.DEMAND: "role"}
+"""The command a kind that is not itself a command is answered as."""
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """The role named in the arguments (if any) and the words left over."""
+
+    role: Role | None
+    rest: tuple[str, ...]
+
+
+def find_role(catalog: Catalog, words: tuple[str, ...]) -> Found:
+    """The longest run of ``words`` that names a role, and the other words."""
+    for size in range(len(words), 0, -1):
+        for start in range(len(words) - size + 1):
+            role = catalog.find(" ".join(words[start : start + size]))
+            if role is not None:
+                return Found(role, words[:start] + words[start + size :])
+    return Found(None, words)
+
+
+def fallback_role(catalog: Catalog, default_role: str | None) -> Role | None:
+    """The role a command naming none is about: the chat's default, else the only role."""
+    if default_role is not None and (role := catalog.get(default_role)) is not None:
+        return role
+    return catalog.roles[0] if len(catalog) == 1 else None
+
+
+@dataclass(frozen=True, slots=True)
+class Understood:
+    """What a sentence asks: a ``Command`` (or ``None``: a search) and how it was read."""
+
+    command: Command | None
+    reading: Reading
+    kind: Kind
+    role: Role | None
+
+
+def understand(text: str, catalog: Catalog, replying_to: Command | None = None) -> Understood:
+    """Read ``text`` (a follow-up to ``replying_to`` when given) into a command or a search."""
+    reading = read(text, derived.lexicon(catalog))
+    context_role, context_level = _context(catalog, replying_to)
+    role = reading.role or context_role
+    kind = _decide(reading, replying_to, role is not None)
+    if kind is Kind.SALARY and replying_to is not None and _same_card(reading):
+        reading = replace(reading, level=reading.level or context_level)
+    return Understood(_command(kind, reading, role), reading, kind, role)
+
+
+def _same_card(reading: Reading) -> bool:
+    return reading.level is None and reading.years is None and not reading.intents
+
+
+def _context(catalog: Catalog, replying_to: Command | None) -> tuple[Role | None, str | None]:
+    if replying_to is None:
+        return None, None
+    found = find_role(catalog, replying_to.args)
+    role, level = found.role, None
+    if role is not None and replying_to.name == "salary":
+        level = next((lvl.id for a in found.rest if (lvl := catalog.level(role, a))), None)
+    return role, level
+
+
+def _decide(reading: Reading, replying_to: Command | None, has_role: bool) -> Kind:
+    intents = [i for i in reading.intents if i != Kind.COMPARE or reading.others]
+    asks_other = reading.others and not reading.role and not has_role
+    if asks_other and Kind.COMPARE not in intents and intents[:1] != [Kind.PATH]:
+        return Kind.OTHER_ROLE  # "sre salary": a role we have no card for
+    if not intents and reading.others and has_role:
+        return Kind.PATH  # "backend to mlops"
+    if intents:
+        intent = intents[0]
+        return Kind.START if intent == "help" else Kind(intent)
+    if reading.level is not None or reading.years is not None:
+        return Kind.SALARY
+    if replying_to is not None and replying_to.spec.needs_role:
+        return Kind(replying_to.name)
+    if reading.topics:
+        return Kind.SEARCH
+    if has_role or reading.gaps:
+        return Kind.ROLE
+    return Kind.START
+
+
+def _command(kind: Kind, reading: Reading, role: Role | None) -> Command | None:
+    spec = command_spec(_COMMAND_OF.get(kind, kind.value))
+    if spec is None:
+        return None
+    args: list[str] = []
+    if kind in (Kind.SALARY, Kind.COMPARE):
+        if reading.years is not None:
+            args += [f"{reading.years:g}", "years"]
+        elif reading.level is not None:
+            args.append(reading.level)
+    if role is not None and spec.needs_role:
+        args.append(role.slug)
+    if kind is Kind.COMPARE:
+        args += ["vs", *(other.casefold() for other in reading.others)]
+    if kind is Kind.PATH:
+        args += ["switch", *(other.casefold() for other in reading.others)]
+    if kind is Kind.DEMAND:
+        args.append("demand")
+    if spec.needs_role:
+        args += reading.topics
+    return Command(spec, tuple(args))
