@@ -20,7 +20,7 @@ from pydantic import BaseModel
 
 from careerbot_chat import Catalog
 from careerbot_chat.catalog import _content
-from careerbot_chat.catalog._rules import role_adapter
+from careerbot_chat.catalog._validate import role_adapter
 
 CLASSES = [
     value

@@ -142,13 +142,13 @@ def _validation_problems(file: Path, error: ValidationError) -> Iterator[Problem
 def parse_role(file: Path, raw: bytes) -> tuple[Role | None, list[Problem]]:
     """Validate one role file's bytes; return the role or the problems found.
 
-    Pydantic (``_rules``) is imported here, on first use: a start that reads the
+    Pydantic (``_validate``) is imported here, on first use: a start that reads the
     catalogue cache never validates, and so never imports it.
     """
     from pydantic import ValidationError
     from yaml import YAMLError
 
-    from ._rules import role_adapter
+    from ._validate import role_adapter
 
     try:
         data = _read_yaml(raw)

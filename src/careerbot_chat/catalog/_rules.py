@@ -1,5 +1,4 @@
-"""Pydantic's side of the content model: the rules each ``Rules`` marker names, and
-the validator of a whole role file.
+"""Pydantic's side of the content model: the rules each ``Rules`` marker names.
 
 Imported only to validate (loading without a warm cache, ``careerbot validate``, the
 server) and to print the JSON Schema; never by a start that reads the cache.
@@ -9,7 +8,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from functools import cache
 from typing import Any
 
 from pydantic import (
@@ -17,11 +15,9 @@ from pydantic import (
     BeforeValidator,
     Field,
     StringConstraints,
-    TypeAdapter,
     WithJsonSchema,
 )
 
-from ._content import Role
 from ._money import parse_rupees
 
 __all__ = [
@@ -29,7 +25,6 @@ __all__ = [
     "between",
     "described",
     "not_empty",
-    "role_adapter",
     "rupees",
     "slug",
     "text",
@@ -61,12 +56,6 @@ _AS_OF_SCHEMA: dict[str, Any] = {
 }
 
 Metadata = tuple[object, ...]
-
-
-@cache
-def role_adapter() -> TypeAdapter[Role]:
-    """Validates one role file's data into a ``Role`` (built once, on first use)."""
-    return TypeAdapter(Role)
 
 
 def rupees() -> Metadata:

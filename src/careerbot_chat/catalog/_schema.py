@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from ._loader import SCHEMA_KEY
-from ._rules import role_adapter
+from ._validate import role_adapter
 
 __all__ = ["role_schema", "schema_json"]
 
