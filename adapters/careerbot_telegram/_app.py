@@ -13,7 +13,7 @@
 - A card with a chart (the pay ladder) gets a "Chart" button: ``/chart role``, typed
   or pressed, is sent as a photo, uploaded once per chart version (see ``_chart``).
 - Inline queries offer cards to share (see ``_inline``).
-- Errors: a 429 is retried by ``AIORateLimiter``; a user who blocked the bot is not
+- Errors: a 429 pauses the flood budget and is retried (``FloodControl``); a user who blocked the bot is not
   an error; anything else is logged with the update id and the user gets
   ``messages.SORRY``.
 """
@@ -74,6 +74,7 @@ from ._api import (
     failed_method,
 )
 from ._chart import ChartSender
+from ._flood import FloodBudget, LocalBudget
 from ._inline import inline_results
 from ._moderation import TelegramModeration
 from ._registration import BOT_TOKEN
@@ -107,7 +108,7 @@ Context = ContextTypes.DEFAULT_TYPE
 
 @dataclass(frozen=True, slots=True)
 class FloodLimits:
-    """Outgoing flood control (``AIORateLimiter``) and update concurrency.
+    """Outgoing flood control (``FloodControl`` on a ``FloodBudget``) and update concurrency.
 
     The defaults are Telegram's published limits: 30 messages a second overall and
     20 a minute per group. A 429 with ``retry_after`` pauses all requests for that
@@ -126,6 +127,10 @@ class FloodLimits:
             overall_per_second=settings.section(TelegramSettings).rate_limit,
             group_per_minute=settings.section(TelegramSettings).group_rate_limit,
         )
+
+    def budget(self) -> LocalBudget:
+        """These limits kept in this process (one replica's budget)."""
+        return LocalBudget(self.overall_per_second, self.group_per_minute)
 
 
 API_TIMEOUT_SECONDS = 10.0
@@ -148,8 +153,12 @@ def build_application(
     webhook: bool,
     limits: FloodLimits | None = None,
     renderer: TelegramRenderer = render,
+    budget: FloodBudget | None = None,
 ) -> Application:  # type: ignore[type-arg]
-    """The Application aimed at ``TELEGRAM_API_BASE_URL``; no updater in webhook mode."""
+    """The Application aimed at ``TELEGRAM_API_BASE_URL``; no updater in webhook mode.
+
+    Calls are paced by ``budget``; by default one in this process from ``limits``.
+    """
     token = token_of(settings)
     guard_token(token)
     limits = limits or FloodLimits.from_settings(settings)
@@ -164,7 +173,7 @@ def build_application(
                 parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
             )
         )
-        .rate_limiter(_rate_limiter(limits))
+        .rate_limiter(FloodControl(budget or limits.budget(), max_retries=limits.max_retries))
         .connect_timeout(API_TIMEOUT_SECONDS)
         .read_timeout(API_TIMEOUT_SECONDS)
         .write_timeout(API_TIMEOUT_SECONDS)
@@ -176,16 +185,6 @@ def build_application(
     application = builder.build()
     Handlers(careerbot, renderer).install(application)
     return application
-
-
-def _rate_limiter(limits: FloodLimits) -> FloodControl:
-    return FloodControl(
-        overall_max_rate=limits.overall_per_second,
-        overall_time_period=1 if limits.overall_per_second else 0,
-        group_max_rate=limits.group_per_minute,
-        group_time_period=60 if limits.group_per_minute else 0,
-        max_retries=limits.max_retries,
-    )
 
 
 _GUARDED: set[str] = set()
