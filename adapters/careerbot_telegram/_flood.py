@@ -64,6 +64,16 @@ def is_group(chat_id: ChatId) -> bool:
     return chat_id is not None and chat_id < 0
 
 
+def _same_chat(chat_id: ChatId) -> ChatId:
+    """One key per chat: ``"-100123"`` and ``-100123`` are the same group."""
+    if isinstance(chat_id, str):
+        try:
+            return int(chat_id)
+        except ValueError:
+            return chat_id
+    return chat_id
+
+
 @dataclass(slots=True)
 class _Bucket:
     """A leaky bucket: holds up to ``size`` calls, drains ``per_second`` calls a second."""
@@ -110,6 +120,7 @@ class LocalBudget:
         self.paused_until = float("-inf")
 
     async def acquire(self, chat_id: ChatId, *, wait: bool = True) -> bool:
+        chat_id = _same_chat(chat_id)
         while True:
             now = self.clock()
             buckets = self._buckets(chat_id)
