@@ -37,7 +37,12 @@ class VirtualClock:
     def release(self) -> None:
         self._open.set()
 
-    async def sleepers(self, count: int) -> None:
-        while len(self.sleeps) < count:
-            self._slept.clear()
-            await self._slept.wait()
+    async def sleepers(self, count: int, within: float = 5.0) -> None:
+        """Wait until ``count`` sleeps have begun; fail after ``within`` real seconds."""
+        try:
+            async with asyncio.timeout(within):
+                while len(self.sleeps) < count:
+                    self._slept.clear()
+                    await self._slept.wait()
+        except TimeoutError:
+            raise AssertionError(f"{len(self.sleeps)} of {count} sleeps began") from None
