@@ -21,6 +21,7 @@ from ._settings import TelegramSettings
 
 if TYPE_CHECKING:
     from ._app import FloodLimits, build_application, publish_commands
+    from ._flood import FloodBudget, LocalBudget
     from ._moderation import TelegramModeration
     from ._platform import TelegramPlatform, create_platform, run_dev
     from ._render import Rendered, TelegramRenderer, format_reply, render
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
 
 _LAZY = {
     "FloodLimits": "._app",
+    "FloodBudget": "._flood",
+    "LocalBudget": "._flood",
     "build_application": "._app",
     "publish_commands": "._app",
     "TelegramModeration": "._moderation",
@@ -48,7 +51,9 @@ __getattr__ = lazy_names(__name__, _LAZY)
 
 __all__ = [
     "ADAPTER",
+    "FloodBudget",
     "FloodLimits",
+    "LocalBudget",
     "Rendered",
     "TelegramModeration",
     "TelegramPlatform",

@@ -13,7 +13,7 @@
 - A card with a chart (the pay ladder) gets a "Chart" button: ``/chart role``, typed
   or pressed, is sent as a photo, uploaded once per chart version (see ``_chart``).
 - Inline queries offer cards to share (see ``_inline``).
-- Errors: a 429 is retried by ``AIORateLimiter``; a user who blocked the bot is not
+- Errors: a 429 pauses the flood budget and is retried (``FloodControl``); a user who blocked the bot is not
   an error; anything else is logged with the update id and the user gets
   ``messages.SORRY``.
 """
@@ -21,8 +21,8 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -74,6 +74,7 @@ from ._api import (
     failed_method,
 )
 from ._chart import ChartSender
+from ._flood import FloodBudget, LocalBudget
 from ._inline import inline_results
 from ._moderation import TelegramModeration
 from ._registration import BOT_TOKEN
@@ -84,7 +85,6 @@ from ._settings import TelegramSettings
 __all__ = [
     "ALLOWED_UPDATES",
     "API_TIMEOUT_SECONDS",
-    "CARDS_REMEMBERED",
     "LEAKY_LOGGERS",
     "Context",
     "FloodLimits",
@@ -94,6 +94,8 @@ __all__ = [
     "delivery_unknown",
     "guard_token",
     "is_switcher",
+    "keyboard_key",
+    "message_key",
     "on_error",
     "publish_commands",
     "to_chat",
@@ -107,7 +109,7 @@ Context = ContextTypes.DEFAULT_TYPE
 
 @dataclass(frozen=True, slots=True)
 class FloodLimits:
-    """Outgoing flood control (``AIORateLimiter``) and update concurrency.
+    """Outgoing flood control (``FloodControl`` on a ``FloodBudget``) and update concurrency.
 
     The defaults are Telegram's published limits: 30 messages a second overall and
     20 a minute per group. A 429 with ``retry_after`` pauses all requests for that
@@ -126,6 +128,10 @@ class FloodLimits:
             overall_per_second=settings.section(TelegramSettings).rate_limit,
             group_per_minute=settings.section(TelegramSettings).group_rate_limit,
         )
+
+    def budget(self) -> LocalBudget:
+        """These limits kept in this process (one replica's budget)."""
+        return LocalBudget(self.overall_per_second, self.group_per_minute)
 
 
 API_TIMEOUT_SECONDS = 10.0
@@ -148,8 +154,12 @@ def build_application(
     webhook: bool,
     limits: FloodLimits | None = None,
     renderer: TelegramRenderer = render,
+    budget: FloodBudget | None = None,
 ) -> Application:  # type: ignore[type-arg]
-    """The Application aimed at ``TELEGRAM_API_BASE_URL``; no updater in webhook mode."""
+    """The Application aimed at ``TELEGRAM_API_BASE_URL``; no updater in webhook mode.
+
+    Calls are paced by ``budget``; by default one in this process from ``limits``.
+    """
     token = token_of(settings)
     guard_token(token)
     limits = limits or FloodLimits.from_settings(settings)
@@ -164,7 +174,7 @@ def build_application(
                 parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
             )
         )
-        .rate_limiter(_rate_limiter(limits))
+        .rate_limiter(FloodControl(budget or limits.budget(), max_retries=limits.max_retries))
         .connect_timeout(API_TIMEOUT_SECONDS)
         .read_timeout(API_TIMEOUT_SECONDS)
         .write_timeout(API_TIMEOUT_SECONDS)
@@ -176,16 +186,6 @@ def build_application(
     application = builder.build()
     Handlers(careerbot, renderer).install(application)
     return application
-
-
-def _rate_limiter(limits: FloodLimits) -> FloodControl:
-    return FloodControl(
-        overall_max_rate=limits.overall_per_second,
-        overall_time_period=1 if limits.overall_per_second else 0,
-        group_max_rate=limits.group_per_minute,
-        group_time_period=60 if limits.group_per_minute else 0,
-        max_retries=limits.max_retries,
-    )
 
 
 _GUARDED: set[str] = set()
@@ -215,10 +215,6 @@ def _thread_id(message: Message) -> int | None:
     return message.message_thread_id if message.is_topic_message else None
 
 
-CARDS_REMEMBERED = 10_000
-"""Sent cards whose command a reply can look up (oldest forgotten first)."""
-
-
 class Handlers:
     """The update handlers, bound to one ``CareerBot``."""
 
@@ -226,8 +222,6 @@ class Handlers:
         self.careerbot = careerbot
         self.renderer = renderer
         self.charts = ChartSender(careerbot)
-        self._asked: OrderedDict[CardKey, str] = OrderedDict()
-        """(chat id, message id) of a card the bot sent → the command it answers."""
 
     def install(self, application: Application) -> None:  # type: ignore[type-arg]
         names = sorted({name for spec in COMMANDS for name in (spec.name, *spec.aliases)})
@@ -298,7 +292,7 @@ class Handlers:
             chat,
             str(user.id) if user else None,
             addressed=plain,
-            replying_to=self._card_asked(replying_to) if replying_to is not None else None,
+            replying_to=await self._card_asked(replying_to) if replying_to is not None else None,
             bot_username=context.bot.username,
         )
         reply = await self.careerbot.handle(inbound, moderation)
@@ -314,7 +308,7 @@ class Handlers:
                 thread_id=_thread_id(message),
             )
             if photo is not None:
-                self._remember(message.chat_id, [photo], reply)
+                await self._remember(message.chat_id, [photo], reply)
                 return
         await self._send(context.bot, message, reply, reply_to)
 
@@ -323,9 +317,9 @@ class Handlers:
         sent = await answer_chunks(
             bot, message.chat_id, rendered, reply_to=reply_to, thread_id=_thread_id(message)
         )
-        self._remember(message.chat_id, sent, reply, rendered)
+        await self._remember(message.chat_id, sent, reply, rendered)
 
-    def _remember(
+    async def _remember(
         self,
         chat_id: int,
         sent: Sequence[Message] | None,
@@ -334,29 +328,31 @@ class Handlers:
     ) -> None:
         """Note which command each sent card answers, for replies to it ("and staff?").
 
-        A card carried by the webhook's answer (``sent is None``) has no message id
-        known to us; it is remembered by its chat and keyboard, which Telegram shows
-        us again in ``reply_to_message`` (the latest such card in the chat wins).
+        In the store (``CareerBot.conversations``), so a reply reaching another replica
+        finds it. A card carried by the webhook's answer (``sent is None``) has no
+        message id known to us; it is remembered by its chat and keyboard, which
+        Telegram shows us again in ``reply_to_message`` (the latest such card in the
+        chat wins). The route answers Telegram only after this, so no reply to the
+        card can arrive before it is noted.
         """
         if not reply.asked:
             return
         if sent is None:
-            keys: list[CardKey] = [(chat_id, _buttons(rendered.markup if rendered else None))]
+            keys = [keyboard_key(chat_id, _buttons(rendered.markup if rendered else None))]
         else:
-            keys = [(card.chat_id, card.message_id) for card in sent]
+            keys = [message_key(card.chat_id, card.message_id) for card in sent]
         for key in keys:
-            self._asked[key] = reply.asked
-            self._asked.move_to_end(key)
-        while len(self._asked) > CARDS_REMEMBERED:
-            self._asked.popitem(last=False)
+            await self.careerbot.conversations.remember(PLATFORM, key, reply.asked)
 
-    def _card_asked(self, card: Message) -> str | None:
+    async def _card_asked(self, card: Message) -> str | None:
         """The command of the bot's ``card``: remembered, else its buttons' role."""
         markup = card.reply_markup
         datas = [b.callback_data for row in markup.inline_keyboard for b in row] if markup else []
-        asked = self._asked.get((card.chat_id, card.message_id)) or self._asked.get(
-            (card.chat_id, tuple(d for d in datas if isinstance(d, str)))
-        )
+        conversations = self.careerbot.conversations
+        asked = await conversations.recall(PLATFORM, message_key(card.chat_id, card.message_id))
+        if asked is None:
+            buttons = tuple(d for d in datas if isinstance(d, str))
+            asked = await conversations.recall(PLATFORM, keyboard_key(card.chat_id, buttons))
         if asked is not None:
             return asked
         for data in datas:
@@ -412,7 +408,7 @@ class Handlers:
         if inline or (len(rendered.chunks) == 1 and is_switcher(message, query.data)):
             await edit_text(query, rendered)
             if isinstance(message, Message):  # the same message, now showing this card
-                self._remember(message.chat.id, [message], reply, rendered)
+                await self._remember(message.chat.id, [message], reply, rendered)
             return
         assert message is not None
         group = message.chat.type != ChatType.PRIVATE
@@ -424,7 +420,7 @@ class Handlers:
             reply_to=message.message_id if group else None,
             thread_id=thread,
         )
-        self._remember(message.chat.id, sent, reply, rendered)
+        await self._remember(message.chat.id, sent, reply, rendered)
 
     async def _send_chart(self, query: CallbackQuery, context: Context, reply: Reply) -> bool:
         """The chart as a photo beside the card whose button was pressed."""
@@ -440,7 +436,7 @@ class Handlers:
             thread_id=_thread_id(message) if isinstance(message, Message) else None,
         )
         if sent is not None:
-            self._remember(message.chat.id, [sent], reply)
+            await self._remember(message.chat.id, [sent], reply)
         return sent is not None
 
     async def on_inline(self, update: Update, context: Context) -> None:
@@ -501,8 +497,15 @@ async def _answer_query(query: CallbackQuery, alert: str | None = None) -> None:
         log.warning("could not answer callback query %s: %s", query.id, exc)
 
 
-CardKey = tuple[int, int] | tuple[int, tuple[str, ...]]
-"""A remembered card: (chat, message id), or (chat, its buttons' data) when carried."""
+def message_key(chat_id: int, message_id: int) -> str:
+    """The conversation key of a card the bot sent as a call: its chat and message id."""
+    return f"{chat_id}:{message_id}"
+
+
+def keyboard_key(chat_id: int, buttons: tuple[str, ...]) -> str:
+    """The key of a card carried by a webhook answer: its chat and a digest of its buttons."""
+    digest = hashlib.blake2b("\n".join(buttons).encode(), digest_size=16).hexdigest()
+    return f"{chat_id}:keyboard:{digest}"
 
 
 def _buttons(markup: dict[str, Any] | None) -> tuple[str, ...]:

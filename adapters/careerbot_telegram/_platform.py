@@ -16,6 +16,7 @@ from careerbot_chat.adapter import Settings, SettingsError, StartupError, count_
 
 from ._api import PLATFORM, api_call, is_not_modified, platform_error
 from ._app import ALLOWED_UPDATES, FloodLimits, build_application, publish_commands
+from ._flood import FloodBudget
 from ._render import TelegramRenderer, render
 from ._settings import TelegramSettings
 from ._webhook import webhook_route
@@ -37,6 +38,7 @@ class TelegramPlatform:
         *,
         limits: FloodLimits | None = None,
         renderer: TelegramRenderer = render,
+        budget: FloodBudget | None = None,
     ) -> None:
         self.section = settings.section(TelegramSettings)
         secret = self.section.webhook_secret
@@ -46,7 +48,7 @@ class TelegramPlatform:
         self.careerbot = careerbot
         self.renderer = renderer
         self.application: Application = build_application(  # type: ignore[type-arg]
-            settings, careerbot, webhook=True, limits=limits, renderer=renderer
+            settings, careerbot, webhook=True, limits=limits, renderer=renderer, budget=budget
         )
         self._route = webhook_route(self.application, careerbot, secret.get_secret_value())
 

@@ -9,10 +9,10 @@ processing (a context variable, so it follows the update through PTB's handlers)
 and the send path *offers* its call to it:
 
 - an offer is taken only while the route still waits for the update (``open``),
-  and only when the flood budget has room now (``FloodControl.try_reserve``): a
-  call that would have to wait for Telegram's limits goes out as a normal call and
-  waits there, so ``TELEGRAM_RATE_LIMIT`` and ``..._GROUP_RATE_LIMIT`` keep their
-  meaning;
+  and only when the flood budget grants it now (``FloodBudget.acquire`` without
+  waiting, see ``_flood``): a call that would have to wait for Telegram's limits, or
+  for a 429's pause, goes out as a normal call and waits there, so
+  ``TELEGRAM_RATE_LIMIT`` and ``..._GROUP_RATE_LIMIT`` keep their meaning;
 - callers offer only calls whose result nobody needs (never a card about to be
   pinned, never a message whose id is stored) and only single-message answers;
 - one call fits. When another Bot API call is made while one is held, the held one
@@ -26,16 +26,19 @@ reply and every offer is declined.
 from __future__ import annotations
 
 import contextvars
+import datetime as dt
 import json
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from telegram import Bot
-from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter
+from telegram.error import RetryAfter, TelegramError
+from telegram.ext import BaseRateLimiter
 
 from careerbot_chat.adapter import count_api_call, count_api_error
+
+from ._flood import ChatId, FloodBudget
 
 __all__ = [
     "PLATFORM",
@@ -47,6 +50,7 @@ __all__ = [
     "forget_reply",
     "offer",
     "open_reply",
+    "retry_after_seconds",
 ]
 
 PLATFORM = "telegram"
@@ -120,7 +124,7 @@ def forget_reply(token: contextvars.Token[WebhookReply | None]) -> None:
 
 
 async def offer(
-    bot: Bot, method: str, params: Params, fallback: Fallback, *, chat_id: int | None = None
+    bot: Bot, method: str, params: Params, fallback: Fallback, *, chat_id: ChatId = None
 ) -> bool:
     """Put the call into the webhook answer if one is open and the budget has room now.
 
@@ -132,8 +136,8 @@ async def offer(
     reply = _CURRENT.get()
     if reply is None or not reply.open or reply.bot is not bot:
         return False
-    limiter = getattr(bot, "rate_limiter", None)
-    if isinstance(limiter, FloodControl) and not await limiter.try_reserve(chat_id):
+    limiter = getattr(bot, "rate_limiter", None)  # ExtBot's public property; None on a plain Bot
+    if isinstance(limiter, FloodControl) and not await limiter.budget.acquire(chat_id, wait=False):
         return False
     await reply.flush()
     reply.hold(method, params, fallback)
@@ -143,31 +147,26 @@ async def offer(
 Callback = Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]]
 
 
-class FloodControl(AIORateLimiter):
-    """PTB's ``AIORateLimiter`` that also budgets calls sent inside webhook answers.
+class FloodControl(BaseRateLimiter[int]):
+    """PTB's rate limiter, through its public ``BaseRateLimiter`` interface, on a ``FloodBudget``.
 
-    Telegram counts a call carried by a webhook answer against the same flood limits
-    as any other, so such a call takes its share of the budget here, but only when
-    the share is there now: ``try_reserve`` never waits. PTB offers no public way to
-    ask whether a call would wait, so this reads the limiter's own ``aiolimiter``
-    buckets (``AsyncLimiter.has_capacity`` / ``acquire``, public in aiolimiter) by the
-    attribute names of python-telegram-bot 22; ``test_reply`` pins the behaviour.
+    Every Bot API call asks ``budget`` for its share first (waiting for it); a 429
+    pauses the budget for ``retry_after`` and the call is tried again, up to
+    ``max_retries`` times (``rate_limit_args``, when a caller gives it, overrides
+    that). A call held for the webhook answer is sent before any later one.
+    Calls carried by webhook answers take their share in ``offer``, from the same
+    budget.
     """
 
-    async def try_reserve(self, chat_id: int | str | None) -> bool:
-        """Take one call from the budget for ``chat_id`` if that needs no waiting."""
-        if not self._retry_after_event.is_set():  # a 429 pause is on: everything waits
-            return False
-        buckets = []
-        if chat_id is not None and self._base_limiter is not None:
-            buckets.append(self._base_limiter)
-        if _is_group(chat_id) and self._group_max_rate:
-            buckets.append(self._get_group_limiter(chat_id))  # type: ignore[arg-type]
-        if not all(bucket.has_capacity() for bucket in buckets):
-            return False
-        for bucket in buckets:  # has room: acquire returns without suspending
-            await bucket.acquire()
-        return True
+    def __init__(self, budget: FloodBudget, *, max_retries: int) -> None:
+        self.budget = budget
+        self.max_retries = max_retries
+
+    async def initialize(self) -> None:
+        """Nothing to set up: the budget lives as long as its owner."""
+
+    async def shutdown(self) -> None:
+        """Nothing to tear down."""
 
     async def process_request(
         self,
@@ -181,16 +180,27 @@ class FloodControl(AIORateLimiter):
         reply = _CURRENT.get()
         if reply is not None and reply.method is not None:
             await reply.flush()
-        return await super().process_request(
-            callback, args, kwargs, endpoint, data, rate_limit_args
-        )
+        chat_id = data.get("chat_id")
+        retries = self.max_retries if rate_limit_args is None else rate_limit_args
+        attempt = 0
+        while True:
+            await self.budget.acquire(chat_id)
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as exc:
+                seconds = retry_after_seconds(exc)
+                await self.budget.pause(seconds)
+                if attempt >= retries:
+                    raise
+                attempt += 1
+                log.info("%s: flood-limited, trying again in %s s", endpoint, seconds)
 
 
-def _is_group(chat_id: int | str | None) -> bool:
-    """As ``AIORateLimiter`` decides: a negative id or a ``@username`` is a group."""
-    if isinstance(chat_id, str):
-        try:
-            return int(chat_id) < 0
-        except ValueError:
-            return True
-    return chat_id is not None and chat_id < 0
+def retry_after_seconds(exc: RetryAfter) -> float:
+    """The seconds a 429 asks to wait.
+
+    A ``timedelta``, as this package opts in to (``PTB_TIMEDELTA``); an int should the
+    environment opt out.
+    """
+    value = exc.retry_after
+    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)

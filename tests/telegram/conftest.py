@@ -10,10 +10,11 @@ from telegram import Update
 
 from careerbot_chat import CareerBot, Catalog, SQLiteStore
 from careerbot_chat.service._settings import Settings
-from careerbot_telegram import FloodLimits, TelegramPlatform
+from careerbot_telegram import FloodLimits, LocalBudget, TelegramPlatform
 from tests.fakes.telegram_api import FakeTelegram
 from tests.servers import serve_asgi
 from tests.telegram.builders import as_update
+from tests.telegram.clock import VirtualClock
 
 TOKEN = "7000001:AAFakeTokenForTestsOnly_abcdefghijklmnop"
 SECRET = "webhook-secret_123"
@@ -53,9 +54,20 @@ def careerbot(catalog: Catalog, sqlite_store: SQLiteStore) -> CareerBot:
 
 
 @pytest.fixture
-async def platform(fake: FakeTelegram, careerbot: CareerBot) -> AsyncIterator[TelegramPlatform]:
+def clock() -> VirtualClock:
+    """The flood budget's clock in ``platform``: a 429's pause takes no real time."""
+    return VirtualClock()
+
+
+@pytest.fixture
+async def platform(
+    fake: FakeTelegram, careerbot: CareerBot, clock: VirtualClock
+) -> AsyncIterator[TelegramPlatform]:
     """The started platform (Application initialised and running) against the fake."""
-    started = TelegramPlatform(make_settings(fake.url), careerbot, limits=TEST_LIMITS)
+    budget = LocalBudget(0, 0, clock=clock, sleep=clock.sleep)
+    started = TelegramPlatform(
+        make_settings(fake.url), careerbot, limits=TEST_LIMITS, budget=budget
+    )
     await started.start()
     fake.reset()
     yield started

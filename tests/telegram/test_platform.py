@@ -22,6 +22,7 @@ from careerbot_telegram import TelegramPlatform, run_dev
 from tests.fakes.telegram_api import FakeTelegram
 from tests.servers import serve_asgi
 from tests.telegram.builders import GROUP_ID, MEMBER_ID, as_update, group_update, text_update
+from tests.telegram.clock import VirtualClock
 from tests.telegram.conftest import SECRET, TEST_LIMITS, make_settings
 
 Process = Callable[[dict[str, Any]], Awaitable[None]]
@@ -124,13 +125,29 @@ async def test_edit_card_failure_raises_platform_error(
     assert "not found" in raised.value.reason
 
 
-async def test_flood_limit_is_honoured_then_retried(fake: FakeTelegram, process: Process) -> None:
+async def test_flood_limit_is_honoured_then_retried(
+    fake: FakeTelegram, process: Process, clock: VirtualClock
+) -> None:
     """A 429 with retry_after is waited out and the same message sent again, successfully."""
     fake.fail("sendMessage", 429, retry_after=1)
     await process(text_update("/role mlops"))
     first, second = fake.called("sendMessage")
     assert first.params == second.params
+    assert clock.sleeps == [pytest.approx(1.0)]
     assert messages.SORRY not in fake.sent_texts()
+
+
+async def test_flood_limit_past_the_retries_is_logged_not_apologised(
+    fake: FakeTelegram, process: Process, clock: VirtualClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Still 429 after the retries (two here): a warning, and no apology into the flood."""
+    fake.fail("sendMessage", 429, retry_after=3, times=3)
+    update = text_update("/role mlops")
+    await process(update)
+    assert len(fake.called("sendMessage")) == 3
+    assert clock.sleeps == [pytest.approx(3.0), pytest.approx(3.0)]
+    (warning,) = [r for r in caplog.records if "flood-limited after retries" in r.getMessage()]
+    assert str(update["update_id"]) in warning.getMessage()
 
 
 async def test_server_error_is_logged_and_survived(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from typing import Any
@@ -12,7 +13,13 @@ from starlette.applications import Starlette
 
 from careerbot_chat import CareerBot
 from careerbot_chat.service import _metrics as metrics
-from careerbot_telegram import FloodLimits, TelegramPlatform, TelegramRenderer, webhook_route
+from careerbot_telegram import (
+    FloodLimits,
+    LocalBudget,
+    TelegramPlatform,
+    TelegramRenderer,
+    webhook_route,
+)
 from tests.fakes.telegram_api import BOT_ID, FakeTelegram
 from tests.servers import serve_asgi
 from tests.telegram.builders import (
@@ -26,6 +33,7 @@ from tests.telegram.builders import (
     reply_update,
     text_update,
 )
+from tests.telegram.clock import VirtualClock
 from tests.telegram.conftest import SECRET, TEST_LIMITS, make_settings
 from tests.telegram.html_check import visible_text
 
@@ -35,8 +43,9 @@ HEADERS = {"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token"
 class Webhook:
     """Posts updates to a started platform's route the way Telegram does, answers included."""
 
-    def __init__(self, http: httpx.AsyncClient) -> None:
+    def __init__(self, http: httpx.AsyncClient, platform: TelegramPlatform | None = None) -> None:
         self.http = http
+        self.platform = platform
 
     async def post(self, update: dict[str, Any]) -> httpx.Response:
         response = await self.http.post("/telegram/webhook", json=update, headers=HEADERS)
@@ -57,7 +66,7 @@ async def webhook_for(
             serve_asgi(app, lifespan="off") as url,
             httpx.AsyncClient(base_url=url, event_hooks=hooks) as http,
         ):
-            yield Webhook(http)
+            yield Webhook(http, platform)
     finally:
         await platform.stop()
 
@@ -153,15 +162,62 @@ async def test_an_answer_of_several_messages_goes_out_as_calls(
 async def test_a_call_that_would_wait_for_the_flood_budget_is_made_normally(
     fake: FakeTelegram, careerbot: CareerBot
 ) -> None:
-    """With one message a second allowed, the second answer in that second is a call."""
+    """One message a second: the second answer in that second is a call, made a second later."""
+    clock = VirtualClock()
     limits = FloodLimits(overall_per_second=1, group_per_minute=0, max_retries=0)
-    async for webhook in webhook_for(fake, careerbot, limits=limits):
+    budget = LocalBudget(1, 0, clock=clock, sleep=clock.sleep)
+    async for webhook in webhook_for(fake, careerbot, limits=limits, budget=budget):
         first = await webhook.post(text_update("/role mlops"))
+        assert clock.sleeps == []
         second = await webhook.post(text_update("/roles"))
         assert carried(first)["method"] == "sendMessage"
         assert second.content == b""
         assert len(fake.called("sendMessage")) == 2
         assert len(fake.webhook_replies) == 1
+        assert clock.sleeps == [pytest.approx(1.0)]  # the carried answer took its share
+
+
+async def test_a_group_past_its_minute_is_answered_by_a_call_when_it_may(
+    fake: FakeTelegram, careerbot: CareerBot
+) -> None:
+    """Two a minute into a group: the third answer waits its turn as a call; a DM still rides."""
+    clock = VirtualClock()
+    budget = LocalBudget(0, 2, clock=clock, sleep=clock.sleep)
+    async for webhook in webhook_for(fake, careerbot, limits=TEST_LIMITS, budget=budget):
+        answers = [await webhook.post(group_update("/role mlops")) for _ in range(3)]
+        assert [bool(answer.content) for answer in answers] == [True, True, False]
+        assert clock.sleeps == [pytest.approx(30.0)]
+        assert carried(await webhook.post(text_update("/roles")))["method"] == "sendMessage"
+        assert len(fake.called("sendMessage")) == 4
+        assert len(fake.webhook_replies) == 3
+
+
+async def test_a_429_pauses_every_send_and_no_answer_rides_meanwhile(
+    fake: FakeTelegram, careerbot: CareerBot
+) -> None:
+    """retry_after 7: the refused call and an answer arriving meanwhile both go after 7 s."""
+    clock = VirtualClock()
+    budget = LocalBudget(0, 0, clock=clock, sleep=clock.sleep)
+    async for webhook in webhook_for(fake, careerbot, limits=TEST_LIMITS, budget=budget):
+        assert webhook.platform is not None
+        bot = webhook.platform.application.bot
+        clock.hold()
+        fake.fail("sendMessage", 429, retry_after=7)
+        refused = asyncio.create_task(bot.send_message(GROUP_ID, "Pinned soon"))
+        await clock.sleepers(1)
+        answer = asyncio.create_task(webhook.post(text_update("/role mlops")))
+        await clock.sleepers(2)
+        assert len(fake.called("sendMessage")) == 1  # nothing went out during the pause
+        clock.release()
+        await refused
+        assert (await answer).content == b""
+        assert clock.sleeps == [pytest.approx(7.0), pytest.approx(7.0)]
+        assert fake.webhook_replies == []
+        first, again, card = fake.called("sendMessage")
+        assert first.params == again.params
+        assert visible_text(card.params["text"]).startswith("MLOps Engineer")
+        after = await webhook.post(text_update("/roles"))  # the pause is over: rides again
+        assert carried(after)["method"] == "sendMessage"
 
 
 async def test_the_card_to_pin_is_a_call_and_the_confirmation_rides(

@@ -1,14 +1,20 @@
 """The card each conversation was last answered with, so a follow-up there is about it.
 
-"and staff?" in a thread is read against the card the bot answered in that thread.
-The store keeps it, so a follow-up landing on another replica knows it too; a bounded
-memory serves when there is no store or the store fails (then only this replica knows).
+"and staff?" in a Slack thread, or in reply to a Telegram card, is read against the
+card the bot answered there. The store keeps it, so a follow-up landing on another
+replica knows it too. When the store fails, the follow-up is read without its card
+(and a warning logged): a copy in one replica's memory would answer differently
+depending on where the follow-up lands. Only a bot with no store at all (a library
+user's) keeps the contexts in memory, bounded and expiring as the store's do.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
+import time
+from collections.abc import Callable
+
+from cachetools import TTLCache
 
 from .._errors import StoreError
 from ..store._contract import Store
@@ -20,35 +26,34 @@ log = logging.getLogger("careerbot")
 CONTEXT_TTL = 7 * 24 * 3600.0
 """Seconds a conversation's context is kept after its last answer."""
 REMEMBERED = 10_000
-"""Conversations kept in memory (the oldest are forgotten first)."""
+"""Conversations kept in memory when there is no store (the oldest are forgotten first)."""
 
 
 class Conversations:
-    """``recall`` / ``remember`` a conversation's last card command, by platform and key."""
+    """``recall`` / ``remember`` a conversation's last card command, by platform and key.
 
-    def __init__(self, store: Store | None) -> None:
+    ``clock`` times the in-memory contexts of a bot without a store.
+    """
+
+    def __init__(self, store: Store | None, *, clock: Callable[[], float] = time.monotonic) -> None:
         self.store = store
-        self._recent: OrderedDict[tuple[str, str], str] = OrderedDict()
+        self.memory: TTLCache[tuple[str, str], str] = TTLCache(REMEMBERED, CONTEXT_TTL, clock)
+        """Used only without a store."""
 
     async def recall(self, platform: str, key: str) -> str | None:
-        """The command of the conversation's last card; ``None`` when there was none.
-
-        The store is asked first: another replica may have answered there since.
-        """
-        if self.store is not None:
-            try:
-                return await self.store.get_context(platform, key)
-            except StoreError as exc:
-                log.warning("store unavailable reading a conversation's context: %s", exc)
-        return self._recent.get((platform, key))
+        """The command of the conversation's last card; ``None`` when there was none."""
+        if self.store is None:
+            return self.memory.get((platform, key))
+        try:
+            return await self.store.get_context(platform, key)
+        except StoreError as exc:
+            log.warning("store unavailable reading a conversation's context: %s", exc)
+            return None
 
     async def remember(self, platform: str, key: str, command: str) -> None:
-        """Take ``command`` as the conversation's last card (here, and in the store)."""
-        self._recent[(platform, key)] = command
-        self._recent.move_to_end((platform, key))
-        while len(self._recent) > REMEMBERED:
-            self._recent.popitem(last=False)
+        """Take ``command`` as the conversation's last card."""
         if self.store is None:
+            self.memory[(platform, key)] = command
             return
         try:
             await self.store.set_context(platform, key, command, CONTEXT_TTL)

@@ -1,0 +1,148 @@
+"""Telegram's flood limits as a budget every Bot API call asks before it goes out.
+
+Telegram lets a bot send about 30 messages a second overall and 20 a minute into one
+group, and answers a call past them with 429 and ``retry_after``. A call carried in a
+webhook's HTTP answer counts too, and Telegram never says whether it refused it, so
+the send path asks the budget before anything leaves:
+
+- ``acquire(chat_id)`` waits until the call fits, then takes its share;
+  ``acquire(chat_id, wait=False)`` takes the share only if it is there now and says
+  whether it did (the webhook answer asks this way: a call that would have to wait
+  goes out as a normal call instead, and waits there);
+- ``pause(retry_after)`` stops every call for that long after a 429.
+
+``FloodBudget`` is the interface; ``LocalBudget`` keeps the budget in this process
+(one replica). A budget shared by replicas implements the same two methods.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from cachetools import TTLCache
+
+__all__ = ["GROUPS_TRACKED", "ChatId", "FloodBudget", "LocalBudget", "is_group"]
+
+ChatId = int | str | None
+"""The chat a call goes to (``None`` for calls no chat limit counts, such as
+answerCallbackQuery); a negative id or an ``@username`` is a group or channel."""
+
+GROUPS_TRACKED = 100_000
+"""Groups whose per-minute budget is kept at once (a group idle a whole minute has
+its full budget again and is dropped)."""
+
+_EPSILON = 1e-9  # float noise: a wait this short is no wait
+
+
+class FloodBudget(Protocol):
+    """What the send path asks before each Bot API call."""
+
+    async def acquire(self, chat_id: ChatId, *, wait: bool = True) -> bool:
+        """Take one call's share for ``chat_id``; with ``wait=False`` only if there now.
+
+        True when the share was taken (always, when waiting); False when ``wait`` is
+        false and the call would have to wait (nothing is taken then).
+        """
+        ...
+
+    async def pause(self, retry_after: float) -> None:
+        """Hold every call for ``retry_after`` seconds (Telegram answered 429)."""
+        ...
+
+
+def is_group(chat_id: ChatId) -> bool:
+    """A negative id or a ``@username``: a group or channel, with its own per-minute limit."""
+    if isinstance(chat_id, str):
+        try:
+            return int(chat_id) < 0
+        except ValueError:
+            return True
+    return chat_id is not None and chat_id < 0
+
+
+def _same_chat(chat_id: ChatId) -> ChatId:
+    """One key per chat: ``"-100123"`` and ``-100123`` are the same group."""
+    if isinstance(chat_id, str):
+        try:
+            return int(chat_id)
+        except ValueError:
+            return chat_id
+    return chat_id
+
+
+@dataclass(slots=True)
+class _Bucket:
+    """A leaky bucket: holds up to ``size`` calls, drains ``per_second`` calls a second."""
+
+    size: float
+    per_second: float
+    level: float = 0.0
+    at: float = float("-inf")
+
+    @classmethod
+    def for_rate(cls, rate: float, period: float) -> _Bucket:
+        """``rate`` calls per ``period`` seconds, at most ``rate`` at once (at least one)."""
+        return cls(size=max(rate, 1.0), per_second=rate / period)
+
+    def wait(self, now: float) -> float:
+        """Seconds until one more call fits (0: it fits now)."""
+        self.level = max(0.0, self.level - (now - self.at) * self.per_second)
+        self.at = now
+        excess = self.level + 1 - self.size
+        return excess / self.per_second if excess > _EPSILON else 0.0
+
+
+class LocalBudget:
+    """Telegram's limits kept in this process: right for one replica.
+
+    ``overall_per_second`` counts every call to a chat; ``group_per_minute`` each
+    group's calls on its own (``0`` turns a limit off). ``clock`` and ``sleep`` are
+    injectable so tests can run waits without waiting.
+    """
+
+    def __init__(
+        self,
+        overall_per_second: float,
+        group_per_minute: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    ) -> None:
+        self.clock = clock
+        self.sleep = sleep
+        self.overall = _Bucket.for_rate(overall_per_second, 1.0) if overall_per_second else None
+        self.group_per_minute = group_per_minute
+        self.groups: TTLCache[ChatId, _Bucket] = TTLCache(GROUPS_TRACKED, 60.0, timer=clock)
+        self.paused_until = float("-inf")
+
+    async def acquire(self, chat_id: ChatId, *, wait: bool = True) -> bool:
+        chat_id = _same_chat(chat_id)
+        while True:
+            now = self.clock()
+            buckets = self._buckets(chat_id)
+            delay = max([self.paused_until - now, *(b.wait(now) for b in buckets)])
+            if delay <= _EPSILON:
+                for bucket in buckets:
+                    bucket.level += 1
+                if is_group(chat_id) and self.group_per_minute:
+                    self.groups[chat_id] = buckets[-1]  # used now: kept another minute
+                return True
+            if not wait:
+                return False
+            await self.sleep(delay)
+
+    async def pause(self, retry_after: float) -> None:
+        self.paused_until = max(self.paused_until, self.clock() + retry_after)
+
+    def _buckets(self, chat_id: ChatId) -> list[_Bucket]:
+        buckets = []
+        if chat_id is not None and self.overall is not None:
+            buckets.append(self.overall)
+        if is_group(chat_id) and self.group_per_minute:
+            group = self.groups.get(chat_id)
+            buckets.append(group or _Bucket.for_rate(self.group_per_minute, 60.0))
+        return buckets
