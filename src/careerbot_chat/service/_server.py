@@ -40,8 +40,6 @@ from ._settings import Settings, SettingsError
 __all__ = [
     "CHART_CACHE",
     "GRACEFUL_SHUTDOWN_SECONDS",
-    "KEEP_ALIVE_SECONDS",
-    "WebhooksFirst",
     "chart_route",
     "create_app",
     "load_settings",
@@ -54,7 +52,6 @@ __all__ = [
 log = logging.getLogger("careerbot.server")
 
 GRACEFUL_SHUTDOWN_SECONDS = 25
-KEEP_ALIVE_SECONDS = 75
 
 
 INTERNAL_PATHS = ("/healthz", "/readyz", "/metrics")
@@ -65,12 +62,13 @@ def create_app(runtime: Runtime, *, split: bool = False, start: bool = True) -> 
     internal app holds ``INTERNAL_PATHS`` and whose public app holds the rest. Its
     lifespan starts the runtime (unless ``start`` is false: already started) and stops it."""
     from starlette.applications import Starlette
+    from starlette.middleware import Middleware
     from starlette.requests import Request
     from starlette.responses import JSONResponse, PlainTextResponse, Response
     from starlette.routing import Route
 
     from . import _metrics as metrics
-    from ._guard import exception_handlers
+    from ._guard import BodyDeadline, exception_handlers
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -109,63 +107,19 @@ def create_app(runtime: Runtime, *, split: bool = False, start: bool = True) -> 
         Route("/readyz", readyz, methods=["GET"]),
         Route("/metrics", metrics_page, methods=["GET"]),
     ]
-    webhooks: list[Any] = [route for platform in runtime.platforms for route in platform.routes()]
-    public: list[Any] = list(webhooks)
+    public: list[Any] = [route for platform in runtime.platforms for route in platform.routes()]
     public.append(Route(f"{CHARTS_PATH}/{{name}}", chart_route(runtime), methods=["GET"]))
     public.extend(_preview_routes(runtime))
+    deadline = Middleware(BodyDeadline, timeout=runtime.settings.http_read_timeout)
 
     def app(routes: list[Any], **options: Any) -> Starlette:
-        return Starlette(routes=routes, exception_handlers=exception_handlers(), **options)
+        return Starlette(
+            routes=routes, middleware=[deadline], exception_handlers=exception_handlers(), **options
+        )
 
     if not split:
-        return WebhooksFirst(webhooks, app(public + internal, lifespan=lifespan))
-    return PortSplit(WebhooksFirst(webhooks, app(public, lifespan=lifespan)), app(internal))
-
-
-class WebhooksFirst:
-    """The platforms' webhooks, each a ``POST`` to a fixed path, answered ahead of
-    Starlette's middleware and router; every other request, and the lifespan, go to ``app``
-    (which holds the same routes, so another method still gets its 405 there).
-
-    The webhooks take nearly every request, and passing Starlette's layers (its error
-    and exception middleware, the router trying each route) cost each one about 10 µs
-    of CPU (docs/benchmarks.md). What those layers did for a webhook is done here: a
-    client gone mid-body is answered by the same handler (``exception_handlers``); any
-    other error goes on to uvicorn, which logs it and answers 500, as it did after
-    Starlette's ``ServerErrorMiddleware`` answered and raised it again.
-    """
-
-    def __init__(self, webhooks: list[Any], app: Any) -> None:
-        from starlette.routing import Route
-
-        from ._guard import exception_handlers
-
-        self.app = app
-        self.endpoints: dict[str, Any] = {
-            route.path: route.app
-            for route in webhooks
-            if isinstance(route, Route) and route.methods == {"POST"} and not route.param_convertors
-        }
-        self.handlers = exception_handlers()
-        self.caught = tuple(self.handlers)
-
-    @property
-    def routes(self) -> list[Any]:
-        """Every route ``app`` serves, the webhooks among them."""
-        return self.app.routes  # type: ignore[no-any-return]
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        endpoint = self.endpoints.get(scope["path"]) if scope["type"] == "http" else None
-        if endpoint is None or scope["method"] != "POST":
-            await self.app(scope, receive, send)
-            return
-        try:
-            await endpoint(scope, receive, send)
-        except self.caught as exc:
-            from starlette.requests import Request
-
-            handler = next(h for kind, h in self.handlers.items() if isinstance(exc, kind))
-            await (await handler(Request(scope, receive), exc))(scope, receive, send)
+        return app(public + internal, lifespan=lifespan)
+    return PortSplit(app(public, lifespan=lifespan), app(internal))
 
 
 class PortSplit:
@@ -261,7 +215,7 @@ async def _serve(runtime: Runtime, settings: Settings, args: argparse.Namespace)
     """Start the runtime, then serve until SIGTERM; 1 if it could not start."""
     import uvicorn
 
-    from ._guard import connection_cap, guarded_protocol, quiet_repeated_warnings
+    from ._guard import connection_cap, quiet_repeated_warnings, server_limits
 
     internal_port = getattr(args, "internal_port", None) or settings.internal_port
     if internal_port is not None and internal_port == args.port:
@@ -284,13 +238,11 @@ async def _serve(runtime: Runtime, settings: Settings, args: argparse.Namespace)
         log_config=None,
         access_log=False,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
-        # Longer than the idle timeout of the proxies in front (nginx, cloud load
-        # balancers: 60 s), so a reused connection is never closed under a request.
-        timeout_keep_alive=KEEP_ALIVE_SECONDS,
         proxy_headers=True,
         server_header=False,
-        http=guarded_protocol(settings.http_read_timeout, cap),
-        limit_concurrency=cap,
+        # An idle kept-alive connection closes after the read deadline; the proxy in
+        # front (deploy/nginx.conf) lets its own upstream connections go sooner.
+        **server_limits(settings.http_read_timeout, cap),
     )
     server = uvicorn.Server(config)
     try:
