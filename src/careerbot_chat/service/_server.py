@@ -26,13 +26,14 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import signal
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from .._errors import StartupError
 from ..chart._spec import CHARTS_PATH
-from ._logging import setup_logging
+from ._logging import setup_logging, stop_logging
 from ._plugins import AdapterMissing, find_adapter, needs_extra, registrations, secret_shapes
 from ._runtime import ESSENTIAL, Runtime, setup_hints
 from ._settings import Settings, SettingsError
@@ -259,7 +260,8 @@ async def _serve(runtime: Runtime, settings: Settings, args: argparse.Namespace)
             )
         else:
             log.info("serving on http://%s:%d", args.host, args.port)
-        await server.serve(sockets=sockets)
+        with _stopped_by_signal():
+            await server.serve(sockets=sockets)
     except SystemExit as exc:  # uvicorn could not listen; its one log line says why
         return 1 if exc.code else 0
     finally:  # the lifespan stops it too, unless uvicorn never got that far
@@ -267,14 +269,39 @@ async def _serve(runtime: Runtime, settings: Settings, args: argparse.Namespace)
     return 0 if server.started else 1
 
 
+@contextlib.contextmanager
+def _stopped_by_signal() -> Iterator[None]:
+    """SIGINT and SIGTERM, once uvicorn has stopped gracefully and raised them again,
+    end the serve call instead of the process: what follows (the runtime stopped, the
+    log written out) still runs, and the exit status is 0."""
+    caught: list[int] = []
+    signals = (signal.SIGINT, signal.SIGTERM)
+    previous = {sig: signal.signal(sig, lambda sig, frame: caught.append(sig)) for sig in signals}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
 def serve_command(args: argparse.Namespace) -> int:
     settings = _settings_and_logging()
-    return serve(settings, args)
+    try:
+        return serve(settings, args)
+    finally:
+        stop_logging()  # every record still queued is written before the process ends
 
 
 def run_command(args: argparse.Namespace) -> int:
     """``careerbot run [PLATFORM]``: one platform for development, or whatever is configured."""
     settings = _settings_and_logging()
+    try:
+        return _run(settings, args)
+    finally:
+        stop_logging()
+
+
+def _run(settings: Settings, args: argparse.Namespace) -> int:
     platform = args.platform
     if platform is None:
         sections = settings.sections.values()
@@ -336,7 +363,10 @@ async def _run_dev(settings: Settings, args: argparse.Namespace, platform: str) 
 def refresh_pins_command(args: argparse.Namespace) -> int:
     """``careerbot refresh-pins``: edit pinned cards whose content changed, and report."""
     settings = _settings_and_logging()
-    return asyncio.run(_refresh_once(settings, args))
+    try:
+        return asyncio.run(_refresh_once(settings, args))
+    finally:
+        stop_logging()
 
 
 async def _refresh_once(settings: Settings, args: argparse.Namespace) -> int:
