@@ -33,6 +33,7 @@ from typing import Any
 
 from .._errors import StartupError
 from ..chart._spec import CHARTS_PATH
+from ..preview._card import Drawer
 from ._logging import setup_logging, stop_logging
 from ._plugins import AdapterMissing, find_adapter, needs_extra, registrations, secret_shapes
 from ._runtime import ESSENTIAL, Runtime, setup_hints
@@ -44,6 +45,7 @@ __all__ = [
     "chart_route",
     "create_app",
     "load_settings",
+    "preview_drawers",
     "refresh_pins_command",
     "run_command",
     "serve",
@@ -175,8 +177,20 @@ def _preview_routes(runtime: Runtime) -> list[Any]:
 
     state = PreviewState(runtime.holder.catalog, runtime.holder.content_dir)
     return preview_routes(
-        state, token=token.get_secret_value(), public_url=runtime.settings.public_url
+        state,
+        preview_drawers(),
+        token=token.get_secret_value(),
+        public_url=runtime.settings.public_url,
     )
+
+
+def preview_drawers() -> dict[str, Drawer]:
+    """Each registered adapter that draws previews, as the preview's ``Drawer``, by name."""
+    return {
+        name: Drawer(adapter.preview_card, adapter.preview_css)
+        for name, adapter in registrations().items()
+        if adapter.preview_card is not None
+    }
 
 
 def load_settings() -> Settings:
