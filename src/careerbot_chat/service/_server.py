@@ -13,7 +13,10 @@ server listens twice: health, readiness and metrics answer only on the internal
 port, everything else only on the public one, so publishing the public port (compose,
 a Service behind an Ingress) never publishes ``/metrics`` or ``/readyz``.
 uvicorn handles SIGTERM gracefully: it stops accepting, lets in-flight requests
-finish, then the lifespan stops the platforms (which drain what they accepted).
+finish, then the lifespan stops the platforms (which drain what they accepted); the
+log's queue is written out last, and the exit status is 0. Which protections against
+slow and excess clients come from uvicorn, from our ASGI code and from the reverse
+proxy: ``_guard``.
 
 ``careerbot serve`` starts the runtime before uvicorn binds, so a start that cannot
 succeed (a rejected token) is one line on stderr and exit status 1, with everything
