@@ -51,11 +51,12 @@ import httpx
 
 from bench._harness import percentile, pin_server, process_cpu_seconds, report, split_cpus
 from bench.load import SLACK_SECRET, SLACK_TOKEN
-from careerbot_chat.service._bot import REQUEST_LOG_SECONDS
 
 ROOT = Path(__file__).resolve().parents[1]
 
 TOKEN, SECRET = SLACK_TOKEN, SLACK_SECRET  # the ones bench.load's server environment uses
+LOG_SETTLE = 0.2
+"""Seconds for ours to write its round's last request log lines (on its log thread)."""
 VARIANTS = ("ours", "ours-routes", "bare-tuned", "bare-blocks", "bare-default")
 COMMAND, TEXT = "/salary", "senior"
 WARM_UP = 200
@@ -290,9 +291,9 @@ async def measure(target: Server, count: int, seconds: float) -> Round:
     while len(samples) < count and time.perf_counter() < deadline:
         samples.append(await one(target.client))
     rate = len(samples) / (time.perf_counter() - started)
-    # Ours writes its request log in batches up to REQUEST_LOG_SECONDS later: wait for
-    # the round's last batch, so its CPU counts here and not in another server's round.
-    await asyncio.sleep(REQUEST_LOG_SECONDS + 0.2)
+    # Ours writes its request log on a thread of its own: let it write the round's last
+    # lines, so their CPU counts here and not in another server's round.
+    await asyncio.sleep(LOG_SETTLE)
     return Round(rate, (target.cpu_seconds() - cpu) / len(samples) * 1e6, samples)
 
 

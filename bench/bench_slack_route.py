@@ -36,7 +36,7 @@ from typing import Any, TextIO
 
 from bench._harness import report
 from bench.bench_slack import BODY, _auth_route, _bare_routes, _our_routes, signed
-from careerbot_chat.service._bot import request_log
+from careerbot_chat.service._logging import setup_logging, stop_logging
 
 Call = Callable[[], Awaitable[None]]
 REQUESTS_LOG = logging.getLogger("careerbot.requests")
@@ -83,15 +83,16 @@ def caller(app: Any) -> Call:
     return call
 
 
-async def cpu_per_call(call: Call, count: int) -> float:
+async def cpu_per_call(call: Call, count: int, devnull: TextIO) -> float:
     """CPU microseconds per call over ``count`` calls, the loop turning after each; the
-    request log lines they left waiting are written inside the measurement, so each
-    variant pays for its own."""
+    request log lines still queued are written inside the measurement (the listener is
+    stopped there), so each variant pays for its own."""
+    setup_logging("json", "INFO", [], stream=devnull)
     started = time.process_time()
     for _ in range(count):
         await call()
         await asyncio.sleep(0)  # the loop's next turn, as a server's turns between requests
-    request_log.flush()
+    stop_logging()
     return (time.process_time() - started) / count * 1e6
 
 
@@ -105,9 +106,6 @@ async def run(rounds: int, count: int, devnull: TextIO) -> dict[str, Any]:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
         ours = caller(Starlette(routes=await _our_routes(f"{api}/api/", folder, stack)))
         bare = caller(Starlette(routes=_bare_routes(f"{api}/api/", tuned=True, blocks=True)))
-        for handler in logging.getLogger().handlers:
-            if isinstance(handler, logging.StreamHandler):
-                handler.setStream(devnull)
         # name: (call, level of the request log during its rounds)
         variants: dict[str, tuple[Call, int]] = {
             "bare-blocks": (bare, logging.NOTSET),
@@ -115,12 +113,12 @@ async def run(rounds: int, count: int, devnull: TextIO) -> dict[str, Any]:
             "ours, no request log": (ours, logging.WARNING),
         }
         for call, _ in variants.values():  # warm-up: auth.test, caches, first imports
-            await cpu_per_call(call, 200)
+            await cpu_per_call(call, 200, devnull)
         results: dict[str, list[float]] = {name: [] for name in variants}
         for _ in range(rounds):
             for name, (call, level) in variants.items():  # interleaved: drift hits all alike
                 REQUESTS_LOG.setLevel(level)
-                results[name].append(await cpu_per_call(call, count))
+                results[name].append(await cpu_per_call(call, count, devnull))
         REQUESTS_LOG.setLevel(logging.NOTSET)
     median = {name: statistics.median(values) for name, values in results.items()}
     figures: dict[str, Any] = {f"{name} CPU us/call (median)": median[name] for name in median}

@@ -104,8 +104,9 @@ def test_image_and_compose_keep_the_internal_port_inside() -> None:
     }
     assert exposed == {"8080"}
     compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
-    published = compose["services"]["careerbot"]["ports"]
-    assert published == ["8080:8080"]
+    assert "ports" not in compose["services"]["careerbot"]  # reached through the proxy
+    assert compose["services"]["proxy"]["ports"] == ["8080:8080"]
+    assert "server careerbot:8080;" in (DEPLOY / "nginx.conf").read_text()
     assert "CAREERBOT_INTERNAL_PORT" not in compose["services"]["careerbot"]["environment"]
 
 

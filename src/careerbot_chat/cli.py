@@ -229,8 +229,9 @@ def _refresh_pins(args: argparse.Namespace) -> int:
 
 def _preview(args: argparse.Namespace) -> int:
     from .preview._serve import preview_command
+    from .service._server import preview_drawers
 
-    return preview_command(args)
+    return preview_command(args, preview_drawers())
 
 
 _COMMANDS = {

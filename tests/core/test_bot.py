@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 import time
@@ -25,7 +24,6 @@ from careerbot_chat import (
     messages,
     render_plain,
 )
-from careerbot_chat.service import _bot
 
 GROUP = Chat("telegram", "g1", is_group=True)
 PRIVATE = Chat("telegram", "p1", is_group=False)
@@ -264,46 +262,19 @@ async def test_missing_right_without_the_adapters_words_is_still_explained(
     assert await bot.store.pins() == []  # type: ignore[union-attr]
 
 
-async def test_each_answer_is_logged_once_in_the_next_batch(
-    bot: CareerBot, caplog: pytest.LogCaptureFixture
-) -> None:
-    """The request log line waits for its batch, then comes once, with its fields and
-    the time of the answer (not of the batch)."""
+async def test_each_answer_is_logged_once(bot: CareerBot, caplog: pytest.LogCaptureFixture) -> None:
+    """Each answer makes one request log record, at once, with its fields."""
     caplog.set_level(logging.INFO, logger="careerbot.requests")
     before = time.time()
     reply = await say(bot, "/salary senior mlops")
     after = time.time()
     assert reply.outcome is Outcome.ANSWERED
-    assert not caplog.records, "written alone, not in a batch"
-    await asyncio.sleep(0.01)
-    _bot.request_log.flush()
     (record,) = caplog.records
     assert record.getMessage().startswith("telegram /salary answered ")
     fields = {name: getattr(record, name) for name in ("platform", "command", "outcome")}
     assert fields == {"platform": "telegram", "command": "salary", "outcome": "answered"}
     assert record.latency_ms >= 0
     assert before <= record.created <= after
-    assert record.msecs == int((record.created % 1) * 1000)
-    _bot.request_log.flush()
-    assert len(caplog.records) == 1, "written twice"
-
-
-async def test_request_log_batches_are_written_on_time_and_when_full(
-    bot: CareerBot, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A batch is written ``REQUEST_LOG_SECONDS`` after its first line, or at once when
-    it holds ``REQUEST_LOG_BATCH`` lines."""
-    caplog.set_level(logging.INFO, logger="careerbot.requests")
-    monkeypatch.setattr(_bot, "REQUEST_LOG_SECONDS", 0.05)
-    monkeypatch.setattr(_bot, "REQUEST_LOG_BATCH", 3)
-    await say(bot, "/role mlops")
-    await asyncio.sleep(0.01)
-    assert not caplog.records
-    await asyncio.sleep(0.1)
-    assert [r.command for r in caplog.records] == ["role"]  # type: ignore[attr-defined]
-    for _ in range(3):
-        await say(bot, "/salary senior mlops")
-    assert len(caplog.records) == 4, "a full batch is written at once"
 
 
 async def test_usage_is_counted_under_the_utc_day_it_happened(

@@ -12,13 +12,14 @@ from starlette.applications import Starlette
 
 from careerbot_chat.preview import preview_routes
 from careerbot_chat.preview._state import PreviewState
+from careerbot_chat.service._server import preview_drawers
 
 ROLE_FILE = Path("roles/mlops-engineer.yaml")
 
 
 @pytest.fixture
 async def client(content: Path) -> AsyncIterator[httpx.AsyncClient]:
-    app = Starlette(routes=preview_routes(PreviewState.load(content)))
+    app = Starlette(routes=preview_routes(PreviewState.load(content), preview_drawers()))
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://preview") as opened:
         yield opened

@@ -71,7 +71,15 @@ class LogWatch:
 
 
 def assert_quiet(watch: LogWatch, case: str, *, at_most: int = 1) -> None:
-    """No traceback, at most ``at_most`` line(s), no body or response URL in the log."""
+    """No traceback, at most ``at_most`` line(s), no body or response URL in the log.
+
+    The server writes its log on a thread of its own: a refusal's line is waited for
+    (when one may come; a case that logs nothing waits the whole second), so that it
+    does not land in the next case's watch instead.
+    """
+    deadline = time.monotonic() + 1
+    while at_most and not watch.lines() and time.monotonic() < deadline:
+        time.sleep(0.01)
     text = watch.new()
     lines = watch.lines()
     assert "Traceback" not in text, f"{case}: {text[:2000]}"

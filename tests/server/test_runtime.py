@@ -405,21 +405,3 @@ async def test_a_renewal_under_way_ends_before_the_lease_is_dropped(
     assert renewals, "a renewal was under way when the refresh ended"
     await asyncio.sleep(0.5)  # past the end of any statement still running
     assert await taken(_runtime.REFRESH_LEASE, "other replica", 60)
-
-
-async def test_request_log_lines_are_written_when_the_runtime_stops(
-    served: tuple[Runtime, FakePlatform, str], caplog: pytest.LogCaptureFixture
-) -> None:
-    """Stopping (here the app's lifespan, as on SIGTERM) writes the request log lines
-    still waiting for their batch."""
-    caplog.set_level(logging.INFO, logger="careerbot.requests")
-    runtime, _, url = served
-
-    def lines() -> list[str]:
-        return [r.command for r in caplog.records if r.name == "careerbot.requests"]  # type: ignore[attr-defined]
-
-    async with httpx.AsyncClient() as client:
-        await ask(client, url, "/roles")
-    assert lines() == [], "written before its batch was due"
-    await runtime.stop()
-    assert lines() == ["roles"]

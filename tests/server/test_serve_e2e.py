@@ -124,3 +124,20 @@ async def test_database_down_is_not_ready_but_answers(tmp_path: Path) -> None:
             )
             assert answer.status_code == 200
             assert "MLOps Engineer" in answer.json()["text"]
+
+
+async def test_sigterm_writes_every_log_line(stack: Stack) -> None:
+    """Every answer's request log line, and the lines of the graceful stop itself, are
+    written before the process exits on SIGTERM, with status 0."""
+    requests = telegram_requests(stack.url, 40)
+    async with as_telegram(stack) as client:
+        await asyncio.gather(
+            *(client.post(url, headers=headers, content=body) for url, headers, body in requests)
+        )
+    stack.process.send_signal(signal.SIGTERM)
+    assert await asyncio.to_thread(stack.process.wait, 30) == 0
+    lines = [json.loads(line) for line in stack.log().splitlines() if line.startswith("{")]
+    answered = [line for line in lines if line["logger"] == "careerbot.requests"]
+    assert len(answered) == 40
+    assert {line["platform"] for line in answered} == {"telegram"}
+    assert lines[-1]["message"] == f"Finished server process [{stack.process.pid}]"

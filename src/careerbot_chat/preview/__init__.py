@@ -8,19 +8,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ._card import ChartSource, PreviewCard
+from ._card import ChartSource, Drawer, Drawers, PreviewCard
 
 if TYPE_CHECKING:
     from ._state import PreviewState
 
 
 def preview_routes(
-    state: PreviewState, *, token: str | None = None, public_url: str | None = None
+    state: PreviewState,
+    drawers: Drawers,
+    *,
+    token: str | None = None,
+    public_url: str | None = None,
 ) -> list[Any]:
-    """The preview's Starlette routes under ``/preview``."""
+    """The preview's Starlette routes under ``/preview``, drawing with ``drawers``."""
     from ._app import preview_routes as routes
 
-    return routes(state, token=token, public_url=public_url)
+    return routes(state, drawers, token=token, public_url=public_url)
 
 
-__all__ = ["ChartSource", "PreviewCard", "preview_routes"]
+__all__ = ["ChartSource", "Drawer", "Drawers", "PreviewCard", "preview_routes"]

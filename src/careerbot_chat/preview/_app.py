@@ -25,6 +25,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import BaseRoute, Route
 
 from ..chart import chart_spec, parse_key, render_svg
+from ._card import Drawers
 from ._page import Previewer, Row, styles
 from ._state import PreviewState
 
@@ -52,9 +53,15 @@ class Preview:
     """The routes, bound to one ``PreviewState``."""
 
     def __init__(
-        self, state: PreviewState, *, token: str | None = None, public_url: str | None = None
+        self,
+        state: PreviewState,
+        drawers: Drawers,
+        *,
+        token: str | None = None,
+        public_url: str | None = None,
     ) -> None:
         self.state = state
+        self.drawers = drawers
         self.token = token
         self.public_url = public_url
 
@@ -107,7 +114,7 @@ class Preview:
     # -- pages ---------------------------------------------------------------------
 
     def _previewer(self) -> Previewer:
-        return Previewer(self.state.catalog, _chart_src, self.public_url)
+        return Previewer(self.state.catalog, self.drawers, _chart_src, self.public_url)
 
     def _body(self) -> str:
         catalog = self.state.catalog
@@ -142,7 +149,7 @@ class Preview:
         html = _render(
             "page.html",
             body=Markup(self._body()),  # noqa: S704 - rendered by our autoescaping template
-            platform_css=Markup(styles()),  # noqa: S704 - the adapters' own constant CSS
+            platform_css=Markup(styles(self.drawers)),  # noqa: S704 - the adapters' own constant CSS
             base=f"{PREFIX}/",
             poll_ms=POLL_MS,
         )
@@ -223,7 +230,12 @@ def _denied() -> Response:
 
 
 def preview_routes(
-    state: PreviewState, *, token: str | None = None, public_url: str | None = None
+    state: PreviewState,
+    drawers: Drawers,
+    *,
+    token: str | None = None,
+    public_url: str | None = None,
 ) -> list[BaseRoute]:
-    """The preview's routes under ``/preview`` (behind ``token`` when given)."""
-    return Preview(state, token=token, public_url=public_url).routes()
+    """The preview's routes under ``/preview`` (behind ``token`` when given), drawing
+    each reply with every one of ``drawers``."""
+    return Preview(state, drawers, token=token, public_url=public_url).routes()

@@ -2,8 +2,8 @@
 
 Commands per role: the role card, the salary ladder and each level, the chart,
 pitfalls, skills and FAQ; then the commands that need no role. Each command's reply
-comes from ``answer`` (what the bot says) and is drawn by each registered adapter's
-``preview_card`` (``AdapterRegistration``; this module names no platform).
+comes from ``answer`` (what the bot says) and is drawn by each ``Drawer`` the caller
+hands in (this module names no platform and finds no adapter).
 """
 
 from __future__ import annotations
@@ -12,16 +12,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .._errors import Problem
-from .._registry import AdapterRegistration, registrations
 from ..answering._answer import answer
 from ..answering._parser import parse
 from ..answering._render_plain import render_plain
 from ..answering._reply import Reply
 from ..catalog._content import Role
 from ..catalog._loader import Catalog
-from ._card import ChartSource, PreviewCard
+from ._card import ChartSource, Drawer, Drawers, PreviewCard
 
-__all__ = ["GENERAL", "Previewer", "Row", "Section", "adapters", "commands", "styles"]
+__all__ = ["GENERAL", "Previewer", "Row", "Section", "commands", "styles"]
 
 GENERAL = ("/roles", "/help", "/start")
 EAGER_ROLES = 8
@@ -57,23 +56,23 @@ class Section:
     """None: not drawn yet (a large catalogue draws a role's cards when it is opened)."""
 
 
-def adapters() -> dict[str, AdapterRegistration]:
-    """Every adapter that can draw previews, by name, in name order."""
-    return {name: a for name, a in registrations().items() if a.preview_card is not None}
-
-
-def styles() -> str:
-    """The adapters' own styles for their fragments."""
-    return "\n".join(adapter.preview_css for adapter in adapters().values())
+def styles(drawers: Drawers) -> str:
+    """The platforms' own styles for their fragments."""
+    return "\n".join(drawer.css for drawer in drawers.values())
 
 
 class Previewer:
     """Draws rows for one catalogue; configured with where chart pictures live."""
 
     def __init__(
-        self, catalog: Catalog, chart_src: ChartSource, public_url: str | None = None
+        self,
+        catalog: Catalog,
+        drawers: Drawers,
+        chart_src: ChartSource,
+        public_url: str | None = None,
     ) -> None:
         self.catalog = catalog
+        self.drawers = drawers
         self.chart_src = chart_src
         self.public_url = public_url
 
@@ -81,25 +80,23 @@ class Previewer:
         command = parse(text, plain=True)
         return None if command is None else answer(command, self.catalog)
 
-    def card(self, adapter: AdapterRegistration, reply: Reply) -> PreviewCard:
-        assert adapter.preview_card is not None
-        card: PreviewCard = adapter.preview_card(reply, self.chart_src, self.public_url)
-        return card
+    def card(self, drawer: Drawer, reply: Reply) -> PreviewCard:
+        return drawer.card(reply, self.chart_src, self.public_url)
 
     def row(self, text: str, label: str = "", warnings: tuple[str, ...] = ()) -> Row | None:
         reply = self.reply(text)
         if reply is None:
             return None
-        cards = tuple((name, self.card(adapter, reply)) for name, adapter in adapters().items())
+        cards = tuple((name, self.card(drawer, reply)) for name, drawer in self.drawers.items())
         return Row(text, label or text, cards, render_plain(reply), warnings)
 
     def platform_card(self, platform: str, text: str) -> PreviewCard | None:
         """One platform's card for ``text`` (a button's command)."""
         reply = self.reply(text)
-        adapter = adapters().get(platform)
-        if reply is None or adapter is None:
+        drawer = self.drawers.get(platform)
+        if reply is None or drawer is None:
             return None
-        return self.card(adapter, reply)
+        return self.card(drawer, reply)
 
     def sections(self) -> Iterator[Section]:
         """Every role's section (drawn, or to draw on opening), then the general one."""

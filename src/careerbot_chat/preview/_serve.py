@@ -7,13 +7,15 @@ import socket
 import sys
 
 from .._errors import ContentError
+from ._card import Drawers
 from ._state import PreviewState
 
 __all__ = ["preview_command"]
 
 
-def preview_command(args: argparse.Namespace) -> int:
-    """Serve the preview of ``--content`` (or the bundled content) until Ctrl-C."""
+def preview_command(args: argparse.Namespace, drawers: Drawers) -> int:
+    """Serve the preview of ``--content`` (or the bundled content) until Ctrl-C, each
+    reply drawn by every one of ``drawers``."""
     import uvicorn
     from starlette.applications import Starlette
     from starlette.responses import RedirectResponse
@@ -28,10 +30,10 @@ def preview_command(args: argparse.Namespace) -> int:
     async def home(request: object) -> RedirectResponse:
         return RedirectResponse(f"{PREFIX}/", status_code=307)
 
-    app = Starlette(routes=[Route("/", home), *preview_routes(state)])
+    app = Starlette(routes=[Route("/", home), *preview_routes(state, drawers)])
     family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
     # proto=IPPROTO_TCP: asyncio then sets TCP_NODELAY on each accepted connection, and no
-    # response waits 40 ms for a delayed ACK (see careerbot_chat.service._guard).
+    # response waits 40 ms for a delayed ACK (uvicorn's own bind_socket does the same).
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:

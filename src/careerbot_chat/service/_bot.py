@@ -9,8 +9,6 @@ powers the adapter lends; every answer is counted in the ``UsageLog``.
 
 from __future__ import annotations
 
-import asyncio
-import atexit
 import logging
 import time
 
@@ -26,99 +24,14 @@ from ..store._contract import Store
 from . import _metrics as metrics
 from ._conversations import Conversations
 from ._defaults import DefaultRoles
-from ._inbound import Chat, Inbound, Moderation
-from ._logging import write_info_lines
+from ._inbound import Inbound, Moderation
 from ._moderation import ModerationFlow
 from ._usage import UsageLog
 
-__all__ = ["REQUEST_LOG_BATCH", "REQUEST_LOG_SECONDS", "CareerBot", "RequestLog", "request_log"]
+__all__ = ["CareerBot"]
 
 log = logging.getLogger("careerbot")
 requests_log = logging.getLogger("careerbot.requests")
-
-
-REQUEST_LOG_SECONDS = 1.0
-"""The longest a request log line waits to be written."""
-REQUEST_LOG_BATCH = 512
-"""Lines waiting that make a batch written at once."""
-
-
-class RequestLog:
-    """``careerbot.requests``: one line per answer, written in batches.
-
-    Each line carries the time of its answer and is written at most
-    ``REQUEST_LOG_SECONDS`` later, with the others of that second, as nginx's buffered
-    access log does (``buffer=``, ``flush=``). Written alone between two requests, a
-    line cost several times what it costs in a batch: the logging code has gone cold
-    by then (docs/benchmarks.md). Lines still waiting are written when the server
-    stops, and at exit.
-    """
-
-    def __init__(self) -> None:
-        self._waiting: list[tuple[float, str, str, str, float]] = []
-        self._timer: asyncio.TimerHandle | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        atexit.register(self.flush)
-
-    def add(self, chat: Chat, command: Command, reply: Reply, elapsed: float) -> None:
-        if not requests_log.isEnabledFor(logging.INFO):
-            return
-        line = (time.time(), chat.platform, command.name, reply.outcome.value, elapsed)
-        self._waiting.append(line)
-        if len(self._waiting) >= REQUEST_LOG_BATCH:
-            self.flush()
-            return
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # no loop to wait on: write it now
-            self.flush()
-            return
-        if self._timer is None or self._loop is not loop:  # (a timer of an ended loop never runs)
-            self._loop, self._timer = loop, loop.call_later(REQUEST_LOG_SECONDS, self.flush)
-
-    def flush(self) -> None:
-        """Write every line waiting."""
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-        waiting, self._waiting = self._waiting, []
-        if not waiting:
-            return
-        lines = [
-            (
-                created,
-                f"{platform} /{command} {outcome} {elapsed * 1000:.2f}ms",
-                {
-                    "platform": platform,
-                    "command": command,
-                    "outcome": outcome,
-                    "latency_ms": round(elapsed * 1000, 3),
-                },
-            )
-            for created, platform, command, outcome, elapsed in waiting
-        ]
-        # Platform and command names, an outcome, a number: no text from outside, so the
-        # batch may skip the records and the secrets filter when nothing else would see it.
-        if write_info_lines(requests_log, lines):
-            return
-        for created, message, fields in lines:
-            record = requests_log.makeRecord(
-                requests_log.name,
-                logging.INFO,
-                "(unknown file)",
-                0,
-                message,
-                (),
-                None,
-                extra=fields,
-            )
-            # The time of the answer, not of the batch.
-            record.relativeCreated -= (record.created - created) * 1000
-            record.created, record.msecs = created, int((created - int(created)) * 1000) + 0.0
-            requests_log.handle(record)
-
-
-request_log = RequestLog()
 
 
 class CareerBot:
@@ -171,10 +84,20 @@ class CareerBot:
             log.exception("command %s failed in %s:%s", command.name, chat.platform, chat.chat_id)
             reply = notice(msg.SORRY, outcome=Outcome.ERROR, command=command.name)
         self.usage.count(chat.platform, command, reply)
-        # Counted now (metrics are cheap); the log line is written in the next batch.
         elapsed = time.perf_counter() - started
-        metrics.command_done(chat.platform, command.name, reply.outcome.value, elapsed)
-        request_log.add(chat, command, reply, elapsed)
+        outcome = reply.outcome.value
+        metrics.command_done(chat.platform, command.name, outcome, elapsed)
+        if requests_log.isEnabledFor(logging.INFO):  # one line per answer (off-thread)
+            ms = elapsed * 1000
+            requests_log.info(
+                f"{chat.platform} /{command.name} {outcome} {ms:.2f}ms",
+                extra={
+                    "platform": chat.platform,
+                    "command": command.name,
+                    "outcome": outcome,
+                    "latency_ms": round(ms, 3),
+                },
+            )
         return reply
 
     async def _answer(

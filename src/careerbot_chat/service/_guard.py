@@ -1,23 +1,27 @@
 """What keeps slow, abandoned and excess connections from tying up ``careerbot serve``.
 
-uvicorn has a keep-alive timeout but no deadline for reading a request, and its
-``limit_concurrency`` answers 503 only once a request's headers have arrived: a client
-sending a byte a second holds its connection (and a file descriptor) forever. So:
+Each protection comes from the layer that offers it through a public interface:
 
-- ``guarded_protocol``: uvicorn's own h11 protocol, plus read deadlines and a connection
-  cap. The request line and headers must arrive within the deadline (from the
-  connection's first byte, or its opening), and the body within the same deadline
-  after the headers: a body still trickling in then gets ``408`` and the connection is
-  closed. The deadlines are timers the protocol arms only while a request is
-  incomplete, so a request that arrives whole costs nothing. The cap is enforced on
-  accept: a connection over it gets ``503`` and is closed at once, so file descriptors
-  never run out under a flood.
-- ``_HeadWithBody``: each response's head goes out with its body, in one write.
-- ``exception_handlers``: a client that hung up mid-body is counted in
-  ``careerbot_http_rejected_total`` and answered, never logged with a traceback.
-- ``OncePerMinute``: uvicorn's and asyncio's per-event warnings ("Exceeded concurrency
-  limit", "socket.accept() out of system resource", which CPython 3.11 repeats up to
-  ``backlog`` times per loop tick) become one line a minute with a count.
+- **uvicorn** (``uvicorn.Config``, see ``server_limits``): ``timeout_keep_alive`` closes
+  a kept-alive connection idle for ``CAREERBOT_HTTP_READ_TIMEOUT``; ``limit_concurrency``
+  answers ``503`` (and closes) a request that arrives while the connection cap is
+  reached; ``h11_max_incomplete_event_size`` refuses a request line and headers larger
+  than 16 KiB with ``400``; ``backlog`` bounds the connections waiting to be accepted.
+- **our ASGI code**: ``BodyDeadline`` gives each request's body the same deadline once
+  its headers are in (a body still trickling in then gets ``408`` and the connection is
+  closed), and counts a client that hangs up mid-body; the webhook routes refuse a body
+  over 1 MiB with ``413`` (``_http.read_capped``); ``exception_handlers`` answers the
+  disconnect Starlette raises, so it is never logged with a traceback; ``OncePerMinute``
+  turns uvicorn's and asyncio's per-event warnings ("Exceeded concurrency limit",
+  "socket.accept() out of system resource", which CPython 3.11 repeats up to
+  ``backlog`` times per loop tick) into one line a minute with a count.
+- **the reverse proxy** (``deploy/nginx.conf``): a deadline for the request line and
+  headers (``client_header_timeout``), for a connection that never sends a byte, and a
+  connection cap applied on accept. uvicorn has no public setting for either: its
+  keep-alive timer runs only after a response, and its cap answers only once headers
+  have arrived, so a client sending a header byte every few seconds holds a connection
+  (and a file descriptor) for as long as it likes. Whoever publishes ``careerbot serve``
+  to the internet puts it behind such a proxy (docs/security.md).
 """
 
 from __future__ import annotations
@@ -25,165 +29,105 @@ from __future__ import annotations
 import asyncio
 import logging
 import resource
-import socket
 import time
-from typing import Any, cast
-
-import h11
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from typing import Any
 
 from . import _metrics as metrics
 
 __all__ = [
     "FD_RESERVE",
-    "REFUSAL",
     "SLOW_BODY",
+    "BodyDeadline",
     "OncePerMinute",
     "connection_cap",
     "exception_handlers",
-    "guarded_protocol",
     "quiet_repeated_warnings",
+    "server_limits",
 ]
 
 FD_RESERVE = 64
 """File descriptors kept back from the connection cap: database, platform APIs, logs."""
-REFUSAL = b"HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
 SLOW_BODY = b"request body too slow"
-TIMED_OUT = "careerbot.body_timed_out"
-"""Set in a request's ``scope["state"]`` when its body missed the deadline (the 408 is
-sent and counted by then: the disconnect the application sees next is not counted again)."""
+MAX_HEADERS = 16 * 1024
+"""The largest request line and headers uvicorn's h11 parser buffers (then 400)."""
+BACKLOG = 2048
+"""Connections the kernel queues before uvicorn accepts them."""
 
 
-def guarded_protocol(read_timeout: float, max_connections: int) -> type[H11Protocol]:
-    """uvicorn's h11 protocol with header and body deadlines and a connection cap."""
-
-    class GuardedH11Protocol(H11Protocol):
-        _deadline: asyncio.TimerHandle | None = None
-
-        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-            if len(self.connections) >= max_connections:
-                metrics.request_rejected("over_capacity")
-                transport.write(REFUSAL)
-                transport.close()
-                return
-            super().connection_made(transport)
-            _no_delay(transport)
-            self._arm()
-
-        def data_received(self, data: bytes) -> None:
-            before = self.conn.their_state
-            cycle = self.cycle
-            super().data_received(data)
-            if self.cycle is not cycle and self.cycle is not None:  # a new request began
-                self.cycle.transport = cast(
-                    asyncio.Transport, _HeadWithBody(self.transport, self.loop)
-                )
-            state = self.conn.their_state
-            if state is h11.SEND_BODY and before is not h11.SEND_BODY:
-                self._disarm()  # the headers are in: the body gets a deadline of its own
-            if state is h11.IDLE or state is h11.SEND_BODY:
-                self._arm()  # headers or body still on their way
-            else:
-                self._disarm()
-
-        def connection_lost(self, exc: Exception | None) -> None:
-            self._disarm()
-            if self.transport is not None:  # None when refused over the cap
-                super().connection_lost(exc)
-
-        def _arm(self) -> None:
-            if self._deadline is None:
-                self._deadline = self.loop.call_later(read_timeout, self._too_slow)
-
-        def _disarm(self) -> None:
-            if self._deadline is not None:
-                self._deadline.cancel()
-                self._deadline = None
-
-        def _too_slow(self) -> None:
-            self._deadline = None
-            if self.transport.is_closing():
-                return
-            if self.conn.their_state is h11.IDLE:
-                # Mid-request only: an idle keep-alive connection has not started one.
-                metrics.request_rejected("header_timeout")
-                self.transport.close()
-            elif self.conn.their_state is h11.SEND_BODY:
-                metrics.request_rejected("body_timeout")
-                self._refuse_slow_body()
-
-        def _refuse_slow_body(self) -> None:
-            """Answer 408 (unless the application has begun its answer) and close; the
-            application, still waiting for the body, reads a disconnect."""
-            cycle = self.cycle
-            if not cycle.response_started:
-                cycle.response_started = True
-                head = h11.Response(
-                    status_code=408,
-                    reason=b"Request Timeout",
-                    headers=[
-                        (b"content-type", b"text/plain; charset=utf-8"),
-                        (b"content-length", str(len(SLOW_BODY)).encode()),
-                        (b"connection", b"close"),
-                    ],
-                )
-                for event in (head, h11.Data(data=SLOW_BODY), h11.EndOfMessage()):
-                    self.transport.write(self.conn.send(event) or b"")
-            cycle.scope.setdefault("state", {})[TIMED_OUT] = True
-            cycle.disconnected = True
-            cycle.message_event.set()
-            self.transport.close()
-
-    return GuardedH11Protocol
+def server_limits(read_timeout: float, max_connections: int) -> dict[str, Any]:
+    """``uvicorn.Config`` options: idle keep-alive deadline, connection cap, header size."""
+    return {
+        "timeout_keep_alive": read_timeout,
+        "limit_concurrency": max_connections,
+        "h11_max_incomplete_event_size": MAX_HEADERS,
+        "backlog": BACKLOG,
+    }
 
 
-class _HeadWithBody:
-    """A response's transport that sends its head with its body: one system call and one
-    TCP segment where uvicorn makes two (about 9 µs of server CPU a request,
-    docs/benchmarks.md). A write waits for the next one, or at the latest for the end of
-    this turn of the loop, so a body that is not ready at once does not hold the head
-    back; closing sends what waits first."""
-
-    __slots__ = ("_held", "_loop", "_transport")
-
-    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
-        self._transport = transport
-        self._loop = loop
-        self._held: bytes | None = None
-
-    def write(self, data: bytes) -> None:
-        if self._held is None:
-            if data:
-                self._held = data
-                self._loop.call_soon(self._release)
-            return
-        held, self._held = self._held, None
-        self._transport.write(held + data)
-
-    def _release(self) -> None:
-        if self._held is not None:
-            held, self._held = self._held, None
-            self._transport.write(held)
-
-    def close(self) -> None:
-        self._release()
-        self._transport.close()
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._transport, name)
-
-
-def _no_delay(transport: asyncio.Transport) -> None:
-    """Send each response at once (``TCP_NODELAY``).
-
-    asyncio sets it only on sockets accepted from a listener created with
-    ``proto=IPPROTO_TCP``; uvicorn's ``bind_socket`` leaves ``proto`` at 0. Without it, a
-    response written as headers then body waits for the client's delayed ACK (40 ms on
-    Linux) before its body leaves: every keep-alive request took 40 ms longer.
+class BodyDeadline:
+    """ASGI middleware: a request's body must arrive within ``timeout`` seconds of its
+    headers, else ``408`` with ``connection: close``, and the application reads a
+    disconnect. A client that hangs up before its body is complete is counted as
+    ``client_gone``; one that was too slow, as ``body_timeout`` (once).
     """
-    sock = transport.get_extra_info("socket")
-    if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def __init__(self, app: Any, timeout: float) -> None:
+        self.app = app
+        self.timeout = timeout
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        deadline = asyncio.get_running_loop().time() + self.timeout
+        started = refused = False
+        done = False  # the whole body has been received, or the request has ended
+
+        async def timed_receive() -> Any:
+            nonlocal done, started, refused
+            if done:
+                return await receive()
+            try:
+                async with asyncio.timeout_at(deadline):
+                    message = await receive()
+            except TimeoutError:
+                done = True
+                metrics.request_rejected("body_timeout")
+                if not started:
+                    started = refused = True
+                    await _refuse_slow_body(send)
+                return {"type": "http.disconnect"}
+            if message["type"] == "http.disconnect":
+                done = True
+                metrics.request_rejected("client_gone")
+            elif not message.get("more_body", False):
+                done = True
+            return message
+
+        async def tracked_send(message: Any) -> None:
+            nonlocal started
+            if refused:  # the 408 went out instead: the application's answer has no one
+                return
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        await self.app(scope, timed_receive, tracked_send)
+
+
+async def _refuse_slow_body(send: Any) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 408,
+            "headers": [
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"content-length", str(len(SLOW_BODY)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": SLOW_BODY})
 
 
 def connection_cap(wanted: int) -> int:
@@ -202,9 +146,8 @@ def connection_cap(wanted: int) -> int:
 async def _client_gone(request: Any, exc: Exception) -> Any:
     from starlette.responses import Response
 
-    if not getattr(request.state, TIMED_OUT, False):  # else counted as body_timeout
-        metrics.request_rejected("client_gone")
-    return Response(status_code=400)  # nobody is listening; uvicorn drops it
+    # Counted by BodyDeadline (as client_gone or body_timeout); nobody is listening.
+    return Response(status_code=400)
 
 
 def exception_handlers() -> dict[Any, Any]:

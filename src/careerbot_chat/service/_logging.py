@@ -7,16 +7,25 @@ anything shaped like a credential of an installed platform (each adapter registe
 its ``SecretShape``s). Every message is also kept to one line (control characters
 escaped, so text from outside cannot forge a record) of at most ``MAX_MESSAGE``
 characters; a traceback stays whole.
+
+Records are written off the serving thread, with the standard library's
+``QueueHandler`` and ``QueueListener``: the caller's thread merges a record's arguments,
+redacts it and puts it on a queue; the listener's thread formats and writes it, each
+record with its own time. ``setup_logging`` starts the listener and returns what stops
+it; stopping writes every record still queued (``careerbot serve`` stops it when it
+returns, SIGTERM included, and at exit as a last resort).
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import atexit
 import logging
+import logging.handlers
+import queue
 import re
-import time
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+import sys
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, TextIO
 
 from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.orjson import OrjsonFormatter
@@ -30,9 +39,10 @@ __all__ = [
     "JsonFormatter",
     "RedactSecrets",
     "TextFormatter",
+    "ToQueue",
     "quiet_noisy_loggers",
     "setup_logging",
-    "write_info_lines",
+    "stop_logging",
 ]
 
 MASK = "[redacted]"
@@ -82,19 +92,6 @@ class TextFormatter(logging.Formatter):
 
     def __init__(self) -> None:
         super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
-        self._second: int | None = None
-        self._stamp = ""
-
-    def info_line(self, logger: str, created: float, message: str, fields: dict[str, Any]) -> str:
-        """What ``format`` makes of an INFO record with these parts (``fields`` are not
-        shown in text), without building the record."""
-        second = int(created)
-        if second != self._second:  # a batch's lines share their seconds
-            self._second, self._stamp = (
-                second,
-                time.strftime(self.default_time_format, self.converter(created)),
-            )
-        return f"{self._stamp},{int((created - second) * 1000):03d} INFO {logger}: {message}"
 
 
 class JsonFormatter(OrjsonFormatter):
@@ -119,64 +116,18 @@ class JsonFormatter(OrjsonFormatter):
             reserved_attrs=[*RESERVED_ATTRS, "color_message"],
         )
 
-    def info_line(self, logger: str, created: float, message: str, fields: dict[str, Any]) -> str:
-        """What ``format`` makes of an INFO record with these parts and ``fields`` as its
-        extras, without building the record."""
-        time_ = dt.datetime.fromtimestamp(created, tz=dt.UTC)
-        entry = {"level": "INFO", "logger": logger, "message": message, **fields, "time": time_}
-        return self.jsonify_log_record(entry)
 
+class ToQueue(logging.handlers.QueueHandler):
+    """Puts each record on the listener's queue as ``RedactSecrets`` left it.
 
-class _Handler(logging.StreamHandler):  # type: ignore[type-arg]
-    """The handler ``setup_logging`` installs (the one ``write_info_lines`` writes through)."""
-
-    formatter: TextFormatter | JsonFormatter
-
-
-def write_info_lines(
-    logger: logging.Logger, lines: Sequence[tuple[float, str, dict[str, Any]]]
-) -> bool:
-    """Write ``lines`` (time, message, extra fields) as INFO records of ``logger`` would
-    be written, in one write; False, with nothing written, unless ``setup_logging``'s
-    handler is the only one that would see them (no other handler, no filter of a
-    logger's own): the caller then logs them as records.
-
-    Building and handling a record costs 10-16 µs a line; this, about 2 (docs/benchmarks.md).
-    Only for lines that hold no text from outside: ``RedactSecrets`` does not see them.
+    ``QueueHandler.prepare`` would format the record here, folding its traceback into
+    the message; the filter has already merged the arguments and turned the traceback
+    into redacted text (``exc_text``), so the record goes as it is and the listener's
+    formatter keeps message and exception apart (the JSON ``exception`` field).
     """
-    handler = _sole_handler(logger)
-    if handler is None:
-        return False
-    line = handler.formatter.info_line
-    text = "".join(
-        f"{line(logger.name, created, message, fields)}\n" for created, message, fields in lines
-    )
-    with handler.lock:  # type: ignore[union-attr]
-        handler.stream.write(text)
-        handler.flush()
-    return True
 
-
-def _sole_handler(logger: logging.Logger) -> _Handler | None:
-    if logger.disabled:
-        return None
-    found: _Handler | None = None
-    current: logging.Logger | None = logger
-    while current is not None:
-        if current.filters:
-            return None
-        for handler in current.handlers:
-            if found is not None or type(handler) is not _Handler or handler.level > logging.INFO:
-                return None
-            if not isinstance(handler.formatter, TextFormatter | JsonFormatter):
-                return None  # formatted some other way since
-            if any(type(f) is not RedactSecrets for f in handler.filters):
-                return None
-            found = handler
-        if not current.propagate:
-            break
-        current = current.parent
-    return found
+    def prepare(self, record: logging.LogRecord) -> logging.LogRecord:
+        return record
 
 
 def setup_logging(
@@ -184,19 +135,41 @@ def setup_logging(
     level: str = "INFO",
     secrets: Iterable[str] = (),
     shapes: Iterable[SecretShape] = (),
-) -> None:
-    """Configure the root logger once for the process."""
-    handler = _Handler()
+    stream: TextIO | None = None,
+) -> Callable[[], None]:
+    """Configure the root logger for the process: records go through ``RedactSecrets``
+    onto a queue, and a listener thread writes them to ``stream`` (stderr). Returns what stops the
+    listener once every queued record is written (also run at exit; twice is harmless).
+    """
+    stop_logging()
+    writer = logging.StreamHandler(stream or sys.stderr)
+    writer.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
+    records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
+    handler = ToQueue(records)
     handler.addFilter(RedactSecrets(secrets, shapes))
-    handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
-    # No format here shows the thread, the process or the caller's file and line, so
-    # records skip collecting them (the logging HOWTO's "Optimization" section).
+    # No format here shows the thread or the process, so records skip collecting them
+    # (the logging HOWTO's "Optimization" section).
     logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
-    logging._srcfile = None
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
     quiet_noisy_loggers()
+    listener = logging.handlers.QueueListener(records, writer)
+    listener.start()
+    _listeners.append(listener)
+    return stop_logging
+
+
+_listeners: list[logging.handlers.QueueListener] = []
+
+
+def stop_logging() -> None:
+    """Write every record still queued and stop the listener ``setup_logging`` started."""
+    while _listeners:
+        _listeners.pop().stop()
+
+
+atexit.register(stop_logging)
 
 
 NOISY_LOGGERS = ("httpx", "httpcore", "aiohttp.access", "uvicorn.access")

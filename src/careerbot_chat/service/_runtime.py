@@ -32,7 +32,7 @@ from ..catalog._loader import Catalog, CatalogHolder, Stamp, content_stamp, load
 from ..store import Store, open_store
 from ..store._guard import GuardedStore, within
 from . import _metrics as metrics
-from ._bot import CareerBot, request_log
+from ._bot import CareerBot
 from ._platform import Platform
 from ._refresh import RefreshReport, refresh_pins
 from ._settings import Settings
@@ -167,7 +167,6 @@ class Runtime:
                 log.exception("%s did not stop cleanly", platform.name)
         if self.store_open:
             await self.bot.flush_usage()
-        request_log.flush()
         await self._close_store()
         self.store_open = False
 

@@ -13,7 +13,10 @@ server listens twice: health, readiness and metrics answer only on the internal
 port, everything else only on the public one, so publishing the public port (compose,
 a Service behind an Ingress) never publishes ``/metrics`` or ``/readyz``.
 uvicorn handles SIGTERM gracefully: it stops accepting, lets in-flight requests
-finish, then the lifespan stops the platforms (which drain what they accepted).
+finish, then the lifespan stops the platforms (which drain what they accepted); the
+log's queue is written out last, and the exit status is 0. Which protections against
+slow and excess clients come from uvicorn, from our ASGI code and from the reverse
+proxy: ``_guard``.
 
 ``careerbot serve`` starts the runtime before uvicorn binds, so a start that cannot
 succeed (a rejected token) is one line on stderr and exit status 1, with everything
@@ -26,25 +29,26 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import signal
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from .._errors import AdapterMissing, SettingsError, StartupError
 from .._registry import find_adapter, needs_extra, registrations, secret_shapes
 from ..chart._spec import CHARTS_PATH
-from ._logging import setup_logging
+from ..preview._card import Drawer
+from ._logging import setup_logging, stop_logging
 from ._runtime import ESSENTIAL, Runtime, setup_hints
 from ._settings import Settings
 
 __all__ = [
     "CHART_CACHE",
     "GRACEFUL_SHUTDOWN_SECONDS",
-    "KEEP_ALIVE_SECONDS",
-    "WebhooksFirst",
     "chart_route",
     "create_app",
     "load_settings",
+    "preview_drawers",
     "refresh_pins_command",
     "run_command",
     "serve",
@@ -54,7 +58,6 @@ __all__ = [
 log = logging.getLogger("careerbot.server")
 
 GRACEFUL_SHUTDOWN_SECONDS = 25
-KEEP_ALIVE_SECONDS = 75
 
 
 INTERNAL_PATHS = ("/healthz", "/readyz", "/metrics")
@@ -65,12 +68,13 @@ def create_app(runtime: Runtime, *, split: bool = False, start: bool = True) -> 
     internal app holds ``INTERNAL_PATHS`` and whose public app holds the rest. Its
     lifespan starts the runtime (unless ``start`` is false: already started) and stops it."""
     from starlette.applications import Starlette
+    from starlette.middleware import Middleware
     from starlette.requests import Request
     from starlette.responses import JSONResponse, PlainTextResponse, Response
     from starlette.routing import Route
 
     from . import _metrics as metrics
-    from ._guard import exception_handlers
+    from ._guard import BodyDeadline, exception_handlers
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -109,63 +113,19 @@ def create_app(runtime: Runtime, *, split: bool = False, start: bool = True) -> 
         Route("/readyz", readyz, methods=["GET"]),
         Route("/metrics", metrics_page, methods=["GET"]),
     ]
-    webhooks: list[Any] = [route for platform in runtime.platforms for route in platform.routes()]
-    public: list[Any] = list(webhooks)
+    public: list[Any] = [route for platform in runtime.platforms for route in platform.routes()]
     public.append(Route(f"{CHARTS_PATH}/{{name}}", chart_route(runtime), methods=["GET"]))
     public.extend(_preview_routes(runtime))
+    deadline = Middleware(BodyDeadline, timeout=runtime.settings.http_read_timeout)
 
     def app(routes: list[Any], **options: Any) -> Starlette:
-        return Starlette(routes=routes, exception_handlers=exception_handlers(), **options)
+        return Starlette(
+            routes=routes, middleware=[deadline], exception_handlers=exception_handlers(), **options
+        )
 
     if not split:
-        return WebhooksFirst(webhooks, app(public + internal, lifespan=lifespan))
-    return PortSplit(WebhooksFirst(webhooks, app(public, lifespan=lifespan)), app(internal))
-
-
-class WebhooksFirst:
-    """The platforms' webhooks, each a ``POST`` to a fixed path, answered ahead of
-    Starlette's middleware and router; every other request, and the lifespan, go to ``app``
-    (which holds the same routes, so another method still gets its 405 there).
-
-    The webhooks take nearly every request, and passing Starlette's layers (its error
-    and exception middleware, the router trying each route) cost each one about 10 µs
-    of CPU (docs/benchmarks.md). What those layers did for a webhook is done here: a
-    client gone mid-body is answered by the same handler (``exception_handlers``); any
-    other error goes on to uvicorn, which logs it and answers 500, as it did after
-    Starlette's ``ServerErrorMiddleware`` answered and raised it again.
-    """
-
-    def __init__(self, webhooks: list[Any], app: Any) -> None:
-        from starlette.routing import Route
-
-        from ._guard import exception_handlers
-
-        self.app = app
-        self.endpoints: dict[str, Any] = {
-            route.path: route.app
-            for route in webhooks
-            if isinstance(route, Route) and route.methods == {"POST"} and not route.param_convertors
-        }
-        self.handlers = exception_handlers()
-        self.caught = tuple(self.handlers)
-
-    @property
-    def routes(self) -> list[Any]:
-        """Every route ``app`` serves, the webhooks among them."""
-        return self.app.routes  # type: ignore[no-any-return]
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        endpoint = self.endpoints.get(scope["path"]) if scope["type"] == "http" else None
-        if endpoint is None or scope["method"] != "POST":
-            await self.app(scope, receive, send)
-            return
-        try:
-            await endpoint(scope, receive, send)
-        except self.caught as exc:
-            from starlette.requests import Request
-
-            handler = next(h for kind, h in self.handlers.items() if isinstance(exc, kind))
-            await (await handler(Request(scope, receive), exc))(scope, receive, send)
+        return app(public + internal, lifespan=lifespan)
+    return PortSplit(app(public, lifespan=lifespan), app(internal))
 
 
 class PortSplit:
@@ -220,8 +180,20 @@ def _preview_routes(runtime: Runtime) -> list[Any]:
 
     state = PreviewState(runtime.holder.catalog, runtime.holder.content_dir)
     return preview_routes(
-        state, token=token.get_secret_value(), public_url=runtime.settings.public_url
+        state,
+        preview_drawers(),
+        token=token.get_secret_value(),
+        public_url=runtime.settings.public_url,
     )
+
+
+def preview_drawers() -> dict[str, Drawer]:
+    """Each registered adapter that draws previews, as the preview's ``Drawer``, by name."""
+    return {
+        name: Drawer(adapter.preview_card, adapter.preview_css)
+        for name, adapter in registrations().items()
+        if adapter.preview_card is not None
+    }
 
 
 def load_settings() -> Settings:
@@ -261,7 +233,7 @@ async def _serve(runtime: Runtime, settings: Settings, args: argparse.Namespace)
     """Start the runtime, then serve until SIGTERM; 1 if it could not start."""
     import uvicorn
 
-    from ._guard import connection_cap, guarded_protocol, quiet_repeated_warnings
+    from ._guard import connection_cap, quiet_repeated_warnings, server_limits
 
     internal_port = getattr(args, "internal_port", None) or settings.internal_port
     if internal_port is not None and internal_port == args.port:
@@ -284,13 +256,11 @@ async def _serve(runtime: Runtime, settings: Settings, args: argparse.Namespace)
         log_config=None,
         access_log=False,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
-        # Longer than the idle timeout of the proxies in front (nginx, cloud load
-        # balancers: 60 s), so a reused connection is never closed under a request.
-        timeout_keep_alive=KEEP_ALIVE_SECONDS,
         proxy_headers=True,
         server_header=False,
-        http=guarded_protocol(settings.http_read_timeout, cap),
-        limit_concurrency=cap,
+        # An idle kept-alive connection closes after the read deadline; the proxy in
+        # front (deploy/nginx.conf) lets its own upstream connections go sooner.
+        **server_limits(settings.http_read_timeout, cap),
     )
     server = uvicorn.Server(config)
     try:
@@ -307,7 +277,8 @@ async def _serve(runtime: Runtime, settings: Settings, args: argparse.Namespace)
             )
         else:
             log.info("serving on http://%s:%d", args.host, args.port)
-        await server.serve(sockets=sockets)
+        with _stopped_by_signal():
+            await server.serve(sockets=sockets)
     except SystemExit as exc:  # uvicorn could not listen; its one log line says why
         return 1 if exc.code else 0
     finally:  # the lifespan stops it too, unless uvicorn never got that far
@@ -315,14 +286,39 @@ async def _serve(runtime: Runtime, settings: Settings, args: argparse.Namespace)
     return 0 if server.started else 1
 
 
+@contextlib.contextmanager
+def _stopped_by_signal() -> Iterator[None]:
+    """SIGINT and SIGTERM, once uvicorn has stopped gracefully and raised them again,
+    end the serve call instead of the process: what follows (the runtime stopped, the
+    log written out) still runs, and the exit status is 0."""
+    caught: list[int] = []
+    signals = (signal.SIGINT, signal.SIGTERM)
+    previous = {sig: signal.signal(sig, lambda sig, frame: caught.append(sig)) for sig in signals}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
 def serve_command(args: argparse.Namespace) -> int:
     settings = _settings_and_logging()
-    return serve(settings, args)
+    try:
+        return serve(settings, args)
+    finally:
+        stop_logging()  # every record still queued is written before the process ends
 
 
 def run_command(args: argparse.Namespace) -> int:
     """``careerbot run [PLATFORM]``: one platform for development, or whatever is configured."""
     settings = _settings_and_logging()
+    try:
+        return _run(settings, args)
+    finally:
+        stop_logging()
+
+
+def _run(settings: Settings, args: argparse.Namespace) -> int:
     platform = args.platform
     if platform is None:
         sections = settings.sections.values()
@@ -384,7 +380,10 @@ async def _run_dev(settings: Settings, args: argparse.Namespace, platform: str) 
 def refresh_pins_command(args: argparse.Namespace) -> int:
     """``careerbot refresh-pins``: edit pinned cards whose content changed, and report."""
     settings = _settings_and_logging()
-    return asyncio.run(_refresh_once(settings, args))
+    try:
+        return asyncio.run(_refresh_once(settings, args))
+    finally:
+        stop_logging()
 
 
 async def _refresh_once(settings: Settings, args: argparse.Namespace) -> int:

@@ -73,7 +73,8 @@ class Settings(BaseSettings):
         10.0,
         gt=0,
         validation_alias=_env("CAREERBOT_HTTP_READ_TIMEOUT"),
-        description="Seconds a client has to send a request's headers, and then its body.",
+        description="Seconds a client has to send a request's body once its headers are in, "
+        "and that an idle kept-alive connection stays open (headers: the proxy's deadline).",
     )
     http_max_connections: int = Field(
         1000,
