@@ -395,8 +395,9 @@ class _AnswerOrPass(AsyncMiddleware):
 class SlashCommands(_AnswerOrPass):
     """Members' slash commands, answered in Bolt's middleware chain, after Bolt's own.
 
-    Bolt's SSL check, signature, timestamp window and authorisation run first, as for
-    any request. Past them, a member's command needs none of what Bolt's listeners do
+    Bolt's own middleware (SSL check, authorisation; the signature and timestamp window
+    when Bolt checks them, else our route did before) run first, as for any request.
+    Past them, a member's command needs none of what Bolt's listeners do
     for it (trying each listener's matchers, building keyword arguments, an ``ack``
     object): answering it costs less than that machinery did. So it is answered here,
     the way Bolt's own ``url_verification`` middleware answers its request, by
