@@ -3,23 +3,26 @@
 - ``build_app``: an ``AsyncApp`` with ``process_before_response=True`` (Bolt's default
   mode polls for ``ack()`` every 10 ms; the core answers in microseconds, so the
   listener runs inline and its card is the HTTP response body). Requests are
-  authorised from configuration (``SLACK_BOT_TOKEN``), not by Bolt's ``auth.test`` on
-  the first request: an answer from memory never waits for, or fails with, the Web
-  API. The bot's ids are learned by ``auth.test`` in the background (``Identity``).
+  authorised from configuration (``SLACK_BOT_TOKEN``) through Bolt's public
+  ``authorize``, not by Bolt's ``auth.test`` on the first request: an answer from
+  memory never waits for, or fails with, the Web API. The bot's ids are learned by
+  ``auth.test`` in the background (``Identity``), retried by the adapter's one retry
+  policy (``retrying``, tenacity).
 - ``SlackPlatform.routes()``: ``POST /slack/events``: bodies over ``MAX_BODY`` bytes get
   413 before anything is read further; the signature is checked before anything is
   parsed (bad or older than 5 minutes: 401); a signed body that is not a Slack payload
-  gets 400 (``_inbound``); the rest goes to Bolt's dispatch.
+  gets 400 (``_inbound``); the rest goes to Bolt's dispatch. The route is where Slack's
+  signature is checked: the platform's Bolt app runs with its public
+  ``request_verification_enabled=False``, so a request is verified once, by us.
 - ``run_dev``: the same app over Socket Mode, for ``careerbot run slack``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import copy
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from slack_bolt.adapter.asgi.http_response import AsgiHttpResponse
@@ -27,27 +30,23 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.authorization.async_authorize import AsyncAuthorize
 from slack_bolt.context.async_context import AsyncBoltContext
-from slack_bolt.logger import get_bolt_app_logger
 from slack_bolt.logger.messages import (
     warning_client_prioritized_and_token_skipped,
     warning_token_skipped,
 )
-from slack_bolt.middleware.request_verification.async_request_verification import (
-    AsyncRequestVerification,
-)
-from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, wait_exponential
 
 from careerbot_chat import CareerBot, Chat, PlatformError, Reply
 from careerbot_chat.adapter import Settings, SettingsError, count_rejected, read_capped
 
 from ._home import ACTION_HOME
-from ._inbound import OnceVerifier, Refused, bolt_request, verify
+from ._inbound import Refused, bolt_request, verify
 from ._listeners import DropRetries, Listeners, SlashCommands
 from ._manifest import EVENTS_PATH, slash_commands
 from ._moderation import SlackModeration
@@ -55,7 +54,7 @@ from ._render import ACTION_PIN, ACTION_SHARE, RUN_PATTERN, Mode, SlackRenderer
 from ._settings import SlackSettings
 from ._web import SlackWeb, make_client
 
-__all__ = ["SlackPlatform", "build_app", "create_platform", "run_dev"]
+__all__ = ["SlackPlatform", "build_app", "create_platform", "retrying", "run_dev"]
 
 log = logging.getLogger("careerbot.slack")
 
@@ -72,17 +71,50 @@ LEARN_SECONDS = (1.0, 60.0)
 """Backoff between auth.test attempts: first pause, then doubling up to the last."""
 
 
+def retrying(
+    what: str,
+    *,
+    first: float,
+    longest: float,
+    retry_if: Callable[[BaseException], bool],
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> AsyncRetrying:
+    """The Slack adapter's one retry policy (tenacity): try again while ``retry_if`` says
+    so, pausing ``first`` seconds, then twice as long each time up to ``longest``; an
+    error it does not retry is raised as it is. Each pause is logged, naming ``what``."""
+
+    def warn(state: RetryCallState) -> None:
+        failure = state.outcome.exception() if state.outcome is not None else None
+        pause = state.next_action.sleep if state.next_action is not None else 0.0
+        log.warning("slack: %s failed (%s); retrying in %g s", what, failure, pause)
+
+    return AsyncRetrying(
+        wait=wait_exponential(multiplier=first, max=longest),
+        retry=retry_if_exception(retry_if),
+        before_sleep=warn,
+        reraise=True,
+        sleep=sleep,
+    )
+
+
+def _curable(exc: BaseException) -> bool:
+    """An ``auth.test`` failure that waiting may cure (not a rejected token)."""
+    return isinstance(exc, PlatformError) and exc.reason not in REJECTED
+
+
 class Identity(AsyncAuthorize):
     """Who the bot is (``auth.test``), learned in the background; requests never wait for it.
 
     Bolt's ``authorize``: the configured token, and the ids once known. A subclass of
-    Bolt's ``AsyncAuthorize`` rather than a function, which Bolt would call through
-    per-request keyword-argument matching.
+    Bolt's public ``AsyncAuthorize`` (which ``AsyncApp`` takes as it is) rather than a
+    plain function, which Bolt would call through per-request keyword-argument matching.
     """
 
-    def __init__(self, token: str) -> None:
+    def __init__(self, token: str, *, pauses: tuple[float, float] = LEARN_SECONDS) -> None:
         super().__init__()  # type: ignore[no-untyped-call]  # Bolt leaves it untyped
         self.token = token
+        self.pauses = pauses
+        """The first and the longest pause between ``auth.test`` attempts."""
         self.bot_id: str | None = None
         self.bot_user_id: str | None = None
 
@@ -108,59 +140,18 @@ class Identity(AsyncAuthorize):
 
     async def learn(self, web: SlackWeb) -> None:
         """Call ``auth.test`` until it answers, with backoff; stop if the token is rejected."""
-        pause, longest = LEARN_SECONDS
-        while True:
-            try:
-                response = await web.call("auth.test")
-            except PlatformError as exc:
-                if exc.reason in REJECTED:
-                    log.error("slack: SLACK_BOT_TOKEN was rejected (%s)", exc.reason)
-                    return
-                log.warning("slack: auth.test failed (%s); retrying in %g s", exc, pause)
-                await asyncio.sleep(pause)
-                pause = min(pause * 2, longest)
-                continue
-            self.bot_id, self.bot_user_id = response.get("bot_id"), response.get("user_id")
-            log.info("slack: connected as %s in team %s", self.bot_user_id, response.get("team_id"))
+        first, longest = self.pauses
+        try:
+            async for attempt in retrying(
+                "auth.test", first=first, longest=longest, retry_if=_curable
+            ):
+                with attempt:
+                    response = await web.call("auth.test")
+        except PlatformError as exc:
+            log.error("slack: SLACK_BOT_TOKEN was rejected (%s)", exc.reason)
             return
-
-
-class BoltApp(AsyncApp):
-    """Bolt's ``AsyncApp``, giving each request a copy of the app's Web API client.
-
-    Bolt builds every request a client of its own, so that a listener changing its token
-    cannot change another's. Building one reads the proxy variables from the
-    environment and works out the user agent again: about 12 µs, on every request,
-    for settings that never change (docs/benchmarks.md). A shallow copy, with the fields
-    Bolt sets per request made anew, is as much the request's own and costs about 1 µs.
-    ``tests/slack`` checks that the context is the one Bolt's own method makes.
-    """
-
-    _context_logger: logging.Logger | None = None
-
-    def _init_context(self, req: AsyncBoltRequest) -> None:
-        context = req.context
-        if self._context_logger is None:
-            self._context_logger = get_bolt_app_logger(self.name, base_logger=self._base_logger)
-        context["logger"] = self._context_logger
-        context["token"] = self._token
-        client = copy.copy(self._async_client)
-        client.token = self._token
-        team_id = context.team_id
-        client.default_params = {} if team_id is None else {"team_id": team_id}
-        if client.retry_handlers is not None:
-            client.retry_handlers = client.retry_handlers.copy()
-        context["client"] = client
-        context["listener_runner"] = self.listener_runner
-
-    def share_verifier(self, verifier: SignatureVerifier) -> bool:
-        """Have Bolt's signature check use ``verifier`` (an ``OnceVerifier`` the route
-        checks with first); False when this Bolt has no such check to give it to."""
-        for middleware in self._async_middleware_list:
-            if isinstance(middleware, AsyncRequestVerification):
-                middleware._verifier = verifier  # the lazily made one it would use
-                return True
-        return False
+        self.bot_id, self.bot_user_id = response.get("bot_id"), response.get("user_id")
+        log.info("slack: connected as %s in team %s", self.bot_user_id, response.get("team_id"))
 
 
 def build_app(
@@ -170,9 +161,14 @@ def build_app(
     client: AsyncWebClient | None = None,
     socket_mode: bool = False,
     identity: Identity | None = None,
-) -> BoltApp:
-    """The careerbot Slack app: every slash command, button, App Home, mention and DM."""
-    return _build(settings, bot, client=client, socket_mode=socket_mode, identity=identity)[0]
+) -> AsyncApp:
+    """The careerbot Slack app: every slash command, button, App Home, mention and DM.
+
+    Mounted in one of Bolt's own adapters, it checks Slack's signature itself (Bolt's
+    request verification); ``SlackPlatform`` turns that off, its route checks first.
+    """
+    app, _ = _build(settings, bot, client=client, socket_mode=socket_mode, identity=identity)
+    return app
 
 
 def _build(
@@ -182,19 +178,24 @@ def _build(
     client: AsyncWebClient | None = None,
     socket_mode: bool = False,
     identity: Identity | None = None,
-) -> tuple[BoltApp, Listeners]:
-    """The app and its listeners (which hold the work that outlives a request)."""
+    verified: bool = False,
+) -> tuple[AsyncApp, Listeners]:
+    """The app and its listeners (which hold the work that outlives a request).
+
+    ``verified``: our route has checked every request's signature before Bolt sees it,
+    so Bolt's own check is off (and Socket Mode has no signature to check).
+    """
     section = settings.section(SlackSettings)
     token = _secret(section.bot_token, "SLACK_BOT_TOKEN")
     client = client or make_client(token, section.api_base_url)
     secret = None if socket_mode else _secret(section.signing_secret, "SLACK_SIGNING_SECRET")
-    app = BoltApp(
+    app = AsyncApp(
         client=client,
         logger=_bolt_logger(),
         signing_secret=secret,
         authorize=identity or Identity(token),
         process_before_response=True,
-        request_verification_enabled=not socket_mode,
+        request_verification_enabled=not (socket_mode or verified),
     )
     render = SlackRenderer(public_url=settings.public_url)
     web = SlackWeb(client)
@@ -242,18 +243,22 @@ class SlackPlatform:
     name = "slack"
 
     def __init__(
-        self, settings: Settings, bot: CareerBot, client: AsyncWebClient | None = None
+        self,
+        settings: Settings,
+        bot: CareerBot,
+        client: AsyncWebClient | None = None,
+        *,
+        learn_pauses: tuple[float, float] = LEARN_SECONDS,
     ) -> None:
         self.settings = settings
         self.bot = bot
-        self.identity = Identity(
-            _secret(settings.section(SlackSettings).bot_token, "SLACK_BOT_TOKEN")
+        section = settings.section(SlackSettings)
+        self.identity = Identity(_secret(section.bot_token, "SLACK_BOT_TOKEN"), pauses=learn_pauses)
+        self.verifier = SignatureVerifier(_secret(section.signing_secret, "SLACK_SIGNING_SECRET"))
+        """The one signature check: the route's (Bolt's own is off)."""
+        self.app, self.listeners = _build(
+            settings, bot, client=client, identity=self.identity, verified=True
         )
-        self.app, self.listeners = _build(settings, bot, client=client, identity=self.identity)
-        self.verifier = OnceVerifier(
-            _secret(settings.section(SlackSettings).signing_secret, "SLACK_SIGNING_SECRET")
-        )
-        self.app.share_verifier(self.verifier)
         self.render = SlackRenderer(public_url=settings.public_url)
         self.web = SlackWeb(self.app.client)
         self._learning: asyncio.Task[None] | None = None
@@ -264,7 +269,10 @@ class SlackPlatform:
         return [Route(EVENTS_PATH, _Endpoint(self.events), methods=["POST"])]
 
     async def events(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """``POST /slack/events``: cap the body, verify it, check its shape, then dispatch."""
+        """``POST /slack/events``: cap the body, verify it, check its shape, then dispatch.
+
+        Only a request whose signature checked out here reaches Bolt.
+        """
         request = Request(scope, receive)
         body = await read_capped(request)
         if body is None:

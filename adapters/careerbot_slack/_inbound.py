@@ -3,8 +3,8 @@
 Bolt parses a body (JSON, or a form's ``payload``) before it checks the signature, and a
 body of the wrong shape (``[1]``, ``null``, 20,000 nested brackets, ``actions: null``)
 then fails deep inside it as a 500 with a traceback. Here the signature is checked
-first, with slack_sdk's ``SignatureVerifier`` (the same check Bolt makes, and Bolt is
-handed the verifier, which reuses the signature it worked out), so nothing
+first, with slack_sdk's ``SignatureVerifier`` (the check Bolt would make; the
+platform's Bolt app runs with its own turned off, so it is made once), so nothing
 unsigned is ever parsed; a signed body is then parsed by Bolt's own ``AsyncBoltRequest``
 and its fields checked for the types Bolt and our listeners read. Refusals say why in
 a few words, never quoting the body.
@@ -26,7 +26,6 @@ __all__ = [
     "OBJECTS",
     "STRINGS",
     "WINDOW_SECONDS",
-    "OnceVerifier",
     "Refused",
     "bolt_request",
     "shape_problem",
@@ -49,28 +48,6 @@ class Refused(Exception):
         super().__init__(reason)
         self.status = status
         self.reason = reason
-
-
-class OnceVerifier(SignatureVerifier):
-    """slack_sdk's verifier, remembering the last signature it worked out.
-
-    ``POST /slack/events`` checks a request before anything is parsed, then Bolt checks
-    the very same request again. Given the verifier too, Bolt's check finds the same
-    timestamp and body and reuses the HMAC (about 4 µs) rather than computing it twice;
-    the timestamp window and the comparison with the signature sent still run each time.
-    """
-
-    _last: tuple[str, str, str | None] | None = None
-
-    def generate_signature(self, *, timestamp: str, body: str | bytes) -> str | None:
-        if isinstance(body, bytes):
-            body = body.decode("utf-8")
-        last = self._last
-        if last is not None and last[0] == timestamp and last[1] == body:
-            return last[2]
-        signature = super().generate_signature(timestamp=timestamp, body=body)
-        self._last = (timestamp, body, signature)
-        return signature
 
 
 def verify(verifier: SignatureVerifier, headers: Mapping[str, str], body: bytes) -> None:

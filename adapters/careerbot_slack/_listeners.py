@@ -26,11 +26,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import json
 import logging
 import re
-from collections.abc import Awaitable, Callable, Collection, Coroutine
+from collections.abc import Awaitable, Callable, Collection, Coroutine, Hashable
 from typing import Any, TypeVar
 
+from cachetools import LRUCache
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.middleware.async_middleware import AsyncMiddleware
@@ -59,8 +61,10 @@ from ._web import SlackWeb
 
 __all__ = [
     "ANSWER_BUDGET_SECONDS",
+    "BODY_CACHE_SIZE",
     "DRAIN_SECONDS",
     "PLATFORM",
+    "AnswerBodies",
     "DropRetries",
     "Listeners",
     "Payload",
@@ -80,6 +84,8 @@ REPLAY_WINDOW_SECONDS = 5 * 60 + 60
 """How long a moderator command's signature is remembered: Slack's 5-minute window, and a minute's skew."""
 DRAIN_SECONDS = 20.0
 """How long stopping waits for work that went on behind (within uvicorn's 25 s grace)."""
+BODY_CACHE_SIZE = 512
+"""Slash-command answers kept as response bodies (least recently asked dropped first)."""
 
 
 def chat_of(channel_id: str) -> Chat:
@@ -94,6 +100,31 @@ def _channel(body: Payload) -> str:
 
 def _user(body: Payload) -> str:
     return str((body.get("user") or {}).get("id") or "")
+
+
+class AnswerBodies:
+    """Slash-command answers as HTTP response bodies, each rendered and serialised once.
+
+    One cache (cachetools' ``LRUCache``), keyed by what produced the answer: the
+    catalogue's version and the command as understood. An entry keeps the reply it was
+    rendered from and serves only that reply (the very object, as the core hands back
+    for a repeated question, or an equal one): the same words can get another reply (a
+    channel's default role, a store that failed), which is then rendered anew.
+    """
+
+    def __init__(self, render: SlackRenderer, size: int = BODY_CACHE_SIZE) -> None:
+        self.render = render
+        self.cache: LRUCache[Hashable, tuple[Reply, str]] = LRUCache(maxsize=size)
+
+    def body(self, key: Hashable, reply: Reply, mode: Mode, response_type: str) -> str:
+        """The JSON body answering with ``reply`` (shown in ``mode`` as ``response_type``)."""
+        hit = self.cache.get(key)
+        if hit is not None and (hit[0] is reply or hit[0] == reply):
+            return hit[1]
+        message = {"response_type": response_type, **self.render(reply, mode)}
+        body = json.dumps(message, ensure_ascii=False)
+        self.cache[key] = (reply, body)
+        return body
 
 
 class Listeners:
@@ -113,6 +144,7 @@ class Listeners:
         self.render = render
         self.moderation = moderation
         self.in_channel = in_channel
+        self.bodies = AnswerBodies(render)
         self._behind: set[asyncio.Task[Any]] = set()
 
     async def _within_budget(self, work: Coroutine[Any, Any, T]) -> tuple[bool, asyncio.Task[T]]:
@@ -161,14 +193,15 @@ class Listeners:
     async def from_memory(self, command: Payload) -> BoltResponse | None:
         """The answer to a member's slash command (``None`` for a moderator command).
 
-        Answered from memory in microseconds: the card's JSON body, serialised once per
-        card, mode and content version, is the HTTP response itself.
+        Answered from memory: the card's JSON body, serialised once per question and
+        content version (``AnswerBodies``), is the HTTP response itself.
         """
         understood, message = self._read(command)
         if understood.spec.moderator:
             return None
+        key = (self.bot.catalog.version, understood.text, understood.unknown)
         reply = await self.bot.respond(understood, message, self.moderation)
-        return BoltResponse(status=200, body=self.render.response_body(reply, *self._mode(reply)))
+        return BoltResponse(status=200, body=self.bodies.body(key, reply, *self._mode(reply)))
 
     async def command(
         self, ack: AsyncAck, command: Payload, respond: AsyncRespond, request: AsyncBoltRequest
@@ -362,8 +395,9 @@ class _AnswerOrPass(AsyncMiddleware):
 class SlashCommands(_AnswerOrPass):
     """Members' slash commands, answered in Bolt's middleware chain, after Bolt's own.
 
-    Bolt's SSL check, signature, timestamp window and authorisation run first, as for
-    any request. Past them, a member's command needs none of what Bolt's listeners do
+    Bolt's own middleware (SSL check, authorisation; the signature and timestamp window
+    when Bolt checks them, else our route did before) run first, as for any request.
+    Past them, a member's command needs none of what Bolt's listeners do
     for it (trying each listener's matchers, building keyword arguments, an ``ack``
     object): answering it costs less than that machinery did. So it is answered here,
     the way Bolt's own ``url_verification`` middleware answers its request, by

@@ -11,7 +11,6 @@ message dict ``{"text": fallback, "blocks": [...]}`` that the app sends and that
 from __future__ import annotations
 
 import enum
-import functools
 import json
 import re
 from collections.abc import Iterator, Sequence
@@ -197,39 +196,21 @@ def fit(head: list[Block], body: list[Block], tail: list[Block], limit: int) -> 
 class SlackRenderer:
     """Render a ``Reply`` as a Slack message dict. Configure once; calls only transform.
 
-    Replies are immutable and rendering is pure, so results are cached; callers must
-    treat the returned dict as read-only.
+    Every call builds a new message (the caller may change it). The one answer worth
+    keeping, a slash command's response body, is cached by ``_listeners.AnswerBodies``.
     """
 
-    def __init__(
-        self,
-        *,
-        max_blocks: int = MAX_BLOCKS,
-        cache_size: int = 512,
-        public_url: str | None = None,
-    ) -> None:
+    def __init__(self, *, max_blocks: int = MAX_BLOCKS, public_url: str | None = None) -> None:
         self.max_blocks = max_blocks
         self.public_url = public_url
         """Where Slack fetches chart images (``CAREERBOT_PUBLIC_URL``); None: no images."""
         self._plain = PlainRenderer(show_actions=False)
-        self._cached = functools.lru_cache(maxsize=cache_size)(self._render)
-        self._bodies = functools.lru_cache(maxsize=cache_size)(self._body)
-
-    def response_body(self, reply: Reply, mode: Mode, response_type: str) -> str:
-        """The slash command's whole HTTP answer as JSON text, built once per card and mode.
-
-        Replies are cached per catalogue, so the same card is serialised once per
-        content version instead of on every request.
-        """
-        return self._bodies(reply, mode, response_type)
-
-    def _body(self, reply: Reply, mode: Mode, response_type: str) -> str:
-        message = self._cached(reply, mode)
-        return json.dumps({"response_type": response_type, **message}, ensure_ascii=False)
 
     def __call__(self, reply: Reply, mode: Mode = Mode.EPHEMERAL) -> Message:
-        cached: Message = self._cached(reply, mode)
-        return {"text": cached["text"], "blocks": list(cached["blocks"])}
+        return {
+            "text": self.fallback(reply),
+            "blocks": [block.to_dict() for block in self.blocks(reply, mode)],
+        }
 
     def blocks(self, reply: Reply, mode: Mode = Mode.EPHEMERAL) -> list[Block]:
         """The message as slack_sdk block objects, within ``max_blocks``."""
@@ -252,12 +233,6 @@ class SlackRenderer:
     def fallback(self, reply: Reply) -> str:
         """The plain ``text`` shown in notifications and read by screen readers."""
         return clip(escape(self._plain(reply).strip()), FALLBACK_LIMIT) or msg.BOT_NAME
-
-    def _render(self, reply: Reply, mode: Mode) -> Message:
-        return {
-            "text": self.fallback(reply),
-            "blocks": [block.to_dict() for block in self.blocks(reply, mode)],
-        }
 
 
 render = SlackRenderer()

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import pickle
 from dataclasses import field, make_dataclass, replace
 
-from careerbot_chat import Action, Bullets, Divider, Fields, Outcome, Paragraph, Reply
+from careerbot_chat import Action, Bullets, Divider, Fields, Paragraph, Reply
 
 REPLY = Reply(
     "Title",
@@ -50,20 +49,3 @@ def test_what_members_do_not_see_changes_no_hash() -> None:
     """The outcome, the command asked and the statistics query are not part of the card."""
     quiet = replace(REPLY, command="role", asked="/role x", query="x", role="x", card="role")
     assert quiet.content_hash == REPLY.content_hash
-
-
-def test_python_hash_is_worked_out_once_and_agrees_with_equality() -> None:
-    """``hash(reply)`` (a cache key on every answer) is cached, and still follows ``==``:
-    equal replies hash alike, a compared field changes it."""
-    fresh = replace(REPLY)
-    first = hash(fresh)
-    assert hash(fresh) == first
-    assert fresh == REPLY
-    assert hash(REPLY) == first
-    assert hash(replace(REPLY, query="not compared")) == first
-    assert hash(replace(REPLY, title="Other")) != first
-    assert hash(replace(REPLY, outcome=Outcome.NOT_FOUND)) != first
-    assert "_hash" not in repr(fresh)
-    copied = pickle.loads(pickle.dumps(fresh))  # noqa: S301 - our own bytes; hashes are per process
-    assert copied == fresh
-    assert copied._hash is None

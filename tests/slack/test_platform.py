@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import pytest
-from slack_bolt.async_app import AsyncApp
-from slack_bolt.request.async_request import AsyncBoltRequest
+import logging
 
-from careerbot_chat import CareerBot, Chat, PlatformError, SettingsError, load_catalog
+import pytest
+
+from careerbot_chat import CareerBot, Chat, PlatformError, SettingsError, SQLiteStore, load_catalog
 from careerbot_chat.answering._compose import help_reply
 from careerbot_chat.service._settings import Settings
-from careerbot_slack import create_platform, run_dev
+from careerbot_slack import SlackPlatform, create_platform, run_dev
+from careerbot_slack._app import retrying
+from tests.fakes.slack_api import BOT_USER_ID, FakeSlackApi
 from tests.slack import builders as b
-from tests.slack.conftest import FORM, SlackClient
+from tests.slack.conftest import SlackClient
 
 CHAT = Chat("slack", b.CHANNEL, is_group=True)
 
@@ -54,26 +56,70 @@ async def test_run_dev_needs_app_token() -> None:
         await run_dev(settings, CareerBot(load_catalog()))
 
 
-async def test_each_request_gets_the_context_bolts_own_method_makes(slack: SlackClient) -> None:
-    """``BoltApp`` copies the app's Web API client instead of building one: the context
-    it makes is the one Bolt's own ``_init_context`` makes (a Bolt upgrade that changes
-    it fails here), and each request's client is still its own."""
-    app = slack.platform.app
-    body = b.slash("/role", "mlops")
-    ours, bolts = (AsyncBoltRequest(body=body, headers={"content-type": FORM}) for _ in "ab")
-    assert ours.context.team_id == "T0CAREER"  # so the client's team_id is set per request
-    app._init_context(ours)
-    AsyncApp._init_context(app, bolts)
-    assert ours.context.keys() == bolts.context.keys()
-    for key in ("logger", "token", "listener_runner"):
-        assert ours.context[key] is bolts.context[key], key
-    mine, theirs = ours.context.client, bolts.context.client
-    assert type(mine) is type(theirs)
-    assert vars(mine) == vars(theirs)
-    assert mine.default_params == {"team_id": "T0CAREER"}
-    mine.token = "xoxb-changed-by-a-listener"
-    mine.default_params["channel"] = "C9"
-    mine.retry_handlers.clear()
-    assert app.client.token != mine.token
-    assert "channel" not in app.client.default_params
-    assert app.client.retry_handlers
+def _platform(fake: FakeSlackApi, store: SQLiteStore) -> SlackPlatform:
+    """A platform whose auth.test retries do not pause."""
+    settings = Settings(
+        _env_file=None,
+        slack_bot_token=b.TOKEN,
+        slack_signing_secret=b.SECRET,
+        slack_api_base_url=f"{fake.base}/api/",
+    )
+    return SlackPlatform(settings, CareerBot(load_catalog(), store), learn_pauses=(0.0, 0.0))
+
+
+async def test_auth_test_is_retried_until_it_answers(
+    fake_slack: FakeSlackApi, sqlite_store: SQLiteStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    """auth.test failing twice (503) is tried a third time, and the bot's ids are learned."""
+    fake_slack.fail("auth.test", status=503, times=2)
+    platform = _platform(fake_slack, sqlite_store)
+    await platform.start()
+    await platform.identified()
+    await platform.stop()
+    assert len(fake_slack.to("auth.test")) == 3
+    assert platform.identity.bot_user_id == BOT_USER_ID
+    retried = [r for r in caplog.records if "auth.test failed" in r.getMessage()]
+    assert [r.levelno for r in retried] == [logging.WARNING] * 2
+
+
+async def test_a_rejected_token_is_not_retried(
+    fake_slack: FakeSlackApi, sqlite_store: SQLiteStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    """auth.test answering ``invalid_auth`` is not tried again; the log says the token is bad."""
+    fake_slack.fail("auth.test", "invalid_auth", times=3)
+    platform = _platform(fake_slack, sqlite_store)
+    await platform.start()
+    await platform.identified()
+    await platform.stop()
+    assert len(fake_slack.to("auth.test")) == 1
+    assert platform.identity.bot_user_id is None
+    assert "SLACK_BOT_TOKEN was rejected (invalid_auth)" in caplog.text
+
+
+async def test_the_retry_policy_doubles_its_pause_up_to_the_longest() -> None:
+    """Pauses of 1, 2, 4, then 4 s; an error the policy does not retry is raised at once."""
+    pauses: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        pauses.append(seconds)
+
+    tries = 0
+    async for attempt in retrying(
+        "x", first=1, longest=4, retry_if=lambda e: isinstance(e, OSError), sleep=sleep
+    ):
+        with attempt:
+            tries += 1
+            if tries < 6:
+                raise OSError("down")
+    assert (tries, pauses) == (6, [1, 2, 4, 4, 4])
+
+    async def refuse_once() -> None:
+        async for attempt in retrying(
+            "x", first=1, longest=4, retry_if=lambda e: isinstance(e, OSError), sleep=sleep
+        ):
+            with attempt:
+                raise ValueError("not retried")
+
+    with pytest.raises(ValueError, match="not retried"):
+        await refuse_once()
+    assert len(pauses) == 5

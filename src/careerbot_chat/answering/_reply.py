@@ -118,20 +118,6 @@ class Reply:
     asked: str = ""
     """The canonical command this reply answers (``/faq mlops backend``), role included
     when it came from the chat's default; Share and follow-ups repeat exactly this."""
-    _hash: int | None = field(default=None, init=False, repr=False, compare=False)
-
-    def __hash__(self) -> int:
-        """The hash of the compared fields, worked out once: a reply is a cache key (its
-        rendered body) on every answer, and hashing every block again cost more than
-        the lookup."""
-        if self._hash is None:
-            compared = tuple(getattr(self, name) for name in _COMPARED)
-            object.__setattr__(self, "_hash", hash(compared))
-        return self._hash  # type: ignore[return-value]  # set just above
-
-    def __getstate__(self) -> list[object]:
-        """The fields for pickling, without the hash: string hashes differ per process."""
-        return [None if spec.name == "_hash" else getattr(self, spec.name) for spec in fields(self)]
 
     @property
     def content_hash(self) -> str:
@@ -152,9 +138,6 @@ class Reply:
             shown["picture"] = canonical(self.picture)
         text = json.dumps(shown, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-_COMPARED = tuple(spec.name for spec in fields(Reply) if spec.compare)
 
 
 def canonical(item: Block | Action | Picture) -> dict[str, object]:
