@@ -150,7 +150,8 @@ async def test_unpin_latest(bot: CareerBot) -> None:
 
 
 async def test_setrole_then_default_used(catalog: Catalog, tmp_path: Path) -> None:
-    """After /setrole, role-less commands in that chat use the default role."""
+    """After /setrole, role-less commands in that chat use the default role, also while
+    the store cannot be read."""
     from tests.conftest import MLOPS_YAML
 
     folder = tmp_path / "content" / "roles"
@@ -174,6 +175,10 @@ async def test_setrole_then_default_used(catalog: Catalog, tmp_path: Path) -> No
         assert after.card == "salary:senior"
         elsewhere = await say(bot, "/salary senior", chat=Chat("telegram", "g2", True))
         assert elsewhere.card is None
+        bot.defaults.ttl = 0.0  # every answer asks the store again
+        await store.close()  # the store goes away: the default role this bot set is kept
+        during = await say(bot, "/salary senior", user="member")
+        assert during.card == "salary:senior"
     finally:
         await store.close()
 

@@ -9,15 +9,24 @@ import shutil
 import signal
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
-from careerbot_chat import PinnedCard, SQLiteStore, StoreUnavailable
-from careerbot_chat.service import _runtime
-from careerbot_chat.service._refresh import current_card
-from careerbot_chat.service._runtime import Runtime
+from careerbot_chat import (
+    Chat,
+    PinnedCard,
+    Reply,
+    SQLiteStore,
+    StartupError,
+    StoreUnavailable,
+)
+from careerbot_chat.service._refresh import REFRESH_LEASE, current_card
+from careerbot_chat.service._retry import Backoff
+from careerbot_chat.service._runtime import Runtime, Timings
 from careerbot_chat.service._server import create_app
 from careerbot_chat.service._settings import Settings
 from tests.conftest import FIXTURES, MLOPS_YAML
@@ -25,6 +34,10 @@ from tests.server.fake_platform import FakePlatform
 from tests.servers import serve_asgi
 
 NO_PACE = {"fake": 0.0}
+QUICK = Timings(store_retry=Backoff(0.01, 0.02), platform_retry=Backoff(0.01, 0.02), watch=0.01)
+"""Retries and watching a hundred times quicker than in production."""
+WAIT = 10.0
+"""The longest a test waits for an event that comes within milliseconds when all is well."""
 
 
 class FlakyStore(SQLiteStore):
@@ -48,10 +61,30 @@ def content(content_dir: Callable[..., Path]) -> Path:
     return content_dir(MLOPS_YAML)
 
 
-def make_runtime(content: Path, db: Path) -> tuple[Runtime, FakePlatform]:
+class FlakyPlatform(FakePlatform):
+    """A fake platform whose API is unreachable for its first ``outage`` starts."""
+
+    def __init__(self, *args: Any, outage: int = 0, error: Exception | None = None) -> None:
+        super().__init__(*args)
+        self.outage = outage
+        self.error = error or ConnectionError("connection refused")
+        self.attempts = 0
+
+    async def start(self) -> None:
+        self.attempts += 1
+        if self.attempts <= self.outage:
+            raise self.error
+        await super().start()
+
+
+def make_runtime(
+    content: Path, db: Path, *, timings: Timings = QUICK, **platform: Any
+) -> tuple[Runtime, FlakyPlatform]:
     settings = Settings.load(database_url=f"sqlite:///{db}")
-    runtime = Runtime(settings, content, store=FlakyStore(db), platforms=[], pace=NO_PACE)
-    platform = FakePlatform(runtime.bot)
+    runtime = Runtime(
+        settings, content, store=FlakyStore(db), platforms=[], pace=NO_PACE, timings=timings
+    )
+    platform = FlakyPlatform(runtime.bot, **platform)
     runtime.platforms.append(platform)
     return runtime, platform
 
@@ -101,10 +134,10 @@ async def test_readiness_reports_database_down_and_recovers(
 
 
 async def test_store_reopened_when_it_returns(
-    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    content: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """A database down at start is retried in the background until it answers."""
-    monkeypatch.setattr("careerbot_chat.service._runtime.STORE_RETRY_SECONDS", 0.02)
+    """A database down at start is retried in the background until it answers, one log
+    line a retry and no traceback."""
     runtime, _ = make_runtime(content, tmp_path / "db.sqlite3")
     store = runtime.store.inner
     assert isinstance(store, FlakyStore)
@@ -112,14 +145,80 @@ async def test_store_reopened_when_it_returns(
     await runtime.start()
     try:
         assert await runtime.readiness() == ["database"]
+        assert not runtime.database.opened.is_set()
         store.down = False
-        for _ in range(200):
-            if runtime.store_open:
-                break
-            await asyncio.sleep(0.01)
+        await asyncio.wait_for(runtime.database.opened.wait(), WAIT)
         assert await runtime.readiness() == []
     finally:
         await runtime.stop()
+    retries = [r.getMessage() for r in caplog.records if "retrying in" in r.getMessage()]
+    assert retries
+    assert all(
+        m.startswith("database unavailable (StoreUnavailable: connection refused); retrying in ")
+        for m in retries
+    )
+    assert "database is back" in caplog.text
+    assert "Traceback" not in caplog.text
+
+
+async def test_unreachable_platform_is_retried_while_the_rest_serves(
+    content: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A platform whose API is down at start: start returns, readiness names it with why
+    in the log, each retry is one line without a traceback; once up it is ready and
+    its pinned cards are refreshed."""
+    timings = replace(QUICK, platform_retry=Backoff(0.05, 0.05))
+    runtime, platform = make_runtime(content, tmp_path / "db.sqlite3", timings=timings, outage=2)
+    await runtime.start()  # returns after the first attempt failed: the rest serves
+    try:
+        assert runtime.waiting == {"fake": "ConnectionError: connection refused"}
+        await asyncio.wait_for(runtime.supervisor.all_started.wait(), WAIT)
+        assert platform.attempts == 3
+        assert await runtime.readiness() == []
+        assert runtime.refreshing is not None
+        assert (await runtime.refreshing).summary().startswith("0 edited")
+    finally:
+        await runtime.stop()
+    retries = [r.getMessage() for r in caplog.records if "retrying in" in r.getMessage()]
+    assert len(retries) == 2
+    assert all(
+        m.startswith("fake not started (ConnectionError: connection refused); retrying in ")
+        for m in retries
+    )
+    assert "fake is ready" in caplog.text
+    assert "Traceback" not in caplog.text
+    assert not platform.started
+
+
+async def test_readiness_names_a_platform_that_is_being_retried(
+    content: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """While a platform's start is retried, readiness names it and logs why, once."""
+    runtime, platform = make_runtime(content, tmp_path / "db.sqlite3", outage=10**6)
+    await runtime.start()  # the first attempt fails at once: waited for, not raised
+    try:
+        assert await runtime.readiness() == ["fake"]
+        assert await runtime.readiness() == ["fake"]
+    finally:
+        await runtime.stop()
+    assert not platform.started
+    reports = [r.getMessage() for r in caplog.records if r.getMessage().startswith("not ready")]
+    assert reports == ["not ready: fake: ConnectionError: connection refused"]
+
+
+async def test_a_platform_that_cannot_start_stops_the_start(
+    content: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A ``StartupError`` (a rejected token) is not retried: start raises it, and what it
+    opened is closed again."""
+    error = StartupError("TOKEN was rejected")
+    runtime, platform = make_runtime(content, tmp_path / "db.sqlite3", outage=1, error=error)
+    with pytest.raises(StartupError, match="TOKEN was rejected"):
+        await runtime.start()
+    assert platform.attempts == 1
+    assert not runtime.store_open
+    assert "fake cannot start: TOKEN was rejected" in caplog.text
+    assert "retrying" not in caplog.text
 
 
 async def test_metrics_move_when_commands_run(served: tuple[Runtime, FakePlatform, str]) -> None:
@@ -162,11 +261,7 @@ async def reload_by_signal(runtime: Runtime) -> None:
     """Send SIGHUP to this process and wait until the reload it starts has finished."""
     count = runtime.reloads
     os.kill(os.getpid(), signal.SIGHUP)
-    for _ in range(1000):
-        if runtime.reloads > count:
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError("SIGHUP did not reload")
+    await asyncio.wait_for(runtime.reloader.reloaded(count), WAIT)
 
 
 async def test_sighup_reload_valid_and_invalid_under_requests(
@@ -270,21 +365,16 @@ async def test_restart_keeps_pins_and_defaults(content: Path, tmp_path: Path) ->
         await second.stop()
 
 
-async def test_watch_reloads_changed_files(
-    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_watch_reloads_changed_files(content: Path, tmp_path: Path) -> None:
     """--watch notices an edited file and reloads it."""
-    monkeypatch.setattr("careerbot_chat.service._runtime.WATCH_SECONDS", 0.02)
     runtime, _ = make_runtime(content, tmp_path / "db.sqlite3")
     runtime.watch = True
     await runtime.start()
     try:
         before = runtime.holder.catalog
         edit_summary(content, "Watched change.")
-        for _ in range(300):
-            if runtime.holder.catalog is not before:
-                break
-            await asyncio.sleep(0.01)
+        await asyncio.wait_for(runtime.reloader.reloaded(0), WAIT)
+        assert runtime.holder.catalog is not before
         assert runtime.holder.catalog.roles[0].summary == "Watched change."
     finally:
         await runtime.stop()
@@ -295,12 +385,13 @@ SlowRefresh = Callable[[int], Awaitable[Runtime]]
 
 @pytest.fixture
 def slow_refresh(
-    served: tuple[Runtime, FakePlatform, str], monkeypatch: pytest.MonkeyPatch
+    served: tuple[Runtime, FakePlatform, str],
 ) -> SlowRefresh:
-    """Set up N cards whose content changed, edited 0.15 s apart, under a 0.6 s lease."""
+    """Set up N cards whose content changed, edited 0.1 s apart, under a 0.3 s lease
+    (renewed every 0.1 s)."""
     runtime, _, _ = served
-    monkeypatch.setattr(_runtime, "REFRESH_LEASE_SECONDS", 0.6)
-    runtime.pace = {"fake": 0.15}
+    runtime.pins.lease_seconds = 0.3
+    runtime.pace = {"fake": 0.1}
 
     async def with_pins(pins: int) -> Runtime:
         for number in range(pins):
@@ -337,34 +428,54 @@ def on_renewal(
     return renewals
 
 
-async def test_a_long_refresh_keeps_its_lease(slow_refresh: SlowRefresh) -> None:
+async def test_a_long_refresh_keeps_its_lease(
+    slow_refresh: SlowRefresh, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A refresh that outlasts the lease renews it: no other replica starts a second one."""
     runtime = await slow_refresh(8)
+    third = asyncio.Event()
+
+    async def renew(take: TakeLease, name: str, holder: str, ttl: float) -> bool:
+        kept = await take(name, holder, ttl)
+        if len(renewals) == 3:
+            third.set()
+        return kept
+
+    renewals = on_renewal(runtime, monkeypatch, renew)
     refreshing = asyncio.ensure_future(runtime.refresh())
-    await asyncio.sleep(0.9)  # one and a half lease lengths in
+    await asyncio.wait_for(third.wait(), WAIT)  # a whole lease length in: taken, not kept
     assert not refreshing.done()
-    assert not await runtime.store.take_lease(_runtime.REFRESH_LEASE, "other replica", 60)
+    assert not await runtime.store.take_lease(REFRESH_LEASE, "other replica", 60)
     report = await refreshing
     assert len(report.edited) == 8
     assert not report.elsewhere
 
 
 async def test_a_refresh_whose_lease_is_taken_stops(
-    slow_refresh: SlowRefresh, caplog: pytest.LogCaptureFixture
+    slow_refresh: SlowRefresh, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Once another replica holds the lease, this one edits no further card and says so."""
     runtime = await slow_refresh(8)
+    (platform,) = runtime.platforms
+    assert isinstance(platform, FakePlatform)
+    edit_card, edited = platform.edit_card, asyncio.Event()
+
+    async def edit_and_tell(chat: Chat, message_id: str, reply: Reply) -> None:
+        await edit_card(chat, message_id, reply)
+        edited.set()
+
+    monkeypatch.setattr(platform, "edit_card", edit_and_tell)
     refreshing = asyncio.ensure_future(runtime.refresh())
-    await asyncio.sleep(0.05)
-    await runtime.store.drop_lease(_runtime.REFRESH_LEASE, runtime.holder_id)  # as if expired
-    assert await runtime.store.take_lease(_runtime.REFRESH_LEASE, "other replica", 60)
+    await asyncio.wait_for(edited.wait(), WAIT)
+    await runtime.store.drop_lease(REFRESH_LEASE, runtime.holder_id)  # as if expired
+    assert await runtime.store.take_lease(REFRESH_LEASE, "other replica", 60)
     report = await refreshing
     assert report.elsewhere
     assert 0 < len(report.edited) < 8
     assert "another replica took over the rest" in report.summary()
     assert "another replica took the refresh lease" in caplog.text
     # The lease stays the other replica's: stopping did not drop it.
-    assert not await runtime.store.take_lease(_runtime.REFRESH_LEASE, runtime.holder_id, 60)
+    assert not await runtime.store.take_lease(REFRESH_LEASE, runtime.holder_id, 60)
 
 
 async def test_a_refresh_goes_on_when_renewing_its_lease_fails(
@@ -391,17 +502,19 @@ async def test_a_renewal_under_way_ends_before_the_lease_is_dropped(
     lease back after it was dropped: the next refresh, on any replica, can start."""
     runtime = await slow_refresh(3)
     taken = runtime.store.take_lease
+    statements: list[asyncio.Future[bool]] = []
 
     async def slow(take: TakeLease, name: str, holder: str, ttl: float) -> bool:
         async def statement() -> bool:  # runs to its end, as a sent statement does
-            await asyncio.sleep(0.4)
+            await asyncio.sleep(0.4)  # the database's time to answer, not a wait for an event
             return await take(name, holder, ttl)
 
-        return await asyncio.shield(statement())
+        statements.append(asyncio.ensure_future(statement()))
+        return await asyncio.shield(statements[-1])
 
     renewals = on_renewal(runtime, monkeypatch, slow)
-    report = await runtime.refresh()  # about 0.3 s of edits; a renewal from 0.2 to 0.6 s
+    report = await runtime.refresh()  # about 0.3 s of edits; a renewal from 0.1 to 0.5 s
     assert len(report.edited) == 3
     assert renewals, "a renewal was under way when the refresh ended"
-    await asyncio.sleep(0.5)  # past the end of any statement still running
-    assert await taken(_runtime.REFRESH_LEASE, "other replica", 60)
+    await asyncio.wait_for(asyncio.gather(*statements), WAIT)  # each statement at its end
+    assert await taken(REFRESH_LEASE, "other replica", 60)

@@ -4,12 +4,20 @@ A card is rebuilt from today's content and compared by hash with what was pinned
 only changed cards are edited, paced per platform (each adapter registers its pace). A failure is recorded on the pin
 (status ``failed``) and retried on the next refresh; a card whose role was removed
 is edited once to say it is out of date (status ``stale``) and never deleted.
+
+``PinRefresher`` runs one refresh at a time, on one replica at a time: it holds a
+lease in the store, renewed while a long refresh runs, and stops editing as soon
+as another replica holds it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
+import socket
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -17,14 +25,27 @@ from .. import messages as msg
 from .._errors import PlatformError, StoreError
 from ..answering._cards import card_for
 from ..answering._reply import Outcome, Paragraph, Reply
-from ..store._contract import PinnedCard
+from ..store._contract import PinnedCard, Store
 from . import _metrics as metrics
 from ._bot import CareerBot
 from ._inbound import Chat, Publisher
 
-__all__ = ["RefreshReport", "current_card", "out_of_date_card", "refresh_pins"]
+__all__ = [
+    "REFRESH_LEASE",
+    "REFRESH_LEASE_SECONDS",
+    "PinRefresher",
+    "RefreshReport",
+    "current_card",
+    "out_of_date_card",
+    "refresh_pins",
+]
 
 log = logging.getLogger("careerbot.refresh")
+lease_log = logging.getLogger("careerbot.runtime")
+
+REFRESH_LEASE = "refresh-pins"
+REFRESH_LEASE_SECONDS = 600.0
+"""How long the refresh lease lasts; the replica refreshing renews it every third of that."""
 
 
 @dataclass
@@ -155,3 +176,74 @@ async def _save(bot: CareerBot, pin: PinnedCard) -> None:
             pin.chat_id,
             exc,
         )
+
+
+class PinRefresher:
+    """Refreshes pinned cards under the store's refresh lease, one refresh at a time."""
+
+    def __init__(
+        self,
+        bot: CareerBot,
+        store: Store,
+        *,
+        pace: dict[str, float],
+        lease_seconds: float = REFRESH_LEASE_SECONDS,
+    ) -> None:
+        self.bot = bot
+        self.store = store
+        self.pace = pace
+        """Seconds between edits, per platform."""
+        self.lease_seconds = lease_seconds
+        self.holder_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        """This replica's name on leases."""
+        self._lock = asyncio.Lock()
+
+    async def refresh(self, publishers: Mapping[str, Publisher]) -> RefreshReport:
+        """Edit pinned cards whose content changed, on the platforms in ``publishers``."""
+        async with self._lock:
+            if not await self._take_lease():
+                report = RefreshReport(elsewhere=True)
+                lease_log.info("pinned cards: %s", report.summary())
+                return report
+            lost, done = asyncio.Event(), asyncio.Event()
+            keeper = asyncio.get_running_loop().create_task(self._keep_lease(lost, done))
+            try:
+                report = await refresh_pins(self.bot, publishers, pace=self.pace, stop=lost)
+            finally:
+                # Not cancelled: a renewal under way could still reach the database after
+                # the lease was dropped, and hold it for a whole lease length. The keeper
+                # finishes it and stops; then the lease is dropped.
+                done.set()
+                await keeper
+                with contextlib.suppress(StoreError):
+                    await self.store.drop_lease(REFRESH_LEASE, self.holder_id)
+            lease_log.info("pinned cards: %s", report.summary())
+            return report
+
+    async def _keep_lease(self, lost: asyncio.Event, done: asyncio.Event) -> None:
+        """Renew the refresh lease while a refresh runs (thousands of paced edits can
+        outlast it), until ``done``; set ``lost`` if another replica holds it by then."""
+        while True:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self.lease_seconds / 3):
+                    await done.wait()
+            if done.is_set():
+                return
+            try:
+                kept = await self.store.take_lease(
+                    REFRESH_LEASE, self.holder_id, self.lease_seconds
+                )
+            except StoreError as exc:  # still ours for a while: try again next time
+                lease_log.warning("pinned cards: could not renew the refresh lease: %s", exc)
+                continue
+            if not kept:
+                lease_log.warning("pinned cards: another replica took the refresh lease; stopping")
+                lost.set()
+                return
+
+    async def _take_lease(self) -> bool:
+        try:
+            return await self.store.take_lease(REFRESH_LEASE, self.holder_id, self.lease_seconds)
+        except StoreError as exc:
+            lease_log.warning("pinned cards not refreshed, database unavailable: %s", exc)
+            return False

@@ -6,12 +6,11 @@ after ``failures`` outages in a row, calls fail at once with ``StoreUnavailable`
 for ``cooldown`` seconds, then one trial call is let through; its success closes
 the circuit again. Each transition is logged once, never each refused call.
 
-While the database is slow or down, two answers come from memory:
-
-- a chat's default role is the last one this replica read or wrote (else none);
-- duplicate deliveries are still suppressed, but only those this replica saw
-  itself (every claimed key is also remembered here, up to ``MEMORY`` of them).
-  Across replicas, a delivery retried during an outage may be answered twice.
+While the database is slow or down, duplicate deliveries are still suppressed,
+but only those this replica saw itself (every claimed key is also remembered here,
+up to ``MEMORY`` of them). Across replicas, a delivery retried during an outage may
+be answered twice. (A chat's default role is remembered in one place, above the
+store: the service's ``DefaultRoles``.)
 
 Errors that are not outages (a constraint, a bad query) pass through untouched and
 do not trip the breaker.
@@ -22,9 +21,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
+
+from cachetools import LRUCache
 
 from .._errors import StoreUnavailable
 from ._contract import PinnedCard, Store, UsageRow
@@ -44,7 +44,7 @@ FAILURES = 3
 COOLDOWN = 5.0
 """Seconds the circuit stays open before one trial call is let through."""
 MEMORY = 50_000
-"""Claimed delivery keys and default roles remembered per replica."""
+"""Claimed delivery keys remembered per replica."""
 
 
 class GuardedStore:
@@ -71,8 +71,7 @@ class GuardedStore:
         self._trial = False
         self.last_error: str | None = None
         """Why the database last failed (for the log and ``careerbot refresh-pins``)."""
-        self._claimed: OrderedDict[str, float] = OrderedDict()
-        self._defaults: OrderedDict[tuple[str, str], str | None] = OrderedDict()
+        self._claimed: LRUCache[str, float] = LRUCache(MEMORY)
 
     # -- the breaker ------------------------------------------------------------------
 
@@ -144,22 +143,14 @@ class GuardedStore:
     # -- what answers wait on ------------------------------------------------------------
 
     async def get_default_role(self, platform: str, chat_id: str) -> str | None:
-        """The chat's default role; while the database is down, the last one seen here."""
-        key = (platform, chat_id)
-        try:
-            role = await self._guard(
-                self.inner.get_default_role(platform, chat_id), self.answer_deadline, "read"
-            )
-        except StoreUnavailable:
-            return self._defaults.get(key)
-        _remember(self._defaults, key, role)
-        return role
+        return await self._guard(
+            self.inner.get_default_role(platform, chat_id), self.answer_deadline, "read"
+        )
 
     async def set_default_role(self, platform: str, chat_id: str, role: str, by: str) -> None:
         await self._guard(
             self.inner.set_default_role(platform, chat_id, role, by), self.answer_deadline, "write"
         )
-        _remember(self._defaults, (platform, chat_id), role)
 
     async def claim_update(self, key: str, ttl: float) -> bool:
         """True the first time ``key`` is seen; while the database is down, seen here."""
@@ -167,7 +158,7 @@ class GuardedStore:
         seen = self._claimed.get(key)
         if seen is not None and seen > now:
             return False
-        _remember(self._claimed, key, now + ttl)
+        self._claimed[key] = now + ttl
         try:
             return await self._guard(
                 self.inner.claim_update(key, ttl), self.answer_deadline, "claim"
@@ -253,17 +244,6 @@ def _forget(task: asyncio.Task[object]) -> None:
     _abandoned.discard(task)
     if not task.cancelled():
         task.exception()  # retrieved: no "exception was never retrieved" warning
-
-
-K = TypeVar("K")
-V = TypeVar("V")
-
-
-def _remember(memory: OrderedDict[K, V], key: K, value: V) -> None:
-    memory[key] = value
-    memory.move_to_end(key)
-    if len(memory) > MEMORY:
-        memory.popitem(last=False)
 
 
 def _close(call: Awaitable[object]) -> None:
