@@ -8,7 +8,10 @@ BIN    := $(VENV)/bin
 # Installs come from uv.lock, through a pinned uv living in the venv itself.
 UV_VERSION := 0.13.10
 UV     := UV_PYTHON_DOWNLOADS=never UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv
-SYNC   := $(UV) sync --frozen --inexact
+# Bytecode is compiled at install (and ours before each run): where PYTHONDONTWRITEBYTECODE
+# is set, as on CI, every process would otherwise compile every module it imports anew.
+SYNC   := $(UV) sync --frozen --inexact --compile-bytecode
+COMPILE := $(BIN)/python -m compileall -q -j 0 src adapters
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +27,7 @@ $(VENV)/.dev-installed: pyproject.toml uv.lock | $(BIN)/uv
 
 ## make run: serve what is configured (.env / environment), else chat in this terminal
 run: $(VENV)/.run-installed
+	@$(COMPILE) >/dev/null
 	$(BIN)/careerbot run
 
 ## make test: lint, type-check and run the whole test suite
@@ -31,6 +35,7 @@ test: $(VENV)/.dev-installed
 	$(BIN)/ruff check src adapters tests bench
 	$(BIN)/ruff format --check src adapters tests bench
 	$(BIN)/mypy
+	@$(COMPILE) >/dev/null
 	$(BIN)/pytest
 
 $(VENV)/.mutate-installed: pyproject.toml uv.lock | $(BIN)/uv
