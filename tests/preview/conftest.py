@@ -7,6 +7,7 @@ The browser tests skip (with the reason) only where no Chromium is installed and
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -45,8 +46,14 @@ def content(tmp_path: Path) -> Path:
 @pytest.fixture
 def preview_url(content: Path, tmp_path: Path) -> Iterator[str]:
     """``careerbot preview --content DIR --port 0`` running; the URL it printed."""
+    with running_preview(content, tmp_path / "preview.log") as url:
+        yield url
+
+
+@contextlib.contextmanager
+def running_preview(content: Path, log: Path) -> Iterator[str]:
+    """``careerbot preview`` on ``content`` (its log in ``log``) until the block ends."""
     command = [sys.executable, "-m", "careerbot_chat.cli", "--content", str(content)]
-    log = tmp_path / "preview.log"
     with (
         log.open("w") as errors,
         subprocess.Popen(

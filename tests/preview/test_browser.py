@@ -1,9 +1,14 @@
-"""The preview page in a real browser (Debian's Chromium via Playwright)."""
+"""The preview page in a real browser (Debian's Chromium via Playwright), reading content.
+
+One ``careerbot preview`` serves every test here: none of them edits the content. The
+tests that save files have their own preview each (``test_browser_edits.py``).
+"""
 
 from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -12,12 +17,25 @@ from typing import Any
 
 import pytest
 
-from careerbot_chat import load_catalog
+from careerbot_chat import bundled_content_dir, load_catalog
+from tests.preview.conftest import running_preview
 
 pytestmark = pytest.mark.slow
-ROLE_FILE = Path("roles/mlops-engineer.yaml")
-UPDATE_MS = 2000
-"""The page must show a saved change within two seconds."""
+
+
+@pytest.fixture(scope="module")
+def content(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the bundled content, shared by the module's tests (none edits it)."""
+    folder = tmp_path_factory.mktemp("preview") / "content"
+    shutil.copytree(bundled_content_dir(), folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def preview_url(content: Path) -> Iterator[str]:
+    """One ``careerbot preview`` on ``content`` for the whole module."""
+    with running_preview(content, content.parent / "preview.log") as url:
+        yield url
 
 
 @pytest.fixture
@@ -136,34 +154,6 @@ def test_asking_a_question_shows_the_answer(page: Any) -> None:
     assert "Senior pay" in answer.locator('.cell[data-platform="slack"]').inner_text()
 
 
-def test_saving_a_file_updates_the_open_page(page: Any, content: Path) -> None:
-    """A saved YAML change reaches the open page within two seconds, no reload."""
-    page.evaluate("window.notReloaded = true")
-    role_file = content / ROLE_FILE
-    role_file.write_text(role_file.read_text().replace("max: 80 LPA", "max: 85 LPA"))
-    page.wait_for_function(
-        "() => document.querySelector('#content').innerText.includes('₹45–85 LPA')",
-        timeout=UPDATE_MS,
-    )
-    assert page.evaluate("window.notReloaded") is True
-
-
-def test_broken_file_shows_the_error_and_keeps_the_last_good_preview(
-    page: Any, content: Path
-) -> None:
-    """An invalid change shows file, field and reason at the top; the cards stay."""
-    role_file = content / ROLE_FILE
-    role_file.write_text(role_file.read_text().replace("min: 45 LPA", "min: 95 LPA", 1))
-    problems = page.locator(".problems")
-    problems.wait_for(timeout=UPDATE_MS)
-    text = problems.inner_text()
-    assert "mlops-engineer.yaml" in text
-    assert "ladder[1]" in text
-    assert "must not exceed max" in text
-    assert page.locator('section.row[data-command="/salary senior mlops-engineer"]').count() == 1
-    assert "₹45–80 LPA" in page.locator("#content").inner_text()
-
-
 def test_warnings_sit_beside_the_cards_they_concern(page: Any, content: Path) -> None:
     """A headline band that ends where Senior begins is flagged on the pay cards, not on FAQ."""
     salary = page.locator('section.row[data-command="/salary mlops-engineer"] .warnings')
@@ -228,39 +218,3 @@ def test_copy_buttons_copy_the_exact_payload(browser: Any, preview_url: str, con
         "text": {"type": "plain_text", "text": "MLOps Engineer · skills and toolchains"},
     }
     context.close()
-
-
-@pytest.fixture
-def large_content(content: Path) -> Path:
-    """Twenty roles: more than the page draws at once."""
-    from bench.generate import generate_catalog
-
-    generate_catalog(content, 20)
-    return content
-
-
-def test_large_catalogue_draws_a_role_when_opened(
-    large_content: Path, browser: Any, preview_url: str
-) -> None:
-    """Past eight roles each role waits to be opened; opened, it stays open across a save."""
-    page = browser.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto(preview_url)
-    assert page.locator("article.role.lazy").count() == 20
-    assert page.locator("section.row").count() == 3  # /roles, /help, /start
-    page.locator("nav.toc a", has_text="Generated Role 0007").click()
-    rows = page.locator("article#role-0007 section.row")
-    rows.first.wait_for()
-    role = load_catalog(large_content).get("role-0007")
-    assert role is not None
-    assert rows.count() == 6 + len(role.ladder)  # role, salary, each level, chart, 3 more
-    role_file = large_content / "roles" / "role-0007.yaml"
-    role_file.write_text(role_file.read_text().replace("max: 80 LPA", "max: 85 LPA"))
-    page.wait_for_function(
-        "() => (document.querySelector('#role-0007') || {}).innerText?.includes('₹45–85 LPA')",
-        timeout=UPDATE_MS,
-    )
-    assert page.locator("article.role.lazy").count() == 19
-    page.close()
-    assert errors == []
