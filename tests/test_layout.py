@@ -32,17 +32,32 @@ def private_core(module: str) -> bool:
     return parts[0] == "careerbot_chat" and any(p.startswith("_") for p in parts[1:])
 
 
-def test_adapters_import_only_public_core_names() -> None:
-    """No module under adapters/ imports a private module or name of careerbot_chat."""
+def adapter_surface(module: str) -> bool:
+    """Whether an adapter may import ``module``: ``careerbot_chat.adapter`` and its names."""
+    return module == "careerbot_chat.adapter" or module.startswith("careerbot_chat.adapter.")
+
+
+def test_adapters_import_only_the_adapter_module() -> None:
+    """Modules under adapters/ import from the core only ``careerbot_chat.adapter``."""
     files = sorted(ADAPTERS.rglob("*.py"))
     assert files
     found = [
         f"{file.relative_to(ROOT)}:{line}: {module}"
         for file in files
         for line, module in imports(file)
-        if private_core(module) and not module.endswith(".__version__")
+        if module.split(".")[0] == "careerbot_chat" and not adapter_surface(module)
     ]
     assert found == []
+
+
+def test_the_adapter_surface_check_refuses_the_rest() -> None:
+    """Only the adapter module and its names pass; the package root and subpackages do not."""
+    assert adapter_surface("careerbot_chat.adapter")
+    assert adapter_surface("careerbot_chat.adapter.Reply")
+    assert not adapter_surface("careerbot_chat")
+    assert not adapter_surface("careerbot_chat.Reply")
+    assert not adapter_surface("careerbot_chat.chart")
+    assert not adapter_surface("careerbot_chat.adapters")
 
 
 def test_the_walker_sees_private_imports(tmp_path: Path) -> None:

@@ -42,8 +42,16 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, wait_exponential
 
-from careerbot_chat import CareerBot, Chat, PlatformError, Reply
-from careerbot_chat.adapter import Settings, SettingsError, count_rejected, read_capped
+from careerbot_chat.adapter import (
+    CareerBot,
+    Chat,
+    PlatformError,
+    Reply,
+    Settings,
+    SettingsError,
+    count_rejected,
+    read_capped,
+)
 
 from ._home import ACTION_HOME
 from ._inbound import Refused, bolt_request, verify

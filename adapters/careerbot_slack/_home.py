@@ -7,7 +7,7 @@ from typing import Any
 from slack_sdk.models.blocks import Block, DividerBlock, MarkdownTextObject, SectionBlock
 from slack_sdk.models.views import View
 
-from careerbot_chat import Catalog, Reply, messages
+from careerbot_chat.adapter import Catalog, Reply, messages
 
 from . import _words as texts
 from ._render import ACTION_RUN, Mode, SlackRenderer, action_rows, button, header

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from careerbot_chat import CommandSpec, member_commands, messages
+from careerbot_chat.adapter import CommandSpec, member_commands, messages
 
 from . import _words as texts
 

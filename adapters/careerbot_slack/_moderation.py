@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from careerbot_chat import Chat, PlatformError, Reply
+from careerbot_chat.adapter import Chat, PlatformError, Reply
 
 from ._render import Mode, SlackRenderer
 from ._web import SlackWeb

@@ -15,14 +15,14 @@ import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
-from careerbot_chat import Reply
+from careerbot_chat.adapter import Reply
 
 from ._render import ACTION_RUN, Mode, SlackRenderer
 
 if TYPE_CHECKING:
     from jinja2 import Environment
 
-    from careerbot_chat.preview import ChartSource, PreviewCard
+    from careerbot_chat.adapter import ChartSource, PreviewCard
 
 __all__ = [
     "BUILDER",
@@ -110,7 +110,7 @@ def preview_card(
     """``reply`` as the Slack app sends it (ephemeral, with Share), for the preview page."""
     from markupsafe import Markup
 
-    from careerbot_chat.preview import PreviewCard
+    from careerbot_chat.adapter import PreviewCard
 
     message = SlackRenderer(public_url=public_url or PREVIEW_HOST)(reply, Mode.EPHEMERAL)
     blocks = [block_html(block, chart_src) for block in message["blocks"]]

@@ -29,19 +29,20 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from careerbot_chat import (
+from careerbot_chat.adapter import (
     Bullets,
     Divider,
     Fields,
     Outcome,
     Paragraph,
+    Picture,
     PlainRenderer,
     Reply,
+    chart_url,
     command_spec,
+    label_ends_sentence,
 )
-from careerbot_chat import messages as msg
-from careerbot_chat.adapter import Picture, label_ends_sentence
-from careerbot_chat.chart import chart_url
+from careerbot_chat.adapter import messages as msg
 
 from . import _words as texts
 from ._text import ELLIPSIS, clip, escape, split

@@ -18,8 +18,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
-from careerbot_chat import PermissionMissing, PlatformError
-from careerbot_chat.adapter import count_api_error
+from careerbot_chat.adapter import PermissionMissing, PlatformError, count_api_error
 
 from ._render import Message
 from ._words import NOT_IN_CHANNEL, PIN_SCOPE

@@ -13,8 +13,7 @@ from telegram import Bot, CallbackQuery, InlineQuery, InlineQueryResult, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
-from careerbot_chat import PermissionMissing, PlatformError
-from careerbot_chat.adapter import count_api_call, count_api_error
+from careerbot_chat.adapter import PermissionMissing, PlatformError, count_api_call, count_api_error
 
 from . import _words as words
 from ._render import Rendered

@@ -51,18 +51,21 @@ from telegram.ext import (
     filters,
 )
 
-from careerbot_chat import (
+from careerbot_chat.adapter import (
     COMMANDS,
     CareerBot,
     Chat,
     CommandSpec,
+    Inbound,
     Outcome,
+    RedactSecrets,
     Reply,
+    Settings,
+    SettingsError,
     member_commands,
     messages,
     moderator_commands,
 )
-from careerbot_chat.adapter import Inbound, RedactSecrets, Settings, SettingsError
 
 from ._api import (
     PLATFORM,

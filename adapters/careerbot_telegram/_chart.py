@@ -18,7 +18,7 @@ from telegram import Bot, InputFile, Message, ReplyParameters
 from telegram.constants import MessageLimit, ParseMode
 from telegram.error import BadRequest
 
-from careerbot_chat import CareerBot, Reply, StoreError
+from careerbot_chat.adapter import CareerBot, Reply, StoreError
 
 from ._api import PLATFORM, counted
 
@@ -39,7 +39,7 @@ def caption(reply: Reply) -> str:
 
 def chart_png(careerbot: CareerBot, reply: Reply) -> bytes | None:
     """The PNG of the chart ``reply`` names, if its role still draws that very chart."""
-    from careerbot_chat.chart import chart_spec, render_png
+    from careerbot_chat.adapter import chart_spec, render_png
 
     role = careerbot.catalog.get(reply.role or "")
     spec = None if role is None else chart_spec(role)

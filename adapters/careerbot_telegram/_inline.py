@@ -13,7 +13,16 @@ import hashlib
 from telegram import InlineQueryResultArticle, InputTextMessageContent, LinkPreviewOptions
 from telegram.constants import InlineQueryLimit, InlineQueryResultLimit, ParseMode
 
-from careerbot_chat import Catalog, Outcome, Reply, Role, answer, find_role, parse, render_plain
+from careerbot_chat.adapter import (
+    Catalog,
+    Outcome,
+    Reply,
+    Role,
+    answer,
+    find_role,
+    parse,
+    render_plain,
+)
 
 from . import _words as words
 from ._render import TelegramRenderer, render

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from telegram import Bot, ChatMember, ChatMemberAdministrator
 
-from careerbot_chat import Chat, PermissionMissing, PlatformError, Reply
+from careerbot_chat.adapter import Chat, PermissionMissing, PlatformError, Reply
 
 from . import _words as words
 from ._api import api_call, send_chunks

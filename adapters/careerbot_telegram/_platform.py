@@ -11,8 +11,15 @@ from starlette.routing import Route
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
 
-from careerbot_chat import CareerBot, Chat, Reply
-from careerbot_chat.adapter import Settings, SettingsError, StartupError, count_api_error
+from careerbot_chat.adapter import (
+    CareerBot,
+    Chat,
+    Reply,
+    Settings,
+    SettingsError,
+    StartupError,
+    count_api_error,
+)
 
 from ._api import PLATFORM, api_call, is_not_modified, platform_error
 from ._app import ALLOWED_UPDATES, FloodLimits, build_application, publish_commands

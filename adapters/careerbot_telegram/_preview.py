@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING
 
-from careerbot_chat import Reply
+from careerbot_chat.adapter import Reply
 
 from ._chart import caption
 from ._render import render, sends_photo
@@ -19,7 +19,7 @@ from ._render import render, sends_photo
 if TYPE_CHECKING:
     from jinja2 import Environment
 
-    from careerbot_chat.preview import ChartSource, PreviewCard
+    from careerbot_chat.adapter import ChartSource, PreviewCard
 
 __all__ = ["preview_card"]
 
@@ -37,7 +37,7 @@ def preview_card(
     """``reply`` as the Telegram bot sends it, for the preview page."""
     from markupsafe import Markup
 
-    from careerbot_chat.preview import PreviewCard
+    from careerbot_chat.adapter import PreviewCard
 
     env = _env()
     if sends_photo(reply):

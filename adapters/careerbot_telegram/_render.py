@@ -24,9 +24,16 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import InlineKeyboardButtonLimit, MessageLimit
 
-from careerbot_chat import Action, Bullets, Divider, Fields, Paragraph, Reply
-from careerbot_chat import messages as msg
-from careerbot_chat.adapter import label_separator
+from careerbot_chat.adapter import (
+    Action,
+    Bullets,
+    Divider,
+    Fields,
+    Paragraph,
+    Reply,
+    label_separator,
+)
+from careerbot_chat.adapter import messages as msg
 
 __all__ = [
     "BLOCK_GAP",

@@ -29,8 +29,7 @@ from starlette.routing import Route
 from telegram import Bot, Update
 from telegram.ext import Application
 
-from careerbot_chat import CareerBot
-from careerbot_chat.adapter import MAX_BODY, count_rejected, read_capped
+from careerbot_chat.adapter import MAX_BODY, CareerBot, count_rejected, read_capped
 
 from ._api import PLATFORM
 from ._reply import forget_reply, open_reply
