@@ -81,8 +81,8 @@ def png(drawing: Drawing) -> bytes:
         _paint(canvas, shape)
     out = io.BytesIO()
     # A chart has a few flat colours: a 64-colour palette keeps the antialiased text
-    # smooth at a third of the RGB size, and the fast octree quantiser takes ~7 ms
-    # where median cut with ``optimize`` took ~50 ms (measured on the bundled role).
+    # smooth at a third of the RGB size, and the fast octree quantiser is several times
+    # quicker than median cut with ``optimize`` (figures in docs/benchmarks.md).
     image.quantize(64, method=Image.Quantize.FASTOCTREE).save(out, "PNG")
     return out.getvalue()
 
