@@ -38,20 +38,6 @@ def preview_url(content: Path) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture
-def page(browser: Any, preview_url: str) -> Iterator[Any]:
-    """The preview open at 1280 px wide; fails the test on any console error."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    opened = context.new_page()
-    errors: list[str] = []
-    opened.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    opened.on("pageerror", lambda e: errors.append(str(e)))
-    opened.goto(preview_url)
-    yield opened
-    context.close()
-    assert errors == [], errors
-
-
 def ask(*args: str, content: Path) -> str:
     """What ``careerbot ask`` prints for these arguments."""
     command = [sys.executable, "-m", "careerbot_chat.cli", "--content", str(content), "ask", *args]

@@ -3,7 +3,6 @@ content folder and its own ``careerbot preview``."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,20 +14,6 @@ pytestmark = pytest.mark.slow
 ROLE_FILE = Path("roles/mlops-engineer.yaml")
 UPDATE_MS = 2000
 """The page must show a saved change within two seconds."""
-
-
-@pytest.fixture
-def page(browser: Any, preview_url: str) -> Iterator[Any]:
-    """The preview open at 1280 px wide; fails the test on any console error."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    opened = context.new_page()
-    errors: list[str] = []
-    opened.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    opened.on("pageerror", lambda e: errors.append(str(e)))
-    opened.goto(preview_url)
-    yield opened
-    context.close()
-    assert errors == [], errors
 
 
 def test_saving_a_file_updates_the_open_page(page: Any, content: Path) -> None:
