@@ -34,7 +34,6 @@ from typing import Any, TypeVar
 
 from cachetools import LRUCache
 from slack_bolt.context.ack.async_ack import AsyncAck
-from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.middleware.async_middleware import AsyncMiddleware
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
@@ -203,9 +202,7 @@ class Listeners:
         reply = await self.bot.respond(understood, message, self.moderation)
         return BoltResponse(status=200, body=self.bodies.body(key, reply, *self._mode(reply)))
 
-    async def command(
-        self, ack: AsyncAck, command: Payload, respond: AsyncRespond, request: AsyncBoltRequest
-    ) -> None:
+    async def command(self, ack: AsyncAck, command: Payload, request: AsyncBoltRequest) -> None:
         """A moderator's slash command (``SlashCommands`` answered every other one).
 
         Moderator commands call Slack's Web API; if they are slow, Slack hears "on it"
@@ -222,7 +219,8 @@ class Listeners:
             await ack(**task.result())
             return
         await ack(response_type="ephemeral", text=escape(texts.STILL_WORKING))
-        task.add_done_callback(lambda done: self._respond_later(done, respond))
+        url = command.get("response_url")
+        task.add_done_callback(lambda done: self._respond_later(done, url))
 
     async def _first_run(self, request: AsyncBoltRequest) -> bool:
         """Whether this signed request is seen for the first time (remembered in the store)."""
@@ -242,17 +240,29 @@ class Listeners:
         mode, response_type = self._mode(reply)
         return {"response_type": response_type, **self.render(reply, mode)}
 
-    def _respond_later(self, done: asyncio.Task[dict[str, Any]], respond: AsyncRespond) -> None:
+    def _respond_later(self, done: asyncio.Task[dict[str, Any]], url: str | None) -> None:
         if done.cancelled() or done.exception() is not None:
             log.error("a slow slash command failed", exc_info=done.exception())
             return
-        self._hold(asyncio.ensure_future(respond(replace_original=False, **done.result())))
+        message = {"replace_original": False, **done.result()}
+        self._hold(asyncio.ensure_future(self.web.respond(url, message)))
+
+    async def _respond(self, body: Payload, **message: Any) -> None:
+        """Answer through the payload's ``response_url`` (none, or a failure: one log line)."""
+        await self.web.respond(body.get("response_url"), message)
+
+    async def _settle(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run ``work`` within the budget; an error it raised in time is raised here (else
+        it is logged when the task ends behind), never left unretrieved."""
+        on_time, task = await self._within_budget(work)
+        if on_time:
+            task.result()
+        else:
+            task.add_done_callback(_log_failure)
 
     # -- buttons ----------------------------------------------------------------------
 
-    async def run(
-        self, ack: AsyncAck, body: Payload, action: Payload, respond: AsyncRespond
-    ) -> None:
+    async def run(self, ack: AsyncAck, body: Payload, action: Payload) -> None:
         """A card's button: run its command; replace a private card in place."""
         await ack()
         value = str(action.get("value", ""))
@@ -263,50 +273,54 @@ class Listeners:
         pressed = Inbound(value, chat_of(_channel(body)), _user(body))
         reply = await self.bot.press(pressed, self.moderation)
         if container.get("is_ephemeral"):
-            await respond(replace_original=True, **self.render(reply, Mode.EPHEMERAL))
+            await self._respond(body, replace_original=True, **self.render(reply, Mode.EPHEMERAL))
         else:
-            await respond(response_type="ephemeral", replace_original=False, **self.render(reply))
+            await self._respond(
+                body, response_type="ephemeral", replace_original=False, **self.render(reply)
+            )
 
-    async def share(
-        self, ack: AsyncAck, body: Payload, action: Payload, respond: AsyncRespond
-    ) -> None:
+    async def share(self, ack: AsyncAck, body: Payload, action: Payload) -> None:
         """The Share button: post the same card for everyone, drop the private copy."""
         await ack()
-        await self._within_budget(self._share(body, action, respond))
+        await self._settle(self._share(body, action))
 
-    async def _share(self, body: Payload, action: Payload, respond: AsyncRespond) -> None:
+    async def _share(self, body: Payload, action: Payload) -> None:
         chat = chat_of(_channel(body))
         reply = await self.bot.press(Inbound(str(action.get("value", "")), chat, _user(body)))
         if reply.outcome is not Outcome.ANSWERED:
-            await respond(response_type="ephemeral", replace_original=False, **self.render(reply))
+            await self._respond(
+                body, response_type="ephemeral", replace_original=False, **self.render(reply)
+            )
             return
         try:
             await self.web.post(chat.chat_id, self.render(reply, Mode.SHARED))
         except PlatformError as exc:
-            await self._tell(respond, _failure_text(exc))
+            await self._tell(body, _failure_text(exc))
             return
-        await respond(delete_original=True)
+        await self._respond(body, delete_original=True)
 
-    async def pin(
-        self, ack: AsyncAck, body: Payload, action: Payload, respond: AsyncRespond
-    ) -> None:
+    async def pin(self, ack: AsyncAck, body: Payload, action: Payload) -> None:
         """The Pin button on a shared card: the core checks rights, posts, pins, records."""
         await ack()
-        await self._within_budget(self._pin(body, action, respond))
+        await self._settle(self._pin(body, action))
 
-    async def _pin(self, body: Payload, action: Payload, respond: AsyncRespond) -> None:
+    async def _pin(self, body: Payload, action: Payload) -> None:
         chat = chat_of(_channel(body))
         pressed = Inbound(str(action.get("value", "")), chat, _user(body))
         reply = await self.bot.press(pressed, self.moderation)
-        await respond(response_type="ephemeral", replace_original=False, **self.render(reply))
+        await self._respond(
+            body, response_type="ephemeral", replace_original=False, **self.render(reply)
+        )
 
     async def home_button(self, ack: AsyncAck, body: Payload) -> None:
         """The All roles button in App Home: show the catalogue again."""
         await ack()
         await self._home(_user(body), None)
 
-    async def _tell(self, respond: AsyncRespond, text: str) -> None:
-        await respond(response_type="ephemeral", replace_original=False, text=escape(text))
+    async def _tell(self, body: Payload, text: str) -> None:
+        await self._respond(
+            body, response_type="ephemeral", replace_original=False, text=escape(text)
+        )
 
     # -- questions in words: mentions and direct messages ---------------------------
 
@@ -402,7 +416,7 @@ class SlashCommands(_AnswerOrPass):
     object): answering it costs less than that machinery did. So it is answered here,
     the way Bolt's own ``url_verification`` middleware answers its request, by
     returning a response without calling ``next()``. A moderator command goes on to
-    its listener (``Listeners.command``), which has ``ack``, ``respond`` and the budget.
+    its listener (``Listeners.command``), which has ``ack``, the ``response_url`` and the budget.
     """
 
     def __init__(self, listeners: Listeners, commands: Collection[str]) -> None:
@@ -430,6 +444,12 @@ class DropRetries(_AnswerOrPass):
         if event_id and not await self.bot.first_delivery(PLATFORM, str(event_id)):
             return BoltResponse(status=200, body="")
         return None
+
+
+def _log_failure(task: asyncio.Task[Any]) -> None:
+    """Log the error of work that ended behind its answer (retrieving it)."""
+    if not task.cancelled() and task.exception() is not None:
+        log.error("a Slack button's work failed", exc_info=task.exception())
 
 
 def _help() -> Command:
