@@ -7,7 +7,8 @@ Bolt's own checks; a moderator's reaches ``Listeners.command``. Buttons:
 
 - ``careerbot_run_N`` runs its command: on the asker's private card it replaces the
   card in place (level switch); on a shared card it answers the presser privately;
-  in App Home it re-publishes the tab with the card.
+  in App Home it re-publishes the tab with the card. A moderator's button (Pin) runs
+  once per signed request, across replicas, as a moderator's slash command does.
 - ``careerbot_share`` posts the card for everyone (chat.postMessage) and removes the
   private copy; ``careerbot_pin`` runs the core's moderator flow.
 
@@ -211,7 +212,7 @@ class Listeners:
         timestamp) is answered without running it again.
         """
         understood, message = self._read(command)
-        if not await self._first_run(request):
+        if not await self._first_run(request, "command"):
             await ack(response_type="ephemeral", text=escape(texts.ALREADY_RUN))
             return
         on_time, task = await self._within_budget(self._answer(understood, message))
@@ -222,14 +223,15 @@ class Listeners:
         url = command.get("response_url")
         task.add_done_callback(lambda done: self._respond_later(done, url))
 
-    async def _first_run(self, request: AsyncBoltRequest) -> bool:
-        """Whether this signed request is seen for the first time (remembered in the store)."""
+    async def _first_run(self, request: AsyncBoltRequest, kind: str) -> bool:
+        """Whether this signed request is seen for the first time (claimed in the store,
+        so across replicas too); ``kind`` keeps commands' and buttons' claims apart."""
         signature = request.headers.get("x-slack-signature", [""])[0]
         timestamp = request.headers.get("x-slack-request-timestamp", [""])[0]
         if not signature:  # Socket Mode: no HTTP request to replay
             return True
         digest = hashlib.sha256(f"{timestamp}:{signature}".encode()).hexdigest()
-        return await self.bot.first_delivery(PLATFORM, f"command:{digest}", REPLAY_WINDOW_SECONDS)
+        return await self.bot.first_delivery(PLATFORM, f"{kind}:{digest}", REPLAY_WINDOW_SECONDS)
 
     def _mode(self, reply: Reply) -> tuple[Mode, str]:
         """How a slash command's card is shown: the render mode and Slack's response_type."""
@@ -262,10 +264,15 @@ class Listeners:
 
     # -- buttons ----------------------------------------------------------------------
 
-    async def run(self, ack: AsyncAck, body: Payload, action: Payload) -> None:
+    async def run(
+        self, ack: AsyncAck, body: Payload, action: Payload, request: AsyncBoltRequest
+    ) -> None:
         """A card's button: run its command; replace a private card in place."""
         await ack()
         value = str(action.get("value", ""))
+        if _moderator(value) and not await self._first_run(request, "action"):
+            await self._tell(body, texts.ALREADY_RUN)
+            return
         container = body.get("container") or {}
         if container.get("type") == "view":
             await self._home(_user(body), value)
@@ -299,9 +306,17 @@ class Listeners:
             return
         await self._respond(body, delete_original=True)
 
-    async def pin(self, ack: AsyncAck, body: Payload, action: Payload) -> None:
-        """The Pin button on a shared card: the core checks rights, posts, pins, records."""
+    async def pin(
+        self, ack: AsyncAck, body: Payload, action: Payload, request: AsyncBoltRequest
+    ) -> None:
+        """The Pin button on a shared card: the core checks rights, posts, pins, records.
+
+        Like a moderator's slash command, it runs once per signed request, on whichever
+        replica it reaches first; a copy is told it already ran."""
         await ack()
+        if not await self._first_run(request, "action"):
+            await self._tell(body, texts.ALREADY_RUN)
+            return
         await self._settle(self._pin(body, action))
 
     async def _pin(self, body: Payload, action: Payload) -> None:
@@ -444,6 +459,12 @@ class DropRetries(_AnswerOrPass):
         if event_id and not await self.bot.first_delivery(PLATFORM, str(event_id)):
             return BoltResponse(status=200, body="")
         return None
+
+
+def _moderator(value: str) -> bool:
+    """Whether a button's command is a moderator's (which must run once per request)."""
+    command = parse(value)
+    return command is not None and command.spec.moderator
 
 
 def _log_failure(task: asyncio.Task[Any]) -> None:
