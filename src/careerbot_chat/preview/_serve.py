@@ -15,6 +15,7 @@ import sys
 from typing import Any
 
 from .._errors import ContentError
+from ..catalog._loader import require_role_files
 from ._card import Drawers
 from ._state import PreviewState
 
@@ -63,6 +64,7 @@ def preview_command(args: argparse.Namespace, drawers: Drawers) -> int:
 
     from ._app import PREFIX, preview_routes
 
+    require_role_files(args.content)  # nothing to preview: a mistyped --content, most likely
     state = PreviewState.load(args.content)
     if state.problems:  # the page shows them too, and fills in once they are fixed
         print(ContentError(list(state.problems)), file=sys.stderr)

@@ -36,6 +36,7 @@ from typing import Any
 
 from .._errors import AdapterMissing, SettingsError, StartupError
 from .._registry import find_adapter, needs_extra, registrations, secret_shapes
+from ..catalog._loader import require_role_files
 from ..chart._spec import CHARTS_PATH
 from ..preview._card import Drawer
 from ._logging import setup_logging, stop_logging
@@ -225,6 +226,8 @@ def _check_serve(settings: Settings) -> None:
 
 def serve(settings: Settings, args: argparse.Namespace) -> int:
     _check_serve(settings)
+    # A mistyped content folder is an error here, not a server with no roles.
+    require_role_files(args.content or settings.content_dir)
     runtime = Runtime(settings, args.content, watch=getattr(args, "watch", False))
     return asyncio.run(_serve(runtime, settings, args))
 
