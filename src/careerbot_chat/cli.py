@@ -190,12 +190,16 @@ def _ask(args: argparse.Namespace) -> int:
         print(render_plain(reply))
         return EXIT_OK
     from ._errors import AdapterMissing
-    from ._registry import find_adapter, needs_extra
+    from ._registry import find_adapter, names, needs_extra
 
     try:
         adapter = find_adapter(args.format)
-    except AdapterMissing as exc:
-        print(f"careerbot ask: unknown --format {args.format!r} ({exc})", file=sys.stderr)
+    except AdapterMissing:
+        # Every adapter ships in this distribution: an unknown name has no extra to install.
+        choices = ", ".join(["plain", *names()])
+        print(
+            f"careerbot ask: unknown --format {args.format!r} (one of: {choices})", file=sys.stderr
+        )
         return EXIT_USAGE
     try:
         print(adapter.format_reply(reply))

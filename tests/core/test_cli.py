@@ -97,12 +97,22 @@ def test_ask_imports_no_chat_sdk() -> None:
     assert done.stdout.strip() == "[]"
 
 
-def test_validate_ok_with_warnings() -> None:
-    """`careerbot validate` passes the bundled content and prints its warnings."""
+def test_validate_ok_without_warnings() -> None:
+    """`careerbot validate` passes the bundled content with no warning."""
     done = careerbot("validate")
     assert done.returncode == 0
-    assert "warning:" in done.stdout
-    assert "ok: 1 role(s)" in done.stdout
+    assert "warning:" not in done.stdout
+    assert "ok: 1 role(s), 0 warning(s)" in done.stdout
+
+
+def test_unknown_format_names_the_choices_not_an_extra() -> None:
+    """`--format xml`: a usage error listing the formats, no made-up pip extra."""
+    done = careerbot("ask", "/role", "--format", "xml")
+    assert done.returncode == 2
+    assert "careerbot-chat[xml]" not in done.stderr
+    assert "one of: plain," in done.stderr
+    assert "slack" in done.stderr
+    assert "telegram" in done.stderr
 
 
 def test_validate_errors_exit_1(tmp_path: Path) -> None:

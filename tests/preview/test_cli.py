@@ -29,3 +29,11 @@ def test_preview_answers_only_its_own_host_names(preview_url: str) -> None:
         assert "mlops-engineer" not in refused.text
     for host in (f"localhost:{port}", f"127.0.0.1:{port}", "localhost"):
         assert httpx.get(preview_url, headers={"Host": host}, timeout=10).status_code == 200
+
+
+def test_bundled_content_previews_without_warnings(preview_url: str) -> None:
+    """The bundled role shows no content warning on any card (it showed two, on six)."""
+    body = httpx.get(preview_url.removesuffix("/") + "/body", timeout=10)
+    assert body.status_code == 200
+    assert 'id="mlops-engineer"' in body.text
+    assert 'class="warnings"' not in body.text

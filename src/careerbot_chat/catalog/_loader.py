@@ -143,7 +143,10 @@ def _validation_problems(file: Path, error: ValidationError) -> Iterator[Problem
     for item in items:
         if item["type"] == "too_short" and item["loc"] in failed_parents:
             continue
-        message = item["msg"].removeprefix("Value error, ")
+        from ._rules import plain_words
+
+        message = plain_words(item["type"], item.get("ctx") or {}, item["msg"])
+        message = message.removeprefix("Value error, ")
         if item["type"] in _UNKNOWN:
             message = "unknown field (check the spelling; see content/schema.json)"
         elif item["type"] in _REQUIRED:
