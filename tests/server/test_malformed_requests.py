@@ -391,3 +391,27 @@ async def test_slack_payload_nothing_handles_is_an_empty_200(stack: Stack) -> No
             assert (response.status_code, response.text) == (200, ""), body
             assert_quiet(watch, body)
             assert "Suggestion" not in watch.new()
+
+
+async def pinned_cards(client: httpx.AsyncClient, stack: Stack) -> float:
+    text = (await client.get(f"{stack.url}/metrics")).text
+    (line,) = [line for line in text.splitlines() if line.startswith("careerbot_pinned_cards ")]
+    return float(line.split()[-1])
+
+
+async def test_the_pinned_cards_gauge_follows_pin_and_unpin(stack: Stack) -> None:
+    """A moderator's pin and unpin over HTTP move ``careerbot_pinned_cards`` at once
+    (it was set only at start: 0 while the database held pins)."""
+    stack.slack.add_user(slack_builders.ADMIN, admin=True)
+    async with httpx.AsyncClient(timeout=10) as client:
+        before = await pinned_cards(client, stack)
+        for text, expected in (("pin mlops", before + 1), ("unpin", before)):
+            body = slack_builders.slash(
+                "/careerbot",
+                text,
+                user=slack_builders.ADMIN,
+                response_url=stack.slack.response_url(),
+            )
+            response = await send_signed(client, stack, body)
+            assert response.status_code == 200, response.text
+            assert await pinned_cards(client, stack) == expected, text
