@@ -98,6 +98,13 @@ def _parser(adapters: bool = True) -> argparse.ArgumentParser:
         "(default: $CAREERBOT_INTERNAL_PORT, else on --port with the rest)",
     )
     sub.add_parser("refresh-pins", parents=[common], help="edit pinned cards whose content changed")
+    retire = sub.add_parser(
+        "retire-roles",
+        parents=[common],
+        help="remove roles on purpose: the next content reload may drop them "
+        "(the reload guard refuses large removals otherwise)",
+    )
+    retire.add_argument("slugs", nargs="+", metavar="SLUG", help="a role whose file was deleted")
     preview = sub.add_parser(
         "preview",
         parents=[common],
@@ -263,6 +270,12 @@ def _refresh_pins(args: argparse.Namespace) -> int:
     return refresh_pins_command(args)
 
 
+def _retire_roles(args: argparse.Namespace) -> int:
+    from .service._server import retire_roles_command
+
+    return retire_roles_command(args)
+
+
 def _preview(args: argparse.Namespace) -> int:
     from .preview._serve import preview_command
     from .service._server import preview_drawers
@@ -279,6 +292,7 @@ _COMMANDS = {
     "run": _run,
     "serve": _serve,
     "refresh-pins": _refresh_pins,
+    "retire-roles": _retire_roles,
     "preview": _preview,
 }
 

@@ -51,6 +51,7 @@ __all__ = [
     "load_settings",
     "preview_drawers",
     "refresh_pins_command",
+    "retire_roles_command",
     "run_command",
     "serve",
     "serve_command",
@@ -415,3 +416,40 @@ async def _refresh_once(settings: Settings, args: argparse.Namespace) -> int:
         print(f"failed   {pin.platform}:{pin.chat_id} message {pin.message_id}: {error}")
     print(report.summary())
     return 1 if report.failed else 0
+
+
+def retire_roles_command(args: argparse.Namespace) -> int:
+    """``careerbot retire-roles SLUG…``: take roles out of the reload guard's baseline,
+    so the next reload (SIGHUP, ``--watch``) may remove them on purpose."""
+    settings = _settings_and_logging()
+    try:
+        return asyncio.run(_retire(settings, args))
+    finally:
+        stop_logging()
+
+
+async def _retire(settings: Settings, args: argparse.Namespace) -> int:
+    from ..catalog._loader import load_catalog
+    from ..store import open_store
+    from ._reloader import retire
+
+    catalog = load_catalog(args.content or settings.content_dir)
+    still = sorted(set(args.slugs) & {role.slug for role in catalog.roles})
+    if still:
+        print(
+            f"careerbot: still in the content folder: {', '.join(still)} "
+            "(delete their files first)",
+            file=sys.stderr,
+        )
+        return 1
+    store = open_store(settings.database_url)
+    await store.open()
+    try:
+        kept = await retire(store, args.slugs, catalog)
+    finally:
+        await store.close()
+    print(
+        f"retired {', '.join(args.slugs)}; the reload guard now counts from {len(kept)} "
+        "role(s). Reload (SIGHUP, or --watch) within a day to take the removal."
+    )
+    return 0
