@@ -209,6 +209,19 @@ def test_every_error_is_one_line(args: list[str], status: int) -> None:
     assert done.stdout == ""
 
 
+@pytest.mark.parametrize("url", ["http://bot.example.org", "ftp://bot.example.org"])
+def test_serve_and_manifest_agree_on_an_http_public_url(url: str) -> None:
+    """CAREERBOT_PUBLIC_URL over http: `serve` refuses it as `slack-manifest` does, and
+    both name the variable (not a --url nobody gave)."""
+    env = {"CAREERBOT_PUBLIC_URL": url}
+    for args in (["serve", "--port", "0"], ["slack-manifest"]):
+        done = careerbot(*args, env=env)
+        assert done.returncode == 2, (args, done.stderr)
+        (line,) = done.stderr.splitlines()
+        assert "CAREERBOT_PUBLIC_URL" in line
+        assert "--url" not in line
+
+
 def test_slack_manifest_needs_https_and_says_so() -> None:
     """`--url example.org`: one line saying an https URL is needed, exit 2."""
     done = careerbot("slack-manifest", "--url", "example.org")

@@ -223,6 +223,24 @@ def _check_serve(settings: Settings) -> None:
         if problem is not None:
             print(f"careerbot: configuration error: {problem}", file=sys.stderr)
             raise SystemExit(2)
+    public = settings.public_url
+    if public is not None and not _https_or_loopback(public):
+        # Slack fetches chart images and the manifest names this URL: https only (a
+        # loopback http URL is let through for trying the server on one machine).
+        print(
+            "careerbot: configuration error: CAREERBOT_PUBLIC_URL must be an https:// URL "
+            f"(such as https://bot.example.org), not {public!r}",
+            file=sys.stderr,
+        )
+        raise SystemExit(2)
+
+
+def _https_or_loopback(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    loopback = parts.hostname in {"localhost", "127.0.0.1", "::1"}
+    return parts.scheme == "https" or (parts.scheme == "http" and loopback)
 
 
 def serve(settings: Settings, args: argparse.Namespace) -> int:
