@@ -10,8 +10,9 @@
   policy (``retrying``, tenacity).
 - ``SlackPlatform.routes()``: ``POST /slack/events``: bodies over ``MAX_BODY`` bytes get
   413 before anything is read further; the signature is checked before anything is
-  parsed (bad or older than 5 minutes: 401); a signed body that is not a Slack payload
-  gets 400 (``_inbound``); the rest goes to Bolt's dispatch. The route is where Slack's
+  parsed (bad or older than 5 minutes: 401); a signed body that is not a Slack payload,
+  or is malformed, gets 400 (``_inbound``); the rest goes to Bolt's dispatch, and a
+  Slack payload nothing here handles gets an empty 200 and one log line. The route is where Slack's
   signature is checked: the platform's Bolt app runs with its public
   ``request_verification_enabled=False``, so a request is verified once, by us.
 - ``run_dev``: the same app over Socket Mode, for ``careerbot run slack``.
@@ -229,13 +230,17 @@ def _build(
 class _DropTokenSkipped(logging.Filter):
     """Bolt warns that our client's token is skipped in favour of ``authorize``; it is meant.
 
-    (It reads SLACK_BOT_TOKEN itself too, and warns that the client's token wins.)
+    (It reads SLACK_BOT_TOKEN itself too, and warns that the client's token wins.) Its
+    note on an unhandled request, a developer's hint ("[Suggestion] … @app.command"), is
+    dropped too: the route writes one short line for it instead.
     """
 
     SKIPPED = frozenset({warning_client_prioritized_and_token_skipped(), warning_token_skipped()})
+    UNHANDLED = "Unhandled request"
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return record.getMessage() not in self.SKIPPED
+        message = record.getMessage()
+        return message not in self.SKIPPED and not message.startswith(self.UNHANDLED)
 
 
 def _bolt_logger() -> logging.Logger:
@@ -262,6 +267,8 @@ class SlackPlatform:
         self.bot = bot
         section = settings.section(SlackSettings)
         self.identity = Identity(_secret(section.bot_token, "SLACK_BOT_TOKEN"), pauses=learn_pauses)
+        self.api_base_url = section.api_base_url
+        """Where a ``response_url`` may point besides Slack's own hosts (a fake, in tests)."""
         self.verifier = SignatureVerifier(_secret(section.signing_secret, "SLACK_SIGNING_SECRET"))
         """The one signature check: the route's (Bolt's own is off)."""
         self.app, self.listeners = _build(
@@ -289,7 +296,7 @@ class SlackPlatform:
             return
         try:
             verify(self.verifier, request.headers, body)
-            parsed = bolt_request(request, body)
+            parsed = bolt_request(request, body, self.api_base_url)
         except Refused as refused:
             count_rejected("bad_signature" if refused.status == 401 else "malformed")
             log.info("slack: refused a request with %d: %s", refused.status, refused.reason)
@@ -297,6 +304,13 @@ class SlackPlatform:
             await PlainTextResponse(text, status_code=refused.status)(scope, receive, send)
             return
         answer = await self.app.async_dispatch(parsed)
+        if answer.status == 404:
+            # A signed Slack payload no listener takes (a shortcut, an event we did not
+            # subscribe to): acknowledged with an empty 200 so Slack does not retry it.
+            kind = parsed.body.get("type") or parsed.body.get("command")
+            log.info("slack: nothing here handles a %.40s request; acknowledged", kind)
+            await PlainTextResponse("", status_code=200)(scope, receive, send)
+            return
         response = AsgiHttpResponse(answer.status, answer.headers, answer.body)
         await send(response.get_response_start())
         await send(response.get_response_body())

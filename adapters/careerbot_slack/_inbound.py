@@ -6,8 +6,11 @@ then fails deep inside it as a 500 with a traceback. Here the signature is check
 first, with slack_sdk's ``SignatureVerifier`` (the check Bolt would make; the
 platform's Bolt app runs with its own turned off, so it is made once), so nothing
 unsigned is ever parsed; a signed body is then parsed by Bolt's own ``AsyncBoltRequest``
-and its fields checked for the types Bolt and our listeners read. Refusals say why in
-a few words, never quoting the body.
+and its fields checked for the types Bolt and our listeners read: a body that is neither
+a slash command nor a typed Slack payload, an action without an ``action_id``, and a
+``response_url`` that is not https on a Slack host (nor on the host of
+``SLACK_API_BASE_URL``) are refused with 400, so no request is ever made to such a
+URL. Refusals say why in a few words, never quoting the body (nor a URL).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
@@ -24,10 +28,12 @@ __all__ = [
     "ACTION_STRINGS",
     "LISTS",
     "OBJECTS",
+    "SLACK_HOSTS",
     "STRINGS",
     "WINDOW_SECONDS",
     "Refused",
     "bolt_request",
+    "response_url_allowed",
     "shape_problem",
     "verify",
 ]
@@ -39,6 +45,23 @@ OBJECTS = ("team", "user", "channel", "container", "view", "event", "enterprise"
 LISTS = ("actions", "authorizations")
 STRINGS = ("type", "event_id", "command", "text", "user_id", "channel_id", "response_url")
 ACTION_STRINGS = ("action_id", "block_id", "value", "type")
+SLACK_HOSTS = ("slack.com", "slack-gov.com")
+"""The domains (and their subdomains) a ``response_url`` may name over https."""
+
+
+def response_url_allowed(url: str, api_base_url: str) -> bool:
+    """Whether ``url`` is https on a Slack host, or on the host of ``api_base_url``
+    (``SLACK_API_BASE_URL``: a fake in tests), in its scheme or https."""
+    try:
+        parts, api = urlsplit(url), urlsplit(api_base_url)
+        host, api_host = parts.hostname, api.hostname
+    except ValueError:
+        return False
+    if not host or parts.username is not None or parts.password is not None:
+        return False
+    if parts.scheme == "https" and any(host == d or host.endswith(f".{d}") for d in SLACK_HOSTS):
+        return True
+    return host == api_host and parts.scheme in {"https", api.scheme}
 
 
 class Refused(Exception):
@@ -67,8 +90,11 @@ def verify(verifier: SignatureVerifier, headers: Mapping[str, str], body: bytes)
         raise Refused(401, "signature does not match (is SLACK_SIGNING_SECRET right?)")
 
 
-def bolt_request(request: Request, body: bytes) -> AsyncBoltRequest:
-    """The signed ``body`` as Bolt's request; ``Refused(400)`` when it is not a Slack payload."""
+def bolt_request(
+    request: Request, body: bytes, api_base_url: str = "https://slack.com/api/"
+) -> AsyncBoltRequest:
+    """The signed ``body`` as Bolt's request; ``Refused(400)`` when it is not a Slack
+    payload (or names a ``response_url`` not allowed beside ``api_base_url``)."""
     try:
         # What Bolt's Starlette adapter builds, with the query string handed over as it
         # came: Starlette's parsed QueryParams cost a few µs, for the empty query Slack sends.
@@ -80,16 +106,18 @@ def bolt_request(request: Request, body: bytes) -> AsyncBoltRequest:
         )
     except (ValueError, TypeError, AttributeError, KeyError, RecursionError):
         raise Refused(400, "body is not a Slack payload") from None
-    problem = shape_problem(parsed.body)
+    problem = shape_problem(parsed.body, api_base_url)
     if problem is not None:
         raise Refused(400, problem)
     return parsed
 
 
-def shape_problem(payload: Any) -> str | None:
+def shape_problem(payload: Any, api_base_url: str = "https://slack.com/api/") -> str | None:
     """Why ``payload`` is not shaped like a Slack request, or ``None``."""
     if not isinstance(payload, dict) or not payload:
         return "not a JSON object"
+    if not isinstance(payload.get("command") or payload.get("type"), str):
+        return "neither a slash command nor a typed Slack payload"
     for key in OBJECTS:
         if payload.get(key) is not None and not isinstance(payload[key], dict):
             return f"{key} is not an object"
@@ -108,4 +136,9 @@ def shape_problem(payload: Any) -> str | None:
         for key in ACTION_STRINGS:
             if action.get(key) is not None and not isinstance(action[key], str):
                 return f"actions[].{key} is not a string"
+        if not action.get("action_id"):
+            return "an action without action_id"
+    url = payload.get("response_url")
+    if url is not None and not response_url_allowed(url, api_base_url):
+        return "response_url is not https on a Slack host"
     return None

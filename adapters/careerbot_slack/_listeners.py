@@ -7,7 +7,8 @@ Bolt's own checks; a moderator's reaches ``Listeners.command``. Buttons:
 
 - ``careerbot_run_N`` runs its command: on the asker's private card it replaces the
   card in place (level switch); on a shared card it answers the presser privately;
-  in App Home it re-publishes the tab with the card.
+  in App Home it re-publishes the tab with the card. A moderator's button (Pin) runs
+  once per signed request, across replicas, as a moderator's slash command does.
 - ``careerbot_share`` posts the card for everyone (chat.postMessage) and removes the
   private copy; ``careerbot_pin`` runs the core's moderator flow.
 
@@ -34,7 +35,6 @@ from typing import Any, TypeVar
 
 from cachetools import LRUCache
 from slack_bolt.context.ack.async_ack import AsyncAck
-from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.middleware.async_middleware import AsyncMiddleware
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
@@ -203,9 +203,7 @@ class Listeners:
         reply = await self.bot.respond(understood, message, self.moderation)
         return BoltResponse(status=200, body=self.bodies.body(key, reply, *self._mode(reply)))
 
-    async def command(
-        self, ack: AsyncAck, command: Payload, respond: AsyncRespond, request: AsyncBoltRequest
-    ) -> None:
+    async def command(self, ack: AsyncAck, command: Payload, request: AsyncBoltRequest) -> None:
         """A moderator's slash command (``SlashCommands`` answered every other one).
 
         Moderator commands call Slack's Web API; if they are slow, Slack hears "on it"
@@ -214,7 +212,7 @@ class Listeners:
         timestamp) is answered without running it again.
         """
         understood, message = self._read(command)
-        if not await self._first_run(request):
+        if not await self._first_run(request, "command"):
             await ack(response_type="ephemeral", text=escape(texts.ALREADY_RUN))
             return
         on_time, task = await self._within_budget(self._answer(understood, message))
@@ -222,16 +220,18 @@ class Listeners:
             await ack(**task.result())
             return
         await ack(response_type="ephemeral", text=escape(texts.STILL_WORKING))
-        task.add_done_callback(lambda done: self._respond_later(done, respond))
+        url = command.get("response_url")
+        task.add_done_callback(lambda done: self._respond_later(done, url))
 
-    async def _first_run(self, request: AsyncBoltRequest) -> bool:
-        """Whether this signed request is seen for the first time (remembered in the store)."""
+    async def _first_run(self, request: AsyncBoltRequest, kind: str) -> bool:
+        """Whether this signed request is seen for the first time (claimed in the store,
+        so across replicas too); ``kind`` keeps commands' and buttons' claims apart."""
         signature = request.headers.get("x-slack-signature", [""])[0]
         timestamp = request.headers.get("x-slack-request-timestamp", [""])[0]
         if not signature:  # Socket Mode: no HTTP request to replay
             return True
         digest = hashlib.sha256(f"{timestamp}:{signature}".encode()).hexdigest()
-        return await self.bot.first_delivery(PLATFORM, f"command:{digest}", REPLAY_WINDOW_SECONDS)
+        return await self.bot.first_delivery(PLATFORM, f"{kind}:{digest}", REPLAY_WINDOW_SECONDS)
 
     def _mode(self, reply: Reply) -> tuple[Mode, str]:
         """How a slash command's card is shown: the render mode and Slack's response_type."""
@@ -242,20 +242,37 @@ class Listeners:
         mode, response_type = self._mode(reply)
         return {"response_type": response_type, **self.render(reply, mode)}
 
-    def _respond_later(self, done: asyncio.Task[dict[str, Any]], respond: AsyncRespond) -> None:
+    def _respond_later(self, done: asyncio.Task[dict[str, Any]], url: str | None) -> None:
         if done.cancelled() or done.exception() is not None:
             log.error("a slow slash command failed", exc_info=done.exception())
             return
-        self._hold(asyncio.ensure_future(respond(replace_original=False, **done.result())))
+        message = {"replace_original": False, **done.result()}
+        self._hold(asyncio.ensure_future(self.web.respond(url, message)))
+
+    async def _respond(self, body: Payload, **message: Any) -> None:
+        """Answer through the payload's ``response_url`` (none, or a failure: one log line)."""
+        await self.web.respond(body.get("response_url"), message)
+
+    async def _settle(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run ``work`` within the budget; an error it raised in time is raised here (else
+        it is logged when the task ends behind), never left unretrieved."""
+        on_time, task = await self._within_budget(work)
+        if on_time:
+            task.result()
+        else:
+            task.add_done_callback(_log_failure)
 
     # -- buttons ----------------------------------------------------------------------
 
     async def run(
-        self, ack: AsyncAck, body: Payload, action: Payload, respond: AsyncRespond
+        self, ack: AsyncAck, body: Payload, action: Payload, request: AsyncBoltRequest
     ) -> None:
         """A card's button: run its command; replace a private card in place."""
         await ack()
         value = str(action.get("value", ""))
+        if _moderator(value) and not await self._first_run(request, "action"):
+            await self._tell(body, texts.ALREADY_RUN)
+            return
         container = body.get("container") or {}
         if container.get("type") == "view":
             await self._home(_user(body), value)
@@ -263,50 +280,62 @@ class Listeners:
         pressed = Inbound(value, chat_of(_channel(body)), _user(body))
         reply = await self.bot.press(pressed, self.moderation)
         if container.get("is_ephemeral"):
-            await respond(replace_original=True, **self.render(reply, Mode.EPHEMERAL))
+            await self._respond(body, replace_original=True, **self.render(reply, Mode.EPHEMERAL))
         else:
-            await respond(response_type="ephemeral", replace_original=False, **self.render(reply))
+            await self._respond(
+                body, response_type="ephemeral", replace_original=False, **self.render(reply)
+            )
 
-    async def share(
-        self, ack: AsyncAck, body: Payload, action: Payload, respond: AsyncRespond
-    ) -> None:
+    async def share(self, ack: AsyncAck, body: Payload, action: Payload) -> None:
         """The Share button: post the same card for everyone, drop the private copy."""
         await ack()
-        await self._within_budget(self._share(body, action, respond))
+        await self._settle(self._share(body, action))
 
-    async def _share(self, body: Payload, action: Payload, respond: AsyncRespond) -> None:
+    async def _share(self, body: Payload, action: Payload) -> None:
         chat = chat_of(_channel(body))
         reply = await self.bot.press(Inbound(str(action.get("value", "")), chat, _user(body)))
         if reply.outcome is not Outcome.ANSWERED:
-            await respond(response_type="ephemeral", replace_original=False, **self.render(reply))
+            await self._respond(
+                body, response_type="ephemeral", replace_original=False, **self.render(reply)
+            )
             return
         try:
             await self.web.post(chat.chat_id, self.render(reply, Mode.SHARED))
         except PlatformError as exc:
-            await self._tell(respond, _failure_text(exc))
+            await self._tell(body, _failure_text(exc))
             return
-        await respond(delete_original=True)
+        await self._respond(body, delete_original=True)
 
     async def pin(
-        self, ack: AsyncAck, body: Payload, action: Payload, respond: AsyncRespond
+        self, ack: AsyncAck, body: Payload, action: Payload, request: AsyncBoltRequest
     ) -> None:
-        """The Pin button on a shared card: the core checks rights, posts, pins, records."""
-        await ack()
-        await self._within_budget(self._pin(body, action, respond))
+        """The Pin button on a shared card: the core checks rights, posts, pins, records.
 
-    async def _pin(self, body: Payload, action: Payload, respond: AsyncRespond) -> None:
+        Like a moderator's slash command, it runs once per signed request, on whichever
+        replica it reaches first; a copy is told it already ran."""
+        await ack()
+        if not await self._first_run(request, "action"):
+            await self._tell(body, texts.ALREADY_RUN)
+            return
+        await self._settle(self._pin(body, action))
+
+    async def _pin(self, body: Payload, action: Payload) -> None:
         chat = chat_of(_channel(body))
         pressed = Inbound(str(action.get("value", "")), chat, _user(body))
         reply = await self.bot.press(pressed, self.moderation)
-        await respond(response_type="ephemeral", replace_original=False, **self.render(reply))
+        await self._respond(
+            body, response_type="ephemeral", replace_original=False, **self.render(reply)
+        )
 
     async def home_button(self, ack: AsyncAck, body: Payload) -> None:
         """The All roles button in App Home: show the catalogue again."""
         await ack()
         await self._home(_user(body), None)
 
-    async def _tell(self, respond: AsyncRespond, text: str) -> None:
-        await respond(response_type="ephemeral", replace_original=False, text=escape(text))
+    async def _tell(self, body: Payload, text: str) -> None:
+        await self._respond(
+            body, response_type="ephemeral", replace_original=False, text=escape(text)
+        )
 
     # -- questions in words: mentions and direct messages ---------------------------
 
@@ -402,7 +431,7 @@ class SlashCommands(_AnswerOrPass):
     object): answering it costs less than that machinery did. So it is answered here,
     the way Bolt's own ``url_verification`` middleware answers its request, by
     returning a response without calling ``next()``. A moderator command goes on to
-    its listener (``Listeners.command``), which has ``ack``, ``respond`` and the budget.
+    its listener (``Listeners.command``), which has ``ack``, the ``response_url`` and the budget.
     """
 
     def __init__(self, listeners: Listeners, commands: Collection[str]) -> None:
@@ -430,6 +459,18 @@ class DropRetries(_AnswerOrPass):
         if event_id and not await self.bot.first_delivery(PLATFORM, str(event_id)):
             return BoltResponse(status=200, body="")
         return None
+
+
+def _moderator(value: str) -> bool:
+    """Whether a button's command is a moderator's (which must run once per request)."""
+    command = parse(value)
+    return command is not None and command.spec.moderator
+
+
+def _log_failure(task: asyncio.Task[Any]) -> None:
+    """Log the error of work that ended behind its answer (retrieving it)."""
+    if not task.cancelled() and task.exception() is not None:
+        log.error("a Slack button's work failed", exc_info=task.exception())
 
 
 def _help() -> Command:

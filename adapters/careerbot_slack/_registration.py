@@ -41,25 +41,28 @@ def _manifest_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _public_url() -> str | None:
-    """``CAREERBOT_PUBLIC_URL`` (environment or .env), if it is set and valid."""
-    try:
-        return Settings.load().public_url
-    except SettingsError:
-        return None
+    """``CAREERBOT_PUBLIC_URL`` (environment or .env), if set; ``SettingsError`` when the
+    settings cannot be read (an invalid value is named, not replaced by the placeholder)."""
+    return Settings.load().public_url
 
 
 def _print_manifest(args: argparse.Namespace) -> int:
     """``careerbot slack-manifest``: 0, or 2 with one line when the URL is not https."""
     from ._manifest import manifest_yaml
 
-    url = args.url or _public_url()
+    try:
+        url = args.url or _public_url()
+    except SettingsError as exc:
+        print(f"careerbot slack-manifest: error: {exc}", file=sys.stderr)
+        return 2
     if not url:
         url = EXAMPLE_URL
         print(f"careerbot: {NO_PUBLIC_URL.format(url=url)}", file=sys.stderr)
     try:
         manifest = manifest_yaml(url)
     except ValueError as exc:
-        print(f"careerbot slack-manifest: error: --url {exc}", file=sys.stderr)
+        named = "--url" if args.url else "CAREERBOT_PUBLIC_URL"  # the one that was given
+        print(f"careerbot slack-manifest: error: {named} {exc}", file=sys.stderr)
         return 2
     print(manifest, end="")
     return 0

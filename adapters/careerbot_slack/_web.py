@@ -7,6 +7,7 @@ Rate limits are retried once by slack_sdk's own ``AsyncRateLimitErrorRetryHandle
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import aiohttp
@@ -17,6 +18,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from careerbot_chat.adapter import PermissionMissing, PlatformError, count_api_error
 
@@ -24,6 +26,12 @@ from ._render import Message
 from ._words import NOT_IN_CHANNEL, PIN_SCOPE
 
 __all__ = ["API_TIMEOUT_SECONDS", "HARMLESS", "NOT_A_MEMBER", "SlackWeb", "make_client"]
+
+log = logging.getLogger("careerbot.slack")
+_WEBHOOK_LOG = logging.getLogger("careerbot.slack.response_url")
+"""The logger slack_sdk's webhook client is given: at WARNING, so slack_sdk's retry
+notes (written at INFO, with the URL, whenever its logger's own level is unset) are not."""
+_WEBHOOK_LOG.setLevel(logging.WARNING)
 
 NOT_A_MEMBER = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
 HARMLESS = {
@@ -117,3 +125,28 @@ class SlackWeb:
 
     async def publish_home(self, user_id: str, view: dict[str, Any]) -> None:
         await self.call("views.publish", user_id=user_id, view=view)
+
+    async def respond(self, response_url: str | None, message: dict[str, Any]) -> bool:
+        """Post ``message`` to a payload's ``response_url``; whether it was delivered.
+
+        The route admitted only a URL on a Slack host (or the test fake's). A payload
+        without one (App Home) or a failed post is one log line, never the URL, and is
+        counted as an API error; nothing is raised.
+        """
+        if not response_url:
+            log.info("slack: nothing to answer through: the payload has no response_url")
+            return False
+        client = AsyncWebhookClient(
+            url=response_url, timeout=API_TIMEOUT_SECONDS, logger=_WEBHOOK_LOG
+        )
+        try:
+            response = await client.send_dict(message)
+        except (TimeoutError, aiohttp.ClientError, ValueError) as exc:
+            reason = type(exc).__name__
+        else:
+            if response.status_code < 400:
+                return True
+            reason = f"http {response.status_code}"
+        count_api_error("slack", "response_url")
+        log.warning("slack: posting to the response_url failed (%s)", reason)
+        return False

@@ -2,22 +2,27 @@
 
 Global options (``--content DIR``) are accepted before or after the subcommand. Every
 error is one line on stderr; the exit status is 0 on success, 1 on errors (invalid
-content, an unreachable database), 2 on usage errors (a bad option or argument).
+content, an unreachable database, output that cannot be written), 2 on usage errors (a
+bad option or argument, a port outside 0-65535, a missing or invalid setting such as
+a platform's token).
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 import typing
 from collections.abc import Sequence
 from pathlib import Path
 
-from ._errors import CareerbotError, ContentError
-from .catalog._loader import Catalog, load_catalog
+from ._errors import CareerbotError, ContentError, SettingsError
+from .catalog._loader import Catalog, load_catalog, require_role_files
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+_WRITE_FAILURES = frozenset({errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT})
+"""Errors writing to stdout (a full disk, ``> /dev/full``): one line, not a traceback."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -25,6 +30,17 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> typing.NoReturn:
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+
+
+def _port(text: str) -> int:
+    """A TCP port for argparse: 0 (any free one) to 65535, else a usage error."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port (0-65535)")
+    return port
 
 
 def _global_options(parser: argparse.ArgumentParser, default: object) -> None:
@@ -69,26 +85,35 @@ def _parser(adapters: bool = True) -> argparse.ArgumentParser:
     )
     run.add_argument("platform", nargs="?", help="an installed platform's name")
     run.add_argument("--host", default="127.0.0.1", help="when serving (default 127.0.0.1)")
-    run.add_argument("--port", type=int, default=8080, help="when serving (default 8080)")
+    run.add_argument("--port", type=_port, default=8080, help="when serving (default 8080)")
     serve = sub.add_parser("serve", parents=[common], help="serve the HTTP endpoints (production)")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--port", type=_port, default=8080)
     serve.add_argument("--watch", action="store_true", help="reload content when files change")
     serve.add_argument(
         "--internal-port",
-        type=int,
+        type=_port,
         metavar="P",
         help="serve /healthz, /readyz and /metrics only on port P "
         "(default: $CAREERBOT_INTERNAL_PORT, else on --port with the rest)",
     )
     sub.add_parser("refresh-pins", parents=[common], help="edit pinned cards whose content changed")
+    retire = sub.add_parser(
+        "retire-roles",
+        parents=[common],
+        help="remove roles on purpose: the next content reload may drop them "
+        "(the reload guard refuses large removals otherwise)",
+    )
+    retire.add_argument("slugs", nargs="+", metavar="SLUG", help="a role whose file was deleted")
     preview = sub.add_parser(
         "preview",
         parents=[common],
         help="a live web page showing every card as each platform shows it",
     )
     preview.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (this machine)")
-    preview.add_argument("--port", type=int, default=8765, help="default 8765; 0 picks a free one")
+    preview.add_argument(
+        "--port", type=_port, default=8765, help="default 8765; 0 picks a free one"
+    )
     if adapters:
         from ._registry import registrations
 
@@ -122,11 +147,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         run = _COMMANDS.get(args.command) or args.run
-        return int(run(args))
+        status = int(run(args))
+        sys.stdout.flush()  # a full disk or closed pipe is reported here, as one line
+        return status
     except ContentError as exc:
         for problem in exc.problems:
             print(f"careerbot: {problem}", file=sys.stderr)
         return EXIT_ERROR
+    except SettingsError as exc:  # a missing token or a bad setting: the operator's to fix
+        print(f"careerbot: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except CareerbotError as exc:
         print(f"careerbot: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -137,6 +167,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Point stdout at nothing so the interpreter's final flush cannot fail again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except OSError as exc:
+        if exc.errno not in _WRITE_FAILURES:
+            raise
+        # Writing the output failed (`careerbot schema > /dev/full`): one line, and
+        # stdout pointed at nothing so the interpreter's final flush cannot fail again.
+        print(f"careerbot: cannot write the output: {exc.strerror}", file=sys.stderr)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_ERROR
 
 
 def _catalog(args: argparse.Namespace) -> Catalog:
@@ -159,12 +197,16 @@ def _ask(args: argparse.Namespace) -> int:
         print(render_plain(reply))
         return EXIT_OK
     from ._errors import AdapterMissing
-    from ._registry import find_adapter, needs_extra
+    from ._registry import find_adapter, names, needs_extra
 
     try:
         adapter = find_adapter(args.format)
-    except AdapterMissing as exc:
-        print(f"careerbot ask: unknown --format {args.format!r} ({exc})", file=sys.stderr)
+    except AdapterMissing:
+        # Every adapter ships in this distribution: an unknown name has no extra to install.
+        choices = ", ".join(["plain", *names()])
+        print(
+            f"careerbot ask: unknown --format {args.format!r} (one of: {choices})", file=sys.stderr
+        )
         return EXIT_USAGE
     try:
         print(adapter.format_reply(reply))
@@ -188,6 +230,7 @@ def _roles(args: argparse.Namespace) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     try:
+        require_role_files(args.dir or args.content)
         catalog = load_catalog(args.dir or args.content)
     except ContentError as exc:
         for problem in exc.problems:
@@ -227,6 +270,12 @@ def _refresh_pins(args: argparse.Namespace) -> int:
     return refresh_pins_command(args)
 
 
+def _retire_roles(args: argparse.Namespace) -> int:
+    from .service._server import retire_roles_command
+
+    return retire_roles_command(args)
+
+
 def _preview(args: argparse.Namespace) -> int:
     from .preview._serve import preview_command
     from .service._server import preview_drawers
@@ -243,6 +292,7 @@ _COMMANDS = {
     "run": _run,
     "serve": _serve,
     "refresh-pins": _refresh_pins,
+    "retire-roles": _retire_roles,
     "preview": _preview,
 }
 

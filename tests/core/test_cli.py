@@ -97,12 +97,22 @@ def test_ask_imports_no_chat_sdk() -> None:
     assert done.stdout.strip() == "[]"
 
 
-def test_validate_ok_with_warnings() -> None:
-    """`careerbot validate` passes the bundled content and prints its warnings."""
+def test_validate_ok_without_warnings() -> None:
+    """`careerbot validate` passes the bundled content with no warning."""
     done = careerbot("validate")
     assert done.returncode == 0
-    assert "warning:" in done.stdout
-    assert "ok: 1 role(s)" in done.stdout
+    assert "warning:" not in done.stdout
+    assert "ok: 1 role(s), 0 warning(s)" in done.stdout
+
+
+def test_unknown_format_names_the_choices_not_an_extra() -> None:
+    """`--format xml`: a usage error listing the formats, no made-up pip extra."""
+    done = careerbot("ask", "/role", "--format", "xml")
+    assert done.returncode == 2
+    assert "careerbot-chat[xml]" not in done.stderr
+    assert "one of: plain," in done.stderr
+    assert "slack" in done.stderr
+    assert "telegram" in done.stderr
 
 
 def test_validate_errors_exit_1(tmp_path: Path) -> None:
@@ -178,16 +188,38 @@ def test_global_option_after_the_subcommand_is_used(tmp_path: Path) -> None:
         (["slack-manifest", "--url", "example.org"], 2),
         (["slack-manifest", "--url", "http://bot.example.org"], 2),
         (["--content", "/nonexistent-careerbot", "roles"], 1),
+        (["serve", "--port", "99999"], 2),
+        (["serve", "--internal-port", "70000"], 2),
+        (["preview", "--port", "-1"], 2),
+        (["run", "--port", "65536"], 2),
+        (["run", "slack"], 2),
+        (["run", "telegram"], 2),
+        (["--content", "/nonexistent-careerbot", "serve", "--port", "0"], 1),
+        (["--content", "/nonexistent-careerbot", "preview", "--port", "0"], 1),
     ],
 )
 def test_every_error_is_one_line(args: list[str], status: int) -> None:
-    """Usage errors exit 2, other errors 1; either way one line on stderr, no traceback."""
+    """Usage errors exit 2 (a port out of range, a missing token too), other errors 1;
+    either way one line on stderr, no traceback."""
     done = careerbot(*args)
     assert done.returncode == status, done.stderr
     lines = done.stderr.splitlines()
     assert len(lines) == 1, done.stderr
     assert "Traceback" not in done.stderr
     assert done.stdout == ""
+
+
+@pytest.mark.parametrize("url", ["http://bot.example.org", "ftp://bot.example.org"])
+def test_serve_and_manifest_agree_on_an_http_public_url(url: str) -> None:
+    """CAREERBOT_PUBLIC_URL over http: `serve` refuses it as `slack-manifest` does, and
+    both name the variable (not a --url nobody gave)."""
+    env = {"CAREERBOT_PUBLIC_URL": url}
+    for args in (["serve", "--port", "0"], ["slack-manifest"]):
+        done = careerbot(*args, env=env)
+        assert done.returncode == 2, (args, done.stderr)
+        (line,) = done.stderr.splitlines()
+        assert "CAREERBOT_PUBLIC_URL" in line
+        assert "--url" not in line
 
 
 def test_slack_manifest_needs_https_and_says_so() -> None:
@@ -317,3 +349,35 @@ def test_impossible_date_is_an_error_not_a_traceback(command: list[str], tmp_pat
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     assert "impossible-day.yaml: as_of: 2026-02-30 is not a date" in done.stderr
+
+
+@pytest.mark.parametrize("command", [["schema"], ["roles"], ["ask", "/salary", "mlops"]])
+def test_a_full_disk_is_one_line(command: list[str]) -> None:
+    """Output that cannot be written (`> /dev/full`): one line on stderr, status 1."""
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "careerbot_chat.cli", *command],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.splitlines() == [
+        "careerbot: cannot write the output: No space left on device"
+    ]
+
+
+@pytest.mark.parametrize(
+    "command", [["validate"], ["serve", "--port", "0"], ["preview", "--port", "0"]]
+)
+def test_a_folder_without_role_files_is_an_error(command: list[str], tmp_path: Path) -> None:
+    """A content folder with no role files (no roles/ in it) is an error, not 0 roles:
+    `validate` does not say ok, `serve` and `preview` do not start."""
+    (tmp_path / "content").mkdir()
+    done = careerbot("--content", str(tmp_path / "content"), *command)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "no role files here" in done.stderr
+    assert "ok:" not in done.stdout
+    assert "Traceback" not in done.stderr

@@ -29,7 +29,7 @@ INVALID = FIXTURES / "invalid"
         ("bad-money.yaml", "headline_pay.min", "cannot read 'ten lakh' as an amount"),
         ("premium-level.yaml", "premiums[0].level", "'senior' is not a ladder id"),
         ("not-the-slug.yaml", "slug", "must be named wrong-name.yaml"),
-        ("Bad_Slug.yaml", "slug", "should match pattern"),
+        ("Bad_Slug.yaml", "slug", "must be lowercase letters and digits joined by single hyphens"),
         ("broken-yaml.yaml", "line 2", "not valid YAML"),
         (
             "impossible-day.yaml",
@@ -90,9 +90,75 @@ def test_all_problems_reported_at_once(content_dir: Callable[..., Path]) -> None
     }
 
 
-def test_bundled_content_warns_about_headline(catalog) -> None:  # type: ignore[no-untyped-def]
-    """The MLOps headline ends where Senior starts: a warning, not an error."""
-    assert any(w.path == "headline_pay.max" for w in catalog.warnings)
+def test_bundled_content_has_no_warning(catalog) -> None:  # type: ignore[no-untyped-def]
+    """The bundled role validates clean: its 'covers' says the senior and staff bands
+    go higher, which is what both headline warnings ask for."""
+    assert catalog.warnings == ()
+
+
+def edited(tmp_path: Path, *changes: tuple[str, str]) -> Path:
+    """A content folder whose one role is the bundled one with ``changes`` made."""
+    text = MLOPS_YAML.read_text()
+    for old, new in changes:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    roles = tmp_path / "content" / "roles"
+    roles.mkdir(parents=True)
+    (roles / MLOPS_YAML.name).write_text(text)
+    return tmp_path / "content"
+
+
+def test_a_headline_covers_that_names_no_level_warns(tmp_path: Path) -> None:
+    """A 'covers' that does not say which levels go higher: both warnings, not errors."""
+    folder = edited(tmp_path, ("its senior and staff bands go\n    higher", "mid-level pay"))
+    paths = {w.path for w in load_catalog(folder).warnings}
+    assert paths == {"headline_pay.max", "headline_pay"}
+
+
+@pytest.mark.parametrize(
+    ("change", "path", "words"),
+    [
+        (
+            ("as_of: 2026", "as_of: tomorrow"),
+            "as_of",
+            "must be a year, year-month or date (2026, 2026-03, 2026-03-14), not in the future",
+        ),
+        (("as_of: 2026", "as_of: 2099"), "as_of", "2099 is in the future"),
+        (
+            ("as_of: 2026", f"as_of: {dt.date.today() + dt.timedelta(days=1)}"),
+            "as_of",
+            "is in the future",
+        ),
+        (("min: 10L", "min: 99999999Cr"), "headline_pay.min", "is above ₹10 Cr"),
+        (("min: 1.2Cr", "min: 10.5Cr"), "ladder[2].min", "is above ₹10 Cr"),
+        (
+            ("years: {min: 3, max: 6}", "years: {min: -1, max: 6}"),
+            "ladder[0].years.min",
+            "must be 0 or more",
+        ),
+        (("slug: mlops-engineer", "slug: MLOps_Engineer"), "slug", "such as mlops-engineer"),
+    ],
+)
+def test_errors_in_plain_words(
+    tmp_path: Path, change: tuple[str, str], path: str, words: str
+) -> None:
+    """Errors say what is allowed, in words: no regex, no pydantic phrasing; a date in
+    the future and an amount above ₹10 Cr are refused, not warned about or shown."""
+    with pytest.raises(ContentError) as caught:
+        load_catalog(edited(tmp_path, change))
+    found = {p.path: p.message for p in caught.value.problems}
+    assert path in found, found
+    assert words in found[path]
+    for message in found.values():
+        assert "pattern" not in message, message
+        assert "Input should" not in message, message
+
+
+def test_today_and_ten_crore_are_still_allowed(tmp_path: Path) -> None:
+    """The limits are where they say: today's date and exactly ₹10 Cr load."""
+    today = dt.date.today().isoformat()
+    folder = edited(tmp_path, ("as_of: 2026", f"as_of: {today}"), ("min: 1.2Cr", "min: 10Cr"))
+    assert load_catalog(folder).roles[0].as_of == today
 
 
 def test_shipped_schema_equals_generated() -> None:

@@ -25,9 +25,15 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def content(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the bundled content, shared by the module's tests (none edits it)."""
+    """A copy of the bundled content, shared by the module's tests (none edits it); its
+    headline band's 'covers' names no level, so the pay cards carry warnings."""
     folder = tmp_path_factory.mktemp("preview") / "content"
     shutil.copytree(bundled_content_dir(), folder)
+    role = folder / "roles" / "mlops-engineer.yaml"
+    text = role.read_text()
+    covers = "its senior and staff bands go\n    higher"
+    assert covers in text
+    role.write_text(text.replace(covers, "mid-level pay"))
     return folder
 
 

@@ -102,3 +102,34 @@ async def test_no_preview_without_the_token_setting(stack_for_test: Stack) -> No
     async with httpx.AsyncClient(base_url=stack_for_test.url) as client:
         for path in ("/preview", "/preview/", "/preview/body", "/preview/state"):
             assert (await client.get(path)).status_code == 404
+
+
+async def test_preview_form_reads_at_most_a_mebibyte(public: Stack) -> None:
+    """A POST to /preview/ without the cookie: 413 once it passes 1 MiB, declared or
+    streamed, never read whole before the token is checked (it was: 401 after all)."""
+
+    async def stream() -> AsyncIterator[bytes]:
+        chunk = b"token=" + b"x" * (64 * 1024)
+        for _ in range(48):  # 3 MiB, sent chunked: no Content-Length to refuse early
+            yield chunk
+
+    async with httpx.AsyncClient(base_url=public.url, timeout=30) as client:
+        declared = await client.post("/preview/", content=b"token=" + b"x" * (2 << 20))
+        streamed = await client.post("/preview/", content=stream())
+        small = await client.post("/preview/", data={"token": "wrong"})
+    assert declared.status_code == 413
+    assert streamed.status_code == 413
+    assert small.status_code == 401
+
+
+async def test_preview_charts_are_not_publicly_cacheable(public: Stack) -> None:
+    """The preview's SVG charts (unreleased content, behind the token) are ``private``."""
+    async with httpx.AsyncClient(base_url=public.url) as client:
+        await client.post("/preview/", data={"token": PREVIEW_TOKEN})
+        page = (await client.get("/preview/body")).text
+        src = page.split('src="/preview/charts/', 1)[1].split('"', 1)[0]
+        chart = await client.get(f"/preview/charts/{src}")
+    assert chart.status_code == 200, src
+    assert chart.headers["content-type"].startswith("image/svg+xml")
+    assert "private" in chart.headers["cache-control"]
+    assert "public" not in chart.headers["cache-control"]

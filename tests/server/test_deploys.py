@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import subprocess
+import sys
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -203,3 +206,82 @@ async def test_readyz_answers_over_http_after_a_refused_reload(
         ready = await client.get(f"{url}/readyz")
     assert ready.status_code == 200
     assert ready.json()["roles"] == 3
+
+
+async def roles_served(client: httpx.AsyncClient) -> int:
+    ready = (await client.get("/readyz")).json()
+    return int(ready["roles"])
+
+
+def retire_roles(content: Path, db: Path, *slugs: str) -> subprocess.CompletedProcess[str]:
+    """``careerbot retire-roles`` as an operator runs it, on the server's database."""
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "careerbot_chat.cli",
+            "--content",
+            str(content),
+            "retire-roles",
+            *slugs,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "CAREERBOT_DATABASE_URL": f"sqlite:///{db}"},
+    )
+
+
+async def test_small_reloads_cannot_walk_the_catalogue_down(
+    content_dir: Callable[..., Path], tmp_path: Path
+) -> None:
+    """Six roles, one file deleted per SIGHUP: removals count from the day's largest
+    catalogue (in the store), so the third takes it to half and the rest are refused (it
+    went 6 → 1); a restart does not reset it; `careerbot retire-roles` removes on purpose."""
+    content = content_dir(MLOPS_YAML)
+    slugs = [f"r{n}" for n in range(1, 6)]
+    for slug in slugs:
+        (content / "roles" / f"{slug}.yaml").write_text(role_yaml(slug))
+    db = tmp_path / "db.sqlite3"
+    runtime, _ = await started(content, db)
+    try:
+        app = create_app(runtime, start=False)
+        async with (
+            serve_asgi(app, lifespan="off") as url,
+            httpx.AsyncClient(base_url=url) as client,
+        ):
+            assert await roles_served(client) == 6
+            seen = []
+            for slug in slugs:
+                (content / "roles" / f"{slug}.yaml").unlink()
+                await reload_by_signal(runtime)
+                seen.append(await roles_served(client))
+        assert seen == [5, 4, 3, 3, 3]
+    finally:
+        await runtime.stop()
+    # A restart on the same database keeps the baseline: from three roles, one more is
+    # four of six, refused; retiring the deleted ones takes it.
+    for slug in ("r4", "r5"):
+        (content / "roles" / f"{slug}.yaml").write_text(role_yaml(slug))
+    again, _ = await started(content, db)
+    try:
+        (content / "roles" / "r4.yaml").unlink()
+        assert not await again.reload()
+        assert len(again.holder.catalog) == 3
+        done = retire_roles(content, db, "r1", "r2", "r3", "r4")
+        assert done.returncode == 0, done.stderr
+        assert "counts from 2 role(s)" in done.stdout
+        assert await again.reload()
+        assert [role.slug for role in again.holder.catalog.roles] == ["mlops-engineer", "r5"]
+    finally:
+        await again.stop()
+
+
+def test_retire_roles_refuses_a_role_still_on_disk(content: Path, tmp_path: Path) -> None:
+    """Retiring a role whose file is still there is a one-line error, status 1."""
+    done = retire_roles(content, tmp_path / "db.sqlite3", "sre")
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        "careerbot: still in the content folder: sre (delete their files first)"
+    ]

@@ -268,3 +268,150 @@ async def test_client_hanging_up_mid_body(stack: Stack) -> None:
             await asyncio.sleep(0.02)
         assert (await client.get(f"{stack.url}/healthz")).status_code == 200
     assert_quiet(watch, "hang up", at_most=0)
+
+
+def without(body: str, key: str) -> str:
+    """``body`` (a button's form) with ``key`` taken out of its payload."""
+    payload = json.loads(dict(parse_qsl(body))["payload"])
+    payload.pop(key, None)
+    if key == "action_id":
+        for action in payload["actions"]:
+            action.pop("action_id")
+    return urlencode({"payload": json.dumps(payload)})
+
+
+async def send_signed(
+    client: httpx.AsyncClient, stack: Stack, body: str, content_type: str = FORM
+) -> httpx.Response:
+    headers = {**slack_builders.sign(body, secret=SLACK_SECRET), "Content-Type": content_type}
+    return await post(client, f"{stack.url}/slack/events", body, headers)
+
+
+@pytest.mark.parametrize("action_id", ["careerbot_run_0", "careerbot_share", "careerbot_pin"])
+async def test_slack_signed_action_without_action_id_is_a_400(stack: Stack, action_id: str) -> None:
+    """An action with no ``action_id``: 400 and one line, not Bolt's 500 and traceback."""
+    body = without(interactivity(action_id, stack.slack.response_url()), "action_id")
+    watch = LogWatch(stack)
+    async with httpx.AsyncClient(timeout=10) as client:
+        response = await send_signed(client, stack, body)
+    assert response.status_code == 400, response.text
+    assert_quiet(watch, action_id)
+
+
+@pytest.mark.parametrize("action_id", ["careerbot_run_0", "careerbot_share", "careerbot_pin"])
+async def test_slack_signed_action_without_response_url(stack: Stack, action_id: str) -> None:
+    """``block_actions`` with no ``response_url``: a quiet 200 and at most one line (no
+    500, no "Task exception was never retrieved")."""
+    body = without(interactivity(action_id, stack.slack.response_url()), "response_url")
+    watch = LogWatch(stack)
+    async with httpx.AsyncClient(timeout=10) as client:
+        response = await send_signed(client, stack, body)
+    assert response.status_code == 200, response.text
+    assert_quiet(watch, action_id)
+    assert "never retrieved" not in watch.new()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "https://attacker.example/response/x",
+        "http://hooks.slack.com/commands/1",
+        "https://hooks.slack.com.attacker.example/x",
+        "https://user@hooks.slack.com@127.0.0.1/x",
+        "gopher://127.0.0.1/x",
+    ],
+)
+@pytest.mark.parametrize("action_id", ["careerbot_run_0", "careerbot_share"])
+async def test_slack_response_url_off_slack_is_refused(
+    stack: Stack, url: str, action_id: str
+) -> None:
+    """A ``response_url`` not https on a Slack host (nor on SLACK_API_BASE_URL's host):
+    400 without a request to it, and the URL is not logged."""
+    body = interactivity(action_id, url)
+    watch = LogWatch(stack)
+    async with httpx.AsyncClient(timeout=10) as client:
+        response = await send_signed(client, stack, body)
+        slash = slack_builders.slash("/role", "", response_url=url)
+        command = await send_signed(client, stack, slash)
+    assert (response.status_code, command.status_code) == (400, 400), response.text
+    assert_quiet(watch, url, at_most=2)
+    assert url not in watch.new()
+    assert stack.slack.responses == []
+    assert stack.slack.to("chat.postMessage") == []
+
+
+async def test_slack_failed_response_url_is_one_line_without_the_url(stack: Stack) -> None:
+    """A ``response_url`` on the allowed host that cannot be reached: the button answers
+    200, one WARNING line, the URL never in the log (slack_sdk's retry note wrote it at
+    INFO), and the failure counted as an API error."""
+    dead = stack.slack.base.rsplit(":", 1)[0] + ":9/response/dead-path-6c1e"
+    action = {"action_id": "careerbot_run_0", "block_id": "b", "type": "button", "value": "/roles"}
+    body = interactivity("careerbot_run_0", dead, actions=[action])
+    watch = LogWatch(stack)
+    async with httpx.AsyncClient(timeout=10) as client:
+        response = await send_signed(client, stack, body)
+        metrics = (await client.get(f"{stack.url}/metrics")).text
+    assert response.status_code == 200, response.text
+    assert_quiet(watch, "dead response_url", at_most=2)  # the request's own line, and this
+    assert "posting to the response_url failed" in watch.new()
+    assert "dead-path-6c1e" not in watch.new()
+    assert 'method="response_url"' in metrics
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [("hello=world", FORM), ('{"a": 1}', JSON), (urlencode({"payload": '{"a": 1}'}), FORM)],
+)
+async def test_slack_signed_non_slack_bodies_are_a_400(
+    stack: Stack, body: str, content_type: str
+) -> None:
+    """Signed bodies that are neither a slash command nor a typed Slack payload: 400
+    (the README's word), not Bolt's 404 and its "[Suggestion]" hint."""
+    watch = LogWatch(stack)
+    async with httpx.AsyncClient(timeout=10) as client:
+        response = await send_signed(client, stack, body, content_type)
+    assert response.status_code == 400, response.text
+    assert_quiet(watch, body)
+
+
+async def test_slack_payload_nothing_handles_is_an_empty_200(stack: Stack) -> None:
+    """A Slack payload no listener takes (a global shortcut, an unsubscribed event):
+    an empty 200 and one short line, without Bolt's developer hint."""
+    shortcut = urlencode(
+        {"payload": json.dumps({"type": "shortcut", "callback_id": "x", "trigger_id": "1.2"})}
+    )
+    event = json.dumps(
+        {"type": "event_callback", "event_id": "Ev0NOBODY", "event": {"type": "reaction_added"}}
+    )
+    async with httpx.AsyncClient(timeout=10) as client:
+        for body, content_type in ((shortcut, FORM), (event, JSON)):
+            watch = LogWatch(stack)
+            response = await send_signed(client, stack, body, content_type)
+            assert (response.status_code, response.text) == (200, ""), body
+            assert_quiet(watch, body)
+            assert "Suggestion" not in watch.new()
+
+
+async def pinned_cards(client: httpx.AsyncClient, stack: Stack) -> float:
+    text = (await client.get(f"{stack.url}/metrics")).text
+    (line,) = [line for line in text.splitlines() if line.startswith("careerbot_pinned_cards ")]
+    return float(line.split()[-1])
+
+
+async def test_the_pinned_cards_gauge_follows_pin_and_unpin(stack: Stack) -> None:
+    """A moderator's pin and unpin over HTTP move ``careerbot_pinned_cards`` at once
+    (it was set only at start: 0 while the database held pins)."""
+    stack.slack.add_user(slack_builders.ADMIN, admin=True)
+    async with httpx.AsyncClient(timeout=10) as client:
+        before = await pinned_cards(client, stack)
+        for text, expected in (("pin mlops", before + 1), ("unpin", before)):
+            body = slack_builders.slash(
+                "/careerbot",
+                text,
+                user=slack_builders.ADMIN,
+                response_url=stack.slack.response_url(),
+            )
+            response = await send_signed(client, stack, body)
+            assert response.status_code == 200, response.text
+            assert await pinned_cards(client, stack) == expected, text

@@ -96,3 +96,51 @@ async def test_replay_to_another_replica_runs_once(fake_slack: FakeSlackApi) -> 
         ]
     assert answers == [messages.PINNED.format(role=ROLE.title), words.ALREADY_RUN]
     assert len(fake_slack.to("pins.add")) == 1
+
+
+def signed_pin_button(
+    fake: FakeSlackApi, action_id: str = "careerbot_pin"
+) -> tuple[str, dict[str, str]]:
+    body = b.block_action(
+        action_id,
+        f"/pin {ROLE.slug}",
+        response_url=fake.response_url(),
+        user=b.ADMIN,
+        ephemeral=False,
+    )
+    return body, {**b.sign(body), "Content-Type": FORM}
+
+
+@pytest.mark.parametrize("action_id", ["careerbot_pin", "careerbot_run_0"])
+async def test_replayed_pin_button_runs_once(slack: SlackClient, action_id: str) -> None:
+    """The same signed Pin press sent three times posts, pins and records once; the
+    copies are told it already ran (a run button carrying /pin too)."""
+    body, headers = signed_pin_button(slack.fake, action_id)
+    for _ in range(3):
+        response = await slack.http.post("/slack/events", content=body, headers=headers)
+        assert response.status_code == 200
+    told = [call.params.get("text") for call in await slack.fake.wait_for_responses(3)]
+    assert told.count(words.ALREADY_RUN) == 2
+    assert len(slack.fake.to("chat.postMessage")) == 1
+    assert len(slack.fake.to("pins.add")) == 1
+    assert len(await slack.bot.store.pins("slack", b.CHANNEL)) == 1  # type: ignore[union-attr]
+
+
+@pytest.mark.postgres
+async def test_pin_button_replayed_to_another_replica_runs_once(fake_slack: FakeSlackApi) -> None:
+    """Two replicas on one PostgreSQL: a Pin press replayed to the other one pins once."""
+    reason = _postgres_reachable()
+    if reason is not None:
+        pytest.skip(reason)
+    shared = await _postgres_store()
+    from careerbot_chat.store._postgres import PostgresStore
+
+    other = PostgresStore(shared.url)  # type: ignore[attr-defined]
+    body, headers = signed_pin_button(fake_slack)
+    async with replica(fake_slack, shared) as first, replica(fake_slack, other) as second:
+        for http in (first, second):
+            response = await http.post("/slack/events", content=body, headers=headers)
+            assert response.status_code == 200
+        await fake_slack.wait_for_responses(2)
+    assert len(fake_slack.to("pins.add")) == 1
+    assert len(fake_slack.to("chat.postMessage")) == 1

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .._errors import Problem
-from ._content import Band, Role
+from ._content import Band, Level, Role
 from ._money import format_band
 
 __all__ = ["catalog_errors", "normalise", "role_errors", "role_warnings"]
@@ -56,7 +56,14 @@ def role_warnings(role: Role, file: Path | None) -> Iterator[Problem]:
     """Inconsistencies an editor should look at; never fatal."""
     head = role.headline_pay
     senior = next((lvl for lvl in role.ladder if lvl.id in _SENIOR_IDS), None)
-    if head is not None and senior is not None and head.max is not None and head.max <= senior.min:
+    # Each is silenced by what it asks for: 'covers' naming the level left out.
+    if (
+        head is not None
+        and senior is not None
+        and head.max is not None
+        and head.max <= senior.min
+        and not _names_level(head.covers, senior)
+    ):
         yield Problem(
             file,
             "headline_pay.max",
@@ -65,17 +72,25 @@ def role_warnings(role: Role, file: Path | None) -> Iterator[Problem]:
         )
     if head is not None and role.ladder:
         top = role.ladder[-1]
-        if head.max is not None and (top.max is None or top.max > head.max):
+        beyond = head.max is not None and (top.max is None or top.max > head.max)
+        if beyond and not _names_level(head.covers, top):
             yield Problem(
                 file,
                 "headline_pay",
-                f"the ladder reaches beyond the headline band ({top.label}: {_band(top)})",
+                f"the ladder reaches beyond the headline band ({top.label}: {_band(top)}); "
+                f"say in 'covers' that {top.label} goes higher",
             )
     newest = max(source.as_of for source in role.sources)
     if newest[:4] < role.as_of[:4]:
         yield Problem(
             file, "as_of", f"the role says {role.as_of} but its newest source is {newest}"
         )
+
+
+def _names_level(covers: str, level: Level) -> bool:
+    """Whether ``covers`` names ``level`` (its id, label or an alias), as a word."""
+    words = f" {normalise(covers)} "
+    return any(f" {normalise(name)} " in words for name in (level.id, level.label, *level.aliases))
 
 
 def catalog_errors(entries: Iterable[tuple[Path | None, Role]]) -> Iterator[Problem]:

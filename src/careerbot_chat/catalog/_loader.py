@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from pydantic import ValidationError
 
 __all__ = [
+    "NO_ROLE_FILES",
     "ROLES_DIR",
     "Catalog",
     "CatalogHolder",
@@ -35,6 +36,7 @@ __all__ = [
     "default_content_dir",
     "load_catalog",
     "parse_role",
+    "require_role_files",
     "role_files",
 ]
 
@@ -61,6 +63,7 @@ def _loader() -> type[Any]:
 
 
 ROLES_DIR = "roles"
+NO_ROLE_FILES = "no role files here (expected roles/*.yaml, or *.yaml in the folder itself)"
 _MISSING = object()
 SCHEMA_KEY = "$schema"
 """A role file may name its JSON Schema for editors; it is not part of the role."""
@@ -87,6 +90,15 @@ def role_files(content_dir: Path) -> list[Path]:
     if not folder.is_dir():
         raise ContentError([Problem(content_dir, "", "no such content directory")])
     return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+
+
+def require_role_files(content_dir: Path | None) -> None:
+    """``ContentError`` unless ``content_dir`` (default: the configured or bundled
+    content) exists and holds role files: what ``serve``, ``preview`` and ``validate``
+    check first, so a mistyped folder is an error rather than an empty catalogue."""
+    folder = content_dir or default_content_dir()
+    if not role_files(folder):
+        raise ContentError([Problem(folder, "", NO_ROLE_FILES)])
 
 
 Stamp = tuple[tuple[str, int, int], ...]
@@ -131,7 +143,10 @@ def _validation_problems(file: Path, error: ValidationError) -> Iterator[Problem
     for item in items:
         if item["type"] == "too_short" and item["loc"] in failed_parents:
             continue
-        message = item["msg"].removeprefix("Value error, ")
+        from ._rules import plain_words
+
+        message = plain_words(item["type"], item.get("ctx") or {}, item["msg"])
+        message = message.removeprefix("Value error, ")
         if item["type"] in _UNKNOWN:
             message = "unknown field (check the spelling; see content/schema.json)"
         elif item["type"] in _REQUIRED:

@@ -18,13 +18,18 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from ._money import parse_rupees
+from ._money import format_amount, parse_rupees
 
 __all__ = [
+    "AS_OF_PATTERN",
+    "MAX_RUPEES",
+    "SLUG_PATTERN",
+    "URL_PATTERN",
     "as_of",
     "between",
     "described",
     "not_empty",
+    "plain_words",
     "rupees",
     "slug",
     "text",
@@ -56,10 +61,30 @@ _AS_OF_SCHEMA: dict[str, Any] = {
 }
 
 Metadata = tuple[object, ...]
+AS_OF_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+URL_PATTERN = r"^https?://\S+$"
+MAX_RUPEES = 10 * 10**7
+"""₹10 Cr a year: no band in this catalogue reaches it; an amount above is a typo."""
+AS_OF_WORDS = "must be a year, year-month or date (2026, 2026-03, 2026-03-14), not in the future"
+
+
+def _not_absurd(value: int) -> int:
+    if value > MAX_RUPEES:
+        shown = format_amount(value)
+        raise ValueError(
+            f"{shown} a year is above ₹10 Cr, more than any band here; write yearly pay "
+            "in rupees such as 22L, 45 LPA or 1.2Cr"
+        )
+    return value
 
 
 def rupees() -> Metadata:
-    return (BeforeValidator(parse_rupees), WithJsonSchema(_AMOUNT_SCHEMA))
+    return (
+        BeforeValidator(parse_rupees),
+        AfterValidator(_not_absurd),
+        WithJsonSchema(_AMOUNT_SCHEMA),
+    )
 
 
 def _as_of_text(value: object) -> object:
@@ -83,13 +108,15 @@ def _calendar_date(value: str) -> str:
         if not 1 <= day <= last:
             name = calendar.month_name[month]
             raise ValueError(f"{value} is not a date: {name} {year} has days 01 to {last}")
+    if value > dt.date.today().isoformat()[: len(value)]:
+        raise ValueError(f"{value} is in the future; as_of {AS_OF_WORDS}")
     return value
 
 
 def as_of() -> Metadata:
     return (
         BeforeValidator(_as_of_text),
-        StringConstraints(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$"),
+        StringConstraints(pattern=AS_OF_PATTERN),
         AfterValidator(_calendar_date),
         WithJsonSchema(_AS_OF_SCHEMA),
     )
@@ -100,11 +127,11 @@ def text(max_length: int) -> Metadata:
 
 
 def slug(max_length: int) -> Metadata:
-    return (StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=max_length),)
+    return (StringConstraints(pattern=SLUG_PATTERN, max_length=max_length),)
 
 
 def url() -> Metadata:
-    return (StringConstraints(pattern=r"^https?://\S+$"),)
+    return (StringConstraints(pattern=URL_PATTERN),)
 
 
 def _unique_lower(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -132,3 +159,41 @@ def not_empty() -> Metadata:
 
 def described(description: str) -> Metadata:
     return (Field(description=description),)
+
+
+_PATTERN_WORDS = {
+    AS_OF_PATTERN: AS_OF_WORDS,
+    SLUG_PATTERN: "must be lowercase letters and digits joined by single hyphens, "
+    "such as mlops-engineer",
+    URL_PATTERN: "must be a link starting with https:// (or http://)",
+}
+
+
+def plain_words(kind: str, context: dict[str, Any], message: str) -> str:
+    """What an author reads for pydantic's error ``kind`` (its ``ctx`` in ``context``):
+    what the field allows, in plain words, rather than a regex or pydantic's phrasing."""
+    if kind == "string_pattern_mismatch":
+        return _PATTERN_WORDS.get(str(context.get("pattern")), "is not in the expected form")
+    if kind in {"greater_than_equal", "greater_than"}:
+        return f"must be {_number(context.get('ge', context.get('gt')))} or more"
+    if kind in {"less_than_equal", "less_than"}:
+        return f"must be {_number(context.get('le', context.get('lt')))} or less"
+    if kind == "string_too_long":
+        return f"is too long: at most {context.get('max_length')} characters"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind in {"string_type", "str_type"}:
+        return "must be text"
+    if kind in {"int_type", "int_parsing", "float_type", "float_parsing"}:
+        return "must be a number"
+    if kind in {"list_type", "tuple_type"}:
+        return "must be a list (one '- item' per line)"
+    if kind in {"dict_type", "model_type", "dataclass_type"}:
+        return "must be a group of fields (name: value lines, indented)"
+    if kind == "bool_type" or kind == "bool_parsing":
+        return "must be true or false"
+    return message
+
+
+def _number(value: object) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)

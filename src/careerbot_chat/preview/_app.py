@@ -3,7 +3,9 @@
 ``careerbot preview`` serves them alone on 127.0.0.1; ``careerbot serve`` mounts them
 only when ``CAREERBOT_PREVIEW_TOKEN`` is set, and then every route but the token form
 needs the cookie that form sets (the token is compared in constant time; the cookie
-holds an HMAC of it, never the token).
+holds an HMAC of it, never the token). The form reads at most ``MAX_FORM`` bytes
+before the token is checked (413 past it), and the charts drawn from unreleased
+content are cached ``private``, never by a shared cache.
 
 The page polls ``state`` every second; each poll checks the role files (a few
 ``stat`` calls) and reloads them when they changed, so a saved file shows within
@@ -29,13 +31,39 @@ from ._card import Drawers
 from ._page import Previewer, Row, styles
 from ._state import PreviewState
 
-__all__ = ["COOKIE", "MAX_QUESTION", "NO_STORE", "POLL_MS", "PREFIX", "Preview", "preview_routes"]
+__all__ = [
+    "COOKIE",
+    "MAX_FORM",
+    "MAX_QUESTION",
+    "NO_STORE",
+    "POLL_MS",
+    "PREFIX",
+    "Preview",
+    "preview_routes",
+    "read_capped",
+]
 
 PREFIX = "/preview"
 POLL_MS = 1000
 COOKIE = "careerbot_preview"
 MAX_QUESTION = 500
 NO_STORE = {"Cache-Control": "no-store"}
+MAX_FORM = 1 << 20
+"""The most the token form reads before the token is checked (1 MiB, as the webhooks)."""
+
+
+async def read_capped(request: Request, limit: int = MAX_FORM) -> bytes | None:
+    """The request body, or ``None`` as soon as it is known to pass ``limit`` bytes
+    (a declared ``Content-Length`` over it is refused before anything is read)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            return None
+    return bytes(body)
 
 
 @functools.cache
@@ -94,7 +122,10 @@ class Preview:
         assert self.token is not None
         failed = False
         if request.method == "POST":
-            form = parse_qs((await request.body())[:4096].decode("utf-8", "replace"))
+            raw = await read_capped(request)
+            if raw is None:
+                return Response("payload too large", status_code=413, media_type="text/plain")
+            form = parse_qs(raw[:4096].decode("utf-8", "replace"))
             given = (form.get("token") or [""])[0]
             if hmac.compare_digest(given.encode(), self.token.encode()):
                 response = RedirectResponse(f"{PREFIX}/", status_code=303)
@@ -143,7 +174,7 @@ class Preview:
         """The whole page; with a token, its form until the token is given."""
         if self.token is not None and (request.method == "POST" or not self._allowed(request)):
             return await self._login(request)
-        if request.method == "POST":  # no token to give: nothing to post
+        if request.method == "POST":  # no token to give: nothing to post (nor read)
             return Response("nothing to post here", status_code=405, headers={"Allow": "GET"})
         await self.state.check()
         html = _render(
@@ -212,7 +243,8 @@ class Preview:
         return Response(
             render_svg(spec),
             media_type="image/svg+xml",
-            headers={"Cache-Control": "public, max-age=86400, immutable"},
+            # private: drawn from unreleased content, behind the token in ``serve``
+            headers={"Cache-Control": "private, max-age=86400, immutable"},
         )
 
 

@@ -4,7 +4,8 @@ The flow lives here once for every platform; the platform's own powers (who is a
 admin, posting, pinning) come from the adapter's ``Moderation``. Each command is one
 entry of ``ModerationFlow.actions``; every failure is handled in one place:
 a missing right tells the moderator how to grant it, a refused platform call says
-nothing was recorded, a store failure says nothing changed.
+nothing was recorded, a store failure says nothing changed. A pin or unpin sets the
+pinned-cards gauge from the store.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from ..answering._parser import Command
 from ..answering._reply import Outcome, Reply
 from ..catalog._loader import Catalog
 from ..store._contract import PinnedCard, Store
+from . import _metrics as metrics
 from ._defaults import DefaultRoles
 from ._inbound import Chat, Moderation
 from ._usage import UsageLog
@@ -117,6 +119,7 @@ class ModerationFlow:
         )
         assert self.store is not None
         await self.store.save_pin(record)
+        await self._count_pins()
         return notice(msg.PINNED.format(role=role.title), command="pin")
 
     async def _unpin(self, asked: Asked) -> Reply:
@@ -129,10 +132,20 @@ class ModerationFlow:
         latest = pins[-1]
         await asked.powers.unpin(chat, latest.message_id)
         await self.store.remove_pin(chat.platform, chat.chat_id, latest.message_id)
+        await self._count_pins()
         role = asked.catalog.get(latest.role)
         return notice(
             msg.UNPINNED.format(role=role.title if role else latest.role), command="unpin"
         )
+
+    async def _count_pins(self) -> None:
+        """Set the pinned-cards gauge from the store (every replica's pins, not this
+        one's); a store that fails here leaves the gauge, never the done action, behind."""
+        assert self.store is not None
+        try:
+            metrics.pins_recorded(len(await self.store.pins()))
+        except StoreError as exc:
+            log.warning("could not count the pinned cards: %s", exc)
 
     async def _setrole(self, asked: Asked) -> Reply:
         """Make a role this chat's default, for commands that name none."""

@@ -121,6 +121,7 @@ class Runtime:
             max_drop=settings.reload_max_drop,
             watch_seconds=timings.watch,
             on_change=self._content_changed,
+            store=self.store,
         )
         self.watch = watch
         self.refresh_on_start = refresh_on_start

@@ -36,6 +36,7 @@ from typing import Any
 
 from .._errors import AdapterMissing, SettingsError, StartupError
 from .._registry import find_adapter, needs_extra, registrations, secret_shapes
+from ..catalog._loader import require_role_files
 from ..chart._spec import CHARTS_PATH
 from ..preview._card import Drawer
 from ._logging import setup_logging, stop_logging
@@ -50,6 +51,7 @@ __all__ = [
     "load_settings",
     "preview_drawers",
     "refresh_pins_command",
+    "retire_roles_command",
     "run_command",
     "serve",
     "serve_command",
@@ -221,10 +223,30 @@ def _check_serve(settings: Settings) -> None:
         if problem is not None:
             print(f"careerbot: configuration error: {problem}", file=sys.stderr)
             raise SystemExit(2)
+    public = settings.public_url
+    if public is not None and not _https_or_loopback(public):
+        # Slack fetches chart images and the manifest names this URL: https only (a
+        # loopback http URL is let through for trying the server on one machine).
+        print(
+            "careerbot: configuration error: CAREERBOT_PUBLIC_URL must be an https:// URL "
+            f"(such as https://bot.example.org), not {public!r}",
+            file=sys.stderr,
+        )
+        raise SystemExit(2)
+
+
+def _https_or_loopback(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    loopback = parts.hostname in {"localhost", "127.0.0.1", "::1"}
+    return parts.scheme == "https" or (parts.scheme == "http" and loopback)
 
 
 def serve(settings: Settings, args: argparse.Namespace) -> int:
     _check_serve(settings)
+    # A mistyped content folder is an error here, not a server with no roles.
+    require_role_files(args.content or settings.content_dir)
     runtime = Runtime(settings, args.content, watch=getattr(args, "watch", False))
     return asyncio.run(_serve(runtime, settings, args))
 
@@ -412,3 +434,40 @@ async def _refresh_once(settings: Settings, args: argparse.Namespace) -> int:
         print(f"failed   {pin.platform}:{pin.chat_id} message {pin.message_id}: {error}")
     print(report.summary())
     return 1 if report.failed else 0
+
+
+def retire_roles_command(args: argparse.Namespace) -> int:
+    """``careerbot retire-roles SLUG…``: take roles out of the reload guard's baseline,
+    so the next reload (SIGHUP, ``--watch``) may remove them on purpose."""
+    settings = _settings_and_logging()
+    try:
+        return asyncio.run(_retire(settings, args))
+    finally:
+        stop_logging()
+
+
+async def _retire(settings: Settings, args: argparse.Namespace) -> int:
+    from ..catalog._loader import load_catalog
+    from ..store import open_store
+    from ._reloader import retire
+
+    catalog = load_catalog(args.content or settings.content_dir)
+    still = sorted(set(args.slugs) & {role.slug for role in catalog.roles})
+    if still:
+        print(
+            f"careerbot: still in the content folder: {', '.join(still)} "
+            "(delete their files first)",
+            file=sys.stderr,
+        )
+        return 1
+    store = open_store(settings.database_url)
+    await store.open()
+    try:
+        kept = await retire(store, args.slugs, catalog)
+    finally:
+        await store.close()
+    print(
+        f"retired {', '.join(args.slugs)}; the reload guard now counts from {len(kept)} "
+        "role(s). Reload (SIGHUP, or --watch) within a day to take the removal."
+    )
+    return 0
