@@ -12,12 +12,17 @@ the send path asks the budget before anything leaves:
 - ``pause(retry_after)`` stops every call for that long after a 429.
 
 ``FloodBudget`` is the interface; ``LocalBudget`` keeps the budget in this process
-(one replica). A budget shared by replicas implements the same two methods.
+(one replica); ``SharedBudget`` keeps it where every replica sees it (the core's
+``SharedLimiter``: Redis when ``CAREERBOT_REDIS_URL`` is set, else PostgreSQL), so
+replicas together stay within the bot's limits and a 429 seen by one pauses all.
+Should the shared store fail, ``SharedBudget`` goes on with an in-process budget
+(one warning a minute): answers keep flowing, each replica within the limits alone.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -25,7 +30,11 @@ from typing import Protocol
 
 from cachetools import TTLCache
 
-__all__ = ["GROUPS_TRACKED", "ChatId", "FloodBudget", "LocalBudget", "is_group"]
+from careerbot_chat.adapter import Rate, SharedLimiter
+
+__all__ = ["GROUPS_TRACKED", "ChatId", "FloodBudget", "LocalBudget", "SharedBudget", "is_group"]
+
+log = logging.getLogger("careerbot.telegram")
 
 ChatId = int | str | None
 """The chat a call goes to (``None`` for calls no chat limit counts, such as
@@ -51,6 +60,14 @@ class FloodBudget(Protocol):
 
     async def pause(self, retry_after: float) -> None:
         """Hold every call for ``retry_after`` seconds (Telegram answered 429)."""
+        ...
+
+    async def open(self) -> None:
+        """Connect to where the budget is kept (PTB's rate limiter ``initialize``)."""
+        ...
+
+    async def close(self) -> None:
+        """Disconnect (the rate limiter's ``shutdown``); a later ``acquire`` reopens."""
         ...
 
 
@@ -138,6 +155,12 @@ class LocalBudget:
     async def pause(self, retry_after: float) -> None:
         self.paused_until = max(self.paused_until, self.clock() + retry_after)
 
+    async def open(self) -> None:
+        """Nothing to connect to."""
+
+    async def close(self) -> None:
+        """Nothing to disconnect."""
+
     def _buckets(self, chat_id: ChatId) -> list[_Bucket]:
         buckets = []
         if chat_id is not None and self.overall is not None:
@@ -146,3 +169,86 @@ class LocalBudget:
             group = self.groups.get(chat_id)
             buckets.append(group or _Bucket.for_rate(self.group_per_minute, 60.0))
         return buckets
+
+
+_WARN_EVERY_SECONDS = 60.0
+
+
+class SharedBudget:
+    """Telegram's limits held by all replicas together in a ``SharedLimiter``.
+
+    The bot's overall rate is one ``Rate`` (``bot``), each group's minute another
+    (``group:<id>``); a call to a group takes from both at once or from neither. A
+    call to no chat (answerCallbackQuery) asks nothing of the store. ``pause`` holds
+    every replica. Where the store fails, ``fallback`` (this process's budget) decides.
+    """
+
+    def __init__(
+        self,
+        limiter: SharedLimiter,
+        overall_per_second: float,
+        group_per_minute: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    ) -> None:
+        self.limiter = limiter
+        self.overall_per_second = overall_per_second
+        self.group_per_minute = group_per_minute
+        self.sleep = sleep
+        self.clock = clock
+        self.fallback = LocalBudget(overall_per_second, group_per_minute, clock=clock, sleep=sleep)
+        self.warned_at = float("-inf")
+
+    def rates(self, chat_id: ChatId) -> list[Rate]:
+        """The rates a call to ``chat_id`` takes from."""
+        rates = []
+        if chat_id is not None and self.overall_per_second:
+            rates.append(Rate("bot", self.overall_per_second, 1.0))
+        if is_group(chat_id) and self.group_per_minute:
+            rates.append(Rate(f"group:{chat_id}", self.group_per_minute, 60.0))
+        return rates
+
+    async def acquire(self, chat_id: ChatId, *, wait: bool = True) -> bool:
+        chat_id = _same_chat(chat_id)
+        rates = self.rates(chat_id)
+        if not rates:  # nothing counted; a pause seen here still holds
+            return await self.fallback.acquire(None, wait=wait)
+        while True:
+            try:
+                delay = await self.limiter.take(rates)
+            except Exception as exc:  # the store is down: this replica's budget decides
+                self._warn("take from", exc)
+                return await self.fallback.acquire(chat_id, wait=wait)
+            if not delay:
+                return True
+            if not wait:
+                return False
+            await self.sleep(delay)
+
+    async def pause(self, retry_after: float) -> None:
+        await self.fallback.pause(retry_after)
+        try:
+            await self.limiter.pause(retry_after)
+        except Exception as exc:
+            self._warn("pause", exc)
+
+    async def open(self) -> None:
+        try:
+            await self.limiter.open()
+        except Exception as exc:  # answering matters more: retried on the next acquire
+            self._warn("open", exc)
+
+    async def close(self) -> None:
+        await self.limiter.close()
+
+    def _warn(self, what: str, exc: Exception) -> None:
+        now = self.clock()
+        if now - self.warned_at >= _WARN_EVERY_SECONDS:
+            self.warned_at = now
+            log.warning(
+                "could not %s the shared flood budget (%s: %s); this replica paces itself",
+                what,
+                type(exc).__name__,
+                exc,
+            )
