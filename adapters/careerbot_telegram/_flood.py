@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
@@ -41,7 +42,7 @@ ChatId = int | str | None
 answerCallbackQuery); a negative id or an ``@username`` is a group or channel."""
 
 GROUPS_TRACKED = 100_000
-"""Groups whose per-minute budget is kept at once (a group idle a whole minute has
+"""Groups whose per-minute budget is kept at once (a group idle a whole window has
 its full budget again and is dropped)."""
 
 _EPSILON = 1e-9  # float noise: a wait this short is no wait
@@ -92,25 +93,34 @@ def _same_chat(chat_id: ChatId) -> ChatId:
 
 
 @dataclass(slots=True)
-class _Bucket:
-    """A leaky bucket: holds up to ``size`` calls, drains ``per_second`` calls a second."""
+class _Window:
+    """At most ``size`` calls in any ``span`` seconds: the times of the last ``size`` calls.
 
-    size: float
-    per_second: float
-    level: float = 0.0
-    at: float = float("-inf")
+    A sliding-window log, Telegram's own rule ("20 a minute into a group" means no
+    minute holds a 21st): a burst of ``size`` goes at once and the next call waits
+    until the oldest of them is ``span`` old. A leaky bucket of the same rate would
+    let a full burst and then its refill into one window, twice the limit.
+    """
+
+    size: int
+    span: float
+    times: deque[float]
 
     @classmethod
-    def for_rate(cls, rate: float, period: float) -> _Bucket:
-        """``rate`` calls per ``period`` seconds, at most ``rate`` at once (at least one)."""
-        return cls(size=max(rate, 1.0), per_second=rate / period)
+    def for_rate(cls, rate: float, period: float) -> _Window:
+        """``rate`` calls per ``period`` seconds; under one a period, one per ``period/rate``."""
+        size = max(1, int(rate))
+        return cls(size=size, span=period * size / rate, times=deque(maxlen=size))
 
     def wait(self, now: float) -> float:
         """Seconds until one more call fits (0: it fits now)."""
-        self.level = max(0.0, self.level - (now - self.at) * self.per_second)
-        self.at = now
-        excess = self.level + 1 - self.size
-        return excess / self.per_second if excess > _EPSILON else 0.0
+        if len(self.times) < self.size:
+            return 0.0
+        excess = self.times[0] + self.span - now
+        return excess if excess > _EPSILON else 0.0
+
+    def take(self, now: float) -> None:
+        self.times.append(now)
 
 
 class LocalBudget:
@@ -131,9 +141,10 @@ class LocalBudget:
     ) -> None:
         self.clock = clock
         self.sleep = sleep
-        self.overall = _Bucket.for_rate(overall_per_second, 1.0) if overall_per_second else None
+        self.overall = _Window.for_rate(overall_per_second, 1.0) if overall_per_second else None
         self.group_per_minute = group_per_minute
-        self.groups: TTLCache[ChatId, _Bucket] = TTLCache(GROUPS_TRACKED, 60.0, timer=clock)
+        span = _Window.for_rate(group_per_minute, 60.0).span if group_per_minute else 60.0
+        self.groups: TTLCache[ChatId, _Window] = TTLCache(GROUPS_TRACKED, span, timer=clock)
         self.paused_until = float("-inf")
 
     async def acquire(self, chat_id: ChatId, *, wait: bool = True) -> bool:
@@ -144,7 +155,7 @@ class LocalBudget:
             delay = max([self.paused_until - now, *(b.wait(now) for b in buckets)])
             if delay <= _EPSILON:
                 for bucket in buckets:
-                    bucket.level += 1
+                    bucket.take(now)
                 if is_group(chat_id) and self.group_per_minute:
                     self.groups[chat_id] = buckets[-1]  # used now: kept another minute
                 return True
@@ -161,13 +172,13 @@ class LocalBudget:
     async def close(self) -> None:
         """Nothing to disconnect."""
 
-    def _buckets(self, chat_id: ChatId) -> list[_Bucket]:
+    def _buckets(self, chat_id: ChatId) -> list[_Window]:
         buckets = []
         if chat_id is not None and self.overall is not None:
             buckets.append(self.overall)
         if is_group(chat_id) and self.group_per_minute:
             group = self.groups.get(chat_id)
-            buckets.append(group or _Bucket.for_rate(self.group_per_minute, 60.0))
+            buckets.append(group or _Window.for_rate(self.group_per_minute, 60.0))
         return buckets
 
 

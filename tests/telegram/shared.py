@@ -75,6 +75,6 @@ async def _forget(kind: str, url: str, namespace: str) -> None:
 
     conn = await asyncpg.connect(url)
     try:
-        await conn.execute("DELETE FROM careerbot_rate_budget WHERE key LIKE $1", f"{namespace}:%")
+        await conn.execute("DELETE FROM careerbot_rate_log WHERE key LIKE $1", f"{namespace}:%")
     finally:
         await conn.close()

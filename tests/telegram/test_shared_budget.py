@@ -40,7 +40,11 @@ async def test_two_replicas_share_a_group_minute(kind: str) -> None:
 
 @pytest.mark.parametrize("kind", KINDS)
 async def test_two_replicas_share_the_bot_rate(kind: str) -> None:
-    """Waiting asks on two replicas: in any second at most burst + rate are granted."""
+    """Waiting asks on two replicas: no 0.75 s holds more than a second's rate.
+
+    (0.75 s, not 1 s: slack for a busy machine returning a grant late; a leaky
+    bucket of the same rate would still put 35 into such a window.)
+    """
     rate, asks = 20, 60
     async with limiters(kind) as (one, two):
         budgets = [SharedBudget(one, rate, 0), SharedBudget(two, rate, 0)]
@@ -53,8 +57,8 @@ async def test_two_replicas_share_the_bot_rate(kind: str) -> None:
         started = time.monotonic()
         await asyncio.gather(*(ask(n) for n in range(asks)))
     granted.sort()
-    busiest = max(sum(1 for t in granted if start <= t < start + 1.0) for start in granted)
-    assert busiest <= 2 * rate
+    busiest = max(sum(1 for t in granted if start <= t < start + 0.75) for start in granted)
+    assert busiest <= rate
     assert granted[-1] - started >= (asks - rate) / rate - 0.05
 
 
@@ -79,6 +83,7 @@ async def test_a_take_is_all_or_nothing(kind: str) -> None:
         assert await one.take([group]) > 1.0  # the group's minute is spent
         assert await one.take([bot]) > 0.0  # and the bot's second, once
         assert await one.take([bot, Rate("group:2", 1, 60.0)]) > 0.0
+        assert await one.take([Rate("group:2", 1, 60.0)]) == 0.0  # untouched by the refusal
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -9,17 +9,19 @@ them. A ``SharedLimiter`` keeps such budgets where all replicas see them:
 - ``pause(seconds)`` stops every take for that long (the platform answered "too
   many requests" to one replica: all of them hold off).
 
-The algorithm is GCRA (the generic cell rate algorithm, as in ATM networks and
-``redis-cell``): each rate keeps one number, the theoretical arrival time (TAT) of
-the next unit, and a take fits when the TAT it would leave is no further ahead of
-now than the rate's burst. It is the same leaky bucket the in-process budget keeps,
-so one replica and several behave alike; it needs one value per key and no list
-of past sends (unlike a sliding-window log), so a take is one small atomic step.
-Time is the store's clock (Redis ``TIME``, PostgreSQL ``clock_timestamp()``), never
-a replica's: replicas whose clocks disagree still share one budget.
+The algorithm is a sliding-window log: each rate keeps the times of its last
+``size`` units, and a take fits when the oldest of them left the window. That is
+exactly the platforms' rule ("at most 20 in any minute into one group"): a burst of
+``size`` goes at once, and no window ever holds more. A token bucket or GCRA of the
+same rate lets up to twice that into a window (a full burst, then the refill), which
+a strict limiter answers with 429; the log costs at most ``size`` numbers a key
+(30 for the bot, 20 a group). Time is the store's clock (Redis ``TIME``, PostgreSQL
+``clock_timestamp()``), never a replica's: replicas whose clocks disagree still
+share one budget.
 
 - ``RedisLimiter`` (``CAREERBOT_REDIS_URL``): a Lua script checks and takes every
-  key in one atomic call, one round trip. Keys expire once their TAT has passed.
+  key (a sorted set of times) in one atomic call, one round trip; keys expire a
+  window after their last unit.
 - ``PostgresLimiter`` (the database, when it is PostgreSQL): an UNLOGGED table (a
   budget is seconds of state; it need not survive a crash, and skipping the WAL
   keeps a take from waiting on a disk flush) read and written in one transaction
@@ -32,31 +34,42 @@ SQLite: one replica, whose adapter keeps its budget in process.
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-__all__ = ["PostgresLimiter", "Rate", "RedisLimiter", "SharedLimiter", "shared_limiter"]
+__all__ = [
+    "PostgresLimiter",
+    "Rate",
+    "RedisLimiter",
+    "SharedLimiter",
+    "shared_limiter",
+    "window_wait",
+]
 
 _EPSILON = 1e-6  # store clocks in microseconds: a wait this short is no wait
 
 
 @dataclass(frozen=True, slots=True)
 class Rate:
-    """``count`` units per ``period`` seconds under ``key``; at most ``count`` at once (≥ 1)."""
+    """``count`` units per ``period`` seconds under ``key``: at most ``size`` in any ``span``.
+
+    For a whole ``count`` that is ``count`` in any ``period``; under one a period
+    (half a call a second) it is one in ``period / count`` (one in any two seconds).
+    """
 
     key: str
     count: float
     period: float
 
     @property
-    def interval(self) -> float:
-        """Seconds one unit occupies."""
-        return self.period / self.count
+    def size(self) -> int:
+        return max(1, int(self.count))
 
     @property
-    def burst(self) -> float:
-        return max(self.count, 1.0)
+    def span(self) -> float:
+        return self.period * self.size / self.count
 
 
 class SharedLimiter(Protocol):
@@ -88,31 +101,42 @@ def shared_limiter(
     return None
 
 
-def _gcra(now: float, tats: dict[str, float], paused_until: float, rates: Sequence[Rate]) -> float:
-    """The wait before every rate has room (0.0: room now); new TATs into ``tats``."""
+def window_wait(
+    now: float, logs: dict[str, list[float]], paused_until: float, rates: Sequence[Rate]
+) -> float:
+    """The wait before every rate has room (0.0: room now, and ``now`` is logged in each)."""
     wait = max(0.0, paused_until - now)
     for rate in rates:
-        tat = max(tats.get(rate.key, 0.0), now) + rate.interval
-        wait = max(wait, tat - now - rate.burst * rate.interval)
-        tats[rate.key] = tat
-    return wait if wait > _EPSILON else 0.0
+        log = [t for t in logs.get(rate.key, ()) if t > now - rate.span][-rate.size :]
+        logs[rate.key] = log
+        if len(log) >= rate.size:
+            wait = max(wait, log[0] + rate.span - now)
+    if wait > _EPSILON:
+        return wait
+    for rate in rates:
+        logs[rate.key] = [*logs[rate.key], now][-rate.size :]
+    return 0.0
 
 
 _TAKE_LUA = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 local wait = math.max(0, (tonumber(redis.call('GET', KEYS[1])) or 0) - now)
-local tats = {}
 for i = 2, #KEYS do
-  local interval, burst = tonumber(ARGV[2 * i - 3]), tonumber(ARGV[2 * i - 2])
-  local tat = math.max(tonumber(redis.call('GET', KEYS[i])) or 0, now) + interval
-  tats[i] = tat
-  wait = math.max(wait, tat - now - burst * interval)
+  local size, span = tonumber(ARGV[2 * i - 3]), tonumber(ARGV[2 * i - 2])
+  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - span)
+  local held = redis.call('ZCARD', KEYS[i])
+  if held >= size then
+    local oldest = redis.call('ZRANGE', KEYS[i], held - size, held - size, 'WITHSCORES')
+    wait = math.max(wait, tonumber(oldest[2]) + span - now)
+  end
 end
 if wait > 0.000001 then return string.format('%.6f', wait) end
+local unit = ARGV[#ARGV]
 for i = 2, #KEYS do
-  redis.call('SET', KEYS[i], string.format('%.6f', tats[i]),
-             'PX', math.ceil((tats[i] - now) * 1000) + 1000)
+  local span = tonumber(ARGV[2 * i - 2])
+  redis.call('ZADD', KEYS[i], now, unit)
+  redis.call('PEXPIRE', KEYS[i], math.ceil(span * 1000) + 1000)
 end
 return '0'
 """
@@ -137,6 +161,8 @@ class RedisLimiter:
         self._client: Any = None
         self._take: Any = None
         self._pause: Any = None
+        self._id = uuid.uuid4().hex
+        self._units = 0
 
     async def open(self) -> None:
         if self._client is not None:
@@ -155,29 +181,35 @@ class RedisLimiter:
     async def take(self, rates: Sequence[Rate]) -> float:
         await self.open()
         keys = [self.prefix + "pause", *(self.prefix + rate.key for rate in rates)]
-        args = [v for rate in rates for v in (repr(rate.interval), repr(rate.burst))]
-        return float(await self._take(keys=keys, args=args))
+        args = [v for rate in rates for v in (str(rate.size), repr(rate.span))]
+        self._units += 1
+        unit = f"{self._id}:{self._units}"  # one member per unit, unique across replicas
+        return float(await self._take(keys=keys, args=[*args, unit]))
 
     async def pause(self, seconds: float) -> None:
         await self.open()
         await self._pause(keys=[self.prefix + "pause"], args=[repr(seconds)])
 
 
-_TABLE = "careerbot_rate_budget"
+_TABLE = "careerbot_rate_log"
 _CREATE = (
     f"CREATE UNLOGGED TABLE IF NOT EXISTS {_TABLE} "
-    "(key TEXT PRIMARY KEY, tat DOUBLE PRECISION NOT NULL)"
+    "(key TEXT PRIMARY KEY, sent DOUBLE PRECISION[] NOT NULL)"
 )
 _READ = (
-    f"SELECT extract(epoch FROM clock_timestamp())::float8, key, tat FROM {_TABLE} "  # noqa: S608
+    f"SELECT extract(epoch FROM clock_timestamp())::float8, key, sent FROM {_TABLE} "  # noqa: S608
     "RIGHT JOIN (SELECT 1) AS one ON key = ANY($1::text[])"
 )
 _WRITE = (
-    f"INSERT INTO {_TABLE} SELECT * FROM unnest($1::text[], $2::float8[]) "  # noqa: S608
-    "ON CONFLICT (key) DO UPDATE SET tat = excluded.tat"
+    f"INSERT INTO {_TABLE} SELECT key, string_to_array(sent, ',')::float8[] "  # noqa: S608
+    "FROM unnest($1::text[], $2::text[]) AS u(key, sent) "
+    "ON CONFLICT (key) DO UPDATE SET sent = excluded.sent"
 )
-_FORGET = f"DELETE FROM {_TABLE} WHERE tat < extract(epoch FROM clock_timestamp()) - 60"  # noqa: S608
-_FORGET_EVERY = 1000  # takes between two sweeps of keys whose TAT is a minute past
+_FORGET = (
+    f"DELETE FROM {_TABLE} WHERE sent[array_upper(sent, 1)] "  # noqa: S608
+    "< extract(epoch FROM clock_timestamp()) - 3600"
+)
+_FORGET_EVERY = 1000  # takes between two sweeps of keys unused for an hour
 
 
 class PostgresLimiter:
@@ -222,12 +254,13 @@ class PostgresLimiter:
             await conn.execute("SELECT pg_advisory_xact_lock($1)", self.lock)
             rows = await conn.fetch(_READ, [pause, *keys])
             now = rows[0][0]
-            stored = {row[1]: row[2] for row in rows if row[1] is not None}
+            stored = {row[1]: list(row[2]) for row in rows if row[1] is not None}
             named = [Rate(key, rate.count, rate.period) for key, rate in keys.items()]
-            wait = _gcra(now, stored, stored.get(pause, 0.0), named)
+            wait = window_wait(now, stored, max(stored.get(pause, [0.0])), named)
             if wait:
                 return wait
-            await conn.execute(_WRITE, list(keys), [stored[key] for key in keys])
+            logs = [",".join(repr(t) for t in stored[key]) for key in keys]
+            await conn.execute(_WRITE, list(keys), logs)
             self._takes += 1
             if self._takes % _FORGET_EVERY == 0:
                 await conn.execute(_FORGET)
@@ -238,9 +271,9 @@ class PostgresLimiter:
         async with self._pool.acquire() as conn, conn.transaction():
             await conn.execute("SELECT pg_advisory_xact_lock($1)", self.lock)
             await conn.execute(
-                f"INSERT INTO {_TABLE} VALUES ($1, extract(epoch FROM clock_timestamp()) + $2) "  # noqa: S608
-                "ON CONFLICT (key) DO UPDATE SET tat = greatest(excluded.tat, "
-                f"{_TABLE}.tat)",
+                f"INSERT INTO {_TABLE} VALUES ($1, "  # noqa: S608
+                "ARRAY[extract(epoch FROM clock_timestamp()) + $2]) ON CONFLICT (key) DO UPDATE "
+                f"SET sent = ARRAY[greatest(excluded.sent[1], {_TABLE}.sent[1])]",
                 self.prefix + "pause",
                 seconds,
             )
