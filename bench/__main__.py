@@ -15,6 +15,7 @@ BENCHMARKS = (
     "bench_serve",
     "load",
     "bench_chart",
+    "bench_budget",
 )
 
 

@@ -21,7 +21,7 @@ from ._settings import TelegramSettings
 
 if TYPE_CHECKING:
     from ._app import FloodLimits, build_application, publish_commands
-    from ._flood import FloodBudget, LocalBudget
+    from ._flood import FloodBudget, LocalBudget, SharedBudget
     from ._moderation import TelegramModeration
     from ._platform import TelegramPlatform, create_platform, run_dev
     from ._render import Rendered, TelegramRenderer, format_reply, render
@@ -31,6 +31,7 @@ _LAZY = {
     "FloodLimits": "._app",
     "FloodBudget": "._flood",
     "LocalBudget": "._flood",
+    "SharedBudget": "._flood",
     "build_application": "._app",
     "publish_commands": "._app",
     "TelegramModeration": "._moderation",
@@ -55,6 +56,7 @@ __all__ = [
     "FloodLimits",
     "LocalBudget",
     "Rendered",
+    "SharedBudget",
     "TelegramModeration",
     "TelegramPlatform",
     "TelegramRenderer",

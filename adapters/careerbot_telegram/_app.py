@@ -65,6 +65,7 @@ from careerbot_chat.adapter import (
     member_commands,
     messages,
     moderator_commands,
+    shared_limiter,
 )
 
 from ._api import (
@@ -77,7 +78,7 @@ from ._api import (
     failed_method,
 )
 from ._chart import ChartSender
-from ._flood import FloodBudget, LocalBudget
+from ._flood import FloodBudget, LocalBudget, SharedBudget
 from ._inline import inline_results
 from ._moderation import TelegramModeration
 from ._registration import BOT_TOKEN
@@ -136,6 +137,18 @@ class FloodLimits:
         """These limits kept in this process (one replica's budget)."""
         return LocalBudget(self.overall_per_second, self.group_per_minute)
 
+    def shared_budget(self, settings: Settings, token: str) -> FloodBudget:
+        """These limits shared by replicas (Redis, else PostgreSQL), else in this process.
+
+        The budget belongs to the bot (its id opens the token), not to the process.
+        """
+        section = settings.section(TelegramSettings)
+        namespace = f"telegram:{token.partition(':')[0]}"
+        limiter = shared_limiter(settings.database_url, section.redis_url, namespace=namespace)
+        if limiter is None:
+            return self.budget()
+        return SharedBudget(limiter, self.overall_per_second, self.group_per_minute)
+
 
 API_TIMEOUT_SECONDS = 10.0
 """Connect, read, write and pool timeout for Bot API calls. A call that times out is
@@ -161,7 +174,8 @@ def build_application(
 ) -> Application:  # type: ignore[type-arg]
     """The Application aimed at ``TELEGRAM_API_BASE_URL``; no updater in webhook mode.
 
-    Calls are paced by ``budget``; by default one in this process from ``limits``.
+    Calls are paced by ``budget``; by default ``limits`` shared by the replicas
+    (``FloodLimits.shared_budget``).
     """
     token = token_of(settings)
     guard_token(token)
@@ -177,7 +191,11 @@ def build_application(
                 parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
             )
         )
-        .rate_limiter(FloodControl(budget or limits.budget(), max_retries=limits.max_retries))
+        .rate_limiter(
+            FloodControl(
+                budget or limits.shared_budget(settings, token), max_retries=limits.max_retries
+            )
+        )
         .connect_timeout(API_TIMEOUT_SECONDS)
         .read_timeout(API_TIMEOUT_SECONDS)
         .write_timeout(API_TIMEOUT_SECONDS)

@@ -21,6 +21,7 @@ from telegram.error import BadRequest
 from careerbot_chat.adapter import CareerBot, Reply, StoreError
 
 from ._api import PLATFORM, counted
+from ._render import utf16_units
 
 __all__ = ["ChartSender", "caption", "chart_png"]
 
@@ -32,7 +33,7 @@ def caption(reply: Reply) -> str:
     text = f"<b>{html.escape(reply.title, quote=False)}</b>"
     if reply.footer:
         text += f"\n<i>{html.escape(reply.footer, quote=False)}</i>"
-    if len(text) <= MessageLimit.CAPTION_LENGTH:
+    if utf16_units(text) <= MessageLimit.CAPTION_LENGTH:
         return text
     return f"<b>{html.escape(reply.title[:200], quote=False)}</b>"  # a very long source list
 

@@ -12,27 +12,37 @@ the send path asks the budget before anything leaves:
 - ``pause(retry_after)`` stops every call for that long after a 429.
 
 ``FloodBudget`` is the interface; ``LocalBudget`` keeps the budget in this process
-(one replica). A budget shared by replicas implements the same two methods.
+(one replica); ``SharedBudget`` keeps it where every replica sees it (the core's
+``SharedLimiter``: Redis when ``CAREERBOT_REDIS_URL`` is set, else PostgreSQL), so
+replicas together stay within the bot's limits and a 429 seen by one pauses all.
+Should the shared store fail, ``SharedBudget`` goes on with an in-process budget
+(one warning a minute): answers keep flowing, each replica within the limits alone.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
 from cachetools import TTLCache
 
-__all__ = ["GROUPS_TRACKED", "ChatId", "FloodBudget", "LocalBudget", "is_group"]
+from careerbot_chat.adapter import Rate, SharedLimiter
+
+__all__ = ["GROUPS_TRACKED", "ChatId", "FloodBudget", "LocalBudget", "SharedBudget", "is_group"]
+
+log = logging.getLogger("careerbot.telegram")
 
 ChatId = int | str | None
 """The chat a call goes to (``None`` for calls no chat limit counts, such as
 answerCallbackQuery); a negative id or an ``@username`` is a group or channel."""
 
 GROUPS_TRACKED = 100_000
-"""Groups whose per-minute budget is kept at once (a group idle a whole minute has
+"""Groups whose per-minute budget is kept at once (a group idle a whole window has
 its full budget again and is dropped)."""
 
 _EPSILON = 1e-9  # float noise: a wait this short is no wait
@@ -51,6 +61,14 @@ class FloodBudget(Protocol):
 
     async def pause(self, retry_after: float) -> None:
         """Hold every call for ``retry_after`` seconds (Telegram answered 429)."""
+        ...
+
+    async def open(self) -> None:
+        """Connect to where the budget is kept (PTB's rate limiter ``initialize``)."""
+        ...
+
+    async def close(self) -> None:
+        """Disconnect (the rate limiter's ``shutdown``); a later ``acquire`` reopens."""
         ...
 
 
@@ -75,25 +93,34 @@ def _same_chat(chat_id: ChatId) -> ChatId:
 
 
 @dataclass(slots=True)
-class _Bucket:
-    """A leaky bucket: holds up to ``size`` calls, drains ``per_second`` calls a second."""
+class _Window:
+    """At most ``size`` calls in any ``span`` seconds: the times of the last ``size`` calls.
 
-    size: float
-    per_second: float
-    level: float = 0.0
-    at: float = float("-inf")
+    A sliding-window log, Telegram's own rule ("20 a minute into a group" means no
+    minute holds a 21st): a burst of ``size`` goes at once and the next call waits
+    until the oldest of them is ``span`` old. A leaky bucket of the same rate would
+    let a full burst and then its refill into one window, twice the limit.
+    """
+
+    size: int
+    span: float
+    times: deque[float]
 
     @classmethod
-    def for_rate(cls, rate: float, period: float) -> _Bucket:
-        """``rate`` calls per ``period`` seconds, at most ``rate`` at once (at least one)."""
-        return cls(size=max(rate, 1.0), per_second=rate / period)
+    def for_rate(cls, rate: float, period: float) -> _Window:
+        """``rate`` calls per ``period`` seconds; under one a period, one per ``period/rate``."""
+        size = max(1, int(rate))
+        return cls(size=size, span=period * size / rate, times=deque(maxlen=size))
 
     def wait(self, now: float) -> float:
         """Seconds until one more call fits (0: it fits now)."""
-        self.level = max(0.0, self.level - (now - self.at) * self.per_second)
-        self.at = now
-        excess = self.level + 1 - self.size
-        return excess / self.per_second if excess > _EPSILON else 0.0
+        if len(self.times) < self.size:
+            return 0.0
+        excess = self.times[0] + self.span - now
+        return excess if excess > _EPSILON else 0.0
+
+    def take(self, now: float) -> None:
+        self.times.append(now)
 
 
 class LocalBudget:
@@ -114,9 +141,10 @@ class LocalBudget:
     ) -> None:
         self.clock = clock
         self.sleep = sleep
-        self.overall = _Bucket.for_rate(overall_per_second, 1.0) if overall_per_second else None
+        self.overall = _Window.for_rate(overall_per_second, 1.0) if overall_per_second else None
         self.group_per_minute = group_per_minute
-        self.groups: TTLCache[ChatId, _Bucket] = TTLCache(GROUPS_TRACKED, 60.0, timer=clock)
+        span = _Window.for_rate(group_per_minute, 60.0).span if group_per_minute else 60.0
+        self.groups: TTLCache[ChatId, _Window] = TTLCache(GROUPS_TRACKED, span, timer=clock)
         self.paused_until = float("-inf")
 
     async def acquire(self, chat_id: ChatId, *, wait: bool = True) -> bool:
@@ -127,7 +155,7 @@ class LocalBudget:
             delay = max([self.paused_until - now, *(b.wait(now) for b in buckets)])
             if delay <= _EPSILON:
                 for bucket in buckets:
-                    bucket.level += 1
+                    bucket.take(now)
                 if is_group(chat_id) and self.group_per_minute:
                     self.groups[chat_id] = buckets[-1]  # used now: kept another minute
                 return True
@@ -138,11 +166,100 @@ class LocalBudget:
     async def pause(self, retry_after: float) -> None:
         self.paused_until = max(self.paused_until, self.clock() + retry_after)
 
-    def _buckets(self, chat_id: ChatId) -> list[_Bucket]:
+    async def open(self) -> None:
+        """Nothing to connect to."""
+
+    async def close(self) -> None:
+        """Nothing to disconnect."""
+
+    def _buckets(self, chat_id: ChatId) -> list[_Window]:
         buckets = []
         if chat_id is not None and self.overall is not None:
             buckets.append(self.overall)
         if is_group(chat_id) and self.group_per_minute:
             group = self.groups.get(chat_id)
-            buckets.append(group or _Bucket.for_rate(self.group_per_minute, 60.0))
+            buckets.append(group or _Window.for_rate(self.group_per_minute, 60.0))
         return buckets
+
+
+_WARN_EVERY_SECONDS = 60.0
+
+
+class SharedBudget:
+    """Telegram's limits held by all replicas together in a ``SharedLimiter``.
+
+    The bot's overall rate is one ``Rate`` (``bot``), each group's minute another
+    (``group:<id>``); a call to a group takes from both at once or from neither. A
+    call to no chat (answerCallbackQuery) asks nothing of the store. ``pause`` holds
+    every replica. Where the store fails, ``fallback`` (this process's budget) decides.
+    """
+
+    def __init__(
+        self,
+        limiter: SharedLimiter,
+        overall_per_second: float,
+        group_per_minute: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    ) -> None:
+        self.limiter = limiter
+        self.overall_per_second = overall_per_second
+        self.group_per_minute = group_per_minute
+        self.sleep = sleep
+        self.clock = clock
+        self.fallback = LocalBudget(overall_per_second, group_per_minute, clock=clock, sleep=sleep)
+        self.warned_at = float("-inf")
+
+    def rates(self, chat_id: ChatId) -> list[Rate]:
+        """The rates a call to ``chat_id`` takes from."""
+        rates = []
+        if chat_id is not None and self.overall_per_second:
+            rates.append(Rate("bot", self.overall_per_second, 1.0))
+        if is_group(chat_id) and self.group_per_minute:
+            rates.append(Rate(f"group:{chat_id}", self.group_per_minute, 60.0))
+        return rates
+
+    async def acquire(self, chat_id: ChatId, *, wait: bool = True) -> bool:
+        chat_id = _same_chat(chat_id)
+        rates = self.rates(chat_id)
+        if not rates:  # nothing counted; a pause seen here still holds
+            return await self.fallback.acquire(None, wait=wait)
+        while True:
+            try:
+                delay = await self.limiter.take(rates)
+            except Exception as exc:  # the store is down: this replica's budget decides
+                self._warn("take from", exc)
+                return await self.fallback.acquire(chat_id, wait=wait)
+            if not delay:
+                return True
+            if not wait:
+                return False
+            await self.sleep(delay)
+
+    async def pause(self, retry_after: float) -> None:
+        await self.fallback.pause(retry_after)
+        try:
+            await self.limiter.pause(retry_after)
+        except Exception as exc:
+            self._warn("pause", exc)
+
+    async def open(self) -> None:
+        try:
+            await self.limiter.open()
+        except Exception as exc:  # answering matters more: retried on the next acquire
+            self._warn("open", exc)
+
+    async def close(self) -> None:
+        await self.limiter.close()
+
+    def _warn(self, what: str, exc: Exception) -> None:
+        now = self.clock()
+        if now - self.warned_at >= _WARN_EVERY_SECONDS:
+            self.warned_at = now
+            log.warning(
+                "could not %s the shared flood budget (%s: %s); this replica paces itself",
+                what,
+                type(exc).__name__,
+                exc,
+            )

@@ -7,7 +7,11 @@ by Telegram's HTML parse mode).
 
 A reply longer than ``MessageLimit.MAX_TEXT_LENGTH`` is split into several messages:
 between blocks where possible, else between the lines of a block, else between
-words. Text is split *before* it is escaped and each piece is wrapped in its own
+words. Telegram counts a message in UTF-16 code units after entity parsing (an
+emoji or a mathematical letter outside the Basic Multilingual Plane is two), so
+lengths here are ``utf16_units`` of the HTML as sent: never less than what Telegram
+counts, since tags and entities only add to it, and the same as Python's ``len``
+for text without astral characters. Text is split *before* it is escaped and each piece is wrapped in its own
 tags, so a cut never lands inside a tag or an entity such as ``&amp;``; a single
 "word" longer than a whole message is the only thing ever cut mid-word.
 """
@@ -50,6 +54,7 @@ __all__ = [
     "render",
     "render_line",
     "sends_photo",
+    "utf16_units",
 ]
 
 Segment = tuple[str, str | None]
@@ -128,9 +133,9 @@ class TelegramRenderer:
         current = ""
         for block in blocks:
             text = "\n".join(render_line(line) for line in block)
-            if len(text) <= self.limit:
+            if utf16_units(text) <= self.limit:
                 joined = current + BLOCK_GAP + text if current else text
-                if len(joined) <= self.limit:
+                if utf16_units(joined) <= self.limit:
                     current = joined
                     continue
                 yield current
@@ -140,7 +145,7 @@ class TelegramRenderer:
                 for piece in self._fit_line(line):
                     sep = BLOCK_GAP if current and line is block[0] else "\n"
                     joined = current + sep + piece if current else piece
-                    if len(joined) <= self.limit:
+                    if utf16_units(joined) <= self.limit:
                         current = joined
                     else:
                         if current:
@@ -152,17 +157,22 @@ class TelegramRenderer:
     def _fit_line(self, line: Line) -> Iterator[str]:
         """One line as one or more rendered pieces, each within the limit."""
         rendered = render_line(line)
-        if len(rendered) <= self.limit:
+        if utf16_units(rendered) <= self.limit:
             yield rendered
             return
         piece: list[Segment] = []
         for token, tag in _tokens(line, self.limit - 16):
             candidate = _merge(piece, token, tag)
-            if piece and len(render_line(tuple(candidate))) > self.limit:
+            if piece and utf16_units(render_line(tuple(candidate))) > self.limit:
                 yield from _nonblank(piece)
                 candidate = [(token, tag)]
             piece = candidate
         yield from _nonblank(piece)
+
+
+def utf16_units(text: str) -> int:
+    """``text``'s length as Telegram counts it: UTF-16 code units (astral characters are 2)."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 def actions(reply: Reply) -> tuple[Action, ...]:
@@ -219,7 +229,7 @@ def _tokens(line: Line, budget: int) -> Iterator[Segment]:
 def _cut(word: str, budget: int) -> Iterator[str]:
     part = ""
     for char in word:
-        if len(html.escape(part + char, quote=False)) > budget:
+        if utf16_units(html.escape(part + char, quote=False)) > budget:
             yield part
             part = ""
         part += char

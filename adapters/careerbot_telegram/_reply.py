@@ -163,10 +163,12 @@ class FloodControl(BaseRateLimiter[int]):
         self.max_retries = max_retries
 
     async def initialize(self) -> None:
-        """Nothing to set up: the budget lives as long as its owner."""
+        """Connect the budget (a shared one reaches its store here)."""
+        await self.budget.open()
 
     async def shutdown(self) -> None:
-        """Nothing to tear down."""
+        """Disconnect the budget."""
+        await self.budget.close()
 
     async def process_request(
         self,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from careerbot_chat.adapter import SettingsSection
@@ -31,6 +31,12 @@ class TelegramSettings(SettingsSection):
         description="Messages per minute to one group (Telegram's limit: 20); 0 turns it off.",
     )
     api_base_url: str = "https://api.telegram.org"
+    redis_url: str | None = Field(
+        None,
+        validation_alias=AliasChoices("CAREERBOT_REDIS_URL", "careerbot_redis_url", "redis_url"),
+        description="Replicas share the flood budget in this Redis (else in PostgreSQL "
+        "when that is the database, else in process).",
+    )
 
     @field_validator("webhook_secret")
     @classmethod

@@ -29,6 +29,8 @@ The pieces:
   the shape of a platform's tokens for it), the metrics hooks ``count_api_call`` (a
   call sent, directly or inside a webhook's answer), ``count_api_error``,
   ``count_duplicate`` and ``count_rejected``;
+- budgets shared by replicas: ``shared_limiter`` (Redis or PostgreSQL, or ``None``
+  for one replica), the ``SharedLimiter`` it returns and the ``Rate`` it takes;
 - registration: an adapter package exposes one ``AdapterRegistration`` under the
   entry-point group ``careerbot_chat.adapters``: its name, its ``SettingsSection``
   (its own environment variables), its ``careerbot ask --format`` renderer, its
@@ -89,6 +91,7 @@ from ._registry import (
 from .answering._reply import label_ends_sentence, label_separator
 from .chart import chart_spec, chart_url, render_png
 from .preview import ChartSource, PreviewCard
+from .service._budget import Rate, SharedLimiter, shared_limiter
 from .service._http import MAX_BODY, StreamingRequest, read_capped
 from .service._logging import RedactSecrets
 from .service._metrics import api_call as count_api_call
@@ -124,6 +127,7 @@ __all__ = [
     "PlatformError",
     "PreviewCard",
     "Publisher",
+    "Rate",
     "RedactSecrets",
     "Reply",
     "Role",
@@ -131,6 +135,7 @@ __all__ = [
     "Settings",
     "SettingsError",
     "SettingsSection",
+    "SharedLimiter",
     "StartupError",
     "StoreError",
     "StreamingRequest",
@@ -155,5 +160,6 @@ __all__ = [
     "register",
     "render_plain",
     "render_png",
+    "shared_limiter",
     "unregister",
 ]

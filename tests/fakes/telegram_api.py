@@ -5,6 +5,10 @@ It answers ``POST /bot{token}/{method}`` the way the real server does
 every call as ``Call(method, params)``, and can be told to fail the next calls of a
 method with a chosen status (429 with ``retry_after``, 400, 403, 500 ...).
 
+``FakeTelegram(token, sends_per_second=N)`` plays Telegram's flood control: a call to
+a chat (anything with a ``chat_id``, webhook answers included) beyond ``N`` accepted
+in the last second is refused with 429 and ``retry_after`` 1, and kept in ``flooded``.
+
 ``sendPhoto`` takes an upload (multipart; the file's bytes land in ``params`` and in
 ``uploads`` under a new ``file_id``) or a ``file_id`` it issued earlier; any other
 ``file_id`` is refused as the real server does.
@@ -68,8 +72,14 @@ class _Member:
 class FakeTelegram:
     """The fake server's state: calls received, chat members, sent messages, failures."""
 
-    def __init__(self, token: str, *, username: str = BOT_USERNAME) -> None:
+    def __init__(
+        self, token: str, *, username: str = BOT_USERNAME, sends_per_second: int | None = None
+    ) -> None:
         self.token = token
+        self.sends_per_second = sends_per_second
+        self.flooded: list[Call] = []
+        """Calls refused with 429 by ``sends_per_second`` (also in ``calls``)."""
+        self._sent_at: deque[float] = deque()
         self.username = username
         self.url = ""
         """The root URL once served (set by whoever serves ``app``)."""
@@ -130,6 +140,11 @@ class FakeTelegram:
     def called(self, method: str) -> list[Call]:
         return [call for call in self.calls if call.method == method]
 
+    def delivered(self, method: str) -> list[Call]:
+        """Calls of ``method`` the fake ran: neither failed as told nor refused as a flood."""
+        refused = {id(call) for call in (*self.failed, *self.flooded)}
+        return [call for call in self.called(method) if id(call) not in refused]
+
     def sent_texts(self) -> list[str]:
         """Every text the bot sent or edited into a message, photo captions too, in order."""
         return [
@@ -188,6 +203,9 @@ class FakeTelegram:
             failure.remaining -= 1
             self.failed.append(self.calls[-1])
             return _error(failure.status, failure.description, failure.retry_after)
+        if "chat_id" in params and self._flooding():
+            self.flooded.append(self.calls[-1])
+            return _error(429, "Too Many Requests: retry after 1", 1)
         handler = getattr(self, f"_{method}", None)
         if handler is None:
             return _error(501, f"the fake does not play {method}")
@@ -223,6 +241,18 @@ class FakeTelegram:
             await response.aread()
             content_type = response.headers.get("content-type", "")
             await self.run_webhook_reply(response.status_code, content_type, response.content)
+
+    def _flooding(self) -> bool:
+        """Whether one more send now would pass ``sends_per_second`` (else it is counted)."""
+        if self.sends_per_second is None:
+            return False
+        now = time.monotonic()
+        while self._sent_at and self._sent_at[0] <= now - 1.0:
+            self._sent_at.popleft()
+        if len(self._sent_at) >= self.sends_per_second:
+            return True
+        self._sent_at.append(now)
+        return False
 
     def _bot_user(self) -> dict[str, Any]:
         return {

@@ -4,7 +4,9 @@
 kinds, required flags; MIT data from PaulSonOfLars/telegram-bot-api-spec, see
 ``specs/telegram-bot-api.LICENSE``). ``BotApiSpec.check(method, params)`` returns
 what Telegram would refuse about a call: an unknown method, a missing required
-field, an unknown field, a value of the wrong kind, callback data over 64 bytes.
+field, an unknown field, a value of the wrong kind, callback data over 64 bytes, a
+text over 4,096 or a caption over 1,024 UTF-16 code units after entity parsing
+(``MESSAGE_TOO_LONG``, ``MEDIA_CAPTION_TOO_LONG``: an emoji counts two).
 
 Parameters arrive two ways. A form-encoded call (what python-telegram-bot sends)
 carries every value as a string: strings as they are, numbers, booleans, objects
@@ -15,7 +17,9 @@ webhook reply's JSON body carries the values as they are.
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -23,6 +27,9 @@ from typing import Any
 
 SPEC_PATH = Path(__file__).parent / "specs" / "telegram-bot-api.json"
 CALLBACK_DATA_MAX_BYTES = 64
+TEXT_MAX_UNITS = {"text": 4096, "message_text": 4096, "caption": 1024}
+"""Fields counted after entity parsing, in UTF-16 code units, in objects with a parse_mode."""
+_TAG = re.compile(r"<[^>]*>")
 SCALARS = frozenset({"Integer", "Float", "Boolean", "String", "True"})
 
 
@@ -70,6 +77,8 @@ class BotApiSpec:
             size = len(value["callback_data"].encode())
             if size > CALLBACK_DATA_MAX_BYTES:
                 errors.append(f"{where}.callback_data: {size} bytes, over 64 (BUTTON_DATA_INVALID)")
+        if "parse_mode" in fields:
+            errors += _too_long(value, where)
         return errors
 
     def _check_value(self, kinds: tuple[str, ...], value: Any, where: str) -> list[str]:
@@ -100,6 +109,22 @@ class BotApiSpec:
         if kind not in self.types:
             return [f"{where}: the spec has no type {kind!r}"]
         return self._check_object(self.types[kind], value, f"{where}<{kind}>")
+
+
+def parsed_units(text: str, parse_mode: object) -> int:
+    """What Telegram counts of ``text``: UTF-16 code units after entity parsing."""
+    if parse_mode == "HTML":
+        text = html.unescape(_TAG.sub("", text))
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _too_long(value: dict[str, Any], where: str) -> list[str]:
+    errors = []
+    for name, limit in TEXT_MAX_UNITS.items():
+        text = value.get(name)
+        if isinstance(text, str) and (units := parsed_units(text, value.get("parse_mode"))) > limit:
+            errors.append(f"{where}.{name}: {units} UTF-16 code units, over {limit}")
+    return errors
 
 
 def _is_scalar(kind: str, value: Any) -> bool:

@@ -62,8 +62,9 @@ def telegram_html_problems(text: str) -> list[str]:
     problems = list(parser.problems)
     if parser.open:
         problems.append(f"unclosed {parser.open}")
-    if len(text) > MessageLimit.MAX_TEXT_LENGTH:
-        problems.append(f"{len(text)} characters > {MessageLimit.MAX_TEXT_LENGTH}")
+    units = len("".join(parser.text).encode("utf-16-le")) // 2  # as Telegram counts
+    if units > MessageLimit.MAX_TEXT_LENGTH:
+        problems.append(f"{units} UTF-16 code units > {MessageLimit.MAX_TEXT_LENGTH}")
     if not text.strip():
         problems.append("empty message")
     return problems

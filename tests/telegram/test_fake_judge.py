@@ -43,6 +43,28 @@ def keyboard(*buttons: dict[str, Any]) -> dict[str, Any]:
             "66 bytes, over 64",
         ),
         ("answerCallbackQuery", {"callback_query_id": 7}, "expected String"),
+        ("sendMessage", {"chat_id": 1, "text": "😀" * 2049}, "4098 UTF-16 code units, over 4096"),
+        (
+            "sendMessage",
+            {"chat_id": 1, "text": f"<b>{'𝐀' * 2049}</b>", "parse_mode": "HTML"},
+            "4098 UTF-16",
+        ),
+        ("sendPhoto", {"chat_id": 1, "photo": "id", "caption": "👩" * 513}, "1026 UTF-16"),
+        (
+            "answerInlineQuery",
+            {
+                "inline_query_id": "1",
+                "results": [
+                    {
+                        "type": "article",
+                        "id": "a",
+                        "title": "t",
+                        "input_message_content": {"message_text": "😀" * 2049},
+                    }
+                ],
+            },
+            "message_text: 4098 UTF-16",
+        ),
         (
             "answerInlineQuery",
             {"inline_query_id": "1", "results": [{"type": "article", "id": "a"}]},
@@ -71,6 +93,12 @@ def test_the_spec_refuses(method: str, params: dict[str, Any], reason: str) -> N
         ),
         ("answerCallbackQuery", {"callback_query_id": "7", "text": "Gone", "show_alert": True}),
         ("getMe", {}),
+        ("sendMessage", {"chat_id": 1, "text": "😀" * 2048}),
+        (
+            "sendMessage",
+            {"chat_id": 1, "text": "<b>&amp;</b>" * 4096, "parse_mode": "HTML"},
+        ),
+        ("sendPhoto", {"chat_id": 1, "photo": "id", "caption": "👩" * 512}),
     ],
 )
 def test_the_spec_accepts(method: str, params: dict[str, Any]) -> None:

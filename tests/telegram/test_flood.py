@@ -21,15 +21,18 @@ def budget(clock: VirtualClock, overall: float = 0, group: float = 0) -> LocalBu
 
 
 async def test_within_the_overall_rate_calls_go_now(clock: VirtualClock) -> None:
-    """Two a second: two now, the third not now; waiting for it takes half a second."""
+    """Two a second: two now, the third waits until the first is a second old."""
     flood = budget(clock, overall=2)
     assert await flood.acquire(PRIVATE, wait=False)
+    clock.now += 0.25
     assert await flood.acquire(GROUP_ID, wait=False)
     assert not await flood.acquire(PRIVATE, wait=False)
     assert clock.sleeps == []
     assert await flood.acquire(PRIVATE)
-    assert clock.sleeps == [pytest.approx(0.5)]
+    assert clock.sleeps == [pytest.approx(0.75)]
     assert not await flood.acquire(PRIVATE, wait=False)  # the wait took the share it made
+    clock.now += 0.25
+    assert await flood.acquire(PRIVATE, wait=False)  # the second call's second is over
 
 
 async def test_a_declined_ask_takes_nothing(clock: VirtualClock) -> None:
@@ -42,7 +45,7 @@ async def test_a_declined_ask_takes_nothing(clock: VirtualClock) -> None:
 
 
 async def test_each_group_has_its_own_minute(clock: VirtualClock) -> None:
-    """20 a minute into a group: the 21st waits 3 s; other chats are not held by it."""
+    """20 a minute into a group: the 21st waits the minute out; other chats are not held."""
     flood = budget(clock, overall=0, group=20)
     for _ in range(20):
         assert await flood.acquire(GROUP_ID, wait=False)
@@ -52,7 +55,22 @@ async def test_each_group_has_its_own_minute(clock: VirtualClock) -> None:
     assert await flood.acquire(PRIVATE, wait=False)
     assert await flood.acquire("@somechannel", wait=False)
     assert await flood.acquire(GROUP_ID)
-    assert clock.sleeps == [pytest.approx(3.0)]
+    assert clock.sleeps == [pytest.approx(60.0)]
+
+
+async def test_no_minute_of_a_group_holds_more_than_its_limit(clock: VirtualClock) -> None:
+    """A burst, then one call a second for two minutes: no 60 s window holds a 21st call."""
+    flood = budget(clock, group=20)
+    sent = []
+    for _ in range(25):
+        assert await flood.acquire(GROUP_ID)
+        sent.append(clock.now)
+    for _ in range(120):
+        clock.now += 1.0
+        if await flood.acquire(GROUP_ID, wait=False):
+            sent.append(clock.now)
+    assert max(sum(1 for t in sent if s <= t < s + 60) for s in sent) == 20
+    assert len(sent) >= 60  # and every minute's twenty were used: three minutes, 60 calls
 
 
 async def test_a_group_idle_a_minute_is_forgotten_with_its_budget_full(
@@ -62,9 +80,8 @@ async def test_a_group_idle_a_minute_is_forgotten_with_its_budget_full(
     assert await flood.acquire(GROUP_ID, wait=False)
     assert await flood.acquire(GROUP_ID, wait=False)
     clock.now += 30.0
-    assert await flood.acquire(GROUP_ID, wait=False)  # half a minute gave one back
-    assert not await flood.acquire(GROUP_ID, wait=False)
-    clock.now += 60.0
+    assert not await flood.acquire(GROUP_ID, wait=False)  # half a minute gives none back
+    clock.now += 30.0
     assert len(flood.groups) == 0
     assert await flood.acquire(GROUP_ID, wait=False)
     assert await flood.acquire(GROUP_ID, wait=False)
@@ -101,7 +118,6 @@ async def test_a_rate_under_one_a_period_still_lets_one_through(clock: VirtualCl
 async def test_a_group_in_use_keeps_its_budget_past_a_minute(clock: VirtualClock) -> None:
     """Two a minute, used at 0 s and 59 s: at 61 s one more fits, not two."""
     flood = budget(clock, group=2)
-    assert await flood.acquire(GROUP_ID, wait=False)
     assert await flood.acquire(GROUP_ID, wait=False)
     clock.now += 59.0
     assert await flood.acquire(GROUP_ID, wait=False)

@@ -186,7 +186,7 @@ async def test_a_group_past_its_minute_is_answered_by_a_call_when_it_may(
     async for webhook in webhook_for(fake, careerbot, limits=TEST_LIMITS, budget=budget):
         answers = [await webhook.post(group_update("/role mlops")) for _ in range(3)]
         assert [bool(answer.content) for answer in answers] == [True, True, False]
-        assert clock.sleeps == [pytest.approx(30.0)]
+        assert clock.sleeps == [pytest.approx(60.0)]
         assert carried(await webhook.post(text_update("/roles")))["method"] == "sendMessage"
         assert len(fake.called("sendMessage")) == 4
         assert len(fake.webhook_replies) == 3
