@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from careerbot_chat import Catalog
 
 QUESTIONS = Path(__file__).with_name("questions.yaml")
+BLIND_QUESTIONS = Path(__file__).with_name("blind_questions.yaml")
+BLIND_CONVERSATIONS = Path(__file__).with_name("blind_conversations.yaml")
 HELD_OUT_EVERY = 4
 """Position ``i`` (0-based) is held out when ``i % 4 == 3``: fixed before tuning."""
 
@@ -41,6 +43,8 @@ class Labelled:
     not_: tuple[str, ...] = ()
     gap: bool = False
     after: str | None = None
+    pattern: str = ""
+    max_lines: int | None = None
 
     @property
     def held_out(self) -> bool:
@@ -59,9 +63,52 @@ def load_questions(path: Path = QUESTIONS) -> list[Labelled]:
             not_=tuple(item.get("not", ())),
             gap=bool(item.get("gap", False)),
             after=item.get("after"),
+            pattern=item.get("pattern", ""),
+            max_lines=item.get("max_lines"),
         )
         for index, item in enumerate(data["questions"])
     ]
+
+
+def load_blind_questions() -> list[Labelled]:
+    """The blind single questions (``blind_questions.yaml``), written without the code."""
+    return load_questions(BLIND_QUESTIONS)
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """One blind multi-turn conversation: each turn is asked after the ones before it."""
+
+    index: int
+    id: str
+    pattern: str
+    turns: tuple[Labelled, ...]
+
+    @property
+    def held_out(self) -> bool:
+        return self.index % HELD_OUT_EVERY == HELD_OUT_EVERY - 1
+
+
+def load_conversations(path: Path | None = None) -> list[Conversation]:
+    data = yaml.safe_load((path or BLIND_CONVERSATIONS).read_text(encoding="utf-8"))
+    found = []
+    for index, item in enumerate(data["conversations"]):
+        turns = tuple(
+            Labelled(
+                index=number,
+                q=turn["q"],
+                kind="turn",
+                show=tuple(turn.get("show", ())),
+                first=tuple(turn.get("first", ())),
+                not_=tuple(turn.get("not", ())),
+                gap=bool(turn.get("gap", False)),
+                pattern=item["pattern"],
+                max_lines=turn.get("max_lines"),
+            )
+            for number, turn in enumerate(item["turns"])
+        )
+        found.append(Conversation(index, item["id"], item["pattern"], turns))
+    return found
 
 
 def _norm(text: str) -> str:
@@ -82,10 +129,20 @@ def invented_numbers(answer: str, question: str, known: set[str]) -> set[str]:
     return numbers(answer) - known - numbers(question)
 
 
+def non_empty_lines(answer: str) -> list[str]:
+    return [line for line in answer.splitlines() if line.strip()]
+
+
+def first_in_head(item: Labelled, answer: str) -> bool:
+    """Every ``first`` fact of ``item`` is within the first two non-empty lines."""
+    head = _norm(" ".join(non_empty_lines(answer)[:2]))
+    return all(_has(head, fact) for fact in item.first)
+
+
 def grade(item: Labelled, answer: str, known: set[str]) -> list[str]:
     """What is wrong with ``answer`` (empty when it is right)."""
     text = _norm(answer)
-    lines = [line for line in answer.splitlines() if line.strip()]
+    lines = non_empty_lines(answer)
     head = _norm(" ".join(lines[:2]))
     problems = [f"missing {fact!r}" for fact in item.show if not _has(text, fact)]
     problems += [f"not first: {fact!r}" for fact in item.first if not _has(head, fact)]
@@ -97,6 +154,8 @@ def grade(item: Labelled, answer: str, known: set[str]) -> list[str]:
     for name in _ROLE_NOT_FOUND.findall(answer):
         if len(name.split()) > 3:
             problems.append(f"'No role called' a sentence: {name!r}")
+    if item.max_lines is not None and len(lines) > item.max_lines:
+        problems.append(f"{len(lines)} lines, more than {item.max_lines}")
     if "Traceback" in answer:
         problems.append("a traceback")
     return problems
@@ -151,3 +210,73 @@ def score(items: list[Labelled], catalog: Catalog) -> Score:
         if problems:
             wrong.append((item, tuple(problems)))
     return Score(len(items) - len(wrong), len(items), invented, tuple(wrong))
+
+
+def conversation_texts(conversation: Conversation, catalog: Catalog) -> list[str]:
+    """The plain-text answers to each turn of ``conversation``, asked in one chat.
+
+    Each turn is read against the conversation so far, as a Slack thread or a reply to
+    the bot's last card carries it: the command of the last answered card.
+    """
+    from careerbot_chat import answer, parse, render_plain
+
+    texts = []
+    last: str | None = None
+    for turn in conversation.turns:
+        command = parse(turn.q, plain=True)
+        assert command is not None
+        reply = answer(command, catalog, None, parse(last) if last else None)
+        if reply.asked:
+            last = reply.asked
+        texts.append(render_plain(reply))
+    return texts
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The blind bench's figures over some answered items."""
+
+    total: int
+    right: int
+    first_total: int
+    first_right: int
+    median_lines: float
+    invented: int
+
+    @property
+    def rate(self) -> float:
+        return self.right / self.total if self.total else 0.0
+
+    @property
+    def first_rate(self) -> float:
+        return self.first_right / self.first_total if self.first_total else 1.0
+
+
+def figures(answered: list[tuple[Labelled, str]], known: set[str]) -> Figures:
+    """Right answers, asked fact in the first two lines, median lines, invented numbers."""
+    import statistics
+
+    with_first = [(item, text) for item, text in answered if item.first]
+    return Figures(
+        total=len(answered),
+        right=sum(not grade(item, text, known) for item, text in answered),
+        first_total=len(with_first),
+        first_right=sum(first_in_head(item, text) for item, text in with_first),
+        median_lines=statistics.median(len(non_empty_lines(t)) for _, t in answered)
+        if answered
+        else 0.0,
+        invented=sum(bool(invented_numbers(text, item.q, known)) for item, text in answered),
+    )
+
+
+def blind_answers(items: list[Labelled], catalog: Catalog) -> list[tuple[Labelled, str]]:
+    return [(item, answer_text(item, catalog)) for item in items]
+
+
+def conversation_answers(
+    conversations: list[Conversation], catalog: Catalog
+) -> list[tuple[Conversation, list[tuple[Labelled, str]]]]:
+    return [
+        (conv, list(zip(conv.turns, conversation_texts(conv, catalog), strict=True)))
+        for conv in conversations
+    ]
