@@ -167,3 +167,33 @@ SEARCH_NONE = "I found nothing about “{query}” in my sources."
 SEARCH_TRY = "Try a question like “senior mlops salary” or “mlops interview tips”, or /roles."
 ALSO_IN_SOURCE = "Also in the source"
 NOTHING_IN_CARD = "Nothing on this card mentions “{words}”."
+
+# Answers to questions in words: the answer is the first line, a sentence.
+PAY_LEVEL = "{level} {role}s in {region} earn {band} a year ({as_of})."
+PAY_BY_YEARS = (
+    "With {years} years you are {level} ({range}): {role}s there earn {band} a year "
+    "in {region} ({as_of})."
+)
+LEVEL_YEARS = "{level} means {range} of experience."
+PAY_HEADLINE = (
+    "{role}s in {region} earn {band} a year ({as_of}), the headline band; "
+    "senior and staff bands go higher."
+)
+PAY_NO_HEADLINE = "The source gives pay for {role} in {region} ({as_of}) by level only."
+PAY_BY_LEVEL = "By level: {levels}"
+PAY_PLACED = "Your {pay} is {where} the {level} band for {role}s in {region}: {band} ({as_of})."
+PAY_NEXT = "{level} pays {band}."
+PAY_OUTSIDE = "The source has no {role} band that holds {pay}."
+WHERE_BELOW = "below"
+WHERE_ABOVE = "above"
+WHERE_BOTTOM = "inside, at the low end of"
+WHERE_MIDDLE = "inside, in the middle of"
+WHERE_TOP = "inside, at the top end of"
+WHERE_OPEN = "inside, above the floor of"
+THANKS_REPLY = "You're welcome! Ask me about a role's salary, skills or interviews any time."
+HELLO_REPLY = (
+    "Hi! Ask me what a role does, its salary by level or its interviews; /help lists more."
+)
+DUTIES = "What the job involves"
+DEMAND_LINE = "{role}: {demand} in {region}."
+OK_REPLY = "Sure. Ask me whenever you like."

@@ -19,6 +19,7 @@ from . import _cards as cards
 from . import _derived as derived
 from ._compose import catalog_reply, salary_answer, start_reply
 from ._decide import Kind, Understood, fallback_role
+from ._focus import demand_reply, duties_reply, focus, pay_reply, short_reply
 from ._narrow import compare, expand, insert, narrow
 from ._reply import Action, Fields, Outcome, Paragraph, Reply
 from ._understand import Gap, Reading
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
     from ._search import Hit
 
 __all__ = ["sentence_reply"]
+
+_CHAT = {"thanks": msg.THANKS_REPLY, "hello": msg.HELLO_REPLY, "ok": msg.OK_REPLY}
 
 _NEEDS_ROLE = (
     Kind.SALARY,
@@ -52,16 +55,27 @@ def sentence_reply(
         role = fallback_role(catalog, default_role)
     if kind is Kind.START:
         return start_reply()
+    if kind is Kind.CHAT:
+        return short_reply(_CHAT[reading.chat])
     if kind is Kind.OTHER_ROLE:
         return _other_role(catalog, reading)
     if role is None:
         return _search(catalog, reading, None) if kind is Kind.SEARCH else None
-    reply = _answer_for(kind, reading, role, catalog)
     if kind is Kind.ROLES:
-        reply = catalog_reply(catalog)
-    # Asked for no card in particular ("is remote work common in bangalore?"): what the
-    # source lacks is the answer, so it comes first; otherwise it follows the answer.
-    return _with_gaps(reply, reading, role, at=0 if kind in (Kind.SEARCH, Kind.ROLE) else 1)
+        return catalog_reply(catalog)
+    gaps = tuple(_gap_notes(reading, role))
+    if kind is Kind.SALARY:
+        return pay_reply(role, reading, gaps)
+    if kind is Kind.DEMAND:
+        return demand_reply(role, expand(reading.topics), gaps)
+    if kind is Kind.ROLE and reading.intents and not reading.topics:
+        return duties_reply(role, gaps)
+    reply = _answer_for(kind, reading, role, catalog)
+    if kind is Kind.ROLE and not (reading.intents or reading.topics or reading.gaps):
+        return reply  # the role's name alone asks for its card, as /role does
+    # What the source lacks comes first: a skimming reader must not take the
+    # India-wide figures that follow as the answer about Pune.
+    return focus(_with_gaps(reply, reading, role, at=0), role)
 
 
 def _answer_for(kind: Kind, reading: Reading, role: Role, catalog: Catalog) -> Reply:

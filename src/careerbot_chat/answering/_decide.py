@@ -52,6 +52,8 @@ class Kind(enum.StrEnum):
     """A role the catalogue has no card for."""
     SEARCH = "search"
     """Words that name no card: the best snippets of the content."""
+    CHAT = "chat"
+    """Small talk and thanks: one short line."""
 
 
 _COMMAND_OF = {Kind.COMPARE: "salary", Kind.PATH: "faq", Kind.DEMAND: "role"}
@@ -119,6 +121,10 @@ def _context(catalog: Catalog, replying_to: Command | None) -> tuple[Role | None
 
 
 def _decide(reading: Reading, replying_to: Command | None, has_role: bool) -> Kind:
+    if reading.chat:
+        return Kind.CHAT
+    if reading.pay is not None or (reading.asks_years and reading.level is not None):
+        return Kind.SALARY  # the member's own figure, or the years a level means
     intents = [i for i in reading.intents if i != Kind.COMPARE or reading.others]
     asks_other = reading.others and not reading.role and not has_role
     if asks_other and Kind.COMPARE not in intents and intents[:1] != [Kind.PATH]:
@@ -128,7 +134,7 @@ def _decide(reading: Reading, replying_to: Command | None, has_role: bool) -> Ki
     if intents:
         intent = intents[0]
         return Kind.START if intent == "help" else Kind(intent)
-    if reading.level is not None or reading.years is not None:
+    if reading.level is not None or reading.years is not None or reading.pay is not None:
         return Kind.SALARY
     if replying_to is not None and replying_to.spec.needs_role:
         return Kind(replying_to.name)

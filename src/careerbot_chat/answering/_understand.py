@@ -29,6 +29,11 @@ _TOKEN = re.compile(r"[a-z0-9₹][a-z0-9'./+-]*")
 _MENTION = re.compile(r"@\w+")
 _NUMBER_UNIT = re.compile(r"^(\d{1,2}(?:\.\d+)?)\+?(y|yr|yrs|years?|yoe)?$")
 _CALENDAR_YEAR = re.compile(r"^(19|20)\d\d$")
+_PAY = re.compile(
+    r"(?<![\d.])(₹\s*)?(\d{1,3}(?:\.\d{1,2})?)\s*(lpa|lakhs?|lacs?|l|cr|crores?)(?![a-z])"
+)
+"""A yearly pay figure as members type it: ``28 LPA``, ``50L``, ``1.5 cr``, ``₹40 lakh``."""
+_UNIT = {"l": 100_000, "c": 10_000_000}
 _INTENT_OF = {word: intent for intent, words in vocab.INTENTS.items() for word in words}
 
 
@@ -53,6 +58,12 @@ class Reading:
     gaps: tuple[Gap, ...] = ()
     unknown_level: bool = False
     asks_years: bool = False
+    pay: int | None = None
+    """The member's own yearly pay in rupees, when they state one figure."""
+    pay_text: str = ""
+    """That figure as they typed it (``28 LPA``), to echo it and no other number."""
+    chat: str = ""
+    """``thanks``, ``hello`` or ``ok`` when the message is only small talk."""
     corrected: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     @property
@@ -75,6 +86,8 @@ class Lexicon:
         known |= set(vocab.SHORT_FORMS.values()) | vocab.CITIES | vocab.COUNTRIES
         known |= vocab.COMPANIES | vocab.REMOTE | vocab.COMMAND_WORDS
         known |= {word for key in vocab.OTHER_ROLES for word in key}
+        known |= {word for talk in vocab.SMALL_TALK.values() for word in talk}
+        known |= vocab.SMALL_TALK_FILLER
         known |= {word for words in names for word in words}
         known |= {word for phrase in self.level_words for word in phrase.split()}
         self.content = frozenset(content_words(catalog))
@@ -235,9 +248,21 @@ def _take_level(
     return None, False, words
 
 
+def member_pay(text: str) -> tuple[int | None, str]:
+    """The one pay figure ``text`` states, in rupees, and as typed; none for a range
+    ("the 10L to 45L band") or no figure."""
+    found = _PAY.findall(text.casefold())
+    if len(found) != 1:
+        return None, ""
+    _, number, unit = found[0]
+    return round(float(number) * _UNIT[unit[0]]), f"₹{number} {'Cr' if unit[0] == 'c' else 'LPA'}"
+
+
 def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
     """Slot by slot, what ``text`` says (see ``Reading``); ``fuzzy`` corrects typos."""
+    pay, pay_text = member_pay(text) if fuzzy else (None, "")
     words, corrected = tokens(text, lexicon, fuzzy=fuzzy)
+    chat = small_talk(words) if fuzzy else ""
     role, words = _take_role(words, lexicon)
     others, words = _take_others(words)
     years, calendar, words = _take_years(words)
@@ -271,8 +296,30 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
         gaps=tuple(gaps),
         unknown_level=unknown_level,
         asks_years=asks_years,
+        pay=pay,
+        pay_text=pay_text,
+        chat=chat,
         corrected=tuple(corrected),
     )
+
+
+def small_talk(words: list[str]) -> str:
+    """What kind of small talk ``words`` are (``thanks``, ``hello``, ``ok``), or ``""``
+    when they say anything else. No words at all (an emoji) is an "ok"."""
+    if len(words) > 6:
+        return ""
+    kinds = []
+    for word in words:
+        kind = next((k for k, talk in vocab.SMALL_TALK.items() if word in talk), None)
+        if kind is None and word not in vocab.SMALL_TALK_FILLER:
+            return ""
+        if kind is not None:
+            kinds.append(kind)
+    if not words:
+        return "ok"
+    if not kinds:
+        return ""
+    return "thanks" if "thanks" in kinds else kinds[0]
 
 
 def _gap(word: str) -> Gap | None:

@@ -24,6 +24,8 @@ __all__ = [
     "PRIORITY",
     "REMOTE",
     "SHORT_FORMS",
+    "SMALL_TALK",
+    "SMALL_TALK_FILLER",
     "STOPWORDS",
     "TOPIC_SYNONYMS",
     "YEAR_UNITS",
@@ -55,7 +57,8 @@ INTENTS: dict[str, frozenset[str]] = {
     ),
     # hiring
     "demand": frozenset(
-        "demand openings opening hiring hire hires jobs vacancies vacancy market scope".split()
+        "demand openings opening hiring hire hires jobs vacancies vacancy market scope "
+        "important competition".split()
     ),
     # moving into the role (answered from the FAQ and the paths)
     "path": frozenset(
@@ -193,6 +196,22 @@ STOPWORDS = frozenset(
 )
 """Words that carry no meaning for the answer. Intent words are never stopwords."""
 
+SMALL_TALK: dict[str, frozenset[str]] = {
+    "thanks": frozenset(
+        "thanks thank thx ty tysm thanku thankyou shukriya dhanyavad dhanyawad helpful".split()
+    ),
+    "hello": frozenset("hi hii hello hey gm morning evening namaste namaskar yo".split()),
+    "ok": frozenset(
+        "ok okk okay kk cool nice great awesome hmm hmmm acha accha achha lol bye got it "
+        "samajh gaya gayi understood perfect noted sure fine".split()
+    ),
+}
+"""Words of a message that is only small talk: it gets one short line."""
+SMALL_TALK_FILLER = frozenset(
+    "good all bot careerbot you bhai bro yaar that was this is so".split()
+)
+"""Words that may go with small talk without making it a question."""
+
 COMMAND_WORDS = frozenset({"role", "salary", "pitfalls", "skills", "faq", "roles"})
 """A command name typed as a word asks for that command."""
 
@@ -210,5 +229,11 @@ TOPIC_SYNONYMS: dict[str, tuple[str, ...]] = {
     "gccs": ("capability", "gcc"),
     "mlflow": ("pipelines",),
     "serving": ("serve",),
+    "companies": ("gcc", "capability"),
+    "company": ("gcc", "capability"),
+    "employers": ("gcc", "capability"),
+    "competition": ("pool", "smaller"),
+    "fewer": ("pool", "smaller"),
+    "premium": ("supply", "pool"),
 }
 """A topic word and other words the content uses for it (searched and narrowed alike)."""
