@@ -45,6 +45,8 @@ class Labelled:
     after: str | None = None
     pattern: str = ""
     max_lines: int | None = None
+    said_before: str = ""
+    """What the member said earlier in a conversation: their numbers may be echoed."""
 
     @property
     def held_out(self) -> bool:
@@ -104,6 +106,7 @@ def load_conversations(path: Path | None = None) -> list[Conversation]:
                 gap=bool(turn.get("gap", False)),
                 pattern=item["pattern"],
                 max_lines=turn.get("max_lines"),
+                said_before=" ".join(earlier["q"] for earlier in item["turns"][:number]),
             )
             for number, turn in enumerate(item["turns"])
         )
@@ -149,7 +152,7 @@ def grade(item: Labelled, answer: str, known: set[str]) -> list[str]:
     problems += [f"shows {fact!r}" for fact in item.not_ if _norm(fact) in text]
     if item.gap and not _GAP.search(text):
         problems.append("does not say the source has no answer")
-    if invented := invented_numbers(answer, item.q, known):
+    if invented := invented_numbers(answer, f"{item.q} {item.said_before}", known):
         problems.append(f"invented numbers {sorted(invented)}")
     for name in _ROLE_NOT_FOUND.findall(answer):
         if len(name.split()) > 3:
@@ -215,19 +218,19 @@ def score(items: list[Labelled], catalog: Catalog) -> Score:
 def conversation_texts(conversation: Conversation, catalog: Catalog) -> list[str]:
     """The plain-text answers to each turn of ``conversation``, asked in one chat.
 
-    Each turn is read against the conversation so far, as a Slack thread or a reply to
-    the bot's last card carries it: the command of the last answered card.
+    Each turn is read against what the conversation remembers so far (the last card,
+    the member's years, pay and former role), as the bot keeps it in the store.
     """
     from careerbot_chat import answer, parse, render_plain
+    from careerbot_chat.answering._memory import Memory
 
     texts = []
-    last: str | None = None
+    memory = Memory()
     for turn in conversation.turns:
         command = parse(turn.q, plain=True)
         assert command is not None
-        reply = answer(command, catalog, None, parse(last) if last else None)
-        if reply.asked:
-            last = reply.asked
+        reply = answer(command, catalog, None, None, memory)
+        memory = Memory.loads(reply.memory)
         texts.append(render_plain(reply))
     return texts
 
@@ -265,7 +268,10 @@ def figures(answered: list[tuple[Labelled, str]], known: set[str]) -> Figures:
         median_lines=statistics.median(len(non_empty_lines(t)) for _, t in answered)
         if answered
         else 0.0,
-        invented=sum(bool(invented_numbers(text, item.q, known)) for item, text in answered),
+        invented=sum(
+            bool(invented_numbers(text, f"{item.q} {item.said_before}", known))
+            for item, text in answered
+        ),
     )
 
 

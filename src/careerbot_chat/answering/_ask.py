@@ -19,7 +19,14 @@ from . import _cards as cards
 from . import _derived as derived
 from ._compose import catalog_reply, salary_answer, start_reply
 from ._decide import Kind, Understood, fallback_role
-from ._focus import demand_reply, duties_reply, focus, pay_reply, short_reply
+from ._focus import (
+    demand_reply,
+    duties_reply,
+    focus,
+    pay_reply,
+    relating_reply,
+    short_reply,
+)
 from ._narrow import compare, expand, insert, narrow
 from ._reply import Action, Fields, Outcome, Paragraph, Reply
 from ._understand import Gap, Reading
@@ -58,7 +65,9 @@ def sentence_reply(
     if kind is Kind.CHAT:
         return short_reply(_CHAT[reading.chat])
     if kind is Kind.OTHER_ROLE:
-        return _other_role(catalog, reading)
+        known = fallback_role(catalog, default_role)
+        related = relating_reply(known, reading.others[0], []) if known is not None else None
+        return related or _other_role(catalog, reading)
     if role is None:
         return _search(catalog, reading, None) if kind is Kind.SEARCH else None
     if kind is Kind.ROLES:
@@ -175,6 +184,10 @@ def _other_role(catalog: Catalog, reading: Reading) -> Reply:
 
 def _gap_notes(reading: Reading, role: Role) -> list[str]:
     notes = []
+    for kind, template in (("topic", msg.GAP_TOPIC), ("pay_form", msg.GAP_PAY_FORM)):
+        words = [gap.word for gap in reading.gaps if gap.kind == kind]
+        if words:
+            notes.append(template.format(words=msg.join_names(words, "or"), role=role.title))
     for gap in reading.gaps:
         notes.append(_gap_note(gap, role))
     return [note for note in dict.fromkeys(notes) if note]
@@ -190,6 +203,10 @@ def _gap_note(gap: Gap, role: Role) -> str:
         return msg.GAP_COMPANY.format(place=place, region=role.region)
     if gap.kind == "remote":
         return msg.GAP_REMOTE.format(role=role.title)
+    if gap.kind == "currency":
+        return msg.GAP_CURRENCY.format(place=gap.word.upper(), region=role.region)
+    if gap.kind == "future":
+        return msg.GAP_FUTURE.format(role=role.title, as_of=role.as_of)
     if gap.kind == "year" and not role.as_of.startswith(gap.word):
         return msg.GAP_YEAR.format(year=gap.word, as_of=role.as_of)
     return ""

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 
 from ..catalog._content import Role
 from . import _derived as derived
-from ._parser import Command
+from ._memory import SELF, Memory
+from ._parser import Command, parse
 from ._registry import command_spec
 from ._understand import Reading, read
 
@@ -95,15 +96,51 @@ class Understood:
     role: Role | None
 
 
-def understand(text: str, catalog: Catalog, replying_to: Command | None = None) -> Understood:
-    """Read ``text`` (a follow-up to ``replying_to`` when given) into a command or a search."""
+def understand(
+    text: str,
+    catalog: Catalog,
+    replying_to: Command | None = None,
+    memory: Memory | None = None,
+) -> Understood:
+    """Read ``text`` (a follow-up to ``replying_to`` when given, else to the card the
+    conversation last showed, from ``memory``) into a command or a search."""
     reading = read(text, derived.lexicon(catalog))
+    if memory is not None and replying_to is None and memory.last:
+        replying_to = parse(memory.last)
     context_role, context_level = _context(catalog, replying_to)
     role = reading.role or context_role
     kind = _decide(reading, replying_to, role is not None)
+    if memory is not None and memory.knows_member:
+        if kind is Kind.SALARY and (reading.years is not None or reading.pay is not None):
+            reading = _fill(reading, memory)  # "getting 20 LPA, low?" after "3 yoe"
+        elif _about_member(reading, kind, text):
+            reading, kind = _fill(reading, memory), Kind.SALARY
     if kind is Kind.SALARY and replying_to is not None and _same_card(reading):
         reading = replace(reading, level=reading.level or context_level)
     return Understood(_command(kind, reading, role), reading, kind, role)
+
+
+def _fill(reading: Reading, memory: Memory) -> Reading:
+    """``reading`` with the member's years and pay from ``memory`` where it has none."""
+    if reading.level is None and reading.years is None:
+        reading = replace(reading, years=memory.years)
+    if reading.pay is None and memory.pay is not None:
+        reading = replace(reading, pay=memory.pay, pay_text=memory.pay_text)
+    return reading
+
+
+def _about_member(reading: Reading, kind: Kind, text: str) -> bool:
+    """A pay question that says nothing of the member's own years or pay, asked about
+    them ("what would I get?", "fair?"): the figures they gave earlier answer it."""
+    if reading.years is not None or reading.pay is not None or reading.level is not None:
+        return False
+    if kind in (Kind.CHAT, Kind.START, Kind.OTHER_ROLE):
+        return False
+    asks_pay = "salary" in reading.intents or "fair" in reading.topics
+    return (
+        asks_pay
+        and (SELF.search(text.casefold()) is not None or not (reading.topics or reading.role))
+    ) or (not reading.intents and not reading.topics)
 
 
 def _same_card(reading: Reading) -> bool:
@@ -126,6 +163,8 @@ def _decide(reading: Reading, replying_to: Command | None, has_role: bool) -> Ki
     if reading.pay is not None or (reading.asks_years and reading.level is not None):
         return Kind.SALARY  # the member's own figure, or the years a level means
     intents = [i for i in reading.intents if i != Kind.COMPARE or reading.others]
+    if reading.role is not None:  # "open roles for mlops": that role, not the catalogue
+        intents = [i for i in intents if i != Kind.ROLES]
     asks_other = reading.others and not reading.role and not has_role
     if asks_other and Kind.COMPARE not in intents and intents[:1] != [Kind.PATH]:
         return Kind.OTHER_ROLE  # "sre salary": a role we have no card for

@@ -20,7 +20,16 @@ from ._reply import Action, Block, Bullets, Divider, Fields, Outcome, Paragraph,
 from ._reply import label_separator as sep
 from ._understand import Reading
 
-__all__ = ["SUPPORT", "demand_reply", "duties_reply", "focus", "pay_reply", "short_reply"]
+__all__ = [
+    "SUPPORT",
+    "demand_reply",
+    "duties_reply",
+    "focus",
+    "pay_reply",
+    "relating",
+    "relating_reply",
+    "short_reply",
+]
 
 SUPPORT = 2
 """Lines under the answer's first line, at most."""
@@ -106,6 +115,36 @@ def _lines_reply(role: Role, lines: list[str], card: str, support: int = SUPPORT
         role=role.slug,
         card=card,
     )
+
+
+def relating(role: Role, other: str) -> list[str]:
+    """Every fact of ``role``'s source that relates it to ``other`` (premiums over it,
+    the path from it, the FAQ answers and why-now lines naming it)."""
+    name = other.casefold()
+    lines = []
+    for premium in role.premiums:
+        if any(name in over.casefold() for over in premium.over):
+            level = role.level(premium.level)
+            note = f" ({premium.note})" if premium.note else ""
+            label = level.label if level else premium.level
+            lines.append(f"{label} {role.title}: {show.premium(premium)}{note}.")
+    for path in role.paths:
+        if name in path.origin.casefold():
+            note = f" ({path.note})" if path.note else ""
+            lines.append(f"From {path.origin}{note}: {'; '.join(path.steps)}.")
+    lines += [line for line in cards.why_now_lines(role) if name in line.casefold()]
+    lines += [q.answer for q in role.faq if name in f"{q.question} {q.answer}".casefold()]
+    return list(dict.fromkeys(lines))
+
+
+def relating_reply(role: Role, other: str, first: list[str]) -> Reply | None:
+    """What the source says relating ``other`` to ``role``, after ``first`` (the gaps);
+    none when it says nothing about ``other``."""
+    lines = relating(role, other)
+    if not lines:
+        return None
+    head = msg.GAP_OTHER_ROLE_RELATED.format(name=other, role=role.title)
+    return _lines_reply(role, [*first, head, *lines], "role", support=SUPPORT + 1)
 
 
 def short_reply(text: str) -> Reply:

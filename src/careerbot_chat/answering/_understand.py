@@ -41,7 +41,7 @@ _INTENT_OF = {word: intent for intent, words in vocab.INTENTS.items() for word i
 class Gap:
     """Something asked that the source may not break its figures down by."""
 
-    kind: str  # city | country | company | remote | year
+    kind: str  # city | country | company | remote | year | topic | pay_form | currency | future
     word: str
 
 
@@ -85,6 +85,7 @@ class Lexicon:
         known = set(vocab.STOPWORDS) | set(_INTENT_OF) | vocab.LEVELS | set(vocab.SHORT_FORMS)
         known |= set(vocab.SHORT_FORMS.values()) | vocab.CITIES | vocab.COUNTRIES
         known |= vocab.COMPANIES | vocab.REMOTE | vocab.COMMAND_WORDS
+        known |= vocab.UNCOVERED | vocab.PAY_FORMS | vocab.CURRENCIES | vocab.FUTURE
         known |= {word for key in vocab.OTHER_ROLES for word in key}
         known |= {word for talk in vocab.SMALL_TALK.values() for word in talk}
         known |= vocab.SMALL_TALK_FILLER
@@ -285,6 +286,8 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
             topics.append(word)
     if calendar is not None:
         gaps.append(Gap("year", calendar))
+    if any(gap.kind == "future" for gap in gaps):
+        years = None  # "in the next 5 years" is a time ahead, not experience
     intents = tuple(sorted(found, key=vocab.PRIORITY.index))
     return Reading(
         role=role,
@@ -328,6 +331,10 @@ def _gap(word: str) -> Gap | None:
         ("country", vocab.COUNTRIES),
         ("company", vocab.COMPANIES),
         ("remote", vocab.REMOTE),
+        ("topic", vocab.UNCOVERED),
+        ("pay_form", vocab.PAY_FORMS),
+        ("currency", vocab.CURRENCIES),
+        ("future", vocab.FUTURE),
     ):
         if word in words:
             return Gap(kind, word)

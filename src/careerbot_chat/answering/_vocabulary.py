@@ -15,11 +15,14 @@ __all__ = [
     "COMMAND_WORDS",
     "COMPANIES",
     "COUNTRIES",
+    "CURRENCIES",
+    "FUTURE",
     "FUZZY_CUTOFF",
     "FUZZY_MIN_LENGTH",
     "INTENTS",
     "LEVELS",
     "OTHER_ROLES",
+    "PAY_FORMS",
     "PHRASES",
     "PRIORITY",
     "REMOTE",
@@ -28,6 +31,7 @@ __all__ = [
     "SMALL_TALK_FILLER",
     "STOPWORDS",
     "TOPIC_SYNONYMS",
+    "UNCOVERED",
     "YEAR_UNITS",
 ]
 
@@ -37,7 +41,8 @@ INTENTS: dict[str, frozenset[str]] = {
         "salary salaries sal pay paid pays paying payscale ctc package packages pkg comp "
         "compensation earn earns earning earnings make makes making lpa kitna kitni kamata "
         "kamate kamati kamai paisa paise milta milti milte milega milegi band bands money "
-        "income stipend scale crore crores cr lakh lakhs levels howmuch".split()
+        "income stipend scale crore crores cr lakh lakhs levels howmuch fair underpaid "
+        "overpaid lowball low".split()
     ),
     # what the job is
     "role": frozenset(
@@ -58,7 +63,7 @@ INTENTS: dict[str, frozenset[str]] = {
     # hiring
     "demand": frozenset(
         "demand openings opening hiring hire hires jobs vacancies vacancy market scope "
-        "important competition".split()
+        "important competition open".split()
     ),
     # moving into the role (answered from the FAQ and the paths)
     "path": frozenset(
@@ -96,6 +101,10 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("v", "s"): "vs",
     ("day", "to", "day"): "day",
     ("pay", "scale"): "payscale",
+    ("would", "i", "get"): "earn",
+    ("will", "i", "get"): "earn",
+    ("would", "i", "make"): "earn",
+    ("can", "i", "get"): "earn",
 }
 """Several words that mean one thing, rewritten before anything else is read."""
 
@@ -173,6 +182,24 @@ COMPANIES = frozenset(
     "walmart adobe jpmorgan goldman".split()
 )
 REMOTE = frozenset("remote remotely wfh hybrid onsite".split())
+UNCOVERED = frozenset(
+    # tools and stacks the source never names
+    "terraform spark pyspark jenkins databricks kserve seldon feast argo dvc llmops azure "
+    "pytorch tensorflow bentoml kafka snowflake ansible helm wandb onnx vllm langchain "
+    # credentials, hiring process, working life
+    "certification certifications certificate certified cka ckad degree masters master's "
+    "phd mtech btech bootcamp leetcode dsa rounds oncall on-call wlb layoffs notice "
+    "relocation visa".split()
+)
+"""Things members ask about that the source never mentions: named as a gap, first."""
+PAY_FORMS = frozenset(
+    "inhand in-hand monthly bonus bonuses esop esops stock stocks rsu rsus equity variable "
+    "hike hikes increment".split()
+)
+"""Parts or forms of pay the source does not break its yearly bands into."""
+CURRENCIES = frozenset("usd dollar dollars gbp euro euros eur pounds".split())
+FUTURE = frozenset("future forecast khatam replace replaced obsolete growth yoy".split())
+"""Asking what comes next: the source gives figures as of one date, no forecast."""
 """Places, employers and ways of working the source may not break figures down by."""
 
 STOPWORDS = frozenset(
@@ -187,7 +214,7 @@ STOPWORDS = frozenset(
     "expect expected expecting like ok okay yes no not really bro sir maam ma'am "
     "engineer engineers developer career careers field line industry india indian "
     "level experience experienced exp year annual annually yearly per-year "
-    "currently today latest recent anyone anybody one common"
+    "currently today latest recent anyone anybody one common used use uses using"
     # Hinglish in Latin script
     " ka ki ke ko kya kyu kyun kyon hai hain hota hoti hote tha thi the hoga hogi "
     " me mein mai main mera meri mere pe par se aur ya bhi toh bhai yaar bro batao "
