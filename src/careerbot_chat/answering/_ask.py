@@ -69,7 +69,7 @@ def sentence_reply(
         related = relating_reply(known, reading.others[0], []) if known is not None else None
         return related or _other_role(catalog, reading)
     if role is None:
-        return _search(catalog, reading, None) if kind is Kind.SEARCH else None
+        return focus(_search(catalog, reading, None), None) if kind is Kind.SEARCH else None
     if kind is Kind.ROLES:
         return catalog_reply(catalog)
     gaps = tuple(_gap_notes(reading, role))

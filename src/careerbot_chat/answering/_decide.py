@@ -163,7 +163,8 @@ def _decide(reading: Reading, replying_to: Command | None, has_role: bool) -> Ki
     if reading.pay is not None or (reading.asks_years and reading.level is not None):
         return Kind.SALARY  # the member's own figure, or the years a level means
     intents = [i for i in reading.intents if i != Kind.COMPARE or reading.others]
-    if reading.role is not None:  # "open roles for mlops": that role, not the catalogue
+    if reading.role is not None or reading.topics:  # "open roles for mlops", "the list of
+        # things panels expect": about that role or those words, not the catalogue
         intents = [i for i in intents if i != Kind.ROLES]
     asks_other = reading.others and not reading.role and not has_role
     if asks_other and Kind.COMPARE not in intents and intents[:1] != [Kind.PATH]:
