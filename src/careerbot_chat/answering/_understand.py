@@ -272,11 +272,14 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
     gaps: list[Gap] = []
     topics: list[str] = []
     asks_years = False
+    weak_pay = False
     for word in words:
         intent = "faq" if word == "faq" else _INTENT_OF.get(word)
         if word in vocab.COMMAND_WORDS and word != "faq":
             intent = "roles" if word == "roles" else word
-        if intent is not None:
+        if word == "howmuch":
+            weak_pay = True  # "how much Kubernetes": pay only when nothing else is asked
+        elif intent is not None:
             found.setdefault(intent, len(found))
         elif (gap := _gap(word)) is not None:
             gaps.append(gap)
@@ -284,6 +287,8 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
             asks_years = True
         elif word not in vocab.STOPWORDS and len(word) > 1:
             topics.append(word)
+    if weak_pay and not found and not topics:
+        found["salary"] = 0
     if calendar is not None:
         gaps.append(Gap("year", calendar))
     if any(gap.kind == "future" for gap in gaps):

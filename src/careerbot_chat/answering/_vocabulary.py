@@ -42,7 +42,7 @@ INTENTS: dict[str, frozenset[str]] = {
         "compensation earn earns earning earnings make makes making lpa kitna kitni kamata "
         "kamate kamati kamai paisa paise milta milti milte milega milegi band bands money "
         "income stipend scale crore crores cr lakh lakhs levels howmuch fair underpaid "
-        "overpaid lowball low".split()
+        "overpaid lowball".split()
     ),
     # what the job is
     "role": frozenset(
@@ -262,5 +262,12 @@ TOPIC_SYNONYMS: dict[str, tuple[str, ...]] = {
     "competition": ("pool", "smaller"),
     "fewer": ("pool", "smaller"),
     "premium": ("supply", "pool"),
+    "reliability": ("slo",),
+    "targets": ("slo",),
+    "prod": ("production",),
+    "fast": ("low-latency",),
+    "api": ("serve", "low-latency"),
+    "apis": ("serve", "low-latency"),
+    "fail": ("mistake", "fail"),
 }
 """A topic word and other words the content uses for it (searched and narrowed alike)."""
