@@ -184,6 +184,10 @@ PAY_BY_YEARS = (
     "in {region} ({as_of})."
 )
 LEVEL_YEARS = "{level} means {range} of experience."
+LEVEL_YEARS_PAY = (
+    "{level} means {range} of experience; {role} pay there: {band} a year in {region} ({as_of})."
+)
+GAP_WHY = "The source gives no reason for {role}'s pay."
 PAY_HEADLINE = (
     "{role} pay in {region}: {band} a year ({as_of}), the headline band; "
     "the senior and staff bands go higher."

@@ -67,7 +67,8 @@ def test_small_talk_is_one_short_line(tuning: list[Labelled], catalog: Catalog) 
     talk = [item for item in tuning if item.pattern == "smalltalk"]
     for item, text in blind_answers(talk, catalog):
         lines = [line for line in text.splitlines() if line.strip()]
-        assert len(lines) == 1 and "₹" not in text, (item.q, lines)
+        assert len(lines) == 1, (item.q, lines)
+        assert "₹" not in text, item.q
 
 
 def test_conversations_on_the_tuning_part(

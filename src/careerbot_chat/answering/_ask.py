@@ -74,7 +74,7 @@ def sentence_reply(
         return catalog_reply(catalog)
     gaps = tuple(_gap_notes(reading, role))
     if kind is Kind.SALARY:
-        return pay_reply(role, reading, gaps)
+        return pay_reply(role, reading, gaps, _switching(role, reading))
     if kind is Kind.DEMAND:
         return demand_reply(role, expand(reading.topics), gaps)
     if kind is Kind.ROLE and reading.intents and not reading.topics:
@@ -103,6 +103,16 @@ def _answer_for(kind: Kind, reading: Reading, role: Role, catalog: Catalog) -> R
     return narrow(
         catalog, cards.card_for(catalog, role, card) or cards.role_card(role), words, role
     )
+
+
+def _switching(role: Role, reading: Reading) -> tuple[str, ...]:
+    """A pay question that is also about switching: the source's route in, after the band."""
+    if "path" not in reading.intents:
+        return ()
+    routes = [
+        p for p in role.paths if any(o.casefold() in p.origin.casefold() for o in reading.others)
+    ]
+    return tuple(f"{p.origin}: {p.note}." if p.note else p.origin for p in routes[:1])
 
 
 def _path(role: Role, reading: Reading) -> Reply:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from ..catalog._content import Role
 from . import _derived as derived
-from ._memory import SELF, Memory
+from ._memory import Memory
 from ._parser import Command, parse
 from ._registry import command_spec
 from ._understand import Reading, read
@@ -108,39 +108,60 @@ def understand(
     if memory is not None and replying_to is None and memory.last:
         replying_to = parse(memory.last)
     context_role, context_level = _context(catalog, replying_to)
+    role = reading.role or context_role or fallback_role(catalog, None)
+    if reading.band is not None and reading.level is None and role is not None:
+        level = _quoted_level(role, reading.band)  # "ye 22–45 kis level ka hai?"
+        if level is not None:
+            reading = replace(reading, level=level, asks_years=True)
     role = reading.role or context_role
     kind = _decide(reading, replying_to, role is not None)
     if memory is not None and memory.knows_member:
         if kind is Kind.SALARY and (reading.years is not None or reading.pay is not None):
             reading = _fill(reading, memory)  # "getting 20 LPA, low?" after "3 yoe"
-        elif _about_member(reading, kind, text):
+        elif _about_member(reading, kind):
             reading, kind = _fill(reading, memory), Kind.SALARY
     if kind is Kind.SALARY and replying_to is not None and _same_card(reading):
         reading = replace(reading, level=reading.level or context_level)
     return Understood(_command(kind, reading, role), reading, kind, role)
 
 
+def _quoted_level(role: Role, band: tuple[float, float]) -> str | None:
+    """The level whose band, in lakhs, is the one quoted."""
+    for level in role.ladder:
+        high = level.max / 100_000 if level.max is not None else None
+        if level.min / 100_000 == band[0] and high == band[1]:
+            return level.id
+    return None
+
+
 def _fill(reading: Reading, memory: Memory) -> Reading:
-    """``reading`` with the member's years and pay from ``memory`` where it has none."""
+    """``reading`` with the member's level, years, pay and former role from ``memory``
+    where it has none of its own."""
     if reading.level is None and reading.years is None:
-        reading = replace(reading, years=memory.years)
+        if memory.level:
+            reading = replace(reading, level=memory.level)
+        else:
+            reading = replace(reading, years=memory.years)
+    if not reading.others and memory.origin:
+        reading = replace(reading, others=(memory.origin,))
     if reading.pay is None and memory.pay is not None:
         reading = replace(reading, pay=memory.pay, pay_text=memory.pay_text)
     return reading
 
 
-def _about_member(reading: Reading, kind: Kind, text: str) -> bool:
+def _about_member(reading: Reading, kind: Kind) -> bool:
     """A pay question that says nothing of the member's own years or pay, asked about
     them ("what would I get?", "fair?"): the figures they gave earlier answer it."""
     if reading.years is not None or reading.pay is not None or reading.level is not None:
         return False
     if kind in (Kind.CHAT, Kind.START, Kind.OTHER_ROLE):
         return False
-    asks_pay = "salary" in reading.intents or "fair" in reading.topics
-    return (
-        asks_pay
-        and (SELF.search(text.casefold()) is not None or not (reading.topics or reading.role))
-    ) or (not reading.intents and not reading.topics)
+    if kind is Kind.PATH and reading.about_self:
+        return True  # "if I switch to mlops?": the band they would join
+    asks_pay = "salary" in reading.intents
+    return (asks_pay and (reading.about_self or not (reading.topics or reading.role))) or (
+        not reading.intents and not reading.topics
+    )
 
 
 def _same_card(reading: Reading) -> bool:

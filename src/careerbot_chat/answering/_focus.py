@@ -152,7 +152,9 @@ def short_reply(text: str) -> Reply:
     return Reply(text, command="start")
 
 
-def pay_reply(role: Role, reading: Reading, gaps: tuple[str, ...] = ()) -> Reply:
+def pay_reply(
+    role: Role, reading: Reading, gaps: tuple[str, ...] = (), also: tuple[str, ...] = ()
+) -> Reply:
     """The pay asked for, in a sentence first: a level's band, the band that holds the
     member's years, or the headline band and the ladder; the member's own figure placed."""
     level, notes = _level(role, reading)
@@ -164,7 +166,14 @@ def pay_reply(role: Role, reading: Reading, gaps: tuple[str, ...] = ()) -> Reply
         lines = [*notes, _level_sentence(role, level, reading), *_level_support(role, level)]
     else:
         lines = [*notes, _headline_sentence(role), _ladder_line(role)]
-    lines = [*gaps, *lines[:1], *_related(role, reading.topics), *lines[1:]]
+    lines = [*lines[:1], *_related(role, reading.topics), *lines[1:]]
+    if reading.asks_why:
+        lines = [*_reasons(role), *lines]  # "why so much?": the source's reason first
+    elif reading.asks_more and reading.others:
+        lines = [*_over(role, level, reading.others[0]), *lines]  # "how much more?"
+    if also:
+        lines = [*lines[:1], *also, *lines[1:]]
+    lines = [*gaps, *dict.fromkeys(lines)]
     actions = (
         Action(msg.BUTTON_SALARY, f"/salary {role.slug}"),
         Action(msg.BUTTON_ROLE_CARD, f"/role {role.slug}"),
@@ -179,6 +188,24 @@ def pay_reply(role: Role, reading: Reading, gaps: tuple[str, ...] = ()) -> Reply
         role=role.slug,
         card=card,
     )
+
+
+def _reasons(role: Role) -> list[str]:
+    """Why the role pays what it does, as the source says: premiums it explains, then
+    the market lines (the talent pool)."""
+    lines = [
+        f"{show.premium(p)}: {p.note}." for p in role.premiums if p.note and "supply" in p.note
+    ]
+    market = role.why_now.market if role.why_now is not None else ()
+    return [*lines, *market] or [msg.GAP_WHY.format(role=role.title)]
+
+
+def _over(role: Role, level: Level | None, other: str) -> list[str]:
+    """The premiums of ``role`` over ``other``, the member's level's first."""
+    lines = relating(role, other)[:2]
+    if level is not None:
+        lines.sort(key=lambda line: not line.startswith(level.label))
+    return [line for line in lines if "%" in line or "₹" in line]
 
 
 def _related(role: Role, words: tuple[str, ...]) -> list[str]:
@@ -219,6 +246,15 @@ def _named(level: Level) -> str:
 
 def _level_sentence(role: Role, level: Level, reading: Reading) -> str:
     band = show.band(level)
+    if reading.asks_years and level.years is not None:
+        return msg.LEVEL_YEARS_PAY.format(
+            level=level.label,
+            range=show.years(level.years),
+            role=role.title,
+            band=band,
+            region=role.region,
+            as_of=role.as_of,
+        )
     if reading.years is not None and reading.level is None and level.years is not None:
         return msg.PAY_BY_YEARS.format(
             years=f"{reading.years:g}",

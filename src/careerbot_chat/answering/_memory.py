@@ -9,15 +9,11 @@ Pure; imports nothing that decides or composes.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 
 from ._understand import Reading
 
-__all__ = ["SELF", "Memory"]
-
-SELF = re.compile(r"\b(i|i'm|im|me|my|mine|mujhe|mera|meri|mere|main|hu|hoon)\b")
-"""Words by which a member speaks of themselves (English and Hinglish)."""
+__all__ = ["Memory"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,10 +25,11 @@ class Memory:
     pay: int | None = None
     pay_text: str = ""
     origin: str = ""
+    level: str = ""
 
     @property
     def knows_member(self) -> bool:
-        return self.years is not None or self.pay is not None
+        return self.years is not None or self.pay is not None or bool(self.level)
 
     def dumps(self) -> str:
         """One line per known field (``years=4``): what the store keeps."""
@@ -42,6 +39,7 @@ class Memory:
             "pay": "" if self.pay is None else str(self.pay),
             "pay_text": self.pay_text,
             "origin": self.origin,
+            "level": self.level,
         }
         return "\n".join(f"{key}={value}" for key, value in values.items() if value)
 
@@ -64,6 +62,7 @@ class Memory:
             pay=pay,
             pay_text=values.get("pay_text", "") if pay is not None else "",
             origin=values.get("origin", ""),
+            level=values.get("level", ""),
         )
 
     def after(self, reading: Reading | None, asked: str) -> Memory:
@@ -78,4 +77,8 @@ class Memory:
             memory = replace(memory, pay=reading.pay, pay_text=reading.pay_text)
         if reading.others and reading.role is None:
             memory = replace(memory, origin=reading.others[0])
+        if reading.level is not None and reading.about_self:
+            memory = replace(memory, level=reading.level)  # "I'm senior", not "and staff?"
+        elif reading.level is not None and (reading.years is not None or reading.pay is not None):
+            memory = replace(memory, level=reading.level)  # "senior, 7 yoe"
         return memory

@@ -34,6 +34,11 @@ _PAY = re.compile(
 )
 """A yearly pay figure as members type it: ``28 LPA``, ``50L``, ``1.5 cr``, ``₹40 lakh``."""
 _UNIT = {"l": 100_000, "c": 10_000_000}
+_SELF = re.compile(r"\b(i|i'm|im|me|my|mine|mujhe|mera|meri|mere|main|hu|hoon)\b")
+"""Words by which a member speaks of themselves (English and Hinglish)."""
+_WHY = re.compile(r"\b(why|kyu|kyun|kyon|reason|wajah)\b")
+_MORE = re.compile(r"\b(more|extra|zyada|jyada|badhega|badhegi|bump|jump)\b")
+_RANGE = re.compile(r"(\d{1,3}(?:\.\d)?)\s*(?:–|-|to)\s*(\d{1,3}(?:\.\d)?)")
 _INTENT_OF = {word: intent for intent, words in vocab.INTENTS.items() for word in words}
 
 
@@ -64,6 +69,14 @@ class Reading:
     """That figure as they typed it (``28 LPA``), to echo it and no other number."""
     chat: str = ""
     """``thanks``, ``hello`` or ``ok`` when the message is only small talk."""
+    about_self: bool = False
+    """The member speaks of themselves ("I", "my", "mujhe")."""
+    asks_why: bool = False
+    """Asks for a reason ("why so much?", "kyu itna zyada?")."""
+    asks_more: bool = False
+    """Asks how much more (a premium, a bump on switching)."""
+    band: tuple[float, float] | None = None
+    """A band the member quotes, in lakhs ("ye 22–45 kis level ka hai?")."""
     corrected: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     @property
@@ -86,6 +99,7 @@ class Lexicon:
         known |= set(vocab.SHORT_FORMS.values()) | vocab.CITIES | vocab.COUNTRIES
         known |= vocab.COMPANIES | vocab.REMOTE | vocab.COMMAND_WORDS
         known |= vocab.UNCOVERED | vocab.PAY_FORMS | vocab.CURRENCIES | vocab.FUTURE
+        known |= vocab.WEAK_PAY
         known |= {word for key in vocab.OTHER_ROLES for word in key}
         known |= {word for talk in vocab.SMALL_TALK.values() for word in talk}
         known |= vocab.SMALL_TALK_FILLER
@@ -277,7 +291,7 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
         intent = "faq" if word == "faq" else _INTENT_OF.get(word)
         if word in vocab.COMMAND_WORDS and word != "faq":
             intent = "roles" if word == "roles" else word
-        if word == "howmuch":
+        if word in vocab.WEAK_PAY:
             weak_pay = True  # "how much Kubernetes": pay only when nothing else is asked
         elif intent is not None:
             found.setdefault(intent, len(found))
@@ -307,8 +321,17 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
         pay=pay,
         pay_text=pay_text,
         chat=chat,
+        about_self=_SELF.search(text.casefold()) is not None,
+        asks_why=_WHY.search(text.casefold()) is not None,
+        asks_more=_MORE.search(text.casefold()) is not None,
+        band=_band(text) if fuzzy else None,
         corrected=tuple(corrected),
     )
+
+
+def _band(text: str) -> tuple[float, float] | None:
+    match = _RANGE.search(text.casefold())
+    return (float(match[1]), float(match[2])) if match else None
 
 
 def small_talk(words: list[str]) -> str:

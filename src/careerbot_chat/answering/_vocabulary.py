@@ -32,6 +32,7 @@ __all__ = [
     "STOPWORDS",
     "TOPIC_SYNONYMS",
     "UNCOVERED",
+    "WEAK_PAY",
     "YEAR_UNITS",
 ]
 
@@ -39,7 +40,7 @@ INTENTS: dict[str, frozenset[str]] = {
     # what a role pays
     "salary": frozenset(
         "salary salaries sal pay paid pays paying payscale ctc package packages pkg comp "
-        "compensation earn earns earning earnings make makes making lpa kitna kitni kamata "
+        "compensation earn earns earning earnings make makes making lpa kamata "
         "kamate kamati kamai paisa paise milta milti milte milega milegi band bands money "
         "income stipend scale crore crores cr lakh lakhs levels howmuch fair underpaid "
         "overpaid lowball".split()
@@ -223,6 +224,9 @@ STOPWORDS = frozenset(
 )
 """Words that carry no meaning for the answer. Intent words are never stopwords."""
 
+WEAK_PAY = frozenset({"howmuch", "kitna", "kitni", "kitne"})
+""""How much": a pay question only when nothing else is asked ("kitni openings")."""
+
 SMALL_TALK: dict[str, frozenset[str]] = {
     "thanks": frozenset(
         "thanks thank thx ty tysm thanku thankyou shukriya dhanyavad dhanyawad helpful".split()
@@ -230,7 +234,7 @@ SMALL_TALK: dict[str, frozenset[str]] = {
     "hello": frozenset("hi hii hello hey gm morning evening namaste namaskar yo".split()),
     "ok": frozenset(
         "ok okk okay kk cool nice great awesome hmm hmmm acha accha achha lol bye got it "
-        "samajh gaya gayi understood perfect noted sure fine".split()
+        "samajh gaya gayi understood perfect noted sure fine wow woah whoa damn".split()
     ),
 }
 """Words of a message that is only small talk: it gets one short line."""
