@@ -170,6 +170,10 @@ GAP_OTHER_ROLE = "I have no card for {name} yet; the roles I know are {roles}."
 GAP_PREMIUM = (
     "The source gives no premium of {role} over {other}; here is what it says about {other}."
 )
+GAP_COMPARE_NONE = (
+    "The source gives no pay for {other} and nothing comparing it with {role}; "
+    "what it gives for {role}:"
+)
 COMPARE_TITLE = "{role} vs {other} · pay ({region}, {as_of})"
 SEARCH_TITLE = "What the source says about “{query}”"
 SEARCH_NONE = "I found nothing about “{query}” in my sources."

@@ -24,6 +24,7 @@ from ._focus import (
     duties_reply,
     focus,
     pay_reply,
+    relating,
     relating_reply,
     short_reply,
 )
@@ -76,7 +77,18 @@ def sentence_reply(
     if kind is Kind.SALARY:
         return pay_reply(role, reading, gaps, _switching(role, reading))
     if kind is Kind.DEMAND:
-        return demand_reply(role, expand(reading.topics), gaps)
+        companies = ("gcc",) if any(gap.kind == "company" for gap in reading.gaps) else ()
+        return demand_reply(role, (*expand(reading.topics), *companies), gaps)
+    if kind in (Kind.COMPARE, Kind.PATH) and reading.others:
+        other = reading.others[0]
+        if reading.asks_more or (kind is Kind.COMPARE and not relating(role, other)):
+            gap = () if relating(role, other) else (_no_comparison(role, other),)
+            return pay_reply(role, reading, (*gaps, *gap))  # "a bump moving from DevOps?"
+        if kind is Kind.COMPARE and reading.asks_difference and "salary" not in reading.intents:
+            lead = [*gaps, f"{role.title}: {role.summary}"]
+            return relating_reply(role, other, lead) or focus(
+                _with_gaps(_answer_for(kind, reading, role, catalog), reading, role, at=0), role
+            )
     if kind is Kind.ROLE and reading.intents and not reading.topics:
         return duties_reply(role, gaps)
     reply = _answer_for(kind, reading, role, catalog)
@@ -103,6 +115,10 @@ def _answer_for(kind: Kind, reading: Reading, role: Role, catalog: Catalog) -> R
     return narrow(
         catalog, cards.card_for(catalog, role, card) or cards.role_card(role), words, role
     )
+
+
+def _no_comparison(role: Role, other: str) -> str:
+    return msg.GAP_COMPARE_NONE.format(role=role.title, other=other)
 
 
 def _switching(role: Role, reading: Reading) -> tuple[str, ...]:

@@ -133,6 +133,7 @@ def relating(role: Role, other: str) -> list[str]:
             note = f" ({path.note})" if path.note else ""
             lines.append(f"From {path.origin}{note}: {'; '.join(path.steps)}.")
     lines += [line for line in cards.why_now_lines(role) if name in line.casefold()]
+    lines += [p.mistake for p in role.pitfalls if name in p.mistake.casefold()]
     lines += [q.answer for q in role.faq if name in f"{q.question} {q.answer}".casefold()]
     return list(dict.fromkeys(lines))
 
