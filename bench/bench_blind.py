@@ -9,7 +9,8 @@ conversation counts whole) is held out and reported apart. Per pattern and overa
 
 - right answers (every label of the item met);
 - the asked fact within the first two non-empty lines (items with a ``first`` label);
-- median non-empty lines of an answer;
+- median and p90 non-empty lines of an answer, and characters (without the plain
+  render's "More:" line of commands);
 - answers holding an invented number (on no card and not in the question);
 - for conversations, also turns right and conversations right throughout.
 """
@@ -39,7 +40,8 @@ def _line(name: str, f: Figures, extra: str = "") -> str:
     return (
         f"  {name:<18} right {f.right:>3}/{f.total:<3} ({100 * f.rate:5.1f} %)"
         f"  first-2 {f.first_right:>3}/{f.first_total:<3} ({100 * f.first_rate:5.1f} %)"
-        f"  median lines {f.median_lines:4.1f}  invented {f.invented}{extra}"
+        f"  lines median {f.median_lines:4.1f} p90 {f.p90_lines:4.1f}"
+        f"  chars median {f.median_chars:5.0f} p90 {f.p90_chars:5.0f}  invented {f.invented}{extra}"
     )
 
 

@@ -245,6 +245,9 @@ class Figures:
     first_right: int
     median_lines: float
     invented: int
+    p90_lines: float = 0.0
+    median_chars: float = 0.0
+    p90_chars: float = 0.0
 
     @property
     def rate(self) -> float:
@@ -272,7 +275,24 @@ def figures(answered: list[tuple[Labelled, str]], known: set[str]) -> Figures:
             bool(invented_numbers(text, f"{item.q} {item.said_before}", known))
             for item, text in answered
         ),
+        p90_lines=_p90([len(non_empty_lines(text)) for _, text in answered]),
+        median_chars=statistics.median(len(_shown(text)) for _, text in answered)
+        if answered
+        else 0.0,
+        p90_chars=_p90([len(_shown(text)) for _, text in answered]),
     )
+
+
+def _shown(text: str) -> str:
+    """What a reader reads: the answer without the plain render's "More:" line."""
+    return "\n".join(line for line in non_empty_lines(text) if not line.startswith("More: "))
+
+
+def _p90(values: list[int]) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return float(ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))])
 
 
 def blind_answers(items: list[Labelled], catalog: Catalog) -> list[tuple[Labelled, str]]:

@@ -220,7 +220,11 @@ STOPWORDS = frozenset(
     " ka ki ke ko kya kyu kyun kyon hai hain hota hoti hote tha thi the hoga hogi "
     " me mein mai main mera meri mere pe par se aur ya bhi toh bhai yaar bro batao "
     " bataiye bata kaise kaisa kaisi kitne kab kahan kaha liye lie wala wale wali "
-    " chahiye chaiye sakta sakte sakti kare karu karna krna krne kar abhi ab ek".split()
+    " chahiye chaiye sakta sakte sakti kare karu karna krna krne kar abhi ab ek"
+    " ye yeh yah wo woh vo unme inme isme usme unka unki iska iski uska uski inka unhe"
+    " kis kisme kisko kaun kuch sab sirf bas matlab na nahi nhi haan ha ji jo"
+    " padega padegi padta jaana jana hona karo baat log cheez wala tak phir fir"
+    " agar lekin kyunki".split()
 )
 """Words that carry no meaning for the answer. Intent words are never stopwords."""
 
