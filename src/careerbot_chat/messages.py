@@ -148,6 +148,15 @@ GAP_COUNTRY = "The source covers {region} only; it gives no figures for {place}.
 GAP_COMPANY = (
     "The source gives no pay for {place} in particular; these are for {region} as a whole."
 )
+GAP_OTHER_ROLE_RELATED = (
+    "The source has no card for {name}; what it says relating {name} to {role}:"
+)
+GAP_TOPIC = "The source says nothing about {words} for {role}. What it does say:"
+GAP_PAY_FORM = (
+    "The source does not say about {words}: it gives yearly pay bands (CTC) for {role} only."
+)
+GAP_CURRENCY = "The source gives no figures in {place}: its pay is in rupees, for {region}."
+GAP_FUTURE = "The source does not say what comes next for {role}; it gives figures as of {as_of}."
 GAP_REMOTE = "The source says nothing about remote or hybrid work for {role}."
 GAP_YEAR = "The source gives no figures for {year}; these are as of {as_of}."
 GAP_LEVEL_YEARS = "The source gives no experience range for {level} {role}."
@@ -161,9 +170,47 @@ GAP_OTHER_ROLE = "I have no card for {name} yet; the roles I know are {roles}."
 GAP_PREMIUM = (
     "The source gives no premium of {role} over {other}; here is what it says about {other}."
 )
+GAP_COMPARE_NONE = (
+    "The source gives no pay for {other} and nothing comparing it with {role}; "
+    "what it gives for {role}:"
+)
 COMPARE_TITLE = "{role} vs {other} · pay ({region}, {as_of})"
 SEARCH_TITLE = "What the source says about “{query}”"
 SEARCH_NONE = "I found nothing about “{query}” in my sources."
 SEARCH_TRY = "Try a question like “senior mlops salary” or “mlops interview tips”, or /roles."
 ALSO_IN_SOURCE = "Also in the source"
 NOTHING_IN_CARD = "Nothing on this card mentions “{words}”."
+
+# Answers to questions in words: the answer is the first line, a sentence.
+PAY_LEVEL = "{level} {role} pay in {region}: {band} a year ({as_of})."
+PAY_BY_YEARS = (
+    "With {years} years you are {level} ({range}): {role} pay there is {band} a year "
+    "in {region} ({as_of})."
+)
+LEVEL_YEARS = "{level} means {range} of experience."
+LEVEL_YEARS_PAY = (
+    "{level} means {range} of experience; {role} pay there: {band} a year in {region} ({as_of})."
+)
+GAP_WHY = "The source gives no reason for {role}'s pay."
+PAY_HEADLINE = (
+    "{role} pay in {region}: {band} a year ({as_of}), the headline band; "
+    "the senior and staff bands go higher."
+)
+PAY_NO_HEADLINE = "The source gives pay for {role} in {region} ({as_of}) by level only."
+PAY_BY_LEVEL = "By level: {levels}"
+PAY_PLACED = "Your {pay} is {where} the {level} band for {role} in {region}: {band} ({as_of})."
+PAY_NEXT = "{level} pays {band}."
+PAY_OUTSIDE = "The source has no {role} band that holds {pay}."
+WHERE_BELOW = "below"
+WHERE_ABOVE = "above"
+WHERE_BOTTOM = "inside, at the low end of"
+WHERE_MIDDLE = "inside, in the middle of"
+WHERE_TOP = "inside, at the top end of"
+WHERE_OPEN = "inside, above the floor of"
+THANKS_REPLY = "You're welcome! Ask me about a role's salary, skills or interviews any time."
+HELLO_REPLY = (
+    "Hi! Ask me what a role does, its salary by level or its interviews; /help lists more."
+)
+DUTIES = "What the job involves"
+DEMAND_LINE = "{role}: {demand} in {region}."
+OK_REPLY = "Sure. Ask me whenever you like."

@@ -260,7 +260,8 @@ def test_vendored_sources_match_shared() -> None:
         ("backend to mlops", "PATH"),
         ("is mlops hiring", "DEMAND"),
         ("sre salary", "OTHER_ROLE"),
-        ("hello", "START"),
+        ("hello", "CHAT"),
+        ("help", "START"),
     ],
 )
 def test_a_sentence_is_understood_as_a_kind(catalog: Catalog, text: str, kind: str) -> None:

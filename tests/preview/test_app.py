@@ -87,7 +87,7 @@ async def test_question_box_answers_and_escapes(client: httpx.AsyncClient) -> No
     """A typed question is answered on every platform; what was typed is escaped."""
     answered = await client.get("/preview/ask", params={"q": "senior mlops salary"})
     assert answered.text.count('class="cell"') == 2
-    assert "Senior pay" in answered.text
+    assert "Senior MLOps Engineer pay" in answered.text
     hostile = await client.get("/preview/ask", params={"q": "<script>alert(1)</script>"})
     assert "<script>alert(1)" not in hostile.text
     assert (await client.get("/preview/ask", params={"q": "  "})).text == ""

@@ -142,8 +142,13 @@ def test_asking_a_question_shows_the_answer(page: Any) -> None:
     page.get_by_role("button", name="Ask").click()
     answer = page.locator("#answers section.row")
     answer.wait_for()
-    assert "Senior pay" in answer.locator('.cell[data-platform="telegram"]').inner_text()
-    assert "Senior pay" in answer.locator('.cell[data-platform="slack"]').inner_text()
+    assert (
+        "Senior MLOps Engineer pay"
+        in answer.locator('.cell[data-platform="telegram"]').inner_text()
+    )
+    assert (
+        "Senior MLOps Engineer pay" in answer.locator('.cell[data-platform="slack"]').inner_text()
+    )
 
 
 def test_warnings_sit_beside_the_cards_they_concern(page: Any, content: Path) -> None:

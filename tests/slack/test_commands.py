@@ -77,7 +77,7 @@ async def test_umbrella_with_a_sentence_answers_it(slack: SlackClient) -> None:
     """``/careerbot`` followed by a question in words (Hinglish, short forms) answers the
     question, as a mention would, rather than listing the commands."""
     message = (await slack.command("/careerbot", "sr mlops ka ctc kitna hai")).json()
-    assert message["blocks"][0]["text"]["text"].startswith(f"{ROLE.title} · Senior pay")
+    assert message["blocks"][0]["text"]["text"].startswith(f"Senior {ROLE.title} pay")
 
 
 async def test_private_card_offers_share(slack: SlackClient) -> None:

@@ -48,13 +48,15 @@ async def test_a_follow_up_in_the_thread_is_about_its_card(
             again, ts="1700000301.000001", thread_ts="1700000300.000001", event_id="Ev0B"
         )
         await last.event(in_thread)
-        elsewhere = b.message_event(again, ts="1700000302.000001", event_id="Ev0C")
+        # Another member, outside the thread: nothing of this conversation carries over
+        # (the member who asked would continue their own last card: tests/core).
+        elsewhere = b.message_event(again, ts="1700000302.000001", event_id="Ev0C", user="U0OTHER")
         await last.event(elsewhere)
         _, follow_up, unrelated = first.fake.to("chat.postMessage")
     assert follow_up["thread_ts"] == "1700000300.000001"
     assert "₹1.2 Cr+" in _text(follow_up)
     assert "₹70–90 LPA" not in _text(follow_up)
-    assert "₹70–90 LPA" in _text(unrelated)  # no thread: staff across both roles
+    assert "₹70–90 LPA" in _text(unrelated)  # no thread, no memory: staff across both roles
 
 
 async def test_direct_message_is_answered_in_its_thread(slack: SlackClient) -> None:

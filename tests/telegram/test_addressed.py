@@ -30,7 +30,7 @@ async def test_group_mention_is_answered_in_reply(fake: FakeTelegram, process: P
     assert call.params["chat_id"] == GROUP_ID
     assert call.params["reply_parameters"]["message_id"] == update["message"]["message_id"]
     lines = [line for line in visible_text(call.params["text"]).splitlines() if line.strip()]
-    assert "₹45–80 LPA" in lines[1]
+    assert "₹45–80 LPA" in lines[0]
 
 
 async def test_text_mention_is_answered(fake: FakeTelegram, process: Process) -> None:
@@ -65,7 +65,7 @@ async def test_inline_query_in_a_sentence(fake: FakeTelegram, process: Process) 
     await process(inline_update("senior mlops ka salary kitna hai"))
     (call,) = fake.called("answerInlineQuery")
     first = call.params["results"][0]
-    assert "Senior pay" in first["title"]
+    assert "Senior MLOps Engineer pay" in first["title"]
     assert "₹45–80 LPA" in visible_text(first["input_message_content"]["message_text"])
 
 

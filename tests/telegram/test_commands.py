@@ -90,7 +90,7 @@ async def test_plain_text_is_a_lookup_in_private_chats(
     """In a private chat, "senior salary" answers like /salary senior."""
     await process(text_update("senior salary"))
     (text,) = fake.sent_texts()
-    assert "Senior pay" in visible_text(text)
+    assert "Senior MLOps Engineer pay" in visible_text(text)
 
 
 async def test_plain_text_is_ignored_in_groups(fake: FakeTelegram, process: Process) -> None:

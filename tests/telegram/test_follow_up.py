@@ -38,8 +38,8 @@ async def test_reply_to_the_bots_card_is_a_follow_up(fake: FakeTelegram, process
     await process(reply_update("and staff?", bot_message(card_id)))
     (text,) = fake.sent_texts()
     lines = [line for line in visible_text(text).splitlines() if line.strip()]
-    assert lines[0].startswith("MLOps Engineer · Staff pay")
-    assert "₹1.2 Cr+" in lines[1]
+    assert lines[0].startswith("Staff (FAANG-tier) MLOps Engineer pay")
+    assert "₹1.2 Cr+" in lines[0]
     assert "₹70–90 LPA" not in text
     assert first.params["text"] != text
 
@@ -49,7 +49,7 @@ async def test_reply_to_a_card_sent_before_a_restart(fake: FakeTelegram, process
     card = bot_message(31337, buttons=("/salary mid mlops-engineer", "/salary mlops-engineer"))
     await process(reply_update("what about senior?", card))
     (text,) = fake.sent_texts()
-    assert visible_text(text).startswith("MLOps Engineer · Senior pay")
+    assert visible_text(text).startswith("Senior MLOps Engineer pay")
 
 
 class Replica:
@@ -114,7 +114,7 @@ async def test_a_reply_reaching_another_replica_follows_up_the_right_card(
     fake.reset()
     await two.process(reply_update("and staff?", bot_message(card_id)))  # no buttons to go by
     (text,) = fake.sent_texts()
-    assert visible_text(text).startswith("MLOps Engineer · Staff pay")
+    assert visible_text(text).startswith("Staff (FAANG-tier) MLOps Engineer pay")
 
 
 async def test_a_reply_to_a_carried_card_on_another_replica_follows_up_what_it_asked(
@@ -131,4 +131,4 @@ async def test_a_reply_to_a_carried_card_on_another_replica_follows_up_what_it_a
         b["callback_data"] for row in card["reply_markup"]["inline_keyboard"] for b in row
     )
     answer = await two.post(reply_update("and data engineer?", bot_message(4242, buttons=buttons)))
-    assert visible_text(answer["text"]).startswith("Data Engineer · Senior pay")
+    assert visible_text(answer["text"]).startswith("Senior Data Engineer pay")

@@ -290,4 +290,4 @@ async def test_a_reply_to_a_carried_card_is_a_follow_up_of_what_it_answered(
     card = bot_message(424242, buttons=tuple(buttons))
     fake.reset()
     answer = carried(await webhook.post(reply_update("and staff?", card)))
-    assert visible_text(answer["text"]).startswith("MLOps Engineer · Staff pay")
+    assert visible_text(answer["text"]).startswith("Staff (FAANG-tier) MLOps Engineer pay")

@@ -27,7 +27,7 @@ def test_ask_a_sentence_and_a_search_without_a_chat_sdk() -> None:
     first, _, answers = done.stdout.partition("\n")
     assert first == "[]"
     lines = [line for line in answers.splitlines() if line.strip()]
-    assert "₹45–80 LPA" in lines[1]
+    assert "₹45–80 LPA" in lines[0]
     assert "Kubeflow, Airflow, MLflow" in answers
 
 

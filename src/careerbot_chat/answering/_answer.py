@@ -33,7 +33,8 @@ from ._compose import (
     salary_answer,
     start_reply,
 )
-from ._decide import Found, fallback_role, find_role, understand
+from ._decide import Found, Understood, fallback_role, find_role, understand
+from ._memory import Memory
 from ._narrow import compare, has_topic, narrow
 from ._parser import Command
 from ._reply import Outcome, Paragraph, Reply
@@ -47,6 +48,7 @@ def answer(
     catalog: Catalog,
     default_role: str | None = None,
     replying_to: Command | None = None,
+    memory: Memory | None = None,
 ) -> Reply:
     """The reply to a member command. Moderator commands are the bot's to run.
 
@@ -56,11 +58,32 @@ def answer(
     the command it was understood as. ``replying_to`` is the command of the bot's
     card a message replies to: "and staff?" is then about that card's role.
 
+    With ``memory`` (what the conversation remembers: ``Memory``), a question in words
+    is read against it, and the reply's ``memory`` is what to remember next.
+
     Answers are pure and immutable, so each is built once per catalogue and question
     (``Catalog.memo``): a repeated question costs a dictionary lookup.
     """
+    if memory is not None:
+        return _remembering(command, catalog, default_role, replying_to, memory)
     key = ("answer", command, default_role, replying_to)
     return catalog.memo(key, lambda: _fresh(command, catalog, default_role, replying_to))
+
+
+def _remembering(
+    command: Command,
+    catalog: Catalog,
+    default_role: str | None,
+    replying_to: Command | None,
+    memory: Memory,
+) -> Reply:
+    if command.name != "ask":
+        reply = answer(command, catalog, default_role, replying_to)
+        return replace(reply, memory=memory.after(None, reply.asked).dumps())
+    text = " ".join(command.args)
+    understood = understand(text, catalog, replying_to, memory)
+    reply = _understood(understood, text, catalog, default_role)
+    return replace(reply, memory=memory.after(understood.reading, reply.asked).dumps())
 
 
 def _fresh(
@@ -105,7 +128,12 @@ def ask(
     An answered reply's ``asked`` is the command it was understood as (with the
     role), so Share and buttons repeat it without the sentence or its context.
     """
-    understood = understand(text, catalog, replying_to)
+    return _understood(understand(text, catalog, replying_to), text, catalog, default_role)
+
+
+def _understood(
+    understood: Understood, text: str, catalog: Catalog, default_role: str | None
+) -> Reply:
     reply = sentence_reply(understood, catalog, default_role)
     command = understood.command
     if reply is None:

@@ -19,6 +19,15 @@ from . import _cards as cards
 from . import _derived as derived
 from ._compose import catalog_reply, salary_answer, start_reply
 from ._decide import Kind, Understood, fallback_role
+from ._focus import (
+    demand_reply,
+    duties_reply,
+    focus,
+    pay_reply,
+    relating,
+    relating_reply,
+    short_reply,
+)
 from ._narrow import compare, expand, insert, narrow
 from ._reply import Action, Fields, Outcome, Paragraph, Reply
 from ._understand import Gap, Reading
@@ -28,6 +37,8 @@ if TYPE_CHECKING:
     from ._search import Hit
 
 __all__ = ["sentence_reply"]
+
+_CHAT = {"thanks": msg.THANKS_REPLY, "hello": msg.HELLO_REPLY, "ok": msg.OK_REPLY}
 
 _NEEDS_ROLE = (
     Kind.SALARY,
@@ -52,16 +63,40 @@ def sentence_reply(
         role = fallback_role(catalog, default_role)
     if kind is Kind.START:
         return start_reply()
+    if kind is Kind.CHAT:
+        return short_reply(_CHAT[reading.chat])
     if kind is Kind.OTHER_ROLE:
-        return _other_role(catalog, reading)
+        known = fallback_role(catalog, default_role)
+        related = relating_reply(known, reading.others[0], []) if known is not None else None
+        return related or _other_role(catalog, reading)
     if role is None:
-        return _search(catalog, reading, None) if kind is Kind.SEARCH else None
-    reply = _answer_for(kind, reading, role, catalog)
+        return focus(_search(catalog, reading, None), None) if kind is Kind.SEARCH else None
     if kind is Kind.ROLES:
-        reply = catalog_reply(catalog)
-    # Asked for no card in particular ("is remote work common in bangalore?"): what the
-    # source lacks is the answer, so it comes first; otherwise it follows the answer.
-    return _with_gaps(reply, reading, role, at=0 if kind in (Kind.SEARCH, Kind.ROLE) else 1)
+        return catalog_reply(catalog)
+    gaps = tuple(_gap_notes(reading, role))
+    if kind is Kind.SALARY:
+        return pay_reply(role, reading, gaps, _switching(role, reading))
+    if kind is Kind.DEMAND:
+        companies = ("gcc",) if any(gap.kind == "company" for gap in reading.gaps) else ()
+        return demand_reply(role, (*expand(reading.topics), *companies), gaps)
+    if kind in (Kind.COMPARE, Kind.PATH) and reading.others:
+        other = reading.others[0]
+        if reading.asks_more or (kind is Kind.COMPARE and not relating(role, other)):
+            gap = () if relating(role, other) else (_no_comparison(role, other),)
+            return pay_reply(role, reading, (*gaps, *gap))  # "a bump moving from DevOps?"
+        if kind is Kind.COMPARE and reading.asks_difference and "salary" not in reading.intents:
+            lead = [*gaps, f"{role.title}: {role.summary}"]
+            return relating_reply(role, other, lead) or focus(
+                _with_gaps(_answer_for(kind, reading, role, catalog), reading, role, at=0), role
+            )
+    if kind is Kind.ROLE and reading.intents and not reading.topics:
+        return duties_reply(role, gaps)
+    reply = _answer_for(kind, reading, role, catalog)
+    if kind is Kind.ROLE and not (reading.intents or reading.topics or reading.gaps):
+        return reply  # the role's name alone asks for its card, as /role does
+    # What the source lacks comes first: a skimming reader must not take the
+    # India-wide figures that follow as the answer about Pune.
+    return focus(_with_gaps(reply, reading, role, at=0), role)
 
 
 def _answer_for(kind: Kind, reading: Reading, role: Role, catalog: Catalog) -> Reply:
@@ -80,6 +115,20 @@ def _answer_for(kind: Kind, reading: Reading, role: Role, catalog: Catalog) -> R
     return narrow(
         catalog, cards.card_for(catalog, role, card) or cards.role_card(role), words, role
     )
+
+
+def _no_comparison(role: Role, other: str) -> str:
+    return msg.GAP_COMPARE_NONE.format(role=role.title, other=other)
+
+
+def _switching(role: Role, reading: Reading) -> tuple[str, ...]:
+    """A pay question that is also about switching: the source's route in, after the band."""
+    if "path" not in reading.intents:
+        return ()
+    routes = [
+        p for p in role.paths if any(o.casefold() in p.origin.casefold() for o in reading.others)
+    ]
+    return tuple(f"{p.origin}: {p.note}." if p.note else p.origin for p in routes[:1])
 
 
 def _path(role: Role, reading: Reading) -> Reply:
@@ -161,6 +210,10 @@ def _other_role(catalog: Catalog, reading: Reading) -> Reply:
 
 def _gap_notes(reading: Reading, role: Role) -> list[str]:
     notes = []
+    for kind, template in (("topic", msg.GAP_TOPIC), ("pay_form", msg.GAP_PAY_FORM)):
+        words = [gap.word for gap in reading.gaps if gap.kind == kind]
+        if words:
+            notes.append(template.format(words=msg.join_names(words, "or"), role=role.title))
     for gap in reading.gaps:
         notes.append(_gap_note(gap, role))
     return [note for note in dict.fromkeys(notes) if note]
@@ -176,6 +229,10 @@ def _gap_note(gap: Gap, role: Role) -> str:
         return msg.GAP_COMPANY.format(place=place, region=role.region)
     if gap.kind == "remote":
         return msg.GAP_REMOTE.format(role=role.title)
+    if gap.kind == "currency":
+        return msg.GAP_CURRENCY.format(place=gap.word.upper(), region=role.region)
+    if gap.kind == "future":
+        return msg.GAP_FUTURE.format(role=role.title, as_of=role.as_of)
     if gap.kind == "year" and not role.as_of.startswith(gap.word):
         return msg.GAP_YEAR.format(year=gap.word, as_of=role.as_of)
     return ""

@@ -70,6 +70,16 @@ def _demand(role: Role) -> str | None:
     )
 
 
+def demand_line(role: Role) -> str | None:
+    """``High demand · about 1,260 open roles``, or none when the source gives no demand."""
+    return _demand(role)
+
+
+def why_now_lines(role: Role) -> tuple[str, ...]:
+    """Why the role matters now: the summary, the market facts, the employers named."""
+    return _why_now(role) if role.why_now is not None else ()
+
+
 def role_card(role: Role) -> Reply:
     """What the role does, demand, pay, skills and pitfalls in short, source and date."""
     fields: list[tuple[str, str]] = []

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 
 from ..catalog._content import Role
 from . import _derived as derived
-from ._parser import Command
+from ._memory import Memory
+from ._parser import Command, parse
 from ._registry import command_spec
 from ._understand import Reading, read
 
@@ -52,6 +53,8 @@ class Kind(enum.StrEnum):
     """A role the catalogue has no card for."""
     SEARCH = "search"
     """Words that name no card: the best snippets of the content."""
+    CHAT = "chat"
+    """Small talk and thanks: one short line."""
 
 
 _COMMAND_OF = {Kind.COMPARE: "salary", Kind.PATH: "faq", Kind.DEMAND: "role"}
@@ -93,15 +96,72 @@ class Understood:
     role: Role | None
 
 
-def understand(text: str, catalog: Catalog, replying_to: Command | None = None) -> Understood:
-    """Read ``text`` (a follow-up to ``replying_to`` when given) into a command or a search."""
+def understand(
+    text: str,
+    catalog: Catalog,
+    replying_to: Command | None = None,
+    memory: Memory | None = None,
+) -> Understood:
+    """Read ``text`` (a follow-up to ``replying_to`` when given, else to the card the
+    conversation last showed, from ``memory``) into a command or a search."""
     reading = read(text, derived.lexicon(catalog))
+    if memory is not None and replying_to is None and memory.last:
+        replying_to = parse(memory.last)
     context_role, context_level = _context(catalog, replying_to)
+    role = reading.role or context_role or fallback_role(catalog, None)
+    if reading.band is not None and reading.level is None and role is not None:
+        level = _quoted_level(role, reading.band)  # "ye 22–45 kis level ka hai?"
+        if level is not None:
+            reading = replace(reading, level=level, asks_years=True)
     role = reading.role or context_role
     kind = _decide(reading, replying_to, role is not None)
+    if memory is not None and memory.knows_member:
+        if kind is Kind.SALARY and (reading.years is not None or reading.pay is not None):
+            reading = _fill(reading, memory)  # "getting 20 LPA, low?" after "3 yoe"
+        elif _about_member(reading, kind):
+            reading, kind = _fill(reading, memory), Kind.SALARY
     if kind is Kind.SALARY and replying_to is not None and _same_card(reading):
         reading = replace(reading, level=reading.level or context_level)
     return Understood(_command(kind, reading, role), reading, kind, role)
+
+
+def _quoted_level(role: Role, band: tuple[float, float]) -> str | None:
+    """The level whose band, in lakhs, is the one quoted."""
+    for level in role.ladder:
+        high = level.max / 100_000 if level.max is not None else None
+        if level.min / 100_000 == band[0] and high == band[1]:
+            return level.id
+    return None
+
+
+def _fill(reading: Reading, memory: Memory) -> Reading:
+    """``reading`` with the member's level, years, pay and former role from ``memory``
+    where it has none of its own."""
+    if reading.level is None and reading.years is None:
+        if memory.level:
+            reading = replace(reading, level=memory.level)
+        else:
+            reading = replace(reading, years=memory.years)
+    if not reading.others and memory.origin:
+        reading = replace(reading, others=(memory.origin,))
+    if reading.pay is None and memory.pay is not None:
+        reading = replace(reading, pay=memory.pay, pay_text=memory.pay_text)
+    return reading
+
+
+def _about_member(reading: Reading, kind: Kind) -> bool:
+    """A pay question that says nothing of the member's own years or pay, asked about
+    them ("what would I get?", "fair?"): the figures they gave earlier answer it."""
+    if reading.years is not None or reading.pay is not None or reading.level is not None:
+        return False
+    if kind in (Kind.CHAT, Kind.START, Kind.OTHER_ROLE):
+        return False
+    if kind is Kind.PATH and reading.about_self:
+        return True  # "if I switch to mlops?": the band they would join
+    asks_pay = "salary" in reading.intents
+    return (asks_pay and (reading.about_self or not (reading.topics or reading.role))) or (
+        not reading.intents and not reading.topics
+    )
 
 
 def _same_card(reading: Reading) -> bool:
@@ -119,7 +179,14 @@ def _context(catalog: Catalog, replying_to: Command | None) -> tuple[Role | None
 
 
 def _decide(reading: Reading, replying_to: Command | None, has_role: bool) -> Kind:
+    if reading.chat:
+        return Kind.CHAT
+    if reading.pay is not None or (reading.asks_years and reading.level is not None):
+        return Kind.SALARY  # the member's own figure, or the years a level means
     intents = [i for i in reading.intents if i != Kind.COMPARE or reading.others]
+    if reading.role is not None or reading.topics:  # "open roles for mlops", "the list of
+        # things panels expect": about that role or those words, not the catalogue
+        intents = [i for i in intents if i != Kind.ROLES]
     asks_other = reading.others and not reading.role and not has_role
     if asks_other and Kind.COMPARE not in intents and intents[:1] != [Kind.PATH]:
         return Kind.OTHER_ROLE  # "sre salary": a role we have no card for
@@ -128,7 +195,7 @@ def _decide(reading: Reading, replying_to: Command | None, has_role: bool) -> Ki
     if intents:
         intent = intents[0]
         return Kind.START if intent == "help" else Kind(intent)
-    if reading.level is not None or reading.years is not None:
+    if reading.level is not None or reading.years is not None or reading.pay is not None:
         return Kind.SALARY
     if replying_to is not None and replying_to.spec.needs_role:
         return Kind(replying_to.name)

@@ -47,6 +47,7 @@ def narrow(
             blocks.append(left)
     if first and reply.command == "salary":
         return reply
+    first.sort(key=lambda line: -_matches(line, stems))  # the line about most words first
     if first:
         return replace(reply, blocks=(Bullets(tuple(first)), *blocks))
     hits = [
@@ -112,6 +113,11 @@ def _stems(words: tuple[str, ...]) -> tuple[str, ...]:
         if len(stem) >= 2:
             stems.append(stem)
     return tuple(stems)
+
+
+def _matches(text: str, stems: tuple[str, ...]) -> int:
+    folded = text.casefold()
+    return sum(stem in folded for stem in stems)
 
 
 def _mentions(text: str, stems: tuple[str, ...]) -> bool:

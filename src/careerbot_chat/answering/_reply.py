@@ -118,6 +118,9 @@ class Reply:
     asked: str = ""
     """The canonical command this reply answers (``/faq mlops backend``), role included
     when it came from the chat's default; Share and follow-ups repeat exactly this."""
+    memory: str = field(default="", compare=False)
+    """What the conversation remembers after this answer (``Memory.dumps``), for the
+    store; empty when the answer was given without a conversation's memory."""
 
     @property
     def content_hash(self) -> str:

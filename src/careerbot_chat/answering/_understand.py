@@ -29,6 +29,17 @@ _TOKEN = re.compile(r"[a-z0-9₹][a-z0-9'./+-]*")
 _MENTION = re.compile(r"@\w+")
 _NUMBER_UNIT = re.compile(r"^(\d{1,2}(?:\.\d+)?)\+?(y|yr|yrs|years?|yoe)?$")
 _CALENDAR_YEAR = re.compile(r"^(19|20)\d\d$")
+_PAY = re.compile(
+    r"(?<![\d.])(₹\s*)?(\d{1,3}(?:\.\d{1,2})?)\s*(lpa|lakhs?|lacs?|l|cr|crores?)(?![a-z])"
+)
+"""A yearly pay figure as members type it: ``28 LPA``, ``50L``, ``1.5 cr``, ``₹40 lakh``."""
+_UNIT = {"l": 100_000, "c": 10_000_000}
+_SELF = re.compile(r"\b(i|i'm|im|me|my|mine|mujhe|mera|meri|mere|main|hu|hoon)\b")
+"""Words by which a member speaks of themselves (English and Hinglish)."""
+_WHY = re.compile(r"\b(why|kyu|kyun|kyon|reason|wajah)\b")
+_MORE = re.compile(r"\b(more|extra|zyada|jyada|badhega|badhegi|bump|jump)\b")
+_DIFFER = re.compile(r"\b(different|differ|differs|alag)\b")
+_RANGE = re.compile(r"(\d{1,3}(?:\.\d)?)\s*(?:–|-|to)\s*(\d{1,3}(?:\.\d)?)")
 _INTENT_OF = {word: intent for intent, words in vocab.INTENTS.items() for word in words}
 
 
@@ -36,7 +47,7 @@ _INTENT_OF = {word: intent for intent, words in vocab.INTENTS.items() for word i
 class Gap:
     """Something asked that the source may not break its figures down by."""
 
-    kind: str  # city | country | company | remote | year
+    kind: str  # city | country | company | remote | year | topic | pay_form | currency | future
     word: str
 
 
@@ -53,6 +64,22 @@ class Reading:
     gaps: tuple[Gap, ...] = ()
     unknown_level: bool = False
     asks_years: bool = False
+    pay: int | None = None
+    """The member's own yearly pay in rupees, when they state one figure."""
+    pay_text: str = ""
+    """That figure as they typed it (``28 LPA``), to echo it and no other number."""
+    chat: str = ""
+    """``thanks``, ``hello`` or ``ok`` when the message is only small talk."""
+    about_self: bool = False
+    """The member speaks of themselves ("I", "my", "mujhe")."""
+    asks_why: bool = False
+    """Asks for a reason ("why so much?", "kyu itna zyada?")."""
+    asks_more: bool = False
+    """Asks how much more (a premium, a bump on switching)."""
+    asks_difference: bool = False
+    """Asks how the role differs from another (not what it pays over it)."""
+    band: tuple[float, float] | None = None
+    """A band the member quotes, in lakhs ("ye 22–45 kis level ka hai?")."""
     corrected: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     @property
@@ -74,7 +101,11 @@ class Lexicon:
         known = set(vocab.STOPWORDS) | set(_INTENT_OF) | vocab.LEVELS | set(vocab.SHORT_FORMS)
         known |= set(vocab.SHORT_FORMS.values()) | vocab.CITIES | vocab.COUNTRIES
         known |= vocab.COMPANIES | vocab.REMOTE | vocab.COMMAND_WORDS
+        known |= vocab.UNCOVERED | vocab.PAY_FORMS | vocab.CURRENCIES | vocab.FUTURE
+        known |= vocab.WEAK_PAY
         known |= {word for key in vocab.OTHER_ROLES for word in key}
+        known |= {word for talk in vocab.SMALL_TALK.values() for word in talk}
+        known |= vocab.SMALL_TALK_FILLER
         known |= {word for words in names for word in words}
         known |= {word for phrase in self.level_words for word in phrase.split()}
         self.content = frozenset(content_words(catalog))
@@ -235,9 +266,21 @@ def _take_level(
     return None, False, words
 
 
+def member_pay(text: str) -> tuple[int | None, str]:
+    """The one pay figure ``text`` states, in rupees, and as typed; none for a range
+    ("the 10L to 45L band") or no figure."""
+    found = _PAY.findall(text.casefold())
+    if len(found) != 1:
+        return None, ""
+    _, number, unit = found[0]
+    return round(float(number) * _UNIT[unit[0]]), f"₹{number} {'Cr' if unit[0] == 'c' else 'LPA'}"
+
+
 def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
     """Slot by slot, what ``text`` says (see ``Reading``); ``fuzzy`` corrects typos."""
+    pay, pay_text = member_pay(text) if fuzzy else (None, "")
     words, corrected = tokens(text, lexicon, fuzzy=fuzzy)
+    chat = small_talk(words) if fuzzy else ""
     role, words = _take_role(words, lexicon)
     others, words = _take_others(words)
     years, calendar, words = _take_years(words)
@@ -246,11 +289,14 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
     gaps: list[Gap] = []
     topics: list[str] = []
     asks_years = False
+    weak_pay = False
     for word in words:
         intent = "faq" if word == "faq" else _INTENT_OF.get(word)
         if word in vocab.COMMAND_WORDS and word != "faq":
             intent = "roles" if word == "roles" else word
-        if intent is not None:
+        if word in vocab.WEAK_PAY:
+            weak_pay = True  # "how much Kubernetes": pay only when nothing else is asked
+        elif intent is not None:
             found.setdefault(intent, len(found))
         elif (gap := _gap(word)) is not None:
             gaps.append(gap)
@@ -258,8 +304,12 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
             asks_years = True
         elif word not in vocab.STOPWORDS and len(word) > 1:
             topics.append(word)
+    if weak_pay and not found and not topics:
+        found["salary"] = 0
     if calendar is not None:
         gaps.append(Gap("year", calendar))
+    if any(gap.kind == "future" for gap in gaps):
+        years = None  # "in the next 5 years" is a time ahead, not experience
     intents = tuple(sorted(found, key=vocab.PRIORITY.index))
     return Reading(
         role=role,
@@ -271,8 +321,40 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
         gaps=tuple(gaps),
         unknown_level=unknown_level,
         asks_years=asks_years,
+        pay=pay,
+        pay_text=pay_text,
+        chat=chat,
+        about_self=_SELF.search(text.casefold()) is not None,
+        asks_why=_WHY.search(text.casefold()) is not None,
+        asks_more=_MORE.search(text.casefold()) is not None,
+        asks_difference=_DIFFER.search(text.casefold()) is not None,
+        band=_band(text) if fuzzy else None,
         corrected=tuple(corrected),
     )
+
+
+def _band(text: str) -> tuple[float, float] | None:
+    match = _RANGE.search(text.casefold())
+    return (float(match[1]), float(match[2])) if match else None
+
+
+def small_talk(words: list[str]) -> str:
+    """What kind of small talk ``words`` are (``thanks``, ``hello``, ``ok``), or ``""``
+    when they say anything else. No words at all (an emoji) is an "ok"."""
+    if len(words) > 6:
+        return ""
+    kinds = []
+    for word in words:
+        kind = next((k for k, talk in vocab.SMALL_TALK.items() if word in talk), None)
+        if kind is None and word not in vocab.SMALL_TALK_FILLER:
+            return ""
+        if kind is not None:
+            kinds.append(kind)
+    if not words:
+        return "ok"
+    if not kinds:
+        return ""
+    return "thanks" if "thanks" in kinds else kinds[0]
 
 
 def _gap(word: str) -> Gap | None:
@@ -281,6 +363,10 @@ def _gap(word: str) -> Gap | None:
         ("country", vocab.COUNTRIES),
         ("company", vocab.COMPANIES),
         ("remote", vocab.REMOTE),
+        ("topic", vocab.UNCOVERED),
+        ("pay_form", vocab.PAY_FORMS),
+        ("currency", vocab.CURRENCIES),
+        ("future", vocab.FUTURE),
     ):
         if word in words:
             return Gap(kind, word)

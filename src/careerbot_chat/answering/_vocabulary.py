@@ -15,17 +15,24 @@ __all__ = [
     "COMMAND_WORDS",
     "COMPANIES",
     "COUNTRIES",
+    "CURRENCIES",
+    "FUTURE",
     "FUZZY_CUTOFF",
     "FUZZY_MIN_LENGTH",
     "INTENTS",
     "LEVELS",
     "OTHER_ROLES",
+    "PAY_FORMS",
     "PHRASES",
     "PRIORITY",
     "REMOTE",
     "SHORT_FORMS",
+    "SMALL_TALK",
+    "SMALL_TALK_FILLER",
     "STOPWORDS",
     "TOPIC_SYNONYMS",
+    "UNCOVERED",
+    "WEAK_PAY",
     "YEAR_UNITS",
 ]
 
@@ -33,9 +40,10 @@ INTENTS: dict[str, frozenset[str]] = {
     # what a role pays
     "salary": frozenset(
         "salary salaries sal pay paid pays paying payscale ctc package packages pkg comp "
-        "compensation earn earns earning earnings make makes making lpa kitna kitni kamata "
+        "compensation earn earns earning earnings make makes making lpa kamata "
         "kamate kamati kamai paisa paise milta milti milte milega milegi band bands money "
-        "income stipend scale crore crores cr lakh lakhs levels howmuch".split()
+        "income stipend scale crore crores cr lakh lakhs levels howmuch fair underpaid "
+        "overpaid lowball".split()
     ),
     # what the job is
     "role": frozenset(
@@ -55,7 +63,8 @@ INTENTS: dict[str, frozenset[str]] = {
     ),
     # hiring
     "demand": frozenset(
-        "demand openings opening hiring hire hires jobs vacancies vacancy market scope".split()
+        "demand openings opening hiring hire hires jobs vacancies vacancy market scope "
+        "important competition open".split()
     ),
     # moving into the role (answered from the FAQ and the paths)
     "path": frozenset(
@@ -93,6 +102,10 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("v", "s"): "vs",
     ("day", "to", "day"): "day",
     ("pay", "scale"): "payscale",
+    ("would", "i", "get"): "earn",
+    ("will", "i", "get"): "earn",
+    ("would", "i", "make"): "earn",
+    ("can", "i", "get"): "earn",
 }
 """Several words that mean one thing, rewritten before anything else is read."""
 
@@ -170,6 +183,24 @@ COMPANIES = frozenset(
     "walmart adobe jpmorgan goldman".split()
 )
 REMOTE = frozenset("remote remotely wfh hybrid onsite".split())
+UNCOVERED = frozenset(
+    # tools and stacks the source never names
+    "terraform spark pyspark jenkins databricks kserve seldon feast argo dvc llmops azure "
+    "pytorch tensorflow bentoml kafka snowflake ansible helm wandb onnx vllm langchain "
+    # credentials, hiring process, working life
+    "certification certifications certificate certified cka ckad degree masters master's "
+    "phd mtech btech bootcamp leetcode dsa rounds oncall on-call wlb layoffs notice "
+    "relocation visa".split()
+)
+"""Things members ask about that the source never mentions: named as a gap, first."""
+PAY_FORMS = frozenset(
+    "inhand in-hand monthly bonus bonuses esop esops stock stocks rsu rsus equity variable "
+    "hike hikes increment".split()
+)
+"""Parts or forms of pay the source does not break its yearly bands into."""
+CURRENCIES = frozenset("usd dollar dollars gbp euro euros eur pounds".split())
+FUTURE = frozenset("future forecast khatam replace replaced obsolete growth yoy".split())
+"""Asking what comes next: the source gives figures as of one date, no forecast."""
 """Places, employers and ways of working the source may not break figures down by."""
 
 STOPWORDS = frozenset(
@@ -184,14 +215,37 @@ STOPWORDS = frozenset(
     "expect expected expecting like ok okay yes no not really bro sir maam ma'am "
     "engineer engineers developer career careers field line industry india indian "
     "level experience experienced exp year annual annually yearly per-year "
-    "currently today latest recent anyone anybody one common"
+    "currently today latest recent anyone anybody one common used use uses using"
     # Hinglish in Latin script
     " ka ki ke ko kya kyu kyun kyon hai hain hota hoti hote tha thi the hoga hogi "
     " me mein mai main mera meri mere pe par se aur ya bhi toh bhai yaar bro batao "
     " bataiye bata kaise kaisa kaisi kitne kab kahan kaha liye lie wala wale wali "
-    " chahiye chaiye sakta sakte sakti kare karu karna krna krne kar abhi ab ek".split()
+    " chahiye chaiye sakta sakte sakti kare karu karna krna krne kar abhi ab ek"
+    " ye yeh yah wo woh vo unme inme isme usme unka unki iska iski uska uski inka unhe"
+    " kis kisme kisko kaun kuch sab sirf bas matlab na nahi nhi haan ha ji jo"
+    " padega padegi padta jaana jana hona karo baat log cheez wala tak phir fir"
+    " agar lekin kyunki".split()
 )
 """Words that carry no meaning for the answer. Intent words are never stopwords."""
+
+WEAK_PAY = frozenset({"howmuch", "kitna", "kitni", "kitne"})
+""""How much": a pay question only when nothing else is asked ("kitni openings")."""
+
+SMALL_TALK: dict[str, frozenset[str]] = {
+    "thanks": frozenset(
+        "thanks thank thx ty tysm thanku thankyou shukriya dhanyavad dhanyawad helpful".split()
+    ),
+    "hello": frozenset("hi hii hello hey gm morning evening namaste namaskar yo".split()),
+    "ok": frozenset(
+        "ok okk okay kk cool nice great awesome hmm hmmm acha accha achha lol bye got it "
+        "samajh gaya gayi understood perfect noted sure fine wow woah whoa damn".split()
+    ),
+}
+"""Words of a message that is only small talk: it gets one short line."""
+SMALL_TALK_FILLER = frozenset(
+    "good all bot careerbot you bhai bro yaar that was this is so".split()
+)
+"""Words that may go with small talk without making it a question."""
 
 COMMAND_WORDS = frozenset({"role", "salary", "pitfalls", "skills", "faq", "roles"})
 """A command name typed as a word asks for that command."""
@@ -210,5 +264,18 @@ TOPIC_SYNONYMS: dict[str, tuple[str, ...]] = {
     "gccs": ("capability", "gcc"),
     "mlflow": ("pipelines",),
     "serving": ("serve",),
+    "companies": ("gcc", "capability"),
+    "company": ("gcc", "capability"),
+    "employers": ("gcc", "capability"),
+    "competition": ("pool", "smaller"),
+    "fewer": ("pool", "smaller"),
+    "premium": ("supply", "pool"),
+    "reliability": ("slo",),
+    "targets": ("slo",),
+    "prod": ("production",),
+    "fast": ("low-latency",),
+    "api": ("serve", "low-latency"),
+    "apis": ("serve", "low-latency"),
+    "fail": ("mistake", "fail"),
 }
 """A topic word and other words the content uses for it (searched and narrowed alike)."""

@@ -17,12 +17,13 @@ from .._errors import StoreError
 from ..answering._answer import answer
 from ..answering._cards import notice
 from ..answering._decide import find_role
+from ..answering._memory import Memory
 from ..answering._parser import Command, parse
 from ..answering._reply import Outcome, Reply
 from ..catalog._loader import Catalog, CatalogHolder
 from ..store._contract import Store
 from . import _metrics as metrics
-from ._conversations import Conversations
+from ._conversations import MEMBER_TTL, Conversations, member_key
 from ._defaults import DefaultRoles
 from ._inbound import Inbound, Moderation
 from ._moderation import ModerationFlow
@@ -108,9 +109,19 @@ class CareerBot:
             return await self.moderation.run(
                 command, catalog, message.chat, message.sender, moderation
             )
-        # A follow-up ("and staff?") is read against the card it replies to.
+        # A follow-up ("and staff?") is read against the card it replies to, else against
+        # what this member said earlier in this chat (kept in the store, for any replica).
         replying_to = parse(message.replying_to) if message.replying_to else None
-        return answer(command, catalog, await self.defaults.get(message.chat), replying_to)
+        default = await self.defaults.get(message.chat)
+        if not message.sender:
+            return answer(command, catalog, default, replying_to)
+        chat = message.chat
+        key = member_key(chat.chat_id, message.sender)
+        before = await self.conversations.recall(chat.platform, key)
+        reply = answer(command, catalog, default, replying_to, Memory.loads(before))
+        if reply.memory and reply.memory != before:
+            await self.conversations.remember(chat.platform, key, reply.memory, MEMBER_TTL)
+        return reply
 
     async def first_delivery(self, platform: str, key: str, ttl: float = 24 * 3600) -> bool:
         """True the first time ``key`` is seen on ``platform`` (across replicas, via the store).

@@ -1,4 +1,6 @@
-"""The card each conversation was last answered with, so a follow-up there is about it.
+"""The card each conversation was last answered with, so a follow-up there is about it;
+and what each member said of themselves in a chat (``member_key``): their years, pay,
+former role and the last card they were shown.
 
 "and staff?" in a Slack thread, or in reply to a Telegram card, is read against the
 card the bot answered there. The store keeps it, so a follow-up landing on another
@@ -19,14 +21,21 @@ from cachetools import TTLCache
 from .._errors import StoreError
 from ..store._contract import Store
 
-__all__ = ["CONTEXT_TTL", "REMEMBERED", "Conversations"]
+__all__ = ["CONTEXT_TTL", "MEMBER_TTL", "REMEMBERED", "Conversations", "member_key"]
 
 log = logging.getLogger("careerbot")
 
 CONTEXT_TTL = 7 * 24 * 3600.0
 """Seconds a conversation's context is kept after its last answer."""
+MEMBER_TTL = 24 * 3600.0
+"""Seconds what a member said of themselves (years, pay, last card) is kept."""
 REMEMBERED = 10_000
 """Conversations kept in memory when there is no store (the oldest are forgotten first)."""
+
+
+def member_key(chat_id: str, sender: str) -> str:
+    """The context key of what ``sender`` told the bot in ``chat_id``."""
+    return f"member:{chat_id}:{sender}"
 
 
 class Conversations:
@@ -50,12 +59,15 @@ class Conversations:
             log.warning("store unavailable reading a conversation's context: %s", exc)
             return None
 
-    async def remember(self, platform: str, key: str, command: str) -> None:
-        """Take ``command`` as the conversation's last card."""
+    async def remember(
+        self, platform: str, key: str, command: str, ttl: float = CONTEXT_TTL
+    ) -> None:
+        """Take ``command`` as the conversation's last card (or, under a member's key,
+        what the conversation remembers of them), for ``ttl`` seconds."""
         if self.store is None:
             self.memory[(platform, key)] = command
             return
         try:
-            await self.store.set_context(platform, key, command, CONTEXT_TTL)
+            await self.store.set_context(platform, key, command, ttl)
         except StoreError as exc:
             log.warning("store unavailable saving a conversation's context: %s", exc)
