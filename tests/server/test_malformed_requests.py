@@ -384,7 +384,10 @@ async def test_slack_payload_nothing_handles_is_an_empty_200(stack: Stack) -> No
     event = json.dumps(
         {"type": "event_callback", "event_id": "Ev0NOBODY", "event": {"type": "reaction_added"}}
     )
+    ssl_check = urlencode({"ssl_check": "1", "token": "deprecated-verification-token"})
     async with httpx.AsyncClient(timeout=10) as client:
+        checked = await send_signed(client, stack, ssl_check)
+        assert checked.status_code == 200, "Slack's certificate check is answered"
         for body, content_type in ((shortcut, FORM), (event, JSON)):
             watch = LogWatch(stack)
             response = await send_signed(client, stack, body, content_type)

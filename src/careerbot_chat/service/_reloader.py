@@ -37,7 +37,8 @@ __all__ = [
     "retire",
 ]
 
-BASELINE_PLATFORM, BASELINE_KEY = "careerbot", "reload-baseline"
+BASELINE_PLATFORM = "careerbot"
+BASELINE_KEY = "reload-baseline"
 """Where the baseline lives: a row of the store's expiring key-value table."""
 BASELINE_SECONDS = 24 * 3600.0
 """How long the largest catalogue is remembered after it was last seen."""
