@@ -376,16 +376,21 @@ async def test_slack_signed_non_slack_bodies_are_a_400(
 
 
 async def test_slack_payload_nothing_handles_is_an_empty_200(stack: Stack) -> None:
-    """A Slack payload no listener takes (a global shortcut, an unsubscribed event):
-    an empty 200 and one short line, without Bolt's developer hint."""
+    """A Slack payload no listener takes (a global shortcut, an unsubscribed event, a
+    slash command that is not ours): an empty 200 and one short line, without Bolt's
+    developer hint ("[Suggestion] … @app.command")."""
     shortcut = urlencode(
         {"payload": json.dumps({"type": "shortcut", "callback_id": "x", "trigger_id": "1.2"})}
     )
     event = json.dumps(
         {"type": "event_callback", "event_id": "Ev0NOBODY", "event": {"type": "reaction_added"}}
     )
+    ssl_check = urlencode({"ssl_check": "1", "token": "deprecated-verification-token"})
     async with httpx.AsyncClient(timeout=10) as client:
-        for body, content_type in ((shortcut, FORM), (event, JSON)):
+        checked = await send_signed(client, stack, ssl_check)
+        assert checked.status_code == 200, "Slack's certificate check is answered"
+        foo = slack_builders.slash("/foo", "bar", response_url=stack.slack.response_url())
+        for body, content_type in ((shortcut, FORM), (event, JSON), (foo, FORM)):
             watch = LogWatch(stack)
             response = await send_signed(client, stack, body, content_type)
             assert (response.status_code, response.text) == (200, ""), body
