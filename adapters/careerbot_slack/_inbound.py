@@ -97,7 +97,7 @@ def bolt_request(
     payload (or names a ``response_url`` not allowed beside ``api_base_url``)."""
     try:
         # What Bolt's Starlette adapter builds, with the query string handed over as it
-        # came: Starlette's parsed QueryParams cost a few µs, for the empty query Slack sends.
+        # came (Slack sends none): there is nothing for Starlette's QueryParams to parse.
         query = request.scope["query_string"].decode("latin-1") or None
         parsed = AsyncBoltRequest(
             body=body.decode("utf-8"),
