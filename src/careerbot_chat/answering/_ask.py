@@ -65,14 +65,14 @@ def sentence_reply(
         return start_reply()
     if kind is Kind.CHAT:
         return short_reply(_CHAT[reading.chat])
+    if kind is Kind.ROLES:
+        return _roles(catalog)
     if kind is Kind.OTHER_ROLE:
         known = fallback_role(catalog, default_role)
         related = relating_reply(known, reading.others[0], []) if known is not None else None
         return related or _other_role(catalog, reading)
     if role is None:
         return focus(_search(catalog, reading, None), None) if kind is Kind.SEARCH else None
-    if kind is Kind.ROLES:
-        return catalog_reply(catalog)
     gaps = tuple(_gap_notes(reading, role))
     if kind is Kind.SALARY:
         return pay_reply(role, reading, gaps, _switching(role, reading))
@@ -115,6 +115,16 @@ def _answer_for(kind: Kind, reading: Reading, role: Role, catalog: Catalog) -> R
     return narrow(
         catalog, cards.card_for(catalog, role, card) or cards.role_card(role), words, role
     )
+
+
+def _roles(catalog: Catalog) -> Reply:
+    """The roles known, in a sentence first; their cards a tap away (/roles lists them)."""
+    full = catalog_reply(catalog)
+    shown = catalog.roles[: len(full.actions)]
+    more = "" if len(shown) == len(catalog) else msg.ROLES_MORE
+    names = msg.join_names([role.title for role in shown], "and")
+    title = msg.ROLES_ANSWER.format(names=names, more=more)
+    return replace(full, title=title, blocks=(Paragraph(msg.ROLES_ASK),))
 
 
 def _no_comparison(role: Role, other: str) -> str:

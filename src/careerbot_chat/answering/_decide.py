@@ -184,6 +184,8 @@ def _decide(reading: Reading, replying_to: Command | None, has_role: bool) -> Ki
     if reading.pay is not None or (reading.asks_years and reading.level is not None):
         return Kind.SALARY  # the member's own figure, or the years a level means
     intents = [i for i in reading.intents if i != Kind.COMPARE or reading.others]
+    if Kind.ROLES in intents and len(intents) > 1 and not reading.role and not reading.topics:
+        intents = [Kind.ROLES]  # "which roles do you know about": the catalogue
     if reading.role is not None or reading.topics:  # "open roles for mlops", "the list of
         # things panels expect": about that role or those words, not the catalogue
         intents = [i for i in intents if i != Kind.ROLES]
@@ -202,7 +204,9 @@ def _decide(reading: Reading, replying_to: Command | None, has_role: bool) -> Ki
     if reading.topics:
         return Kind.SEARCH
     if has_role or reading.gaps:
-        return Kind.ROLE
+        # A tool or credential the source never names: nearest are the skills it lists.
+        topic_gap = any(gap.kind == "topic" for gap in reading.gaps)
+        return Kind.SKILLS if topic_gap else Kind.ROLE
     return Kind.START
 
 
