@@ -109,6 +109,10 @@ def understand(
         replying_to = parse(memory.last)
     context_role, context_level = _context(catalog, replying_to)
     role = reading.role or context_role or fallback_role(catalog, None)
+    if reading.level is not None and role is not None:
+        named = catalog.level(role, reading.level.replace("-", " "))
+        if named is not None:  # "mid level", "mid-level": the ladder's own id
+            reading = replace(reading, level=named.id, unknown_level=False)
     if reading.band is not None and reading.level is None and role is not None:
         level = _quoted_level(role, reading.band)  # "ye 22–45 kis level ka hai?"
         if level is not None:
@@ -120,9 +124,36 @@ def understand(
             reading = _fill(reading, memory)  # "getting 20 LPA, low?" after "3 yoe"
         elif _about_member(reading, kind):
             reading, kind = _fill(reading, memory), Kind.SALARY
+    if reading.level is None and context_level is not None and role is not None:
+        step = _step(reading)  # "one level down?"
+        if step:
+            ids = [lvl.id for lvl in role.ladder]
+            at = ids.index(context_level) + step if context_level in ids else -1
+            if 0 <= at < len(ids):
+                reading, kind = replace(reading, level=ids[at]), Kind.SALARY
     if kind is Kind.SALARY and replying_to is not None and _same_card(reading):
         reading = replace(reading, level=reading.level or context_level)
+    if kind is Kind.SALARY and replying_to is not None and not reading.others:
+        against = _compared(replying_to)  # "sorry, I meant at mid level" after "vs devops"
+        if against and not reading.intents and reading.pay is None:
+            reading, kind = replace(reading, others=against), Kind.COMPARE
     return Understood(_command(kind, reading, role), reading, kind, role)
+
+
+def _compared(command: Command) -> tuple[str, ...]:
+    """The other roles a compared-pay command names (``/salary senior mlops vs devops``)."""
+    args = [arg.casefold() for arg in command.args]
+    return tuple(args[args.index("vs") + 1 :]) if "vs" in args else ()
+
+
+def _step(reading: Reading) -> int:
+    """-1 for "one level down", +1 for "one level up", else 0."""
+    words = set(reading.topics)
+    if words & {"down", "below", "lower", "neeche", "niche"}:
+        return -1
+    if words & {"up", "above", "upar", "next"}:
+        return 1
+    return 0
 
 
 def _quoted_level(role: Role, band: tuple[float, float]) -> str | None:
