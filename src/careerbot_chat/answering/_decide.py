@@ -119,10 +119,12 @@ def understand(
             reading = replace(reading, level=level, asks_years=True)
     role = reading.role or context_role
     kind = _decide(reading, replying_to, role is not None)
+    if memory is not None and kind is Kind.PATH and not reading.others and memory.origin:
+        reading = replace(reading, others=(memory.origin,))  # "can I switch?" after "I'm a DS"
     if memory is not None and memory.knows_member:
         if kind is Kind.SALARY and (reading.years is not None or reading.pay is not None):
             reading = _fill(reading, memory)  # "getting 20 LPA, low?" after "3 yoe"
-        elif _about_member(reading, kind):
+        elif _about_member(reading, kind) and not _no_route(role, kind, memory):
             reading, kind = _fill(reading, memory), Kind.SALARY
     if reading.level is None and context_level is not None and role is not None:
         step = _step(reading)  # "one level down?"
@@ -138,6 +140,14 @@ def understand(
         if against and not reading.intents and reading.pay is None:
             reading, kind = replace(reading, others=against), Kind.COMPARE
     return Understood(_command(kind, reading, role), reading, kind, role)
+
+
+def _no_route(role: Role | None, kind: Kind, memory: Memory) -> bool:
+    """Switching from a role the source gives no route from: that gap is the answer."""
+    if kind is not Kind.PATH or role is None or not memory.origin:
+        return False
+    origin = memory.origin.casefold()
+    return not any(origin in path.origin.casefold() for path in role.paths)
 
 
 def _compared(command: Command) -> tuple[str, ...]:
