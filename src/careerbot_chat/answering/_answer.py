@@ -65,9 +65,10 @@ def answer(
     (``Catalog.memo``): a repeated question costs a dictionary lookup.
     """
     if memory is not None:  # pure too: members who said the same get one answer
-        key = ("remembering", command, default_role, replying_to, memory)
+        remembering = ("remembering", command, default_role, replying_to, memory)
         return catalog.memo(
-            key, lambda: _remembering(command, catalog, default_role, replying_to, memory)
+            remembering,
+            lambda: _remembering(command, catalog, default_role, replying_to, memory),
         )
     key = ("answer", command, default_role, replying_to)
     return catalog.memo(key, lambda: _fresh(command, catalog, default_role, replying_to))

@@ -91,6 +91,13 @@ def sentence_reply(
             )
     if kind is Kind.ROLE and reading.intents and not reading.topics:
         return duties_reply(role, gaps)
+    if kind in (Kind.ROLE, Kind.SKILLS, Kind.PITFALLS) and reading.topics:
+        best = _best_lines(catalog, role, reading.topics)
+        if best:  # the lines about the words asked, from whichever card holds them
+            card = cards.card_for(catalog, role, "role" if kind is Kind.ROLE else kind.value)
+            base = card or cards.role_card(role)
+            lines = [*gaps, *best]
+            return focus(replace(base, blocks=tuple(Paragraph(line) for line in lines)), role)
     reply = _answer_for(kind, reading, role, catalog)
     if kind is Kind.ROLE and not (reading.intents or reading.topics or reading.gaps):
         return reply  # the role's name alone asks for its card, as /role does
@@ -125,6 +132,12 @@ def _roles(catalog: Catalog) -> Reply:
     names = msg.join_names([role.title for role in shown], "and")
     title = msg.ROLES_ANSWER.format(names=names, more=more)
     return replace(full, title=title, blocks=(Paragraph(msg.ROLES_ASK),))
+
+
+def _best_lines(catalog: Catalog, role: Role, words: tuple[str, ...]) -> list[str]:
+    """The role's lines that best match ``words``, best first (at most three)."""
+    hits = derived.search_index(catalog).search(expand(words), role.slug, 3)
+    return list(dict.fromkeys(f"{hit.piece.label}: {hit.piece.text}" for hit in hits))
 
 
 def _no_comparison(role: Role, other: str) -> str:
