@@ -1,7 +1,9 @@
 """Compose the answer to a question in words, once ``_decide`` has understood it.
 
-``sentence_reply`` picks the card, narrows it to what was asked, and says plainly
-what the source does not cover (a city, a company, a year it does not hold); a
+``sentence_reply`` answers first and only what was asked (``_focus``): pay in a
+sentence, the member's own figure placed against the band, the lines about the words
+asked, what the source relates another role to this one, small talk in one line; what
+the source does not cover (a city, a company, a tool it never names) comes first. A
 search answers words that name no card. When the sentence is simply a command
 (``Understood.command``) it returns ``None`` and ``_answer`` answers that command,
 so this module never calls back up. Pure and synchronous.
@@ -72,7 +74,11 @@ def sentence_reply(
         related = relating_reply(known, reading.others[0], []) if known is not None else None
         return related or _other_role(catalog, reading)
     if role is None:
-        return focus(_search(catalog, reading, None), None) if kind is Kind.SEARCH else None
+        if kind is not Kind.SEARCH:
+            return None
+        found = _search(catalog, reading, None)
+        known = fallback_role(catalog, default_role)  # whose source the gaps are about
+        return focus(_with_gaps(found, reading, known, at=0) if known else found, None)
     gaps = tuple(_gap_notes(reading, role))
     if kind is Kind.SALARY:
         return pay_reply(role, reading, gaps, _switching(role, reading))

@@ -282,5 +282,8 @@ TOPIC_SYNONYMS: dict[str, tuple[str, ...]] = {
     "api": ("serve", "low-latency"),
     "apis": ("serve", "low-latency"),
     "fail": ("mistake", "fail"),
+    "eye": ("drift", "monitoring"),
+    "watch": ("drift", "monitoring"),
+    "launch": ("production",),
 }
 """A topic word and other words the content uses for it (searched and narrowed alike)."""
