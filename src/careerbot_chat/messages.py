@@ -191,6 +191,13 @@ LEVEL_YEARS = "{level} means {range} of experience."
 LEVEL_YEARS_PAY = (
     "{level} means {range} of experience; {role} pay there: {band} a year in {region} ({as_of})."
 )
+ROLES_ANSWER = "I can answer about {names}{more}."
+ROLES_MORE = ", and more: type /roles"
+ROLES_ASK = "Ask what a role does, its salary by level, its skills or its interview pitfalls."
+GAP_QUALIFIER = (
+    "The source gives the {level} band for {qualifier} companies only; it does not say "
+    "what others pay."
+)
 GAP_WHY = "The source gives no reason for {role}'s pay."
 PAY_HEADLINE = (
     "{role} pay in {region}: {band} a year ({as_of}), the headline band; "

@@ -21,13 +21,13 @@ from tests.understanding.grading import (
     load_conversations,
 )
 
-RIGHT = 0.74
+RIGHT = 0.86
 """Single questions answered right (every label met)."""
-FIRST = 0.78
+FIRST = 0.89
 """The asked fact within the first two non-empty lines."""
 MEDIAN_LINES = 5
-TURNS_RIGHT = 0.72
-CONVERSATIONS_RIGHT = 0.50
+TURNS_RIGHT = 0.88
+CONVERSATIONS_RIGHT = 0.74
 
 
 @pytest.fixture(scope="module")

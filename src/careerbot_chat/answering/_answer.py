@@ -64,8 +64,12 @@ def answer(
     Answers are pure and immutable, so each is built once per catalogue and question
     (``Catalog.memo``): a repeated question costs a dictionary lookup.
     """
-    if memory is not None:
-        return _remembering(command, catalog, default_role, replying_to, memory)
+    if memory is not None:  # pure too: members who said the same get one answer
+        remembering = ("remembering", command, default_role, replying_to, memory)
+        return catalog.memo(
+            remembering,
+            lambda: _remembering(command, catalog, default_role, replying_to, memory),
+        )
     key = ("answer", command, default_role, replying_to)
     return catalog.memo(key, lambda: _fresh(command, catalog, default_role, replying_to))
 

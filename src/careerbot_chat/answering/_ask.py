@@ -1,7 +1,9 @@
 """Compose the answer to a question in words, once ``_decide`` has understood it.
 
-``sentence_reply`` picks the card, narrows it to what was asked, and says plainly
-what the source does not cover (a city, a company, a year it does not hold); a
+``sentence_reply`` answers first and only what was asked (``_focus``): pay in a
+sentence, the member's own figure placed against the band, the lines about the words
+asked, what the source relates another role to this one, small talk in one line; what
+the source does not cover (a city, a company, a tool it never names) comes first. A
 search answers words that name no card. When the sentence is simply a command
 (``Understood.command``) it returns ``None`` and ``_answer`` answers that command,
 so this module never calls back up. Pure and synchronous.
@@ -65,14 +67,18 @@ def sentence_reply(
         return start_reply()
     if kind is Kind.CHAT:
         return short_reply(_CHAT[reading.chat])
+    if kind is Kind.ROLES:
+        return _roles(catalog)
     if kind is Kind.OTHER_ROLE:
         known = fallback_role(catalog, default_role)
         related = relating_reply(known, reading.others[0], []) if known is not None else None
         return related or _other_role(catalog, reading)
     if role is None:
-        return focus(_search(catalog, reading, None), None) if kind is Kind.SEARCH else None
-    if kind is Kind.ROLES:
-        return catalog_reply(catalog)
+        if kind is not Kind.SEARCH:
+            return None
+        found = _search(catalog, reading, None)
+        known = fallback_role(catalog, default_role)  # whose source the gaps are about
+        return focus(_with_gaps(found, reading, known, at=0) if known else found, None)
     gaps = tuple(_gap_notes(reading, role))
     if kind is Kind.SALARY:
         return pay_reply(role, reading, gaps, _switching(role, reading))
@@ -91,6 +97,13 @@ def sentence_reply(
             )
     if kind is Kind.ROLE and reading.intents and not reading.topics:
         return duties_reply(role, gaps)
+    if kind in (Kind.ROLE, Kind.SKILLS, Kind.PITFALLS) and reading.topics:
+        best = _best_lines(catalog, role, reading.topics)
+        if best:  # the lines about the words asked, from whichever card holds them
+            card = cards.card_for(catalog, role, "role" if kind is Kind.ROLE else kind.value)
+            base = card or cards.role_card(role)
+            lines = [*gaps, *best]
+            return focus(replace(base, blocks=tuple(Paragraph(line) for line in lines)), role)
     reply = _answer_for(kind, reading, role, catalog)
     if kind is Kind.ROLE and not (reading.intents or reading.topics or reading.gaps):
         return reply  # the role's name alone asks for its card, as /role does
@@ -115,6 +128,22 @@ def _answer_for(kind: Kind, reading: Reading, role: Role, catalog: Catalog) -> R
     return narrow(
         catalog, cards.card_for(catalog, role, card) or cards.role_card(role), words, role
     )
+
+
+def _roles(catalog: Catalog) -> Reply:
+    """The roles known, in a sentence first; their cards a tap away (/roles lists them)."""
+    full = catalog_reply(catalog)
+    shown = catalog.roles[: len(full.actions)]
+    more = "" if len(shown) == len(catalog) else msg.ROLES_MORE
+    names = msg.join_names([role.title for role in shown], "and")
+    title = msg.ROLES_ANSWER.format(names=names, more=more)
+    return replace(full, title=title, blocks=(Paragraph(msg.ROLES_ASK),))
+
+
+def _best_lines(catalog: Catalog, role: Role, words: tuple[str, ...]) -> list[str]:
+    """The role's lines that best match ``words``, best first (at most three)."""
+    hits = derived.search_index(catalog).search(expand(words), role.slug, 3)
+    return list(dict.fromkeys(f"{hit.piece.label}: {hit.piece.text}" for hit in hits))
 
 
 def _no_comparison(role: Role, other: str) -> str:

@@ -109,20 +109,61 @@ def understand(
         replying_to = parse(memory.last)
     context_role, context_level = _context(catalog, replying_to)
     role = reading.role or context_role or fallback_role(catalog, None)
+    if reading.level is not None and role is not None:
+        named = catalog.level(role, reading.level.replace("-", " "))
+        if named is not None:  # "mid level", "mid-level": the ladder's own id
+            reading = replace(reading, level=named.id, unknown_level=False)
     if reading.band is not None and reading.level is None and role is not None:
         level = _quoted_level(role, reading.band)  # "ye 22–45 kis level ka hai?"
         if level is not None:
             reading = replace(reading, level=level, asks_years=True)
     role = reading.role or context_role
     kind = _decide(reading, replying_to, role is not None)
+    if memory is not None and kind is Kind.PATH and not reading.others and memory.origin:
+        reading = replace(reading, others=(memory.origin,))  # "can I switch?" after "I'm a DS"
     if memory is not None and memory.knows_member:
         if kind is Kind.SALARY and (reading.years is not None or reading.pay is not None):
             reading = _fill(reading, memory)  # "getting 20 LPA, low?" after "3 yoe"
-        elif _about_member(reading, kind):
+        elif _about_member(reading, kind) and not _no_route(role, kind, memory):
             reading, kind = _fill(reading, memory), Kind.SALARY
+    if reading.level is None and context_level is not None and role is not None:
+        step = _step(reading)  # "one level down?"
+        if step:
+            ids = [lvl.id for lvl in role.ladder]
+            at = ids.index(context_level) + step if context_level in ids else -1
+            if 0 <= at < len(ids):
+                reading, kind = replace(reading, level=ids[at]), Kind.SALARY
     if kind is Kind.SALARY and replying_to is not None and _same_card(reading):
         reading = replace(reading, level=reading.level or context_level)
+    if kind is Kind.SALARY and replying_to is not None and not reading.others:
+        against = _compared(replying_to)  # "sorry, I meant at mid level" after "vs devops"
+        if against and not reading.intents and reading.pay is None:
+            reading, kind = replace(reading, others=against), Kind.COMPARE
     return Understood(_command(kind, reading, role), reading, kind, role)
+
+
+def _no_route(role: Role | None, kind: Kind, memory: Memory) -> bool:
+    """Switching from a role the source gives no route from: that gap is the answer."""
+    if kind is not Kind.PATH or role is None or not memory.origin:
+        return False
+    origin = memory.origin.casefold()
+    return not any(origin in path.origin.casefold() for path in role.paths)
+
+
+def _compared(command: Command) -> tuple[str, ...]:
+    """The other roles a compared-pay command names (``/salary senior mlops vs devops``)."""
+    args = [arg.casefold() for arg in command.args]
+    return tuple(args[args.index("vs") + 1 :]) if "vs" in args else ()
+
+
+def _step(reading: Reading) -> int:
+    """-1 for "one level down", +1 for "one level up", else 0."""
+    words = set(reading.topics)
+    if words & {"down", "below", "lower", "neeche", "niche"}:
+        return -1
+    if words & {"up", "above", "upar", "next"}:
+        return 1
+    return 0
 
 
 def _quoted_level(role: Role, band: tuple[float, float]) -> str | None:
@@ -184,6 +225,8 @@ def _decide(reading: Reading, replying_to: Command | None, has_role: bool) -> Ki
     if reading.pay is not None or (reading.asks_years and reading.level is not None):
         return Kind.SALARY  # the member's own figure, or the years a level means
     intents = [i for i in reading.intents if i != Kind.COMPARE or reading.others]
+    if Kind.ROLES in intents and len(intents) > 1 and not reading.role and not reading.topics:
+        intents = [Kind.ROLES]  # "which roles do you know about": the catalogue
     if reading.role is not None or reading.topics:  # "open roles for mlops", "the list of
         # things panels expect": about that role or those words, not the catalogue
         intents = [i for i in intents if i != Kind.ROLES]
@@ -202,7 +245,9 @@ def _decide(reading: Reading, replying_to: Command | None, has_role: bool) -> Ki
     if reading.topics:
         return Kind.SEARCH
     if has_role or reading.gaps:
-        return Kind.ROLE
+        # A tool or credential the source never names: nearest are the skills it lists.
+        topic_gap = any(gap.kind == "topic" for gap in reading.gaps)
+        return Kind.SKILLS if topic_gap else Kind.ROLE
     return Kind.START
 
 

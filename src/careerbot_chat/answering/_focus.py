@@ -159,6 +159,8 @@ def pay_reply(
     """The pay asked for, in a sentence first: a level's band, the band that holds the
     member's years, or the headline band and the ladder; the member's own figure placed."""
     level, notes = _level(role, reading)
+    if reading.outside and level is not None and level.qualifier:
+        notes.append(msg.GAP_QUALIFIER.format(level=level.label, qualifier=level.qualifier))
     if reading.asks_years and level is not None and level.years is None:
         notes.append(msg.GAP_LEVEL_YEARS.format(level=level.label, role=role.title))
     if reading.pay is not None:
@@ -170,7 +172,7 @@ def pay_reply(
     lines = [*lines[:1], *_related(role, reading.topics), *lines[1:]]
     if reading.asks_why:
         lines = [*_reasons(role), *lines]  # "why so much?": the source's reason first
-    elif reading.asks_more and reading.others:
+    elif (reading.asks_more or "compare" in reading.intents) and reading.others:
         lines = [*_over(role, level, reading.others[0]), *lines]  # "how much more?"
     if also:
         lines = [*lines[:1], *also, *lines[1:]]

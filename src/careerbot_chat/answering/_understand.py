@@ -38,6 +38,7 @@ _SELF = re.compile(r"\b(i|i'm|im|me|my|mine|mujhe|mera|meri|mere|main|hu|hoon)\b
 """Words by which a member speaks of themselves (English and Hinglish)."""
 _WHY = re.compile(r"\b(why|kyu|kyun|kyon|reason|wajah)\b")
 _MORE = re.compile(r"\b(more|extra|zyada|jyada|badhega|badhegi|bump|jump)\b")
+_OUTSIDE = re.compile(r"\b(non[- ]?faang|outside|other than|besides)\b")
 _DIFFER = re.compile(r"\b(different|differ|differs|alag)\b")
 _RANGE = re.compile(r"(\d{1,3}(?:\.\d)?)\s*(?:–|-|to)\s*(\d{1,3}(?:\.\d)?)")
 _INTENT_OF = {word: intent for intent, words in vocab.INTENTS.items() for word in words}
@@ -76,6 +77,8 @@ class Reading:
     """Asks for a reason ("why so much?", "kyu itna zyada?")."""
     asks_more: bool = False
     """Asks how much more (a premium, a bump on switching)."""
+    outside: bool = False
+    """Asks about pay outside a band's qualifier ("staff outside FAANG", "non-faang")."""
     asks_difference: bool = False
     """Asks how the role differs from another (not what it pays over it)."""
     band: tuple[float, float] | None = None
@@ -327,6 +330,7 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
         about_self=_SELF.search(text.casefold()) is not None,
         asks_why=_WHY.search(text.casefold()) is not None,
         asks_more=_MORE.search(text.casefold()) is not None,
+        outside=_OUTSIDE.search(text.casefold()) is not None,
         asks_difference=_DIFFER.search(text.casefold()) is not None,
         band=_band(text) if fuzzy else None,
         corrected=tuple(corrected),

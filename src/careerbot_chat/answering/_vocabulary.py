@@ -59,12 +59,12 @@ INTENTS: dict[str, frozenset[str]] = {
     # what to learn
     "skills": frozenset(
         "skills skill learn learning seekhna sikhna seekhu tools tool stack toolchain "
-        "toolchains roadmap need needed required zaroori aana know competencies".split()
+        "toolchains roadmap need needed required zaroori aana know competencies panel panels".split()
     ),
     # hiring
     "demand": frozenset(
         "demand openings opening hiring hire hires jobs vacancies vacancy market scope "
-        "important competition open".split()
+        "important open choice".split()
     ),
     # moving into the role (answered from the FAQ and the paths)
     "path": frozenset(
@@ -102,6 +102,7 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("v", "s"): "vs",
     ("day", "to", "day"): "day",
     ("pay", "scale"): "payscale",
+    ("how", "long"): "timeline",
     ("would", "i", "get"): "earn",
     ("will", "i", "get"): "earn",
     ("would", "i", "make"): "earn",
@@ -126,6 +127,7 @@ SHORT_FORMS: dict[str, str] = {
     "sal": "salary",
     "exp": "experience",
     "v/s": "vs",
+    "v": "vs",
     "snr": "sr",
 }
 """A short form or plural and the word it stands for."""
@@ -167,6 +169,9 @@ OTHER_ROLES: dict[tuple[str, ...], str] = {
     ("product", "manager"): "Product Manager",
     ("cloud", "engineer"): "Cloud engineer",
     ("security", "engineer"): "Security engineer",
+    ("platform", "engineer"): "Platform engineer",
+    ("platform", "engineering"): "Platform engineer",
+    ("data", "engineering"): "Data Engineer",
 }
 """Roles members name that may not be in the catalogue (the catalogue wins when it has one)."""
 
@@ -190,7 +195,7 @@ UNCOVERED = frozenset(
     # credentials, hiring process, working life
     "certification certifications certificate certified cka ckad degree masters master's "
     "phd mtech btech bootcamp leetcode dsa rounds oncall on-call wlb layoffs notice "
-    "relocation visa".split()
+    "relocation visa hub hubs course courses balance timeline".split()
 )
 """Things members ask about that the source never mentions: named as a gap, first."""
 PAY_FORMS = frozenset(
@@ -199,7 +204,7 @@ PAY_FORMS = frozenset(
 )
 """Parts or forms of pay the source does not break its yearly bands into."""
 CURRENCIES = frozenset("usd dollar dollars gbp euro euros eur pounds".split())
-FUTURE = frozenset("future forecast khatam replace replaced obsolete growth yoy".split())
+FUTURE = frozenset("future forecast khatam replace replaced obsolete growth yoy next".split())
 """Asking what comes next: the source gives figures as of one date, no forecast."""
 """Places, employers and ways of working the source may not break figures down by."""
 
@@ -277,5 +282,8 @@ TOPIC_SYNONYMS: dict[str, tuple[str, ...]] = {
     "api": ("serve", "low-latency"),
     "apis": ("serve", "low-latency"),
     "fail": ("mistake", "fail"),
+    "eye": ("drift", "monitoring"),
+    "watch": ("drift", "monitoring"),
+    "launch": ("production",),
 }
 """A topic word and other words the content uses for it (searched and narrowed alike)."""
