@@ -148,6 +148,15 @@ def header(title: str) -> HeaderBlock:
     return HeaderBlock(text=PlainTextObject(text=text))
 
 
+def title_blocks(title: str) -> list[Block]:
+    """The reply's title: a header block, or sections when it is longer than a header
+    holds. An answer's first line is often a whole sentence, and a header would cut it."""
+    text = escape(title.strip())
+    if len(text) <= HEADER_LIMIT:
+        return [header(title)]
+    return list(_mrkdwn(text))
+
+
 def button(label: str, action_id: str, value: str, *, style: str | None = None) -> ButtonElement:
     return ButtonElement(
         text=PlainTextObject(text=clip(escape(label.strip()), BUTTON_LIMIT) or ELLIPSIS),
@@ -218,7 +227,7 @@ class SlackRenderer:
         tail: list[Block] = [footer(reply.footer)] if reply.footer else []
         tail += action_rows(buttons(reply, mode))
         body = content_blocks(reply) + self.image(reply.picture)
-        return fit([header(reply.title)], body, tail, self.max_blocks)
+        return fit(title_blocks(reply.title), body, tail, self.max_blocks)
 
     def image(self, picture: Picture | None) -> list[Block]:
         """The chart as an image block, when the server's public URL is known."""

@@ -107,11 +107,19 @@ def test_long_text_splits_on_word_boundaries() -> None:
     assert " ".join(s["text"]["text"] for s in sections) == words
 
 
-def test_header_clipped_to_150() -> None:
-    """A long title is clipped to Slack's 150-character header with an ellipsis."""
-    header = render(Reply("&" * 400))["blocks"][0]["text"]["text"]
-    assert len(header) <= 150
-    assert header.endswith("&amp;…")
+def test_a_title_a_header_holds_is_a_header() -> None:
+    """A title of up to 150 characters (escaped) is Slack's header block."""
+    first = render(Reply("&" * 30))["blocks"][0]
+    assert first == {"type": "header", "text": {"type": "plain_text", "text": "&amp;" * 30}}
+
+
+def test_a_long_title_is_shown_whole_not_clipped() -> None:
+    """An answer's first line longer than a header holds is a section with every word."""
+    sentence = " ".join(f"word{i}" for i in range(60))  # about 400 characters
+    blocks = render(Reply(sentence))["blocks"]
+    assert blocks[0]["type"] == "section"
+    assert blocks[0]["text"]["text"] == sentence
+    assert not any(b["type"] == "header" for b in blocks)
 
 
 @pytest.mark.parametrize("hostile", METACHARACTERS)
