@@ -22,7 +22,9 @@ __all__ = [
     "BOT_EVENTS",
     "EVENTS_PATH",
     "HOW_TO",
+    "INSTALL_PATH",
     "NOT_SLASH",
+    "REDIRECT_PATH",
     "SCOPES",
     "UMBRELLA",
     "manifest",
@@ -32,6 +34,9 @@ __all__ = [
 ]
 
 EVENTS_PATH = "/slack/events"
+INSTALL_PATH = "/slack/install"
+REDIRECT_PATH = "/slack/oauth_redirect"
+"""Bolt's OAuth flow (Add to Slack mode): the install page and Slack's redirect back."""
 UMBRELLA = "careerbot"
 NOT_SLASH = frozenset({"help", "start", "chart"})
 """Answered by ``/careerbot`` alone: Slack has its own ``/help``, and the salary card

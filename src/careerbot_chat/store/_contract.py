@@ -27,12 +27,16 @@ __all__ = [
     "FORGET_UPDATES",
     "GET_CONTEXT",
     "GET_DEFAULT_ROLE",
+    "GET_INSTALLATION",
     "GET_PHOTO",
+    "INSTALLATION_KEYS",
     "MIGRATIONS",
     "PIN_COLUMNS",
+    "REMOVE_INSTALLATION",
     "REMOVE_PIN",
     "SET_CONTEXT",
     "SET_DEFAULT_ROLE",
+    "SET_INSTALLATION",
     "SET_PHOTO",
     "TAKE_LEASE",
     "USAGE_SINCE",
@@ -106,6 +110,10 @@ class Store(Protocol):
     async def drop_lease(self, name: str, holder: str) -> None: ...
     async def get_context(self, platform: str, key: str) -> str | None: ...
     async def set_context(self, platform: str, key: str, command: str, ttl: float) -> None: ...
+    async def get_installation(self, platform: str, key: str) -> str | None: ...
+    async def set_installation(self, platform: str, key: str, data: str) -> None: ...
+    async def remove_installation(self, platform: str, key: str) -> None: ...
+    async def installation_keys(self, platform: str) -> list[str]: ...
 
 
 MIGRATIONS: tuple[str, ...] = (
@@ -156,6 +164,15 @@ MIGRATIONS: tuple[str, ...] = (
     """
     CREATE INDEX processed_updates_expiry ON processed_updates (expires_at);
     CREATE INDEX conversation_context_expiry ON conversation_context (expires_at);
+    """,
+    # A platform's installations in workspaces (Slack's Add to Slack): one row per
+    # workspace, ``data`` as the adapter wrote it (its tokens encrypted when the
+    # operator set a key); every replica reads the same rows.
+    """
+    CREATE TABLE installations (
+        platform TEXT NOT NULL, key TEXT NOT NULL, data TEXT NOT NULL,
+        installed_at DOUBLE PRECISION NOT NULL,
+        PRIMARY KEY (platform, key));
     """,
 )
 EXPIRY_INDEXES = {
@@ -218,6 +235,16 @@ SET_CONTEXT = (
 )
 FORGET_CONTEXTS = "DELETE FROM conversation_context WHERE expires_at < {0}"
 """A conversation's context: read if unexpired, set, and the expired ones dropped."""
+
+GET_INSTALLATION = "SELECT data FROM installations WHERE platform = {0} AND key = {1}"
+SET_INSTALLATION = (
+    "INSERT INTO installations VALUES ({0}, {1}, {2}, {3}) ON CONFLICT (platform, key) "
+    "DO UPDATE SET data = excluded.data, installed_at = excluded.installed_at"
+)
+REMOVE_INSTALLATION = "DELETE FROM installations WHERE platform = {0} AND key = {1}"
+INSTALLATION_KEYS = "SELECT key FROM installations WHERE platform = {0} ORDER BY installed_at, key"
+"""A platform's installation in one workspace: read, saved (or replaced), removed; and
+every workspace's key."""
 
 DROP_LEASE = "DELETE FROM leases WHERE name = {0} AND holder = {1}"
 

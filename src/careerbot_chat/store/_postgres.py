@@ -18,12 +18,16 @@ from ._contract import (
     FORGET_UPDATES,
     GET_CONTEXT,
     GET_DEFAULT_ROLE,
+    GET_INSTALLATION,
     GET_PHOTO,
+    INSTALLATION_KEYS,
     MIGRATIONS,
     PIN_COLUMNS,
+    REMOVE_INSTALLATION,
     REMOVE_PIN,
     SET_CONTEXT,
     SET_DEFAULT_ROLE,
+    SET_INSTALLATION,
     SET_PHOTO,
     TAKE_LEASE,
     USAGE_SINCE,
@@ -184,6 +188,22 @@ class PostgresStore:
         await self._run("execute", FORGET_CONTEXTS.format("$1"), now)
         sql = SET_CONTEXT.format("$1", "$2", "$3", "$4")
         await self._run("execute", sql, platform, key, command, now + ttl)
+
+    async def get_installation(self, platform: str, key: str) -> str | None:
+        sql = GET_INSTALLATION.format("$1", "$2")
+        value = await self._run("fetchval", sql, platform, key)
+        return None if value is None else str(value)
+
+    async def set_installation(self, platform: str, key: str, data: str) -> None:
+        sql = SET_INSTALLATION.format("$1", "$2", "$3", "$4")
+        await self._run("execute", sql, platform, key, data, time.time())
+
+    async def remove_installation(self, platform: str, key: str) -> None:
+        await self._run("execute", REMOVE_INSTALLATION.format("$1", "$2"), platform, key)
+
+    async def installation_keys(self, platform: str) -> list[str]:
+        rows = await self._run("fetch", INSTALLATION_KEYS.format("$1"), platform)
+        return [str(row[0]) for row in rows]
 
 
 def _pg_error(exc: Exception) -> StoreError:

@@ -1,0 +1,274 @@
+"""Add to Slack over real HTTP: install through Bolt's OAuth flow, answer with the new
+workspace's token, restart on the same database, refuse forged and reused states."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import re
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from careerbot_chat import CareerBot, StoreError, load_catalog
+from careerbot_chat.adapter import RedactSecrets
+from careerbot_chat.service._settings import Settings
+from careerbot_chat.store import SQLiteStore, Store
+from careerbot_slack import SlackPlatform, create_platform
+from careerbot_slack._installations import Sealer, SignedStates
+from careerbot_slack._registration import TOKENS
+from careerbot_slack._words import NOT_INSTALLED, TWO_MODES
+from tests.fakes.slack_api import FakeSlackApi
+from tests.servers import serve_asgi
+from tests.slack import builders as b
+from tests.slack.conftest import FORM
+
+SECOND = "T0SECOND"
+PUBLIC = "https://careerbot.example.com"
+KEY = "a long random operator key, 32 bytes or more of it"
+COOKIE = "slack-app-oauth-state"
+
+# slack_sdk's oauth.v2.access sends the app's credentials with aiohttp's BasicAuth, which
+# aiohttp 3.12 deprecates: the library's warning, not ours (Python hides it by default).
+pytestmark = pytest.mark.filterwarnings("ignore:BasicAuth is deprecated:DeprecationWarning")
+
+
+@dataclass
+class OAuthClient:
+    http: httpx.AsyncClient
+    fake: FakeSlackApi
+    platform: SlackPlatform
+
+    async def install_page(self) -> tuple[str, str]:
+        """``GET /slack/install``: the state in the Add to Slack link, and the cookie's."""
+        page = await self.http.get("/slack/install")
+        assert page.status_code == 200
+        link = re.search(r'href="(https://slack\.com/oauth/v2/authorize\?[^"]+)"', page.text)
+        assert link is not None, page.text
+        query = parse_qs(urlsplit(link.group(1).replace("&amp;", "&")).query)
+        assert query["client_id"] == [self.fake.client_id]
+        assert query["redirect_uri"] == [PUBLIC + "/slack/oauth_redirect"]
+        assert "chat:write" in query["scope"][0].split(",")
+        cookie = page.headers["set-cookie"]
+        assert cookie.startswith(f"{COOKIE}=")
+        return query["state"][0], cookie.split(";")[0].split("=", 1)[1]
+
+    async def redirect(self, code: str, state: str, cookie: str | None = None) -> httpx.Response:
+        """Slack sends the browser back: ``GET /slack/oauth_redirect`` with its cookie."""
+        return await self.http.get(
+            "/slack/oauth_redirect",
+            params={"code": code, "state": state},
+            headers={"Cookie": f"{COOKIE}={cookie if cookie is not None else state}"},
+        )
+
+    async def install(self, team_id: str, code: str = "code-1") -> str:
+        """Install into ``team_id`` through the flow; the bot token it was given."""
+        self.fake.grant(code, team_id)
+        state, cookie = await self.install_page()
+        done = await self.redirect(code, state, cookie)
+        assert done.status_code == 200, done.text
+        return self.fake.token_of(team_id)
+
+    async def send(self, body: str, content_type: str = FORM) -> httpx.Response:
+        headers = {"Content-Type": content_type, **b.sign(body)}
+        return await self.http.post("/slack/events", content=body, headers=headers)
+
+    async def command(self, team_id: str, command: str, text: str = "") -> httpx.Response:
+        body = b.slash(command, text, response_url=self.fake.response_url("command"))
+        return await self.send(body.replace("team_id=T0CAREER", f"team_id={team_id}"))
+
+    async def event(self, team_id: str, body: str) -> httpx.Response:
+        return await self.send(_in_team(body, team_id), "application/json")
+
+
+def _in_team(body: str, team_id: str) -> str:
+    data: dict[str, Any] = json.loads(body)
+    data["team_id"] = team_id
+    for grant in data.get("authorizations", ()):
+        grant["team_id"] = team_id
+    return json.dumps(data)
+
+
+StartOAuth = Callable[..., contextlib.AbstractAsyncContextManager[OAuthClient]]
+
+
+@pytest.fixture
+def start_oauth(fake_slack: FakeSlackApi) -> StartOAuth:
+    """Serve the Slack platform in Add to Slack mode on ``store``; yield a client."""
+
+    @contextlib.asynccontextmanager
+    async def start(store: Store, **overrides: Any) -> AsyncIterator[OAuthClient]:
+        settings = Settings(
+            _env_file=None,
+            public_url=PUBLIC,
+            slack_client_id=fake_slack.client_id,
+            slack_client_secret=fake_slack.client_secret,
+            slack_signing_secret=b.SECRET,
+            slack_api_base_url=f"{fake_slack.base}/api/",
+            **overrides,
+        )
+        platform = create_platform(settings, CareerBot(load_catalog(), store))
+        await platform.start()
+        try:
+            app = Starlette(routes=list(platform.routes()))
+            async with serve_asgi(app) as base, httpx.AsyncClient(base_url=base) as http:
+                yield OAuthClient(http, fake_slack, platform)
+        finally:
+            await platform.stop()
+
+    return start
+
+
+async def _reopened(store: Store) -> Store:
+    """A second store on the same database, as a restarted process would open."""
+    if isinstance(store, SQLiteStore):
+        again: Store = SQLiteStore(store.path)
+    else:
+        from careerbot_chat.store._postgres import PostgresStore
+
+        assert isinstance(store, PostgresStore)
+        again = PostgresStore(store.url)
+    await again.open()
+    return again
+
+
+async def test_install_answer_restart_answer(
+    start_oauth: StartOAuth, store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A workspace installed through /slack/install and /slack/oauth_redirect is answered
+    with its own token, before and after a restart on the same database."""
+    caplog.set_level(logging.DEBUG)
+    async with start_oauth(store) as slack:
+        token = await slack.install(SECOND)
+        [exchange] = slack.fake.to("oauth.v2.access")
+        assert exchange["code"] == "code-1"
+        assert exchange["redirect_uri"] == PUBLIC + "/slack/oauth_redirect"
+        answer = await slack.command(SECOND, "/role", "mlops")
+        assert answer.status_code == 200
+        assert answer.json()["blocks"], answer.text
+        asked = await slack.event(SECOND, b.message_event("<@UBOTT0SECOND> senior salary?"))
+        assert asked.status_code == 200
+        [posted] = slack.fake.with_token(token)[-1:]
+        assert posted.method == "chat.postMessage"
+        assert posted.params["channel"] == b.CHANNEL
+    slack.fake.reset()
+    again = await _reopened(store)
+    try:
+        async with start_oauth(again) as slack:
+            answer = await slack.command(SECOND, "/salary", "senior")
+            assert answer.status_code == 200
+            assert answer.json()["blocks"], answer.text
+            await slack.event(SECOND, b.message_event("what do mlops do?", event_id="Ev0ASK2"))
+            used = [call.method for call in slack.fake.with_token(token)]
+            assert used == ["auth.test", "chat.postMessage"]
+    finally:
+        await again.close()
+    # slack_sdk writes response bodies at DEBUG; the process's redaction (by the shape
+    # of Slack's tokens) hides them, and nothing of ours writes one at all.
+    redact = RedactSecrets(shapes=TOKENS)
+    assert not [r.getMessage() for r in caplog.records if token in redact.redact(r.getMessage())]
+    ours = [r.getMessage() for r in caplog.records if r.name.startswith("careerbot")]
+    assert ours
+    assert not [line for line in ours if token in line]
+
+
+async def test_forged_and_reused_state_never_reach_the_exchange(
+    start_oauth: StartOAuth, sqlite_store: SQLiteStore
+) -> None:
+    """A state we did not issue, or one used already, is refused before oauth.v2.access."""
+    async with start_oauth(sqlite_store) as slack:
+        slack.fake.grant("code-1", SECOND)
+        state, cookie = await slack.install_page()
+        nonce, expires, signature = state.split(".")
+        forged = f"{nonce}.{int(expires) + 3600}.{signature}"
+        for bad in (forged, "made-up", f"{nonce}.{expires}.{'0' * 64}"):
+            refused = await slack.redirect("code-1", bad)
+            assert refused.status_code >= 400
+        assert slack.fake.to("oauth.v2.access") == []
+        assert (await slack.redirect("code-1", state, cookie)).status_code == 200
+        slack.fake.grant("code-2", SECOND)
+        reused = await slack.redirect("code-2", state, cookie)
+        assert reused.status_code >= 400
+        assert [call["code"] for call in slack.fake.to("oauth.v2.access")] == ["code-1"]
+
+
+async def test_expired_state_refused(sqlite_store: SQLiteStore) -> None:
+    """A state past its lifetime is refused; a fresh one works once."""
+    now = [1_000_000.0]
+    states = SignedStates(sqlite_store, "secret", seconds=600, clock=lambda: now[0])
+    old, fresh = await states.async_issue(), None
+    now[0] += 601
+    fresh = await states.async_issue()
+    assert not await states.async_consume(old)
+    assert await states.async_consume(fresh)
+    assert not await states.async_consume(fresh)
+
+
+async def test_workspace_without_installation_gets_one_line(
+    start_oauth: StartOAuth, sqlite_store: SQLiteStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A request from a workspace that never installed the app: one line, no error."""
+    async with start_oauth(sqlite_store) as slack:
+        answer = await slack.command("T0NOBODY", "/role", "mlops")
+        assert answer.status_code == 200
+        [told] = await slack.fake.wait_for_responses(1)
+        assert told.params["text"] == NOT_INSTALLED
+        mention = await slack.event("T0NOBODY", b.message_event("<@UBOT> salary?"))
+        assert mention.status_code == 200
+        assert slack.fake.calls == []
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_tokens_encrypted_at_rest_with_key(
+    start_oauth: StartOAuth, sqlite_store: SQLiteStore
+) -> None:
+    """With CAREERBOT_SECRET_KEY the database holds no token; without it the row is plain."""
+    async with start_oauth(sqlite_store, slack_secret_key=KEY) as slack:
+        token = await slack.install(SECOND)
+    row = await sqlite_store.get_installation("slack", f"T:{SECOND}")
+    assert row is not None
+    assert token not in row
+    assert Sealer(KEY).open(row).bot_token == token
+    with pytest.raises(StoreError, match="CAREERBOT_SECRET_KEY"):
+        Sealer(None).open(row)
+    with pytest.raises(StoreError, match="cannot be decrypted"):
+        Sealer("another key").open(row)
+
+
+@pytest.mark.parametrize(
+    ("env", "line"),
+    [
+        (
+            {"SLACK_BOT_TOKEN": b.TOKEN, "SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "s"},
+            TWO_MODES,
+        ),
+        ({"SLACK_CLIENT_ID": "1.2"}, "SLACK_CLIENT_SECRET is required for Slack"),
+        ({"SLACK_CLIENT_SECRET": "s"}, "SLACK_CLIENT_ID is required for Slack"),
+        (
+            {"SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "s"},
+            "SLACK_SIGNING_SECRET is required for Slack",
+        ),
+    ],
+)
+def test_serve_refuses_mixed_or_half_modes(env: dict[str, str], line: str) -> None:
+    """Both Slack modes at once, or half of the OAuth pair: one line and status 2."""
+    done = subprocess.run(
+        [sys.executable, "-m", "careerbot_chat.cli", "serve"],
+        env={"PATH": "/usr/bin:/bin", "SLACK_SIGNING_SECRET": b.SECRET, **env}
+        if "SLACK_SIGNING_SECRET" not in line
+        else {"PATH": "/usr/bin:/bin", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [f"careerbot: configuration error: {line}"]
