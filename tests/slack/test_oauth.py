@@ -4,7 +4,6 @@ workspace's token, restart on the same database, refuse forged and reused states
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import re
 import subprocess
@@ -26,12 +25,13 @@ from careerbot_slack import SlackPlatform, create_platform
 from careerbot_slack._installations import Sealer, SignedStates
 from careerbot_slack._registration import TOKENS
 from careerbot_slack._words import NOT_INSTALLED, TWO_MODES
-from tests.fakes.slack_api import FakeSlackApi
+from tests.fakes.slack_api import TEAM_ID, FakeSlackApi
 from tests.servers import serve_asgi
 from tests.slack import builders as b
 from tests.slack.conftest import FORM
 
 SECOND = "T0SECOND"
+THIRD = "T0THIRD"
 PUBLIC = "https://careerbot.example.com"
 KEY = "a long random operator key, 32 bytes or more of it"
 COOKIE = "slack-app-oauth-state"
@@ -81,20 +81,25 @@ class OAuthClient:
         headers = {"Content-Type": content_type, **b.sign(body)}
         return await self.http.post("/slack/events", content=body, headers=headers)
 
-    async def command(self, team_id: str, command: str, text: str = "") -> httpx.Response:
-        body = b.slash(command, text, response_url=self.fake.response_url("command"))
-        return await self.send(body.replace("team_id=T0CAREER", f"team_id={team_id}"))
+    async def command(
+        self, team_id: str, command: str, text: str = "", user: str = b.MEMBER
+    ) -> httpx.Response:
+        body = b.slash(command, text, user=user, response_url=self.fake.response_url("command"))
+        return await self.send(_in_team(body, team_id))
+
+    async def press(
+        self, team_id: str, action_id: str, value: str, **fields: Any
+    ) -> httpx.Response:
+        body = b.block_action(action_id, value, response_url=self.fake.response_url(), **fields)
+        return await self.send(_in_team(body, team_id))
 
     async def event(self, team_id: str, body: str) -> httpx.Response:
         return await self.send(_in_team(body, team_id), "application/json")
 
 
 def _in_team(body: str, team_id: str) -> str:
-    data: dict[str, Any] = json.loads(body)
-    data["team_id"] = team_id
-    for grant in data.get("authorizations", ()):
-        grant["team_id"] = team_id
-    return json.dumps(data)
+    """A payload of the builders' workspace, sent from ``team_id`` instead."""
+    return body.replace(TEAM_ID, team_id)
 
 
 StartOAuth = Callable[..., contextlib.AbstractAsyncContextManager[OAuthClient]]
@@ -272,3 +277,67 @@ def test_serve_refuses_mixed_or_half_modes(env: dict[str, str], line: str) -> No
     )
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [f"careerbot: configuration error: {line}"]
+
+
+async def test_each_workspace_answered_with_its_own_token(
+    start_oauth: StartOAuth, sqlite_store: SQLiteStore
+) -> None:
+    """Mentions, direct messages, Share, Pin (the admin looked up) and App Home: every
+    Web API call for a workspace carries that workspace's token, and only its."""
+    async with start_oauth(sqlite_store) as slack:
+        tokens = {
+            SECOND: await slack.install(SECOND, "code-2"),
+            THIRD: await slack.install(THIRD, "code-3"),
+        }
+        for n, team in enumerate((SECOND, THIRD)):
+            slack.fake.reset()
+            await slack.event(team, b.message_event("senior salary?", event_id=f"Ev{n}A"))
+            dm = b.message_event(
+                "what do mlops do?",
+                kind="message",
+                channel=b.DM,
+                event_id=f"Ev{n}B",
+                channel_type="im",
+            )
+            await slack.event(team, dm)
+            await slack.event(team, b.home_opened(f"Ev{n}C"))
+            await slack.press(team, "careerbot_share", "/role mlops", ephemeral=True)
+            pinned = await slack.command(team, "/careerbot", "pin mlops", user=b.ADMIN)
+            assert pinned.status_code == 200
+            methods = {call.method for call in slack.fake.calls}
+            assert methods >= {"chat.postMessage", "pins.add", "users.info", "views.publish"}
+            others = [c for c in slack.fake.calls if c.authorization != f"Bearer {tokens[team]}"]
+            assert others == []
+            posted = slack.fake.to("chat.postMessage")
+            assert len(posted) == 4  # mention, DM, Share, the pinned card
+            assert slack.fake.to("pins.add")
+            assert slack.fake.to("users.info")[0]["user"] == b.ADMIN
+            assert slack.fake.to("views.publish")
+
+
+@pytest.mark.parametrize("leaving", ["app_uninstalled", "tokens_revoked"])
+async def test_leaving_removes_the_installation(
+    start_oauth: StartOAuth, sqlite_store: SQLiteStore, leaving: str
+) -> None:
+    """After app_uninstalled (or tokens_revoked for the bot) the installation is gone, the
+    token is never used again, and the workspace's members get one line."""
+    async with start_oauth(sqlite_store) as slack:
+        token = await slack.install(SECOND)
+        slack.fake.reset()
+        await slack.event(SECOND, b.message_event("salary?", event_id="Ev0BEFORE"))
+        assert [c.method for c in slack.fake.with_token(token)] == ["auth.test", "chat.postMessage"]
+        slack.fake.revoke(token)
+        event: dict[str, Any] = {"type": leaving, "event_ts": "1700000200.000100"}
+        if leaving == "tokens_revoked":
+            event["tokens"] = {"oauth": [], "bot": ["UBOTT0SECOND"]}
+        gone = await slack.event(SECOND, b.event_callback(event, "Ev0LEAVE"))
+        assert gone.status_code == 200
+        assert await sqlite_store.installation_keys("slack") == []
+        slack.fake.reset()
+        await slack.event(SECOND, b.message_event("salary?", event_id="Ev0AFTER"))
+        await slack.event(SECOND, b.home_opened("Ev0AFTER2"))
+        answer = await slack.command(SECOND, "/role", "mlops")
+        assert answer.status_code == 200
+        [told] = await slack.fake.wait_for_responses(1)
+        assert told.params["text"] == NOT_INSTALLED
+        assert slack.fake.calls == []
