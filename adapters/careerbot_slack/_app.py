@@ -60,6 +60,7 @@ from careerbot_chat.adapter import (
     Reply,
     Settings,
     SettingsError,
+    StoreError,
     count_rejected,
     read_capped,
 )
@@ -74,7 +75,7 @@ from ._render import ACTION_PIN, ACTION_SHARE, RUN_PATTERN, Mode, SlackRenderer
 from ._settings import SlackSettings
 from ._web import SlackWeb, make_client
 from ._words import NOT_INSTALLED
-from ._workspace import CurrentWorkspace, one_request
+from ._workspace import CurrentWorkspace, one_request, workspace_key
 
 __all__ = ["SlackPlatform", "build_app", "create_platform", "retrying", "run_dev"]
 
@@ -235,7 +236,9 @@ def _build(
         )
     render = SlackRenderer(public_url=settings.public_url)
     web = SlackWeb(client)
-    moderation = SlackModeration(web, render, section.moderator_ids)
+    installations = app.installation_store
+    pinned = _remember(installations) if isinstance(installations, StoreInstallations) else None
+    moderation = SlackModeration(web, render, section.moderator_ids, pinned=pinned)
     listen = Listeners(bot, web, render, moderation, in_channel=section.in_channel)
     # Members' slash commands are answered by the first middleware after Bolt's own;
     # moderator commands reach the listener (one for every command, registered first,
@@ -252,6 +255,21 @@ def _build(
     app.event("app_mention")(listen.mention)
     app.event("message")(listen.direct)
     return app, listen
+
+
+def _remember(installations: StoreInstallations) -> Callable[[Chat], Awaitable[None]]:
+    """After a pin: note the chat's workspace, so the refresher edits with its token."""
+
+    async def pinned(chat: Chat) -> None:
+        key = workspace_key()
+        if key is None:
+            return
+        try:
+            await installations.remember_chat(chat.chat_id, key)
+        except StoreError as exc:
+            log.warning("slack: could not note the workspace of %s: %s", chat.chat_id, exc)
+
+    return pinned
 
 
 def _oauth(settings: Settings, bot: CareerBot, client: AsyncWebClient) -> dict[str, Any]:
@@ -420,8 +438,25 @@ class SlackPlatform:
         await self.listeners.drain()
 
     async def edit_card(self, chat: Chat, message_id: str, reply: Reply) -> None:
-        """Edit a posted card in place (chat.update); ``PlatformError`` on failure."""
-        await self.web.update(chat.chat_id, message_id, self.render(reply, Mode.POSTED))
+        """Edit a posted card in place (chat.update); ``PlatformError`` on failure.
+
+        Add to Slack: with the token of the workspace the chat is in, looked up each time
+        (an uninstalled workspace's cards are not edited: ``not_installed``)."""
+        web = self.web
+        installations = self.app.installation_store
+        if isinstance(installations, StoreInstallations):
+            try:
+                token = await installations.token_of_chat(chat.chat_id)
+            except StoreError as exc:
+                raise PlatformError(
+                    f"chat.update: {exc}", method="chat.update", reason="store"
+                ) from None
+            if token is None:
+                raise PlatformError(
+                    "chat.update: not installed", method="chat.update", reason="not_installed"
+                )
+            web = SlackWeb(make_client(token, self.api_base_url))
+        await web.update(chat.chat_id, message_id, self.render(reply, Mode.POSTED))
 
 
 class _Endpoint:

@@ -44,6 +44,7 @@ __all__ = [
     "Sealer",
     "SignedStates",
     "StoreInstallations",
+    "installation_key",
 ]
 
 log = logging.getLogger("careerbot.slack")
@@ -63,6 +64,8 @@ class InstallationRows(Protocol):
     async def remove_installation(self, platform: str, key: str) -> None: ...
     async def installation_keys(self, platform: str) -> list[str]: ...
     async def claim_update(self, key: str, ttl: float) -> bool: ...
+    async def set_chat_installation(self, platform: str, chat_id: str, key: str) -> None: ...
+    async def chat_installation(self, platform: str, chat_id: str) -> str | None: ...
 
 
 class Sealer:
@@ -107,7 +110,9 @@ def _timestamp(value: object) -> float:
     raise TypeError(f"cannot store a {type(value).__name__}")
 
 
-def _key(enterprise_id: str | None, team_id: str | None, is_enterprise_install: bool | None) -> str:
+def installation_key(
+    enterprise_id: str | None, team_id: str | None, is_enterprise_install: bool | None
+) -> str:
     """One row per workspace, or per organisation for an org-wide install."""
     if is_enterprise_install or not team_id:
         return f"E:{enterprise_id or ''}"
@@ -126,7 +131,7 @@ class StoreInstallations(AsyncInstallationStore):
         return log
 
     async def async_save(self, installation: Installation) -> None:
-        key = _key(
+        key = installation_key(
             installation.enterprise_id, installation.team_id, installation.is_enterprise_install
         )
         await self.rows.set_installation(PLATFORM, key, self.sealer.seal(installation))
@@ -136,11 +141,12 @@ class StoreInstallations(AsyncInstallationStore):
         self, enterprise_id: str | None, team_id: str | None, is_enterprise_install: bool | None
     ) -> Installation | None:
         row = await self.rows.get_installation(
-            PLATFORM, _key(enterprise_id, team_id, is_enterprise_install)
+            PLATFORM, installation_key(enterprise_id, team_id, is_enterprise_install)
         )
         if row is None:
             log.info(
-                "slack: no installation for %s", _key(enterprise_id, team_id, is_enterprise_install)
+                "slack: no installation for %s",
+                installation_key(enterprise_id, team_id, is_enterprise_install),
             )
             return None
         return self.sealer.open(row)
@@ -166,7 +172,7 @@ class StoreInstallations(AsyncInstallationStore):
         return found.to_bot() if found is not None and found.bot_token else None
 
     async def async_delete_bot(self, *, enterprise_id: str | None, team_id: str | None) -> None:
-        key = _key(enterprise_id, team_id, None)
+        key = installation_key(enterprise_id, team_id, None)
         await self.rows.remove_installation(PLATFORM, key)
         log.info("slack: uninstalled from %s", key)
 
@@ -178,6 +184,21 @@ class StoreInstallations(AsyncInstallationStore):
 
     async def async_delete_all(self, *, enterprise_id: str | None, team_id: str | None) -> None:
         await self.async_delete_bot(enterprise_id=enterprise_id, team_id=team_id)
+
+    async def by_key(self, key: str) -> Installation | None:
+        row = await self.rows.get_installation(PLATFORM, key)
+        return None if row is None else self.sealer.open(row)
+
+    async def remember_chat(self, chat_id: str, key: str) -> None:
+        """``chat_id`` belongs to the installation ``key`` (so its pinned cards can be
+        refreshed with that workspace's token)."""
+        await self.rows.set_chat_installation(PLATFORM, chat_id, key)
+
+    async def token_of_chat(self, chat_id: str) -> str | None:
+        """The bot token of the workspace ``chat_id`` belongs to, while it is installed."""
+        key = await self.rows.chat_installation(PLATFORM, chat_id)
+        found = None if key is None else await self.by_key(key)
+        return None if found is None else found.bot_token
 
     async def workspaces(self) -> list[str]:
         """Every installed workspace's key (``T:…`` or ``E:…``)."""

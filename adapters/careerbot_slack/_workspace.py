@@ -20,9 +20,12 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
-__all__ = ["CurrentWorkspace", "one_request", "workspace_client"]
+from ._installations import installation_key
+
+__all__ = ["CurrentWorkspace", "one_request", "workspace_client", "workspace_key"]
 
 _CLIENT: ContextVar[AsyncWebClient | None] = ContextVar("careerbot_slack_client", default=None)
+_KEY: ContextVar[str | None] = ContextVar("careerbot_slack_workspace", default=None)
 
 
 def workspace_client() -> AsyncWebClient | None:
@@ -30,14 +33,20 @@ def workspace_client() -> AsyncWebClient | None:
     return _CLIENT.get()
 
 
+def workspace_key() -> str | None:
+    """The installation key (``_installations.installation_key``) of the current request."""
+    return _KEY.get()
+
+
 @contextlib.contextmanager
 def one_request() -> Iterator[None]:
     """No workspace's client before the dispatch it wraps, nor after it."""
-    reset = _CLIENT.set(None)
+    reset, unset = _CLIENT.set(None), _KEY.set(None)
     try:
         yield
     finally:
         _CLIENT.reset(reset)
+        _KEY.reset(unset)
 
 
 class CurrentWorkspace(AsyncMiddleware):
@@ -50,5 +59,9 @@ class CurrentWorkspace(AsyncMiddleware):
         resp: BoltResponse,
         next: Callable[[], Awaitable[BoltResponse]],  # Bolt passes it by this name
     ) -> BoltResponse | None:
-        _CLIENT.set(req.context.client)
+        context = req.context
+        _CLIENT.set(context.client)
+        _KEY.set(
+            installation_key(context.enterprise_id, context.team_id, context.is_enterprise_install)
+        )
         return await next()

@@ -19,6 +19,7 @@ from starlette.applications import Starlette
 
 from careerbot_chat import CareerBot, StoreError, load_catalog
 from careerbot_chat.adapter import RedactSecrets
+from careerbot_chat.service._refresh import RefreshReport, refresh_pins
 from careerbot_chat.service._settings import Settings
 from careerbot_chat.store import SQLiteStore, Store
 from careerbot_slack import SlackPlatform, create_platform
@@ -82,9 +83,15 @@ class OAuthClient:
         return await self.http.post("/slack/events", content=body, headers=headers)
 
     async def command(
-        self, team_id: str, command: str, text: str = "", user: str = b.MEMBER
+        self,
+        team_id: str,
+        command: str,
+        text: str = "",
+        user: str = b.MEMBER,
+        channel: str = b.CHANNEL,
     ) -> httpx.Response:
-        body = b.slash(command, text, user=user, response_url=self.fake.response_url("command"))
+        url = self.fake.response_url("command")
+        body = b.slash(command, text, user=user, channel=channel, response_url=url)
         return await self.send(_in_team(body, team_id))
 
     async def press(
@@ -341,3 +348,41 @@ async def test_leaving_removes_the_installation(
         [told] = await slack.fake.wait_for_responses(1)
         assert told.params["text"] == NOT_INSTALLED
         assert slack.fake.calls == []
+
+
+async def test_pinned_cards_refreshed_with_each_workspace_token(
+    start_oauth: StartOAuth, sqlite_store: SQLiteStore
+) -> None:
+    """The refresher edits each workspace's pinned cards with that workspace's token; an
+    uninstalled workspace's card is not edited (its token never used) and the others are."""
+    channels = {SECOND: "C0SECOND", THIRD: "C0THIRD"}
+    async with start_oauth(sqlite_store) as slack:
+        tokens = {team: await slack.install(team, f"code-{team}") for team in channels}
+        for team, channel in channels.items():
+            pinned = await slack.command(team, "/careerbot", "pin mlops", b.ADMIN, channel)
+            assert pinned.status_code == 200
+        platform = slack.platform
+
+        async def refresh() -> RefreshReport:
+            for pin in await sqlite_store.pins("slack"):  # as if the content had changed
+                await sqlite_store.save_pin(pin.updated(status="failed"))
+            slack.fake.reset()
+            return await refresh_pins(platform.bot, {"slack": platform}, pace={"slack": 0.0})
+
+        report = await refresh()
+        assert len(report.edited) == 2
+        for team, channel in channels.items():
+            [edit] = [
+                c
+                for c in slack.fake.calls
+                if c.method == "chat.update" and c.params["channel"] == channel
+            ]
+            assert edit.authorization == f"Bearer {tokens[team]}"
+        gone = b.event_callback({"type": "app_uninstalled"}, "Ev0GONE")
+        assert (await slack.event(SECOND, gone)).status_code == 200
+        report = await refresh()
+        assert [pin.chat_id for pin in report.edited] == [channels[THIRD]]
+        assert [(pin.chat_id, why) for pin, why in report.failed] == [
+            (channels[SECOND], "chat.update: not installed")
+        ]
+        assert slack.fake.with_token(tokens[SECOND]) == []

@@ -234,6 +234,18 @@ class GuardedStore:
             self.inner.installation_keys(platform), self.background_deadline, "read"
         )
 
+    async def set_chat_installation(self, platform: str, chat_id: str, key: str) -> None:
+        await self._guard(
+            self.inner.set_chat_installation(platform, chat_id, key),
+            self.background_deadline,
+            "write",
+        )
+
+    async def chat_installation(self, platform: str, chat_id: str) -> str | None:
+        return await self._guard(
+            self.inner.chat_installation(platform, chat_id), self.background_deadline, "read"
+        )
+
 
 _abandoned: set[asyncio.Task[object]] = set()
 
