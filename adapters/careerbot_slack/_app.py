@@ -414,6 +414,9 @@ class SlackPlatform:
 
     async def start(self) -> None:
         """Serve at once; learn the bot's ids (auth.test) in the background."""
+        installations = self.app.installation_store
+        if isinstance(installations, StoreInstallations):
+            await installations.count()
         if self._learning is None and self.identity is not None:
             self._learning = asyncio.get_running_loop().create_task(self.identity.learn(self.web))
         log.info("slack: serving %s", EVENTS_PATH)

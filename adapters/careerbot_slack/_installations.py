@@ -35,7 +35,7 @@ from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.installation_store.models.installation import Installation
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 
-from careerbot_chat.adapter import StoreError
+from careerbot_chat.adapter import StoreError, count_installations
 
 __all__ = [
     "PLATFORM",
@@ -135,6 +135,7 @@ class StoreInstallations(AsyncInstallationStore):
             installation.enterprise_id, installation.team_id, installation.is_enterprise_install
         )
         await self.rows.set_installation(PLATFORM, key, self.sealer.seal(installation))
+        await self.count()
         log.info("slack: installed in %s (%s)", key, installation.team_name or "unnamed")
 
     async def _find(
@@ -174,6 +175,7 @@ class StoreInstallations(AsyncInstallationStore):
     async def async_delete_bot(self, *, enterprise_id: str | None, team_id: str | None) -> None:
         key = installation_key(enterprise_id, team_id, None)
         await self.rows.remove_installation(PLATFORM, key)
+        await self.count()
         log.info("slack: uninstalled from %s", key)
 
     async def async_delete_installation(
@@ -203,6 +205,13 @@ class StoreInstallations(AsyncInstallationStore):
     async def workspaces(self) -> list[str]:
         """Every installed workspace's key (``T:…`` or ``E:…``)."""
         return await self.rows.installation_keys(PLATFORM)
+
+    async def count(self) -> None:
+        """Set the installations gauge from the store (at start, after each change)."""
+        try:
+            count_installations(PLATFORM, len(await self.workspaces()))
+        except StoreError as exc:
+            log.warning("slack: could not count the installations: %s", exc)
 
 
 class SignedStates(AsyncOAuthStateStore):
