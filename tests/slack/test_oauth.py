@@ -10,11 +10,13 @@ import subprocess
 import sys
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+import yaml
 from starlette.applications import Starlette
 
 from careerbot_chat import CareerBot, StoreError, load_catalog
@@ -386,3 +388,27 @@ async def test_pinned_cards_refreshed_with_each_workspace_token(
             (channels[SECOND], "chat.update: not installed")
         ]
         assert slack.fake.with_token(tokens[SECOND]) == []
+
+
+def test_manifest_in_add_to_slack_mode(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With the client id and secret set, ``careerbot slack-manifest`` names Bolt's redirect
+    URL and subscribes to the events that say a workspace left; without, it does not."""
+    from careerbot_chat.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CAREERBOT_PUBLIC_URL", PUBLIC)
+    assert main(["slack-manifest"]) == 0
+    plain = yaml.safe_load(capsys.readouterr().out)
+    assert "redirect_urls" not in plain["oauth_config"]
+    monkeypatch.setenv("SLACK_CLIENT_ID", "1111.2222")
+    monkeypatch.setenv("SLACK_CLIENT_SECRET", "s3cret")
+    assert main(["slack-manifest"]) == 0
+    text = capsys.readouterr().out
+    oauth = yaml.safe_load(text)
+    assert oauth["oauth_config"]["redirect_urls"] == [PUBLIC + "/slack/oauth_redirect"]
+    assert oauth["oauth_config"]["scopes"] == plain["oauth_config"]["scopes"]
+    events = oauth["settings"]["event_subscriptions"]["bot_events"]
+    assert events[-2:] == ["app_uninstalled", "tokens_revoked"]
+    assert f"{PUBLIC}/slack/install" in text
