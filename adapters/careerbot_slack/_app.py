@@ -45,6 +45,7 @@ from slack_bolt.logger.messages import (
     warning_client_prioritized_and_token_skipped,
     warning_token_skipped,
 )
+from slack_sdk.errors import SlackTokenRotationError
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 from starlette.requests import Request
@@ -275,6 +276,7 @@ def _remember(installations: StoreInstallations) -> Callable[[Chat], Awaitable[N
 def _oauth(settings: Settings, bot: CareerBot, client: AsyncWebClient) -> dict[str, Any]:
     """``AsyncApp``'s Add to Slack arguments: Bolt's OAuth flow and authorize, over our store."""
     from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+    from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 
     section = settings.section(SlackSettings)
     if bot.store is None:
@@ -282,7 +284,8 @@ def _oauth(settings: Settings, bot: CareerBot, client: AsyncWebClient) -> dict[s
     client_id = section.client_id or ""
     client_secret = _secret(section.client_secret, "SLACK_CLIENT_SECRET")
     key = section.secret_key.get_secret_value() if section.secret_key is not None else None
-    installations = StoreInstallations(bot.store, Sealer(key))
+    rotator = AsyncTokenRotator(client_id=client_id, client_secret=client_secret, client=client)
+    installations = StoreInstallations(bot.store, Sealer(key), rotator)
     public = settings.public_url
     oauth = AsyncOAuthSettings(
         client_id=client_id,
@@ -450,6 +453,11 @@ class SlackPlatform:
         if isinstance(installations, StoreInstallations):
             try:
                 token = await installations.token_of_chat(chat.chat_id)
+            except SlackTokenRotationError as exc:  # refreshing a rotating token failed
+                error = exc.api_error.response.get("error") or "error"
+                raise PlatformError(
+                    f"oauth.v2.access: {error}", method="oauth.v2.access", reason=str(error)
+                ) from None
             except StoreError as exc:
                 raise PlatformError(
                     f"chat.update: {exc}", method="chat.update", reason="store"

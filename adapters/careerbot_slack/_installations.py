@@ -34,6 +34,7 @@ from slack_sdk.oauth.installation_store.async_installation_store import AsyncIns
 from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.installation_store.models.installation import Installation
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
+from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 
 from careerbot_chat.adapter import StoreError, count_installations
 
@@ -104,9 +105,11 @@ class Sealer:
         return Installation(**json.loads(text))
 
 
-def _timestamp(value: object) -> float:
+def _timestamp(value: object) -> str:
+    """A moment as ISO 8601 text, which ``Installation`` reads back for either of its
+    timestamp types (``installed_at`` a float, ``bot_token_expires_at`` an int)."""
     if isinstance(value, datetime):
-        return value.timestamp()
+        return value.isoformat()
     raise TypeError(f"cannot store a {type(value).__name__}")
 
 
@@ -122,9 +125,14 @@ def installation_key(
 class StoreInstallations(AsyncInstallationStore):
     """slack_sdk's ``AsyncInstallationStore`` over the core's store (bot installations)."""
 
-    def __init__(self, rows: InstallationRows, sealer: Sealer) -> None:
+    def __init__(
+        self, rows: InstallationRows, sealer: Sealer, rotator: AsyncTokenRotator | None = None
+    ) -> None:
         self.rows = rows
         self.sealer = sealer
+        self.rotator = rotator
+        """Refreshes a rotating token outside a request (the pinned-card refresh); Bolt's
+        ``authorize`` does it for requests."""
 
     @property
     def logger(self) -> logging.Logger:
@@ -160,7 +168,12 @@ class StoreInstallations(AsyncInstallationStore):
         user_id: str | None = None,
         is_enterprise_install: bool | None = False,
     ) -> Installation | None:
-        return await self._find(enterprise_id, team_id, is_enterprise_install)
+        """The workspace's installation; asked for one user's, it is that one only if the
+        user installed it (one row per workspace: no other user's is kept)."""
+        found = await self._find(enterprise_id, team_id, is_enterprise_install)
+        if found is not None and user_id is not None and found.user_id != user_id:
+            return None
+        return found
 
     async def async_find_bot(
         self,
@@ -200,6 +213,11 @@ class StoreInstallations(AsyncInstallationStore):
         """The bot token of the workspace ``chat_id`` belongs to, while it is installed."""
         key = await self.rows.chat_installation(PLATFORM, chat_id)
         found = None if key is None else await self.by_key(key)
+        if found is not None and found.bot_refresh_token and self.rotator is not None:
+            refreshed = await self.rotator.perform_token_rotation(installation=found)
+            if refreshed is not None:
+                await self.async_save(refreshed)
+                found = refreshed
         return None if found is None else found.bot_token
 
     async def workspaces(self) -> list[str]:

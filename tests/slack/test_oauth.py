@@ -412,3 +412,53 @@ def test_manifest_in_add_to_slack_mode(
     events = oauth["settings"]["event_subscriptions"]["bot_events"]
     assert events[-2:] == ["app_uninstalled", "tokens_revoked"]
     assert f"{PUBLIC}/slack/install" in text
+
+
+async def test_token_rotation_through_bolt(
+    start_oauth: StartOAuth, sqlite_store: SQLiteStore
+) -> None:
+    """With token rotation on, a token about to expire is refreshed by Bolt before it is
+    used, the new one is stored (encrypted), and the old one is used no more."""
+    async with start_oauth(sqlite_store, slack_secret_key=KEY) as slack:
+        slack.fake.rotation = True
+        first = await slack.install(SECOND)
+        slack.fake.reset()
+        await slack.event(SECOND, b.message_event("senior salary?", event_id="Ev0ROT1"))
+        refreshed = [c.params for c in slack.fake.calls if c.method == "oauth.v2.access"]
+        assert [p.get("grant_type") for p in refreshed] == ["refresh_token"]
+        second = slack.fake.token_of(SECOND)
+        assert second != first
+        assert slack.fake.with_token(first) == []
+        assert [c.method for c in slack.fake.with_token(second)] == [
+            "auth.test",
+            "chat.postMessage",
+        ]
+        row = await sqlite_store.get_installation("slack", f"T:{SECOND}")
+        assert row is not None
+        assert Sealer(KEY).open(row).bot_token == second
+
+
+async def test_pinned_card_refresh_rotates_an_expiring_token(
+    start_oauth: StartOAuth, sqlite_store: SQLiteStore
+) -> None:
+    """Outside any request, the refresher refreshes a rotating token about to expire
+    (through slack_sdk's rotator), stores it, and edits with the new one."""
+    async with start_oauth(sqlite_store) as slack:
+        slack.fake.rotation = True
+        await slack.install(SECOND)
+        pinned = await slack.command(SECOND, "/careerbot", "pin mlops", b.ADMIN)
+        assert pinned.status_code == 200
+        before = slack.fake.token_of(SECOND)
+        for pin in await sqlite_store.pins("slack"):
+            await sqlite_store.save_pin(pin.updated(status="failed"))
+        slack.fake.reset()
+        platform = slack.platform
+        report = await refresh_pins(platform.bot, {"slack": platform}, pace={"slack": 0.0})
+        assert len(report.edited) == 1
+        after = slack.fake.token_of(SECOND)
+        assert after != before
+        assert [c.method for c in slack.fake.calls] == ["oauth.v2.access", "chat.update"]
+        assert slack.fake.calls[-1].authorization == f"Bearer {after}"
+        row = await sqlite_store.get_installation("slack", f"T:{SECOND}")
+        assert row is not None
+        assert after in row  # no key set: stored in plain JSON
