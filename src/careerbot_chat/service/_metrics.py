@@ -65,7 +65,7 @@ def enable() -> bool:
         pins=Gauge("careerbot_pinned_cards", "Pinned cards recorded", registry=REGISTRY),
         installations=Gauge(
             "careerbot_installations",
-            "Workspaces the app is installed in (Slack's Add to Slack), as last counted here",
+            "Workspaces the app is installed in, by platform, as last counted here",
             ["platform"],
             registry=REGISTRY,
         ),
