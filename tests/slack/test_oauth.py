@@ -462,3 +462,22 @@ async def test_pinned_card_refresh_rotates_an_expiring_token(
         row = await sqlite_store.get_installation("slack", f"T:{SECOND}")
         assert row is not None
         assert after in row  # no key set: stored in plain JSON
+
+
+async def test_store_keeps_installations_and_their_chats(store: Store) -> None:
+    """Both backends: an installation saved, replaced, listed; its chats found; removing it
+    removes its chats, and leaves other workspaces alone."""
+    await store.set_installation("slack", "T:A", "one")
+    await store.set_installation("slack", "T:A", "two")
+    await store.set_installation("slack", "T:B", "three")
+    assert await store.get_installation("slack", "T:A") == "two"
+    assert sorted(await store.installation_keys("slack")) == ["T:A", "T:B"]
+    assert await store.installation_keys("other") == []
+    await store.set_chat_installation("slack", "C1", "T:A")
+    await store.set_chat_installation("slack", "C2", "T:B")
+    assert await store.chat_installation("slack", "C1") == "T:A"
+    await store.remove_installation("slack", "T:A")
+    assert await store.get_installation("slack", "T:A") is None
+    assert await store.chat_installation("slack", "C1") is None
+    assert await store.chat_installation("slack", "C2") == "T:B"
+    assert await store.installation_keys("slack") == ["T:B"]
