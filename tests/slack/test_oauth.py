@@ -31,7 +31,7 @@ from careerbot_slack._words import NOT_INSTALLED, TWO_MODES
 from tests.fakes.slack_api import TEAM_ID, FakeSlackApi
 from tests.servers import serve_asgi
 from tests.slack import builders as b
-from tests.slack.conftest import FORM
+from tests.slack.conftest import FORM, SlackClient
 
 SECOND = "T0SECOND"
 THIRD = "T0THIRD"
@@ -481,3 +481,9 @@ async def test_store_keeps_installations_and_their_chats(store: Store) -> None:
     assert await store.chat_installation("slack", "C1") is None
     assert await store.chat_installation("slack", "C2") == "T:B"
     assert await store.installation_keys("slack") == ["T:B"]
+
+
+async def test_single_workspace_mode_has_no_oauth_routes(slack: SlackClient) -> None:
+    """With SLACK_BOT_TOKEN the OAuth pages are not served (Add to Slack mode only)."""
+    for path in ("/slack/install", "/slack/oauth_redirect?code=x&state=y"):
+        assert (await slack.http.get(path)).status_code == 404
