@@ -15,6 +15,13 @@
   Slack payload nothing here handles gets an empty 200 and one log line. The route is where Slack's
   signature is checked: the platform's Bolt app runs with its public
   ``request_verification_enabled=False``, so a request is verified once, by us.
+- Add to Slack (``SLACK_CLIENT_ID`` + ``SLACK_CLIENT_SECRET`` instead of a bot token):
+  Bolt's own OAuth flow (``AsyncOAuthSettings``) at ``GET /slack/install`` and
+  ``GET /slack/oauth_redirect``, installations and OAuth states in our database
+  (``_installations``), and Bolt's ``AsyncInstallationStoreAuthorize`` (its results
+  cached per token, so ``auth.test`` runs once per workspace token, not per request)
+  giving each request its workspace's client (``_workspace``). ``app_uninstalled`` and
+  ``tokens_revoked`` delete the installation (Bolt's token revocation listeners).
 - ``run_dev``: the same app over Socket Mode, for ``careerbot run slack``.
 """
 
@@ -29,12 +36,16 @@ from typing import Any
 from slack_bolt.adapter.asgi.http_response import AsgiHttpResponse
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
-from slack_bolt.authorization.async_authorize import AsyncAuthorize
+from slack_bolt.authorization.async_authorize import (
+    AsyncAuthorize,
+    AsyncInstallationStoreAuthorize,
+)
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.logger.messages import (
     warning_client_prioritized_and_token_skipped,
     warning_token_skipped,
 )
+from slack_sdk.errors import SlackTokenRotationError
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 from starlette.requests import Request
@@ -50,18 +61,22 @@ from careerbot_chat.adapter import (
     Reply,
     Settings,
     SettingsError,
+    StoreError,
     count_rejected,
     read_capped,
 )
 
 from ._home import ACTION_HOME
 from ._inbound import Refused, bolt_request, verify
+from ._installations import Sealer, SignedStates, StoreInstallations
 from ._listeners import DropRetries, Listeners, SlashCommands
-from ._manifest import EVENTS_PATH, slash_commands
+from ._manifest import EVENTS_PATH, INSTALL_PATH, REDIRECT_PATH, SCOPES, slash_commands
 from ._moderation import SlackModeration
 from ._render import ACTION_PIN, ACTION_SHARE, RUN_PATTERN, Mode, SlackRenderer
 from ._settings import SlackSettings
 from ._web import SlackWeb, make_client
+from ._words import NOT_INSTALLED
+from ._workspace import CurrentWorkspace, one_request, workspace_key
 
 __all__ = ["SlackPlatform", "build_app", "create_platform", "retrying", "run_dev"]
 
@@ -195,20 +210,36 @@ def _build(
     so Bolt's own check is off (and Socket Mode has no signature to check).
     """
     section = settings.section(SlackSettings)
-    token = _secret(section.bot_token, "SLACK_BOT_TOKEN")
-    client = client or make_client(token, section.api_base_url)
     secret = None if socket_mode else _secret(section.signing_secret, "SLACK_SIGNING_SECRET")
-    app = AsyncApp(
-        client=client,
-        logger=_bolt_logger(),
-        signing_secret=secret,
-        authorize=identity or Identity(token),
-        process_before_response=True,
-        request_verification_enabled=not (socket_mode or verified),
-    )
+    if section.oauth and not socket_mode:
+        client = client or make_client(None, section.api_base_url)
+        app = AsyncApp(
+            client=client,
+            logger=_bolt_logger(),
+            signing_secret=secret,
+            process_before_response=True,
+            request_verification_enabled=not verified,
+            user_facing_authorize_error_message=NOT_INSTALLED,
+            **_oauth(settings, bot, client),
+        )
+        app.enable_token_revocation_listeners()
+        app.use(CurrentWorkspace())
+    else:
+        token = _secret(section.bot_token, "SLACK_BOT_TOKEN")
+        client = client or make_client(token, section.api_base_url)
+        app = AsyncApp(
+            client=client,
+            logger=_bolt_logger(),
+            signing_secret=secret,
+            authorize=identity or Identity(token),
+            process_before_response=True,
+            request_verification_enabled=not (socket_mode or verified),
+        )
     render = SlackRenderer(public_url=settings.public_url)
     web = SlackWeb(client)
-    moderation = SlackModeration(web, render, section.moderator_ids)
+    installations = app.installation_store
+    pinned = _remember(installations) if isinstance(installations, StoreInstallations) else None
+    moderation = SlackModeration(web, render, section.moderator_ids, pinned=pinned)
     listen = Listeners(bot, web, render, moderation, in_channel=section.in_channel)
     # Members' slash commands are answered by the first middleware after Bolt's own;
     # moderator commands reach the listener (one for every command, registered first,
@@ -227,6 +258,57 @@ def _build(
     return app, listen
 
 
+def _remember(installations: StoreInstallations) -> Callable[[Chat], Awaitable[None]]:
+    """After a pin: note the chat's workspace, so the refresher edits with its token."""
+
+    async def pinned(chat: Chat) -> None:
+        key = workspace_key()
+        if key is None:
+            return
+        try:
+            await installations.remember_chat(chat.chat_id, key)
+        except StoreError as exc:
+            log.warning("slack: could not note the workspace of %s: %s", chat.chat_id, exc)
+
+    return pinned
+
+
+def _oauth(settings: Settings, bot: CareerBot, client: AsyncWebClient) -> dict[str, Any]:
+    """``AsyncApp``'s Add to Slack arguments: Bolt's OAuth flow and authorize, over our store."""
+    from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+    from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
+
+    section = settings.section(SlackSettings)
+    if bot.store is None:
+        raise SettingsError("SLACK_CLIENT_ID: Add to Slack keeps installations in the database")
+    client_id = section.client_id or ""
+    client_secret = _secret(section.client_secret, "SLACK_CLIENT_SECRET")
+    key = section.secret_key.get_secret_value() if section.secret_key is not None else None
+    rotator = AsyncTokenRotator(client_id=client_id, client_secret=client_secret, client=client)
+    installations = StoreInstallations(bot.store, Sealer(key), rotator)
+    public = settings.public_url
+    oauth = AsyncOAuthSettings(
+        client_id=client_id,
+        client_secret=client_secret,
+        scopes=list(SCOPES),
+        redirect_uri=public.rstrip("/") + REDIRECT_PATH if public else None,
+        install_path=INSTALL_PATH,
+        redirect_uri_path=REDIRECT_PATH,
+        installation_store=installations,
+        state_store=SignedStates(bot.store, client_secret),
+        logger=_bolt_logger(),
+    )
+    authorize = AsyncInstallationStoreAuthorize(
+        logger=_bolt_logger(),
+        installation_store=installations,
+        client_id=client_id,
+        client_secret=client_secret,
+        cache_enabled=True,  # auth.test once per token; an uninstalled one is not found first
+        client=client,
+    )
+    return {"oauth_settings": oauth, "installation_store": installations, "authorize": authorize}
+
+
 class _DropTokenSkipped(logging.Filter):
     """Bolt warns that our client's token is skipped in favour of ``authorize``; it is meant.
 
@@ -237,10 +319,14 @@ class _DropTokenSkipped(logging.Filter):
 
     SKIPPED = frozenset({warning_client_prioritized_and_token_skipped(), warning_token_skipped()})
     UNHANDLED = "Unhandled request"
+    NOT_INSTALLED = "Although the app should be installed"
+    """A workspace with no installation: the store wrote its own line, the member got one."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        return message not in self.SKIPPED and not message.startswith(self.UNHANDLED)
+        return message not in self.SKIPPED and not message.startswith(
+            (self.UNHANDLED, self.NOT_INSTALLED)
+        )
 
 
 def _bolt_logger() -> logging.Logger:
@@ -266,7 +352,13 @@ class SlackPlatform:
         self.settings = settings
         self.bot = bot
         section = settings.section(SlackSettings)
-        self.identity = Identity(_secret(section.bot_token, "SLACK_BOT_TOKEN"), pauses=learn_pauses)
+        self.oauth = section.oauth
+        """Add to Slack: tokens come from the installations, not from configuration."""
+        self.identity = (
+            None
+            if self.oauth
+            else Identity(_secret(section.bot_token, "SLACK_BOT_TOKEN"), pauses=learn_pauses)
+        )
         self.api_base_url = section.api_base_url
         """Where a ``response_url`` may point besides Slack's own hosts (a fake, in tests)."""
         self.verifier = SignatureVerifier(_secret(section.signing_secret, "SLACK_SIGNING_SECRET"))
@@ -281,7 +373,14 @@ class SlackPlatform:
     def routes(self) -> Sequence[Route]:
         # An ASGI endpoint rather than a request handler: Bolt's own ASGI response is
         # sent as it is, with no Starlette ``Response`` built and copied in between.
-        return [Route(EVENTS_PATH, _Endpoint(self.events), methods=["POST"])]
+        routes = [Route(EVENTS_PATH, _Endpoint(self.events), methods=["POST"])]
+        if self.oauth:
+            from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+
+            handler = AsyncSlackRequestHandler(self.app)
+            for path in (INSTALL_PATH, REDIRECT_PATH):
+                routes.append(Route(path, handler.handle, methods=["GET"]))
+        return routes
 
     async def events(self, scope: Scope, receive: Receive, send: Send) -> None:
         """``POST /slack/events``: cap the body, verify it, check its shape, then dispatch.
@@ -303,7 +402,8 @@ class SlackPlatform:
             text = "invalid request" if refused.status == 401 else "not a Slack request"
             await PlainTextResponse(text, status_code=refused.status)(scope, receive, send)
             return
-        answer = await self.app.async_dispatch(parsed)
+        with one_request():
+            answer = await self.app.async_dispatch(parsed)
         if answer.status == 404:
             # A signed Slack payload no listener takes (a shortcut, an event we did not
             # subscribe to): acknowledged with an empty 200 so Slack does not retry it.
@@ -317,7 +417,10 @@ class SlackPlatform:
 
     async def start(self) -> None:
         """Serve at once; learn the bot's ids (auth.test) in the background."""
-        if self._learning is None:
+        installations = self.app.installation_store
+        if isinstance(installations, StoreInstallations):
+            await installations.count()
+        if self._learning is None and self.identity is not None:
             self._learning = asyncio.get_running_loop().create_task(self.identity.learn(self.web))
         log.info("slack: serving %s", EVENTS_PATH)
 
@@ -341,8 +444,30 @@ class SlackPlatform:
         await self.listeners.drain()
 
     async def edit_card(self, chat: Chat, message_id: str, reply: Reply) -> None:
-        """Edit a posted card in place (chat.update); ``PlatformError`` on failure."""
-        await self.web.update(chat.chat_id, message_id, self.render(reply, Mode.POSTED))
+        """Edit a posted card in place (chat.update); ``PlatformError`` on failure.
+
+        Add to Slack: with the token of the workspace the chat is in, looked up each time
+        (an uninstalled workspace's cards are not edited: ``not_installed``)."""
+        web = self.web
+        installations = self.app.installation_store
+        if isinstance(installations, StoreInstallations):
+            try:
+                token = await installations.token_of_chat(chat.chat_id)
+            except SlackTokenRotationError as exc:  # refreshing a rotating token failed
+                error = exc.api_error.response.get("error") or "error"
+                raise PlatformError(
+                    f"oauth.v2.access: {error}", method="oauth.v2.access", reason=str(error)
+                ) from None
+            except StoreError as exc:
+                raise PlatformError(
+                    f"chat.update: {exc}", method="chat.update", reason="store"
+                ) from None
+            if token is None:
+                raise PlatformError(
+                    "chat.update: not installed", method="chat.update", reason="not_installed"
+                )
+            web = SlackWeb(make_client(token, self.api_base_url))
+        await web.update(chat.chat_id, message_id, self.render(reply, Mode.POSTED))
 
 
 class _Endpoint:

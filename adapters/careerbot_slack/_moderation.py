@@ -9,7 +9,7 @@ powers. Moderators are workspace admins and owners (users.info) and the user ids
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 
 from careerbot_chat.adapter import Chat, PlatformError, Reply
 
@@ -25,11 +25,18 @@ class SlackModeration:
     """Implements ``careerbot_chat.Moderation`` with the Slack Web API."""
 
     def __init__(
-        self, web: SlackWeb, render: SlackRenderer, moderator_ids: Iterable[str] = ()
+        self,
+        web: SlackWeb,
+        render: SlackRenderer,
+        moderator_ids: Iterable[str] = (),
+        *,
+        pinned: Callable[[Chat], Awaitable[None]] | None = None,
     ) -> None:
         self.web = web
         self.render = render
         self.moderator_ids = frozenset(moderator_ids)
+        self.pinned = pinned
+        """Told of each chat a card was pinned in (Add to Slack: which workspace it is in)."""
 
     async def is_moderator(self, chat: Chat, user_id: str, *, pinning: bool) -> bool:
         """Listed in ``SLACK_MODERATOR_IDS``, or a workspace admin/owner."""
@@ -50,6 +57,8 @@ class SlackModeration:
 
     async def pin(self, chat: Chat, message_id: str) -> None:
         await self.web.pin(chat.chat_id, message_id)
+        if self.pinned is not None:
+            await self.pinned(chat)
 
     async def unpin(self, chat: Chat, message_id: str) -> None:
         await self.web.unpin(chat.chat_id, message_id)

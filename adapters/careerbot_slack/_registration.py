@@ -46,12 +46,20 @@ def _public_url() -> str | None:
     return Settings.load().public_url
 
 
+def _oauth_mode() -> bool:
+    """Whether the settings are the Add to Slack mode (client id and secret set)."""
+    return Settings.load().section(SlackSettings).oauth
+
+
 def _print_manifest(args: argparse.Namespace) -> int:
-    """``careerbot slack-manifest``: 0, or 2 with one line when the URL is not https."""
+    """``careerbot slack-manifest``: 0, or 2 with one line when the URL is not https.
+
+    With ``SLACK_CLIENT_ID`` and ``SLACK_CLIENT_SECRET`` set, the Add to Slack manifest."""
     from ._manifest import manifest_yaml
 
     try:
         url = args.url or _public_url()
+        oauth = _oauth_mode()
     except SettingsError as exc:
         print(f"careerbot slack-manifest: error: {exc}", file=sys.stderr)
         return 2
@@ -59,7 +67,7 @@ def _print_manifest(args: argparse.Namespace) -> int:
         url = EXAMPLE_URL
         print(f"careerbot: {NO_PUBLIC_URL.format(url=url)}", file=sys.stderr)
     try:
-        manifest = manifest_yaml(url)
+        manifest = manifest_yaml(url, oauth=oauth)
     except ValueError as exc:
         named = "--url" if args.url else "CAREERBOT_PUBLIC_URL"  # the one that was given
         print(f"careerbot slack-manifest: error: {named} {exc}", file=sys.stderr)

@@ -24,6 +24,7 @@ from careerbot_chat.adapter import PermissionMissing, PlatformError, count_api_e
 
 from ._render import Message
 from ._words import NOT_IN_CHANNEL, PIN_SCOPE
+from ._workspace import workspace_client
 
 __all__ = ["API_TIMEOUT_SECONDS", "HARMLESS", "NOT_A_MEMBER", "SlackWeb", "make_client"]
 
@@ -44,7 +45,7 @@ API_TIMEOUT_SECONDS = 10
 """Timeout of each Web API call; connection errors and 429s are retried once."""
 
 
-def make_client(token: str, base_url: str) -> AsyncWebClient:
+def make_client(token: str | None, base_url: str) -> AsyncWebClient:
     """An ``AsyncWebClient`` aimed at ``base_url`` that retries rate limits once."""
     return AsyncWebClient(
         token=token,
@@ -78,10 +79,15 @@ def _error(method: str, exc: SlackApiError) -> PlatformError:
 
 
 class SlackWeb:
-    """The handful of Web API methods careerbot uses."""
+    """The handful of Web API methods careerbot uses, with the current workspace's token
+    during a request (``_workspace``), else ``default``'s."""
 
     def __init__(self, client: AsyncWebClient) -> None:
-        self.client = client
+        self.default = client
+
+    @property
+    def client(self) -> AsyncWebClient:
+        return workspace_client() or self.default
 
     async def call(self, method: str, *, read: bool = False, **params: Any) -> AsyncSlackResponse:
         """Call ``method`` (a JSON body, or query parameters when ``read``).

@@ -7,6 +7,7 @@ __all__ = [
     "HOME_BACK",
     "HOME_INTRO",
     "HOME_OPEN",
+    "NOT_INSTALLED",
     "NOT_IN_CHANNEL",
     "NO_PUBLIC_URL",
     "PIN_LABEL",
@@ -16,6 +17,7 @@ __all__ = [
     "SHARE_LABEL",
     "STILL_WORKING",
     "TRUNCATED",
+    "TWO_MODES",
     "UMBRELLA_DESCRIPTION",
     "UMBRELLA_HINT",
     "needs",
@@ -42,6 +44,12 @@ NO_PUBLIC_URL = (
     "no --url and no CAREERBOT_PUBLIC_URL: using the placeholder {url}; "
     "replace it with your server's https address"
 )
+
+TWO_MODES = (
+    "SLACK_BOT_TOKEN (one workspace) and SLACK_CLIENT_ID + SLACK_CLIENT_SECRET "
+    "(Add to Slack) are two Slack modes: set one of them, not both"
+)
+NOT_INSTALLED = "careerbot is not installed in this workspace yet: ask an admin to add it."
 
 
 def needs(name: str) -> str:

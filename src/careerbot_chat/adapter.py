@@ -28,7 +28,8 @@ The pieces:
   routes), ``RedactSecrets`` and ``SecretShape`` (the log filter that hides tokens, and
   the shape of a platform's tokens for it), the metrics hooks ``count_api_call`` (a
   call sent, directly or inside a webhook's answer), ``count_api_error``,
-  ``count_duplicate`` and ``count_rejected``;
+  ``count_duplicate``, ``count_rejected`` and ``count_installations`` (a gauge: the
+  workspaces installed, as counted in the store);
 - budgets shared by replicas: ``shared_limiter`` (Redis or PostgreSQL, or ``None``
   for one replica), the ``SharedLimiter`` it returns and the ``Rate`` it takes;
 - registration: an adapter package exposes one ``AdapterRegistration`` under the
@@ -97,6 +98,7 @@ from .service._logging import RedactSecrets
 from .service._metrics import api_call as count_api_call
 from .service._metrics import api_error as count_api_error
 from .service._metrics import duplicate_dropped as count_duplicate
+from .service._metrics import installations_counted as count_installations
 from .service._metrics import request_rejected as count_rejected
 from .service._platform import Platform
 
@@ -146,6 +148,7 @@ __all__ = [
     "count_api_call",
     "count_api_error",
     "count_duplicate",
+    "count_installations",
     "count_rejected",
     "find_role",
     "label_ends_sentence",

@@ -18,6 +18,7 @@ __all__ = [
     "duplicate_dropped",
     "enable",
     "exposition",
+    "installations_counted",
     "pin_refreshed",
     "pins_recorded",
     "reload_done",
@@ -62,6 +63,12 @@ def enable() -> bool:
             "careerbot_content_reloads_total", "Content reloads", ["outcome"], registry=REGISTRY
         ),
         pins=Gauge("careerbot_pinned_cards", "Pinned cards recorded", registry=REGISTRY),
+        installations=Gauge(
+            "careerbot_installations",
+            "Workspaces the app is installed in, by platform, as last counted here",
+            ["platform"],
+            registry=REGISTRY,
+        ),
         refresh=Counter(
             "careerbot_pin_refresh_total",
             "Pinned-card refreshes",
@@ -131,6 +138,11 @@ def reload_done(outcome: str) -> None:
 def pins_recorded(count: int) -> None:
     if _M:
         _M["pins"].set(count)
+
+
+def installations_counted(platform: str, count: int) -> None:
+    if _M:
+        _child("installations", platform).set(count)
 
 
 def pin_refreshed(platform: str, outcome: str) -> None:

@@ -25,14 +25,21 @@ __all__ = [
     "EXPIRY_INDEXES",
     "FORGET_CONTEXTS",
     "FORGET_UPDATES",
+    "GET_CHAT_INSTALLATION",
     "GET_CONTEXT",
     "GET_DEFAULT_ROLE",
+    "GET_INSTALLATION",
     "GET_PHOTO",
+    "INSTALLATION_KEYS",
     "MIGRATIONS",
     "PIN_COLUMNS",
+    "REMOVE_INSTALLATION",
+    "REMOVE_INSTALLATION_CHATS",
     "REMOVE_PIN",
+    "SET_CHAT_INSTALLATION",
     "SET_CONTEXT",
     "SET_DEFAULT_ROLE",
+    "SET_INSTALLATION",
     "SET_PHOTO",
     "TAKE_LEASE",
     "USAGE_SINCE",
@@ -106,6 +113,12 @@ class Store(Protocol):
     async def drop_lease(self, name: str, holder: str) -> None: ...
     async def get_context(self, platform: str, key: str) -> str | None: ...
     async def set_context(self, platform: str, key: str, command: str, ttl: float) -> None: ...
+    async def get_installation(self, platform: str, key: str) -> str | None: ...
+    async def set_installation(self, platform: str, key: str, data: str) -> None: ...
+    async def remove_installation(self, platform: str, key: str) -> None: ...
+    async def installation_keys(self, platform: str) -> list[str]: ...
+    async def set_chat_installation(self, platform: str, chat_id: str, key: str) -> None: ...
+    async def chat_installation(self, platform: str, chat_id: str) -> str | None: ...
 
 
 MIGRATIONS: tuple[str, ...] = (
@@ -156,6 +169,19 @@ MIGRATIONS: tuple[str, ...] = (
     """
     CREATE INDEX processed_updates_expiry ON processed_updates (expires_at);
     CREATE INDEX conversation_context_expiry ON conversation_context (expires_at);
+    """,
+    # A platform's installations in workspaces (Slack's Add to Slack): one row per
+    # workspace, ``data`` as the adapter wrote it (its tokens encrypted when the
+    # operator set a key); every replica reads the same rows. ``installation_chats``:
+    # the installation a chat with pinned cards belongs to, for refreshing them.
+    """
+    CREATE TABLE installations (
+        platform TEXT NOT NULL, key TEXT NOT NULL, data TEXT NOT NULL,
+        installed_at DOUBLE PRECISION NOT NULL,
+        PRIMARY KEY (platform, key));
+    CREATE TABLE installation_chats (
+        platform TEXT NOT NULL, chat_id TEXT NOT NULL, key TEXT NOT NULL,
+        PRIMARY KEY (platform, chat_id));
     """,
 )
 EXPIRY_INDEXES = {
@@ -218,6 +244,22 @@ SET_CONTEXT = (
 )
 FORGET_CONTEXTS = "DELETE FROM conversation_context WHERE expires_at < {0}"
 """A conversation's context: read if unexpired, set, and the expired ones dropped."""
+
+GET_INSTALLATION = "SELECT data FROM installations WHERE platform = {0} AND key = {1}"
+SET_INSTALLATION = (
+    "INSERT INTO installations VALUES ({0}, {1}, {2}, {3}) ON CONFLICT (platform, key) "
+    "DO UPDATE SET data = excluded.data, installed_at = excluded.installed_at"
+)
+REMOVE_INSTALLATION = "DELETE FROM installations WHERE platform = {0} AND key = {1}"
+REMOVE_INSTALLATION_CHATS = "DELETE FROM installation_chats WHERE platform = {0} AND key = {1}"
+SET_CHAT_INSTALLATION = (
+    "INSERT INTO installation_chats VALUES ({0}, {1}, {2}) ON CONFLICT (platform, chat_id) "
+    "DO UPDATE SET key = excluded.key"
+)
+GET_CHAT_INSTALLATION = "SELECT key FROM installation_chats WHERE platform = {0} AND chat_id = {1}"
+INSTALLATION_KEYS = "SELECT key FROM installations WHERE platform = {0} ORDER BY installed_at, key"
+"""A platform's installation in one workspace: read, saved (or replaced), removed (with
+its chats); every workspace's key; the installation a chat belongs to."""
 
 DROP_LEASE = "DELETE FROM leases WHERE name = {0} AND holder = {1}"
 

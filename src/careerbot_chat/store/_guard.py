@@ -198,6 +198,11 @@ class GuardedStore:
             self.inner.set_context(platform, key, command, ttl), self.answer_deadline, "write"
         )
 
+    async def get_installation(self, platform: str, key: str) -> str | None:
+        return await self._guard(
+            self.inner.get_installation(platform, key), self.answer_deadline, "read"
+        )
+
     # -- background work ------------------------------------------------------------------
 
     async def save_pin(self, pin: PinnedCard) -> None:
@@ -213,6 +218,33 @@ class GuardedStore:
 
     async def drop_lease(self, name: str, holder: str) -> None:
         await self._guard(self.inner.drop_lease(name, holder), self.background_deadline, "lease")
+
+    async def set_installation(self, platform: str, key: str, data: str) -> None:
+        await self._guard(
+            self.inner.set_installation(platform, key, data), self.background_deadline, "write"
+        )
+
+    async def remove_installation(self, platform: str, key: str) -> None:
+        await self._guard(
+            self.inner.remove_installation(platform, key), self.background_deadline, "write"
+        )
+
+    async def installation_keys(self, platform: str) -> list[str]:
+        return await self._guard(
+            self.inner.installation_keys(platform), self.background_deadline, "read"
+        )
+
+    async def set_chat_installation(self, platform: str, chat_id: str, key: str) -> None:
+        await self._guard(
+            self.inner.set_chat_installation(platform, chat_id, key),
+            self.background_deadline,
+            "write",
+        )
+
+    async def chat_installation(self, platform: str, chat_id: str) -> str | None:
+        return await self._guard(
+            self.inner.chat_installation(platform, chat_id), self.background_deadline, "read"
+        )
 
 
 _abandoned: set[asyncio.Task[object]] = set()

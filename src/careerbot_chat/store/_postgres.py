@@ -16,14 +16,21 @@ from ._contract import (
     DROP_LEASE,
     FORGET_CONTEXTS,
     FORGET_UPDATES,
+    GET_CHAT_INSTALLATION,
     GET_CONTEXT,
     GET_DEFAULT_ROLE,
+    GET_INSTALLATION,
     GET_PHOTO,
+    INSTALLATION_KEYS,
     MIGRATIONS,
     PIN_COLUMNS,
+    REMOVE_INSTALLATION,
+    REMOVE_INSTALLATION_CHATS,
     REMOVE_PIN,
+    SET_CHAT_INSTALLATION,
     SET_CONTEXT,
     SET_DEFAULT_ROLE,
+    SET_INSTALLATION,
     SET_PHOTO,
     TAKE_LEASE,
     USAGE_SINCE,
@@ -184,6 +191,32 @@ class PostgresStore:
         await self._run("execute", FORGET_CONTEXTS.format("$1"), now)
         sql = SET_CONTEXT.format("$1", "$2", "$3", "$4")
         await self._run("execute", sql, platform, key, command, now + ttl)
+
+    async def get_installation(self, platform: str, key: str) -> str | None:
+        sql = GET_INSTALLATION.format("$1", "$2")
+        value = await self._run("fetchval", sql, platform, key)
+        return None if value is None else str(value)
+
+    async def set_installation(self, platform: str, key: str, data: str) -> None:
+        sql = SET_INSTALLATION.format("$1", "$2", "$3", "$4")
+        await self._run("execute", sql, platform, key, data, time.time())
+
+    async def remove_installation(self, platform: str, key: str) -> None:
+        await self._run("execute", REMOVE_INSTALLATION_CHATS.format("$1", "$2"), platform, key)
+        await self._run("execute", REMOVE_INSTALLATION.format("$1", "$2"), platform, key)
+
+    async def installation_keys(self, platform: str) -> list[str]:
+        rows = await self._run("fetch", INSTALLATION_KEYS.format("$1"), platform)
+        return [str(row[0]) for row in rows]
+
+    async def set_chat_installation(self, platform: str, chat_id: str, key: str) -> None:
+        sql = SET_CHAT_INSTALLATION.format("$1", "$2", "$3")
+        await self._run("execute", sql, platform, chat_id, key)
+
+    async def chat_installation(self, platform: str, chat_id: str) -> str | None:
+        sql = GET_CHAT_INSTALLATION.format("$1", "$2")
+        value = await self._run("fetchval", sql, platform, chat_id)
+        return None if value is None else str(value)
 
 
 def _pg_error(exc: Exception) -> StoreError:

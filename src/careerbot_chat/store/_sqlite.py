@@ -19,14 +19,21 @@ from ._contract import (
     DROP_LEASE,
     FORGET_CONTEXTS,
     FORGET_UPDATES,
+    GET_CHAT_INSTALLATION,
     GET_CONTEXT,
     GET_DEFAULT_ROLE,
+    GET_INSTALLATION,
     GET_PHOTO,
+    INSTALLATION_KEYS,
     MIGRATIONS,
     PIN_COLUMNS,
+    REMOVE_INSTALLATION,
+    REMOVE_INSTALLATION_CHATS,
     REMOVE_PIN,
+    SET_CHAT_INSTALLATION,
     SET_CONTEXT,
     SET_DEFAULT_ROLE,
+    SET_INSTALLATION,
     SET_PHOTO,
     TAKE_LEASE,
     USAGE_SINCE,
@@ -189,6 +196,28 @@ class SQLiteStore:
         now = time.time()
         await self._write(FORGET_CONTEXTS.format("?"), now)
         await self._write(SET_CONTEXT.format("?", "?", "?", "?"), platform, key, command, now + ttl)
+
+    async def get_installation(self, platform: str, key: str) -> str | None:
+        rows = await self._read(GET_INSTALLATION.format("?", "?"), platform, key)
+        return str(rows[0][0]) if rows else None
+
+    async def set_installation(self, platform: str, key: str, data: str) -> None:
+        sql = SET_INSTALLATION.format("?", "?", "?", "?")
+        await self._write(sql, platform, key, data, time.time())
+
+    async def remove_installation(self, platform: str, key: str) -> None:
+        await self._write(REMOVE_INSTALLATION_CHATS.format("?", "?"), platform, key)
+        await self._write(REMOVE_INSTALLATION.format("?", "?"), platform, key)
+
+    async def installation_keys(self, platform: str) -> list[str]:
+        return [str(row[0]) for row in await self._read(INSTALLATION_KEYS.format("?"), platform)]
+
+    async def set_chat_installation(self, platform: str, chat_id: str, key: str) -> None:
+        await self._write(SET_CHAT_INSTALLATION.format("?", "?", "?"), platform, chat_id, key)
+
+    async def chat_installation(self, platform: str, chat_id: str) -> str | None:
+        rows = await self._read(GET_CHAT_INSTALLATION.format("?", "?"), platform, chat_id)
+        return str(rows[0][0]) if rows else None
 
 
 def _pin(row: tuple[Any, ...]) -> PinnedCard:
