@@ -81,15 +81,17 @@ def test_the_walker_sees_private_imports(tmp_path: Path) -> None:
 CORE = ROOT / "src" / "careerbot_chat"
 MAY_IMPORT = {
     "_errors": set(),
+    "_http": set(),
     "messages": set(),
     "catalog": {"_errors", "messages"},
     "store": {"_errors"},
     "chart": {"catalog", "_errors", "messages"},
     "answering": {"catalog", "chart", "_errors", "messages"},
     "_registry": {"answering", "catalog", "_errors", "messages"},
-    "preview": {"_registry", "answering", "chart", "catalog", "_errors", "messages"},
+    "preview": {"_registry", "_http", "answering", "chart", "catalog", "_errors", "messages"},
     "service": {
         "_registry",
+        "_http",
         "answering",
         "chart",
         "catalog",

@@ -79,6 +79,7 @@ from . import (
     parse,
     render_plain,
 )
+from ._http import MAX_BODY, StreamingRequest, read_capped
 from ._registry import (
     AdapterRegistration,
     CliCommand,
@@ -93,7 +94,6 @@ from .answering._reply import label_ends_sentence, label_separator
 from .chart import chart_spec, chart_url, render_png
 from .preview import ChartSource, PreviewCard
 from .service._budget import Rate, SharedLimiter, shared_limiter
-from .service._http import MAX_BODY, StreamingRequest, read_capped
 from .service._logging import RedactSecrets
 from .service._metrics import api_call as count_api_call
 from .service._metrics import api_error as count_api_error

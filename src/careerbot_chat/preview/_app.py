@@ -26,6 +26,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from .._http import MAX_BODY, read_capped
 from ..chart import chart_spec, parse_key, render_svg
 from ._card import Drawers
 from ._page import Previewer, Row, styles
@@ -40,7 +41,6 @@ __all__ = [
     "PREFIX",
     "Preview",
     "preview_routes",
-    "read_capped",
 ]
 
 PREFIX = "/preview"
@@ -48,22 +48,8 @@ POLL_MS = 1000
 COOKIE = "careerbot_preview"
 MAX_QUESTION = 500
 NO_STORE = {"Cache-Control": "no-store"}
-MAX_FORM = 1 << 20
+MAX_FORM = MAX_BODY
 """The most the token form reads before the token is checked (1 MiB, as the webhooks)."""
-
-
-async def read_capped(request: Request, limit: int = MAX_FORM) -> bytes | None:
-    """The request body, or ``None`` as soon as it is known to pass ``limit`` bytes
-    (a declared ``Content-Length`` over it is refused before anything is read)."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        return None
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            return None
-    return bytes(body)
 
 
 @functools.cache

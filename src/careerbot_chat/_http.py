@@ -1,4 +1,5 @@
-"""What both webhook routes need from an HTTP request, without importing a web framework."""
+"""What every route that reads a body before authenticating needs (the webhooks, the
+preview's token form), without importing a web framework."""
 
 from __future__ import annotations
 
