@@ -299,6 +299,9 @@ class FakeTelegram:
         }
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
+        if params.get("message_thread_id"):  # sent into a forum topic
+            message["message_thread_id"] = int(params["message_thread_id"])
+            message["is_topic_message"] = True
         return message
 
     def _sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
