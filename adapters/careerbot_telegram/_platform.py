@@ -1,10 +1,19 @@
-"""The adapter's lifecycle: webhook mode for ``careerbot serve``, polling for development."""
+"""The adapter's lifecycle: webhook mode for ``careerbot serve``, long polling for ``run``.
+
+``careerbot run telegram`` polls until SIGINT or SIGTERM, then stops gracefully:
+polling ends (the offset of the updates already fetched is confirmed to Telegram),
+updates in flight are finished, and the call returns (exit status 0). While the Bot
+API cannot be reached, starting and polling retry with backoff and log one line per
+retry, never a traceback.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Sequence
+import signal
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from starlette.routing import Route
@@ -128,30 +137,87 @@ def create_platform(settings: Settings, bot: CareerBot, **options: Any) -> Teleg
     return TelegramPlatform(settings, bot, **options)
 
 
-async def run_dev(settings: Settings, bot: CareerBot, **options: Any) -> None:
-    """``careerbot run telegram``: long polling until cancelled (Ctrl-C)."""
+RETRY_FIRST_SECONDS = 1.0
+RETRY_MAX_SECONDS = 60.0
+
+
+async def run_dev(
+    settings: Settings, bot: CareerBot, *, stop: asyncio.Event | None = None, **options: Any
+) -> None:
+    """``careerbot run telegram``: long polling until SIGINT or SIGTERM (or ``stop`` is set)."""
+    stop = stop or asyncio.Event()
     application = build_application(settings, bot, webhook=False, **options)
-    try:
-        await connect(application)
-    except NetworkError as exc:
-        await application.bot.shutdown()
-        raise StartupError(
-            f"cannot reach the Bot API at {settings.section(TelegramSettings).api_base_url} ({exc})"
-        ) from None
-    except StartupError:
-        await application.bot.shutdown()
-        raise
-    log.warning(
-        "Polling Telegram for updates. Polling deletes any webhook set for this bot token: "
-        "do not poll with a production bot's token while `careerbot serve` receives its webhook."
-    )
-    async with application:
-        await publish_commands(application.bot)
-        await application.start()
-        assert application.updater is not None
-        await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+    with _stopped_by(stop, (signal.SIGINT, signal.SIGTERM)):
         try:
-            await asyncio.Event().wait()
-        finally:
-            await application.updater.stop()
-            await application.stop()
+            if not await _connect_retrying(application, settings, stop):
+                return
+        except StartupError:
+            await application.bot.shutdown()
+            raise
+        log.warning(
+            "Polling Telegram for updates. Polling deletes any webhook set for this bot token: "
+            "do not poll with a production bot's token while `careerbot serve` receives "
+            "its webhook."
+        )
+        async with application:
+            try:
+                await publish_commands(application.bot)
+            except TelegramError as exc:  # the menu is a convenience; answering matters more
+                log.warning("could not publish the Telegram command menu: %s", exc)
+            await application.start()
+            assert application.updater is not None
+            await application.updater.start_polling(
+                allowed_updates=ALLOWED_UPDATES, error_callback=_polling_failed
+            )
+            try:
+                await stop.wait()
+                log.info("Stopping: finishing the updates in hand")
+            finally:
+                await application.updater.stop()
+                await application.stop()
+
+
+async def _connect_retrying(
+    application: Application,  # type: ignore[type-arg]
+    settings: Settings,
+    stop: asyncio.Event,
+) -> bool:
+    """``connect`` until it succeeds (True) or ``stop`` is set (False); backoff between."""
+    delay = RETRY_FIRST_SECONDS
+    url = settings.section(TelegramSettings).api_base_url
+    while True:
+        try:
+            await connect(application)
+            return True
+        except NetworkError as exc:
+            log.warning("cannot reach the Bot API at %s (%s); retrying in %.0f s", url, exc, delay)
+        try:
+            await asyncio.wait_for(stop.wait(), delay)
+        except TimeoutError:
+            delay = min(delay * 2, RETRY_MAX_SECONDS)
+            continue
+        await application.bot.shutdown()
+        return False
+
+
+def _polling_failed(exc: TelegramError) -> None:
+    """One line per failed poll (python-telegram-bot retries with its own backoff)."""
+    log.warning("polling Telegram failed (%s: %s); retrying", type(exc).__name__, exc)
+
+
+@contextlib.contextmanager
+def _stopped_by(stop: asyncio.Event, signals: Sequence[signal.Signals]) -> Iterator[None]:
+    """Set ``stop`` on any of ``signals`` while inside (the event loop's handlers)."""
+    loop = asyncio.get_running_loop()
+    installed = []
+    for sig in signals:
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError, ValueError):  # not the main thread
+            continue
+        installed.append(sig)
+    try:
+        yield
+    finally:
+        for sig in installed:
+            loop.remove_signal_handler(sig)

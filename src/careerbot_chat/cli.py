@@ -14,7 +14,7 @@ import typing
 from collections.abc import Sequence
 from pathlib import Path
 
-from ._errors import CareerbotError, ContentError
+from ._errors import CareerbotError, ContentError, SettingsError
 from .catalog._loader import Catalog, load_catalog
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
@@ -212,7 +212,11 @@ def _schema(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from .service._server import run_command
 
-    return run_command(args)
+    try:
+        return run_command(args)
+    except SettingsError as exc:  # a missing token: how it was called, not what it met
+        print(f"careerbot: {exc}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 def _serve(args: argparse.Namespace) -> int:
