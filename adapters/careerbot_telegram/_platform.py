@@ -2,9 +2,10 @@
 
 ``careerbot run telegram`` polls until SIGINT or SIGTERM, then stops gracefully:
 polling ends (the offset of the updates already fetched is confirmed to Telegram),
-updates in flight are finished, and the call returns (exit status 0). While the Bot
-API cannot be reached, starting and polling retry with backoff and log one line per
-retry, never a traceback.
+updates in flight are finished, and the call returns (exit status 0). A Bot API that
+cannot be reached at start is one line (``StartupError``: a wrong address is better
+said at once); once polling, a failed poll is one line per retry (python-telegram-bot
+backs off between them), never a traceback.
 """
 
 from __future__ import annotations
@@ -137,28 +138,27 @@ def create_platform(settings: Settings, bot: CareerBot, **options: Any) -> Teleg
     return TelegramPlatform(settings, bot, **options)
 
 
-RETRY_FIRST_SECONDS = 1.0
-RETRY_MAX_SECONDS = 60.0
-
-
 async def run_dev(
     settings: Settings, bot: CareerBot, *, stop: asyncio.Event | None = None, **options: Any
 ) -> None:
     """``careerbot run telegram``: long polling until SIGINT or SIGTERM (or ``stop`` is set)."""
     stop = stop or asyncio.Event()
     application = build_application(settings, bot, webhook=False, **options)
+    try:
+        await connect(application)
+    except NetworkError as exc:
+        await application.bot.shutdown()
+        raise StartupError(
+            f"cannot reach the Bot API at {settings.section(TelegramSettings).api_base_url} ({exc})"
+        ) from None
+    except StartupError:
+        await application.bot.shutdown()
+        raise
+    log.warning(
+        "Polling Telegram for updates. Polling deletes any webhook set for this bot token: "
+        "do not poll with a production bot's token while `careerbot serve` receives its webhook."
+    )
     with _stopped_by(stop, (signal.SIGINT, signal.SIGTERM)):
-        try:
-            if not await _connect_retrying(application, settings, stop):
-                return
-        except StartupError:
-            await application.bot.shutdown()
-            raise
-        log.warning(
-            "Polling Telegram for updates. Polling deletes any webhook set for this bot token: "
-            "do not poll with a production bot's token while `careerbot serve` receives "
-            "its webhook."
-        )
         async with application:
             try:
                 await publish_commands(application.bot)
@@ -175,29 +175,6 @@ async def run_dev(
             finally:
                 await application.updater.stop()
                 await application.stop()
-
-
-async def _connect_retrying(
-    application: Application,  # type: ignore[type-arg]
-    settings: Settings,
-    stop: asyncio.Event,
-) -> bool:
-    """``connect`` until it succeeds (True) or ``stop`` is set (False); backoff between."""
-    delay = RETRY_FIRST_SECONDS
-    url = settings.section(TelegramSettings).api_base_url
-    while True:
-        try:
-            await connect(application)
-            return True
-        except NetworkError as exc:
-            log.warning("cannot reach the Bot API at %s (%s); retrying in %.0f s", url, exc, delay)
-        try:
-            await asyncio.wait_for(stop.wait(), delay)
-        except TimeoutError:
-            delay = min(delay * 2, RETRY_MAX_SECONDS)
-            continue
-        await application.bot.shutdown()
-        return False
 
 
 def _polling_failed(exc: TelegramError) -> None:
