@@ -37,7 +37,13 @@ from telegram import (
     Update,
 )
 from telegram import Chat as TgChat
-from telegram.constants import BotCommandLimit, ChatType, MessageEntityType, ParseMode
+from telegram.constants import (
+    BotCommandLimit,
+    ChatType,
+    MessageEntityType,
+    MessageLimit,
+    ParseMode,
+)
 from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import (
     Application,
@@ -77,13 +83,14 @@ from ._api import (
     edit_text,
     failed_method,
 )
+from ._burst import Asker, GroupAnswers, addressed_to
 from ._chart import ChartSender
 from ._flood import FloodBudget, LocalBudget, SharedBudget
 from ._inline import inline_results
 from ._moderation import TelegramModeration
 from ._registration import BOT_TOKEN
 from ._render import CHART_COMMAND, Rendered, TelegramRenderer, render, sends_photo
-from ._reply import FloodControl
+from ._reply import FloodControl, forget_prepaid, prepay
 from ._settings import TelegramSettings
 
 __all__ = [
@@ -243,6 +250,8 @@ class Handlers:
         self.careerbot = careerbot
         self.renderer = renderer
         self.charts = ChartSender(careerbot)
+        self.bursts = GroupAnswers()
+        self.renderer_limit = getattr(renderer, "limit", MessageLimit.MAX_TEXT_LENGTH)
 
     def install(self, application: Application) -> None:  # type: ignore[type-arg]
         names = sorted({name for spec in COMMANDS for name in (spec.name, *spec.aliases)})
@@ -335,9 +344,27 @@ class Handlers:
 
     async def _send(self, bot: TgBot, message: Message, reply: Reply, reply_to: int | None) -> None:
         rendered = self._render(reply)
-        sent = await answer_chunks(
-            bot, message.chat_id, rendered, reply_to=reply_to, thread_id=_thread_id(message)
-        )
+        thread = _thread_id(message)
+        limiter = getattr(bot, "rate_limiter", None)  # ExtBot's public property
+        user = message.from_user
+        prepaid = None
+        if reply_to is not None and reply.asked and user and isinstance(limiter, FloodControl):
+            asker = Asker(user.id, user.full_name)
+            turn = await self.bursts.turn(
+                limiter.budget, message.chat_id, thread, reply.asked, asker
+            )
+            if turn is None:
+                log.info("chat %s: %s served by the answer waiting", message.chat_id, reply.asked)
+                return
+            rendered = addressed_to(rendered, turn.others, self.renderer_limit)
+            prepaid = prepay(message.chat_id, may_ride=not turn.waited)
+        try:
+            sent = await answer_chunks(
+                bot, message.chat_id, rendered, reply_to=reply_to, thread_id=thread
+            )
+        finally:
+            if prepaid is not None:
+                forget_prepaid(prepaid)
         await self._remember(message.chat_id, sent, reply, rendered)
 
     async def _remember(

@@ -11,6 +11,9 @@ the send path asks the budget before anything leaves:
   goes out as a normal call instead, and waits there);
 - ``pause(retry_after)`` stops every call for that long after a 429.
 
+Calls into one group that must wait queue in the order they asked (``Turns``): a
+later ask, waiting or not, never overtakes an earlier one still waiting.
+
 ``FloodBudget`` is the interface; ``LocalBudget`` keeps the budget in this process
 (one replica); ``SharedBudget`` keeps it where every replica sees it (the core's
 ``SharedLimiter``: Redis when ``CAREERBOT_REDIS_URL`` is set, else PostgreSQL), so
@@ -33,7 +36,16 @@ from cachetools import TTLCache
 
 from careerbot_chat.adapter import Rate, SharedLimiter
 
-__all__ = ["GROUPS_TRACKED", "ChatId", "FloodBudget", "LocalBudget", "SharedBudget", "is_group"]
+__all__ = [
+    "GROUPS_TRACKED",
+    "ChatId",
+    "FloodBudget",
+    "LocalBudget",
+    "SharedBudget",
+    "Turns",
+    "in_turn",
+    "is_group",
+]
 
 log = logging.getLogger("careerbot.telegram")
 
@@ -123,6 +135,42 @@ class _Window:
         self.times.append(now)
 
 
+class Turns:
+    """One queue per group: waiting asks go in the order they came (``asyncio.Lock`` is FIFO)."""
+
+    def __init__(self) -> None:
+        self.locks: dict[ChatId, asyncio.Lock] = {}
+
+    def busy(self, chat_id: ChatId) -> bool:
+        """Someone waits for this group: an ask that would not wait must not jump ahead."""
+        lock = self.locks.get(chat_id)
+        return lock is not None and lock.locked()
+
+    async def run(self, chat_id: ChatId, ask: Callable[[], Awaitable[bool]]) -> bool:
+        """``ask()`` once every earlier waiting ask for ``chat_id`` is through."""
+        lock = self.locks.setdefault(chat_id, asyncio.Lock())
+        try:
+            async with lock:
+                return await ask()
+        finally:
+            if not lock.locked() and self.locks.get(chat_id) is lock:
+                del self.locks[chat_id]
+
+
+async def in_turn(
+    turns: Turns, chat_id: ChatId, wait: bool, ask: Callable[[bool], Awaitable[bool]]
+) -> bool:
+    """``ask(wait)`` for a group behind its queue; other chats ask at once."""
+    if not is_group(chat_id):
+        return await ask(wait)
+    if turns.busy(chat_id):
+        if not wait:
+            return False
+    elif not wait:
+        return await ask(False)
+    return await turns.run(chat_id, lambda: ask(True))
+
+
 class LocalBudget:
     """Telegram's limits kept in this process: right for one replica.
 
@@ -146,9 +194,13 @@ class LocalBudget:
         span = _Window.for_rate(group_per_minute, 60.0).span if group_per_minute else 60.0
         self.groups: TTLCache[ChatId, _Window] = TTLCache(GROUPS_TRACKED, span, timer=clock)
         self.paused_until = float("-inf")
+        self.turns = Turns()
 
     async def acquire(self, chat_id: ChatId, *, wait: bool = True) -> bool:
         chat_id = _same_chat(chat_id)
+        return await in_turn(self.turns, chat_id, wait, lambda waits: self._acquire(chat_id, waits))
+
+    async def _acquire(self, chat_id: ChatId, wait: bool) -> bool:
         while True:
             now = self.clock()
             buckets = self._buckets(chat_id)
@@ -210,6 +262,7 @@ class SharedBudget:
         self.clock = clock
         self.fallback = LocalBudget(overall_per_second, group_per_minute, clock=clock, sleep=sleep)
         self.warned_at = float("-inf")
+        self.turns = Turns()
 
     def rates(self, chat_id: ChatId) -> list[Rate]:
         """The rates a call to ``chat_id`` takes from."""
@@ -222,6 +275,9 @@ class SharedBudget:
 
     async def acquire(self, chat_id: ChatId, *, wait: bool = True) -> bool:
         chat_id = _same_chat(chat_id)
+        return await in_turn(self.turns, chat_id, wait, lambda waits: self._acquire(chat_id, waits))
+
+    async def _acquire(self, chat_id: ChatId, wait: bool) -> bool:
         rates = self.rates(chat_id)
         if not rates:  # nothing counted; a pause seen here still holds
             return await self.fallback.acquire(None, wait=wait)

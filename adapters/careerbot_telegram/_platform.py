@@ -1,10 +1,20 @@
-"""The adapter's lifecycle: webhook mode for ``careerbot serve``, polling for development."""
+"""The adapter's lifecycle: webhook mode for ``careerbot serve``, long polling for ``run``.
+
+``careerbot run telegram`` polls until SIGINT or SIGTERM, then stops gracefully:
+polling ends (the offset of the updates already fetched is confirmed to Telegram),
+updates in flight are finished, and the call returns (exit status 0). A Bot API that
+cannot be reached at start is one line (``StartupError``: a wrong address is better
+said at once); once polling, a failed poll is one line per retry (python-telegram-bot
+backs off between them), never a traceback.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Sequence
+import signal
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from starlette.routing import Route
@@ -128,8 +138,11 @@ def create_platform(settings: Settings, bot: CareerBot, **options: Any) -> Teleg
     return TelegramPlatform(settings, bot, **options)
 
 
-async def run_dev(settings: Settings, bot: CareerBot, **options: Any) -> None:
-    """``careerbot run telegram``: long polling until cancelled (Ctrl-C)."""
+async def run_dev(
+    settings: Settings, bot: CareerBot, *, stop: asyncio.Event | None = None, **options: Any
+) -> None:
+    """``careerbot run telegram``: long polling until SIGINT or SIGTERM (or ``stop`` is set)."""
+    stop = stop or asyncio.Event()
     application = build_application(settings, bot, webhook=False, **options)
     try:
         await connect(application)
@@ -145,13 +158,43 @@ async def run_dev(settings: Settings, bot: CareerBot, **options: Any) -> None:
         "Polling Telegram for updates. Polling deletes any webhook set for this bot token: "
         "do not poll with a production bot's token while `careerbot serve` receives its webhook."
     )
-    async with application:
-        await publish_commands(application.bot)
-        await application.start()
-        assert application.updater is not None
-        await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+    with _stopped_by(stop, (signal.SIGINT, signal.SIGTERM)):
+        async with application:
+            try:
+                await publish_commands(application.bot)
+            except TelegramError as exc:  # the menu is a convenience; answering matters more
+                log.warning("could not publish the Telegram command menu: %s", exc)
+            await application.start()
+            assert application.updater is not None
+            await application.updater.start_polling(
+                allowed_updates=ALLOWED_UPDATES, error_callback=_polling_failed
+            )
+            try:
+                await stop.wait()
+                log.info("Stopping: finishing the updates in hand")
+            finally:
+                await application.updater.stop()
+                await application.stop()
+
+
+def _polling_failed(exc: TelegramError) -> None:
+    """One line per failed poll (python-telegram-bot retries with its own backoff)."""
+    log.warning("polling Telegram failed (%s: %s); retrying", type(exc).__name__, exc)
+
+
+@contextlib.contextmanager
+def _stopped_by(stop: asyncio.Event, signals: Sequence[signal.Signals]) -> Iterator[None]:
+    """Set ``stop`` on any of ``signals`` while inside (the event loop's handlers)."""
+    loop = asyncio.get_running_loop()
+    installed = []
+    for sig in signals:
         try:
-            await asyncio.Event().wait()
-        finally:
-            await application.updater.stop()
-            await application.stop()
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError, ValueError):  # not the main thread
+            continue
+        installed.append(sig)
+    try:
+        yield
+    finally:
+        for sig in installed:
+            loop.remove_signal_handler(sig)

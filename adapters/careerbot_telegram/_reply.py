@@ -21,6 +21,10 @@ and the send path *offers* its call to it:
 
 In polling mode, or for an update processed outside the route, there is no open
 reply and every offer is declined.
+
+A caller that already took a call's share of the budget (a group answer that
+waited its turn, see ``_burst``) says so with ``prepay(chat_id)``: the next call to
+that chat in the same context spends it instead of asking the budget again.
 """
 
 from __future__ import annotations
@@ -47,10 +51,14 @@ __all__ = [
     "FloodControl",
     "Params",
     "WebhookReply",
+    "forget_prepaid",
     "forget_reply",
     "offer",
     "open_reply",
+    "prepaid",
+    "prepay",
     "retry_after_seconds",
+    "spend_prepaid",
 ]
 
 PLATFORM = "telegram"
@@ -113,6 +121,44 @@ _CURRENT: contextvars.ContextVar[WebhookReply | None] = contextvars.ContextVar(
 )
 
 
+_PREPAID: contextvars.ContextVar[tuple[str, bool] | None] = contextvars.ContextVar(
+    "careerbot_telegram_prepaid", default=None
+)
+
+
+def prepay(chat_id: ChatId, *, may_ride: bool) -> contextvars.Token[tuple[str, bool] | None]:
+    """The next call to ``chat_id`` in this context has its budget share already.
+
+    ``may_ride``: the share was granted the moment it was asked, so the call may go in
+    the webhook's answer; a share that was waited for goes out as a call.
+    """
+    return _PREPAID.set((str(chat_id), may_ride))
+
+
+def forget_prepaid(token: contextvars.Token[tuple[str, bool] | None]) -> None:
+    """Drop a share ``prepay`` noted and no call spent (the context is as before)."""
+    _PREPAID.reset(token)
+
+
+def spend_prepaid(chat_id: ChatId, *, riding: bool = False) -> bool:
+    """Use the share ``prepay`` noted for ``chat_id``, if there is one (only once).
+
+    ``riding``: for a call offered to the webhook's answer, which only a share granted
+    at once may carry.
+    """
+    noted = _PREPAID.get()
+    if chat_id is None or noted is None or noted[0] != str(chat_id) or (riding and not noted[1]):
+        return False
+    _PREPAID.set(None)
+    return True
+
+
+def prepaid(chat_id: ChatId) -> bool:
+    """Whether a share is noted for ``chat_id`` (a call offered with it may not ask again)."""
+    noted = _PREPAID.get()
+    return noted is not None and noted[0] == str(chat_id)
+
+
 def open_reply(bot: Bot) -> tuple[WebhookReply, contextvars.Token[WebhookReply | None]]:
     """Open a reply for the update about to be processed in this context."""
     reply = WebhookReply(bot)
@@ -137,7 +183,12 @@ async def offer(
     if reply is None or not reply.open or reply.bot is not bot:
         return False
     limiter = getattr(bot, "rate_limiter", None)  # ExtBot's public property; None on a plain Bot
-    if isinstance(limiter, FloodControl) and not await limiter.budget.acquire(chat_id, wait=False):
+    # A share waited for is spent by the call: never ask the budget for a second one.
+    if (
+        isinstance(limiter, FloodControl)
+        and not spend_prepaid(chat_id, riding=True)
+        and (prepaid(chat_id) or not await limiter.budget.acquire(chat_id, wait=False))
+    ):
         return False
     await reply.flush()
     reply.hold(method, params, fallback)
@@ -185,8 +236,11 @@ class FloodControl(BaseRateLimiter[int]):
         chat_id = data.get("chat_id")
         retries = self.max_retries if rate_limit_args is None else rate_limit_args
         attempt = 0
+        prepaid = spend_prepaid(chat_id)
         while True:
-            await self.budget.acquire(chat_id)
+            if not prepaid:
+                await self.budget.acquire(chat_id)
+            prepaid = False
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:

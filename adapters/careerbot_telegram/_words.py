@@ -4,6 +4,7 @@ from __future__ import annotations
 
 __all__ = [
     "ADMIN_CANNOT_PIN",
+    "ALSO_ASKED",
     "BOT_CANNOT_PIN",
     "INLINE_PITFALLS",
     "INLINE_ROLE",
@@ -17,6 +18,9 @@ BOT_CANNOT_PIN = (
     "that right, then try /pin again."
 )
 ADMIN_CANNOT_PIN = "You need the admin right “Pin messages” to use /pin here."
+
+# A group answer that serves several members who asked the same thing meanwhile
+ALSO_ASKED = "Also asked by"
 
 # Inline mode: result titles
 INLINE_ROLE = "{role}: role card"

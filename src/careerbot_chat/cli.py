@@ -255,7 +255,11 @@ def _schema(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from .service._server import run_command
 
-    return run_command(args)
+    try:
+        return run_command(args)
+    except SettingsError as exc:  # a missing token: how it was called, not what it met
+        print(f"careerbot: {exc}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -5,9 +5,11 @@ It answers ``POST /bot{token}/{method}`` the way the real server does
 every call as ``Call(method, params)``, and can be told to fail the next calls of a
 method with a chosen status (429 with ``retry_after``, 400, 403, 500 ...).
 
-``FakeTelegram(token, sends_per_second=N)`` plays Telegram's flood control: a call to
-a chat (anything with a ``chat_id``, webhook answers included) beyond ``N`` accepted
-in the last second is refused with 429 and ``retry_after`` 1, and kept in ``flooded``.
+``FakeTelegram(token, sends_per_second=N, group_sends_per_minute=M)`` plays
+Telegram's flood control: a call to a chat (anything with a ``chat_id``, webhook
+answers included) beyond ``N`` accepted in the last second, or into one group beyond
+``M`` in the last minute, is refused with 429 and ``retry_after``, and kept in
+``flooded``. ``clock`` (``time.monotonic`` unless given) is the time it judges by.
 
 ``sendPhoto`` takes an upload (multipart; the file's bytes land in ``params`` and in
 ``uploads`` under a new ``file_id``) or a ``file_id`` it issued earlier; any other
@@ -26,8 +28,10 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import math
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
@@ -73,10 +77,19 @@ class FakeTelegram:
     """The fake server's state: calls received, chat members, sent messages, failures."""
 
     def __init__(
-        self, token: str, *, username: str = BOT_USERNAME, sends_per_second: int | None = None
+        self,
+        token: str,
+        *,
+        username: str = BOT_USERNAME,
+        sends_per_second: int | None = None,
+        group_sends_per_minute: int | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.token = token
         self.sends_per_second = sends_per_second
+        self.group_sends_per_minute = group_sends_per_minute
+        self.clock = clock
+        self._group_sent_at: dict[int, deque[float]] = {}
         self.flooded: list[Call] = []
         """Calls refused with 429 by ``sends_per_second`` (also in ``calls``)."""
         self._sent_at: deque[float] = deque()
@@ -203,9 +216,9 @@ class FakeTelegram:
             failure.remaining -= 1
             self.failed.append(self.calls[-1])
             return _error(failure.status, failure.description, failure.retry_after)
-        if "chat_id" in params and self._flooding():
+        if "chat_id" in params and (wait := self._flooding(params["chat_id"])):
             self.flooded.append(self.calls[-1])
-            return _error(429, "Too Many Requests: retry after 1", 1)
+            return _error(429, f"Too Many Requests: retry after {wait}", wait)
         handler = getattr(self, f"_{method}", None)
         if handler is None:
             return _error(501, f"the fake does not play {method}")
@@ -242,17 +255,23 @@ class FakeTelegram:
             content_type = response.headers.get("content-type", "")
             await self.run_webhook_reply(response.status_code, content_type, response.content)
 
-    def _flooding(self) -> bool:
-        """Whether one more send now would pass ``sends_per_second`` (else it is counted)."""
-        if self.sends_per_second is None:
-            return False
-        now = time.monotonic()
-        while self._sent_at and self._sent_at[0] <= now - 1.0:
-            self._sent_at.popleft()
-        if len(self._sent_at) >= self.sends_per_second:
-            return True
-        self._sent_at.append(now)
-        return False
+    def _flooding(self, chat_id: object) -> int:
+        """Seconds to retry after when one more send now passes a limit (0: it is counted)."""
+        now = self.clock()
+        windows = []
+        if self.sends_per_second is not None:
+            windows.append((self._sent_at, self.sends_per_second, 1.0))
+        if self.group_sends_per_minute is not None and int(str(chat_id)) < 0:
+            sent = self._group_sent_at.setdefault(int(str(chat_id)), deque())
+            windows.append((sent, self.group_sends_per_minute, 60.0))
+        for times, limit, span in windows:
+            while times and times[0] <= now - span:
+                times.popleft()
+            if len(times) >= limit:
+                return max(1, math.ceil(times[0] + span - now))
+        for times, _, _ in windows:
+            times.append(now)
+        return 0
 
     def _bot_user(self) -> dict[str, Any]:
         return {
@@ -280,6 +299,9 @@ class FakeTelegram:
         }
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
+        if params.get("message_thread_id"):  # sent into a forum topic
+            message["message_thread_id"] = int(params["message_thread_id"])
+            message["is_topic_message"] = True
         return message
 
     def _sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from careerbot_telegram import LocalBudget
@@ -124,3 +126,27 @@ async def test_a_group_in_use_keeps_its_budget_past_a_minute(clock: VirtualClock
     clock.now += 2.0
     assert await flood.acquire(GROUP_ID, wait=False)
     assert not await flood.acquire(GROUP_ID, wait=False)
+
+
+async def test_an_ask_waiting_for_a_group_is_not_overtaken(clock: VirtualClock) -> None:
+    """Once the group has room again, the ask that waited goes first, not a newcomer."""
+    flood = budget(clock, group=1)
+    assert await flood.acquire(GROUP_ID, wait=False)
+    clock.hold()
+    done: list[str] = []
+
+    async def ask(name: str) -> bool:
+        granted = await flood.acquire(GROUP_ID)
+        done.append(name)
+        return granted
+
+    first = asyncio.create_task(ask("first"))
+    await clock.sleepers(1)
+    second = asyncio.create_task(ask("second"))
+    clock.now += 60.0  # room for one, while the first still sleeps
+    assert not await flood.acquire(GROUP_ID, wait=False)  # a webhook answer may not jump in
+    assert await flood.acquire(OTHER_GROUP_ID, wait=False)  # another group is not held
+    clock.release()
+    assert await first
+    assert await second
+    assert done == ["first", "second"]

@@ -19,11 +19,12 @@ from starlette.applications import Starlette
 from careerbot_chat import CareerBot
 from careerbot_chat.adapter import Rate, shared_limiter
 from careerbot_telegram import FloodLimits, LocalBudget, SharedBudget, TelegramPlatform
+from careerbot_telegram._reply import FloodControl
 from tests.fakes.telegram_api import FakeTelegram
 from tests.servers import serve_asgi
 from tests.telegram.builders import GROUP_ID, private_chat, text_update, user
 from tests.telegram.conftest import TOKEN, make_settings
-from tests.telegram.shared import KINDS, limiters
+from tests.telegram.shared import KINDS, limiters, store_url
 from tests.telegram.test_webhook import post
 
 
@@ -168,3 +169,23 @@ def test_one_replica_on_sqlite_keeps_its_budget_in_process() -> None:
     budget = limits.shared_budget(settings, TOKEN)
     assert isinstance(budget, SharedBudget)
     assert type(budget.limiter).__name__ == "RedisLimiter"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_a_platform_from_settings_paces_in_the_shared_store(
+    kind: str, fake: FakeTelegram, careerbot: CareerBot
+) -> None:
+    """No budget given: the platform's sends take from the store the settings name."""
+    url = store_url(kind)
+    option = {"telegram_redis_url": url} if kind == "redis" else {"database_url": url}
+    platform = TelegramPlatform(make_settings(fake.url, **option), careerbot)
+    await platform.start()
+    try:
+        await platform.application.bot.send_message(4242, "hello")
+        budget = platform.application.bot.rate_limiter
+        assert isinstance(budget, FloodControl)
+        assert isinstance(budget.budget, SharedBudget)
+        wait = await budget.budget.limiter.take([Rate("bot", 1, 1.0)])
+    finally:
+        await platform.stop()
+    assert wait > 0.0  # the send above took this second's one share
