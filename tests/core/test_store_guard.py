@@ -18,7 +18,7 @@ from careerbot_chat.store._postgres import PostgresStore
 from tests.conftest import POSTGRES_URL, _postgres_reachable, _postgres_store
 from tests.fakes.hung_tcp import HangingProxy
 
-STATEMENT_TIMEOUT = 0.5
+STATEMENT_TIMEOUT = 1.0
 """asyncpg's connect and statement timeout through the proxy: longer than the guard's
 deadlines (so the guard is what times out), short so that a connection the hang left
 behind is given up quickly when the test ends."""
@@ -54,7 +54,7 @@ class StallingStore(SQLiteStore):
 @pytest.fixture
 async def stalling(tmp_path: Path) -> AsyncIterator[tuple[GuardedStore, StallingStore, Clock]]:
     inner, clock = StallingStore(tmp_path / "db.sqlite3"), Clock()
-    store = GuardedStore(inner, answer_deadline=0.01, failures=3, cooldown=5.0, clock=clock)
+    store = GuardedStore(inner, answer_deadline=0.2, failures=3, cooldown=5.0, clock=clock)
     await store.open()
     yield store, inner, clock
     await store.close()
@@ -68,7 +68,7 @@ async def test_open_circuit_refuses_until_cooldown_then_one_trial_closes_it(
     store, inner, clock = stalling
     inner.stalled = True
     for _ in range(3):
-        with pytest.raises(StoreUnavailable, match=r"read timed out after 0\.01 s"):
+        with pytest.raises(StoreUnavailable, match=r"read timed out after 0\.2 s"):
             await store.get_default_role("slack", "C1")
     assert store.circuit_open
     assert inner.reads == 3
@@ -145,7 +145,7 @@ async def proxied() -> AsyncIterator[tuple[GuardedStore, HangingProxy]]:
     async with HangingProxy((target.hostname or "127.0.0.1", target.port or 5432)) as proxy:
         store = GuardedStore(
             PostgresStore(proxy.url(POSTGRES_URL), timeout=STATEMENT_TIMEOUT),
-            answer_deadline=0.2,
+            answer_deadline=0.5,
             cooldown=60,
         )
         await store.open()
