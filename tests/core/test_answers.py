@@ -68,6 +68,17 @@ def test_role_card_carries_summary_demand_pay_source(catalog: Catalog) -> None:
     assert all(len(a.command.encode()) <= 64 for a in reply.actions)
 
 
+def test_role_card_fits_one_screen_one_line_per_part(catalog: Catalog) -> None:
+    """/role: at most 15 non-empty lines; skills and the top pitfall each on one line."""
+    lines = [line for line in shown(catalog, "/role mlops").splitlines() if line.strip()]
+    assert len(lines) <= 15
+    (skills,) = [line for line in lines if line.startswith("Skills panels expect")]
+    for skill in ("Python", "Deep Kubernetes", "Docker", "AWS or GCP", "Prometheus", "SageMaker"):
+        assert skill in skills
+    (pitfall,) = [line for line in lines if line.startswith("Top interview pitfall")]
+    assert "DevOps plus a few scripts" in pitfall
+
+
 @pytest.mark.parametrize("name", ["mlops", "MLOps Engineer", "mlops-engineer", "ML OPS"])
 def test_role_found_by_slug_title_alias(catalog: Catalog, name: str) -> None:
     """Any of the role's names, in any case, finds it."""

@@ -123,8 +123,10 @@ def _answer_for(kind: Kind, reading: Reading, role: Role, catalog: Catalog) -> R
         return cards.faq_card(role, reading.topics)
     if kind is Kind.SEARCH:
         return _search(catalog, reading, role)
-    card = "role" if kind in (Kind.DEMAND, Kind.ROLE, Kind.ROLES) else kind.value
     words = ("demand", "open") if kind is Kind.DEMAND else reading.topics
+    card = kind.value
+    if kind in (Kind.DEMAND, Kind.ROLE, Kind.ROLES):  # narrowed by words: every part listed
+        card = cards.FULL_ROLE if words else "role"
     return narrow(
         catalog, cards.card_for(catalog, role, card) or cards.role_card(role), words, role
     )
