@@ -59,7 +59,7 @@ async def test_role_card_text_and_buttons(fake: FakeTelegram, process: Process) 
     text = visible_text(call.params["text"])
     assert text.startswith("MLOps Engineer · India")
     assert len([line for line in text.splitlines() if line.strip()]) <= ROLE_CARD_LINES
-    for fact in ("about 1,260 open roles", "Senior ₹45–80 LPA", "Docker", "DevOps plus a few"):
+    for fact in ("about 1,260 open roles", "Senior ₹45–80 LPA", "Docker", "DevOps plus scripts"):
         assert fact in text  # one line each: demand, bands, skills, the top pitfall
     buttons = [b for row in call.params["reply_markup"]["inline_keyboard"] for b in row]
     assert [b["text"] for b in buttons] == ["Salary", "Pitfalls", "Skills", "FAQ"]
