@@ -64,7 +64,8 @@ def pieces(role: Role) -> Iterator[Piece]:
         for line in (role.why_now.summary, *role.why_now.market):
             yield Piece(slug, "role", msg.WHY_NOW, line)
         if role.why_now.employers:
-            yield Piece(slug, "role", msg.EMPLOYERS_NAMED, ", ".join(role.why_now.employers))
+            label = role.why_now.employers_are or msg.EMPLOYERS_NAMED  # "GCCs", found by it
+            yield Piece(slug, "role", label, ", ".join(role.why_now.employers))
     for premium in role.premiums:
         level = role.level(premium.level)
         label = level.label if level is not None else premium.level

@@ -54,12 +54,15 @@ INTENTS: dict[str, frozenset[str]] = {
     "pitfalls": frozenset(
         "interview interviews interviewing mistakes mistake fail fails failing failure "
         "tips tip galti galtiyan crack cracking pitfalls pitfall prep preparation prepare "
-        "puchte poochte".split()
+        "puchte poochte reject rejected rejection rejections self-eliminate eliminate "
+        "eliminated weed".split()
     ),
     # what to learn
     "skills": frozenset(
         "skills skill learn learning seekhna sikhna seekhu tools tool stack toolchain "
-        "toolchains roadmap need needed required zaroori aana know competencies panel panels".split()
+        "toolchains roadmap need needed required zaroori aana know competencies panel panels "
+        "must must-have musthave mandatory essential essentials requirement requirements "
+        "prerequisite prerequisites qualifications lookfor".split()
     ),
     # hiring
     "demand": frozenset(
@@ -107,6 +110,8 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("will", "i", "get"): "earn",
     ("would", "i", "make"): "earn",
     ("can", "i", "get"): "earn",
+    ("look", "for"): "lookfor",
+    ("looking", "for"): "lookfor",
 }
 """Several words that mean one thing, rewritten before anything else is read."""
 
