@@ -225,14 +225,16 @@ STOPWORDS = frozenset(
     "expect expected expecting like ok okay yes no not really bro sir maam ma'am "
     "engineer engineers developer career careers field line industry india indian "
     "level experience experienced exp year annual annually yearly per-year "
-    "currently today latest recent anyone anybody one common used use uses using"
+    "currently today latest recent anyone anybody one common used use uses using "
+    "come comes coming mention mentions mentioned name names named reason reasons "
+    "biggest main"
     # Hinglish in Latin script
     " ka ki ke ko kya kyu kyun kyon hai hain hota hoti hote tha thi the hoga hogi "
     " me mein mai main mera meri mere pe par se aur ya bhi toh bhai yaar bro batao "
     " bataiye bata kaise kaisa kaisi kitne kab kahan kaha liye lie wala wale wali "
     " chahiye chaiye sakta sakte sakti kare karu karna krna krne kar abhi ab ek"
     " ye yeh yah wo woh vo unme inme isme usme unka unki iska iski uska uski inka unhe"
-    " kis kisme kisko kaun kuch sab sirf bas matlab na nahi nhi haan ha ji jo"
+    " kis kisme kisko kaun kaunse kaunsa kaunsi konsa konse konsi kuch sab sirf bas matlab na nahi nhi haan ha ji jo"
     " padega padegi padta jaana jana hona karo baat log cheez wala tak phir fir"
     " agar lekin kyunki".split()
 )
