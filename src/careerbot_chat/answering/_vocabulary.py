@@ -16,6 +16,7 @@ __all__ = [
     "COMPANIES",
     "COUNTRIES",
     "CURRENCIES",
+    "EMPLOYER_WORDS",
     "FUTURE",
     "FUZZY_CUTOFF",
     "FUZZY_MIN_LENGTH",
@@ -192,6 +193,8 @@ COMPANIES = frozenset(
     "tcs infosys wipro hcl accenture cognizant capgemini startup startups uber ola "
     "walmart adobe jpmorgan goldman".split()
 )
+EMPLOYER_WORDS = ("employers", "companies", "company", "gcc", "gccs", "capability", "centres")
+"""Words that find the line naming a role's employers, whatever the content calls them."""
 REMOTE = frozenset("remote remotely wfh hybrid onsite".split())
 UNCOVERED = frozenset(
     # tools and stacks the source never names
