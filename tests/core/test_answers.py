@@ -282,3 +282,37 @@ def test_a_sentence_is_understood_as_a_kind(catalog: Catalog, text: str, kind: s
     understood = understand(text, catalog)
     assert isinstance(understood.kind, Kind)
     assert understood.kind is Kind[kind]
+
+
+def _first_line(catalog: Catalog, text: str) -> str:
+    return next(line for line in shown(catalog, text).splitlines() if line.strip())
+
+
+@pytest.mark.parametrize("text", ["highest salary for mlops", "max mlops pay", "mlops pay ceiling"])
+def test_the_highest_pay_is_the_top_rung(catalog: Catalog, text: str) -> None:
+    """Asking for the most a role pays leads with its top rung's band, not the headline."""
+    assert "₹1.2 Cr" in _first_line(catalog, text)
+
+
+@pytest.mark.parametrize(
+    "text", ["is mlops the highest paid track", "highest paying tech jobs mlops"]
+)
+def test_highest_paid_asks_the_role_s_standing(catalog: Catalog, text: str) -> None:
+    """ "Highest paid" about the role is the source's standing of it, not the top band."""
+    assert "highest-paid sub-tracks" in _first_line(catalog, text)
+
+
+@pytest.mark.parametrize(
+    "text", ["must-have skills mlops", "mlops requirements", "what do mlops panels look for"]
+)
+def test_requirement_words_ask_for_skills(catalog: Catalog, text: str) -> None:
+    """Must-have, requirements, "look for": the competencies panels expect."""
+    answer = shown(catalog, text)
+    assert "Docker" in answer
+    assert "Python" in answer
+
+
+@pytest.mark.parametrize("text", ["which GCCs does the source name for mlops", "mlops kaunse gcc"])
+def test_which_employers_names_them(catalog: Catalog, text: str) -> None:
+    """A question for the employers gets the line that names them."""
+    assert "JP Morgan" in shown(catalog, text)

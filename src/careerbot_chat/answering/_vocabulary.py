@@ -32,6 +32,7 @@ __all__ = [
     "SMALL_TALK_FILLER",
     "STOPWORDS",
     "TOPIC_SYNONYMS",
+    "TOP_PAY",
     "UNCOVERED",
     "WEAK_PAY",
     "YEAR_UNITS",
@@ -111,6 +112,8 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("will", "i", "get"): "earn",
     ("would", "i", "make"): "earn",
     ("can", "i", "get"): "earn",
+    ("highest", "paid"): "highest-paid",  # the role among others, not its top band
+    ("highest", "paying"): "highest-paid",
     ("look", "for"): "lookfor",
     ("looking", "for"): "lookfor",
 }
@@ -242,6 +245,9 @@ STOPWORDS = frozenset(
     " agar lekin kyunki".split()
 )
 """Words that carry no meaning for the answer. Intent words are never stopwords."""
+
+TOP_PAY = frozenset("highest max maximum peak ceiling topmost".split())
+"""Asking for the most a role pays: answered with the top rung of its ladder."""
 
 WEAK_PAY = frozenset({"howmuch", "kitna", "kitni", "kitne"})
 """"How much": a pay question only when nothing else is asked ("kitni openings")."""
