@@ -316,3 +316,17 @@ def test_requirement_words_ask_for_skills(catalog: Catalog, text: str) -> None:
 def test_which_employers_names_them(catalog: Catalog, text: str) -> None:
     """A question for the employers gets the line that names them."""
     assert "JP Morgan" in shown(catalog, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "nearest"),
+    [("azure experience okay for mlops", "AWS or GCP"), ("mlops helm", "Kubernetes")],
+)
+def test_an_uncovered_tool_gets_the_nearest_covered_line(
+    catalog: Catalog, text: str, nearest: str
+) -> None:
+    """A tool the source never names: said so first, then what it says nearest to it."""
+    first, second = [line for line in shown(catalog, text).splitlines() if line.strip()][:2]
+    assert "says nothing about" in first
+    assert nearest in second
+    assert "Python" not in second  # that line, not the whole list of competencies

@@ -22,6 +22,7 @@ __all__ = [
     "FUZZY_MIN_LENGTH",
     "INTENTS",
     "LEVELS",
+    "NEAREST",
     "OTHER_ROLES",
     "PAY_FORMS",
     "PHRASES",
@@ -209,6 +210,27 @@ UNCOVERED = frozenset(
     "relocation visa hub hubs course courses balance timeline".split()
 )
 """Things members ask about that the source never mentions: named as a gap, first."""
+NEAREST: dict[str, tuple[str, ...]] = {
+    "feast": ("feature", "stores"),
+    "azure": ("aws", "gcp"),
+    "cka": ("kubernetes",),
+    "ckad": ("kubernetes",),
+    "helm": ("kubernetes",),
+    "oncall": ("slo",),
+    "on-call": ("slo",),
+    "pytorch": ("framework",),
+    "tensorflow": ("framework",),
+    "kserve": ("serve",),
+    "seldon": ("serve",),
+    "bentoml": ("serve",),
+    "vllm": ("serve",),
+    "argo": ("pipelines",),
+    "jenkins": ("pipelines",),
+    "dvc": ("pipelines",),
+    "wandb": ("mlflow",),
+}
+"""An ``UNCOVERED`` word and the words of what the source does cover nearest to it:
+after "the source says nothing about Feast", its lines on feature stores."""
 PAY_FORMS = frozenset(
     "inhand in-hand monthly bonus bonuses esop esops stock stocks rsu rsus equity variable "
     "hike hikes increment".split()
