@@ -330,3 +330,12 @@ def test_an_uncovered_tool_gets_the_nearest_covered_line(
     assert "says nothing about" in first
     assert nearest in second
     assert "Python" not in second  # that line, not the whole list of competencies
+
+
+@pytest.mark.parametrize(
+    "text", ["do devops and sre get paid the same", "devops or sre, who earns more"]
+)
+def test_two_other_roles_lead_with_the_line_naming_both(catalog: Catalog, text: str) -> None:
+    """Two other roles named: the source's line about both of them comes first."""
+    lines = [line for line in shown(catalog, text).splitlines() if line.strip()]
+    assert "DevOps and SRE pay roughly the same" in lines[1]

@@ -71,7 +71,8 @@ def sentence_reply(
         return _roles(catalog)
     if kind is Kind.OTHER_ROLE:
         known = fallback_role(catalog, default_role)
-        related = relating_reply(known, reading.others[0], []) if known is not None else None
+        first, *more = reading.others
+        related = relating_reply(known, first, [], tuple(more)) if known is not None else None
         return related or _other_role(catalog, reading)
     if role is None:
         if kind is not Kind.SEARCH:

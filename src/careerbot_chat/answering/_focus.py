@@ -139,10 +139,16 @@ def relating(role: Role, other: str) -> list[str]:
     return list(dict.fromkeys(lines))
 
 
-def relating_reply(role: Role, other: str, first: list[str]) -> Reply | None:
+def relating_reply(
+    role: Role, other: str, first: list[str], also: tuple[str, ...] = ()
+) -> Reply | None:
     """What the source says relating ``other`` to ``role``, after ``first`` (the gaps);
-    none when it says nothing about ``other``."""
+    none when it says nothing about ``other``. With ``also`` (more roles named), the
+    lines naming every one of them come first: "DevOps or SRE?" is about both."""
     lines = relating(role, other)
+    if also:
+        names = [name.casefold() for name in also]
+        lines.sort(key=lambda line: not all(name in line.casefold() for name in names))
     if not lines:
         return None
     head = msg.GAP_OTHER_ROLE_RELATED.format(name=other, role=role.title)
