@@ -68,6 +68,17 @@ def test_role_card_carries_summary_demand_pay_source(catalog: Catalog) -> None:
     assert all(len(a.command.encode()) <= 64 for a in reply.actions)
 
 
+def test_role_card_fits_one_screen_one_line_per_part(catalog: Catalog) -> None:
+    """/role: at most 15 non-empty lines; skills and the top pitfall each on one line."""
+    lines = [line for line in shown(catalog, "/role mlops").splitlines() if line.strip()]
+    assert len(lines) <= 15
+    (skills,) = [line for line in lines if line.startswith("Skills panels expect")]
+    for skill in ("Python", "Deep Kubernetes", "Docker", "AWS or GCP", "Prometheus", "SageMaker"):
+        assert skill in skills
+    (pitfall,) = [line for line in lines if line.startswith("Top interview pitfall")]
+    assert "DevOps plus scripts" in pitfall
+
+
 @pytest.mark.parametrize("name", ["mlops", "MLOps Engineer", "mlops-engineer", "ML OPS"])
 def test_role_found_by_slug_title_alias(catalog: Catalog, name: str) -> None:
     """Any of the role's names, in any case, finds it."""
@@ -130,7 +141,7 @@ def test_pitfalls_and_strong_topics(catalog: Catalog) -> None:
     for command in ("/pitfalls", "/interview mlops"):
         text = shown(catalog, command)
         for fact in (
-            "DevOps plus a few scripts",
+            "DevOps plus scripts",
             "feature freshness",
             "training and serving",
             "Shadow deployments",
@@ -271,3 +282,60 @@ def test_a_sentence_is_understood_as_a_kind(catalog: Catalog, text: str, kind: s
     understood = understand(text, catalog)
     assert isinstance(understood.kind, Kind)
     assert understood.kind is Kind[kind]
+
+
+def _first_line(catalog: Catalog, text: str) -> str:
+    return next(line for line in shown(catalog, text).splitlines() if line.strip())
+
+
+@pytest.mark.parametrize("text", ["highest salary for mlops", "max mlops pay", "mlops pay ceiling"])
+def test_the_highest_pay_is_the_top_rung(catalog: Catalog, text: str) -> None:
+    """Asking for the most a role pays leads with its top rung's band, not the headline."""
+    assert "₹1.2 Cr" in _first_line(catalog, text)
+
+
+@pytest.mark.parametrize(
+    "text", ["is mlops the highest paid track", "highest paying tech jobs mlops"]
+)
+def test_highest_paid_asks_the_role_s_standing(catalog: Catalog, text: str) -> None:
+    """ "Highest paid" about the role is the source's standing of it, not the top band."""
+    assert "highest-paid sub-tracks" in _first_line(catalog, text)
+
+
+@pytest.mark.parametrize(
+    "text", ["must-have skills mlops", "mlops requirements", "what do mlops panels look for"]
+)
+def test_requirement_words_ask_for_skills(catalog: Catalog, text: str) -> None:
+    """Must-have, requirements, "look for": the competencies panels expect."""
+    answer = shown(catalog, text)
+    assert "Docker" in answer
+    assert "Python" in answer
+
+
+@pytest.mark.parametrize("text", ["which GCCs does the source name for mlops", "mlops kaunse gcc"])
+def test_which_employers_names_them(catalog: Catalog, text: str) -> None:
+    """A question for the employers gets the line that names them."""
+    assert "JP Morgan" in shown(catalog, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "nearest"),
+    [("azure experience okay for mlops", "AWS or GCP"), ("mlops helm", "Kubernetes")],
+)
+def test_an_uncovered_tool_gets_the_nearest_covered_line(
+    catalog: Catalog, text: str, nearest: str
+) -> None:
+    """A tool the source never names: said so first, then what it says nearest to it."""
+    first, second = [line for line in shown(catalog, text).splitlines() if line.strip()][:2]
+    assert "says nothing about" in first
+    assert nearest in second
+    assert "Python" not in second  # that line, not the whole list of competencies
+
+
+@pytest.mark.parametrize(
+    "text", ["do devops and sre get paid the same", "devops or sre, who earns more"]
+)
+def test_two_other_roles_lead_with_the_line_naming_both(catalog: Catalog, text: str) -> None:
+    """Two other roles named: the source's line about both of them comes first."""
+    lines = [line for line in shown(catalog, text).splitlines() if line.strip()]
+    assert "DevOps and SRE pay roughly the same" in lines[1]

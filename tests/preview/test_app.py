@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -91,6 +92,23 @@ async def test_question_box_answers_and_escapes(client: httpx.AsyncClient) -> No
     hostile = await client.get("/preview/ask", params={"q": "<script>alert(1)</script>"})
     assert "<script>alert(1)" not in hostile.text
     assert (await client.get("/preview/ask", params={"q": "  "})).text == ""
+
+
+@pytest.mark.parametrize("question", ["senior mlops salary", "/skills"])
+async def test_question_box_shows_the_question_once(
+    client: httpx.AsyncClient, question: str
+) -> None:
+    """The answer's heading names what was typed once, not as a label and again as code."""
+    answered = await client.get("/preview/ask", params={"q": question})
+    (heading,) = re.findall(r"<h3>(.*?)</h3>", answered.text, flags=re.DOTALL)
+    assert re.sub(r"<[^>]+>", "", heading).count(question) == 1
+
+
+async def test_a_command_row_names_its_command_once(client: httpx.AsyncClient) -> None:
+    """A general row whose label is its command (/help) shows the command once."""
+    body = (await client.get("/preview/body")).text
+    headings = [re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<h3>(.*?)</h3>", body)]
+    assert "/help" in headings
 
 
 async def test_posting_to_the_open_preview_is_405(client: httpx.AsyncClient) -> None:

@@ -48,11 +48,19 @@ async def test_every_member_command_replies_to_the_asker_in_a_group(
     assert call.params["reply_parameters"]["message_id"] == update["message"]["message_id"]
 
 
+ROLE_CARD_LINES = 15
+"""One phone screen: the role card's non-empty lines at most."""
+
+
 async def test_role_card_text_and_buttons(fake: FakeTelegram, process: Process) -> None:
-    """/role mlops answers the MLOps card with Salary, Pitfalls, Skills and FAQ buttons."""
+    """/role mlops: the MLOps card on one screen, Salary, Pitfalls, Skills and FAQ buttons."""
     await process(text_update("/role mlops"))
     (call,) = fake.called("sendMessage")
-    assert visible_text(call.params["text"]).startswith("MLOps Engineer · India")
+    text = visible_text(call.params["text"])
+    assert text.startswith("MLOps Engineer · India")
+    assert len([line for line in text.splitlines() if line.strip()]) <= ROLE_CARD_LINES
+    for fact in ("about 1,260 open roles", "Senior ₹45–80 LPA", "Docker", "DevOps plus scripts"):
+        assert fact in text  # one line each: demand, bands, skills, the top pitfall
     buttons = [b for row in call.params["reply_markup"]["inline_keyboard"] for b in row]
     assert [b["text"] for b in buttons] == ["Salary", "Pitfalls", "Skills", "FAQ"]
     assert buttons[0]["callback_data"] == "/salary mlops-engineer"

@@ -21,13 +21,13 @@ from tests.understanding.grading import (
     load_conversations,
 )
 
-RIGHT = 0.86
+RIGHT = 0.90
 """Single questions answered right (every label met)."""
-FIRST = 0.89
+FIRST = 0.93
 """The asked fact within the first two non-empty lines."""
 MEDIAN_LINES = 5
-TURNS_RIGHT = 0.88
-CONVERSATIONS_RIGHT = 0.74
+TURNS_RIGHT = 0.90
+CONVERSATIONS_RIGHT = 0.78
 
 
 @pytest.fixture(scope="module")

@@ -71,7 +71,8 @@ def sentence_reply(
         return _roles(catalog)
     if kind is Kind.OTHER_ROLE:
         known = fallback_role(catalog, default_role)
-        related = relating_reply(known, reading.others[0], []) if known is not None else None
+        first, *more = reading.others
+        related = relating_reply(known, first, [], tuple(more)) if known is not None else None
         return related or _other_role(catalog, reading)
     if role is None:
         if kind is not Kind.SEARCH:
@@ -123,8 +124,10 @@ def _answer_for(kind: Kind, reading: Reading, role: Role, catalog: Catalog) -> R
         return cards.faq_card(role, reading.topics)
     if kind is Kind.SEARCH:
         return _search(catalog, reading, role)
-    card = "role" if kind in (Kind.DEMAND, Kind.ROLE, Kind.ROLES) else kind.value
     words = ("demand", "open") if kind is Kind.DEMAND else reading.topics
+    card = kind.value
+    if kind in (Kind.DEMAND, Kind.ROLE, Kind.ROLES):  # narrowed by words: every part listed
+        card = cards.FULL_ROLE if words else "role"
     return narrow(
         catalog, cards.card_for(catalog, role, card) or cards.role_card(role), words, role
     )

@@ -12,6 +12,7 @@ from ._reply import Action, Block, Bullets, Divider, Fields, Outcome, Paragraph,
 __all__ = [
     "CARDS",
     "CARD_ACTIONS",
+    "FULL_ROLE",
     "card",
     "card_for",
     "chart_card",
@@ -22,9 +23,13 @@ __all__ = [
     "picture",
     "pitfalls_card",
     "role_card",
+    "role_full_card",
     "salary_card",
     "skills_card",
 ]
+
+FULL_ROLE = "role:full"
+"""The kind of ``role_full_card`` for ``card_for``: answers narrow it, never pinned."""
 
 CARD_ACTIONS = (
     (msg.BUTTON_SALARY, "salary"),
@@ -81,7 +86,36 @@ def why_now_lines(role: Role) -> tuple[str, ...]:
 
 
 def role_card(role: Role) -> Reply:
-    """What the role does, demand, pay, skills and pitfalls in short, source and date."""
+    """The role on one phone screen: one line per part, the full cards a tap away.
+
+    What it does, demand, the headline pay and the bands by level, duties, why it matters
+    now and the employers named, the skills panels expect and the top pitfall, each
+    on one line; then the source and date. ``role_full_card`` keeps every part as a
+    list, for answers that narrow it to the lines a question asks about.
+    """
+    fields = _pay_fields(role)
+    if role.duties:
+        fields.append((msg.DUTIES, " ".join(role.duties)))
+    if role.why_now is not None:
+        fields.append((msg.WHY_NOW, " ".join((role.why_now.summary, *role.why_now.market))))
+        if role.why_now.employers:
+            label = role.why_now.employers_are or msg.EMPLOYERS_NAMED
+            fields.append((label, msg.join_names(role.why_now.employers, "and")))
+    if role.competencies:
+        fields.append((msg.SKILLS_EXPECTED, msg.ONE_LINE_JOIN.join(role.competencies)))
+    if role.pitfalls:
+        fields.append((msg.TOP_PITFALL, role.pitfalls[0].mistake))
+    blocks: list[Block] = [Paragraph(role.summary)]
+    if fields:
+        blocks.append(Fields(tuple(fields)))
+    return _role_reply(role, "role", _role_title(role), blocks)
+
+
+def _role_title(role: Role) -> str:
+    return msg.ROLE_TITLE.format(role=role.title, region=role.region, as_of=role.as_of)
+
+
+def _pay_fields(role: Role) -> list[tuple[str, str]]:
     fields: list[tuple[str, str]] = []
     if (demand := _demand(role)) is not None:
         fields.append((msg.DEMAND, demand))
@@ -89,6 +123,12 @@ def role_card(role: Role) -> Reply:
         fields.append((msg.PAY, _headline(role.headline_pay)))
     if role.ladder:
         fields.append((msg.BY_LEVEL, " · ".join(_level_band(lvl) for lvl in role.ladder)))
+    return fields
+
+
+def role_full_card(role: Role) -> Reply:
+    """Every part of the role as a list: the lines an answer narrows to a question."""
+    fields = _pay_fields(role)
     blocks: list[Block] = [Paragraph(role.summary)]
     if fields:
         blocks.append(Fields(tuple(fields)))
@@ -100,12 +140,7 @@ def role_card(role: Role) -> Reply:
         blocks.append(Bullets(role.competencies, msg.SKILLS_EXPECTED))
     if role.pitfalls:
         blocks.append(Bullets(tuple(p.mistake for p in role.pitfalls), msg.TOP_PITFALL))
-    return _role_reply(
-        role,
-        "role",
-        msg.ROLE_TITLE.format(role=role.title, region=role.region, as_of=role.as_of),
-        blocks,
-    )
+    return _role_reply(role, "role", _role_title(role), blocks)
 
 
 def _headline(head: HeadlineBand) -> str:
@@ -286,6 +321,8 @@ def card(role: Role, kind: str) -> Reply | None:
     """Rebuild a pinned card of ``kind`` (``role``, ``salary``, ``salary:senior`` ...)."""
     if kind == "faq":
         return faq_card(role)
+    if kind == FULL_ROLE:
+        return role_full_card(role)
     if kind.startswith("salary:"):
         level = role.level(kind.removeprefix("salary:"))
         return None if level is None else level_card(role, level)

@@ -19,6 +19,7 @@ from . import _cards as cards
 from ._reply import Action, Block, Bullets, Divider, Fields, Outcome, Paragraph, Reply
 from ._reply import label_separator as sep
 from ._understand import Reading
+from ._vocabulary import TOP_PAY
 
 __all__ = [
     "SUPPORT",
@@ -138,10 +139,16 @@ def relating(role: Role, other: str) -> list[str]:
     return list(dict.fromkeys(lines))
 
 
-def relating_reply(role: Role, other: str, first: list[str]) -> Reply | None:
+def relating_reply(
+    role: Role, other: str, first: list[str], also: tuple[str, ...] = ()
+) -> Reply | None:
     """What the source says relating ``other`` to ``role``, after ``first`` (the gaps);
-    none when it says nothing about ``other``."""
+    none when it says nothing about ``other``. With ``also`` (more roles named), the
+    lines naming every one of them come first: "DevOps or SRE?" is about both."""
     lines = relating(role, other)
+    if also:
+        names = [name.casefold() for name in also]
+        lines.sort(key=lambda line: not all(name in line.casefold() for name in names))
     if not lines:
         return None
     head = msg.GAP_OTHER_ROLE_RELATED.format(name=other, role=role.title)
@@ -213,7 +220,7 @@ def _over(role: Role, level: Level | None, other: str) -> list[str]:
 
 def _related(role: Role, words: tuple[str, ...]) -> list[str]:
     """Why-now lines about ``words`` (GCCs, backend, the talent pool) that go with pay."""
-    stems = tuple(word[:5].casefold() for word in words if len(word) > 2)
+    stems = tuple(word[:5].casefold() for word in words if len(word) > 2 and word not in TOP_PAY)
     return [line for line in cards.why_now_lines(role) if any(s in line.casefold() for s in stems)]
 
 
@@ -229,7 +236,8 @@ def _level(role: Role, reading: Reading) -> tuple[Level | None, list[str]]:
             msg.LEVEL_NOT_IN_SOURCE.format(level=reading.level, role=role.title, levels=levels)
         ]
     if reading.years is None:
-        return None, []
+        asks_top = role.ladder and TOP_PAY.intersection(reading.topics)
+        return (role.ladder[-1], []) if asks_top else (None, [])  # "the highest salary"
     held = next((lvl for lvl in role.ladder if lvl.years and lvl.years.holds(reading.years)), None)
     if held is not None:
         return held, []

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from .. import messages as msg
 from ..catalog import _show as show
 from ..catalog._content import Role
+from ._vocabulary import EMPLOYER_WORDS
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -64,7 +65,9 @@ def pieces(role: Role) -> Iterator[Piece]:
         for line in (role.why_now.summary, *role.why_now.market):
             yield Piece(slug, "role", msg.WHY_NOW, line)
         if role.why_now.employers:
-            yield Piece(slug, "role", msg.EMPLOYERS_NAMED, ", ".join(role.why_now.employers))
+            label = role.why_now.employers_are or msg.EMPLOYERS_NAMED  # "GCCs", found by it
+            named = ", ".join(role.why_now.employers)
+            yield Piece(slug, "role", label, named, " ".join(EMPLOYER_WORDS))
     for premium in role.premiums:
         level = role.level(premium.level)
         label = level.label if level is not None else premium.level

@@ -303,6 +303,7 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
             found.setdefault(intent, len(found))
         elif (gap := _gap(word)) is not None:
             gaps.append(gap)
+            topics.extend(vocab.NEAREST.get(word, ()))  # what the source says nearest
         elif word in ("years", "experience"):
             asks_years = True
         elif word not in vocab.STOPWORDS and len(word) > 1:

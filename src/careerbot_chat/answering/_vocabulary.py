@@ -16,11 +16,13 @@ __all__ = [
     "COMPANIES",
     "COUNTRIES",
     "CURRENCIES",
+    "EMPLOYER_WORDS",
     "FUTURE",
     "FUZZY_CUTOFF",
     "FUZZY_MIN_LENGTH",
     "INTENTS",
     "LEVELS",
+    "NEAREST",
     "OTHER_ROLES",
     "PAY_FORMS",
     "PHRASES",
@@ -31,6 +33,7 @@ __all__ = [
     "SMALL_TALK_FILLER",
     "STOPWORDS",
     "TOPIC_SYNONYMS",
+    "TOP_PAY",
     "UNCOVERED",
     "WEAK_PAY",
     "YEAR_UNITS",
@@ -54,12 +57,15 @@ INTENTS: dict[str, frozenset[str]] = {
     "pitfalls": frozenset(
         "interview interviews interviewing mistakes mistake fail fails failing failure "
         "tips tip galti galtiyan crack cracking pitfalls pitfall prep preparation prepare "
-        "puchte poochte".split()
+        "puchte poochte reject rejected rejection rejections self-eliminate eliminate "
+        "eliminated weed".split()
     ),
     # what to learn
     "skills": frozenset(
         "skills skill learn learning seekhna sikhna seekhu tools tool stack toolchain "
-        "toolchains roadmap need needed required zaroori aana know competencies panel panels".split()
+        "toolchains roadmap need needed required zaroori aana know competencies panel panels "
+        "must must-have musthave mandatory essential essentials requirement requirements "
+        "prerequisite prerequisites qualifications lookfor".split()
     ),
     # hiring
     "demand": frozenset(
@@ -107,6 +113,10 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("will", "i", "get"): "earn",
     ("would", "i", "make"): "earn",
     ("can", "i", "get"): "earn",
+    ("highest", "paid"): "highest-paid",  # the role among others, not its top band
+    ("highest", "paying"): "highest-paid",
+    ("look", "for"): "lookfor",
+    ("looking", "for"): "lookfor",
 }
 """Several words that mean one thing, rewritten before anything else is read."""
 
@@ -187,6 +197,8 @@ COMPANIES = frozenset(
     "tcs infosys wipro hcl accenture cognizant capgemini startup startups uber ola "
     "walmart adobe jpmorgan goldman".split()
 )
+EMPLOYER_WORDS = ("employers", "companies", "company", "gcc", "gccs", "capability", "centres")
+"""Words that find the line naming a role's employers, whatever the content calls them."""
 REMOTE = frozenset("remote remotely wfh hybrid onsite".split())
 UNCOVERED = frozenset(
     # tools and stacks the source never names
@@ -198,6 +210,27 @@ UNCOVERED = frozenset(
     "relocation visa hub hubs course courses balance timeline".split()
 )
 """Things members ask about that the source never mentions: named as a gap, first."""
+NEAREST: dict[str, tuple[str, ...]] = {
+    "feast": ("feature", "stores"),
+    "azure": ("aws", "gcp"),
+    "cka": ("kubernetes",),
+    "ckad": ("kubernetes",),
+    "helm": ("kubernetes",),
+    "oncall": ("slo",),
+    "on-call": ("slo",),
+    "pytorch": ("framework",),
+    "tensorflow": ("framework",),
+    "kserve": ("serve",),
+    "seldon": ("serve",),
+    "bentoml": ("serve",),
+    "vllm": ("serve",),
+    "argo": ("pipelines",),
+    "jenkins": ("pipelines",),
+    "dvc": ("pipelines",),
+    "wandb": ("mlflow",),
+}
+"""An ``UNCOVERED`` word and the words of what the source does cover nearest to it:
+after "the source says nothing about Feast", its lines on feature stores."""
 PAY_FORMS = frozenset(
     "inhand in-hand monthly bonus bonuses esop esops stock stocks rsu rsus equity variable "
     "hike hikes increment".split()
@@ -220,18 +253,23 @@ STOPWORDS = frozenset(
     "expect expected expecting like ok okay yes no not really bro sir maam ma'am "
     "engineer engineers developer career careers field line industry india indian "
     "level experience experienced exp year annual annually yearly per-year "
-    "currently today latest recent anyone anybody one common used use uses using"
+    "currently today latest recent anyone anybody one common used use uses using "
+    "come comes coming mention mentions mentioned name names named reason reasons "
+    "biggest main"
     # Hinglish in Latin script
     " ka ki ke ko kya kyu kyun kyon hai hain hota hoti hote tha thi the hoga hogi "
     " me mein mai main mera meri mere pe par se aur ya bhi toh bhai yaar bro batao "
     " bataiye bata kaise kaisa kaisi kitne kab kahan kaha liye lie wala wale wali "
     " chahiye chaiye sakta sakte sakti kare karu karna krna krne kar abhi ab ek"
     " ye yeh yah wo woh vo unme inme isme usme unka unki iska iski uska uski inka unhe"
-    " kis kisme kisko kaun kuch sab sirf bas matlab na nahi nhi haan ha ji jo"
+    " kis kisme kisko kaun kaunse kaunsa kaunsi konsa konse konsi kuch sab sirf bas matlab na nahi nhi haan ha ji jo"
     " padega padegi padta jaana jana hona karo baat log cheez wala tak phir fir"
     " agar lekin kyunki".split()
 )
 """Words that carry no meaning for the answer. Intent words are never stopwords."""
+
+TOP_PAY = frozenset("highest max maximum peak ceiling topmost".split())
+"""Asking for the most a role pays: answered with the top rung of its ladder."""
 
 WEAK_PAY = frozenset({"howmuch", "kitna", "kitni", "kitne"})
 """"How much": a pay question only when nothing else is asked ("kitni openings")."""

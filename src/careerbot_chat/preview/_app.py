@@ -63,6 +63,10 @@ def _render(name: str, **context: Any) -> str:
     return _env().get_template(name).render(**context)
 
 
+ASKED = "You asked:"
+"""The heading of a typed question's row; the question follows it once, as code."""
+
+
 class Preview:
     """The routes, bound to one ``PreviewState``."""
 
@@ -203,7 +207,7 @@ class Preview:
         if not self._allowed(request):
             return _denied()
         question = request.query_params.get("q", "").strip()[:MAX_QUESTION]
-        row = self._previewer().row(question, f"You asked: {question}") if question else None
+        row = self._previewer().row(question, ASKED) if question else None
         return HTMLResponse(_row_html(row) if row else "", headers=NO_STORE)
 
     async def section(self, request: Request) -> Response:
