@@ -33,6 +33,7 @@ from careerbot_chat.adapter import MAX_BODY, CareerBot, count_rejected, read_cap
 
 from ._api import PLATFORM
 from ._reply import forget_reply, open_reply
+from ._shape import well_typed
 
 __all__ = ["PATH", "SECRET_HEADER", "parse_update", "webhook_route"]
 
@@ -112,6 +113,9 @@ def parse_update(body: bytes, bot: Bot) -> Update | None:
         return None
     update_id = data.get("update_id")
     if not isinstance(update_id, int) or isinstance(update_id, bool):
+        return None
+    if not well_typed(data):
+        log.info("update %s refused: a field does not have its Bot API type", update_id)
         return None
     try:
         return Update.de_json(data, bot)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -85,6 +86,47 @@ async def test_missing_or_wrong_secret_is_forbidden(
 async def test_malformed_body_is_a_bad_request(body: bytes, client: httpx.AsyncClient) -> None:
     """A body that is not a JSON object update is refused with 400."""
     assert (await post(client, body)).status_code == 400
+
+
+def _without(update: dict[str, Any], kind: str, field: str) -> dict[str, Any]:
+    del update[kind][field]
+    return update
+
+
+def _with(update: dict[str, Any], kind: str, field: str, value: Any) -> dict[str, Any]:
+    update[kind][field] = value
+    return update
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        _with(text_update("/role mlops"), "message", "text", 5),
+        _with(text_update("/role mlops"), "message", "date", "yesterday"),
+        _without(text_update("/role mlops"), "message", "chat"),
+        _without(callback_update("/salary senior"), "callback_query", "from"),
+        _with(callback_update("/salary senior"), "callback_query", "data", ["x"]),
+    ],
+    ids=["text-number", "date-text", "no-chat", "callback-no-from", "data-list"],
+)
+async def test_wrongly_typed_update_is_a_bad_request_and_never_an_apology(
+    update: dict[str, Any],
+    fake: FakeTelegram,
+    client: httpx.AsyncClient,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Fields with types Telegram never sends: 400 and one short line, nothing in the chat."""
+    with caplog.at_level(logging.INFO):
+        response = await post(client, update)
+    assert response.status_code == 400
+    lines = [
+        r for r in caplog.records if r.levelno >= logging.INFO and r.name.startswith("careerbot")
+    ]
+    assert len(lines) <= 1
+    assert all(r.exc_info is None for r in caplog.records)
+    await post(client, text_update("/roles"))  # a valid update after it, as a marker
+    (sent,) = await fake.wait_for("sendMessage")
+    assert "Roles I know" in visible_text(sent.params["text"])
 
 
 async def test_secret_is_checked_before_the_body(client: httpx.AsyncClient) -> None:
