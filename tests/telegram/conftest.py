@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
+import httpx
 import pytest
+from starlette.applications import Starlette
 from telegram import Update
 
 from careerbot_chat import CareerBot, Catalog, SQLiteStore
@@ -59,12 +62,11 @@ def clock() -> VirtualClock:
     return VirtualClock()
 
 
-@pytest.fixture
-async def platform(
-    fake: FakeTelegram, careerbot: CareerBot, clock: VirtualClock
+@contextlib.asynccontextmanager
+async def started_platform(
+    fake: FakeTelegram, careerbot: CareerBot, budget: LocalBudget
 ) -> AsyncIterator[TelegramPlatform]:
-    """The started platform (Application initialised and running) against the fake."""
-    budget = LocalBudget(0, 0, clock=clock, sleep=clock.sleep)
+    """A platform started against ``fake`` with ``budget``; the fake's start-up calls forgotten."""
     started = TelegramPlatform(
         make_settings(fake.url), careerbot, limits=TEST_LIMITS, budget=budget
     )
@@ -72,6 +74,32 @@ async def platform(
     fake.reset()
     yield started
     await started.stop()
+
+
+@pytest.fixture
+async def platform(
+    fake: FakeTelegram, careerbot: CareerBot, clock: VirtualClock
+) -> AsyncIterator[TelegramPlatform]:
+    """The started platform (Application initialised and running) against the fake."""
+    async with started_platform(
+        fake, careerbot, LocalBudget(0, 0, clock=clock, sleep=clock.sleep)
+    ) as started:
+        yield started
+
+
+@pytest.fixture
+async def client(
+    platform: TelegramPlatform, fake: FakeTelegram
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client aimed at the platform's routes, served by uvicorn on loopback; like
+    Telegram, it hands each webhook answer to the fake Bot API, which runs its call."""
+    app = Starlette(routes=list(platform.routes()))
+    hooks = {"response": [fake.read_webhook_answer]}
+    async with (
+        serve_asgi(app, lifespan="off") as url,
+        httpx.AsyncClient(base_url=url, event_hooks=hooks) as http,
+    ):
+        yield http
 
 
 @pytest.fixture

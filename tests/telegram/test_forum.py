@@ -9,16 +9,12 @@ in the General topic.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
-import pytest
-from starlette.applications import Starlette
 
-from careerbot_telegram import TelegramPlatform
 from tests.fakes.telegram_api import FakeTelegram
-from tests.servers import serve_asgi
 from tests.telegram.builders import (
     GROUP_ID,
     bot_message,
@@ -110,19 +106,6 @@ async def test_the_general_topic_gets_no_thread(fake: FakeTelegram, process: Pro
     update["message"]["chat"] = FORUM
     await process(update)
     assert threads(fake) == [None]
-
-
-@pytest.fixture
-async def client(
-    platform: TelegramPlatform, fake: FakeTelegram
-) -> AsyncIterator[httpx.AsyncClient]:
-    app = Starlette(routes=list(platform.routes()))
-    hooks = {"response": [fake.read_webhook_answer]}
-    async with (
-        serve_asgi(app, lifespan="off") as url,
-        httpx.AsyncClient(base_url=url, event_hooks=hooks) as http,
-    ):
-        yield http
 
 
 async def test_an_answer_in_the_webhook_reply_stays_in_the_topic(

@@ -21,7 +21,7 @@ from tests.fakes.telegram_api import FakeTelegram
 from tests.servers import serve_asgi
 from tests.telegram.builders import GROUP_ID, as_update, group_update
 from tests.telegram.clock import VirtualClock
-from tests.telegram.conftest import TEST_LIMITS, TOKEN, make_settings
+from tests.telegram.conftest import TOKEN, started_platform
 from tests.telegram.html_check import telegram_html_problems, visible_text
 
 PER_MINUTE = 3
@@ -41,13 +41,8 @@ async def paced(
     group_limited: FakeTelegram, careerbot: CareerBot, clock: VirtualClock
 ) -> AsyncIterator[TelegramPlatform]:
     budget = LocalBudget(0, PER_MINUTE, clock=clock, sleep=clock.sleep)
-    started = TelegramPlatform(
-        make_settings(group_limited.url), careerbot, limits=TEST_LIMITS, budget=budget
-    )
-    await started.start()
-    group_limited.reset()
-    yield started
-    await started.stop()
+    async with started_platform(group_limited, careerbot, budget) as started:
+        yield started
 
 
 def handlers_of(platform: TelegramPlatform) -> Handlers:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -20,21 +19,6 @@ from tests.telegram.conftest import SECRET, TEST_LIMITS, make_settings
 from tests.telegram.html_check import visible_text
 
 HEADER = "X-Telegram-Bot-Api-Secret-Token"
-
-
-@pytest.fixture
-async def client(
-    platform: TelegramPlatform, fake: FakeTelegram
-) -> AsyncIterator[httpx.AsyncClient]:
-    """An HTTP client aimed at the platform's routes, served by uvicorn on loopback; like
-    Telegram, it hands each webhook answer to the fake Bot API, which runs its call."""
-    app = Starlette(routes=list(platform.routes()))
-    hooks = {"response": [fake.read_webhook_answer]}
-    async with (
-        serve_asgi(app, lifespan="off") as url,
-        httpx.AsyncClient(base_url=url, event_hooks=hooks) as http,
-    ):
-        yield http
 
 
 async def post(
