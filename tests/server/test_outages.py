@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from bench.load import (
     WEBHOOK_SECRET,
     careerbot_serve,
     free_port,
+    server_log,
 )
 from tests.conftest import POSTGRES_URL, _postgres_reachable, _postgres_store
 from tests.fakes.hung_tcp import HangingProxy
@@ -175,7 +177,8 @@ async def test_hung_postgres_keeps_answers_fast_and_readiness_honest(
     fakes: tuple[FakeTelegram, FakeSlackApi, str],
 ) -> None:
     """PostgreSQL freezes (accepts, never answers): Slack answers within its 3 s, /readyz
-    within 2 s naming the database, and a duplicate Telegram update is answered once."""
+    within 2 s naming the database, and a duplicate Telegram update is answered once.
+    Stopping then drops the hung connections: one line each, no traceback."""
     reason = _postgres_reachable()
     if reason is not None:
         pytest.skip(reason)
@@ -188,7 +191,9 @@ async def test_hung_postgres_keeps_answers_fast_and_readiness_honest(
         url = f"http://127.0.0.1:{port}"
         env = env_for(telegram.url, slack_url, proxy.url(POSTGRES_URL))
         hooks = {"response": [telegram.read_webhook_answer]}  # as Telegram reads our answers
-        async with careerbot_serve(env, port), httpx.AsyncClient(event_hooks=hooks) as client:
+        log_file = tempfile.TemporaryFile()  # noqa: SIM115 - closed below
+        serving = careerbot_serve(env, port, log_file=log_file)
+        async with serving, httpx.AsyncClient(event_hooks=hooks) as client:
             proxy.hang()
             update = tg_builders.text_update("/salary staff")
             for _ in range(3):
@@ -210,6 +215,10 @@ async def test_hung_postgres_keeps_answers_fast_and_readiness_honest(
             assert later.status_code == 200
         proxy.resume()
     assert len(telegram.called("sendMessage")) == 1
+    with log_file:
+        logged = server_log(log_file)
+    assert "Traceback" not in logged
+    assert "PostgreSQL did not close within" in logged
 
 
 async def test_run_telegram_without_network_is_one_line(tmp_path: Path) -> None:

@@ -39,6 +39,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from ..store._postgres import close_pool, open_pool
+
 __all__ = [
     "PostgresLimiter",
     "Rate",
@@ -227,24 +229,20 @@ class PostgresLimiter:
     async def open(self) -> None:
         if self._pool is not None:
             return
-        import asyncpg  # type: ignore[import-untyped]
-
-        pool = await asyncpg.create_pool(
-            self.url, min_size=1, max_size=4, timeout=self.timeout, command_timeout=self.timeout
-        )
+        pool = await open_pool(self.url, max_size=4, seconds=self.timeout)
         try:
             async with pool.acquire() as conn, conn.transaction():
                 await conn.execute("SELECT pg_advisory_xact_lock($1)", self.lock)
                 await conn.execute(_CREATE)
         except BaseException:
-            await pool.close()
+            await close_pool(pool)
             raise
         self._pool = pool
 
     async def close(self) -> None:
         if self._pool is not None:
             pool, self._pool = self._pool, None
-            await pool.close()
+            await close_pool(pool)
 
     async def take(self, rates: Sequence[Rate]) -> float:
         await self.open()

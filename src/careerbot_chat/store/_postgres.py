@@ -6,6 +6,8 @@ replicas starting together do not race.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import time
 from typing import Any
 
@@ -38,9 +40,41 @@ from ._contract import (
     UsageRow,
 )
 
-__all__ = ["PostgresStore"]
+__all__ = ["PostgresStore", "close_pool", "open_pool"]
+
+log = logging.getLogger("careerbot.store")
 
 _MIGRATION_LOCK = 7_245_001
+
+
+async def open_pool(url: str, *, max_size: int, seconds: float) -> Any:
+    """An asyncpg pool that keeps no floor of connections: asyncpg would otherwise
+    reconnect in the background while PostgreSQL is away, logging a traceback each
+    time; the guard in front of the store already decides when to try again."""
+    import asyncpg  # type: ignore[import-untyped]
+
+    return await asyncpg.create_pool(
+        url, min_size=0, max_size=max_size, timeout=seconds, command_timeout=seconds
+    )
+
+
+CLOSE_SECONDS = 1.0
+"""How long closing a pool may wait for PostgreSQL to say goodbye."""
+
+
+async def close_pool(pool: Any, seconds: float = CLOSE_SECONDS) -> None:
+    """Close ``pool`` gracefully within ``seconds``, else drop its connections:
+    a PostgreSQL that accepts and never answers must not hold the process's exit."""
+    try:
+        async with asyncio.timeout(seconds):
+            await pool.close()
+    except (TimeoutError, OSError) as exc:
+        log.warning(
+            "PostgreSQL did not close within %g s (%s); dropping its connections",
+            seconds,
+            type(exc).__name__,
+        )
+        pool.terminate()
 
 
 class PostgresStore:
@@ -50,16 +84,8 @@ class PostgresStore:
         self._pool: Any = None
 
     async def open(self) -> None:
-        import asyncpg  # type: ignore[import-untyped]
-
         try:
-            self._pool = await asyncpg.create_pool(
-                self.url,
-                min_size=1,
-                max_size=10,
-                timeout=self.timeout,
-                command_timeout=self.timeout,
-            )
+            self._pool = await open_pool(self.url, max_size=10, seconds=self.timeout)
             async with self._pool.acquire() as conn, conn.transaction():
                 await conn.execute("SELECT pg_advisory_xact_lock($1)", _MIGRATION_LOCK)
                 await conn.execute(
@@ -79,7 +105,7 @@ class PostgresStore:
     async def close(self) -> None:
         if self._pool is not None:
             pool, self._pool = self._pool, None
-            await pool.close()
+            await close_pool(pool)
 
     async def _run(self, method: str, sql: str, *params: object) -> Any:
         if self._pool is None:
