@@ -18,6 +18,7 @@ __all__ = [
     "duplicate_dropped",
     "enable",
     "exposition",
+    "idle_closed",
     "installations_counted",
     "pin_refreshed",
     "pins_recorded",
@@ -100,6 +101,11 @@ def enable() -> bool:
             ["reason"],
             registry=REGISTRY,
         ),
+        idle_closed=Counter(
+            "careerbot_http_idle_closed_total",
+            "Idle kept-alive connections closed early to make room under the connection cap",
+            registry=REGISTRY,
+        ),
     )
     return True
 
@@ -169,6 +175,11 @@ def duplicate_dropped(platform: str) -> None:
 def request_rejected(reason: str) -> None:
     if _M:
         _M["rejected"].labels(reason).inc()
+
+
+def idle_closed(count: int) -> None:
+    if _M and count:
+        _M["idle_closed"].inc(count)
 
 
 def exposition() -> tuple[bytes, str]:
