@@ -15,7 +15,10 @@ Bolt's own checks; a moderator's reaches ``Listeners.command``. Buttons:
 Questions in words: an ``app_mention`` in a channel and a direct message to the app
 (``message.im``) are answered in their thread with ``chat.postMessage``; a later
 message in that thread is a follow-up about the card answered there. Messages from
-bots (this one included) and edits are left alone.
+bots (this one included) and edits are left alone. A message can arrive as two events
+(a direct message that mentions the app: ``message.im`` and ``app_mention``, with
+their own event ids); it is claimed in the store by workspace, channel and ``ts``, so
+it is answered once, on whichever replica claims it first.
 
 Slack gives up on an answer after 3 seconds. Work that calls the Web API (pinning,
 sharing) gets ``ANSWER_BUDGET_SECONDS``; if it is not done by then, Slack is answered
@@ -366,22 +369,24 @@ class Listeners:
 
     # -- questions in words: mentions and direct messages ---------------------------
 
-    async def mention(self, event: Payload) -> None:
+    async def mention(self, event: Payload, body: Payload) -> None:
         """``@careerbot how much does a senior make?`` in a channel: answered in thread."""
-        await self._converse(event)
+        await self._converse(event, body)
 
-    async def direct(self, event: Payload) -> None:
+    async def direct(self, event: Payload, body: Payload) -> None:
         """A direct message to the app (``message.im``): answered in its thread."""
         if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
             # edits, joins, deletions, other channels; and bots, this one included (Bolt
             # ignores its own messages only once auth.test has told it who it is)
             return
-        await self._converse(event)
+        await self._converse(event, body)
 
-    async def _converse(self, event: Payload) -> None:
+    async def _converse(self, event: Payload, body: Payload) -> None:
         if event.get("bot_id") or event.get("subtype") == "bot_message":
             return  # never answer a bot, this one included
         channel = str(event.get("channel", ""))
+        if not await self._first_sight(event, body, channel):
+            return
         thread = str(event.get("thread_ts") or event.get("ts") or "")
         conversation = f"{channel}:{thread}"
         # Only a message in a thread can follow up on a card answered there.
@@ -407,6 +412,15 @@ class Listeners:
             return
         if reply.asked:
             await self.bot.conversations.remember(PLATFORM, conversation, reply.asked)
+
+    async def _first_sight(self, event: Payload, body: Payload, channel: str) -> bool:
+        """Whether this message is seen for the first time, whichever event brought it
+        (claimed in the store by workspace, channel and ``ts``, so across replicas)."""
+        ts = event.get("ts")
+        if not ts:
+            return True
+        team = body.get("team_id") or event.get("team") or ""
+        return await self.bot.first_delivery(PLATFORM, f"message:{team}:{channel}:{ts}")
 
     # -- App Home ---------------------------------------------------------------------
 
