@@ -81,9 +81,11 @@ class IdleGiveWay:
     connection stays idle until its deadline. So whenever more than ``cap - headroom``
     connections are open, as a request starts or ends, the idle ones (a response sent,
     nothing in flight) are asked to close, the longest idle first, until at most
-    ``cap - 2 * headroom`` remain or none is idle: a new connection always finds a place
-    unless ``cap - headroom`` are really busy (or still sending their first request),
-    and the scan runs once per ``headroom`` requests near the cap, not on each.
+    ``cap - 2 * headroom`` remain or none is idle. Idle connections are only made when a
+    response ends, and trimmed right then, so they never take the last ``headroom``
+    places: a new connection is refused only when the others are busy (or still sending
+    their first request). The trim goes down a further ``headroom``, so the scan of the
+    connections runs about once per ``headroom`` requests near the cap, not on each.
 
     It reads uvicorn's public surface only: the server's ``server_state.connections``
     (given to ``watch``), each connection's ``server`` and ``client`` addresses (the
@@ -91,6 +93,11 @@ class IdleGiveWay:
     at once and one whose next request has just arrived after its response, so no
     request is cut. It must wrap the application outside uvicorn's proxy-headers
     middleware, which rewrites the scope's ``client``.
+
+    A pair of addresses names one open connection. An entry older than the keep-alive
+    deadline is dropped (uvicorn has closed that connection by then), so a later
+    connection from the same port, which TCP's TIME_WAIT holds back for a minute
+    anyway, is not taken for an idle one.
     """
 
     def __init__(self, app: Any, cap: int, keep_alive: float) -> None:
@@ -137,17 +144,17 @@ class IdleGiveWay:
             if now - self.idle[oldest] < self.keep_alive:
                 break
             del self.idle[oldest]
+        if self.closing:  # closed ones leave the set once their transport has gone
+            self.closing.intersection_update(self.connections)
         if len(self.connections) <= self.cap - self.headroom:
             return
-        self.closing.intersection_update(self.connections)
         excess = len(self.connections) - len(self.closing) - (self.cap - 2 * self.headroom)
         if excess <= 0 or not self.idle:
             return
         by_key = {(c.server, c.client): c for c in self.connections}
         closed = 0
-        for key in list(self.idle):
-            if closed >= excess:
-                break
+        while closed < excess and self.idle:
+            key = next(iter(self.idle))
             del self.idle[key]
             connection = by_key.get(key)
             if connection is not None and connection not in self.closing:
