@@ -15,11 +15,19 @@ Bolt's own checks; a moderator's reaches ``Listeners.command``. Buttons:
 Questions in words: an ``app_mention`` in a channel and a direct message to the app
 (``message.im``) are answered in their thread with ``chat.postMessage``; a later
 message in that thread is a follow-up about the card answered there. Messages from
-bots (this one included) and edits are left alone.
+bots (this one included) and edits are left alone. A message can arrive as two events
+(a direct message that mentions the app: ``message.im`` and ``app_mention``, with
+their own event ids); it is claimed in the store by workspace, channel and ``ts``, so
+it is answered once, on whichever replica claims it first.
 
 Slack gives up on an answer after 3 seconds. Work that calls the Web API (pinning,
 sharing) gets ``ANSWER_BUDGET_SECONDS``; if it is not done by then, Slack is answered
 at once ("on it") and the result follows through the payload's ``response_url``.
+
+An answer that goes out through a ``response_url`` (buttons, a slow moderator
+command) or is shared with ``chat.postMessage`` is counted in the metrics once it is
+known to have arrived: a post that failed counts the command as ``failed``
+(``AnswerDelivery``), not as answered.
 """
 
 from __future__ import annotations
@@ -40,6 +48,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
 from careerbot_chat.adapter import (
+    AnswerDelivery,
     CareerBot,
     Chat,
     Command,
@@ -215,13 +224,16 @@ class Listeners:
         if not await self._first_run(request, "command"):
             await ack(response_type="ephemeral", text=escape(texts.ALREADY_RUN))
             return
-        on_time, task = await self._within_budget(self._answer(understood, message))
+        delivery = AnswerDelivery()
+        with delivery.holding():
+            on_time, task = await self._within_budget(self._answer(understood, message))
         if on_time:
+            delivery.settle(True)  # the answer is the HTTP response itself
             await ack(**task.result())
             return
         await ack(response_type="ephemeral", text=escape(texts.STILL_WORKING))
         url = command.get("response_url")
-        task.add_done_callback(lambda done: self._respond_later(done, url))
+        task.add_done_callback(lambda done: self._respond_later(done, url, delivery))
 
     async def _first_run(self, request: AsyncBoltRequest, kind: str) -> bool:
         """Whether this signed request is seen for the first time (claimed in the store,
@@ -242,16 +254,25 @@ class Listeners:
         mode, response_type = self._mode(reply)
         return {"response_type": response_type, **self.render(reply, mode)}
 
-    def _respond_later(self, done: asyncio.Task[dict[str, Any]], url: str | None) -> None:
+    def _respond_later(
+        self, done: asyncio.Task[dict[str, Any]], url: str | None, delivery: AnswerDelivery
+    ) -> None:
         if done.cancelled() or done.exception() is not None:
+            delivery.settle(False)
             log.error("a slow slash command failed", exc_info=done.exception())
             return
         message = {"replace_original": False, **done.result()}
-        self._hold(asyncio.ensure_future(self.web.respond(url, message)))
+        self._hold(asyncio.ensure_future(self._deliver(url, message, delivery)))
 
-    async def _respond(self, body: Payload, **message: Any) -> None:
-        """Answer through the payload's ``response_url`` (none, or a failure: one log line)."""
-        await self.web.respond(body.get("response_url"), message)
+    async def _deliver(
+        self, url: str | None, message: dict[str, Any], delivery: AnswerDelivery
+    ) -> None:
+        delivery.settle(await self.web.respond(url, message))
+
+    async def _respond(self, body: Payload, **message: Any) -> bool:
+        """Answer through the payload's ``response_url``; whether it arrived (none, or a
+        failure: one log line)."""
+        return await self.web.respond(body.get("response_url"), message)
 
     async def _settle(self, work: Coroutine[Any, Any, None]) -> None:
         """Run ``work`` within the budget; an error it raised in time is raised here (else
@@ -278,13 +299,15 @@ class Listeners:
             await self._home(_user(body), value)
             return
         pressed = Inbound(value, chat_of(_channel(body)), _user(body))
-        reply = await self.bot.press(pressed, self.moderation)
+        delivery = AnswerDelivery()
+        with delivery.holding():
+            reply = await self.bot.press(pressed, self.moderation)
         if container.get("is_ephemeral"):
-            await self._respond(body, replace_original=True, **self.render(reply, Mode.EPHEMERAL))
+            message = {"replace_original": True, **self.render(reply, Mode.EPHEMERAL)}
         else:
-            await self._respond(
-                body, response_type="ephemeral", replace_original=False, **self.render(reply)
-            )
+            message = {"response_type": "ephemeral", "replace_original": False}
+            message |= self.render(reply)
+        delivery.settle(await self._respond(body, **message))
 
     async def share(self, ack: AsyncAck, body: Payload, action: Payload) -> None:
         """The Share button: post the same card for everyone, drop the private copy."""
@@ -293,17 +316,23 @@ class Listeners:
 
     async def _share(self, body: Payload, action: Payload) -> None:
         chat = chat_of(_channel(body))
-        reply = await self.bot.press(Inbound(str(action.get("value", "")), chat, _user(body)))
+        delivery = AnswerDelivery()
+        with delivery.holding():
+            reply = await self.bot.press(Inbound(str(action.get("value", "")), chat, _user(body)))
         if reply.outcome is not Outcome.ANSWERED:
-            await self._respond(
-                body, response_type="ephemeral", replace_original=False, **self.render(reply)
+            delivery.settle(
+                await self._respond(
+                    body, response_type="ephemeral", replace_original=False, **self.render(reply)
+                )
             )
             return
         try:
             await self.web.post(chat.chat_id, self.render(reply, Mode.SHARED))
         except PlatformError as exc:
+            delivery.settle(False)
             await self._tell(body, _failure_text(exc))
             return
+        delivery.settle(True)
         await self._respond(body, delete_original=True)
 
     async def pin(
@@ -322,10 +351,11 @@ class Listeners:
     async def _pin(self, body: Payload, action: Payload) -> None:
         chat = chat_of(_channel(body))
         pressed = Inbound(str(action.get("value", "")), chat, _user(body))
-        reply = await self.bot.press(pressed, self.moderation)
-        await self._respond(
-            body, response_type="ephemeral", replace_original=False, **self.render(reply)
-        )
+        delivery = AnswerDelivery()
+        with delivery.holding():
+            reply = await self.bot.press(pressed, self.moderation)
+        message = {"response_type": "ephemeral", "replace_original": False, **self.render(reply)}
+        delivery.settle(await self._respond(body, **message))
 
     async def home_button(self, ack: AsyncAck, body: Payload) -> None:
         """The All roles button in App Home: show the catalogue again."""
@@ -339,22 +369,24 @@ class Listeners:
 
     # -- questions in words: mentions and direct messages ---------------------------
 
-    async def mention(self, event: Payload) -> None:
+    async def mention(self, event: Payload, body: Payload) -> None:
         """``@careerbot how much does a senior make?`` in a channel: answered in thread."""
-        await self._converse(event)
+        await self._converse(event, body)
 
-    async def direct(self, event: Payload) -> None:
+    async def direct(self, event: Payload, body: Payload) -> None:
         """A direct message to the app (``message.im``): answered in its thread."""
         if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
             # edits, joins, deletions, other channels; and bots, this one included (Bolt
             # ignores its own messages only once auth.test has told it who it is)
             return
-        await self._converse(event)
+        await self._converse(event, body)
 
-    async def _converse(self, event: Payload) -> None:
+    async def _converse(self, event: Payload, body: Payload) -> None:
         if event.get("bot_id") or event.get("subtype") == "bot_message":
             return  # never answer a bot, this one included
         channel = str(event.get("channel", ""))
+        if not await self._first_sight(event, body, channel):
+            return
         thread = str(event.get("thread_ts") or event.get("ts") or "")
         conversation = f"{channel}:{thread}"
         # Only a message in a thread can follow up on a card answered there.
@@ -380,6 +412,15 @@ class Listeners:
             return
         if reply.asked:
             await self.bot.conversations.remember(PLATFORM, conversation, reply.asked)
+
+    async def _first_sight(self, event: Payload, body: Payload, channel: str) -> bool:
+        """Whether this message is seen for the first time, whichever event brought it
+        (claimed in the store by workspace, channel and ``ts``, so across replicas)."""
+        ts = event.get("ts")
+        if not ts:
+            return True
+        team = body.get("team_id") or event.get("team") or ""
+        return await self.bot.first_delivery(PLATFORM, f"message:{team}:{channel}:{ts}")
 
     # -- App Home ---------------------------------------------------------------------
 

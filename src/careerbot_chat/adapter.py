@@ -28,6 +28,7 @@ The pieces:
   routes), ``RedactSecrets`` and ``SecretShape`` (the log filter that hides tokens, and
   the shape of a platform's tokens for it), the metrics hooks ``count_api_call`` (a
   call sent, directly or inside a webhook's answer), ``count_api_error``,
+  ``AnswerDelivery`` (commands counted once their answer is known to have arrived),
   ``count_duplicate``, ``count_rejected`` and ``count_installations`` (a gauge: the
   workspaces installed, as counted in the store);
 - budgets shared by replicas: ``shared_limiter`` (Redis or PostgreSQL, or ``None``
@@ -95,6 +96,7 @@ from .chart import chart_spec, chart_url, render_png
 from .preview import ChartSource, PreviewCard
 from .service._budget import Rate, SharedLimiter, shared_limiter
 from .service._logging import RedactSecrets
+from .service._metrics import AnswerDelivery
 from .service._metrics import api_call as count_api_call
 from .service._metrics import api_error as count_api_error
 from .service._metrics import duplicate_dropped as count_duplicate
@@ -107,6 +109,7 @@ __all__ = [
     "MAX_BODY",
     "Action",
     "AdapterRegistration",
+    "AnswerDelivery",
     "Block",
     "Bullets",
     "CareerBot",

@@ -180,7 +180,10 @@ async def test_install_answer_restart_answer(
             answer = await slack.command(SECOND, "/salary", "senior")
             assert answer.status_code == 200
             assert answer.json()["blocks"], answer.text
-            await slack.event(SECOND, b.message_event("what do mlops do?", event_id="Ev0ASK2"))
+            await slack.event(
+                SECOND,
+                b.message_event("what do mlops do?", ts="1700000101.000100", event_id="Ev0ASK2"),
+            )
             used = [call.method for call in slack.fake.with_token(token)]
             assert used == ["auth.test", "chat.postMessage"]
     finally:

@@ -7,7 +7,10 @@ Each protection comes from the layer that offers it through a public interface:
   answers ``503`` (and closes) a request that arrives while the connection cap is
   reached; ``h11_max_incomplete_event_size`` refuses a request line and headers larger
   than 16 KiB with ``400``; ``backlog`` bounds the connections waiting to be accepted.
-- **our ASGI code**: ``BodyDeadline`` gives each request's body the same deadline once
+- **our ASGI code**: ``IdleGiveWay`` closes idle kept-alive connections, oldest first,
+  when the connections near the cap, so they never hold it against a new request
+  (uvicorn counts an idle connection toward ``limit_concurrency`` until its keep-alive
+  deadline); ``BodyDeadline`` gives each request's body the same deadline once
   its headers are in (a body still trickling in then gets ``408`` and the connection is
   closed), and counts a client that hangs up mid-body; the webhook routes refuse a body
   over 1 MiB with ``413`` (``_http.read_capped``); ``exception_handlers`` answers the
@@ -30,6 +33,7 @@ import asyncio
 import logging
 import resource
 import time
+from collections.abc import Collection
 from typing import Any
 
 from . import _metrics as metrics
@@ -38,6 +42,7 @@ __all__ = [
     "FD_RESERVE",
     "SLOW_BODY",
     "BodyDeadline",
+    "IdleGiveWay",
     "OncePerMinute",
     "connection_cap",
     "exception_handlers",
@@ -62,6 +67,101 @@ def server_limits(read_timeout: float, max_connections: int) -> dict[str, Any]:
         "h11_max_incomplete_event_size": MAX_HEADERS,
         "backlog": BACKLOG,
     }
+
+
+Key = tuple[Any, Any]
+"""A connection's ``(server, client)`` addresses: as uvicorn's protocol and scope name them."""
+
+
+class IdleGiveWay:
+    """ASGI middleware: idle kept-alive connections give way first at the connection cap.
+
+    uvicorn counts every open connection toward ``limit_concurrency`` and answers ``503``
+    to a request arriving when there are ``cap`` of them, idle or not; a kept-alive
+    connection stays idle until its deadline. So whenever more than ``cap - headroom``
+    connections are open, as a request starts or ends, the idle ones (a response sent,
+    nothing in flight) are asked to close, the longest idle first, until at most
+    ``cap - 2 * headroom`` remain or none is idle. Idle connections are only made when a
+    response ends, and trimmed right then, so they never take the last ``headroom``
+    places: a new connection is refused only when the others are busy (or still sending
+    their first request). The trim goes down a further ``headroom``, so the scan of the
+    connections runs about once per ``headroom`` requests near the cap, not on each.
+
+    It reads uvicorn's public surface only: the server's ``server_state.connections``
+    (given to ``watch``), each connection's ``server`` and ``client`` addresses (the
+    scope's, as uvicorn sets them), and ``shutdown()``, which closes an idle connection
+    at once and one whose next request has just arrived after its response, so no
+    request is cut. It must wrap the application outside uvicorn's proxy-headers
+    middleware, which rewrites the scope's ``client``.
+
+    A pair of addresses names one open connection. An entry older than the keep-alive
+    deadline is dropped (uvicorn has closed that connection by then), so a later
+    connection from the same port, which TCP's TIME_WAIT holds back for a minute
+    anyway, is not taken for an idle one.
+    """
+
+    def __init__(self, app: Any, cap: int, keep_alive: float) -> None:
+        self.app = app
+        self.cap = cap
+        self.headroom = max(2, cap // 20)
+        self.keep_alive = keep_alive
+        self.connections: Collection[Any] = ()
+        self.busy: dict[Key, int] = {}
+        """Requests in flight, by connection."""
+        self.idle: dict[Key, float] = {}
+        """When each connection's last response ended, oldest first; entries older than
+        the keep-alive deadline are dropped, uvicorn having closed the connection."""
+        self.closing: set[Any] = set()
+
+    def watch(self, connections: Collection[Any]) -> None:
+        """Count and close from ``connections``: uvicorn's ``Server.server_state.connections``."""
+        self.connections = connections
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        client = scope.get("client") if scope["type"] == "http" else None
+        if client is None:
+            await self.app(scope, receive, send)
+            return
+        key = (scope.get("server"), client)
+        self.idle.pop(key, None)
+        self.busy[key] = self.busy.get(key, 0) + 1
+        self.make_room()
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            left = self.busy.pop(key) - 1
+            if left:
+                self.busy[key] = left
+            else:
+                self.idle[key] = asyncio.get_running_loop().time()
+                self.make_room()
+
+    def make_room(self) -> None:
+        """Close idle connections, longest idle first, when the connections near the cap."""
+        now = asyncio.get_running_loop().time()
+        while self.idle:  # forget connections uvicorn has closed for idling
+            oldest = next(iter(self.idle))
+            if now - self.idle[oldest] < self.keep_alive:
+                break
+            del self.idle[oldest]
+        if self.closing:  # closed ones leave the set once their transport has gone
+            self.closing.intersection_update(self.connections)
+        if len(self.connections) <= self.cap - self.headroom:
+            return
+        excess = len(self.connections) - len(self.closing) - (self.cap - 2 * self.headroom)
+        if excess <= 0 or not self.idle:
+            return
+        by_key = {(c.server, c.client): c for c in self.connections}
+        closed = 0
+        while closed < excess and self.idle:
+            key = next(iter(self.idle))
+            del self.idle[key]
+            connection = by_key.get(key)
+            if connection is not None and connection not in self.closing:
+                connection.shutdown()
+                self.closing.add(connection)
+                closed += 1
+        metrics.idle_closed(closed)
 
 
 class BodyDeadline:

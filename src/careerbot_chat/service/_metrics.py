@@ -8,16 +8,21 @@ core and the CLI neither import prometheus-client nor pay for counting; without 
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
 from typing import Any
 
 __all__ = [
     "REGISTRY",
+    "AnswerDelivery",
     "api_error",
     "command_done",
     "content_loaded",
     "duplicate_dropped",
     "enable",
     "exposition",
+    "idle_closed",
     "installations_counted",
     "pin_refreshed",
     "pins_recorded",
@@ -100,6 +105,11 @@ def enable() -> bool:
             ["reason"],
             registry=REGISTRY,
         ),
+        idle_closed=Counter(
+            "careerbot_http_idle_closed_total",
+            "Idle kept-alive connections closed early to make room under the connection cap",
+            registry=REGISTRY,
+        ),
     )
     return True
 
@@ -117,10 +127,46 @@ def _child(metric: str, *labels: str) -> Any:
     return child
 
 
+Done = tuple[str, str, str, float]
+"""A command counted: platform, command, outcome, seconds."""
+_HELD: ContextVar[list[Done] | None] = ContextVar("careerbot_held_commands", default=None)
+
+
 def command_done(platform: str, command: str, outcome: str, seconds: float) -> None:
-    if _M:
+    held = _HELD.get()
+    if held is not None:  # counted once its answer's delivery is known (AnswerDelivery)
+        held.append((platform, command, outcome, seconds))
+    elif _M:
         _child("commands", platform, command, outcome).inc()
         _child("latency", platform).observe(seconds)
+
+
+class AnswerDelivery:
+    """Commands answered while ``holding()`` are counted once ``settle`` says whether
+    their answer reached the chat: with the outcome they ended with if it did, else as
+    ``failed``. For answers that go out after the command is answered, through a request
+    that can fail on its own (Slack's ``response_url``); tasks started inside
+    ``holding()`` hold their commands here too (they copy the context).
+    """
+
+    FAILED = "failed"
+
+    def __init__(self) -> None:
+        self.held: list[Done] = []
+
+    @contextlib.contextmanager
+    def holding(self) -> Iterator[None]:
+        token = _HELD.set(self.held)
+        try:
+            yield
+        finally:
+            _HELD.reset(token)
+
+    def settle(self, delivered: bool) -> None:
+        """Count what is held: as it ended when ``delivered``, else as ``failed``."""
+        held, self.held[:] = list(self.held), []
+        for platform, command, outcome, seconds in held:
+            command_done(platform, command, outcome if delivered else self.FAILED, seconds)
 
 
 def content_loaded(version: str, roles: int) -> None:
@@ -169,6 +215,11 @@ def duplicate_dropped(platform: str) -> None:
 def request_rejected(reason: str) -> None:
     if _M:
         _M["rejected"].labels(reason).inc()
+
+
+def idle_closed(count: int) -> None:
+    if _M and count:
+        _M["idle_closed"].inc(count)
 
 
 def exposition() -> tuple[bytes, str]:

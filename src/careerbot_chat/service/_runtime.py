@@ -100,6 +100,7 @@ class Runtime:
         self.holder = CatalogHolder(catalog, self.content_dir or catalog.source, prepare=warm)
         self.store = GuardedStore(store or open_store(settings.database_url))
         self.bot = CareerBot(self.holder, self.store)
+        self.bot.usage.keep_query_days = settings.unanswered_retention_days  # harden: retention
         self.background = Background()
         self.database = Database(
             self.store, open_seconds=timings.store_open, retry=timings.store_retry
@@ -208,6 +209,7 @@ class Runtime:
 
     async def _flush_usage_forever(self) -> None:
         while True:
+            await self.bot.usage.forget_old_queries()  # at start, then once a UTC day
             await asyncio.sleep(self.timings.usage_flush)
             await self.bot.flush_usage()
 

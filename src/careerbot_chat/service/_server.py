@@ -254,8 +254,9 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
 async def _serve(runtime: Runtime, settings: Settings, args: argparse.Namespace) -> int:
     """Start the runtime, then serve until SIGTERM; 1 if it could not start."""
     import uvicorn
+    from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-    from ._guard import connection_cap, quiet_repeated_warnings, server_limits
+    from ._guard import IdleGiveWay, connection_cap, quiet_repeated_warnings, server_limits
 
     internal_port = getattr(args, "internal_port", None) or settings.internal_port
     if internal_port is not None and internal_port == args.port:
@@ -271,20 +272,25 @@ async def _serve(runtime: Runtime, settings: Settings, args: argparse.Namespace)
         log.warning("serving at most %d connections at once: the open-files limit is low", cap)
     quiet_repeated_warnings()
     app = create_app(runtime, split=internal_port is not None, start=False)
+    guard = IdleGiveWay(app, cap, keep_alive=settings.http_read_timeout)
     config = uvicorn.Config(
-        app,
+        guard,
         host=args.host,
         port=args.port,
         log_config=None,
         access_log=False,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
-        proxy_headers=True,
+        # Applied inside the guard below: it tells connections apart by the client
+        # address uvicorn saw, which the proxy headers replace.
+        proxy_headers=False,
         server_header=False,
         # An idle kept-alive connection closes after the read deadline; the proxy in
         # front (deploy/nginx.conf) lets its own upstream connections go sooner.
         **server_limits(settings.http_read_timeout, cap),
     )
+    guard.app = ProxyHeadersMiddleware(app, trusted_hosts=config.forwarded_allow_ips)
     server = uvicorn.Server(config)
+    guard.watch(server.server_state.connections)
     try:
         sockets = [config.bind_socket()]
         if internal_port is not None:

@@ -82,6 +82,13 @@ class Settings(BaseSettings):
         validation_alias=_env("CAREERBOT_HTTP_MAX_CONNECTIONS"),
         description="Open connections served at once (lowered to fit the open-files limit).",
     )
+    unanswered_retention_days: int = Field(
+        90,
+        ge=0,
+        validation_alias=_env("CAREERBOT_UNANSWERED_RETENTION_DAYS"),
+        description="Days the text of questions the bot could not answer is kept for /stats "
+        "(their counts stay); 0 stores none of it.",
+    )
     public_url: str | None = Field(
         None,
         validation_alias=_env("CAREERBOT_PUBLIC_URL"),

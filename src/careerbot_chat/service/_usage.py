@@ -2,6 +2,11 @@
 
 Counts are buffered in memory and written to the store in batches (the runtime
 flushes every 30 s and at shutdown); a failed write keeps them for the next try.
+
+The text of a question the bot could not answer (a content gap ``/stats`` lists) is
+kept ``keep_query_days`` days (``CAREERBOT_UNANSWERED_RETENTION_DAYS``): once a UTC
+day, and at start, older text is blanked in the store with its counts kept; with 0 it
+is never stored.
 """
 
 from __future__ import annotations
@@ -28,14 +33,20 @@ TOP = 5
 class UsageLog:
     """Per-day counts of (platform, command, role, outcome, unanswered query)."""
 
-    def __init__(self, store: Store | None) -> None:
+    def __init__(self, store: Store | None, *, keep_query_days: int | None = None) -> None:
         self.store = store
+        self.keep_query_days = keep_query_days
+        """Days the text of unanswered questions is kept; ``None``: for ever."""
+        self._forgotten = ""
+        """The UTC day older text was last forgotten."""
+        self._warned = ""
         self._pending: Counter[tuple[str, str, str, str, str, str]] = Counter()
         self._day = (-1, "")
         """The UTC day number and its date: every answer is counted, the date changes daily."""
 
     def count(self, platform: str, command: Command, reply: Reply) -> None:
-        query = reply.query if reply.outcome is Outcome.NOT_FOUND else ""
+        keep = reply.outcome is Outcome.NOT_FOUND and self.keep_query_days != 0
+        query = reply.query if keep else ""
         key = (self._today(), platform, command.name, reply.role or "", reply.outcome.value, query)
         self._pending[key] += 1
 
@@ -57,6 +68,24 @@ class UsageLog:
         except StoreError as exc:
             log.warning("could not save usage counts, will retry: %s", exc)
             self._pending.update(pending)
+
+    async def forget_old_queries(self) -> None:
+        """Blank the text of unanswered questions asked before the last ``keep_query_days``
+        days (today included), counts kept; once a UTC day, retried on the next call if
+        the store fails (one warning a day)."""
+        if self.store is None or self.keep_query_days is None:
+            return
+        day = self._today()
+        if day == self._forgotten:
+            return
+        try:
+            await self.store.forget_queries(days_ago(self.keep_query_days))
+        except StoreError as exc:
+            if self._warned != day:
+                log.warning("could not forget old unanswered questions, will retry: %s", exc)
+                self._warned = day
+            return
+        self._forgotten = day
 
     async def stats(self, catalog: Catalog) -> Reply:
         """Most asked roles and commands over 7 and 30 days, and the content gaps."""

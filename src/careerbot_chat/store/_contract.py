@@ -24,6 +24,8 @@ __all__ = [
     "DROP_LEASE",
     "EXPIRY_INDEXES",
     "FORGET_CONTEXTS",
+    "FORGET_QUERIES",
+    "FORGET_QUERIES_AT_ONCE",
     "FORGET_UPDATES",
     "GET_CHAT_INSTALLATION",
     "GET_CONTEXT",
@@ -107,6 +109,7 @@ class Store(Protocol):
     async def claim_update(self, key: str, ttl: float) -> bool: ...
     async def add_usage(self, rows: list[UsageRow]) -> None: ...
     async def usage(self, since: str) -> list[UsageRow]: ...
+    async def forget_queries(self, before: str) -> None: ...
     async def get_photo(self, platform: str, key: str) -> str | None: ...
     async def set_photo(self, platform: str, key: str, file_id: str) -> None: ...
     async def take_lease(self, name: str, holder: str, ttl: float) -> bool: ...
@@ -219,6 +222,30 @@ USAGE_SINCE = (
     "WHERE day >= {0} ORDER BY day"
 )
 """Usage counts: added to, and read from a day on."""
+
+FORGET_QUERIES = (
+    "INSERT INTO usage_daily "
+    "SELECT day, platform, command, role, outcome, '', SUM(count) FROM usage_daily "
+    "WHERE day < {0} AND query <> '' GROUP BY day, platform, command, role, outcome "
+    "ON CONFLICT (day, platform, command, role, outcome, query) "
+    "DO UPDATE SET count = usage_daily.count + excluded.count",
+    "DELETE FROM usage_daily WHERE day < {0} AND query <> ''",
+)
+"""The text of unanswered questions asked before a day, forgotten and its counts kept:
+each row with text is added to its row without (same day, platform, command, role and
+outcome), then deleted. Two statements for one transaction (SQLite: one writer at a
+time, so nothing changes between them)."""
+FORGET_QUERIES_AT_ONCE = (
+    "WITH forgotten AS (DELETE FROM usage_daily WHERE day < {0} AND query <> '' RETURNING *) "
+    "INSERT INTO usage_daily "
+    "SELECT day, platform, command, role, outcome, '', SUM(count) FROM forgotten "
+    "GROUP BY day, platform, command, role, outcome "
+    "ON CONFLICT (day, platform, command, role, outcome, query) "
+    "DO UPDATE SET count = usage_daily.count + excluded.count"
+)
+"""``FORGET_QUERIES`` as one statement (PostgreSQL): it adds exactly the rows it deleted,
+so a replica doing the same at once, or a count written meanwhile, is neither lost nor
+added twice."""
 
 TAKE_LEASE = (
     "INSERT INTO leases VALUES ({0}, {1}, {2}) ON CONFLICT (name) DO UPDATE "

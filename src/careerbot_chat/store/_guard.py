@@ -211,6 +211,9 @@ class GuardedStore:
     async def add_usage(self, rows: list[UsageRow]) -> None:
         await self._guard(self.inner.add_usage(rows), self.background_deadline, "write")
 
+    async def forget_queries(self, before: str) -> None:
+        await self._guard(self.inner.forget_queries(before), self.background_deadline, "write")
+
     async def take_lease(self, name: str, holder: str, ttl: float) -> bool:
         return await self._guard(
             self.inner.take_lease(name, holder, ttl), self.background_deadline, "lease"

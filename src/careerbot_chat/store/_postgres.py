@@ -17,6 +17,7 @@ from ._contract import (
     CLAIM_UPDATE,
     DROP_LEASE,
     FORGET_CONTEXTS,
+    FORGET_QUERIES_AT_ONCE,
     FORGET_UPDATES,
     GET_CHAT_INSTALLATION,
     GET_CONTEXT,
@@ -187,6 +188,11 @@ class PostgresStore:
     async def usage(self, since: str) -> list[UsageRow]:
         rows = await self._run("fetch", USAGE_SINCE.format("$1"), since)
         return [UsageRow(*row) for row in rows]
+
+    async def forget_queries(self, before: str) -> None:
+        """Blank the text of unanswered questions asked before the day ``before``; their
+        counts are added to the same day's rows without text (one statement)."""
+        await self._run("execute", FORGET_QUERIES_AT_ONCE.format("$1"), before)
 
     async def get_photo(self, platform: str, key: str) -> str | None:
         value = await self._run("fetchval", GET_PHOTO.format("$1", "$2"), platform, key)

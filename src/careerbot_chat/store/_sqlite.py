@@ -7,6 +7,7 @@ once, in order, recorded in ``schema_version``.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import sqlite3
 import time
 from pathlib import Path
@@ -18,6 +19,7 @@ from ._contract import (
     CLAIM_UPDATE,
     DROP_LEASE,
     FORGET_CONTEXTS,
+    FORGET_QUERIES,
     FORGET_UPDATES,
     GET_CHAT_INSTALLATION,
     GET_CONTEXT,
@@ -169,6 +171,22 @@ class SQLiteStore:
     async def usage(self, since: str) -> list[UsageRow]:
         rows = await self._read(USAGE_SINCE.format("?"), since)
         return [_usage(row) for row in rows]
+
+    async def forget_queries(self, before: str) -> None:
+        """Blank the text of unanswered questions asked before the day ``before``; their
+        counts are added to the same day's rows without text.
+
+        One script, so one transaction that no other call on this connection (a usage
+        flush) can step into between its two statements; a script takes no parameters,
+        so the day goes in as the literal ``date.fromisoformat`` accepted.
+        """
+        day = dt.date.fromisoformat(before).isoformat()
+        merge, delete = (statement.format(f"'{day}'") for statement in FORGET_QUERIES)
+        try:
+            await self._conn.executescript(f"BEGIN IMMEDIATE; {merge}; {delete}; COMMIT;")
+        except sqlite3.Error as exc:
+            await self._rollback()
+            raise _sqlite_error(exc) from exc
 
     async def get_photo(self, platform: str, key: str) -> str | None:
         rows = await self._read(GET_PHOTO.format("?", "?"), platform, key)
