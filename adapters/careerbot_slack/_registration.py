@@ -82,6 +82,7 @@ ADAPTER = AdapterRegistration(
     create_platform=later("careerbot_slack._app:create_platform"),
     format_reply=later("careerbot_slack._render:format_reply"),
     run_dev=later("careerbot_slack._app:run_dev"),
+    create_runner=later("careerbot_slack._socket:create_runner"),
     edit_pace=1.2,  # chat.update is Tier 3: about 50 calls a minute
     setup_hint=SETUP_HINT,
     preview_card=later("careerbot_slack._preview:preview_card"),
