@@ -36,7 +36,7 @@ from slack_sdk.socket_mode.response import SocketModeResponse
 from slack_sdk.web.async_client import AsyncWebClient
 from starlette.routing import Route
 
-from careerbot_chat.adapter import CareerBot, Chat, Reply, Settings, StartupError
+from careerbot_chat.adapter import CareerBot, Chat, PlatformError, Reply, Settings, StartupError
 
 from ._app import LEARN_SECONDS, REJECTED, Identity, build_parts, required_secret, retrying
 from ._render import Mode, SlackRenderer
@@ -83,8 +83,8 @@ def _sdk_logger() -> logging.Logger:
 
 def _curable(exc: BaseException) -> bool:
     """An ``apps.connections.open`` failure that waiting may cure (not a rejected token)."""
-    if isinstance(exc, SlackApiError):
-        return exc.response.get("error") not in REJECTED
+    if isinstance(exc, PlatformError):
+        return exc.reason not in REJECTED
     return isinstance(exc, (aiohttp.ClientError, TimeoutError, OSError))
 
 
@@ -113,12 +113,20 @@ class SocketClient(SocketModeClient):
                 "apps.connections.open", first=first, longest=longest, retry_if=_curable
             ):
                 with attempt:
-                    response = await self.web_client.apps_connections_open(app_token=self.app_token)
-        except SlackApiError as exc:
-            error = exc.response.get("error")
-            raise StartupError(
-                f"SLACK_APP_TOKEN was rejected (apps.connections.open: {error})"
-            ) from None
+                    return await self._open()
+        except PlatformError as exc:
+            raise StartupError(f"SLACK_APP_TOKEN was rejected ({exc})") from None
+        raise AssertionError("unreachable: tenacity returns or raises")
+
+    async def _open(self) -> str:
+        try:
+            response = await self.web_client.apps_connections_open(app_token=self.app_token)
+        except SlackApiError as exc:  # its text is several lines: the code is enough
+            data = exc.response.data
+            error = data.get("error") if isinstance(data, dict) else None
+            code = str(error or f"http {exc.response.status_code}")
+            method = "apps.connections.open"
+            raise PlatformError(f"{method}: {code}", method=method, reason=code) from None
         return str(response["url"])
 
 
