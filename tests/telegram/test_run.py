@@ -135,11 +135,13 @@ async def test_pinned_cards_are_refreshed_at_start_and_after_sighup(
     assert "content reloaded" in err
 
 
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 async def test_the_internal_port_serves_health_readiness_and_metrics(
-    polled: FakeTelegram, tmp_path: Path
+    sig: signal.Signals, polled: FakeTelegram, tmp_path: Path
 ) -> None:
     """``--internal-port P``: /healthz, /readyz (ready, with the roles) and /metrics
-    (counting the command just answered) on P while polling."""
+    (counting the command just answered) on P while polling; the signal still stops
+    it with status 0 (uvicorn takes it while serving, and gives it back)."""
     port = free_port()
     polled.queue_update(text_update("/role mlops"))
     env = environment(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=polled.url)
@@ -154,8 +156,9 @@ async def test_the_internal_port_serves_health_readiness_and_metrics(
             metrics = await http.get("/metrics")
             elsewhere = await http.get("/charts/mlops-engineer-1.png")
     finally:
-        err = "".join(seen) + await stop_with(process)
+        err = "".join(seen) + await stop_with(process, sig)
     assert process.returncode == 0, err
+    assert "Traceback" not in err, err
     assert health.status_code == 200
     assert ready.status_code == 200, ready.text
     assert ready.json()["status"] == "ready"
