@@ -199,15 +199,16 @@ class SocketModePlatform:
             )
             socket.socket_mode_request_listeners.append(self.handle)
             self.socket = socket
+        self.accepting = True
         try:
             # Asked for here, not inside slack_sdk's connect(), which retries every
             # error forever: a rejected token must stop the start.
             self.socket.wss_uri = await self.socket.issue_new_wss_url()
             await self.socket.connect()  # type: ignore[no-untyped-call]  # slack_sdk leaves it untyped
         except BaseException:
+            self.accepting = False
             await self._close_socket()
             raise
-        self.accepting = True
         if self._learning is None:
             self._learning = asyncio.get_running_loop().create_task(self.identity.learn(self.web))
         log.info("slack: connected over Socket Mode")

@@ -1,4 +1,5 @@
-"""The adapter's lifecycle: webhook mode for ``careerbot serve``, long polling for ``run``.
+"""The adapter's lifecycle: webhook mode for ``careerbot serve`` (``TelegramPlatform``),
+long polling for ``careerbot run`` (``PollingPlatform``, the adapter's runner).
 
 ``careerbot run telegram`` polls until SIGINT or SIGTERM, then stops gracefully:
 polling ends (the offset of the updates already fetched is confirmed to Telegram),
@@ -207,7 +208,6 @@ class PollingPlatform:
         application = self.application
         updater = application.updater
         if updater is not None and updater.running:
-            log.info("Stopping: finishing the updates in hand")
             await updater.stop()
         if application.running:
             await application.stop()

@@ -21,6 +21,10 @@ proxy: ``_guard``.
 ``careerbot serve`` starts the runtime before uvicorn binds, so a start that cannot
 succeed (a rejected token) is one line on stderr and exit status 1, with everything
 opened so far closed again.
+
+``careerbot run NAME`` runs the same runtime around the adapter's runner (a platform
+that receives by polling or Socket Mode, with no route) and no public server: only
+health, readiness and metrics, on the internal port when one is set (``_run_platform``).
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ import contextlib
 import logging
 import signal
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 from .._errors import AdapterMissing, SettingsError, StartupError
@@ -39,6 +43,7 @@ from .._registry import find_adapter, needs_extra, registrations, secret_shapes
 from ..catalog._loader import require_role_files
 from ..chart._spec import CHARTS_PATH
 from ..preview._card import Drawer
+from ._bot import CareerBot
 from ._logging import setup_logging, stop_logging
 from ._platform import Platform
 from ._runtime import ESSENTIAL, Runtime, setup_hints
@@ -333,7 +338,8 @@ def serve_command(args: argparse.Namespace) -> int:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    """``careerbot run [PLATFORM]``: one platform for development, or whatever is configured."""
+    """``careerbot run [PLATFORM]``: one platform without a public URL (polling, Socket
+    Mode), or whatever is configured."""
     settings = _settings_and_logging()
     try:
         return _run(settings, args)
@@ -405,7 +411,10 @@ async def _run_dev(settings: Settings, args: argparse.Namespace, platform: str) 
 
 
 async def _run_platform(
-    settings: Settings, args: argparse.Namespace, name: str, create_runner: Any
+    settings: Settings,
+    args: argparse.Namespace,
+    name: str,
+    create_runner: Callable[[Settings, CareerBot], Platform],
 ) -> int:
     """``careerbot run NAME`` with the adapter's runner (polling, Socket Mode) inside the
     runtime ``serve`` has: the store, content reload on SIGHUP, pinned cards refreshed on
