@@ -11,12 +11,14 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
+import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
 
 from bench.load import free_port
+from careerbot_chat import PinnedCard, SQLiteStore
 from tests.fakes.slack_api import BOT_USER_ID, FakeSlackApi
 from tests.fakes.slack_socket import FakeSocketMode
 from tests.server.running import environment, finished, lines_until, start_run, stop_with
@@ -110,3 +112,26 @@ async def test_an_unreachable_web_api_is_one_line_per_retry(tmp_path: Path) -> N
     assert all(" WARNING careerbot.slack: " in line for line in failures)
     pauses = [float(line.rsplit("retrying in ", 1)[1].split()[0]) for line in failures]
     assert pauses[1] > pauses[0]
+
+
+async def test_pinned_cards_are_refreshed_once_connected(
+    slack: tuple[FakeSlackApi, FakeSocketMode], tmp_path: Path
+) -> None:
+    """A pin recorded with an outdated hash is edited (chat.update) once the link is up."""
+    api, _ = slack
+    store = SQLiteStore(tmp_path / "db.sqlite3")
+    await store.open()
+    pin = PinnedCard(
+        "slack", b.CHANNEL, "1700000000.000055", "mlops-engineer", "role", "old", "U1", time.time()
+    )
+    await store.save_pin(pin)
+    await store.close()
+    process = await start_run(tmp_path, slack_env(tmp_path, api), "slack")
+    try:
+        await until(lambda: bool(api.to("chat.update")))
+    finally:
+        err = await stop_with(process)
+    assert process.returncode == 0, err
+    [edit] = api.to("chat.update")
+    assert (edit["channel"], edit["ts"]) == (b.CHANNEL, "1700000000.000055")
+    assert "MLOps Engineer" in json.dumps(edit)
