@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 
-from careerbot_chat import CareerBot, SQLiteStore, StartupError, load_catalog
+from careerbot_chat import CareerBot, SettingsError, SQLiteStore, StartupError, load_catalog
 from careerbot_chat.service._settings import Settings
 from careerbot_slack import SocketModePlatform
 from tests.fakes.slack_api import BOT_USER_ID, FakeSlackApi
@@ -37,17 +37,20 @@ async def socket_mode(fake_slack: FakeSlackApi) -> AsyncIterator[FakeSocketMode]
     await server.stop()
 
 
-def make_platform(
-    fake: FakeSlackApi, store: SQLiteStore, *, app_token: str | None = None
-) -> SocketModePlatform:
-    settings = Settings(
+def make_settings(fake: FakeSlackApi, *, app_token: str | None = None) -> Settings:
+    return Settings(
         _env_file=None,
         slack_bot_token=b.TOKEN,
         slack_app_token=app_token or fake.app_token,
         slack_api_base_url=f"{fake.base}/api/",
     )
+
+
+def make_platform(
+    fake: FakeSlackApi, store: SQLiteStore, *, app_token: str | None = None
+) -> SocketModePlatform:
     return SocketModePlatform(
-        settings,
+        make_settings(fake, app_token=app_token),
         CareerBot(load_catalog(), store),
         learn_pauses=(0.0, 0.0),
         connect_pauses=(0.05, 0.2),
@@ -175,3 +178,18 @@ async def test_a_rejected_app_token_cannot_start(
         await platform.start()
     await platform.stop()
     assert len(fake_slack.to("apps.connections.open")) == 1
+
+
+async def test_the_registration_names_the_socket_mode_runner(fake_slack: FakeSlackApi) -> None:
+    """What the core calls for `careerbot run slack`: the runner, and the bare run_dev."""
+    from careerbot_slack import ADAPTER
+
+    assert ADAPTER.create_runner is not None
+    assert ADAPTER.run_dev is not None
+    bot = CareerBot(load_catalog())
+    settings = Settings(_env_file=None, slack_bot_token=b.TOKEN, slack_app_token=None)
+    with pytest.raises(SettingsError, match="SLACK_APP_TOKEN"):
+        await ADAPTER.run_dev(settings, bot)
+    runner = ADAPTER.create_runner(make_settings(fake_slack), bot)
+    assert isinstance(runner, SocketModePlatform)
+    assert list(runner.routes()) == []
