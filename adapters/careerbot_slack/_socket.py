@@ -113,12 +113,13 @@ class SocketClient(SocketModeClient):
                 "apps.connections.open", first=first, longest=longest, retry_if=_curable
             ):
                 with attempt:
-                    return await self._open()
+                    return await self.connections_open()
         except PlatformError as exc:
             raise StartupError(f"SLACK_APP_TOKEN was rejected ({exc})") from None
         raise AssertionError("unreachable: tenacity returns or raises")
 
-    async def _open(self) -> str:
+    async def connections_open(self) -> str:
+        """One ``apps.connections.open``: the new address; ``PlatformError`` on Slack's error."""
         try:
             response = await self.web_client.apps_connections_open(app_token=self.app_token)
         except SlackApiError as exc:  # its text is several lines: the code is enough

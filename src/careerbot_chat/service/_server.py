@@ -435,8 +435,8 @@ async def _run_platform(
     stop = asyncio.Event()
     attached = False
     with _stopping_on_signal(stop):
-        await runtime.start(warn_without_platforms=False)
         try:
+            await runtime.start(warn_without_platforms=False)
             async with _internal_server(runtime, args.host, internal_port) as listening:
                 if not listening:
                     return 1
@@ -452,7 +452,7 @@ async def _run_platform(
         finally:
             if not attached:
                 await platform.stop()
-            await runtime.stop()  # stops an attached platform first
+            await runtime.stop()  # an attached platform first; again after a failed start: harmless
     return 0
 
 
