@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import importlib.util
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from careerbot_chat.service._runtime import Runtime
@@ -148,3 +151,86 @@ def test_compose_runs_bot_with_postgres() -> None:
     bot = compose["services"]["careerbot"]
     assert bot["environment"]["CAREERBOT_DATABASE_URL"].startswith("postgresql://")
     assert "careerbot-db" in compose["volumes"]
+
+
+def unit_file(path: Path) -> dict[str, dict[str, list[str]]]:
+    """A systemd unit's sections, each key with its values in order (keys may repeat);
+    every other line a comment or blank, as systemd reads it."""
+    sections: dict[str, dict[str, list[str]]] = {}
+    current: dict[str, list[str]] | None = None
+    for number, raw in enumerate(path.read_text().splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith(("#", ";")):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = sections.setdefault(line[1:-1], {})
+            continue
+        key, equals, value = line.partition("=")
+        assert current is not None, f"{path.name}:{number}: outside a section"
+        assert equals, f"{path.name}:{number}: not KEY=VALUE: {raw}"
+        assert key.isalpha(), f"{path.name}:{number}: not a directive: {raw}"
+        current.setdefault(key, []).append(value)
+    return sections
+
+
+def test_the_systemd_unit_runs_careerbot_run_as_a_service() -> None:
+    """deploy/careerbot.service: `careerbot run PLATFORM` as its own user, tokens from an
+    environment file, stopped by SIGTERM with time to drain, reloaded by SIGHUP,
+    restarted on failure but not on a setting to fix (exit 2), and confined."""
+    from careerbot_chat._registry import names
+    from careerbot_chat.cli import EXIT_USAGE
+    from careerbot_slack._socket import DRAIN_SECONDS
+
+    unit = unit_file(DEPLOY / "careerbot.service")
+    assert set(unit) == {"Unit", "Service", "Install"}
+    service = {key: values[-1] for key, values in unit["Service"].items()}
+    program, command, platform = service["ExecStart"].split()
+    assert (Path(program).name, command) == ("careerbot", "run")
+    assert platform in names()
+    assert service["EnvironmentFile"].startswith("/etc/")
+    assert service["User"] not in ("", "root")
+    assert service["KillSignal"] == "SIGTERM"
+    assert float(service["TimeoutStopSec"]) > DRAIN_SECONDS
+    assert service["ExecReload"].endswith("kill -HUP $MAINPID")
+    assert service["Restart"] == "on-failure"
+    assert service["RestartPreventExitStatus"] == str(EXIT_USAGE)
+    for key, value in {
+        "NoNewPrivileges": "yes",
+        "ProtectSystem": "strict",
+        "ProtectHome": "yes",
+        "PrivateTmp": "yes",
+        "CapabilityBoundingSet": "",
+    }.items():
+        assert service[key] == value, key
+    # Each CAREERBOT_* it sets is a documented setting; it writes only in its own folders.
+    settings_doc = (DEPLOY.parent / "README.md").read_text()
+    environment = dict(item.split("=", 1) for item in unit["Service"]["Environment"])
+    for name in environment:
+        assert not name.startswith("CAREERBOT_") or name in settings_doc, name
+    database = environment["CAREERBOT_DATABASE_URL"].removeprefix("sqlite:///")
+    assert database.startswith(f"/var/lib/{service['StateDirectory']}/")
+    assert environment["CAREERBOT_CACHE_DIR"] == f"/var/cache/{service['CacheDirectory']}"
+    assert unit["Install"]["WantedBy"] == ["multi-user.target"]
+
+
+def test_systemd_accepts_the_unit(tmp_path: Path) -> None:
+    """`systemd-analyze verify` knows every directive (where systemd is installed); the
+    program itself is not installed here, which is all it may say."""
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        pytest.skip("systemd-analyze is not installed")
+    unit = tmp_path / "careerbot.service"
+    unit.write_text((DEPLOY / "careerbot.service").read_text())
+    done = subprocess.run(
+        [analyze, "verify", "--man=no", str(unit)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    complaints = [
+        line
+        for line in (done.stdout + done.stderr).splitlines()
+        if line.strip() and "is not executable: No such file or directory" not in line
+    ]
+    assert complaints == []

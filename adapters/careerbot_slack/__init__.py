@@ -15,18 +15,18 @@ from ._registration import ADAPTER
 from ._settings import SlackSettings
 
 if TYPE_CHECKING:
-    from ._app import SlackPlatform, build_app, create_platform, run_dev
+    from ._app import SlackPlatform, build_app, create_platform
     from ._home import home_view
     from ._manifest import manifest, manifest_yaml, slash_commands
     from ._moderation import SlackModeration
     from ._render import Mode, SlackRenderer, format_reply, render
+    from ._socket import SocketModePlatform, run_dev
     from ._text import escape
 
 _LAZY = {
     "SlackPlatform": "._app",
     "build_app": "._app",
     "create_platform": "._app",
-    "run_dev": "._app",
     "home_view": "._home",
     "manifest": "._manifest",
     "manifest_yaml": "._manifest",
@@ -37,6 +37,8 @@ _LAZY = {
     "format_reply": "._render",
     "render": "._render",
     "escape": "._text",
+    "SocketModePlatform": "._socket",
+    "run_dev": "._socket",
 }
 
 
@@ -51,6 +53,7 @@ __all__ = [
     "SlackPlatform",
     "SlackRenderer",
     "SlackSettings",
+    "SocketModePlatform",
     "build_app",
     "create_platform",
     "escape",

@@ -22,7 +22,7 @@
   cached per token, so ``auth.test`` runs once per workspace token, not per request)
   giving each request its workspace's client (``_workspace``). ``app_uninstalled`` and
   ``tokens_revoked`` delete the installation (Bolt's token revocation listeners).
-- ``run_dev``: the same app over Socket Mode, for ``careerbot run slack``.
+- ``build_parts``: the same app over Socket Mode, for ``careerbot run slack`` (``_socket``).
 """
 
 from __future__ import annotations
@@ -78,12 +78,22 @@ from ._web import SlackWeb, make_client
 from ._words import NOT_INSTALLED
 from ._workspace import CurrentWorkspace, one_request, workspace_key
 
-__all__ = ["SlackPlatform", "build_app", "create_platform", "retrying", "run_dev"]
+__all__ = [
+    "LEARN_SECONDS",
+    "REJECTED",
+    "Identity",
+    "SlackPlatform",
+    "build_app",
+    "build_parts",
+    "create_platform",
+    "required_secret",
+    "retrying",
+]
 
 log = logging.getLogger("careerbot.slack")
 
 
-def _secret(value: Any, name: str) -> str:
+def required_secret(value: Any, name: str) -> str:
     if value is None or not value.get_secret_value():
         raise SettingsError(f"{name}: required for Slack")
     return str(value.get_secret_value())
@@ -191,11 +201,11 @@ def build_app(
     Mounted in one of Bolt's own adapters, it checks Slack's signature itself (Bolt's
     request verification); ``SlackPlatform`` turns that off, its route checks first.
     """
-    app, _ = _build(settings, bot, client=client, socket_mode=socket_mode, identity=identity)
+    app, _ = build_parts(settings, bot, client=client, socket_mode=socket_mode, identity=identity)
     return app
 
 
-def _build(
+def build_parts(
     settings: Settings,
     bot: CareerBot,
     *,
@@ -210,7 +220,9 @@ def _build(
     so Bolt's own check is off (and Socket Mode has no signature to check).
     """
     section = settings.section(SlackSettings)
-    secret = None if socket_mode else _secret(section.signing_secret, "SLACK_SIGNING_SECRET")
+    secret = (
+        None if socket_mode else required_secret(section.signing_secret, "SLACK_SIGNING_SECRET")
+    )
     if section.oauth and not socket_mode:
         client = client or make_client(None, section.api_base_url)
         app = AsyncApp(
@@ -225,7 +237,7 @@ def _build(
         app.enable_token_revocation_listeners()
         app.use(CurrentWorkspace())
     else:
-        token = _secret(section.bot_token, "SLACK_BOT_TOKEN")
+        token = required_secret(section.bot_token, "SLACK_BOT_TOKEN")
         client = client or make_client(token, section.api_base_url)
         app = AsyncApp(
             client=client,
@@ -282,7 +294,7 @@ def _oauth(settings: Settings, bot: CareerBot, client: AsyncWebClient) -> dict[s
     if bot.store is None:
         raise SettingsError("SLACK_CLIENT_ID: Add to Slack keeps installations in the database")
     client_id = section.client_id or ""
-    client_secret = _secret(section.client_secret, "SLACK_CLIENT_SECRET")
+    client_secret = required_secret(section.client_secret, "SLACK_CLIENT_SECRET")
     key = section.secret_key.get_secret_value() if section.secret_key is not None else None
     rotator = AsyncTokenRotator(client_id=client_id, client_secret=client_secret, client=client)
     installations = StoreInstallations(bot.store, Sealer(key), rotator)
@@ -357,13 +369,17 @@ class SlackPlatform:
         self.identity = (
             None
             if self.oauth
-            else Identity(_secret(section.bot_token, "SLACK_BOT_TOKEN"), pauses=learn_pauses)
+            else Identity(
+                required_secret(section.bot_token, "SLACK_BOT_TOKEN"), pauses=learn_pauses
+            )
         )
         self.api_base_url = section.api_base_url
         """Where a ``response_url`` may point besides Slack's own hosts (a fake, in tests)."""
-        self.verifier = SignatureVerifier(_secret(section.signing_secret, "SLACK_SIGNING_SECRET"))
+        self.verifier = SignatureVerifier(
+            required_secret(section.signing_secret, "SLACK_SIGNING_SECRET")
+        )
         """The one signature check: the route's (Bolt's own is off)."""
-        self.app, self.listeners = _build(
+        self.app, self.listeners = build_parts(
             settings, bot, client=client, identity=self.identity, verified=True
         )
         self.render = SlackRenderer(public_url=settings.public_url)
@@ -484,17 +500,3 @@ class _Endpoint:
 def create_platform(settings: Settings, bot: CareerBot) -> SlackPlatform:
     """The Slack platform for ``careerbot serve``; needs the bot token and signing secret."""
     return SlackPlatform(settings, bot)
-
-
-async def run_dev(settings: Settings, bot: CareerBot) -> None:
-    """``careerbot run slack``: the same app over Socket Mode with ``SLACK_APP_TOKEN``."""
-    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-
-    app_token = _secret(settings.section(SlackSettings).app_token, "SLACK_APP_TOKEN")
-    app, listeners = _build(settings, bot, socket_mode=True)
-    handler = AsyncSocketModeHandler(app, app_token)
-    try:
-        await handler.start_async()  # type: ignore[no-untyped-call]  # Bolt leaves it untyped
-    finally:
-        await handler.close_async()  # type: ignore[no-untyped-call]  # Bolt leaves it untyped
-        await listeners.drain()

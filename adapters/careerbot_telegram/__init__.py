@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from ._app import FloodLimits, build_application, publish_commands
     from ._flood import FloodBudget, LocalBudget, SharedBudget
     from ._moderation import TelegramModeration
-    from ._platform import TelegramPlatform, create_platform, run_dev
+    from ._platform import PollingPlatform, TelegramPlatform, create_platform, run_dev
     from ._render import Rendered, TelegramRenderer, format_reply, render
     from ._webhook import webhook_route
 
@@ -38,6 +38,7 @@ _LAZY = {
     "TelegramPlatform": "._platform",
     "create_platform": "._platform",
     "run_dev": "._platform",
+    "PollingPlatform": "._platform",
     "Rendered": "._render",
     "TelegramRenderer": "._render",
     "format_reply": "._render",
@@ -55,6 +56,7 @@ __all__ = [
     "FloodBudget",
     "FloodLimits",
     "LocalBudget",
+    "PollingPlatform",
     "Rendered",
     "SharedBudget",
     "TelegramModeration",

@@ -1,4 +1,5 @@
-"""The adapter's lifecycle: webhook mode for ``careerbot serve``, long polling for ``run``.
+"""The adapter's lifecycle: webhook mode for ``careerbot serve`` (``TelegramPlatform``),
+long polling for ``careerbot run`` (``PollingPlatform``, the adapter's runner).
 
 ``careerbot run telegram`` polls until SIGINT or SIGTERM, then stops gracefully:
 polling ends (the offset of the updates already fetched is confirmed to Telegram),
@@ -38,7 +39,7 @@ from ._render import TelegramRenderer, render
 from ._settings import TelegramSettings
 from ._webhook import webhook_route
 
-__all__ = ["TelegramPlatform", "create_platform", "run_dev"]
+__all__ = ["PollingPlatform", "TelegramPlatform", "create_platform", "create_runner", "run_dev"]
 
 log = logging.getLogger("careerbot.telegram")
 
@@ -108,19 +109,30 @@ class TelegramPlatform:
 
     async def edit_card(self, chat: Chat, message_id: str, reply: Reply) -> None:
         """Edit a posted card in place (its first message); "not modified" is success."""
-        rendered = self.renderer(reply)
-        try:
-            await self.application.bot.edit_message_text(
-                rendered.chunks[0],
-                chat_id=int(chat.chat_id),
-                message_id=int(message_id),
-                reply_markup=rendered.keyboard,
-            )
-        except TelegramError as exc:
-            if is_not_modified(exc):
-                return
-            count_api_error(PLATFORM, "editMessageText")
-            raise platform_error("editMessageText", exc) from exc
+        await edit_card(self.application, self.renderer, chat, message_id, reply)
+
+
+async def edit_card(
+    application: Application,  # type: ignore[type-arg]
+    renderer: TelegramRenderer,
+    chat: Chat,
+    message_id: str,
+    reply: Reply,
+) -> None:
+    """Edit a posted card's first message; "not modified" is success, else ``PlatformError``."""
+    rendered = renderer(reply)
+    try:
+        await application.bot.edit_message_text(
+            rendered.chunks[0],
+            chat_id=int(chat.chat_id),
+            message_id=int(message_id),
+            reply_markup=rendered.keyboard,
+        )
+    except TelegramError as exc:
+        if is_not_modified(exc):
+            return
+        count_api_error(PLATFORM, "editMessageText")
+        raise platform_error("editMessageText", exc) from exc
 
 
 async def connect(application: Application) -> None:  # type: ignore[type-arg]
@@ -138,43 +150,93 @@ def create_platform(settings: Settings, bot: CareerBot, **options: Any) -> Teleg
     return TelegramPlatform(settings, bot, **options)
 
 
+class PollingPlatform:
+    """What ``careerbot run telegram`` runs: long polling, with the same lifecycle and
+    card edits as ``TelegramPlatform`` (so the runtime refreshes pinned cards) and no route."""
+
+    name = "telegram"
+
+    def __init__(
+        self,
+        settings: Settings,
+        careerbot: CareerBot,
+        *,
+        renderer: TelegramRenderer = render,
+        **options: Any,
+    ) -> None:
+        self.settings = settings
+        self.renderer = renderer
+        self.application: Application = build_application(  # type: ignore[type-arg]
+            settings, careerbot, webhook=False, renderer=renderer, **options
+        )
+
+    def routes(self) -> Sequence[Route]:
+        return []
+
+    async def start(self) -> None:
+        """Connect (getMe), publish the menu, start polling; ``StartupError`` when the
+        token is rejected or the Bot API cannot be reached (said at once: a wrong address
+        is likelier than an outage at the very start)."""
+        application = self.application
+        try:
+            await connect(application)
+        except NetworkError as exc:
+            await application.bot.shutdown()
+            url = self.settings.section(TelegramSettings).api_base_url
+            raise StartupError(f"cannot reach the Bot API at {url} ({exc})") from None
+        except StartupError:
+            await application.bot.shutdown()
+            raise
+        log.warning(
+            "Polling Telegram for updates. Polling deletes any webhook set for this bot token: "
+            "do not poll with a production bot's token while `careerbot serve` receives its "
+            "webhook."
+        )
+        try:
+            await publish_commands(application.bot)
+        except TelegramError as exc:  # the menu is a convenience; answering matters more
+            log.warning("could not publish the Telegram command menu: %s", exc)
+        await application.start()
+        assert application.updater is not None
+        await application.updater.start_polling(
+            allowed_updates=ALLOWED_UPDATES, error_callback=_polling_failed
+        )
+
+    async def stop(self) -> None:
+        """Stop polling (the offset of the updates fetched is confirmed to Telegram),
+        finish the updates in hand, disconnect."""
+        application = self.application
+        updater = application.updater
+        if updater is not None and updater.running:
+            await updater.stop()
+        if application.running:
+            await application.stop()
+        await application.shutdown()
+        await application.bot.shutdown()  # when getMe never succeeded (see TelegramPlatform)
+
+    async def edit_card(self, chat: Chat, message_id: str, reply: Reply) -> None:
+        """Edit a posted card in place (its first message); "not modified" is success."""
+        await edit_card(self.application, self.renderer, chat, message_id, reply)
+
+
+def create_runner(settings: Settings, bot: CareerBot, **options: Any) -> PollingPlatform:
+    """The Telegram platform for ``careerbot run``: long polling; needs a token."""
+    return PollingPlatform(settings, bot, **options)
+
+
 async def run_dev(
     settings: Settings, bot: CareerBot, *, stop: asyncio.Event | None = None, **options: Any
 ) -> None:
-    """``careerbot run telegram``: long polling until SIGINT or SIGTERM (or ``stop`` is set)."""
+    """Long polling until SIGINT or SIGTERM (or ``stop`` is set), without the runtime
+    ``careerbot run telegram`` puts around it (no store, reload or pinned-card refresh)."""
     stop = stop or asyncio.Event()
-    application = build_application(settings, bot, webhook=False, **options)
-    try:
-        await connect(application)
-    except NetworkError as exc:
-        await application.bot.shutdown()
-        raise StartupError(
-            f"cannot reach the Bot API at {settings.section(TelegramSettings).api_base_url} ({exc})"
-        ) from None
-    except StartupError:
-        await application.bot.shutdown()
-        raise
-    log.warning(
-        "Polling Telegram for updates. Polling deletes any webhook set for this bot token: "
-        "do not poll with a production bot's token while `careerbot serve` receives its webhook."
-    )
+    platform = PollingPlatform(settings, bot, **options)
     with _stopped_by(stop, (signal.SIGINT, signal.SIGTERM)):
-        async with application:
-            try:
-                await publish_commands(application.bot)
-            except TelegramError as exc:  # the menu is a convenience; answering matters more
-                log.warning("could not publish the Telegram command menu: %s", exc)
-            await application.start()
-            assert application.updater is not None
-            await application.updater.start_polling(
-                allowed_updates=ALLOWED_UPDATES, error_callback=_polling_failed
-            )
-            try:
-                await stop.wait()
-                log.info("Stopping: finishing the updates in hand")
-            finally:
-                await application.updater.stop()
-                await application.stop()
+        await platform.start()
+        try:
+            await stop.wait()
+        finally:
+            await platform.stop()
 
 
 def _polling_failed(exc: TelegramError) -> None:

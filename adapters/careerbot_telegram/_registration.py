@@ -23,6 +23,7 @@ ADAPTER = AdapterRegistration(
     create_platform=later("careerbot_telegram._platform:create_platform"),
     format_reply=later("careerbot_telegram._render:format_reply"),
     run_dev=later("careerbot_telegram._platform:run_dev"),
+    create_runner=later("careerbot_telegram._platform:create_runner"),
     edit_pace=0.05,  # the Bot API allows about 30 calls a second
     setup_hint=SETUP_HINT,
     preview_card=later("careerbot_telegram._preview:preview_card"),

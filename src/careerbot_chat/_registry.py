@@ -140,7 +140,11 @@ class AdapterRegistration:
     """What ``careerbot ask --format NAME`` prints."""
     run_dev: Callable[..., Awaitable[None]] | None = None
     """``(settings, bot)``: ``careerbot run NAME`` (polling, Socket Mode ...) until
-    cancelled."""
+    cancelled, when the adapter has no ``create_runner``."""
+    create_runner: Callable[..., Any] | None = None
+    """``(settings, bot) -> Platform`` that receives without a public URL (polling,
+    Socket Mode) and has no routes: what ``careerbot run NAME`` starts, inside the same
+    runtime as ``serve`` (store, content reload, pinned-card refresh, metrics)."""
     edit_pace: float = 0.0
     """Seconds between two edits of pinned cards (the platform's rate limit)."""
     setup_hint: str = ""

@@ -80,12 +80,24 @@ def _parser(adapters: bool = True) -> argparse.ArgumentParser:
     run = sub.add_parser(
         "run",
         parents=[common],
-        help="run the bot: one platform in its development mode (polling, Socket Mode), "
-        "or, with no platform, whatever is configured (else the console chat)",
+        help="run the bot without a public URL: one platform by polling or Socket Mode "
+        "(SIGHUP reloads content), or, with no platform, whatever is configured "
+        "(else the console chat)",
     )
     run.add_argument("platform", nargs="?", help="an installed platform's name")
-    run.add_argument("--host", default="127.0.0.1", help="when serving (default 127.0.0.1)")
+    run.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="when serving, and the internal port's (default 127.0.0.1)",
+    )
     run.add_argument("--port", type=_port, default=8080, help="when serving (default 8080)")
+    run.add_argument(
+        "--internal-port",
+        type=_port,
+        metavar="P",
+        help="serve /healthz, /readyz and /metrics on port P while running "
+        "(default: $CAREERBOT_INTERNAL_PORT, else not at all)",
+    )
     serve = sub.add_parser("serve", parents=[common], help="serve the HTTP endpoints (production)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=_port, default=8080)

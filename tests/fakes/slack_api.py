@@ -2,7 +2,8 @@
 
 Aim ``AsyncWebClient(base_url=f"{base}/api/")`` at it. It answers ``auth.test``,
 ``chat.postMessage``, ``chat.update``, ``pins.add``, ``pins.remove``, ``users.info``
-and ``views.publish`` the way Slack does (``{"ok": true, ...}``), plus response URLs
+and ``views.publish`` the way Slack does (``{"ok": true, ...}``), ``apps.connections.open``
+with the app-level token (the ``socket_url`` of a fake Socket Mode server), plus response URLs
 at ``{base}/response/{key}``. Every call is recorded; ``fail()`` makes the next
 calls of a method fail (a Slack error code, a 429 with ``Retry-After``, a 500).
 
@@ -76,6 +77,10 @@ class FakeSlackApi:
     token, which ``oauth.v2.access`` (``grant_type=refresh_token``) exchanges once."""
     expires_in: int = 3600
     refresh_tokens: dict[str, str] = field(default_factory=dict)
+    app_token: str = "xapp-1-A0CAREER-1-fakeapptoken"
+    """The app-level token ``apps.connections.open`` takes (Socket Mode)."""
+    socket_url: str = ""
+    """What ``apps.connections.open`` answers: the fake Socket Mode server's ws:// URL."""
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def __post_init__(self) -> None:
@@ -177,6 +182,11 @@ class FakeSlackApi:
         if method == "oauth.v2.access":
             return JSONResponse(self._oauth_v2_access(auth, params))
         bearer = auth.removeprefix("Bearer ")
+        if method == "apps.connections.open":  # only the app-level token opens a link
+            given = bearer or str(params.get("token", ""))
+            if given != self.app_token:
+                return JSONResponse({"ok": False, "error": "invalid_auth"})
+            return self._apps_connections_open(params)
         if bearer in self.revoked:
             return JSONResponse({"ok": False, "error": "token_revoked"})
         if auth != f"Bearer {self.token}" and bearer not in self.workspaces:
@@ -242,6 +252,12 @@ class FakeSlackApi:
             "enterprise": None,
             "is_enterprise_install": False,
         }
+
+    def _apps_connections_open(self, params: dict[str, Any]) -> Response:
+        queue = self.failures.get("apps.connections.open")
+        if queue:
+            return self._failure(queue.popleft())
+        return JSONResponse({"ok": True, "url": self.socket_url})
 
     def _auth_test(self, params: dict[str, Any]) -> dict[str, Any]:
         token = self.calls[-1].authorization.removeprefix("Bearer ")

@@ -2,21 +2,27 @@
 
 SIGINT and SIGTERM stop it with status 0 once the answer in hand is sent and the
 polling offset confirmed; a missing token is one line and status 2; a poll that
-fails is one line per retry, never a traceback.
+fails is one line per retry, never a traceback. As under ``serve``: pinned cards are
+refreshed at start and after a content reload (SIGHUP), and ``--internal-port``
+serves health, readiness and metrics.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
+import shutil
 import signal
-import sys
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import httpx
 import pytest
 
+from bench.load import free_port
+from careerbot_chat import PinnedCard, SQLiteStore
 from tests.fakes.telegram_api import FakeTelegram
+from tests.server.running import environment, lines_until, start_run, stop_with
 from tests.servers import serve_asgi
 from tests.telegram.builders import text_update
 from tests.telegram.conftest import TOKEN
@@ -24,39 +30,8 @@ from tests.telegram.conftest import TOKEN
 pytestmark = pytest.mark.slow
 
 
-def environment(tmp_path: Path, **values: str) -> dict[str, str]:
-    kept = {k: v for k, v in os.environ.items() if not k.startswith(("CAREERBOT_", "TELEGRAM_"))}
-    return {
-        **kept,
-        "CAREERBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "CAREERBOT_LOG_LEVEL": "INFO",
-        **values,
-    }
-
-
-async def start(tmp_path: Path, env: dict[str, str]) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "careerbot_chat.cli",
-        "run",
-        "telegram",
-        env=env,
-        cwd=tmp_path,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-
-
-async def lines_until(stream: asyncio.StreamReader, text: str, count: int = 1) -> list[str]:
-    """Lines read from ``stream`` until ``count`` of them hold ``text``."""
-    seen: list[str] = []
-    async with asyncio.timeout(30):
-        while sum(text in line for line in seen) < count:
-            line = (await stream.readline()).decode()
-            assert line, f"the stream ended before {text!r}: {seen}"
-            seen.append(line)
-    return seen
+async def start(tmp_path: Path, env: dict[str, str], *args: str) -> asyncio.subprocess.Process:
+    return await start_run(tmp_path, env, "telegram", *args)
 
 
 @pytest.fixture
@@ -123,3 +98,71 @@ async def test_a_failing_poll_is_one_line_per_retry(polled: FakeTelegram, tmp_pa
     err = "".join(seen) + rest.decode()
     assert process.returncode == 0, err
     assert "Traceback" not in err
+
+
+CONTENT = Path(__file__).parents[2] / "content"
+
+
+async def test_pinned_cards_are_refreshed_at_start_and_after_sighup(
+    polled: FakeTelegram, tmp_path: Path
+) -> None:
+    """A pin recorded with an outdated hash is edited once polling starts; a SIGHUP after
+    the role's title changed reloads the content and edits it again, with the new title."""
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    store = SQLiteStore(tmp_path / "db.sqlite3")
+    await store.open()
+    pin = PinnedCard(
+        "telegram", "-100123", "55", "mlops-engineer", "role", "old", "5151", time.time()
+    )
+    await store.save_pin(pin)
+    await store.close()
+    env = environment(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=polled.url)
+    process = await start(tmp_path, env, "--content", str(content))
+    try:
+        (first,) = await polled.wait_for("editMessageText", within=30)
+        assert (first.params["chat_id"], first.params["message_id"]) == (-100123, 55)
+        assert "MLOps Engineer" in first.params["text"]
+        role = content / "roles" / "mlops-engineer.yaml"
+        text = role.read_text(encoding="utf-8")
+        role.write_text(text.replace("title: MLOps Engineer", "title: MLOps Platform Engineer"))
+        process.send_signal(signal.SIGHUP)
+        edits = await polled.wait_for("editMessageText", count=2, within=30)
+    finally:
+        err = await stop_with(process)
+    assert process.returncode == 0, err
+    assert "MLOps Platform Engineer" in edits[1].params["text"]
+    assert "content reloaded" in err
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+async def test_the_internal_port_serves_health_readiness_and_metrics(
+    sig: signal.Signals, polled: FakeTelegram, tmp_path: Path
+) -> None:
+    """``--internal-port P``: /healthz, /readyz (ready, with the roles) and /metrics
+    (counting the command just answered) on P while polling; the signal still stops
+    it with status 0 (uvicorn takes it while serving, and gives it back)."""
+    port = free_port()
+    polled.queue_update(text_update("/role mlops"))
+    env = environment(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=polled.url)
+    process = await start(tmp_path, env, "--internal-port", str(port))
+    assert process.stderr is not None
+    try:
+        seen = await lines_until(process.stderr, "health, readiness and metrics on")
+        await polled.wait_for("sendMessage", within=30)
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
+            health = await http.get("/healthz")
+            ready = await http.get("/readyz")
+            metrics = await http.get("/metrics")
+            elsewhere = await http.get("/charts/mlops-engineer-1.png")
+    finally:
+        err = "".join(seen) + await stop_with(process, sig)
+    assert process.returncode == 0, err
+    assert "Traceback" not in err, err
+    assert health.status_code == 200
+    assert ready.status_code == 200, ready.text
+    assert ready.json()["status"] == "ready"
+    assert ready.json()["roles"] >= 1
+    line = 'careerbot_commands_total{command="role",outcome="answered",platform="telegram"} 1.0'
+    assert line in metrics.text
+    assert elsewhere.status_code == 404  # only health, readiness and metrics on that port

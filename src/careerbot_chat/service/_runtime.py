@@ -236,6 +236,12 @@ class Runtime:
                 log.warning("not ready: %s", text)
             self._reported = text
 
+    def attach(self, platform: Platform) -> None:
+        """Take in a platform its caller started (``careerbot run``: polling, Socket
+        Mode): its pinned cards are refreshed from now on, and ``stop()`` stops it."""
+        self.supervisor.platforms.append(platform)
+        self._platform_ready(platform)
+
     # -- content and pinned cards ----------------------------------------------------
 
     async def reload(self) -> bool:

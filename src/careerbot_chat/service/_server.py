@@ -21,6 +21,10 @@ proxy: ``_guard``.
 ``careerbot serve`` starts the runtime before uvicorn binds, so a start that cannot
 succeed (a rejected token) is one line on stderr and exit status 1, with everything
 opened so far closed again.
+
+``careerbot run NAME`` runs the same runtime around the adapter's runner (a platform
+that receives by polling or Socket Mode, with no route) and no public server: only
+health, readiness and metrics, on the internal port when one is set (``_run_platform``).
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ import contextlib
 import logging
 import signal
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 from .._errors import AdapterMissing, SettingsError, StartupError
@@ -39,7 +43,9 @@ from .._registry import find_adapter, needs_extra, registrations, secret_shapes
 from ..catalog._loader import require_role_files
 from ..chart._spec import CHARTS_PATH
 from ..preview._card import Drawer
+from ._bot import CareerBot
 from ._logging import setup_logging, stop_logging
+from ._platform import Platform
 from ._runtime import ESSENTIAL, Runtime, setup_hints
 from ._settings import Settings
 
@@ -338,7 +344,8 @@ def serve_command(args: argparse.Namespace) -> int:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    """``careerbot run [PLATFORM]``: one platform for development, or whatever is configured."""
+    """``careerbot run [PLATFORM]``: one platform without a public URL (polling, Socket
+    Mode), or whatever is configured."""
     settings = _settings_and_logging()
     try:
         return _run(settings, args)
@@ -372,7 +379,9 @@ def _dev_platform(settings: Settings) -> str | None:
         (
             name
             for name, section in settings.sections.items()
-            if section.enabled and name in adapters and adapters[name].run_dev is not None
+            if section.enabled
+            and name in adapters
+            and (adapters[name].create_runner or adapters[name].run_dev) is not None
         ),
         None,
     )
@@ -384,6 +393,8 @@ async def _run_dev(settings: Settings, args: argparse.Namespace, platform: str) 
     except AdapterMissing as exc:
         print(exc, file=sys.stderr)
         return 2
+    if adapter.create_runner is not None:
+        return await _run_platform(settings, args, platform, adapter.create_runner)
     if adapter.run_dev is None:
         print(
             f"careerbot: {platform} has no development mode; use `careerbot serve`", file=sys.stderr
@@ -403,6 +414,121 @@ async def _run_dev(settings: Settings, args: argparse.Namespace, platform: str) 
     finally:
         await runtime.stop()
     return 0
+
+
+async def _run_platform(
+    settings: Settings,
+    args: argparse.Namespace,
+    name: str,
+    create_runner: Callable[[Settings, CareerBot], Platform],
+) -> int:
+    """``careerbot run NAME`` with the adapter's runner (polling, Socket Mode) inside the
+    runtime ``serve`` has: the store, content reload on SIGHUP, pinned cards refreshed on
+    start and after a reload, and with an internal port /healthz, /readyz and /metrics.
+
+    SIGINT or SIGTERM stops it: the runner finishes what it has in hand, then the
+    runtime stops (usage written, store closed); the status is 0. A start that cannot
+    succeed (a token rejected, at start a Bot API that cannot be reached) is one line
+    and 1; a missing setting is a ``SettingsError`` (one line and 2, from the CLI).
+    """
+    internal_port = getattr(args, "internal_port", None) or settings.internal_port
+    runtime = Runtime(settings, args.content, platforms=[])
+    try:
+        platform: Platform = create_runner(settings, runtime.bot)
+    except ImportError as exc:
+        print(needs_extra(name, exc), file=sys.stderr)
+        return 1
+    stop = asyncio.Event()
+    attached = False
+    with _stopping_on_signal(stop):
+        try:
+            await runtime.start(warn_without_platforms=False)
+            async with _internal_server(runtime, args.host, internal_port) as listening:
+                if not listening:
+                    return 1
+                if not await _started_unless_stopped(platform, stop):
+                    return 0  # stopped while it was still connecting
+                runtime.attach(platform)
+                attached = True
+                await stop.wait()
+                log.info("stopping: finishing the work in hand")
+        except StartupError as exc:
+            print(f"careerbot: cannot start {name}: {exc}", file=sys.stderr)
+            return 1
+        finally:
+            if not attached:
+                await platform.stop()
+            await runtime.stop()  # an attached platform first; again after a failed start: harmless
+    return 0
+
+
+async def _started_unless_stopped(platform: Platform, stop: asyncio.Event) -> bool:
+    """Start ``platform``; ``False`` if ``stop`` was set first (the start is cancelled)."""
+    starting = asyncio.ensure_future(platform.start())
+    stopping = asyncio.ensure_future(stop.wait())
+    await asyncio.wait((starting, stopping), return_when=asyncio.FIRST_COMPLETED)
+    stopping.cancel()
+    if starting.done():
+        starting.result()  # its StartupError, if any
+        return True
+    starting.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await starting
+    return False
+
+
+@contextlib.contextmanager
+def _stopping_on_signal(stop: asyncio.Event) -> Iterator[None]:
+    """Set ``stop`` on SIGINT or SIGTERM while inside (the event loop's handlers)."""
+    loop = asyncio.get_running_loop()
+    signals = (signal.SIGINT, signal.SIGTERM)
+    for sig in signals:
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        yield
+    finally:
+        for sig in signals:
+            loop.remove_signal_handler(sig)
+
+
+@contextlib.asynccontextmanager
+async def _internal_server(runtime: Runtime, host: str, port: int | None) -> AsyncIterator[bool]:
+    """/healthz, /readyz and /metrics on ``port`` while inside (nothing without a port);
+    yields ``False`` when the port cannot be listened on (uvicorn's one line says why).
+
+    uvicorn takes SIGINT and SIGTERM while it serves and raises them again once
+    stopped; the loop's handlers (``_stopping_on_signal``) hear them either way.
+    """
+    if port is None:
+        yield True
+        return
+    import uvicorn
+
+    app = create_app(runtime, split=True, start=False)
+    config = uvicorn.Config(
+        app.internal,
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+        lifespan="off",
+        server_header=False,
+        timeout_graceful_shutdown=5,
+    )
+    try:
+        sock = config.bind_socket()
+    except SystemExit:
+        yield False
+        return
+    server = uvicorn.Server(config)
+    serving = asyncio.ensure_future(server.serve(sockets=[sock]))
+    log.info("health, readiness and metrics on http://%s:%d", host, sock.getsockname()[1])
+    try:
+        yield True
+    finally:
+        server.should_exit = True
+        await serving
+        sock.close()
 
 
 def refresh_pins_command(args: argparse.Namespace) -> int:
