@@ -7,7 +7,7 @@
   ``authorize``, not by Bolt's ``auth.test`` on the first request: an answer from
   memory never waits for, or fails with, the Web API. The bot's ids are learned by
   ``auth.test`` in the background (``Identity``), retried by the adapter's one retry
-  policy (``retrying``, tenacity).
+  policy (the core's ``retry_policy``, tenacity).
 - ``SlackPlatform.routes()``: ``POST /slack/events``: bodies over ``MAX_BODY`` bytes get
   413 before anything is read further; the signature is checked before anything is
   parsed (bad or older than 5 minutes: 401); a signed body that is not a Slack payload,
@@ -52,9 +52,9 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
-from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, wait_exponential
 
 from careerbot_chat.adapter import (
+    Backoff,
     CareerBot,
     Chat,
     PlatformError,
@@ -64,6 +64,7 @@ from careerbot_chat.adapter import (
     StoreError,
     count_rejected,
     read_capped,
+    retry_policy,
 )
 
 from ._home import ACTION_HOME
@@ -87,7 +88,6 @@ __all__ = [
     "build_parts",
     "create_platform",
     "required_secret",
-    "retrying",
 ]
 
 log = logging.getLogger("careerbot.slack")
@@ -101,34 +101,8 @@ def required_secret(value: Any, name: str) -> str:
 
 REJECTED = frozenset({"invalid_auth", "not_authed", "account_inactive", "token_revoked"})
 """auth.test errors that waiting does not cure."""
-LEARN_SECONDS = (1.0, 60.0)
+LEARN_SECONDS = Backoff(1.0, 60.0)
 """Backoff between auth.test attempts: first pause, then doubling up to the last."""
-
-
-def retrying(
-    what: str,
-    *,
-    first: float,
-    longest: float,
-    retry_if: Callable[[BaseException], bool],
-    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-) -> AsyncRetrying:
-    """The Slack adapter's one retry policy (tenacity): try again while ``retry_if`` says
-    so, pausing ``first`` seconds, then twice as long each time up to ``longest``; an
-    error it does not retry is raised as it is. Each pause is logged, naming ``what``."""
-
-    def warn(state: RetryCallState) -> None:
-        failure = state.outcome.exception() if state.outcome is not None else None
-        pause = state.next_action.sleep if state.next_action is not None else 0.0
-        log.warning("slack: %s failed (%s); retrying in %g s", what, failure, pause)
-
-    return AsyncRetrying(
-        wait=wait_exponential(multiplier=first, max=longest),
-        retry=retry_if_exception(retry_if),
-        before_sleep=warn,
-        reraise=True,
-        sleep=sleep,
-    )
 
 
 def _curable(exc: BaseException) -> bool:
@@ -144,7 +118,7 @@ class Identity(AsyncAuthorize):
     plain function, which Bolt would call through per-request keyword-argument matching.
     """
 
-    def __init__(self, token: str, *, pauses: tuple[float, float] = LEARN_SECONDS) -> None:
+    def __init__(self, token: str, *, pauses: Backoff = LEARN_SECONDS) -> None:
         super().__init__()  # type: ignore[no-untyped-call]  # Bolt leaves it untyped
         self.token = token
         self.pauses = pauses
@@ -174,10 +148,9 @@ class Identity(AsyncAuthorize):
 
     async def learn(self, web: SlackWeb) -> None:
         """Call ``auth.test`` until it answers, with backoff; stop if the token is rejected."""
-        first, longest = self.pauses
         try:
-            async for attempt in retrying(
-                "auth.test", first=first, longest=longest, retry_if=_curable
+            async for attempt in retry_policy(
+                "slack: auth.test failed", self.pauses, log=log, retry_if=_curable
             ):
                 with attempt:
                     response = await web.call("auth.test")
@@ -359,7 +332,7 @@ class SlackPlatform:
         bot: CareerBot,
         client: AsyncWebClient | None = None,
         *,
-        learn_pauses: tuple[float, float] = LEARN_SECONDS,
+        learn_pauses: Backoff = LEARN_SECONDS,
     ) -> None:
         self.settings = settings
         self.bot = bot

@@ -36,9 +36,18 @@ from slack_sdk.socket_mode.response import SocketModeResponse
 from slack_sdk.web.async_client import AsyncWebClient
 from starlette.routing import Route
 
-from careerbot_chat.adapter import CareerBot, Chat, PlatformError, Reply, Settings, StartupError
+from careerbot_chat.adapter import (
+    Backoff,
+    CareerBot,
+    Chat,
+    PlatformError,
+    Reply,
+    Settings,
+    StartupError,
+    retry_policy,
+)
 
-from ._app import LEARN_SECONDS, REJECTED, Identity, build_parts, required_secret, retrying
+from ._app import LEARN_SECONDS, REJECTED, Identity, build_parts, required_secret
 from ._render import Mode, SlackRenderer
 from ._settings import SlackSettings
 from ._web import SlackWeb
@@ -47,7 +56,7 @@ __all__ = ["SocketModePlatform", "create_runner", "run_dev"]
 
 log = logging.getLogger("careerbot.slack")
 
-CONNECT_SECONDS = (1.0, 60.0)
+CONNECT_SECONDS = Backoff(1.0, 60.0)
 """Backoff between ``apps.connections.open`` attempts: the first pause, the longest."""
 PING_SECONDS = 10.0
 """How often slack_sdk pings the link (and looks whether it dropped)."""
@@ -97,7 +106,7 @@ class SocketClient(SocketModeClient):
         app_token: str,
         web_client: AsyncWebClient,
         *,
-        pauses: tuple[float, float],
+        pauses: Backoff,
         ping_interval: float,
     ) -> None:
         super().__init__(
@@ -107,10 +116,9 @@ class SocketClient(SocketModeClient):
 
     async def issue_new_wss_url(self) -> str:
         """``apps.connections.open``, retried with backoff; ``StartupError`` if rejected."""
-        first, longest = self.pauses
         try:
-            async for attempt in retrying(
-                "apps.connections.open", first=first, longest=longest, retry_if=_curable
+            async for attempt in retry_policy(
+                "slack: apps.connections.open failed", self.pauses, log=log, retry_if=_curable
             ):
                 with attempt:
                     return await self.connections_open()
@@ -163,8 +171,8 @@ class SocketModePlatform:
         bot: CareerBot,
         client: AsyncWebClient | None = None,
         *,
-        learn_pauses: tuple[float, float] = LEARN_SECONDS,
-        connect_pauses: tuple[float, float] = CONNECT_SECONDS,
+        learn_pauses: Backoff = LEARN_SECONDS,
+        connect_pauses: Backoff = CONNECT_SECONDS,
         ping_interval: float = PING_SECONDS,
     ) -> None:
         section = settings.section(SlackSettings)

@@ -25,7 +25,8 @@ The pieces:
   cure, such as a rejected token: ``careerbot serve`` exits; other failures are
   retried), ``SettingsError``, ``StoreError``;
 - helpers every adapter needs: ``read_capped`` (the capped body reader for webhook
-  routes), ``RedactSecrets`` and ``SecretShape`` (the log filter that hides tokens, and
+  routes), ``retry_policy`` and its ``Backoff`` (the one retry policy: tenacity, one
+  log line per retry), ``RedactSecrets`` and ``SecretShape`` (the log filter that hides tokens, and
   the shape of a platform's tokens for it), the metrics hooks ``count_api_call`` (a
   call sent, directly or inside a webhook's answer), ``count_api_error``,
   ``AnswerDelivery`` (commands counted once their answer is known to have arrived),
@@ -103,6 +104,7 @@ from .service._metrics import duplicate_dropped as count_duplicate
 from .service._metrics import installations_counted as count_installations
 from .service._metrics import request_rejected as count_rejected
 from .service._platform import Platform
+from .service._retry import Backoff, retry_policy
 
 __all__ = [
     "COMMANDS",
@@ -110,6 +112,7 @@ __all__ = [
     "Action",
     "AdapterRegistration",
     "AnswerDelivery",
+    "Backoff",
     "Block",
     "Bullets",
     "CareerBot",
@@ -166,6 +169,7 @@ __all__ = [
     "register",
     "render_plain",
     "render_png",
+    "retry_policy",
     "shared_limiter",
     "unregister",
 ]

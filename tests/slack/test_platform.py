@@ -7,10 +7,10 @@ import logging
 import pytest
 
 from careerbot_chat import CareerBot, Chat, PlatformError, SettingsError, SQLiteStore, load_catalog
+from careerbot_chat.adapter import Backoff
 from careerbot_chat.answering._compose import help_reply
 from careerbot_chat.service._settings import Settings
 from careerbot_slack import SlackPlatform, create_platform, run_dev
-from careerbot_slack._app import retrying
 from tests.fakes.slack_api import BOT_USER_ID, FakeSlackApi
 from tests.slack import builders as b
 from tests.slack.conftest import SlackClient
@@ -64,7 +64,7 @@ def _platform(fake: FakeSlackApi, store: SQLiteStore) -> SlackPlatform:
         slack_signing_secret=b.SECRET,
         slack_api_base_url=f"{fake.base}/api/",
     )
-    return SlackPlatform(settings, CareerBot(load_catalog(), store), learn_pauses=(0.0, 0.0))
+    return SlackPlatform(settings, CareerBot(load_catalog(), store), learn_pauses=Backoff(0.0, 0.0))
 
 
 async def test_auth_test_is_retried_until_it_answers(
@@ -94,32 +94,3 @@ async def test_a_rejected_token_is_not_retried(
     assert len(fake_slack.to("auth.test")) == 1
     assert platform.identity.bot_user_id is None
     assert "SLACK_BOT_TOKEN was rejected (invalid_auth)" in caplog.text
-
-
-async def test_the_retry_policy_doubles_its_pause_up_to_the_longest() -> None:
-    """Pauses of 1, 2, 4, then 4 s; an error the policy does not retry is raised at once."""
-    pauses: list[float] = []
-
-    async def sleep(seconds: float) -> None:
-        pauses.append(seconds)
-
-    tries = 0
-    async for attempt in retrying(
-        "x", first=1, longest=4, retry_if=lambda e: isinstance(e, OSError), sleep=sleep
-    ):
-        with attempt:
-            tries += 1
-            if tries < 6:
-                raise OSError("down")
-    assert (tries, pauses) == (6, [1, 2, 4, 4, 4])
-
-    async def refuse_once() -> None:
-        async for attempt in retrying(
-            "x", first=1, longest=4, retry_if=lambda e: isinstance(e, OSError), sleep=sleep
-        ):
-            with attempt:
-                raise ValueError("not retried")
-
-    with pytest.raises(ValueError, match="not retried"):
-        await refuse_once()
-    assert len(pauses) == 5

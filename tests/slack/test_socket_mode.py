@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Callable
 import pytest
 
 from careerbot_chat import CareerBot, SettingsError, SQLiteStore, StartupError, load_catalog
+from careerbot_chat.adapter import Backoff
 from careerbot_chat.service._settings import Settings
 from careerbot_slack import SocketModePlatform
 from tests.fakes.slack_api import BOT_USER_ID, FakeSlackApi
@@ -52,8 +53,8 @@ def make_platform(
     return SocketModePlatform(
         make_settings(fake, app_token=app_token),
         CareerBot(load_catalog(), store),
-        learn_pauses=(0.0, 0.0),
-        connect_pauses=(0.05, 0.2),
+        learn_pauses=Backoff(0.0, 0.0),
+        connect_pauses=Backoff(0.05, 0.2),
         ping_interval=PING,
     )
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
+    retry_if_exception,
     retry_if_exception_type,
     retry_if_not_exception_type,
     wait_exponential_jitter,
@@ -42,27 +43,33 @@ def retry_policy(
     log: logging.Logger,
     retry_on: tuple[type[BaseException], ...] = (Exception,),
     give_up_on: tuple[type[BaseException], ...] = (),
+    retry_if: Callable[[BaseException], bool] | None = None,
     on_retry: Callable[[BaseException], object] | None = None,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> AsyncRetrying:
-    """Retry ``retry_on`` but ``give_up_on``, logging ``what (cause); retrying in N s``.
+    """Retry ``retry_on`` but ``give_up_on`` (and, given ``retry_if``, only what it
+    accepts), logging ``what (cause); retrying in N s``.
 
-    ``on_retry`` hears of each failure that will be retried, before the pause.
+    ``on_retry`` hears of each failure that will be retried, before the pause; ``sleep``
+    pauses (a test's clock may stand in).
     """
 
     def before_sleep(state: RetryCallState) -> None:
         error = state.outcome.exception() if state.outcome is not None else None
         pause = state.next_action.sleep if state.next_action is not None else 0.0
-        log.warning("%s (%s); retrying in %.1f s", what, one_line(error), pause)
+        log.warning("%s (%s); retrying in %.3g s", what, one_line(error), pause)
         if on_retry is not None and error is not None:
             on_retry(error)
 
+    retry = retry_if_exception_type(retry_on) & retry_if_not_exception_type(give_up_on)
     return AsyncRetrying(
         wait=wait_exponential_jitter(
             multiplier=backoff.first, max=backoff.longest, jitter=backoff.first / 2
         ),
-        retry=retry_if_exception_type(retry_on) & retry_if_not_exception_type(give_up_on),
+        retry=retry if retry_if is None else retry & retry_if_exception(retry_if),
         before_sleep=before_sleep,
         reraise=True,
+        sleep=sleep,
     )
 
 
