@@ -56,6 +56,12 @@ class SlackSettings(SettingsSection):
 
     @property
     def enabled(self) -> bool:
+        """Slack can run: served over HTTP, or over Socket Mode (``careerbot run``), which
+        needs the bot and app tokens and no signing secret."""
+        return self.serves or (self.bot_token is not None and self.app_token is not None)
+
+    @property
+    def serves(self) -> bool:
         mode = self.bot_token is not None or self.oauth
         return mode and self.signing_secret is not None
 

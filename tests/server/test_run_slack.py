@@ -90,16 +90,20 @@ async def test_a_missing_token_is_one_line_and_status_2(missing: str, tmp_path: 
     assert b.TOKEN not in err
 
 
-async def test_an_unreachable_web_api_is_one_line_per_retry(tmp_path: Path) -> None:
+@pytest.mark.parametrize("platform", [["slack"], []], ids=["run slack", "run"])
+async def test_an_unreachable_web_api_is_one_line_per_retry(
+    platform: list[str], tmp_path: Path
+) -> None:
     """Nothing listens at the Web API's address: a WARNING line per attempt, each pause
-    longer; SIGTERM while it waits stops it with status 0."""
+    longer; SIGTERM while it waits stops it with status 0. Plain `careerbot run` with
+    the two Socket Mode tokens (no signing secret) runs Slack, not the console chat."""
     env = environment(
         tmp_path,
         SLACK_BOT_TOKEN=b.TOKEN,
         SLACK_APP_TOKEN="xapp-1-A0-1-token",
         SLACK_API_BASE_URL=f"http://127.0.0.1:{free_port()}/api/",
     )
-    process = await start_run(tmp_path, env, "slack")
+    process = await start_run(tmp_path, env, *platform)
     assert process.stderr is not None
     try:
         seen = await lines_until(process.stderr, "apps.connections.open failed", count=2)
