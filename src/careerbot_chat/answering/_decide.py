@@ -117,6 +117,8 @@ def understand(
         level = _quoted_level(role, reading.band)  # "ye 22–45 kis level ka hai?"
         if level is not None:
             reading = replace(reading, level=level, asks_years=True)
+        elif _is_headline(role, reading.band) and "salary" not in reading.intents:
+            reading = replace(reading, intents=("salary", *reading.intents))  # "is 10–45 all?"
     role = reading.role or context_role
     kind = _decide(reading, replying_to, role is not None)
     if memory is not None and kind is Kind.PATH and not reading.others and memory.origin:
@@ -173,6 +175,14 @@ def _quoted_level(role: Role, band: tuple[float, float]) -> str | None:
         if level.min / 100_000 == band[0] and high == band[1]:
             return level.id
     return None
+
+
+def _is_headline(role: Role, band: tuple[float, float]) -> bool:
+    """``band`` (in lakhs) is the role's headline band."""
+    head = role.headline_pay
+    if head is None or head.max is None:
+        return False
+    return (head.min / 100_000, head.max / 100_000) == band
 
 
 def _fill(reading: Reading, memory: Memory) -> Reading:

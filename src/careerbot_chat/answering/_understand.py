@@ -40,7 +40,10 @@ _WHY = re.compile(r"\b(why|kyu|kyun|kyon|reason|wajah)\b")
 _MORE = re.compile(r"\b(more|extra|zyada|jyada|badhega|badhegi|bump|jump)\b")
 _OUTSIDE = re.compile(r"\b(non[- ]?faang|outside|other than|besides)\b")
 _DIFFER = re.compile(r"\b(different|differ|differs|alag)\b")
-_RANGE = re.compile(r"(\d{1,3}(?:\.\d)?)\s*(?:–|-|to)\s*(\d{1,3}(?:\.\d)?)")
+_RANGE = re.compile(
+    r"(\d{1,3}(?:\.\d)?)\s*(?:l|lpa|lakhs?)?\s*(?:–|-|to)\s*(\d{1,3}(?:\.\d)?)(?![\d.]*\s*(?:y|cr))"
+)
+"""A band quoted in lakhs: ``22–45``, ``10L to 45L``, ``22-45 lpa`` (not years, not crores)."""
 _INTENT_OF = {word: intent for intent, words in vocab.INTENTS.items() for word in words}
 
 
@@ -105,7 +108,8 @@ class Lexicon:
         known |= set(vocab.SHORT_FORMS.values()) | vocab.CITIES | vocab.COUNTRIES
         known |= vocab.COMPANIES | vocab.REMOTE | vocab.COMMAND_WORDS
         known |= vocab.UNCOVERED | vocab.PAY_FORMS | vocab.CURRENCIES | vocab.FUTURE
-        known |= vocab.WEAK_PAY
+        known |= vocab.WEAK_PAY | vocab.ACROSS_LEVELS
+        known |= {word for key in vocab.PHRASES for word in key}  # "how long" stays whole
         known |= {word for key in vocab.OTHER_ROLES for word in key}
         known |= {word for talk in vocab.SMALL_TALK.values() for word in talk}
         known |= vocab.SMALL_TALK_FILLER
@@ -131,10 +135,24 @@ class Lexicon:
                 processor=None,
                 score_cutoff=vocab.FUZZY_CUTOFF,
             )
-            fixed = match[0] if match is not None else word
+            fixed = match[0] if match is not None and not _inflected(word, match[0]) else word
             if len(self._fixes) < 4096:
                 self._fixes[word] = fixed
         return fixed
+
+
+def _inflected(word: str, target: str) -> bool:
+    """``word`` is another form of a word ``target`` is also a form of ("managed" and
+    "manager"): a real word, not a typo of ``target``."""
+    if target.startswith(word) and target[len(word) :] in _SUFFIXES:
+        return True  # "grow" and "growth"
+    for suffix in ("ing", "ed"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 3:
+            return target.startswith(word[: -len(suffix)]) and not target.endswith(suffix)
+    return False
+
+
+_SUFFIXES = frozenset({"th", "ing", "ed", "er", "ers"})
 
 
 _WORD = re.compile(r"[a-z][a-z0-9-]+")
@@ -306,6 +324,8 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
             topics.extend(vocab.NEAREST.get(word, ()))  # what the source says nearest
         elif word in ("years", "experience"):
             asks_years = True
+        elif word in vocab.ACROSS_LEVELS:
+            continue  # "with seniority": every level, so none in particular
         elif word not in vocab.STOPWORDS and len(word) > 1:
             topics.append(word)
     if weak_pay and not found and not topics:

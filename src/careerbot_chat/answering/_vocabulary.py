@@ -11,6 +11,7 @@ appear under one intent only; tests check that.
 from __future__ import annotations
 
 __all__ = [
+    "ACROSS_LEVELS",
     "CITIES",
     "COMMAND_WORDS",
     "COMPANIES",
@@ -44,7 +45,7 @@ INTENTS: dict[str, frozenset[str]] = {
     "salary": frozenset(
         "salary salaries sal pay paid pays paying payscale ctc package packages pkg comp "
         "compensation earn earns earning earnings make makes making lpa kamata "
-        "kamate kamati kamai paisa paise milta milti milte milega milegi band bands money "
+        "kamate kamati kamai paisa paise band bands money rate "
         "income stipend scale crore crores cr lakh lakhs levels howmuch fair underpaid "
         "overpaid lowball".split()
     ),
@@ -80,7 +81,7 @@ INTENTS: dict[str, frozenset[str]] = {
     "faq": frozenset({"faq", "faqs"}),
     "compare": frozenset(
         "vs versus than compared compare comparison difference diff delta premium better "
-        "zyada jyada higher".split()
+        "zyada jyada higher farak fark farq antar".split()
     ),
     "roles": frozenset("roles catalogue catalog list".split()),
     "help": frozenset("help commands hi hello hey hii namaste start thanks thank thx".split()),
@@ -116,6 +117,7 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("highest", "paid"): "highest-paid",  # the role among others, not its top band
     ("highest", "paying"): "highest-paid",
     ("look", "for"): "lookfor",
+    ("what", "makes"): "what",  # a cause, not pay: "what makes candidates fail"
     ("looking", "for"): "lookfor",
 }
 """Several words that mean one thing, rewritten before anything else is read."""
@@ -255,7 +257,7 @@ STOPWORDS = frozenset(
     "level experience experienced exp year annual annually yearly per-year "
     "currently today latest recent anyone anybody one common used use uses using "
     "come comes coming mention mentions mentioned name names named reason reasons "
-    "biggest main"
+    "biggest main going gonna"
     # Hinglish in Latin script
     " ka ki ke ko kya kyu kyun kyon hai hain hota hoti hote tha thi the hoga hogi "
     " me mein mai main mera meri mere pe par se aur ya bhi toh bhai yaar bro batao "
@@ -264,15 +266,21 @@ STOPWORDS = frozenset(
     " ye yeh yah wo woh vo unme inme isme usme unka unki iska iski uska uski inka unhe"
     " kis kisme kisko kaun kaunse kaunsa kaunsi konsa konse konsi kuch sab sirf bas matlab na nahi nhi haan ha ji jo"
     " padega padegi padta jaana jana hona karo baat log cheez wala tak phir fir"
-    " agar lekin kyunki".split()
+    " agar lekin kyunki aata aati aate".split()
 )
 """Words that carry no meaning for the answer. Intent words are never stopwords."""
 
 TOP_PAY = frozenset("highest max maximum peak ceiling topmost".split())
 """Asking for the most a role pays: answered with the top rung of its ladder."""
 
-WEAK_PAY = frozenset({"howmuch", "kitna", "kitni", "kitne"})
-""""How much": a pay question only when nothing else is asked ("kitni openings")."""
+WEAK_PAY = frozenset(
+    {"howmuch", "kitna", "kitni", "kitne", "milta", "milti", "milte", "milega", "milegi"}
+)
+""""How much", "will I get": a pay question only when nothing else is asked ("kitni
+openings", "job milegi?")."""
+
+ACROSS_LEVELS = frozenset("seniority progression ladder".split())
+"""Asking how pay changes from level to level: answered with the whole ladder, no level."""
 
 SMALL_TALK: dict[str, frozenset[str]] = {
     "thanks": frozenset(
