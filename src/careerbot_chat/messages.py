@@ -199,6 +199,10 @@ GAP_QUALIFIER = (
     "The source gives the {level} band for {qualifier} companies only; it does not say "
     "what others pay."
 )
+GAP_PREMIUM_UNIT = (
+    "The source does not give the {level} premium of {role} in rupees or lakhs, "
+    "only as a percentage: {premium}."
+)
 GAP_WHY = "The source gives no reason for {role}'s pay."
 PAY_HEADLINE = (
     "{role} pay in {region}: {band} a year ({as_of}), the headline band; "

@@ -22,6 +22,7 @@ from . import _derived as derived
 from ._compose import catalog_reply, salary_answer, start_reply
 from ._decide import Kind, Understood, fallback_role
 from ._focus import (
+    SUPPORT,
     demand_reply,
     duties_reply,
     focus,
@@ -30,6 +31,8 @@ from ._focus import (
     relating_reply,
     short_reply,
 )
+from ._focus import lines_reply as _lines_reply
+from ._focus import related as related_lines
 from ._narrow import compare, expand, insert, narrow
 from ._reply import Action, Fields, Outcome, Paragraph, Reply
 from ._understand import Gap, Reading
@@ -88,7 +91,14 @@ def sentence_reply(
         return demand_reply(role, (*expand(reading.topics), *companies), gaps)
     if kind in (Kind.COMPARE, Kind.PATH) and reading.others:
         other = reading.others[0]
-        if reading.asks_more or (kind is Kind.COMPARE and not relating(role, other)):
+        if kind is Kind.COMPARE and reading.asks_unit and relating(role, other):
+            return _in_rupees(role, reading, other, gaps)  # "how much is that in lakhs?"
+        about = related_lines(role, reading.topics) if kind is Kind.COMPARE else []
+        if about and not reading.asks_why:  # "is the talent pool smaller than DevOps'?"
+            lines = [*gaps, *about, *relating(role, other)]
+            return _lines_reply(role, list(dict.fromkeys(lines)), "role", support=SUPPORT + 1)
+        why = kind is Kind.COMPARE and reading.asks_why  # "why so much?": the reasons first
+        if reading.asks_more or why or (kind is Kind.COMPARE and not relating(role, other)):
             gap = () if relating(role, other) else (_no_comparison(role, other),)
             return pay_reply(role, reading, (*gaps, *gap))  # "a bump moving from DevOps?"
         if kind is Kind.COMPARE and reading.asks_difference and "salary" not in reading.intents:
@@ -98,6 +108,10 @@ def sentence_reply(
             )
     if kind is Kind.ROLE and reading.intents and not reading.topics:
         return duties_reply(role, gaps)
+    if kind is Kind.SKILLS and (route := _route(role, reading.others)):
+        skills = cards.card_for(catalog, role, "skills") or cards.role_card(role)
+        lines = (*gaps, route)  # "what to learn?" from backend: the source's steps first
+        return focus(insert(skills, tuple(Paragraph(line) for line in lines), at=0), role)
     if kind in (Kind.ROLE, Kind.SKILLS, Kind.PITFALLS) and reading.topics:
         best = _best_lines(catalog, role, reading.topics)
         if best:  # the lines about the words asked, from whichever card holds them
@@ -144,9 +158,48 @@ def _roles(catalog: Catalog) -> Reply:
 
 
 def _best_lines(catalog: Catalog, role: Role, words: tuple[str, ...]) -> list[str]:
-    """The role's lines that best match ``words``, best first (at most three)."""
-    hits = derived.search_index(catalog).search(expand(words), role.slug, 3)
-    return list(dict.fromkeys(f"{hit.piece.label}: {hit.piece.text}" for hit in hits))
+    """The role's lines that best match ``words``, best first (at most three); items of
+    one list found together share a line ("Strong candidates speak about: a; b; c")."""
+    hits = derived.search_index(catalog).search(expand(words), role.slug, 2 * BEST_LINES)
+    by_label: dict[str, list[str]] = {}
+    for hit in hits:
+        by_label.setdefault(hit.piece.label, [])
+        if hit.piece.text not in by_label[hit.piece.label]:
+            by_label[hit.piece.label].append(hit.piece.text)
+    return [f"{label}: {'; '.join(texts)}" for label, texts in by_label.items()][:BEST_LINES]
+
+
+BEST_LINES = 3
+
+
+def _route(role: Role, others: tuple[str, ...]) -> str:
+    """The source's route into ``role`` from one of ``others``, as one line; or ``""``."""
+    for path in role.paths:
+        if any(other.casefold() in path.origin.casefold() for other in others):
+            note = f" ({path.note})" if path.note else ""
+            return f"{msg.FROM_ROLE.format(origin=path.origin)}{note}: {'; '.join(path.steps)}."
+    return ""
+
+
+def _in_rupees(role: Role, reading: Reading, other: str, gaps: tuple[str, ...]) -> Reply:
+    """A premium asked in rupees or lakhs: what the source gives only as a percentage
+    said first, then every premium over ``other`` as the source gives it."""
+    name = other.casefold()
+    over = [p for p in role.premiums if any(name in o.casefold() for o in p.over)]
+    if reading.level is not None:
+        over.sort(key=lambda p: p.level != reading.level)
+    notes = [
+        msg.GAP_PREMIUM_UNIT.format(
+            level=(level.label if (level := role.level(p.level)) else p.level),
+            role=role.title,
+            premium=show.premium(p),
+        )
+        for p in over[:1]
+        if p.amount is None
+    ]
+    figures = [line for line in relating(role, other) if "%" in line or "₹" in line]
+    lines = [*gaps, *notes, *figures]
+    return _lines_reply(role, list(dict.fromkeys(lines)), "role", support=SUPPORT + 1)
 
 
 def _no_comparison(role: Role, other: str) -> str:

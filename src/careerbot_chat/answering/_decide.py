@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from ..catalog._content import Role
 from . import _derived as derived
+from . import _vocabulary as vocab
 from ._memory import Memory
 from ._parser import Command, parse
 from ._registry import command_spec
@@ -123,6 +124,12 @@ def understand(
     kind = _decide(reading, replying_to, role is not None)
     if memory is not None and kind is Kind.PATH and not reading.others and memory.origin:
         reading = replace(reading, others=(memory.origin,))  # "can I switch?" after "I'm a DS"
+    if kind is Kind.SKILLS and not reading.others:  # "what to learn first?" after "I'm backend"
+        origin = (memory.origin if memory is not None else "") or _switched_from(replying_to)
+        if origin:
+            reading = replace(reading, others=(origin,))
+    if kind is Kind.SALARY and reading.weak_pay and _shows_demand(replying_to):
+        kind = Kind.DEMAND  # "pune me kitni?" after the openings: how many, there
     if memory is not None and memory.knows_member:
         if kind is Kind.SALARY and (reading.years is not None or reading.pay is not None):
             reading = _fill(reading, memory)  # "getting 20 LPA, low?" after "3 yoe"
@@ -135,11 +142,17 @@ def understand(
             at = ids.index(context_level) + step if context_level in ids else -1
             if 0 <= at < len(ids):
                 reading, kind = replace(reading, level=ids[at]), Kind.SALARY
-    if kind is Kind.SALARY and replying_to is not None and _same_card(reading):
+    if kind is Kind.SALARY and reading.asks_between and not reading.others:
+        reading = replace(reading, level=None, years=None)  # "the gap between them?": all bands
+    elif kind is Kind.SALARY and replying_to is not None and _same_card(reading):
         reading = replace(reading, level=reading.level or context_level)
     if kind is Kind.SALARY and replying_to is not None and not reading.others:
         against = _compared(replying_to)  # "sorry, I meant at mid level" after "vs devops"
-        if against and not reading.intents and reading.pay is None:
+        unit = reading.asks_unit and reading.intents == ("salary",) and reading.level is None
+        if against and unit and reading.pay is None and reading.years is None:
+            reading = replace(reading, others=against, level=context_level)  # "in lakhs?"
+            kind = Kind.COMPARE
+        elif against and not reading.intents and reading.pay is None:
             reading, kind = replace(reading, others=against), Kind.COMPARE
     return Understood(_command(kind, reading, role), reading, kind, role)
 
@@ -153,9 +166,32 @@ def _no_route(role: Role | None, kind: Kind, memory: Memory) -> bool:
 
 
 def _compared(command: Command) -> tuple[str, ...]:
-    """The other roles a compared-pay command names (``/salary senior mlops vs devops``)."""
+    """The other roles a compared-pay command names (``/salary senior mlops vs devops``),
+    not the topic words after them."""
     args = [arg.casefold() for arg in command.args]
-    return tuple(args[args.index("vs") + 1 :]) if "vs" in args else ()
+    if "vs" not in args:
+        return ()
+    after = f" {' '.join(args[args.index('vs') + 1 :])} "
+    found = [(after.find(f" {name} "), name) for name in _OTHER_NAMES if f" {name} " in after]
+    return tuple(name for _, name in sorted(found))
+
+
+_OTHER_NAMES = tuple(
+    sorted({name.casefold() for name in vocab.OTHER_ROLES.values()}, key=len, reverse=True)
+)
+
+
+def _switched_from(command: Command | None) -> str:
+    """The former role a switching answer was about (``/faq mlops switch backend``)."""
+    if command is None or command.name != "faq" or "switch" not in command.args:
+        return ""
+    found = _compared(Command(command.spec, tuple(a if a != "switch" else "vs" for a in command.args)))
+    return found[0] if found else ""
+
+
+def _shows_demand(command: Command | None) -> bool:
+    """The card replied to is the openings (``/role mlops demand``)."""
+    return command is not None and command.name == "role" and "demand" in command.args
 
 
 def _step(reading: Reading) -> int:
@@ -234,11 +270,14 @@ def _decide(reading: Reading, replying_to: Command | None, has_role: bool) -> Ki
         return Kind.CHAT
     if reading.pay is not None or (reading.asks_years and reading.level is not None):
         return Kind.SALARY  # the member's own figure, or the years a level means
+    if any(gap.kind == "pay_form" for gap in reading.gaps) and not reading.others:
+        return Kind.SALARY  # "does that include stock?": the band, after what it lacks
     intents = [i for i in reading.intents if i != Kind.COMPARE or reading.others]
-    if Kind.ROLES in intents and len(intents) > 1 and not reading.role and not reading.topics:
+    asks_about = reading.role is not None or reading.topics or reading.gaps
+    if Kind.ROLES in intents and len(intents) > 1 and not asks_about:
         intents = [Kind.ROLES]  # "which roles do you know about": the catalogue
-    if reading.role is not None or reading.topics:  # "open roles for mlops", "the list of
-        # things panels expect": about that role or those words, not the catalogue
+    if asks_about:  # "open roles for mlops", "the list of things panels expect", "a list
+        # of bootcamps": about that role or those words, not the catalogue
         intents = [i for i in intents if i != Kind.ROLES]
     asks_other = reading.others and not reading.role and not has_role
     if asks_other and Kind.COMPARE not in intents and intents[:1] != [Kind.PATH]:

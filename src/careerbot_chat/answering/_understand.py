@@ -34,6 +34,7 @@ _PAY = re.compile(
 )
 """A yearly pay figure as members type it: ``28 LPA``, ``50L``, ``1.5 cr``, ``₹40 lakh``."""
 _UNIT = {"l": 100_000, "c": 10_000_000}
+_WHERE = re.compile(r"\b(where|kahan|kaha|kidhar)\b")
 _SELF = re.compile(r"\b(i|i'm|im|me|my|mine|mujhe|mera|meri|mere|main|hu|hoon)\b")
 """Words by which a member speaks of themselves (English and Hinglish)."""
 _WHY = re.compile(r"\b(why|kyu|kyun|kyon|reason|wajah)\b")
@@ -84,6 +85,12 @@ class Reading:
     """Asks about pay outside a band's qualifier ("staff outside FAANG", "non-faang")."""
     asks_difference: bool = False
     """Asks how the role differs from another (not what it pays over it)."""
+    weak_pay: bool = False
+    """Pay is asked only by "how much" or "milega": after openings, it asks how many."""
+    asks_unit: bool = False
+    """Names a unit of pay (rupees, lakhs): "how much is that in lakhs?"."""
+    asks_between: bool = False
+    """Asks the distance between two bands ("the gap between them?")."""
     band: tuple[float, float] | None = None
     """A band the member quotes, in lakhs ("ye 22–45 kis level ka hai?")."""
     corrected: tuple[tuple[str, str], ...] = field(default=(), compare=False)
@@ -108,7 +115,7 @@ class Lexicon:
         known |= set(vocab.SHORT_FORMS.values()) | vocab.CITIES | vocab.COUNTRIES
         known |= vocab.COMPANIES | vocab.REMOTE | vocab.COMMAND_WORDS
         known |= vocab.UNCOVERED | vocab.PAY_FORMS | vocab.CURRENCIES | vocab.FUTURE
-        known |= vocab.WEAK_PAY | vocab.ACROSS_LEVELS
+        known |= vocab.WEAK_PAY | vocab.ACROSS_LEVELS | vocab.UNITS | vocab.BETWEEN
         known |= {word for key in vocab.PHRASES for word in key}  # "how long" stays whole
         known |= {word for key in vocab.OTHER_ROLES for word in key}
         known |= {word for talk in vocab.SMALL_TALK.values() for word in talk}
@@ -191,7 +198,7 @@ def tokens(
     words: list[str] = []
     corrected: list[tuple[str, str]] = []
     for token in raw:
-        token = token.rstrip(".'/+-") or token
+        token = token.removesuffix("'s").rstrip(".'/+-") or token  # "walmart's"
         token = vocab.SHORT_FORMS.get(token, token)
         fixed = lexicon.fix(token) if fuzzy else token
         if fixed != token:
@@ -311,7 +318,12 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
     topics: list[str] = []
     asks_years = False
     weak_pay = False
+    asks_unit = False
     for word in words:
+        if word in vocab.UNITS:
+            asks_unit = True
+            if word not in _INTENT_OF:
+                continue  # "in rupees": how a figure is given, not a topic
         intent = "faq" if word == "faq" else _INTENT_OF.get(word)
         if word in vocab.COMMAND_WORDS and word != "faq":
             intent = "roles" if word == "roles" else word
@@ -324,14 +336,17 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
             topics.extend(vocab.NEAREST.get(word, ()))  # what the source says nearest
         elif word in ("years", "experience"):
             asks_years = True
-        elif word in vocab.ACROSS_LEVELS:
-            continue  # "with seniority": every level, so none in particular
+        elif word in vocab.ACROSS_LEVELS or word in vocab.BETWEEN:
+            continue  # "with seniority", "between them": no level in particular
         elif word not in vocab.STOPWORDS and len(word) > 1:
             topics.append(word)
-    if weak_pay and not found and not topics:
+    weak_pay = weak_pay and not found and not topics
+    if weak_pay:
         found["salary"] = 0
     if calendar is not None:
         gaps.append(Gap("year", calendar))
+    if "skills" in found and _WHERE.search(text.casefold()):
+        gaps.append(Gap("topic", "where to learn"))  # no courses or hubs in the source
     if any(gap.kind == "future" for gap in gaps):
         years = None  # "in the next 5 years" is a time ahead, not experience
     intents = tuple(sorted(found, key=vocab.PRIORITY.index))
@@ -353,6 +368,9 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
         asks_more=_MORE.search(text.casefold()) is not None,
         outside=_OUTSIDE.search(text.casefold()) is not None,
         asks_difference=_DIFFER.search(text.casefold()) is not None,
+        weak_pay=weak_pay,
+        asks_unit=asks_unit,
+        asks_between=not vocab.BETWEEN.isdisjoint(words),
         band=_band(text) if fuzzy else None,
         corrected=tuple(corrected),
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 __all__ = [
     "ACROSS_LEVELS",
+    "BETWEEN",
     "CITIES",
     "COMMAND_WORDS",
     "COMPANIES",
@@ -35,6 +36,7 @@ __all__ = [
     "STOPWORDS",
     "TOPIC_SYNONYMS",
     "TOP_PAY",
+    "UNITS",
     "UNCOVERED",
     "WEAK_PAY",
     "YEAR_UNITS",
@@ -63,7 +65,7 @@ INTENTS: dict[str, frozenset[str]] = {
     ),
     # what to learn
     "skills": frozenset(
-        "skills skill learn learning seekhna sikhna seekhu tools tool stack toolchain "
+        "skills skill learn learning study padhna padhai seekhna sikhna seekhu tools tool stack toolchain "
         "toolchains roadmap need needed required zaroori aana know competencies panel panels "
         "must must-have musthave mandatory essential essentials requirement requirements "
         "prerequisite prerequisites qualifications lookfor".split()
@@ -257,7 +259,7 @@ STOPWORDS = frozenset(
     "level experience experienced exp year annual annually yearly per-year "
     "currently today latest recent anyone anybody one common used use uses using "
     "come comes coming mention mentions mentioned name names named reason reasons "
-    "biggest main going gonna"
+    "biggest main going gonna candidate candidates"
     # Hinglish in Latin script
     " ka ki ke ko kya kyu kyun kyon hai hain hota hoti hote tha thi the hoga hogi "
     " me mein mai main mera meri mere pe par se aur ya bhi toh bhai yaar bro batao "
@@ -278,6 +280,11 @@ WEAK_PAY = frozenset(
 )
 """"How much", "will I get": a pay question only when nothing else is asked ("kitni
 openings", "job milegi?")."""
+
+UNITS = frozenset("rupees rupee inr rs lakh lakhs lac lacs lpa".split())
+"""Asking for a figure in rupees or lakhs ("how much is that in lakhs?")."""
+BETWEEN = frozenset("between beech bich".split())
+"""Asking for the distance between two bands shown before ("the gap between them?")."""
 
 ACROSS_LEVELS = frozenset("seniority progression ladder".split())
 """Asking how pay changes from level to level: answered with the whole ladder, no level."""
