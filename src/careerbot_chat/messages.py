@@ -69,6 +69,8 @@ STATS_FOOTER = "Counts per day; no user ids are kept."
 QUOTED = "“{text}”"
 
 SOURCE_FOOTER = "Source: {title} ({kind}, {as_of})"
+SOURCE_NAMED = "{title} ({kind}, {as_of})"
+SOURCE_ANSWER = "These figures are for {region} as a whole, as of {as_of}, from {sources}."
 
 # Cards: titles, headings, labels and buttons
 ROLE_TITLE = "{role} · {region}, {as_of}"

@@ -54,6 +54,7 @@ _NEEDS_ROLE = (
     Kind.SKILLS,
     Kind.DEMAND,
     Kind.ROLE,
+    Kind.SOURCE,
 )
 
 
@@ -84,6 +85,10 @@ def sentence_reply(
         known = fallback_role(catalog, default_role)  # whose source the gaps are about
         return focus(_with_gaps(found, reading, known, at=0) if known else found, None)
     gaps = tuple(_gap_notes(reading, role))
+    if kind is Kind.SOURCE:
+        sources = msg.join_names([cards.footer_source(source) for source in role.sources], "and")
+        line = msg.SOURCE_ANSWER.format(region=role.region, as_of=role.as_of, sources=sources)
+        return _lines_reply(role, [*gaps, line], "role")
     if kind is Kind.SALARY:
         return pay_reply(role, reading, gaps, _switching(role, reading))
     if kind is Kind.DEMAND:

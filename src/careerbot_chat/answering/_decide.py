@@ -52,6 +52,8 @@ class Kind(enum.StrEnum):
     """Hiring and openings (the role card, those lines first)."""
     OTHER_ROLE = "other_role"
     """A role the catalogue has no card for."""
+    SOURCE = "source"
+    """The figures themselves: their region, date and source."""
     SEARCH = "search"
     """Words that name no card: the best snippets of the content."""
     CHAT = "chat"
@@ -260,6 +262,8 @@ def _context(catalog: Catalog, replying_to: Command | None) -> tuple[Role | None
         return None, None
     found = find_role(catalog, replying_to.args)
     role, level = found.role, None
+    if role is None and replying_to.spec.needs_role:  # "/salary staff": the only role
+        role = fallback_role(catalog, None)
     if role is not None and replying_to.name == "salary":
         level = next((lvl.id for a in found.rest if (lvl := catalog.level(role, a))), None)
     return role, level
@@ -270,6 +274,9 @@ def _decide(reading: Reading, replying_to: Command | None, has_role: bool) -> Ki
         return Kind.CHAT
     if reading.pay is not None or (reading.asks_years and reading.level is not None):
         return Kind.SALARY  # the member's own figure, or the years a level means
+    plain = set(reading.intents) <= {"salary", "role"} and reading.level is None
+    if reading.about_source and plain and not reading.others:
+        return Kind.SOURCE  # "which year are these numbers from?"
     if any(gap.kind == "pay_form" for gap in reading.gaps) and not reading.others:
         return Kind.SALARY  # "does that include stock?": the band, after what it lacks
     intents = [i for i in reading.intents if i != Kind.COMPARE or reading.others]

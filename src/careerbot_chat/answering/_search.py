@@ -87,6 +87,15 @@ def pieces(role: Role) -> Iterator[Piece]:
         yield Piece(slug, "faq", question.question, question.answer, " ".join(question.match))
 
 
+def _plurals(terms: list[str]) -> Iterator[str]:
+    """Each term, and a short one's plural too: the stemmer keeps "SLOs" and "APIs"
+    whole, so "slo" alone would not find them."""
+    for term in terms:
+        yield term
+        if len(term) <= 4 and term.isalpha() and not term.endswith("s"):
+            yield f"{term}s"
+
+
 class SearchIndex:
     """BM25 over ``pieces`` of every role; ``search`` is safe from any thread."""
 
@@ -121,7 +130,9 @@ class SearchIndex:
 
     def search(self, words: Iterable[str], slug: str | None = None, limit: int = 3) -> list[Hit]:
         """The best pieces for ``words`` (any of them), within one role when ``slug`` is given."""
-        terms = list(dict.fromkeys(t for word in words for t in _TERM.findall(word.casefold())))
+        terms = list(
+            dict.fromkeys(t for word in words for t in _plurals(_TERM.findall(word.casefold())))
+        )
         if not terms:
             return []
         query = self._query(terms[:MAX_TERMS], slug)

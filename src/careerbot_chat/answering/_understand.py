@@ -91,6 +91,8 @@ class Reading:
     """Names a unit of pay (rupees, lakhs): "how much is that in lakhs?"."""
     asks_between: bool = False
     """Asks the distance between two bands ("the gap between them?")."""
+    about_source: bool = False
+    """Asks about the figures themselves: their year, region or source."""
     band: tuple[float, float] | None = None
     """A band the member quotes, in lakhs ("ye 22–45 kis level ka hai?")."""
     corrected: tuple[tuple[str, str], ...] = field(default=(), compare=False)
@@ -116,6 +118,7 @@ class Lexicon:
         known |= vocab.COMPANIES | vocab.REMOTE | vocab.COMMAND_WORDS
         known |= vocab.UNCOVERED | vocab.PAY_FORMS | vocab.CURRENCIES | vocab.FUTURE
         known |= vocab.WEAK_PAY | vocab.ACROSS_LEVELS | vocab.UNITS | vocab.BETWEEN
+        known |= vocab.DATA_WORDS | vocab.PROVENANCE
         known |= {word for key in vocab.PHRASES for word in key}  # "how long" stays whole
         known |= {word for key in vocab.OTHER_ROLES for word in key}
         known |= {word for talk in vocab.SMALL_TALK.values() for word in talk}
@@ -308,6 +311,8 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
     """Slot by slot, what ``text`` says (see ``Reading``); ``fuzzy`` corrects typos."""
     pay, pay_text = member_pay(text) if fuzzy else (None, "")
     words, corrected = tokens(text, lexicon, fuzzy=fuzzy)
+    said = set(words)
+    about_source = not said.isdisjoint(vocab.DATA_WORDS) and not said.isdisjoint(vocab.PROVENANCE)
     chat = small_talk(words) if fuzzy else ""
     role, words = _take_role(words, lexicon)
     others, words = _take_others(words)
@@ -340,7 +345,7 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
             continue  # "with seniority", "between them": no level in particular
         elif word not in vocab.STOPWORDS and len(word) > 1:
             topics.append(word)
-    weak_pay = weak_pay and not found and not topics
+    weak_pay = weak_pay and not set(found) - {"compare"} and not topics  # "premium kyu milta"
     if weak_pay:
         found["salary"] = 0
     if calendar is not None:
@@ -369,6 +374,7 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
         outside=_OUTSIDE.search(text.casefold()) is not None,
         asks_difference=_DIFFER.search(text.casefold()) is not None,
         weak_pay=weak_pay,
+        about_source=about_source and years is None and pay is None,
         asks_unit=asks_unit,
         asks_between=not vocab.BETWEEN.isdisjoint(words),
         band=_band(text) if fuzzy else None,

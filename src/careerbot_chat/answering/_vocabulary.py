@@ -18,6 +18,7 @@ __all__ = [
     "COMPANIES",
     "COUNTRIES",
     "CURRENCIES",
+    "DATA_WORDS",
     "EMPLOYER_WORDS",
     "FUTURE",
     "FUZZY_CUTOFF",
@@ -29,6 +30,7 @@ __all__ = [
     "PAY_FORMS",
     "PHRASES",
     "PRIORITY",
+    "PROVENANCE",
     "REMOTE",
     "SHORT_FORMS",
     "SMALL_TALK",
@@ -61,7 +63,7 @@ INTENTS: dict[str, frozenset[str]] = {
         "interview interviews interviewing mistakes mistake fail fails failing failure "
         "tips tip galti galtiyan crack cracking pitfalls pitfall prep preparation prepare "
         "puchte poochte reject rejected rejection rejections self-eliminate eliminate "
-        "eliminated weed".split()
+        "eliminated weed wrong galat".split()
     ),
     # what to learn
     "skills": frozenset(
@@ -259,7 +261,7 @@ STOPWORDS = frozenset(
     "level experience experienced exp year annual annually yearly per-year "
     "currently today latest recent anyone anybody one common used use uses using "
     "come comes coming mention mentions mentioned name names named reason reasons "
-    "biggest main going gonna candidate candidates"
+    "biggest main going gonna candidate candidates full whole complete overall picture"
     # Hinglish in Latin script
     " ka ki ke ko kya kyu kyun kyon hai hain hota hoti hote tha thi the hoga hogi "
     " me mein mai main mera meri mere pe par se aur ya bhi toh bhai yaar bro batao "
@@ -268,7 +270,7 @@ STOPWORDS = frozenset(
     " ye yeh yah wo woh vo unme inme isme usme unka unki iska iski uska uski inka unhe"
     " kis kisme kisko kaun kaunse kaunsa kaunsi konsa konse konsi kuch sab sirf bas matlab na nahi nhi haan ha ji jo"
     " padega padegi padta jaana jana hona karo baat log cheez wala tak phir fir"
-    " agar lekin kyunki aata aati aate".split()
+    " agar lekin kyunki aata aati aate walon walo waale waala waali".split()
 )
 """Words that carry no meaning for the answer. Intent words are never stopwords."""
 
@@ -276,7 +278,8 @@ TOP_PAY = frozenset("highest max maximum peak ceiling topmost".split())
 """Asking for the most a role pays: answered with the top rung of its ladder."""
 
 WEAK_PAY = frozenset(
-    {"howmuch", "kitna", "kitni", "kitne", "milta", "milti", "milte", "milega", "milegi"}
+    {"howmuch", "kitna", "kitni", "kitne", "itna", "itni", "milta", "milti", "milte", "milega"}
+    | {"milegi"}
 )
 """"How much", "will I get": a pay question only when nothing else is asked ("kitni
 openings", "job milegi?")."""
@@ -285,6 +288,16 @@ UNITS = frozenset("rupees rupee inr rs lakh lakhs lac lacs lpa".split())
 """Asking for a figure in rupees or lakhs ("how much is that in lakhs?")."""
 BETWEEN = frozenset("between beech bich".split())
 """Asking for the distance between two bands shown before ("the gap between them?")."""
+
+DATA_WORDS = frozenset(
+    "numbers number figures figure data page source sources stats statistics info".split()
+)
+PROVENANCE = frozenset(
+    "years when kab india indian country region where kahan kaha old purana purane latest "
+    "updated specifically source sources".split()
+)
+"""A question about the figures themselves ("which year are these numbers from?", "is this
+page about India?"): a ``DATA_WORDS`` word with a ``PROVENANCE`` one."""
 
 ACROSS_LEVELS = frozenset("seniority progression ladder".split())
 """Asking how pay changes from level to level: answered with the whole ladder, no level."""
