@@ -85,13 +85,15 @@ def sentence_reply(
         known = fallback_role(catalog, default_role)  # whose source the gaps are about
         return focus(_with_gaps(found, reading, known, at=0) if known else found, None)
     gaps = tuple(_gap_notes(reading, role))
-    if kind is Kind.SOURCE:
+    if kind is Kind.SOURCE:  # "which year are these numbers from?", then the band itself
         sources = msg.join_names([cards.footer_source(source) for source in role.sources], "and")
         line = msg.SOURCE_ANSWER.format(region=role.region, as_of=role.as_of, sources=sources)
-        return _lines_reply(role, [*gaps, line], "role")
+        pay = pay_reply(role, replace(reading, topics=(), gaps=()))
+        return _lines_reply(role, [*gaps, line, pay.title], "role")
     if kind is Kind.SALARY:
         return pay_reply(role, reading, gaps, _switching(role, reading))
-    if kind is Kind.DEMAND:
+    nearest = kind is Kind.DEMAND and any(gap.kind == "topic" for gap in reading.gaps)
+    if kind is Kind.DEMAND and not (nearest and reading.topics):  # "Feast in these jobs?"
         companies = ("gcc",) if any(gap.kind == "company" for gap in reading.gaps) else ()
         return demand_reply(role, (*expand(reading.topics), *companies), gaps)
     if kind in (Kind.COMPARE, Kind.PATH) and reading.others:
@@ -100,7 +102,11 @@ def sentence_reply(
             return _in_rupees(role, reading, other, gaps)  # "how much is that in lakhs?"
         about = related_lines(role, reading.topics) if kind is Kind.COMPARE else []
         if about and not reading.asks_why:  # "is the talent pool smaller than DevOps'?"
-            lines = [*gaps, *about, *relating(role, other)]
+            lines = [*about, *relating(role, other)]
+            if len(reading.others) > 1:  # "DevOps vs SRE, same?": the lines naming both
+                names = [name.casefold() for name in reading.others]
+                lines.sort(key=lambda line: not all(name in line.casefold() for name in names))
+            lines = [*gaps, *lines]
             return _lines_reply(role, list(dict.fromkeys(lines)), "role", support=SUPPORT + 1)
         why = kind is Kind.COMPARE and reading.asks_why  # "why so much?": the reasons first
         if reading.asks_more or why or (kind is Kind.COMPARE and not relating(role, other)):
@@ -117,7 +123,7 @@ def sentence_reply(
         skills = cards.card_for(catalog, role, "skills") or cards.role_card(role)
         lines = (*gaps, route)  # "what to learn?" from backend: the source's steps first
         return focus(insert(skills, tuple(Paragraph(line) for line in lines), at=0), role)
-    if kind in (Kind.ROLE, Kind.SKILLS, Kind.PITFALLS) and reading.topics:
+    if (nearest or kind in (Kind.ROLE, Kind.SKILLS, Kind.PITFALLS)) and reading.topics:
         best = _best_lines(catalog, role, reading.topics)
         if best:  # the lines about the words asked, from whichever card holds them
             card = cards.card_for(catalog, role, "role" if kind is Kind.ROLE else kind.value)

@@ -275,7 +275,8 @@ def _decide(reading: Reading, replying_to: Command | None, has_role: bool) -> Ki
     if reading.pay is not None or (reading.asks_years and reading.level is not None):
         return Kind.SALARY  # the member's own figure, or the years a level means
     plain = set(reading.intents) <= {"salary", "role"} and reading.level is None
-    if reading.about_source and plain and not reading.others:
+    only_data = set(reading.topics) <= vocab.DATA_WORDS | vocab.PROVENANCE  # not "which GCCs"
+    if reading.about_source and plain and only_data and not reading.others:
         return Kind.SOURCE  # "which year are these numbers from?"
     if any(gap.kind == "pay_form" for gap in reading.gaps) and not reading.others:
         return Kind.SALARY  # "does that include stock?": the band, after what it lacks

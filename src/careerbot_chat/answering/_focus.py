@@ -180,7 +180,11 @@ def pay_reply(
     else:
         lines = [*notes, _headline_sentence(role), _ladder_line(role)]
     companies = tuple(gap.word for gap in reading.gaps if gap.kind == "company")
-    lines = [*lines[:1], *related(role, (*reading.topics, *companies)), *lines[1:]]
+    about = related(role, (*reading.topics, *companies))
+    if level is None and reading.pay is None and about:
+        lines = [*notes, *about, *lines[len(notes) :]]  # "do AI-native firms pay well?"
+    else:
+        lines = [*lines[:1], *about, *lines[1:]]
     if reading.asks_why:
         lines = [*_reasons(role), *lines]  # "why so much?": the source's reason first
     elif (reading.asks_more or "compare" in reading.intents) and reading.others:

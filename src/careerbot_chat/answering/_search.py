@@ -88,11 +88,13 @@ def pieces(role: Role) -> Iterator[Piece]:
 
 
 def _plurals(terms: list[str]) -> Iterator[str]:
-    """Each term, and a short one's plural too: the stemmer keeps "SLOs" and "APIs"
-    whole, so "slo" alone would not find them."""
+    """Each term, and its plural too where the English stemmer keeps the plural whole:
+    after a vowel or in a word without one ("SLOs", "APIs", "GCCs"), so "slo" alone
+    would not find them. Elsewhere ("overs") the stemmer already makes them one."""
     for term in terms:
         yield term
-        if len(term) <= 4 and term.isalpha() and not term.endswith("s"):
+        vowels = [letter in "aeiouy" for letter in term]
+        if term.isalpha() and len(term) <= 4 and (vowels[-1] or not any(vowels)):
             yield f"{term}s"
 
 

@@ -109,6 +109,11 @@ class Lexicon:
         self.catalog = catalog
         names = [normalise(name).split() for role in catalog.roles for name in role.names]
         self.name_heads = frozenset(words[0] for words in names if words)
+        self.name_words = {
+            role.slug: frozenset(word for name in role.names for word in normalise(name).split())
+            for role in catalog.roles
+        }
+        """Per role, the words of its names: named twice ("MLOps vs US MLOps"), no topic."""
         self.longest_name = max((len(words) for words in names), default=1)
         self.level_words = frozenset(
             word for role in catalog.roles for level in role.ladder for word in level_words(level)
@@ -315,6 +320,9 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
     about_source = not said.isdisjoint(vocab.DATA_WORDS) and not said.isdisjoint(vocab.PROVENANCE)
     chat = small_talk(words) if fuzzy else ""
     role, words = _take_role(words, lexicon)
+    if role is not None:
+        named = lexicon.name_words[role.slug]
+        words = [word for word in words if word not in named or word in vocab.STOPWORDS]
     others, words = _take_others(words)
     years, calendar, words = _take_years(words)
     level, unknown_level, words = _take_level(words, role, lexicon)

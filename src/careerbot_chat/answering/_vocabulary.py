@@ -213,7 +213,8 @@ UNCOVERED = frozenset(
     # credentials, hiring process, working life
     "certification certifications certificate certified cka ckad degree masters master's "
     "phd mtech btech bootcamp leetcode dsa rounds oncall on-call wlb layoffs notice "
-    "relocation visa hub hubs course courses balance timeline".split()
+    "relocation visa hub hubs course courses balance timeline resources material materials "
+    "books book youtube tutorial tutorials".split()
 )
 """Things members ask about that the source never mentions: named as a gap, first."""
 NEAREST: dict[str, tuple[str, ...]] = {
@@ -261,7 +262,7 @@ STOPWORDS = frozenset(
     "level experience experienced exp year annual annually yearly per-year "
     "currently today latest recent anyone anybody one common used use uses using "
     "come comes coming mention mentions mentioned name names named reason reasons "
-    "biggest main going gonna candidate candidates full whole complete overall picture"
+    "biggest main only going gonna apply applying applied candidate candidates full whole complete overall picture"
     # Hinglish in Latin script
     " ka ki ke ko kya kyu kyun kyon hai hain hota hoti hote tha thi the hoga hogi "
     " me mein mai main mera meri mere pe par se aur ya bhi toh bhai yaar bro batao "
