@@ -201,6 +201,11 @@ GAP_QUALIFIER = (
     "The source gives the {level} band for {qualifier} companies only; it does not say "
     "what others pay."
 )
+PRIVACY_REPLY = (
+    "I keep what you tell me about yourself in a chat (your years, pay and former role) "
+    "only to read your next questions there, and forget it after a while. You need not "
+    "give your pay: every band is shown without it."
+)
 GAP_PREMIUM_UNIT = (
     "The source does not give the {level} premium of {role} in rupees or lakhs, "
     "only as a percentage: {premium}."

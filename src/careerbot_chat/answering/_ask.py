@@ -71,6 +71,8 @@ def sentence_reply(
         return start_reply()
     if kind is Kind.CHAT:
         return short_reply(_CHAT[reading.chat])
+    if kind is Kind.PRIVACY:
+        return short_reply(msg.PRIVACY_REPLY)
     if kind is Kind.ROLES:
         return _roles(catalog)
     if kind is Kind.OTHER_ROLE:

@@ -52,6 +52,8 @@ class Kind(enum.StrEnum):
     """Hiring and openings (the role card, those lines first)."""
     OTHER_ROLE = "other_role"
     """A role the catalogue has no card for."""
+    PRIVACY = "privacy"
+    """What the bot keeps of what a member told it."""
     SOURCE = "source"
     """The figures themselves: their region, date and source."""
     SEARCH = "search"
@@ -150,9 +152,10 @@ def understand(
         reading = replace(reading, level=reading.level or context_level)
     if kind is Kind.SALARY and replying_to is not None and not reading.others:
         against = _compared(replying_to)  # "sorry, I meant at mid level" after "vs devops"
-        unit = reading.asks_unit and reading.intents == ("salary",) and reading.level is None
+        unit = reading.asks_unit and set(reading.intents) <= {"salary"}
         if against and unit and reading.pay is None and reading.years is None:
-            reading = replace(reading, others=against, level=context_level)  # "in lakhs?"
+            level = reading.level or context_level  # "in lakhs?"
+            reading = replace(reading, others=against, level=level)
             kind = Kind.COMPARE
         elif against and not reading.intents and reading.pay is None:
             reading, kind = replace(reading, others=against), Kind.COMPARE
@@ -254,7 +257,14 @@ def _about_member(reading: Reading, kind: Kind) -> bool:
 
 
 def _same_card(reading: Reading) -> bool:
-    return reading.level is None and reading.years is None and not reading.intents
+    """A follow-up that names no level, years, figure or role of its own: about the card
+    before ("and in lakhs?", "is that CTC or in-hand?", "kitna?")."""
+    if reading.level is not None or reading.years is not None or reading.pay is not None:
+        return False
+    if reading.others or reading.role is not None:
+        return False
+    form = reading.asks_unit or any(gap.kind == "pay_form" for gap in reading.gaps)
+    return set(reading.intents) <= ({"salary", "role"} if form else {"salary"})
 
 
 def _context(catalog: Catalog, replying_to: Command | None) -> tuple[Role | None, str | None]:
@@ -272,6 +282,8 @@ def _context(catalog: Catalog, replying_to: Command | None) -> tuple[Role | None
 def _decide(reading: Reading, replying_to: Command | None, has_role: bool) -> Kind:
     if reading.chat:
         return Kind.CHAT
+    if reading.about_privacy and reading.level is None and not reading.others:
+        return Kind.PRIVACY  # "do you store my salary?"
     if reading.pay is not None or (reading.asks_years and reading.level is not None):
         return Kind.SALARY  # the member's own figure, or the years a level means
     plain = set(reading.intents) <= {"salary", "role"} and reading.level is None

@@ -35,6 +35,8 @@ _PAY = re.compile(
 """A yearly pay figure as members type it: ``28 LPA``, ``50L``, ``1.5 cr``, ``₹40 lakh``."""
 _UNIT = {"l": 100_000, "c": 10_000_000}
 _WHERE = re.compile(r"\b(where|kahan|kaha|kidhar)\b")
+_MINE = re.compile(r"\b(my|mine|mera|meri|mere|you|your|aap|tum)\b")
+_FEATURE_STORE = re.compile(r"feature[- ]stor")
 _SELF = re.compile(r"\b(i|i'm|im|me|my|mine|mujhe|mera|meri|mere|main|hu|hoon)\b")
 """Words by which a member speaks of themselves (English and Hinglish)."""
 _WHY = re.compile(r"\b(why|kyu|kyun|kyon|reason|wajah)\b")
@@ -91,6 +93,8 @@ class Reading:
     """Names a unit of pay (rupees, lakhs): "how much is that in lakhs?"."""
     asks_between: bool = False
     """Asks the distance between two bands ("the gap between them?")."""
+    about_privacy: bool = False
+    """Asks what the bot keeps of what the member told it ("do you store my salary?")."""
     about_source: bool = False
     """Asks about the figures themselves: their year, region or source."""
     band: tuple[float, float] | None = None
@@ -123,7 +127,7 @@ class Lexicon:
         known |= vocab.COMPANIES | vocab.REMOTE | vocab.COMMAND_WORDS
         known |= vocab.UNCOVERED | vocab.PAY_FORMS | vocab.CURRENCIES | vocab.FUTURE
         known |= vocab.WEAK_PAY | vocab.ACROSS_LEVELS | vocab.UNITS | vocab.BETWEEN
-        known |= vocab.DATA_WORDS | vocab.PROVENANCE
+        known |= vocab.DATA_WORDS | vocab.PROVENANCE | vocab.PRIVACY
         known |= {word for key in vocab.PHRASES for word in key}  # "how long" stays whole
         known |= {word for key in vocab.OTHER_ROLES for word in key}
         known |= {word for talk in vocab.SMALL_TALK.values() for word in talk}
@@ -383,11 +387,19 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
         asks_difference=_DIFFER.search(text.casefold()) is not None,
         weak_pay=weak_pay,
         about_source=about_source and years is None and pay is None,
+        about_privacy=_privacy(said, text.casefold()),
         asks_unit=asks_unit,
         asks_between=not vocab.BETWEEN.isdisjoint(words),
         band=_band(text) if fuzzy else None,
         corrected=tuple(corrected),
     )
+
+
+def _privacy(words: set[str], folded: str) -> bool:
+    """A privacy word said of the member's own things, not of feature stores."""
+    if words.isdisjoint(vocab.PRIVACY) or _FEATURE_STORE.search(folded):
+        return False
+    return _MINE.search(folded) is not None
 
 
 def _band(text: str) -> tuple[float, float] | None:

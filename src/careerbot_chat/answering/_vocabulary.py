@@ -30,6 +30,7 @@ __all__ = [
     "PAY_FORMS",
     "PHRASES",
     "PRIORITY",
+    "PRIVACY",
     "PROVENANCE",
     "REMOTE",
     "SHORT_FORMS",
@@ -121,6 +122,8 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("highest", "paid"): "highest-paid",  # the role among others, not its top band
     ("highest", "paying"): "highest-paid",
     ("look", "for"): "lookfor",
+    ("in", "hand"): "in-hand",
+    ("take", "home"): "in-hand",
     ("what", "makes"): "what",  # a cause, not pay: "what makes candidates fail"
     ("looking", "for"): "lookfor",
 }
@@ -262,7 +265,7 @@ STOPWORDS = frozenset(
     "level experience experienced exp year annual annually yearly per-year "
     "currently today latest recent anyone anybody one common used use uses using "
     "come comes coming mention mentions mentioned name names named reason reasons "
-    "biggest main only going gonna apply applying applied candidate candidates full whole complete overall picture"
+    "biggest main only include includes including annum going gonna apply applying applied candidate candidates full whole complete overall picture"
     # Hinglish in Latin script
     " ka ki ke ko kya kyu kyun kyon hai hain hota hoti hote tha thi the hoga hogi "
     " me mein mai main mera meri mere pe par se aur ya bhi toh bhai yaar bro batao "
@@ -285,7 +288,7 @@ WEAK_PAY = frozenset(
 """"How much", "will I get": a pay question only when nothing else is asked ("kitni
 openings", "job milegi?")."""
 
-UNITS = frozenset("rupees rupee inr rs lakh lakhs lac lacs lpa".split())
+UNITS = frozenset("rupees rupee inr rs lakh lakhs lac lacs lpa crore crores cr".split())
 """Asking for a figure in rupees or lakhs ("how much is that in lakhs?")."""
 BETWEEN = frozenset("between beech bich".split())
 """Asking for the distance between two bands shown before ("the gap between them?")."""
@@ -299,6 +302,12 @@ PROVENANCE = frozenset(
 )
 """A question about the figures themselves ("which year are these numbers from?", "is this
 page about India?"): a ``DATA_WORDS`` word with a ``PROVENANCE`` one."""
+
+PRIVACY = frozenset(
+    "privacy private store stored storing save saved saving keep kept delete remember "
+    "remembered confidential secure safe leak leaked".split()
+)
+"""With the member's own things ("my salary", "mera data"): what the bot keeps of them."""
 
 ACROSS_LEVELS = frozenset("seniority progression ladder".split())
 """Asking how pay changes from level to level: answered with the whole ladder, no level."""
