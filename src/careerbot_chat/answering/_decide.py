@@ -132,12 +132,16 @@ def understand(
         origin = (memory.origin if memory is not None else "") or _switched_from(replying_to)
         if origin:
             reading = replace(reading, others=(origin,))
+    if kind is Kind.ROLE and reading.asks_why and _shows_demand(replying_to):
+        kind = Kind.SALARY  # "why so high?" after the openings: the source's reasons
     if kind is Kind.SALARY and reading.weak_pay and _shows_demand(replying_to):
         kind = Kind.DEMAND  # "pune me kitni?" after the openings: how many, there
     if memory is not None and memory.knows_member:
         if kind is Kind.SALARY and (reading.years is not None or reading.pay is not None):
             reading = _fill(reading, memory)  # "getting 20 LPA, low?" after "3 yoe"
-        elif _about_member(reading, kind) and not _no_route(role, kind, memory):
+        elif _about_member(reading, kind) and not _no_route(
+            role or fallback_role(catalog, None), kind, memory
+        ):
             reading, kind = _fill(reading, memory), Kind.SALARY
     if reading.level is None and context_level is not None and role is not None:
         step = _step(reading)  # "one level down?"

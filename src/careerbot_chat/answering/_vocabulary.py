@@ -243,7 +243,7 @@ NEAREST: dict[str, tuple[str, ...]] = {
 after "the source says nothing about Feast", its lines on feature stores."""
 PAY_FORMS = frozenset(
     "inhand in-hand monthly bonus bonuses esop esops stock stocks rsu rsus equity variable "
-    "hike hikes increment".split()
+    "hike hikes increment base fixed gross net".split()
 )
 """Parts or forms of pay the source does not break its yearly bands into."""
 CURRENCIES = frozenset("usd dollar dollars gbp euro euros eur pounds".split())
