@@ -292,6 +292,7 @@ def _decide(reading: Reading, replying_to: Command | None, has_role: bool) -> Ki
         return Kind.SALARY  # the member's own figure, or the years a level means
     plain = set(reading.intents) <= {"salary", "role"} and reading.level is None
     only_data = set(reading.topics) <= vocab.DATA_WORDS | vocab.PROVENANCE  # not "which GCCs"
+    only_data = only_data and not any(gap.kind == "topic" for gap in reading.gaps)
     if reading.about_source and plain and only_data and not reading.others:
         return Kind.SOURCE  # "which year are these numbers from?"
     if any(gap.kind == "pay_form" for gap in reading.gaps) and not reading.others:

@@ -123,6 +123,7 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("highest", "paying"): "highest-paid",
     ("look", "for"): "lookfor",
     ("in", "hand"): "in-hand",
+    ("work", "life", "balance"): "wlb",
     ("take", "home"): "in-hand",
     ("what", "makes"): "what",  # a cause, not pay: "what makes candidates fail"
     ("looking", "for"): "lookfor",
@@ -217,7 +218,8 @@ UNCOVERED = frozenset(
     "certification certifications certificate certified cka ckad degree masters master's "
     "phd mtech btech bootcamp leetcode dsa rounds oncall on-call wlb layoffs notice "
     "relocation visa hub hubs course courses balance timeline resources material materials "
-    "books book youtube tutorial tutorials".split()
+    "books book youtube tutorial tutorials hackathon hackathons community communities "
+    "meetup meetups mentor mentors mentorship".split()
 )
 """Things members ask about that the source never mentions: named as a gap, first."""
 NEAREST: dict[str, tuple[str, ...]] = {
@@ -274,7 +276,8 @@ STOPWORDS = frozenset(
     " ye yeh yah wo woh vo unme inme isme usme unka unki iska iski uska uski inka unhe"
     " kis kisme kisko kaun kaunse kaunsa kaunsi konsa konse konsi kuch sab sirf bas matlab na nahi nhi haan ha ji jo"
     " padega padegi padta jaana jana hona karo baat log cheez wala tak phir fir"
-    " agar lekin kyunki aata aati aate walon walo waale waala waali".split()
+    " agar lekin kyunki aata aati aate walon walo waale waala waali"
+    " aayega aayegi aayenge".split()
 )
 """Words that carry no meaning for the answer. Intent words are never stopwords."""
 
