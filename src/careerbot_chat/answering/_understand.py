@@ -43,11 +43,9 @@ _WHY = re.compile(r"\b(why|kyu|kyun|kyon|reason|wajah)\b")
 _MORE = re.compile(r"\b(more|extra|zyada|jyada|badhega|badhegi|bump|jump)\b")
 _OUTSIDE = re.compile(r"\b(non[- ]?faang|outside|other than|besides)\b")
 _DIFFER = re.compile(r"\b(different|differ|differs|alag)\b")
-_WORK_DIFFERENCE = re.compile(
-    r"\b(difference|diff|farak|fark|farq)\b.*\b(work|job|kaam|duties)\b"
-    r"|\b(work|job|kaam|duties)\b.*\b(difference|diff|farak|fark|farq)\b"
-)
-"""How the work differs ("difference between MLOps and DevOps work"), not the pay."""
+_DIFFERENCE = frozenset({"difference", "diff", "farak", "fark", "farq"})
+_WORK = frozenset({"work", "job", "kaam", "duties"})
+"""Said together, how the work differs ("difference between MLOps and DevOps work")."""
 _RANGE = re.compile(
     r"(\d{1,3}(?:\.\d)?)\s*(?:l|lpa|lakhs?)?\s*(?:–|-|to)\s*(\d{1,3}(?:\.\d)?)(?![\d.]*\s*(?:y|cr))"
 )
@@ -391,7 +389,7 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
         asks_more=_MORE.search(text.casefold()) is not None,
         outside=_OUTSIDE.search(text.casefold()) is not None,
         asks_difference=_DIFFER.search(folded) is not None
-        or _WORK_DIFFERENCE.search(folded) is not None,
+        or not (said.isdisjoint(_DIFFERENCE) or said.isdisjoint(_WORK)),
         weak_pay=weak_pay,
         about_source=about_source and years is None and pay is None,
         about_privacy=_privacy(said, text.casefold()),
