@@ -80,7 +80,8 @@ INTENTS: dict[str, frozenset[str]] = {
     ),
     # moving into the role (answered from the FAQ and the paths)
     "path": frozenset(
-        "switch switching move moving transition become becoming shift aaye aaun getinto".split()
+        "switch switching move moving transition become becoming shift aaye aaun jaun jaaun "
+        "getinto".split()
     ),
     # one role against another
     "faq": frozenset({"faq", "faqs"}),
@@ -115,6 +116,9 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("day", "to", "day"): "day",
     ("pay", "scale"): "payscale",
     ("how", "long"): "timeline",
+    ("kitna", "time"): "timeline",
+    ("kitne", "din"): "timeline",
+    ("much", "time"): "timeline",
     ("would", "i", "get"): "earn",
     ("will", "i", "get"): "earn",
     ("would", "i", "make"): "earn",
@@ -277,7 +281,8 @@ STOPWORDS = frozenset(
     " kis kisme kisko kaun kaunse kaunsa kaunsi konsa konse konsi kuch sab sirf bas matlab na nahi nhi haan ha ji jo"
     " padega padegi padta jaana jana hona karo baat log cheez wala tak phir fir"
     " agar lekin kyunki aata aati aate walon walo waale waala waali"
-    " aayega aayegi aayenge".split()
+    " aayega aayegi aayenge hu hoon hun badhega badhegi badhta badhti lagega lagegi lagta"
+    " lagti".split()
 )
 """Words that carry no meaning for the answer. Intent words are never stopwords."""
 
