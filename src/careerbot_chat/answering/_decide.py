@@ -161,8 +161,9 @@ def understand(
             level = reading.level or context_level  # "in lakhs?"
             reading = replace(reading, others=against, level=level)
             kind = Kind.COMPARE
-        elif against and not reading.intents and reading.pay is None:
+        elif against and not reading.intents and reading.pay is None and not reading.asks_period:
             reading, kind = replace(reading, others=against), Kind.COMPARE
+        # "is that per year?" after a premium: the level's yearly band, its premium under it
     return Understood(_command(kind, reading, role), reading, kind, role)
 
 

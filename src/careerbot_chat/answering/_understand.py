@@ -36,6 +36,7 @@ _PAY = re.compile(
 _UNIT = {"l": 100_000, "c": 10_000_000}
 _WHERE = re.compile(r"\b(where|kahan|kaha|kidhar)\b")
 _MINE = re.compile(r"\b(my|mine|mera|meri|mere|you|your|aap|tum)\b")
+_MY = re.compile(r"\b(my|mine|mera|meri|mere)\b")
 _FEATURE_STORE = re.compile(r"feature[- ]stor")
 _SELF = re.compile(r"\b(i|i'm|im|me|my|mine|mujhe|mera|meri|mere|main|hu|hoon)\b")
 """Words by which a member speaks of themselves (English and Hinglish)."""
@@ -94,6 +95,8 @@ class Reading:
     """Pay is asked only by "how much" or "milega": after openings, it asks how many."""
     asks_unit: bool = False
     """Names a unit of pay (rupees, lakhs): "how much is that in lakhs?"."""
+    asks_period: bool = False
+    """Asks whether a figure is yearly ("is that per year?")."""
     asks_between: bool = False
     """Asks the distance between two bands ("the gap between them?")."""
     about_privacy: bool = False
@@ -130,7 +133,8 @@ class Lexicon:
         known |= vocab.COMPANIES | vocab.REMOTE | vocab.COMMAND_WORDS
         known |= vocab.UNCOVERED | vocab.PAY_FORMS | vocab.CURRENCIES | vocab.FUTURE
         known |= vocab.WEAK_PAY | vocab.ACROSS_LEVELS | vocab.UNITS | vocab.BETWEEN
-        known |= vocab.DATA_WORDS | vocab.PROVENANCE | vocab.PRIVACY
+        known |= vocab.DATA_WORDS | vocab.PROVENANCE | vocab.PRIVACY | vocab.SHARING
+        known |= vocab.PERIODS
         known |= {word for key in vocab.PHRASES for word in key}  # "how long" stays whole
         known |= {word for key in vocab.OTHER_ROLES for word in key}
         known |= {word for talk in vocab.SMALL_TALK.values() for word in talk}
@@ -395,6 +399,7 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
         about_privacy=_privacy(said, text.casefold()),
         asks_unit=asks_unit,
         asks_between=not vocab.BETWEEN.isdisjoint(words),
+        asks_period=not said.isdisjoint(vocab.PERIODS),
         band=_band(text) if fuzzy else None,
         corrected=tuple(corrected),
     )
@@ -402,9 +407,11 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
 
 def _privacy(words: set[str], folded: str) -> bool:
     """A privacy word said of the member's own things, not of feature stores."""
-    if words.isdisjoint(vocab.PRIVACY) or _FEATURE_STORE.search(folded):
+    if _FEATURE_STORE.search(folded):
         return False
-    return _MINE.search(folded) is not None
+    if not words.isdisjoint(vocab.SHARING) and _MY.search(folded):
+        return True  # "do you share my salary?"
+    return not words.isdisjoint(vocab.PRIVACY) and _MINE.search(folded) is not None
 
 
 def _band(text: str) -> tuple[float, float] | None:

@@ -28,11 +28,13 @@ __all__ = [
     "NEAREST",
     "OTHER_ROLES",
     "PAY_FORMS",
+    "PERIODS",
     "PHRASES",
     "PRIORITY",
     "PRIVACY",
     "PROVENANCE",
     "REMOTE",
+    "SHARING",
     "SHORT_FORMS",
     "SMALL_TALK",
     "SMALL_TALK_FILLER",
@@ -117,6 +119,9 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("pay", "scale"): "payscale",
     ("how", "long"): "timeline",
     ("kitna", "time"): "timeline",
+    ("per", "years"): "annum",
+    ("per", "annum"): "annum",
+    ("har", "saal"): "annum",
     ("kitne", "din"): "timeline",
     ("much", "time"): "timeline",
     ("would", "i", "get"): "earn",
@@ -249,7 +254,7 @@ NEAREST: dict[str, tuple[str, ...]] = {
 after "the source says nothing about Feast", its lines on feature stores."""
 PAY_FORMS = frozenset(
     "inhand in-hand monthly bonus bonuses esop esops stock stocks rsu rsus equity variable "
-    "hike hikes increment base fixed gross net".split()
+    "hike hikes increment base fixed gross net cash".split()
 )
 """Parts or forms of pay the source does not break its yearly bands into."""
 CURRENCIES = frozenset("usd dollar dollars gbp euro euros eur pounds".split())
@@ -271,7 +276,8 @@ STOPWORDS = frozenset(
     "level experience experienced exp year annual annually yearly per-year "
     "currently today latest recent anyone anybody one common used use uses using "
     "come comes coming mention mentions mentioned name names named reason reasons "
-    "biggest main only include includes including annum going gonna apply applying applied candidate candidates full whole complete overall picture"
+    "biggest main only include includes including annum going gonna apply applying applied "
+    "candidate candidates full whole complete overall picture told said asked"
     # Hinglish in Latin script
     " ka ki ke ko kya kyu kyun kyon hai hain hota hoti hote tha thi the hoga hogi "
     " me mein mai main mera meri mere pe par se aur ya bhi toh bhai yaar bro batao "
@@ -298,6 +304,8 @@ openings", "job milegi?")."""
 
 UNITS = frozenset("rupees rupee inr rs lakh lakhs lac lacs lpa crore crores cr".split())
 """Asking for a figure in rupees or lakhs ("how much is that in lakhs?")."""
+PERIODS = frozenset("annum annual annually yearly per-year".split())
+"""Asking whether a figure is yearly ("is that per year?")."""
 BETWEEN = frozenset("between beech bich".split())
 """Asking for the distance between two bands shown before ("the gap between them?")."""
 
@@ -311,6 +319,8 @@ PROVENANCE = frozenset(
 """A question about the figures themselves ("which year are these numbers from?", "is this
 page about India?"): a ``DATA_WORDS`` word with a ``PROVENANCE`` one."""
 
+SHARING = frozenset("share shared sharing shares".split())
+"""Said of "my" things only ("do you share my salary?"): "share the card" is no worry."""
 PRIVACY = frozenset(
     "privacy private store stored storing save saved saving keep kept delete remember "
     "remembered confidential secure safe leak leaked".split()
