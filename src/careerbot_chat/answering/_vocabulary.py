@@ -133,7 +133,10 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("look", "for"): "lookfor",
     ("in", "hand"): "in-hand",
     ("work", "life", "balance"): "wlb",
-    ("take", "home"): "in-hand",
+    ("take", "home", "pay"): "in-hand",
+    ("take", "home", "salary"): "in-hand",
+    ("take", "home"): "take-home",
+    ("system", "design"): "system-design",
     ("what", "makes"): "what",  # a cause, not pay: "what makes candidates fail"
     ("looking", "for"): "lookfor",
 }
@@ -223,12 +226,16 @@ UNCOVERED = frozenset(
     # tools and stacks the source never names
     "terraform spark pyspark jenkins databricks kserve seldon feast argo dvc llmops azure "
     "pytorch tensorflow bentoml kafka snowflake ansible helm wandb onnx vllm langchain "
+    "rust golang java scala sql nosql llm llms genai gpu gpus cuda cicd ci/cd github gitlab "
     # credentials, hiring process, working life
     "certification certifications certificate certified cka ckad degree masters master's "
     "phd mtech btech bootcamp leetcode dsa rounds oncall on-call wlb layoffs notice "
     "relocation visa hub hubs course courses balance timeline resources material materials "
     "books book youtube tutorial tutorials hackathon hackathons community communities "
-    "meetup meetups mentor mentors mentorship".split()
+    "meetup meetups mentor mentors mentorship "
+    # applying and working life
+    "resume cv portfolio referral referrals assignment assignments take-home system-design "
+    "night overtime weekends women diversity benefits insurance".split()
 )
 """Things members ask about that the source never mentions: named as a gap, first."""
 NEAREST: dict[str, tuple[str, ...]] = {
@@ -249,6 +256,18 @@ NEAREST: dict[str, tuple[str, ...]] = {
     "jenkins": ("pipelines",),
     "dvc": ("pipelines",),
     "wandb": ("mlflow",),
+    "java": ("python",),
+    "golang": ("python",),
+    "rust": ("python",),
+    "scala": ("python",),
+    "cicd": ("pipelines",),
+    "ci/cd": ("pipelines",),
+    "github": ("pipelines",),
+    "gitlab": ("pipelines",),
+    "gpu": ("serve",),
+    "gpus": ("serve",),
+    "llm": ("framework",),
+    "llms": ("framework",),
 }
 """An ``UNCOVERED`` word and the words of what the source does cover nearest to it:
 after "the source says nothing about Feast", its lines on feature stores."""
