@@ -132,12 +132,24 @@ def sentence_reply(
             base = card or cards.role_card(role)
             lines = [*gaps, *best]
             return focus(replace(base, blocks=tuple(Paragraph(line) for line in lines)), role)
+        unknown = _unknown(catalog, reading.topics) if kind is Kind.ROLE and not gaps else []
+        if unknown and len(unknown) == len(reading.topics):  # "is Rust part of the job?"
+            note = msg.GAP_NOTHING.format(words=msg.echo(" ".join(unknown)), role=role.title)
+            reply = _answer_for(kind, replace(reading, topics=()), role, catalog)
+            return focus(insert(reply, (Paragraph(note),), at=0), role)
     reply = _answer_for(kind, reading, role, catalog)
     if kind is Kind.ROLE and not (reading.intents or reading.topics or reading.gaps):
         return reply  # the role's name alone asks for its card, as /role does
     # What the source lacks comes first: a skimming reader must not take the
     # India-wide figures that follow as the answer about Pune.
     return focus(_with_gaps(reply, reading, role, at=0), role)
+
+
+def _unknown(catalog: Catalog, words: tuple[str, ...]) -> list[str]:
+    """Words asked about that no list and no card knows, at least three letters long:
+    when nothing in the source matches them either, the source does not cover them."""
+    known = derived.lexicon(catalog).known
+    return [word for word in words if word not in known and len(word) >= 3 and word.isalpha()]
 
 
 def _answer_for(kind: Kind, reading: Reading, role: Role, catalog: Catalog) -> Reply:
