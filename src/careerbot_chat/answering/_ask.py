@@ -123,8 +123,8 @@ def sentence_reply(
         return duties_reply(role, gaps)
     if kind is Kind.SKILLS and (route := _route(role, reading.others)):
         skills = cards.card_for(catalog, role, "skills") or cards.role_card(role)
-        lines = (*gaps, route)  # "what to learn?" from backend: the source's steps first
-        return focus(insert(skills, tuple(Paragraph(line) for line in lines), at=0), role)
+        steps = (*gaps, route)  # "what to learn?" from backend: the source's steps first
+        return focus(insert(skills, tuple(Paragraph(line) for line in steps), at=0), role)
     if (nearest or kind in (Kind.ROLE, Kind.SKILLS, Kind.PITFALLS)) and reading.topics:
         best = _best_lines(catalog, role, reading.topics)
         if best:  # the lines about the words asked, from whichever card holds them

@@ -118,11 +118,12 @@ def understand(
         named = catalog.level(role, reading.level.replace("-", " "))
         if named is not None:  # "mid level", "mid-level": the ladder's own id
             reading = replace(reading, level=named.id, unknown_level=False)
-    if reading.band is not None and reading.level is None and role is not None:
-        level = _quoted_level(role, reading.band)  # "ye 22–45 kis level ka hai?"
+    band = reading.band
+    if band is not None and reading.level is None and role is not None:
+        level = _quoted_level(role, band)  # "ye 22–45 kis level ka hai?"
         if level is not None:
             reading = replace(reading, level=level, asks_years=True)
-        elif _is_headline(role, reading.band) and "salary" not in reading.intents:
+        elif _is_headline(role, band) and "salary" not in reading.intents:
             reading = replace(reading, intents=("salary", *reading.intents))  # "is 10–45 all?"
     role = reading.role or context_role
     kind = _decide(reading, replying_to, role is not None)
@@ -195,7 +196,9 @@ def _switched_from(command: Command | None) -> str:
     """The former role a switching answer was about (``/faq mlops switch backend``)."""
     if command is None or command.name != "faq" or "switch" not in command.args:
         return ""
-    found = _compared(Command(command.spec, tuple(a if a != "switch" else "vs" for a in command.args)))
+    found = _compared(
+        Command(command.spec, tuple(a if a != "switch" else "vs" for a in command.args))
+    )
     return found[0] if found else ""
 
 

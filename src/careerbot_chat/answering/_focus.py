@@ -16,9 +16,9 @@ from .. import messages as msg
 from ..catalog import _show as show
 from ..catalog._content import Level, Role
 from . import _cards as cards
+from ._narrow import expand
 from ._reply import Action, Block, Bullets, Divider, Fields, Outcome, Paragraph, Reply
 from ._reply import label_separator as sep
-from ._narrow import expand
 from ._understand import Reading
 from ._vocabulary import EMPLOYER_WORDS, TOP_PAY
 
@@ -236,8 +236,7 @@ def related(role: Role, words: tuple[str, ...]) -> list[str]:
         words = (*words, *EMPLOYER_WORDS)
     stems = tuple(dict.fromkeys(word[:5] for word in words))
     scored = [
-        (sum(stem in line.casefold() for stem in stems), line)
-        for line in cards.why_now_lines(role)
+        (sum(stem in line.casefold() for stem in stems), line) for line in cards.why_now_lines(role)
     ]
     return [line for score, line in sorted(scored, key=lambda pair: -pair[0]) if score]
 

@@ -41,8 +41,8 @@ __all__ = [
     "STOPWORDS",
     "TOPIC_SYNONYMS",
     "TOP_PAY",
-    "UNITS",
     "UNCOVERED",
+    "UNITS",
     "WEAK_PAY",
     "YEAR_UNITS",
 ]
