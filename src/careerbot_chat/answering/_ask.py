@@ -94,7 +94,10 @@ def sentence_reply(
         return _lines_reply(role, [*gaps, line, pay.title], "role")
     if kind is Kind.SALARY:
         return pay_reply(role, reading, gaps, _switching(role, reading))
-    nearest = kind is Kind.DEMAND and any(gap.kind == "topic" for gap in reading.gaps)
+    nearest = kind is Kind.DEMAND and (
+        any(gap.kind == "topic" for gap in reading.gaps)  # "Feast in these jobs?"
+        or _off_demand(role, reading.topics)  # "are real clusters important?"
+    )
     if kind is Kind.DEMAND and not (nearest and reading.topics):  # "Feast in these jobs?"
         companies = ("gcc",) if any(gap.kind == "company" for gap in reading.gaps) else ()
         return demand_reply(role, (*expand(reading.topics), *companies), gaps)
@@ -143,6 +146,18 @@ def sentence_reply(
     # What the source lacks comes first: a skimming reader must not take the
     # India-wide figures that follow as the answer about Pune.
     return focus(_with_gaps(reply, reading, role, at=0), role)
+
+
+def _off_demand(role: Role, words: tuple[str, ...]) -> bool:
+    """Words asked with a hiring cue that no line on demand or why now holds, though the
+    source's other lines may ("is real cluster experience important?")."""
+    stems = tuple(word[:5] for word in expand(words) if len(word) > 2)
+    lines = [cards.demand_line(role) or "", *cards.why_now_lines(role)]
+    if not stems or any(stem in line.casefold() for line in lines for stem in stems):
+        return False
+    work = [*role.competencies, *role.duties, *(p.mistake for p in role.pitfalls)]
+    work += [tool for chain in role.toolchains for tool in chain.tools]
+    return any(stem in line.casefold() for line in work for stem in stems)
 
 
 def _unknown(catalog: Catalog, words: tuple[str, ...]) -> list[str]:

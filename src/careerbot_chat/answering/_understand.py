@@ -143,7 +143,13 @@ class Lexicon:
         known |= {word for phrase in self.level_words for word in phrase.split()}
         self.content = frozenset(content_words(catalog))
         self.known = frozenset(known | self.content)
-        self._targets = sorted(word for word in known if len(word) >= 3 and word.isalpha())
+        self._targets = sorted(
+            word
+            for word in known
+            if len(word) >= 3
+            and word.isalpha()
+            and not (len(word) <= 4 and word in vocab.STOPWORDS)  # "hosted" is not "hote"
+        )
         self._fixes: dict[str, str] = {}
 
     def fix(self, word: str) -> str:

@@ -73,7 +73,7 @@ INTENTS: dict[str, frozenset[str]] = {
         "skills skill learn learning study padhna padhai seekhna sikhna seekhu tools tool stack toolchain "
         "toolchains roadmap need needed required zaroori aana know competencies panel panels "
         "must must-have musthave mandatory essential essentials requirement requirements "
-        "prerequisite prerequisites qualifications lookfor".split()
+        "prerequisite prerequisites qualifications lookfor dekhte jd jds".split()
     ),
     # hiring
     "demand": frozenset(
@@ -131,6 +131,11 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("highest", "paid"): "highest-paid",  # the role among others, not its top band
     ("highest", "paying"): "highest-paid",
     ("look", "for"): "lookfor",
+    ("hiring", "manager"): "panel",
+    ("hiring", "managers"): "panel",
+    ("hiring", "team"): "panel",
+    ("job", "description"): "jd",
+    ("job", "descriptions"): "jd",
     ("in", "hand"): "in-hand",
     ("work", "life", "balance"): "wlb",
     ("take", "home", "pay"): "in-hand",
@@ -296,7 +301,7 @@ STOPWORDS = frozenset(
     "currently today latest recent anyone anybody one common used use uses using "
     "come comes coming mention mentions mentioned name names named reason reasons "
     "biggest main only include includes including annum going gonna apply applying applied "
-    "candidate candidates full whole complete overall picture told said asked"
+    "candidate candidates full whole complete overall picture told said asked both tech"
     # Hinglish in Latin script
     " ka ki ke ko kya kyu kyun kyon hai hain hota hoti hote tha thi the hoga hogi "
     " me mein mai main mera meri mere pe par se aur ya bhi toh bhai yaar bro batao "
