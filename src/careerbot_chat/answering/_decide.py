@@ -126,6 +126,10 @@ def understand(
         elif _is_headline(role, band) and "salary" not in reading.intents:
             reading = replace(reading, intents=("salary", *reading.intents))  # "is 10–45 all?"
     role = reading.role or context_role
+    over = role or fallback_role(catalog, None)
+    if reading.asks_premium and not reading.others and over is not None and over.premiums:
+        other = over.premiums[0].over[0].split(" (")[0]  # "DevOps (equivalent level)"
+        reading = replace(reading, others=(other,))  # "is the premium the same at every level?"
     kind = _decide(reading, replying_to, role is not None)
     if memory is not None and kind is Kind.PATH and not reading.others and memory.origin:
         reading = replace(reading, others=(memory.origin,))  # "can I switch?" after "I'm a DS"
@@ -313,6 +317,8 @@ def _decide(reading: Reading, replying_to: Command | None, has_role: bool) -> Ki
         return Kind.OTHER_ROLE  # "sre salary": a role we have no card for
     if not intents and reading.others and has_role:
         return Kind.PATH  # "backend to mlops"
+    if intents == [Kind.ROLE] and reading.others and reading.about_self and has_role:
+        return Kind.PATH  # "I'm a QA engineer, can I do MLOps?"
     if intents:
         intent = intents[0]
         return Kind.START if intent == "help" else Kind(intent)

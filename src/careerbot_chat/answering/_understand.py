@@ -95,6 +95,8 @@ class Reading:
     """Pay is asked only by "how much" or "milega": after openings, it asks how many."""
     asks_unit: bool = False
     """Names a unit of pay (rupees, lakhs): "how much is that in lakhs?"."""
+    asks_premium: bool = False
+    """Asks for pay over other roles ("the premium"), whether or not it names them."""
     asks_period: bool = False
     """Asks whether a figure is yearly ("is that per year?")."""
     asks_between: bool = False
@@ -120,10 +122,12 @@ class Lexicon:
         names = [normalise(name).split() for role in catalog.roles for name in role.names]
         self.name_heads = frozenset(words[0] for words in names if words)
         self.name_words = {
-            role.slug: frozenset(word for name in role.names for word in normalise(name).split())
+            role.slug: frozenset(
+                normalise(name) for name in role.names if len(normalise(name).split()) == 1
+            )
             for role in catalog.roles
         }
-        """Per role, the words of its names: named twice ("MLOps vs US MLOps"), no topic."""
+        """Per role, its one-word names: named twice ("MLOps vs US MLOps"), no topic."""
         self.longest_name = max((len(words) for words in names), default=1)
         self.level_words = frozenset(
             word for role in catalog.roles for level in role.ladder for word in level_words(level)
@@ -406,6 +410,7 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
         asks_unit=asks_unit,
         asks_between=not vocab.BETWEEN.isdisjoint(words),
         asks_period=not said.isdisjoint(vocab.PERIODS),
+        asks_premium=not said.isdisjoint(vocab.PREMIUM_WORDS),
         band=_band(text) if fuzzy else None,
         corrected=tuple(corrected),
     )

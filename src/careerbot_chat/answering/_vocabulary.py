@@ -30,6 +30,7 @@ __all__ = [
     "PAY_FORMS",
     "PERIODS",
     "PHRASES",
+    "PREMIUM_WORDS",
     "PRIORITY",
     "PRIVACY",
     "PROVENANCE",
@@ -301,7 +302,7 @@ STOPWORDS = frozenset(
     "currently today latest recent anyone anybody one common used use uses using "
     "come comes coming mention mentions mentioned name names named reason reasons "
     "biggest main only include includes including annum going gonna apply applying applied "
-    "candidate candidates full whole complete overall picture told said asked both tech"
+    "candidate candidates full whole complete overall picture told said asked both tech same every each"
     # Hinglish in Latin script
     " ka ki ke ko kya kyu kyun kyon hai hain hota hoti hote tha thi the hoga hogi "
     " me mein mai main mera meri mere pe par se aur ya bhi toh bhai yaar bro batao "
@@ -312,7 +313,7 @@ STOPWORDS = frozenset(
     " padega padegi padta jaana jana hona karo baat log cheez wala tak phir fir"
     " agar lekin kyunki aata aati aate walon walo waale waala waali"
     " aayega aayegi aayenge hu hoon hun badhega badhegi badhta badhti lagega lagegi lagta"
-    " lagti".split()
+    " lagti mujhe mil raha rahi rahe theek thik".split()
 )
 """Words that carry no meaning for the answer. Intent words are never stopwords."""
 
@@ -330,6 +331,8 @@ UNITS = frozenset("rupees rupee inr rs lakh lakhs lac lacs lpa crore crores cr".
 """Asking for a figure in rupees or lakhs ("how much is that in lakhs?")."""
 PERIODS = frozenset("annum annual annually yearly per-year".split())
 """Asking whether a figure is yearly ("is that per year?")."""
+PREMIUM_WORDS = frozenset("premium premiums delta".split())
+"""Pay over other roles: with none named, over the roles the source gives premiums over."""
 BETWEEN = frozenset("between beech bich".split())
 """Asking for the distance between two bands shown before ("the gap between them?")."""
 
