@@ -78,7 +78,11 @@ def sentence_reply(
     if kind is Kind.OTHER_ROLE:
         known = fallback_role(catalog, default_role)
         first, *more = reading.others
-        related = relating_reply(known, first, [], tuple(more)) if known is not None else None
+        related = (
+            relating_reply(known, first, [], tuple(more), reading.intents)
+            if known is not None
+            else None
+        )
         return related or _other_role(catalog, reading)
     if role is None:
         if kind is not Kind.SEARCH:

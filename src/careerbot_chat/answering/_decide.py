@@ -315,8 +315,8 @@ def _decide(reading: Reading, replying_to: Command | None, has_role: bool) -> Ki
     asks_other = reading.others and not reading.role and not has_role
     if asks_other and Kind.COMPARE not in intents and intents[:1] != [Kind.PATH]:
         return Kind.OTHER_ROLE  # "sre salary": a role we have no card for
-    if not intents and reading.others and has_role:
-        return Kind.PATH  # "backend to mlops"
+    if not intents and reading.others and has_role and not reading.content_topics:
+        return Kind.PATH  # "backend to mlops", not "who builds feature stores, MLOps or DE?"
     if intents == [Kind.ROLE] and reading.others and reading.about_self and has_role:
         return Kind.PATH  # "I'm a QA engineer, can I do MLOps?"
     if intents:

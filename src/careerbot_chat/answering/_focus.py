@@ -143,12 +143,19 @@ def relating(role: Role, other: str) -> list[str]:
 
 
 def relating_reply(
-    role: Role, other: str, first: list[str], also: tuple[str, ...] = ()
+    role: Role,
+    other: str,
+    first: list[str],
+    also: tuple[str, ...] = (),
+    asked: tuple[str, ...] = (),
 ) -> Reply | None:
     """What the source says relating ``other`` to ``role``, after ``first`` (the gaps);
     none when it says nothing about ``other``. With ``also`` (more roles named), the
     lines naming every one of them come first: "DevOps or SRE?" is about both."""
     lines = relating(role, other)
+    if "pitfalls" in asked:  # "interview me devops wala approach chalega?": the pitfall first
+        mistakes = {p.mistake for p in role.pitfalls}
+        lines.sort(key=lambda line: line not in mistakes)
     if also:
         names = [name.casefold() for name in also]
         lines.sort(key=lambda line: not all(name in line.casefold() for name in names))

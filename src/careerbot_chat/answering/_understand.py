@@ -95,6 +95,8 @@ class Reading:
     """Pay is asked only by "how much" or "milega": after openings, it asks how many."""
     asks_unit: bool = False
     """Names a unit of pay (rupees, lakhs): "how much is that in lakhs?"."""
+    content_topics: bool = False
+    """Some topic word is a word of the role's content ("feature store"), not filler."""
     asks_premium: bool = False
     """Asks for pay over other roles ("the premium"), whether or not it names them."""
     asks_period: bool = False
@@ -411,6 +413,7 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
         asks_between=not vocab.BETWEEN.isdisjoint(words),
         asks_period=not said.isdisjoint(vocab.PERIODS),
         asks_premium=not said.isdisjoint(vocab.PREMIUM_WORDS),
+        content_topics=any(topic in lexicon.content for topic in topics),
         band=_band(text) if fuzzy else None,
         corrected=tuple(corrected),
     )

@@ -60,7 +60,7 @@ INTENTS: dict[str, frozenset[str]] = {
     # what the job is
     "role": frozenset(
         "do does doing job responsibilities responsibility duties duty kaam karta krta karte "
-        "work works day role explain".split()
+        "work works day daily everyday routine role explain".split()
     ),
     # interviews
     "pitfalls": frozenset(
