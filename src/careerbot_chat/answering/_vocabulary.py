@@ -283,7 +283,10 @@ PAY_FORMS = frozenset(
 )
 """Parts or forms of pay the source does not break its yearly bands into."""
 CURRENCIES = frozenset("usd dollar dollars gbp euro euros eur pounds".split())
-FUTURE = frozenset("future forecast khatam replace replaced obsolete growth yoy next".split())
+FUTURE = frozenset(
+    "future forecast khatam replace replaced obsolete growth yoy next dying dead saturated "
+    "saturation hype overhyped bubble future-proof".split()
+)
 """Asking what comes next: the source gives figures as of one date, no forecast."""
 """Places, employers and ways of working the source may not break figures down by."""
 
