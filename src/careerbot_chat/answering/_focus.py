@@ -183,7 +183,9 @@ def pay_reply(
     if reading.pay is not None:
         lines = [*notes, *_placed(role, level, reading)]
     elif level is not None:
-        lines = [*notes, _level_sentence(role, level, reading), *_level_support(role, level)]
+        sentence = _level_sentence(role, level, reading)
+        support = [line for line in _level_support(role, level) if line[:-1] not in sentence]
+        lines = [*notes, sentence, *support]  # "Mid-level means 3–6 yrs" said once
     else:
         lines = [*notes, _headline_sentence(role), _ladder_line(role)]
     companies = tuple(gap.word for gap in reading.gaps if gap.kind == "company")
