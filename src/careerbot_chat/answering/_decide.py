@@ -141,9 +141,9 @@ def understand(
         kind = Kind.SALARY  # "why so high?" after the openings: the source's reasons
     if kind is Kind.SALARY and reading.weak_pay and _shows_demand(replying_to):
         kind = Kind.DEMAND  # "pune me kitni?" after the openings: how many, there
-    if memory is not None and memory.years is not None and reading.about_self:
-        if reading.level is not None and reading.pay is None and reading.years is None:
-            reading = replace(reading, asks_years=True)  # "7 years" → "am I senior then?"
+    own_level = reading.about_self and reading.level is not None and reading.pay is None
+    if own_level and memory is not None and memory.years is not None and reading.years is None:
+        reading = replace(reading, asks_years=True)  # "7 years" → "am I senior then?"
     if memory is not None and memory.knows_member:
         if kind is Kind.SALARY and (reading.years is not None or reading.pay is not None):
             reading = _fill(reading, memory)  # "getting 20 LPA, low?" after "3 yoe"
