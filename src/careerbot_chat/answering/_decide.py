@@ -272,12 +272,14 @@ def _about_member(reading: Reading, kind: Kind) -> bool:
 
 
 def _same_card(reading: Reading) -> bool:
-    """A follow-up that names no level, years, figure or role of its own: about the card
+    """A follow-up that names no level, years or figure of its own: about the card
     before ("and in lakhs?", "is that CTC or in-hand?", "kitna?")."""
     if reading.level is not None or reading.years is not None or reading.pay is not None:
-        return False
-    if reading.others or reading.role is not None:
-        return False
+        return False  # "and data engineer?" keeps the level: the same card for that role
+    if not reading.intents:
+        return True  # "and data engineer?": the same card for that role
+    if reading.role is not None or reading.others:
+        return False  # "mlops salary": the role's pay as a whole
     form = reading.asks_unit or any(gap.kind == "pay_form" for gap in reading.gaps)
     return set(reading.intents) <= ({"salary", "role"} if form else {"salary"})
 
