@@ -69,6 +69,8 @@ STATS_FOOTER = "Counts per day; no user ids are kept."
 QUOTED = "“{text}”"
 
 SOURCE_FOOTER = "Source: {title} ({kind}, {as_of})"
+SOURCE_NAMED = "{title} ({kind}, {as_of})"
+SOURCE_ANSWER = "These figures are for {region} as a whole, as of {as_of}, from {sources}."
 
 # Cards: titles, headings, labels and buttons
 ROLE_TITLE = "{role} · {region}, {as_of}"
@@ -198,6 +200,15 @@ ROLES_ASK = "Ask what a role does, its salary by level, its skills or its interv
 GAP_QUALIFIER = (
     "The source gives the {level} band for {qualifier} companies only; it does not say "
     "what others pay."
+)
+PRIVACY_REPLY = (
+    "I keep what you tell me about yourself in a chat (your years, pay and former role) "
+    "only to read your next questions there, and forget it after a while. You need not "
+    "give your pay: every band is shown without it."
+)
+GAP_PREMIUM_UNIT = (
+    "The source does not give the {level} premium of {role} in rupees or lakhs, "
+    "only as a percentage: {premium}."
 )
 GAP_WHY = "The source gives no reason for {role}'s pay."
 PAY_HEADLINE = (

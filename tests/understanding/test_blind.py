@@ -21,13 +21,13 @@ from tests.understanding.grading import (
     load_conversations,
 )
 
-RIGHT = 0.90
+RIGHT = 0.97
 """Single questions answered right (every label met)."""
-FIRST = 0.93
+FIRST = 0.97
 """The asked fact within the first two non-empty lines."""
 MEDIAN_LINES = 5
-TURNS_RIGHT = 0.90
-CONVERSATIONS_RIGHT = 0.78
+TURNS_RIGHT = 0.96
+CONVERSATIONS_RIGHT = 0.93
 
 
 @pytest.fixture(scope="module")

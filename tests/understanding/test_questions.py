@@ -7,7 +7,7 @@ from tests.understanding.grading import Labelled, score
 
 TUNED_RATE = 0.97
 """The part tuned against: the rate it reached when tuning stopped, less a margin."""
-HELD_OUT_RATE = 0.90
+HELD_OUT_RATE = 0.95
 """The held-out quarter, never tuned to: the issue's target is 0.95 (reported by the bench)."""
 
 

@@ -22,6 +22,7 @@ from . import _derived as derived
 from ._compose import catalog_reply, salary_answer, start_reply
 from ._decide import Kind, Understood, fallback_role
 from ._focus import (
+    SUPPORT,
     demand_reply,
     duties_reply,
     focus,
@@ -30,6 +31,8 @@ from ._focus import (
     relating_reply,
     short_reply,
 )
+from ._focus import lines_reply as _lines_reply
+from ._focus import related as related_lines
 from ._narrow import compare, expand, insert, narrow
 from ._reply import Action, Fields, Outcome, Paragraph, Reply
 from ._understand import Gap, Reading
@@ -51,6 +54,7 @@ _NEEDS_ROLE = (
     Kind.SKILLS,
     Kind.DEMAND,
     Kind.ROLE,
+    Kind.SOURCE,
 )
 
 
@@ -67,12 +71,18 @@ def sentence_reply(
         return start_reply()
     if kind is Kind.CHAT:
         return short_reply(_CHAT[reading.chat])
+    if kind is Kind.PRIVACY:
+        return short_reply(msg.PRIVACY_REPLY)
     if kind is Kind.ROLES:
         return _roles(catalog)
     if kind is Kind.OTHER_ROLE:
         known = fallback_role(catalog, default_role)
         first, *more = reading.others
-        related = relating_reply(known, first, [], tuple(more)) if known is not None else None
+        related = (
+            relating_reply(known, first, [], tuple(more), reading.intents)
+            if known is not None
+            else None
+        )
         return related or _other_role(catalog, reading)
     if role is None:
         if kind is not Kind.SEARCH:
@@ -81,14 +91,34 @@ def sentence_reply(
         known = fallback_role(catalog, default_role)  # whose source the gaps are about
         return focus(_with_gaps(found, reading, known, at=0) if known else found, None)
     gaps = tuple(_gap_notes(reading, role))
+    if kind is Kind.SOURCE:  # "which year are these numbers from?", then the band itself
+        sources = msg.join_names([cards.footer_source(source) for source in role.sources], "and")
+        line = msg.SOURCE_ANSWER.format(region=role.region, as_of=role.as_of, sources=sources)
+        pay = pay_reply(role, replace(reading, topics=(), gaps=()))
+        return _lines_reply(role, [*gaps, line, pay.title], "role")
     if kind is Kind.SALARY:
         return pay_reply(role, reading, gaps, _switching(role, reading))
-    if kind is Kind.DEMAND:
+    nearest = kind is Kind.DEMAND and (
+        any(gap.kind == "topic" for gap in reading.gaps)  # "Feast in these jobs?"
+        or _off_demand(role, reading.topics)  # "are real clusters important?"
+    )
+    if kind is Kind.DEMAND and not (nearest and reading.topics):  # "Feast in these jobs?"
         companies = ("gcc",) if any(gap.kind == "company" for gap in reading.gaps) else ()
         return demand_reply(role, (*expand(reading.topics), *companies), gaps)
     if kind in (Kind.COMPARE, Kind.PATH) and reading.others:
         other = reading.others[0]
-        if reading.asks_more or (kind is Kind.COMPARE and not relating(role, other)):
+        if kind is Kind.COMPARE and reading.asks_unit and relating(role, other):
+            return _in_rupees(role, reading, other, gaps)  # "how much is that in lakhs?"
+        about = related_lines(role, reading.topics) if kind is Kind.COMPARE else []
+        if about and not reading.asks_why:  # "is the talent pool smaller than DevOps'?"
+            lines = [*about, *relating(role, other)]
+            if len(reading.others) > 1:  # "DevOps vs SRE, same?": the lines naming both
+                names = [name.casefold() for name in reading.others]
+                lines.sort(key=lambda line: not all(name in line.casefold() for name in names))
+            lines = [*gaps, *lines]
+            return _lines_reply(role, list(dict.fromkeys(lines)), "role", support=SUPPORT + 1)
+        why = kind is Kind.COMPARE and reading.asks_why  # "why so much?": the reasons first
+        if reading.asks_more or why or (kind is Kind.COMPARE and not relating(role, other)):
             gap = () if relating(role, other) else (_no_comparison(role, other),)
             return pay_reply(role, reading, (*gaps, *gap))  # "a bump moving from DevOps?"
         if kind is Kind.COMPARE and reading.asks_difference and "salary" not in reading.intents:
@@ -98,19 +128,47 @@ def sentence_reply(
             )
     if kind is Kind.ROLE and reading.intents and not reading.topics:
         return duties_reply(role, gaps)
-    if kind in (Kind.ROLE, Kind.SKILLS, Kind.PITFALLS) and reading.topics:
+    if kind is Kind.SKILLS and (route := _route(role, reading.others)):
+        skills = cards.card_for(catalog, role, "skills") or cards.role_card(role)
+        steps = (*gaps, route)  # "what to learn?" from backend: the source's steps first
+        return focus(insert(skills, tuple(Paragraph(line) for line in steps), at=0), role)
+    if (nearest or kind in (Kind.ROLE, Kind.SKILLS, Kind.PITFALLS)) and reading.topics:
         best = _best_lines(catalog, role, reading.topics)
         if best:  # the lines about the words asked, from whichever card holds them
             card = cards.card_for(catalog, role, "role" if kind is Kind.ROLE else kind.value)
             base = card or cards.role_card(role)
             lines = [*gaps, *best]
             return focus(replace(base, blocks=tuple(Paragraph(line) for line in lines)), role)
+        unknown = _unknown(catalog, reading.topics) if kind is Kind.ROLE and not gaps else []
+        if unknown and len(unknown) == len(reading.topics):  # "is Rust part of the job?"
+            note = msg.GAP_NOTHING.format(words=msg.echo(" ".join(unknown)), role=role.title)
+            reply = _answer_for(kind, replace(reading, topics=()), role, catalog)
+            return focus(insert(reply, (Paragraph(note),), at=0), role)
     reply = _answer_for(kind, reading, role, catalog)
     if kind is Kind.ROLE and not (reading.intents or reading.topics or reading.gaps):
         return reply  # the role's name alone asks for its card, as /role does
     # What the source lacks comes first: a skimming reader must not take the
     # India-wide figures that follow as the answer about Pune.
     return focus(_with_gaps(reply, reading, role, at=0), role)
+
+
+def _off_demand(role: Role, words: tuple[str, ...]) -> bool:
+    """Words asked with a hiring cue that no line on demand or why now holds, though the
+    source's other lines may ("is real cluster experience important?")."""
+    stems = tuple(word[:5] for word in expand(words) if len(word) > 2)
+    lines = [cards.demand_line(role) or "", *cards.why_now_lines(role)]
+    if not stems or any(stem in line.casefold() for line in lines for stem in stems):
+        return False
+    work = [*role.competencies, *role.duties, *(p.mistake for p in role.pitfalls)]
+    work += [tool for chain in role.toolchains for tool in chain.tools]
+    return any(stem in line.casefold() for line in work for stem in stems)
+
+
+def _unknown(catalog: Catalog, words: tuple[str, ...]) -> list[str]:
+    """Words asked about that no list and no card knows, at least three letters long:
+    when nothing in the source matches them either, the source does not cover them."""
+    known = derived.lexicon(catalog).known
+    return [word for word in words if word not in known and len(word) >= 3 and word.isalpha()]
 
 
 def _answer_for(kind: Kind, reading: Reading, role: Role, catalog: Catalog) -> Reply:
@@ -144,9 +202,48 @@ def _roles(catalog: Catalog) -> Reply:
 
 
 def _best_lines(catalog: Catalog, role: Role, words: tuple[str, ...]) -> list[str]:
-    """The role's lines that best match ``words``, best first (at most three)."""
-    hits = derived.search_index(catalog).search(expand(words), role.slug, 3)
-    return list(dict.fromkeys(f"{hit.piece.label}: {hit.piece.text}" for hit in hits))
+    """The role's lines that best match ``words``, best first (at most three); items of
+    one list found together share a line ("Strong candidates speak about: a; b; c")."""
+    hits = derived.search_index(catalog).search(expand(words), role.slug, 2 * BEST_LINES)
+    by_label: dict[str, list[str]] = {}
+    for hit in hits:
+        by_label.setdefault(hit.piece.label, [])
+        if hit.piece.text not in by_label[hit.piece.label]:
+            by_label[hit.piece.label].append(hit.piece.text)
+    return [f"{label}: {'; '.join(texts)}" for label, texts in by_label.items()][:BEST_LINES]
+
+
+BEST_LINES = 3
+
+
+def _route(role: Role, others: tuple[str, ...]) -> str:
+    """The source's route into ``role`` from one of ``others``, as one line; or ``""``."""
+    for path in role.paths:
+        if any(other.casefold() in path.origin.casefold() for other in others):
+            note = f" ({path.note})" if path.note else ""
+            return f"{msg.FROM_ROLE.format(origin=path.origin)}{note}: {'; '.join(path.steps)}."
+    return ""
+
+
+def _in_rupees(role: Role, reading: Reading, other: str, gaps: tuple[str, ...]) -> Reply:
+    """A premium asked in rupees or lakhs: what the source gives only as a percentage
+    said first, then every premium over ``other`` as the source gives it."""
+    name = other.casefold()
+    over = [p for p in role.premiums if any(name in o.casefold() for o in p.over)]
+    if reading.level is not None:
+        over.sort(key=lambda p: p.level != reading.level)
+    notes = [
+        msg.GAP_PREMIUM_UNIT.format(
+            level=(level.label if (level := role.level(p.level)) else p.level),
+            role=role.title,
+            premium=show.premium(p),
+        )
+        for p in over[:1]
+        if p.amount is None
+    ]
+    figures = [line for line in relating(role, other) if "%" in line or "₹" in line]
+    lines = [*gaps, *notes, *figures]
+    return _lines_reply(role, list(dict.fromkeys(lines)), "role", support=SUPPORT + 1)
 
 
 def _no_comparison(role: Role, other: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .. import messages as msg
 from ..catalog import _show as show
-from ..catalog._content import HeadlineBand, Level, Question, Role
+from ..catalog._content import HeadlineBand, Level, Question, Role, Source
 from ..catalog._loader import Catalog
 from ..chart._spec import alt_text, bands_in_words, chart_spec
 from ._reply import Action, Block, Bullets, Divider, Fields, Outcome, Paragraph, Picture, Reply
@@ -43,6 +43,11 @@ def footer(role: Role) -> str:
     return " · ".join(
         msg.SOURCE_FOOTER.format(title=s.title, kind=s.kind, as_of=s.as_of) for s in role.sources
     )
+
+
+def footer_source(source: Source) -> str:
+    """One source as a sentence names it: ``Title (careers page, 2026)``."""
+    return msg.SOURCE_NAMED.format(title=source.title, kind=source.kind, as_of=source.as_of)
 
 
 def _role_actions(role: Role, skip: str) -> tuple[Action, ...]:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from ..catalog._content import Role
 from . import _derived as derived
+from . import _vocabulary as vocab
 from ._memory import Memory
 from ._parser import Command, parse
 from ._registry import command_spec
@@ -51,6 +52,10 @@ class Kind(enum.StrEnum):
     """Hiring and openings (the role card, those lines first)."""
     OTHER_ROLE = "other_role"
     """A role the catalogue has no card for."""
+    PRIVACY = "privacy"
+    """What the bot keeps of what a member told it."""
+    SOURCE = "source"
+    """The figures themselves: their region, date and source."""
     SEARCH = "search"
     """Words that name no card: the best snippets of the content."""
     CHAT = "chat"
@@ -113,18 +118,38 @@ def understand(
         named = catalog.level(role, reading.level.replace("-", " "))
         if named is not None:  # "mid level", "mid-level": the ladder's own id
             reading = replace(reading, level=named.id, unknown_level=False)
-    if reading.band is not None and reading.level is None and role is not None:
-        level = _quoted_level(role, reading.band)  # "ye 22–45 kis level ka hai?"
+    band = reading.band
+    if band is not None and reading.level is None and role is not None:
+        level = _quoted_level(role, band)  # "ye 22–45 kis level ka hai?"
         if level is not None:
             reading = replace(reading, level=level, asks_years=True)
+        elif _is_headline(role, band) and "salary" not in reading.intents:
+            reading = replace(reading, intents=("salary", *reading.intents))  # "is 10–45 all?"
     role = reading.role or context_role
+    over = role or fallback_role(catalog, None)
+    if reading.asks_premium and not reading.others and over is not None and over.premiums:
+        other = over.premiums[0].over[0].split(" (")[0]  # "DevOps (equivalent level)"
+        reading = replace(reading, others=(other,))  # "is the premium the same at every level?"
     kind = _decide(reading, replying_to, role is not None)
     if memory is not None and kind is Kind.PATH and not reading.others and memory.origin:
         reading = replace(reading, others=(memory.origin,))  # "can I switch?" after "I'm a DS"
+    if kind is Kind.SKILLS and not reading.others:  # "what to learn first?" after "I'm backend"
+        origin = (memory.origin if memory is not None else "") or _switched_from(replying_to)
+        if origin:
+            reading = replace(reading, others=(origin,))
+    if kind is Kind.ROLE and reading.asks_why and _shows_demand(replying_to):
+        kind = Kind.SALARY  # "why so high?" after the openings: the source's reasons
+    if kind is Kind.SALARY and reading.weak_pay and _shows_demand(replying_to):
+        kind = Kind.DEMAND  # "pune me kitni?" after the openings: how many, there
+    own_level = reading.about_self and reading.level is not None and reading.pay is None
+    if own_level and memory is not None and memory.years is not None and reading.years is None:
+        reading = replace(reading, asks_years=True)  # "7 years" → "am I senior then?"
     if memory is not None and memory.knows_member:
         if kind is Kind.SALARY and (reading.years is not None or reading.pay is not None):
             reading = _fill(reading, memory)  # "getting 20 LPA, low?" after "3 yoe"
-        elif _about_member(reading, kind) and not _no_route(role, kind, memory):
+        elif _about_member(reading, kind) and not _no_route(
+            role or fallback_role(catalog, None), kind, memory
+        ):
             reading, kind = _fill(reading, memory), Kind.SALARY
     if reading.level is None and context_level is not None and role is not None:
         step = _step(reading)  # "one level down?"
@@ -133,12 +158,20 @@ def understand(
             at = ids.index(context_level) + step if context_level in ids else -1
             if 0 <= at < len(ids):
                 reading, kind = replace(reading, level=ids[at]), Kind.SALARY
-    if kind is Kind.SALARY and replying_to is not None and _same_card(reading):
+    if kind is Kind.SALARY and reading.asks_between and not reading.others:
+        reading = replace(reading, level=None, years=None)  # "the gap between them?": all bands
+    elif kind is Kind.SALARY and replying_to is not None and _same_card(reading):
         reading = replace(reading, level=reading.level or context_level)
     if kind is Kind.SALARY and replying_to is not None and not reading.others:
         against = _compared(replying_to)  # "sorry, I meant at mid level" after "vs devops"
-        if against and not reading.intents and reading.pay is None:
+        unit = reading.asks_unit and set(reading.intents) <= {"salary"}
+        if against and unit and reading.pay is None and reading.years is None:
+            level = reading.level or context_level  # "in lakhs?"
+            reading = replace(reading, others=against, level=level)
+            kind = Kind.COMPARE
+        elif against and not reading.intents and reading.pay is None and not reading.asks_period:
             reading, kind = replace(reading, others=against), Kind.COMPARE
+        # "is that per year?" after a premium: the level's yearly band, its premium under it
     return Understood(_command(kind, reading, role), reading, kind, role)
 
 
@@ -151,9 +184,34 @@ def _no_route(role: Role | None, kind: Kind, memory: Memory) -> bool:
 
 
 def _compared(command: Command) -> tuple[str, ...]:
-    """The other roles a compared-pay command names (``/salary senior mlops vs devops``)."""
+    """The other roles a compared-pay command names (``/salary senior mlops vs devops``),
+    not the topic words after them."""
     args = [arg.casefold() for arg in command.args]
-    return tuple(args[args.index("vs") + 1 :]) if "vs" in args else ()
+    if "vs" not in args:
+        return ()
+    after = f" {' '.join(args[args.index('vs') + 1 :])} "
+    found = [(after.find(f" {name} "), name) for name in _OTHER_NAMES if f" {name} " in after]
+    return tuple(name for _, name in sorted(found))
+
+
+_OTHER_NAMES = tuple(
+    sorted({name.casefold() for name in vocab.OTHER_ROLES.values()}, key=len, reverse=True)
+)
+
+
+def _switched_from(command: Command | None) -> str:
+    """The former role a switching answer was about (``/faq mlops switch backend``)."""
+    if command is None or command.name != "faq" or "switch" not in command.args:
+        return ""
+    found = _compared(
+        Command(command.spec, tuple(a if a != "switch" else "vs" for a in command.args))
+    )
+    return found[0] if found else ""
+
+
+def _shows_demand(command: Command | None) -> bool:
+    """The card replied to is the openings (``/role mlops demand``)."""
+    return command is not None and command.name == "role" and "demand" in command.args
 
 
 def _step(reading: Reading) -> int:
@@ -173,6 +231,14 @@ def _quoted_level(role: Role, band: tuple[float, float]) -> str | None:
         if level.min / 100_000 == band[0] and high == band[1]:
             return level.id
     return None
+
+
+def _is_headline(role: Role, band: tuple[float, float]) -> bool:
+    """``band`` (in lakhs) is the role's headline band."""
+    head = role.headline_pay
+    if head is None or head.max is None:
+        return False
+    return (head.min / 100_000, head.max / 100_000) == band
 
 
 def _fill(reading: Reading, memory: Memory) -> Reading:
@@ -206,7 +272,16 @@ def _about_member(reading: Reading, kind: Kind) -> bool:
 
 
 def _same_card(reading: Reading) -> bool:
-    return reading.level is None and reading.years is None and not reading.intents
+    """A follow-up that names no level, years or figure of its own: about the card
+    before ("and in lakhs?", "is that CTC or in-hand?", "kitna?")."""
+    if reading.level is not None or reading.years is not None or reading.pay is not None:
+        return False  # "and data engineer?" keeps the level: the same card for that role
+    if not reading.intents:
+        return True  # "and data engineer?": the same card for that role
+    if reading.role is not None or reading.others:
+        return False  # "mlops salary": the role's pay as a whole
+    form = reading.asks_unit or any(gap.kind == "pay_form" for gap in reading.gaps)
+    return set(reading.intents) <= ({"salary", "role"} if form else {"salary"})
 
 
 def _context(catalog: Catalog, replying_to: Command | None) -> tuple[Role | None, str | None]:
@@ -214,6 +289,8 @@ def _context(catalog: Catalog, replying_to: Command | None) -> tuple[Role | None
         return None, None
     found = find_role(catalog, replying_to.args)
     role, level = found.role, None
+    if role is None and replying_to.spec.needs_role:  # "/salary staff": the only role
+        role = fallback_role(catalog, None)
     if role is not None and replying_to.name == "salary":
         level = next((lvl.id for a in found.rest if (lvl := catalog.level(role, a))), None)
     return role, level
@@ -222,19 +299,31 @@ def _context(catalog: Catalog, replying_to: Command | None) -> tuple[Role | None
 def _decide(reading: Reading, replying_to: Command | None, has_role: bool) -> Kind:
     if reading.chat:
         return Kind.CHAT
+    if reading.about_privacy and reading.level is None and not reading.others:
+        return Kind.PRIVACY  # "do you store my salary?"
     if reading.pay is not None or (reading.asks_years and reading.level is not None):
         return Kind.SALARY  # the member's own figure, or the years a level means
+    plain = set(reading.intents) <= {"salary", "role"} and reading.level is None
+    only_data = set(reading.topics) <= vocab.DATA_WORDS | vocab.PROVENANCE  # not "which GCCs"
+    only_data = only_data and not any(gap.kind == "topic" for gap in reading.gaps)
+    if reading.about_source and plain and only_data and not reading.others:
+        return Kind.SOURCE  # "which year are these numbers from?"
+    if any(gap.kind == "pay_form" for gap in reading.gaps) and not reading.others:
+        return Kind.SALARY  # "does that include stock?": the band, after what it lacks
     intents = [i for i in reading.intents if i != Kind.COMPARE or reading.others]
-    if Kind.ROLES in intents and len(intents) > 1 and not reading.role and not reading.topics:
+    asks_about = reading.role is not None or reading.topics or reading.gaps
+    if Kind.ROLES in intents and len(intents) > 1 and not asks_about:
         intents = [Kind.ROLES]  # "which roles do you know about": the catalogue
-    if reading.role is not None or reading.topics:  # "open roles for mlops", "the list of
-        # things panels expect": about that role or those words, not the catalogue
+    if asks_about:  # "open roles for mlops", "the list of things panels expect", "a list
+        # of bootcamps": about that role or those words, not the catalogue
         intents = [i for i in intents if i != Kind.ROLES]
     asks_other = reading.others and not reading.role and not has_role
     if asks_other and Kind.COMPARE not in intents and intents[:1] != [Kind.PATH]:
         return Kind.OTHER_ROLE  # "sre salary": a role we have no card for
-    if not intents and reading.others and has_role:
-        return Kind.PATH  # "backend to mlops"
+    if not intents and reading.others and has_role and not reading.content_topics:
+        return Kind.PATH  # "backend to mlops", not "who builds feature stores, MLOps or DE?"
+    if intents == [Kind.ROLE] and reading.others and reading.about_self and has_role:
+        return Kind.PATH  # "I'm a QA engineer, can I do MLOps?"
     if intents:
         intent = intents[0]
         return Kind.START if intent == "help" else Kind(intent)

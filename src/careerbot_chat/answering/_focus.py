@@ -16,17 +16,20 @@ from .. import messages as msg
 from ..catalog import _show as show
 from ..catalog._content import Level, Role
 from . import _cards as cards
+from ._narrow import expand
 from ._reply import Action, Block, Bullets, Divider, Fields, Outcome, Paragraph, Reply
 from ._reply import label_separator as sep
 from ._understand import Reading
-from ._vocabulary import TOP_PAY
+from ._vocabulary import EMPLOYER_WORDS, TOP_PAY
 
 __all__ = [
     "SUPPORT",
     "demand_reply",
     "duties_reply",
     "focus",
+    "lines_reply",
     "pay_reply",
+    "related",
     "relating",
     "relating_reply",
     "short_reply",
@@ -91,7 +94,7 @@ def duties_reply(role: Role, gaps: tuple[str, ...]) -> Reply:
     lines = [*gaps, f"{role.title}: {role.summary}"]
     if role.duties:
         lines.append(f"{msg.DUTIES}: {' '.join(role.duties)}")
-    return _lines_reply(role, lines, "role")
+    return lines_reply(role, lines, "role")
 
 
 def demand_reply(role: Role, words: tuple[str, ...], gaps: tuple[str, ...]) -> Reply:
@@ -103,10 +106,10 @@ def demand_reply(role: Role, words: tuple[str, ...], gaps: tuple[str, ...]) -> R
     stems = tuple(word[:5] for word in words if len(word) > 2)
     about = [line for line in lines if any(stem in line.casefold() for stem in stems)]
     lines = [*gaps, *about, *(line for line in lines if line not in about)]
-    return _lines_reply(role, lines, "role", support=SUPPORT + 1)
+    return lines_reply(role, lines, "role", support=SUPPORT + 1)
 
 
-def _lines_reply(role: Role, lines: list[str], card: str, support: int = SUPPORT) -> Reply:
+def lines_reply(role: Role, lines: list[str], card: str, support: int = SUPPORT) -> Reply:
     return Reply(
         lines[0],
         tuple(Paragraph(line) for line in lines[1 : 1 + support]),
@@ -140,19 +143,26 @@ def relating(role: Role, other: str) -> list[str]:
 
 
 def relating_reply(
-    role: Role, other: str, first: list[str], also: tuple[str, ...] = ()
+    role: Role,
+    other: str,
+    first: list[str],
+    also: tuple[str, ...] = (),
+    asked: tuple[str, ...] = (),
 ) -> Reply | None:
     """What the source says relating ``other`` to ``role``, after ``first`` (the gaps);
     none when it says nothing about ``other``. With ``also`` (more roles named), the
     lines naming every one of them come first: "DevOps or SRE?" is about both."""
     lines = relating(role, other)
+    if "pitfalls" in asked:  # "interview me devops wala approach chalega?": the pitfall first
+        mistakes = {p.mistake for p in role.pitfalls}
+        lines.sort(key=lambda line: line not in mistakes)
     if also:
         names = [name.casefold() for name in also]
         lines.sort(key=lambda line: not all(name in line.casefold() for name in names))
     if not lines:
         return None
     head = msg.GAP_OTHER_ROLE_RELATED.format(name=other, role=role.title)
-    return _lines_reply(role, [*first, head, *lines], "role", support=SUPPORT + 1)
+    return lines_reply(role, [*first, head, *lines], "role", support=SUPPORT + 1)
 
 
 def short_reply(text: str) -> Reply:
@@ -173,10 +183,17 @@ def pay_reply(
     if reading.pay is not None:
         lines = [*notes, *_placed(role, level, reading)]
     elif level is not None:
-        lines = [*notes, _level_sentence(role, level, reading), *_level_support(role, level)]
+        sentence = _level_sentence(role, level, reading)
+        support = [line for line in _level_support(role, level) if line[:-1] not in sentence]
+        lines = [*notes, sentence, *support]  # "Mid-level means 3–6 yrs" said once
     else:
         lines = [*notes, _headline_sentence(role), _ladder_line(role)]
-    lines = [*lines[:1], *_related(role, reading.topics), *lines[1:]]
+    companies = tuple(gap.word for gap in reading.gaps if gap.kind == "company")
+    about = related(role, (*reading.topics, *companies))
+    if level is None and reading.pay is None and about:
+        lines = [*notes, *about, *lines[len(notes) :]]  # "do AI-native firms pay well?"
+    else:
+        lines = [*lines[:1], *about, *lines[1:]]
     if reading.asks_why:
         lines = [*_reasons(role), *lines]  # "why so much?": the source's reason first
     elif (reading.asks_more or "compare" in reading.intents) and reading.others:
@@ -218,10 +235,19 @@ def _over(role: Role, level: Level | None, other: str) -> list[str]:
     return [line for line in lines if "%" in line or "₹" in line]
 
 
-def _related(role: Role, words: tuple[str, ...]) -> list[str]:
-    """Why-now lines about ``words`` (GCCs, backend, the talent pool) that go with pay."""
-    stems = tuple(word[:5].casefold() for word in words if len(word) > 2 and word not in TOP_PAY)
-    return [line for line in cards.why_now_lines(role) if any(s in line.casefold() for s in stems)]
+def related(role: Role, words: tuple[str, ...]) -> list[str]:
+    """Why-now lines about ``words`` (GCCs, backend, the talent pool) that go with pay,
+    the line about most of them first. An employer the source names ("Walmart") brings
+    what it says about that kind of employer too (the GCCs' parity)."""
+    words = tuple(w.casefold() for w in expand(words) if len(w) > 2 and w not in TOP_PAY)
+    employers = role.why_now.employers if role.why_now is not None else ()
+    if any(word in name.casefold() for name in employers for word in words):
+        words = (*words, *EMPLOYER_WORDS)
+    stems = tuple(dict.fromkeys(word[:5] for word in words))
+    scored = [
+        (sum(stem in line.casefold() for stem in stems), line) for line in cards.why_now_lines(role)
+    ]
+    return [line for score, line in sorted(scored, key=lambda pair: -pair[0]) if score]
 
 
 def _level(role: Role, reading: Reading) -> tuple[Level | None, list[str]]:

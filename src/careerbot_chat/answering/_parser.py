@@ -14,6 +14,7 @@ more than a short one.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -35,6 +36,7 @@ MAX_ARGS = 12
 MAX_ASK_WORDS = 40
 MAX_WORD = 48
 UMBRELLA = "careerbot"
+_US = re.compile(r"\bU\.?S\.?(?![\w.])")
 _ASK = "ask"
 
 
@@ -98,5 +100,6 @@ def parse(text: str, *, bot_username: str | None = None, plain: bool = False) ->
 
 
 def _parse_plain(text: str) -> Command:
-    """Plain text is a question in words; ``answer`` reads it (``_ask``)."""
-    return Command(_spec(_ASK), _words(text, MAX_ASK_WORDS))
+    """Plain text is a question in words; ``answer`` reads it (``_ask``). "US" in
+    capitals is the country, kept apart from "us" before the words are case-folded."""
+    return Command(_spec(_ASK), _words(_US.sub("USA", text), MAX_ASK_WORDS))

@@ -87,6 +87,17 @@ def pieces(role: Role) -> Iterator[Piece]:
         yield Piece(slug, "faq", question.question, question.answer, " ".join(question.match))
 
 
+def _plurals(terms: list[str]) -> Iterator[str]:
+    """Each term, and its plural too where the English stemmer keeps the plural whole:
+    after a vowel or in a word without one ("SLOs", "APIs", "GCCs"), so "slo" alone
+    would not find them. Elsewhere ("overs") the stemmer already makes them one."""
+    for term in terms:
+        yield term
+        vowels = [letter in "aeiouy" for letter in term]
+        if term.isalpha() and len(term) <= 4 and (vowels[-1] or not any(vowels)):
+            yield f"{term}s"
+
+
 class SearchIndex:
     """BM25 over ``pieces`` of every role; ``search`` is safe from any thread."""
 
@@ -121,7 +132,9 @@ class SearchIndex:
 
     def search(self, words: Iterable[str], slug: str | None = None, limit: int = 3) -> list[Hit]:
         """The best pieces for ``words`` (any of them), within one role when ``slug`` is given."""
-        terms = list(dict.fromkeys(t for word in words for t in _TERM.findall(word.casefold())))
+        terms = list(
+            dict.fromkeys(t for word in words for t in _plurals(_TERM.findall(word.casefold())))
+        )
         if not terms:
             return []
         query = self._query(terms[:MAX_TERMS], slug)

@@ -34,13 +34,23 @@ _PAY = re.compile(
 )
 """A yearly pay figure as members type it: ``28 LPA``, ``50L``, ``1.5 cr``, ``₹40 lakh``."""
 _UNIT = {"l": 100_000, "c": 10_000_000}
+_WHERE = re.compile(r"\b(where|kahan|kaha|kidhar)\b")
+_MINE = re.compile(r"\b(my|mine|mera|meri|mere|you|your|aap|tum)\b")
+_MY = re.compile(r"\b(my|mine|mera|meri|mere)\b")
+_FEATURE_STORE = re.compile(r"feature[- ]stor")
 _SELF = re.compile(r"\b(i|i'm|im|me|my|mine|mujhe|mera|meri|mere|main|hu|hoon)\b")
 """Words by which a member speaks of themselves (English and Hinglish)."""
 _WHY = re.compile(r"\b(why|kyu|kyun|kyon|reason|wajah)\b")
 _MORE = re.compile(r"\b(more|extra|zyada|jyada|badhega|badhegi|bump|jump)\b")
 _OUTSIDE = re.compile(r"\b(non[- ]?faang|outside|other than|besides)\b")
 _DIFFER = re.compile(r"\b(different|differ|differs|alag)\b")
-_RANGE = re.compile(r"(\d{1,3}(?:\.\d)?)\s*(?:–|-|to)\s*(\d{1,3}(?:\.\d)?)")
+_DIFFERENCE = frozenset({"difference", "diff", "farak", "fark", "farq"})
+_WORK = frozenset({"work", "job", "kaam", "duties"})
+"""Said together, how the work differs ("difference between MLOps and DevOps work")."""
+_RANGE = re.compile(
+    r"(\d{1,3}(?:\.\d)?)\s*(?:l|lpa|lakhs?)?\s*(?:–|-|to)\s*(\d{1,3}(?:\.\d)?)(?![\d.]*\s*(?:y|cr))"
+)
+"""A band quoted in lakhs: ``22–45``, ``10L to 45L``, ``22-45 lpa`` (not years, not crores)."""
 _INTENT_OF = {word: intent for intent, words in vocab.INTENTS.items() for word in words}
 
 
@@ -81,6 +91,22 @@ class Reading:
     """Asks about pay outside a band's qualifier ("staff outside FAANG", "non-faang")."""
     asks_difference: bool = False
     """Asks how the role differs from another (not what it pays over it)."""
+    weak_pay: bool = False
+    """Pay is asked only by "how much" or "milega": after openings, it asks how many."""
+    asks_unit: bool = False
+    """Names a unit of pay (rupees, lakhs): "how much is that in lakhs?"."""
+    content_topics: bool = False
+    """Some topic word is a word of the role's content ("feature store"), not filler."""
+    asks_premium: bool = False
+    """Asks for pay over other roles ("the premium"), whether or not it names them."""
+    asks_period: bool = False
+    """Asks whether a figure is yearly ("is that per year?")."""
+    asks_between: bool = False
+    """Asks the distance between two bands ("the gap between them?")."""
+    about_privacy: bool = False
+    """Asks what the bot keeps of what the member told it ("do you store my salary?")."""
+    about_source: bool = False
+    """Asks about the figures themselves: their year, region or source."""
     band: tuple[float, float] | None = None
     """A band the member quotes, in lakhs ("ye 22–45 kis level ka hai?")."""
     corrected: tuple[tuple[str, str], ...] = field(default=(), compare=False)
@@ -97,6 +123,13 @@ class Lexicon:
         self.catalog = catalog
         names = [normalise(name).split() for role in catalog.roles for name in role.names]
         self.name_heads = frozenset(words[0] for words in names if words)
+        self.name_words = {
+            role.slug: frozenset(
+                normalise(name) for name in role.names if len(normalise(name).split()) == 1
+            )
+            for role in catalog.roles
+        }
+        """Per role, its one-word names: named twice ("MLOps vs US MLOps"), no topic."""
         self.longest_name = max((len(words) for words in names), default=1)
         self.level_words = frozenset(
             word for role in catalog.roles for level in role.ladder for word in level_words(level)
@@ -105,7 +138,10 @@ class Lexicon:
         known |= set(vocab.SHORT_FORMS.values()) | vocab.CITIES | vocab.COUNTRIES
         known |= vocab.COMPANIES | vocab.REMOTE | vocab.COMMAND_WORDS
         known |= vocab.UNCOVERED | vocab.PAY_FORMS | vocab.CURRENCIES | vocab.FUTURE
-        known |= vocab.WEAK_PAY
+        known |= vocab.WEAK_PAY | vocab.ACROSS_LEVELS | vocab.UNITS | vocab.BETWEEN
+        known |= vocab.DATA_WORDS | vocab.PROVENANCE | vocab.PRIVACY | vocab.SHARING
+        known |= vocab.PERIODS
+        known |= {word for key in vocab.PHRASES for word in key}  # "how long" stays whole
         known |= {word for key in vocab.OTHER_ROLES for word in key}
         known |= {word for talk in vocab.SMALL_TALK.values() for word in talk}
         known |= vocab.SMALL_TALK_FILLER
@@ -113,7 +149,13 @@ class Lexicon:
         known |= {word for phrase in self.level_words for word in phrase.split()}
         self.content = frozenset(content_words(catalog))
         self.known = frozenset(known | self.content)
-        self._targets = sorted(word for word in known if len(word) >= 3 and word.isalpha())
+        self._targets = sorted(
+            word
+            for word in known
+            if len(word) >= 3
+            and word.isalpha()
+            and not (len(word) <= 4 and word in vocab.STOPWORDS)  # "hosted" is not "hote"
+        )
         self._fixes: dict[str, str] = {}
 
     def fix(self, word: str) -> str:
@@ -131,10 +173,24 @@ class Lexicon:
                 processor=None,
                 score_cutoff=vocab.FUZZY_CUTOFF,
             )
-            fixed = match[0] if match is not None else word
+            fixed = match[0] if match is not None and not _inflected(word, match[0]) else word
             if len(self._fixes) < 4096:
                 self._fixes[word] = fixed
         return fixed
+
+
+def _inflected(word: str, target: str) -> bool:
+    """``word`` is another form of a word ``target`` is also a form of ("managed" and
+    "manager"): a real word, not a typo of ``target``."""
+    if target.startswith(word) and target[len(word) :] in _SUFFIXES:
+        return True  # "grow" and "growth"
+    for suffix in ("ing", "ed"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 3:
+            return target.startswith(word[: -len(suffix)]) and not target.endswith(suffix)
+    return False
+
+
+_SUFFIXES = frozenset({"th", "ing", "ed", "er", "ers"})
 
 
 _WORD = re.compile(r"[a-z][a-z0-9-]+")
@@ -173,7 +229,7 @@ def tokens(
     words: list[str] = []
     corrected: list[tuple[str, str]] = []
     for token in raw:
-        token = token.rstrip(".'/+-") or token
+        token = token.removesuffix("'s").rstrip(".'/+-") or token  # "walmart's"
         token = vocab.SHORT_FORMS.get(token, token)
         fixed = lexicon.fix(token) if fuzzy else token
         if fixed != token:
@@ -282,9 +338,15 @@ def member_pay(text: str) -> tuple[int | None, str]:
 def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
     """Slot by slot, what ``text`` says (see ``Reading``); ``fuzzy`` corrects typos."""
     pay, pay_text = member_pay(text) if fuzzy else (None, "")
+    folded = text.casefold()
     words, corrected = tokens(text, lexicon, fuzzy=fuzzy)
+    said = set(words)
+    about_source = not said.isdisjoint(vocab.DATA_WORDS) and not said.isdisjoint(vocab.PROVENANCE)
     chat = small_talk(words) if fuzzy else ""
     role, words = _take_role(words, lexicon)
+    if role is not None:
+        named = lexicon.name_words[role.slug]
+        words = [word for word in words if word not in named or word in vocab.STOPWORDS]
     others, words = _take_others(words)
     years, calendar, words = _take_years(words)
     level, unknown_level, words = _take_level(words, role, lexicon)
@@ -293,7 +355,12 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
     topics: list[str] = []
     asks_years = False
     weak_pay = False
+    asks_unit = False
     for word in words:
+        if word in vocab.UNITS:
+            asks_unit = True
+            if word not in _INTENT_OF:
+                continue  # "in rupees": how a figure is given, not a topic
         intent = "faq" if word == "faq" else _INTENT_OF.get(word)
         if word in vocab.COMMAND_WORDS and word != "faq":
             intent = "roles" if word == "roles" else word
@@ -306,12 +373,17 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
             topics.extend(vocab.NEAREST.get(word, ()))  # what the source says nearest
         elif word in ("years", "experience"):
             asks_years = True
+        elif word in vocab.ACROSS_LEVELS or word in vocab.BETWEEN:
+            continue  # "with seniority", "between them": no level in particular
         elif word not in vocab.STOPWORDS and len(word) > 1:
             topics.append(word)
-    if weak_pay and not found and not topics:
+    weak_pay = weak_pay and not set(found) - {"compare"} and not topics  # "premium kyu milta"
+    if weak_pay:
         found["salary"] = 0
     if calendar is not None:
         gaps.append(Gap("year", calendar))
+    if "skills" in found and _WHERE.search(text.casefold()):
+        gaps.append(Gap("topic", "where to learn"))  # no courses or hubs in the source
     if any(gap.kind == "future" for gap in gaps):
         years = None  # "in the next 5 years" is a time ahead, not experience
     intents = tuple(sorted(found, key=vocab.PRIORITY.index))
@@ -332,10 +404,28 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
         asks_why=_WHY.search(text.casefold()) is not None,
         asks_more=_MORE.search(text.casefold()) is not None,
         outside=_OUTSIDE.search(text.casefold()) is not None,
-        asks_difference=_DIFFER.search(text.casefold()) is not None,
+        asks_difference=_DIFFER.search(folded) is not None
+        or not (said.isdisjoint(_DIFFERENCE) or said.isdisjoint(_WORK)),
+        weak_pay=weak_pay,
+        about_source=about_source and years is None and pay is None,
+        about_privacy=_privacy(said, text.casefold()),
+        asks_unit=asks_unit,
+        asks_between=not vocab.BETWEEN.isdisjoint(words),
+        asks_period=not said.isdisjoint(vocab.PERIODS),
+        asks_premium=not said.isdisjoint(vocab.PREMIUM_WORDS),
+        content_topics=any(topic in lexicon.content for topic in topics),
         band=_band(text) if fuzzy else None,
         corrected=tuple(corrected),
     )
+
+
+def _privacy(words: set[str], folded: str) -> bool:
+    """A privacy word said of the member's own things, not of feature stores."""
+    if _FEATURE_STORE.search(folded):
+        return False
+    if not words.isdisjoint(vocab.SHARING) and _MY.search(folded):
+        return True  # "do you share my salary?"
+    return not words.isdisjoint(vocab.PRIVACY) and _MINE.search(folded) is not None
 
 
 def _band(text: str) -> tuple[float, float] | None:

@@ -11,11 +11,14 @@ appear under one intent only; tests check that.
 from __future__ import annotations
 
 __all__ = [
+    "ACROSS_LEVELS",
+    "BETWEEN",
     "CITIES",
     "COMMAND_WORDS",
     "COMPANIES",
     "COUNTRIES",
     "CURRENCIES",
+    "DATA_WORDS",
     "EMPLOYER_WORDS",
     "FUTURE",
     "FUZZY_CUTOFF",
@@ -25,9 +28,14 @@ __all__ = [
     "NEAREST",
     "OTHER_ROLES",
     "PAY_FORMS",
+    "PERIODS",
     "PHRASES",
+    "PREMIUM_WORDS",
     "PRIORITY",
+    "PRIVACY",
+    "PROVENANCE",
     "REMOTE",
+    "SHARING",
     "SHORT_FORMS",
     "SMALL_TALK",
     "SMALL_TALK_FILLER",
@@ -35,6 +43,7 @@ __all__ = [
     "TOPIC_SYNONYMS",
     "TOP_PAY",
     "UNCOVERED",
+    "UNITS",
     "WEAK_PAY",
     "YEAR_UNITS",
 ]
@@ -44,28 +53,28 @@ INTENTS: dict[str, frozenset[str]] = {
     "salary": frozenset(
         "salary salaries sal pay paid pays paying payscale ctc package packages pkg comp "
         "compensation earn earns earning earnings make makes making lpa kamata "
-        "kamate kamati kamai paisa paise milta milti milte milega milegi band bands money "
+        "kamate kamati kamai paisa paise band bands money rate "
         "income stipend scale crore crores cr lakh lakhs levels howmuch fair underpaid "
         "overpaid lowball".split()
     ),
     # what the job is
     "role": frozenset(
         "do does doing job responsibilities responsibility duties duty kaam karta krta karte "
-        "work works day role explain".split()
+        "work works day daily everyday routine role explain".split()
     ),
     # interviews
     "pitfalls": frozenset(
         "interview interviews interviewing mistakes mistake fail fails failing failure "
         "tips tip galti galtiyan crack cracking pitfalls pitfall prep preparation prepare "
         "puchte poochte reject rejected rejection rejections self-eliminate eliminate "
-        "eliminated weed".split()
+        "eliminated weed wrong galat".split()
     ),
     # what to learn
     "skills": frozenset(
-        "skills skill learn learning seekhna sikhna seekhu tools tool stack toolchain "
+        "skills skill learn learning study padhna padhai seekhna sikhna seekhu tools tool stack toolchain "
         "toolchains roadmap need needed required zaroori aana know competencies panel panels "
         "must must-have musthave mandatory essential essentials requirement requirements "
-        "prerequisite prerequisites qualifications lookfor".split()
+        "prerequisite prerequisites qualifications lookfor dekhte jd jds".split()
     ),
     # hiring
     "demand": frozenset(
@@ -74,13 +83,14 @@ INTENTS: dict[str, frozenset[str]] = {
     ),
     # moving into the role (answered from the FAQ and the paths)
     "path": frozenset(
-        "switch switching move moving transition become becoming shift aaye aaun getinto".split()
+        "switch switching move moving transition become becoming shift aaye aaun jaun jaaun "
+        "getinto".split()
     ),
     # one role against another
     "faq": frozenset({"faq", "faqs"}),
     "compare": frozenset(
         "vs versus than compared compare comparison difference diff delta premium better "
-        "zyada jyada higher".split()
+        "zyada jyada higher farak fark farq antar".split()
     ),
     "roles": frozenset("roles catalogue catalog list".split()),
     "help": frozenset("help commands hi hello hey hii namaste start thanks thank thx".split()),
@@ -109,6 +119,12 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("day", "to", "day"): "day",
     ("pay", "scale"): "payscale",
     ("how", "long"): "timeline",
+    ("kitna", "time"): "timeline",
+    ("per", "years"): "annum",
+    ("per", "annum"): "annum",
+    ("har", "saal"): "annum",
+    ("kitne", "din"): "timeline",
+    ("much", "time"): "timeline",
     ("would", "i", "get"): "earn",
     ("will", "i", "get"): "earn",
     ("would", "i", "make"): "earn",
@@ -116,6 +132,18 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("highest", "paid"): "highest-paid",  # the role among others, not its top band
     ("highest", "paying"): "highest-paid",
     ("look", "for"): "lookfor",
+    ("hiring", "manager"): "panel",
+    ("hiring", "managers"): "panel",
+    ("hiring", "team"): "panel",
+    ("job", "description"): "jd",
+    ("job", "descriptions"): "jd",
+    ("in", "hand"): "in-hand",
+    ("work", "life", "balance"): "wlb",
+    ("take", "home", "pay"): "in-hand",
+    ("take", "home", "salary"): "in-hand",
+    ("take", "home"): "take-home",
+    ("system", "design"): "system-design",
+    ("what", "makes"): "what",  # a cause, not pay: "what makes candidates fail"
     ("looking", "for"): "lookfor",
 }
 """Several words that mean one thing, rewritten before anything else is read."""
@@ -204,10 +232,16 @@ UNCOVERED = frozenset(
     # tools and stacks the source never names
     "terraform spark pyspark jenkins databricks kserve seldon feast argo dvc llmops azure "
     "pytorch tensorflow bentoml kafka snowflake ansible helm wandb onnx vllm langchain "
+    "rust golang java scala sql nosql llm llms genai gpu gpus cuda cicd ci/cd github gitlab "
     # credentials, hiring process, working life
     "certification certifications certificate certified cka ckad degree masters master's "
     "phd mtech btech bootcamp leetcode dsa rounds oncall on-call wlb layoffs notice "
-    "relocation visa hub hubs course courses balance timeline".split()
+    "relocation visa hub hubs course courses balance timeline resources material materials "
+    "books book youtube tutorial tutorials hackathon hackathons community communities "
+    "meetup meetups mentor mentors mentorship "
+    # applying and working life
+    "resume cv portfolio referral referrals assignment assignments take-home system-design "
+    "night overtime weekends women diversity benefits insurance".split()
 )
 """Things members ask about that the source never mentions: named as a gap, first."""
 NEAREST: dict[str, tuple[str, ...]] = {
@@ -228,16 +262,31 @@ NEAREST: dict[str, tuple[str, ...]] = {
     "jenkins": ("pipelines",),
     "dvc": ("pipelines",),
     "wandb": ("mlflow",),
+    "java": ("python",),
+    "golang": ("python",),
+    "rust": ("python",),
+    "scala": ("python",),
+    "cicd": ("pipelines",),
+    "ci/cd": ("pipelines",),
+    "github": ("pipelines",),
+    "gitlab": ("pipelines",),
+    "gpu": ("serve",),
+    "gpus": ("serve",),
+    "llm": ("framework",),
+    "llms": ("framework",),
 }
 """An ``UNCOVERED`` word and the words of what the source does cover nearest to it:
 after "the source says nothing about Feast", its lines on feature stores."""
 PAY_FORMS = frozenset(
     "inhand in-hand monthly bonus bonuses esop esops stock stocks rsu rsus equity variable "
-    "hike hikes increment".split()
+    "hike hikes increment base fixed gross net cash".split()
 )
 """Parts or forms of pay the source does not break its yearly bands into."""
 CURRENCIES = frozenset("usd dollar dollars gbp euro euros eur pounds".split())
-FUTURE = frozenset("future forecast khatam replace replaced obsolete growth yoy next".split())
+FUTURE = frozenset(
+    "future forecast khatam replace replaced obsolete growth yoy next dying dead saturated "
+    "saturation hype overhyped bubble future-proof".split()
+)
 """Asking what comes next: the source gives figures as of one date, no forecast."""
 """Places, employers and ways of working the source may not break figures down by."""
 
@@ -255,7 +304,8 @@ STOPWORDS = frozenset(
     "level experience experienced exp year annual annually yearly per-year "
     "currently today latest recent anyone anybody one common used use uses using "
     "come comes coming mention mentions mentioned name names named reason reasons "
-    "biggest main"
+    "biggest main only include includes including annum going gonna apply applying applied "
+    "candidate candidates full whole complete overall picture told said asked both tech same every each"
     # Hinglish in Latin script
     " ka ki ke ko kya kyu kyun kyon hai hain hota hoti hote tha thi the hoga hogi "
     " me mein mai main mera meri mere pe par se aur ya bhi toh bhai yaar bro batao "
@@ -264,15 +314,51 @@ STOPWORDS = frozenset(
     " ye yeh yah wo woh vo unme inme isme usme unka unki iska iski uska uski inka unhe"
     " kis kisme kisko kaun kaunse kaunsa kaunsi konsa konse konsi kuch sab sirf bas matlab na nahi nhi haan ha ji jo"
     " padega padegi padta jaana jana hona karo baat log cheez wala tak phir fir"
-    " agar lekin kyunki".split()
+    " agar lekin kyunki aata aati aate walon walo waale waala waali"
+    " aayega aayegi aayenge hu hoon hun badhega badhegi badhta badhti lagega lagegi lagta"
+    " lagti mujhe mil raha rahi rahe theek thik".split()
 )
 """Words that carry no meaning for the answer. Intent words are never stopwords."""
 
 TOP_PAY = frozenset("highest max maximum peak ceiling topmost".split())
 """Asking for the most a role pays: answered with the top rung of its ladder."""
 
-WEAK_PAY = frozenset({"howmuch", "kitna", "kitni", "kitne"})
-""""How much": a pay question only when nothing else is asked ("kitni openings")."""
+WEAK_PAY = frozenset(
+    {"howmuch", "kitna", "kitni", "kitne", "itna", "itni", "milta", "milti", "milte", "milega"}
+    | {"milegi"}
+)
+""""How much", "will I get": a pay question only when nothing else is asked ("kitni
+openings", "job milegi?")."""
+
+UNITS = frozenset("rupees rupee inr rs lakh lakhs lac lacs lpa crore crores cr".split())
+"""Asking for a figure in rupees or lakhs ("how much is that in lakhs?")."""
+PERIODS = frozenset("annum annual annually yearly per-year".split())
+"""Asking whether a figure is yearly ("is that per year?")."""
+PREMIUM_WORDS = frozenset("premium premiums delta".split())
+"""Pay over other roles: with none named, over the roles the source gives premiums over."""
+BETWEEN = frozenset("between beech bich".split())
+"""Asking for the distance between two bands shown before ("the gap between them?")."""
+
+DATA_WORDS = frozenset(
+    "numbers number figures figure data page source sources stats statistics info".split()
+)
+PROVENANCE = frozenset(
+    "years when kab india indian country region where kahan kaha old purana purane latest "
+    "updated specifically source sources".split()
+)
+"""A question about the figures themselves ("which year are these numbers from?", "is this
+page about India?"): a ``DATA_WORDS`` word with a ``PROVENANCE`` one."""
+
+SHARING = frozenset("share shared sharing shares".split())
+"""Said of "my" things only ("do you share my salary?"): "share the card" is no worry."""
+PRIVACY = frozenset(
+    "privacy private store stored storing save saved saving keep kept delete remember "
+    "remembered confidential secure safe leak leaked".split()
+)
+"""With the member's own things ("my salary", "mera data"): what the bot keeps of them."""
+
+ACROSS_LEVELS = frozenset("seniority progression ladder".split())
+"""Asking how pay changes from level to level: answered with the whole ladder, no level."""
 
 SMALL_TALK: dict[str, frozenset[str]] = {
     "thanks": frozenset(
