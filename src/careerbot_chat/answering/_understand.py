@@ -44,6 +44,15 @@ _WHY = re.compile(r"\b(why|kyu|kyun|kyon|reason|wajah)\b")
 _MORE = re.compile(r"\b(more|extra|zyada|jyada|badhega|badhegi|bump|jump)\b")
 _OUTSIDE = re.compile(r"\b(non[- ]?faang|outside|other than|besides)\b")
 _DIFFER = re.compile(r"\b(different|differ|differs|alag)\b")
+_DEFINE = re.compile(
+    r"\b(what\s*(is|'s|s)|whats|kya\s+(hai|h|hota|hoti|hote)|matlab|meaning|define|definition)\b"
+)
+"""A definition asked ("what is MLOps", "MLOps kya hota hai"): what the role is."""
+_HEADCOUNT = re.compile(
+    r"\b(how many|kitne)\b(?=.*\b(engineers|people|log|professionals|folks|devs|talent)\b)"
+    r"(?!.*\b(jobs?|openings?|vacanc\w*|positions?|roles?|companies|naukri|naukriyan|years?|yrs)\b)"
+)
+"""How many people do the job ("how many MLOps engineers are there"): not openings."""
 _DIFFERENCE = frozenset({"difference", "diff", "farak", "fark", "farq"})
 _WORK = frozenset({"work", "job", "kaam", "duties"})
 """Said together, how the work differs ("difference between MLOps and DevOps work")."""
@@ -378,8 +387,14 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
         elif word not in vocab.STOPWORDS and len(word) > 1:
             topics.append(word)
     weak_pay = weak_pay and not set(found) - {"compare"} and not topics  # "premium kyu milta"
+    if role is not None and _HEADCOUNT.search(folded) and set(found) <= {"role"} and not weak_pay:
+        found.pop("role", None)  # "kitne log kaam karte": a count, not what the work is
+        gaps.append(Gap("topic", "how many people do this work"))
+        topics.extend(vocab.NEAREST_HEADCOUNT)
     if weak_pay:
         found["salary"] = 0
+    if role is not None and not found and not topics and not gaps and _DEFINE.search(folded):
+        found["role"] = 0
     if calendar is not None:
         gaps.append(Gap("year", calendar))
     if "skills" in found and _WHERE.search(text.casefold()):

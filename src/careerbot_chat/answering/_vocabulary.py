@@ -26,6 +26,7 @@ __all__ = [
     "INTENTS",
     "LEVELS",
     "NEAREST",
+    "NEAREST_HEADCOUNT",
     "OTHER_ROLES",
     "PAY_FORMS",
     "PERIODS",
@@ -244,6 +245,9 @@ UNCOVERED = frozenset(
     "night overtime weekends women diversity benefits insurance".split()
 )
 """Things members ask about that the source never mentions: named as a gap, first."""
+NEAREST_HEADCOUNT = ("pool", "talent")
+"""What the source says nearest to a head count: how small the pool of talent is."""
+
 NEAREST: dict[str, tuple[str, ...]] = {
     "feast": ("feature", "stores"),
     "azure": ("aws", "gcp"),
@@ -300,7 +304,8 @@ STOPWORDS = frozenset(
     "actually really typical typically average avg range ranges generally usually "
     "good well best more most just also now these days folks people guys person someone "
     "expect expected expecting like ok okay yes no not really bro sir maam ma'am "
-    "engineer engineers developer career careers field line industry india indian "
+    "engineer engineers engineering developer career careers field line industry india indian "
+    "meaning define definition "
     "level experience experienced exp year annual annually yearly per-year "
     "currently today latest recent anyone anybody one common used use uses using "
     "come comes coming mention mentions mentioned name names named reason reasons "
