@@ -1,10 +1,12 @@
 """The blind labelled sets: how members' questions and conversations are answered.
 
 Run: ``python -m bench.bench_blind`` (``--misses`` also prints the tuning part's wrong
-answers; the held-out part is only ever counted, never shown).
+answers; the held-out part is only ever counted, never shown; ``--set blind2`` reports
+the second set, ``--set all`` both).
 
-The sets (``tests/understanding/blind_questions.yaml``, ``blind_conversations.yaml``)
-were written from the source page alone, without the code. Every 4th item (a
+The sets (``tests/understanding/blind_questions.yaml``, ``blind_conversations.yaml``,
+and the second writer's ``blind2_*.yaml``) were written from the source page alone,
+without the code. Every 4th item (a
 conversation counts whole) is held out and reported apart. Per pattern and overall:
 
 - right answers (every label of the item met);
@@ -22,6 +24,7 @@ from collections import defaultdict
 
 from careerbot_chat import load_catalog
 from tests.understanding.grading import (
+    BLIND_SETS,
     Figures,
     Labelled,
     blind_answers,
@@ -53,12 +56,12 @@ def _by_pattern(answered: Answered, known: set[str]) -> list[str]:
     return [*lines, _line("ALL", figures(answered, known))]
 
 
-def report_questions(known: set[str], misses: bool) -> None:
+def report_questions(known: set[str], misses: bool, name: str = "blind") -> None:
     catalog = load_catalog()
-    items = load_blind_questions()
+    items = load_blind_questions(name)
     for part, held in (("tuning part", False), ("held-out part", True)):
         answered = blind_answers([i for i in items if i.held_out is held], catalog)
-        print(f"blind questions, {part}:")
+        print(f"{name} questions, {part}:")
         print("\n".join(_by_pattern(answered, known)))
         if misses and not held:
             for item, text in answered:
@@ -68,12 +71,12 @@ def report_questions(known: set[str], misses: bool) -> None:
                     )
 
 
-def report_conversations(known: set[str], misses: bool) -> None:
+def report_conversations(known: set[str], misses: bool, name: str = "blind") -> None:
     catalog = load_catalog()
-    conversations = load_conversations()
+    conversations = load_conversations(name=name)
     for part, held in (("tuning part", False), ("held-out part", True)):
         chats = conversation_answers([c for c in conversations if c.held_out is held], catalog)
-        print(f"blind conversations, {part}:")
+        print(f"{name} conversations, {part}:")
         by: dict[str, list[tuple[int, int, Answered]]] = defaultdict(list)
         for conv, turns in chats:
             right = sum(not grade(item, text, known) for item, text in turns)
@@ -85,19 +88,22 @@ def report_conversations(known: set[str], misses: bool) -> None:
                         print(
                             f"    MISS {conv.id} turn {item.index} {item.q!r}: {'; '.join(problems)}"
                         )
-        for name in sorted(by, key=lambda n: (n == "ALL", n)):
-            rows = by[name]
+        for pattern in sorted(by, key=lambda n: (n == "ALL", n)):
+            rows = by[pattern]
             answered = [pair for _, _, turns in rows for pair in turns]
             whole = sum(right == total for right, total, _ in rows)
             extra = f"  conversations right {whole}/{len(rows)}"
-            print(_line(name, figures(answered, known), extra))
+            print(_line(pattern, figures(answered, known), extra))
 
 
 def main() -> None:
     misses = "--misses" in sys.argv
+    chosen = sys.argv[sys.argv.index("--set") + 1] if "--set" in sys.argv else "blind"
+    names = list(BLIND_SETS) if chosen == "all" else [chosen]
     known = card_numbers(load_catalog())
-    report_questions(known, misses)
-    report_conversations(known, misses)
+    for name in names:
+        report_questions(known, misses, name)
+        report_conversations(known, misses, name)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,15 @@ if TYPE_CHECKING:
 QUESTIONS = Path(__file__).with_name("questions.yaml")
 BLIND_QUESTIONS = Path(__file__).with_name("blind_questions.yaml")
 BLIND_CONVERSATIONS = Path(__file__).with_name("blind_conversations.yaml")
+BLIND_SETS = {
+    "blind": (BLIND_QUESTIONS, BLIND_CONVERSATIONS),
+    "blind2": (
+        Path(__file__).with_name("blind2_questions.yaml"),
+        Path(__file__).with_name("blind2_conversations.yaml"),
+    ),
+}
+"""The blind sets by name: (questions, conversations). ``blind2`` was written later, by
+another writer, also from the source page alone."""
 HELD_OUT_EVERY = 4
 """Position ``i`` (0-based) is held out when ``i % 4 == 3``: fixed before tuning."""
 
@@ -72,9 +81,9 @@ def load_questions(path: Path = QUESTIONS) -> list[Labelled]:
     ]
 
 
-def load_blind_questions() -> list[Labelled]:
-    """The blind single questions (``blind_questions.yaml``), written without the code."""
-    return load_questions(BLIND_QUESTIONS)
+def load_blind_questions(name: str = "blind") -> list[Labelled]:
+    """A blind set's single questions (``blind_questions.yaml``), written without the code."""
+    return load_questions(BLIND_SETS[name][0])
 
 
 @dataclass(frozen=True)
@@ -91,8 +100,8 @@ class Conversation:
         return self.index % HELD_OUT_EVERY == HELD_OUT_EVERY - 1
 
 
-def load_conversations(path: Path | None = None) -> list[Conversation]:
-    data = yaml.safe_load((path or BLIND_CONVERSATIONS).read_text(encoding="utf-8"))
+def load_conversations(path: Path | None = None, *, name: str = "blind") -> list[Conversation]:
+    data = yaml.safe_load((path or BLIND_SETS[name][1]).read_text(encoding="utf-8"))
     found = []
     for index, item in enumerate(data["conversations"]):
         turns = tuple(
