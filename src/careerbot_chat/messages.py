@@ -151,6 +151,9 @@ GAP_COUNTRY = "The source covers {region} only; it gives no figures for {place}.
 GAP_COMPANY = (
     "The source gives no pay for {place} in particular; these are for {region} as a whole."
 )
+GAP_CITY_COMPANY = (
+    "The source gives no figures by employer or city ({places}); these are for {region} as a whole."
+)
 GAP_OTHER_ROLE_RELATED = (
     "The source has no card for {name}; what it says relating {name} to {role}:"
 )
@@ -220,6 +223,12 @@ PAY_BY_LEVEL = "By level: {levels}"
 PAY_PLACED = "Your {pay} is {where} the {level} band for {role} in {region}: {band} ({as_of})."
 PAY_NEXT = "{level} pays {band}."
 PAY_OUTSIDE = "The source has no {role} band that holds {pay}."
+PAY_PLACED_HEADLINE = (
+    "Your {pay} is {where} the headline band for {role} in {region}: {band} ({as_of}); "
+    "no level band holds it."
+)
+PAY_HEADLINE_TOO = "The headline band for {role} is {band}."
+PAY_LEVELS = "{role} pay in {region} ({as_of}): {levels}."
 WHERE_BELOW = "below"
 WHERE_ABOVE = "above"
 WHERE_BOTTOM = "inside, at the low end of"

@@ -210,7 +210,14 @@ def _best_lines(catalog: Catalog, role: Role, words: tuple[str, ...]) -> list[st
         by_label.setdefault(hit.piece.label, [])
         if hit.piece.text not in by_label[hit.piece.label]:
             by_label[hit.piece.label].append(hit.piece.text)
-    return [f"{label}: {'; '.join(texts)}" for label, texts in by_label.items()][:BEST_LINES]
+    lines = [f"{label}: {'; '.join(texts)}" for label, texts in by_label.items()]
+    for pitfall in role.pitfalls:  # a pitfall found: what strong candidates do instead, next
+        mistake = f"{msg.PITFALL}: {pitfall.mistake}"
+        if mistake in lines and pitfall.strong_candidates_discuss:
+            remedy = f"{msg.STRONG_CANDIDATES}: {'; '.join(pitfall.strong_candidates_discuss)}"
+            lines = [line for line in lines if not line.startswith(msg.STRONG_CANDIDATES_SHORT)]
+            lines.insert(lines.index(mistake) + 1, remedy)
+    return lines[:BEST_LINES]
 
 
 BEST_LINES = 3
@@ -343,19 +350,29 @@ def _gap_notes(reading: Reading, role: Role) -> list[str]:
         words = [gap.word for gap in reading.gaps if gap.kind == kind]
         if words:
             notes.append(template.format(words=msg.join_names(words, "or"), role=role.title))
+    places = {kind: _places(reading, kind) for kind in ("city", "company", "country")}
+    if places["city"] and places["company"]:  # "at a startup in Hyderabad": one line
+        both = msg.join_names([places["company"], places["city"]], "or")
+        notes.append(msg.GAP_CITY_COMPANY.format(places=both, region=role.region))
+    elif places["city"]:
+        notes.append(msg.GAP_CITY.format(place=places["city"], region=role.region))
+    elif places["company"]:
+        notes.append(msg.GAP_COMPANY.format(place=places["company"], region=role.region))
+    if places["country"]:
+        notes.append(msg.GAP_COUNTRY.format(place=places["country"], region=role.region))
     for gap in reading.gaps:
         notes.append(_gap_note(gap, role))
     return [note for note in dict.fromkeys(notes) if note]
 
 
+def _places(reading: Reading, kind: str) -> str:
+    """The places (or employers) of ``kind`` asked about, named once: "Walmart or Adobe"."""
+    words = dict.fromkeys(gap.word for gap in reading.gaps if gap.kind == kind)
+    names = [w.upper() if kind == "country" and len(w) <= 3 else w.title() for w in words]
+    return msg.join_names(names, "or")
+
+
 def _gap_note(gap: Gap, role: Role) -> str:
-    place = gap.word.upper() if gap.kind == "country" and len(gap.word) <= 3 else gap.word.title()
-    if gap.kind == "city":
-        return msg.GAP_CITY.format(place=place, region=role.region)
-    if gap.kind == "country":
-        return msg.GAP_COUNTRY.format(place=place, region=role.region)
-    if gap.kind == "company":
-        return msg.GAP_COMPANY.format(place=place, region=role.region)
     if gap.kind == "remote":
         return msg.GAP_REMOTE.format(role=role.title)
     if gap.kind == "currency":

@@ -13,6 +13,7 @@ the card it replies to. Pure; imports nothing that composes a reply.
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -131,6 +132,17 @@ def understand(
         other = over.premiums[0].over[0].split(" (")[0]  # "DevOps (equivalent level)"
         reading = replace(reading, others=(other,))  # "is the premium the same at every level?"
     kind = _decide(reading, replying_to, role is not None)
+    if len(reading.levels) > 1 and not reading.others and kind in _ACROSS:
+        kind = Kind.SALARY  # "mid vs senior", "how does it change when you become senior?"
+    if kind in (Kind.ROLE, Kind.FAQ) and not reading.topics and _switched_from(replying_to):
+        kind = Kind.SKILLS  # "iske liye kya karna hoga?" after the route in: its steps
+    if kind is Kind.SKILLS and not reading.topics and _names(replying_to, "pitfalls"):
+        kind = Kind.PITFALLS  # "toh kya padhna chahiye?" after the pitfall: what to speak about
+    if kind is Kind.ROLE and not reading.topics and _asks_nearby(reading):
+        kind = Kind.DEMAND  # "remote jobs milti hai?": what the source says of the jobs
+    enough = reading.asks_enough and kind in (Kind.ROLE, Kind.SKILLS, Kind.SEARCH)
+    if enough and _on_skills(role or fallback_role(catalog, None), reading.topics):
+        reading, kind = replace(reading, topics=()), Kind.SKILLS  # "only Docker enough?"
     if memory is not None and kind is Kind.PATH and not reading.others and memory.origin:
         reading = replace(reading, others=(memory.origin,))  # "can I switch?" after "I'm a DS"
     if kind is Kind.SKILLS and not reading.others:  # "what to learn first?" after "I'm backend"
@@ -173,6 +185,32 @@ def understand(
             reading, kind = replace(reading, others=against), Kind.COMPARE
         # "is that per year?" after a premium: the level's yearly band, its premium under it
     return Understood(_command(kind, reading, role), reading, kind, role)
+
+
+_ACROSS = (Kind.SALARY, Kind.COMPARE, Kind.PATH, Kind.FAQ, Kind.ROLE)
+"""Kinds a sentence naming several levels is read as pay across them: "become senior" is
+a step up the ladder, not a switch of role."""
+
+
+def _names(command: Command | None, name: str) -> bool:
+    return command is not None and command.name == name
+
+
+def _asks_nearby(reading: Reading) -> bool:
+    """Remote work or what comes next, asked of the job: the source's lines on demand."""
+    return any(gap.kind in ("remote", "future") for gap in reading.gaps)
+
+
+def _on_skills(role: Role | None, words: tuple[str, ...]) -> bool:
+    """Most of ``words`` are words of the skills panels expect of ``role``: a question
+    whether those skills are enough is about the whole list."""
+    if role is None or not words:
+        return False
+    skills = {word for skill in role.competencies for word in _WORD.findall(skill.casefold())}
+    return 2 * sum(word in skills for word in words) >= len(words)
+
+
+_WORD = re.compile(r"[a-z0-9]+")
 
 
 def _no_route(role: Role | None, kind: Kind, memory: Memory) -> bool:
@@ -264,10 +302,12 @@ def _about_member(reading: Reading, kind: Kind) -> bool:
     if kind in (Kind.CHAT, Kind.START, Kind.OTHER_ROLE):
         return False
     if kind is Kind.PATH and reading.about_self:
-        return True  # "if I switch to mlops?": the band they would join
+        return set(reading.intents) <= {"path", "salary"}  # "if I switch to mlops?": the
+        # band they would join; "can I switch, and what should I learn?" asks the route
+    topics = set(reading.topics) - vocab.PLACEMENT  # "is that low?", "within the band?"
     asks_pay = "salary" in reading.intents
-    return (asks_pay and (reading.about_self or not (reading.topics or reading.role))) or (
-        not reading.intents and not reading.topics
+    return (asks_pay and (reading.about_self or not (topics or reading.role))) or (
+        not reading.intents and not topics
     )
 
 

@@ -10,17 +10,18 @@ number is written here that is not the source's or the member's own. Pure.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from .. import messages as msg
 from ..catalog import _show as show
-from ..catalog._content import Level, Role
+from ..catalog._content import Band, Level, Role
 from . import _cards as cards
 from ._narrow import expand
 from ._reply import Action, Block, Bullets, Divider, Fields, Outcome, Paragraph, Reply
 from ._reply import label_separator as sep
 from ._understand import Reading
-from ._vocabulary import EMPLOYER_WORDS, TOP_PAY
+from ._vocabulary import EMPLOYER_WORDS, LOW_PAY, TOP_PAY
 
 __all__ = [
     "SUPPORT",
@@ -180,8 +181,12 @@ def pay_reply(
         notes.append(msg.GAP_QUALIFIER.format(level=level.label, qualifier=level.qualifier))
     if reading.asks_years and level is not None and level.years is None:
         notes.append(msg.GAP_LEVEL_YEARS.format(level=level.label, role=role.title))
+    named = [at for at, lvl in enumerate(role.ladder) if lvl.id in reading.levels]
+    asked = role.ladder[min(named) : max(named) + 1] if named else []  # "from mid to staff"
     if reading.pay is not None:
         lines = [*notes, *_placed(role, level, reading)]
+    elif len(asked) > 1:  # "senior vs staff pay": each band, in one sentence
+        lines = [*notes, *_levels_lines(role, asked)]
     elif level is not None:
         sentence = _level_sentence(role, level, reading)
         support = [line for line in _level_support(role, level) if line[:-1] not in sentence]
@@ -263,6 +268,8 @@ def _level(role: Role, reading: Reading) -> tuple[Level | None, list[str]]:
         ]
     if reading.years is None:
         asks_top = role.ladder and TOP_PAY.intersection(reading.topics)
+        if LOW_PAY.intersection(reading.topics):
+            return None, []  # "the lowest (and highest) salary": the headline band, the ladder
         return (role.ladder[-1], []) if asks_top else (None, [])  # "the highest salary"
     held = next((lvl for lvl in role.ladder if lvl.years and lvl.years.holds(reading.years)), None)
     if held is not None:
@@ -307,6 +314,27 @@ def _level_sentence(role: Role, level: Level, reading: Reading) -> str:
     )
 
 
+def _levels_lines(role: Role, levels: Sequence[Level]) -> list[str]:
+    """Several levels' bands in one sentence, then what the source says of their years."""
+    steps = [f"{_named(level)} {show.band(level)}" for level in levels]
+    lines = [
+        msg.PAY_LEVELS.format(
+            role=role.title, region=role.region, as_of=role.as_of, levels=" · ".join(steps)
+        )
+    ]
+    lines += [
+        msg.LEVEL_YEARS.format(level=level.label, range=show.years(level.years))
+        for level in levels
+        if level.years is not None
+    ]
+    lines += [
+        msg.GAP_LEVEL_YEARS.format(level=level.label, role=role.title)
+        for level in levels
+        if level.years is None
+    ][:1]
+    return lines
+
+
 def _level_support(role: Role, level: Level) -> list[str]:
     lines = []
     if level.years is not None:
@@ -340,8 +368,20 @@ def _placed(role: Role, level: Level | None, reading: Reading) -> list[str]:
     holds it; with the next level's band when they are at or past the top."""
     pay = reading.pay
     assert pay is not None
+    head = role.headline_pay
+    asked = level is not None
     if level is None:
         level = next((lvl for lvl in role.ladder if _holds(lvl, pay)), None)
+    if level is None and head is not None:  # "12L, in the band?": the headline band holds it
+        headline = msg.PAY_PLACED_HEADLINE.format(
+            pay=reading.pay_text,
+            where=_where(head, pay),
+            role=role.title,
+            region=role.region,
+            band=show.band(head),
+            as_of=role.as_of,
+        )
+        return [headline, _ladder_line(role)]
     if level is None:
         return [msg.PAY_OUTSIDE.format(pay=reading.pay_text, role=role.title), _ladder_line(role)]
     where = _where(level, pay)
@@ -363,6 +403,8 @@ def _placed(role: Role, level: Level | None, reading: Reading) -> list[str]:
     elif pay < level.min and index > 0:
         lower = role.ladder[index - 1]
         lines.append(msg.PAY_NEXT.format(level=_named(lower), band=show.band(lower)))
+    if not asked and head is not None:  # no level or years said: the headline band too
+        lines.append(msg.PAY_HEADLINE_TOO.format(role=role.title, band=show.band(head)))
     lines += _level_support(role, level)
     return lines
 
@@ -371,7 +413,7 @@ def _holds(level: Level, pay: int) -> bool:
     return level.min <= pay and (level.max is None or pay <= level.max)
 
 
-def _where(level: Level, pay: int) -> str:
+def _where(level: Band, pay: int) -> str:
     if pay < level.min:
         return msg.WHERE_BELOW
     if level.max is None:

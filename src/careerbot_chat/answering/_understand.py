@@ -61,6 +61,20 @@ _RANGE = re.compile(
 )
 """A band quoted in lakhs: ``22–45``, ``10L to 45L``, ``22-45 lpa`` (not years, not crores)."""
 _INTENT_OF = {word: intent for intent, words in vocab.INTENTS.items() for word in words}
+_EXCEPT = re.compile(
+    r"\b(?:besides|apart from|other than|except(?: for)?|aside from|excluding)\s+"
+    r"([a-z0-9 '+-]+?)\s*(?:[,?.;]|$|\b(?:what|which|how|kya|do|does|is|are|should|can|i)\b)"
+)
+_ALAWA = re.compile(
+    r"([a-z0-9+-]+(?:\s+[a-z0-9+-]+)?)\s+(?:ke|ki|k)\s+(?:alawa|alava|alaawa|alaava|siva|siwa|sivay|sivaay)\b"
+)
+"""Something set aside ("besides Python, what else?", "kubernetes ke alawa"): the rest of
+the list it is on is asked."""
+_OVER = frozenset({"over", "above", "upar"})
+"""Pay "over" another role named: how much more, the premium."""
+_AUXILIARY = frozenset({"do", "does", "doing", "did"})
+_POLITE = vocab.SMALL_TALK["thanks"] | vocab.SMALL_TALK["hello"]
+_INTERVIEW = frozenset({"interview", "interviews", "interviewing", "panel", "panels"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +132,12 @@ class Reading:
     """Asks about the figures themselves: their year, region or source."""
     band: tuple[float, float] | None = None
     """A band the member quotes, in lakhs ("ye 22–45 kis level ka hai?")."""
+    levels: tuple[str, ...] = ()
+    """Every level named, in order, when more than one is ("senior vs staff pay")."""
+    excluded: tuple[str, ...] = ()
+    """Topic words set aside ("besides Kubernetes, what else?"): the rest is asked."""
+    asks_enough: bool = False
+    """Asks whether some skills are enough ("only Docker and Python?")."""
     corrected: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     @property
@@ -157,7 +177,15 @@ class Lexicon:
         known |= {word for words in names for word in words}
         known |= {word for phrase in self.level_words for word in phrase.split()}
         self.content = frozenset(content_words(catalog))
-        self.known = frozenset(known | self.content)
+        plain = vocab.TOP_PAY | vocab.LOW_PAY | vocab.PLACEMENT | vocab.CORRECTION
+        plain |= vocab.SUFFICIENT | vocab.POSSESSIVE | vocab.ABROAD | vocab.COMMON_WORDS
+        self.known = frozenset(known | self.content | plain)
+        """``plain``: everyday words that are never a typo, and never what a typo becomes."""
+        self._echoed = (vocab.UNCOVERED | vocab.PAY_FORMS | vocab.CURRENCIES | vocab.COMPANIES) | (
+            vocab.CITIES | vocab.COUNTRIES | vocab.FUTURE | vocab.REMOTE
+        )
+        """Words a gap note echoes back ("the source says nothing about Spark"): a guess
+        into one of them puts words in the member's mouth, so it must be a close one."""
         self._targets = sorted(
             word
             for word in known
@@ -183,6 +211,8 @@ class Lexicon:
                 score_cutoff=vocab.FUZZY_CUTOFF,
             )
             fixed = match[0] if match is not None and not _inflected(word, match[0]) else word
+            if match is not None and fixed in self._echoed and match[1] < vocab.FUZZY_ECHO_CUTOFF:
+                fixed = word  # "speak" is not "spark"
             if len(self._fixes) < 4096:
                 self._fixes[word] = fixed
         return fixed
@@ -328,6 +358,8 @@ def _take_level(
             else:
                 known = phrase in lexicon.level_words
             if known or (size == 1 and phrase in vocab.LEVELS):
+                if not known and start and words[start - 1] in vocab.POSSESSIVE:
+                    continue  # "my manager says": a person, not the member's level
                 rest = words[:start] + words[start + size :]
                 level_id = level.id if role is not None and level is not None else phrase
                 return level_id, not known, rest
@@ -359,6 +391,14 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
     others, words = _take_others(words)
     years, calendar, words = _take_years(words)
     level, unknown_level, words = _take_level(words, role, lexicon)
+    levels: list[str] = []
+    while level is not None and len(levels) < 3:  # "mid vs senior vs staff"
+        more, _, rest = _take_level(words, role, lexicon)
+        if more is None or more == level or more in levels:
+            break  # "senior MLOps vs senior backend": one level, the other a topic
+        levels.append(more)
+        words = rest
+    levels = [level, *levels] if levels and level is not None else []
     found: dict[str, int] = {}
     gaps: list[Gap] = []
     topics: list[str] = []
@@ -386,15 +426,33 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
             continue  # "with seniority", "between them": no level in particular
         elif word not in vocab.STOPWORDS and len(word) > 1:
             topics.append(word)
-    weak_pay = weak_pay and not set(found) - {"compare"} and not topics  # "premium kyu milta"
+    places = any(gap.kind in ("country", "city") for gap in gaps)
+    if places and not others and not said.isdisjoint(vocab.ABROAD):
+        found.pop("path", None)  # "mlops salary if I move to the US": moving country, not role
+        topics = [topic for topic in topics if topic not in vocab.ABROAD]
+    if weak_pay and {w for w in said if _INTENT_OF.get(w) == "role"} <= _AUXILIARY:
+        found.pop("role", None)  # "what does a senior make": "does" asks nothing
+    things = any(gap.kind in ("remote", "topic") for gap in gaps)
+    weak_pay = weak_pay and not set(found) - {"compare"} and not topics and not things
+    # "premium kyu milta"; "wfh milta hai?" asks about remote work, not pay
     if role is not None and _HEADCOUNT.search(folded) and set(found) <= {"role"} and not weak_pay:
         found.pop("role", None)  # "kitne log kaam karte": a count, not what the work is
         gaps.append(Gap("topic", "how many people do this work"))
         topics.extend(vocab.NEAREST_HEADCOUNT)
     if weak_pay:
         found["salary"] = 0
-    if role is not None and not found and not topics and not gaps and _DEFINE.search(folded):
-        found["role"] = 0
+    plain = role is not None and not found and not topics and not gaps
+    if plain and level is None and years is None and _DEFINE.search(folded):
+        found["role"] = 0  # "what is mlops"; "senior mlops ka range kya hai" asks pay
+    if "pitfalls" in found and (
+        level is not None or years is not None or pay is not None or others
+    ):
+        pitfall_words = {w for w in said if _INTENT_OF.get(w) == "pitfalls"}
+        if pitfall_words <= vocab.CORRECTION and said.isdisjoint(_INTERVIEW):
+            found.pop("pitfalls")  # "oops wrong one, I meant mid level": a correction
+    excluded = _excluded(folded, topics)
+    if excluded:
+        topics = [topic for topic in topics if topic not in excluded]
     if calendar is not None:
         gaps.append(Gap("year", calendar))
     if "skills" in found and _WHERE.search(text.casefold()):
@@ -402,6 +460,11 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
     if any(gap.kind == "future" for gap in gaps):
         years = None  # "in the next 5 years" is a time ahead, not experience
     intents = tuple(sorted(found, key=vocab.PRIORITY.index))
+    if not chat and fuzzy and not said.isdisjoint(_POLITE):
+        asks = role or level or years is not None or pay or others or gaps or calendar
+        content = any(len(t) > 3 and t in lexicon.content for t in topics)  # not "up"
+        if not asks and set(intents) <= {"help"} and not content:
+            chat = "thanks" if not said.isdisjoint(vocab.SMALL_TALK["thanks"]) else "hello"
     return Reading(
         role=role,
         level=level,
@@ -417,7 +480,7 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
         chat=chat,
         about_self=_SELF.search(text.casefold()) is not None,
         asks_why=_WHY.search(text.casefold()) is not None,
-        asks_more=_MORE.search(text.casefold()) is not None,
+        asks_more=_MORE.search(folded) is not None or bool(others and not said.isdisjoint(_OVER)),
         outside=_OUTSIDE.search(text.casefold()) is not None,
         asks_difference=_DIFFER.search(folded) is not None
         or not (said.isdisjoint(_DIFFERENCE) or said.isdisjoint(_WORK)),
@@ -430,8 +493,21 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
         asks_premium=not said.isdisjoint(vocab.PREMIUM_WORDS),
         content_topics=any(topic in lexicon.content for topic in topics),
         band=_band(text) if fuzzy else None,
+        levels=tuple(levels),
+        excluded=excluded,
+        asks_enough=not said.isdisjoint(vocab.SUFFICIENT),
         corrected=tuple(corrected),
     )
+
+
+def _excluded(folded: str, topics: list[str]) -> tuple[str, ...]:
+    """The topic words a sentence sets aside ("besides deploying models, what else?")."""
+    match = _EXCEPT.search(folded) or _ALAWA.search(folded)
+    if match is None:
+        return ()
+    aside = set(_TOKEN.findall(match[1]))
+    aside |= {vocab.SHORT_FORMS.get(word, word) for word in aside}
+    return tuple(topic for topic in topics if topic in aside)
 
 
 def _privacy(words: set[str], folded: str) -> bool:
