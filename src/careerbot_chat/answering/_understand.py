@@ -70,6 +70,17 @@ _ALAWA = re.compile(
 )
 """Something set aside ("besides Python, what else?", "kubernetes ke alawa"): the rest of
 the list it is on is asked."""
+_EXCEPT_CUES = (
+    "besides",
+    "apart",
+    "other than",
+    "except",
+    "aside",
+    "excluding",
+    "ala",
+    "siv",
+    "siw",
+)
 _OVER = frozenset({"over", "above", "upar"})
 """Pay "over" another role named: how much more, the premium."""
 _AUXILIARY = frozenset({"do", "does", "doing", "did"})
@@ -281,8 +292,15 @@ def _spans(words: list[str], table: dict[tuple[str, ...], str]) -> list[tuple[st
     """``words`` with every run that is a key of ``table`` (longest first, up to three
     words) replaced by its value: ``(value, True)``; other words as ``(word, False)``."""
     out: list[tuple[str, bool]] = []
+    heads = _HEADS.get(id(table))
+    if heads is None:
+        heads = _HEADS[id(table)] = frozenset(key[0] for key in table)
     index = 0
     while index < len(words):
+        if words[index] not in heads:  # most words start no phrase: one set lookup
+            out.append((words[index], False))
+            index += 1
+            continue
         for size in (3, 2, 1):
             key = tuple(words[index : index + size])
             if len(key) == size and key in table:
@@ -293,6 +311,11 @@ def _spans(words: list[str], table: dict[tuple[str, ...], str]) -> list[tuple[st
             out.append((words[index], False))
             index += 1
     return out
+
+
+_HEADS: dict[int, frozenset[str]] = {}
+"""Per table of ``_spans`` (the module's own, alive as long as it), the first words of
+its keys."""
 
 
 def _join_phrases(words: list[str]) -> list[str]:
@@ -455,7 +478,7 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
         topics = [topic for topic in topics if topic not in excluded]
     if calendar is not None:
         gaps.append(Gap("year", calendar))
-    if "skills" in found and _WHERE.search(text.casefold()):
+    if "skills" in found and _WHERE.search(folded):
         gaps.append(Gap("topic", "where to learn"))  # no courses or hubs in the source
     if any(gap.kind == "future" for gap in gaps):
         years = None  # "in the next 5 years" is a time ahead, not experience
@@ -478,15 +501,15 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
         pay=pay,
         pay_text=pay_text,
         chat=chat,
-        about_self=_SELF.search(text.casefold()) is not None,
-        asks_why=_WHY.search(text.casefold()) is not None,
+        about_self=_SELF.search(folded) is not None,
+        asks_why=_WHY.search(folded) is not None,
         asks_more=_MORE.search(folded) is not None or bool(others and not said.isdisjoint(_OVER)),
-        outside=_OUTSIDE.search(text.casefold()) is not None,
+        outside=_OUTSIDE.search(folded) is not None,
         asks_difference=_DIFFER.search(folded) is not None
         or not (said.isdisjoint(_DIFFERENCE) or said.isdisjoint(_WORK)),
         weak_pay=weak_pay,
         about_source=about_source and years is None and pay is None,
-        about_privacy=_privacy(said, text.casefold()),
+        about_privacy=_privacy(said, folded),
         asks_unit=asks_unit,
         asks_between=not vocab.BETWEEN.isdisjoint(words),
         asks_period=not said.isdisjoint(vocab.PERIODS),
@@ -502,6 +525,8 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
 
 def _excluded(folded: str, topics: list[str]) -> tuple[str, ...]:
     """The topic words a sentence sets aside ("besides deploying models, what else?")."""
+    if not any(cue in folded for cue in _EXCEPT_CUES):
+        return ()
     match = _EXCEPT.search(folded) or _ALAWA.search(folded)
     if match is None:
         return ()
