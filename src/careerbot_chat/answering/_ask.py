@@ -33,7 +33,7 @@ from ._focus import (
 )
 from ._focus import lines_reply as _lines_reply
 from ._focus import related as related_lines
-from ._narrow import compare, expand, insert, narrow
+from ._narrow import compare, expand, insert, narrow, without
 from ._reply import Action, Fields, Outcome, Paragraph, Reply
 from ._understand import Gap, Reading
 
@@ -127,7 +127,7 @@ def sentence_reply(
                 _with_gaps(_answer_for(kind, reading, role, catalog), reading, role, at=0), role
             )
     if kind is Kind.ROLE and reading.intents and not reading.topics:
-        return duties_reply(role, gaps)
+        return duties_reply(role, gaps, reading.excluded)
     if kind is Kind.SKILLS and (route := _route(role, reading.others)):
         skills = cards.card_for(catalog, role, "skills") or cards.role_card(role)
         steps = (*gaps, route)  # "what to learn?" from backend: the source's steps first
@@ -144,7 +144,7 @@ def sentence_reply(
             note = msg.GAP_NOTHING.format(words=msg.echo(" ".join(unknown)), role=role.title)
             reply = _answer_for(kind, replace(reading, topics=()), role, catalog)
             return focus(insert(reply, (Paragraph(note),), at=0), role)
-    reply = _answer_for(kind, reading, role, catalog)
+    reply = without(_answer_for(kind, reading, role, catalog), reading.excluded)
     if kind is Kind.ROLE and not (reading.intents or reading.topics or reading.gaps):
         return reply  # the role's name alone asks for its card, as /role does
     # What the source lacks comes first: a skimming reader must not take the

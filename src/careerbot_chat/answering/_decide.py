@@ -140,6 +140,14 @@ def understand(
         kind = Kind.PITFALLS  # "toh kya padhna chahiye?" after the pitfall: what to speak about
     if kind is Kind.ROLE and not reading.topics and _asks_nearby(reading):
         kind = Kind.DEMAND  # "remote jobs milti hai?": what the source says of the jobs
+    if (
+        reading.excluded
+        and _only_filler(catalog, reading)
+        and kind in (Kind.SEARCH, *_LOCATED.values())
+    ):
+        on = _card_of(catalog, role or fallback_role(catalog, None), reading.excluded)
+        if on is not None:  # "apart from Kubernetes, what else is on the checklist?"
+            reading, kind = replace(reading, topics=()), on
     enough = reading.asks_enough and kind in (Kind.ROLE, Kind.SKILLS, Kind.SEARCH)
     if enough and _on_skills(role or fallback_role(catalog, None), reading.topics):
         reading, kind = replace(reading, topics=()), Kind.SKILLS  # "only Docker enough?"
@@ -190,6 +198,26 @@ def understand(
 _ACROSS = (Kind.SALARY, Kind.COMPARE, Kind.PATH, Kind.FAQ, Kind.ROLE)
 """Kinds a sentence naming several levels is read as pay across them: "become senior" is
 a step up the ladder, not a switch of role."""
+
+
+_LOCATED = {"skills": Kind.SKILLS, "pitfalls": Kind.PITFALLS, "role": Kind.ROLE}
+"""The cards whose lists a "besides X, what else?" asks the rest of."""
+
+
+def _only_filler(catalog: Catalog, reading: Reading) -> bool:
+    """Nothing asked but what is set aside: no cue word, no topic of the content."""
+    if set(reading.intents) - {"role"}:
+        return False
+    content = derived.lexicon(catalog).content
+    return not any(len(topic) > 3 and topic in content for topic in reading.topics)
+
+
+def _card_of(catalog: Catalog, role: Role | None, words: tuple[str, ...]) -> Kind | None:
+    """The kind of the card whose line best matches ``words``."""
+    if role is None:
+        return None
+    hits = derived.search_index(catalog).search(words, role.slug, 1)
+    return _LOCATED.get(hits[0].piece.card) if hits else None
 
 
 def _names(command: Command | None, name: str) -> bool:

@@ -17,7 +17,7 @@ from .. import messages as msg
 from ..catalog import _show as show
 from ..catalog._content import Band, Level, Role
 from . import _cards as cards
-from ._narrow import expand
+from ._narrow import expand, set_aside
 from ._reply import Action, Block, Bullets, Divider, Fields, Outcome, Paragraph, Reply
 from ._reply import label_separator as sep
 from ._understand import Reading
@@ -90,11 +90,12 @@ def _actions(reply: Reply, role: Role | None) -> tuple[Action, ...]:
     return (full, *rest)[:4]
 
 
-def duties_reply(role: Role, gaps: tuple[str, ...]) -> Reply:
-    """What the role does: its summary first, then its duties on one line."""
+def duties_reply(role: Role, gaps: tuple[str, ...], aside: tuple[str, ...] = ()) -> Reply:
+    """What the role does: its summary first, then its duties on one line; with ``aside``
+    ("besides deploying models, what else?"), the duties about those words left out."""
     lines = [*gaps, f"{role.title}: {role.summary}"]
-    if role.duties:
-        lines.append(f"{msg.DUTIES}: {' '.join(role.duties)}")
+    if duties := set_aside(role.duties, aside):
+        lines.append(f"{msg.DUTIES}: {' '.join(duties)}")
     return lines_reply(role, lines, "role")
 
 

@@ -161,6 +161,7 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("top", "end"): "topmost",
     ("apart", "from"): "besides",
     ("aside", "from"): "besides",
+    ("other", "than"): "besides",
 }
 """Several words that mean one thing, rewritten before anything else is read."""
 
@@ -362,7 +363,7 @@ POSSESSIVE = frozenset("my our mera meri mere hamara humara".split())
 """Before a title ("my manager says"), a person, not the member's level."""
 ABROAD = frozenset("move moving shift shifting relocate relocating relocation settle".split())
 """With a place ("move to Dubai"), moving country or city, not switching roles."""
-COMMON_WORDS = frozenset("still speak speaking firing stuck clear fools pools sturdy".split())
+COMMON_WORDS = frozenset("still speak speaking firing stuck clear fools pools sturdy other".split())
 """English words one letter from a word the lists know ("still" and "skill"): never
 "corrected" into it."""
 
