@@ -101,6 +101,7 @@ WHY_NOW = "Why it matters now"
 EMPLOYERS_NAMED = "Employers named"
 LABELLED = "{label}: {text}"
 SKILLS_EXPECTED = "Skills panels expect"
+ALSO_EXPECTED = "Panels also expect"
 TOP_PITFALL = "Top interview pitfall"
 ONE_LINE_JOIN = " · "
 HEADLINE_BAND = "Headline band"
@@ -224,8 +225,12 @@ PAY_PLACED = "Your {pay} is {where} the {level} band for {role} in {region}: {ba
 PAY_NEXT = "{level} pays {band}."
 PAY_OUTSIDE = "The source has no {role} band that holds {pay}."
 PAY_PLACED_HEADLINE = (
-    "Your {pay} is {where} the headline band for {role} in {region}: {band} ({as_of}); "
+    "{pay} is {where} the headline band for {role} in {region}: {band} ({as_of}); "
     "no level band holds it."
+)
+PAY_BETWEEN = (
+    "{pay} is above the {lower} band for {role} in {region} ({lower_band}) and below the "
+    "{higher} band ({higher_band}), as of {as_of}."
 )
 PAY_HEADLINE_TOO = "The headline band for {role} is {band}."
 PAY_LEVELS = "{role} pay in {region} ({as_of}): {levels}."

@@ -11,6 +11,7 @@ so this module never calls back up. Pure and synchronous.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -132,6 +133,12 @@ def sentence_reply(
         skills = cards.card_for(catalog, role, "skills") or cards.role_card(role)
         steps = (*gaps, route)  # "what to learn?" from backend: the source's steps first
         return focus(insert(skills, tuple(Paragraph(line) for line in steps), at=0), role)
+    if kind is Kind.SKILLS and reading.asks_enough and (asked := _skills_named(role, reading)):
+        rest = [skill for skill in role.competencies if skill not in asked]
+        lines = [*gaps, f"{msg.SKILLS_EXPECTED}: {'; '.join(asked)}"]
+        if rest:  # "only Docker and Python enough?": what else panels expect, next
+            lines.append(f"{msg.ALSO_EXPECTED}: {'; '.join(rest)}")
+        return _lines_reply(role, lines, "skills")
     if (nearest or kind in (Kind.ROLE, Kind.SKILLS, Kind.PITFALLS)) and reading.topics:
         best = _best_lines(catalog, role, reading.topics)
         if best:  # the lines about the words asked, from whichever card holds them
@@ -150,6 +157,19 @@ def sentence_reply(
     # What the source lacks comes first: a skimming reader must not take the
     # India-wide figures that follow as the answer about Pune.
     return focus(_with_gaps(reply, reading, role, at=0), role)
+
+
+def _skills_named(role: Role, reading: Reading) -> list[str]:
+    """The skills panels expect that name a word asked ("kubectl", "Docker")."""
+    words = set(reading.topics)
+    return [
+        skill
+        for skill in role.competencies
+        if not words.isdisjoint(_WORD.findall(skill.casefold()))
+    ]
+
+
+_WORD = re.compile(r"[a-z0-9]+")
 
 
 def _off_demand(role: Role, words: tuple[str, ...]) -> bool:

@@ -150,7 +150,7 @@ def understand(
             reading, kind = replace(reading, topics=()), on
     enough = reading.asks_enough and kind in (Kind.ROLE, Kind.SKILLS, Kind.SEARCH)
     if enough and _on_skills(role or fallback_role(catalog, None), reading.topics):
-        reading, kind = replace(reading, topics=()), Kind.SKILLS  # "only Docker enough?"
+        kind = Kind.SKILLS  # "only Docker and Python enough?": the lines asked, then the rest
     if memory is not None and kind is Kind.PATH and not reading.others and memory.origin:
         reading = replace(reading, others=(memory.origin,))  # "can I switch?" after "I'm a DS"
     if kind is Kind.SKILLS and not reading.others:  # "what to learn first?" after "I'm backend"
@@ -230,12 +230,13 @@ def _asks_nearby(reading: Reading) -> bool:
 
 
 def _on_skills(role: Role | None, words: tuple[str, ...]) -> bool:
-    """Most of ``words`` are words of the skills panels expect of ``role``: a question
-    whether those skills are enough is about the whole list."""
+    """``words`` name a skill panels expect of ``role`` ("only Docker and Python?",
+    "is kubectl enough?"): whether it is enough is answered by the whole list."""
     if role is None or not words:
         return False
-    skills = {word for skill in role.competencies for word in _WORD.findall(skill.casefold())}
-    return 2 * sum(word in skills for word in words) >= len(words)
+    return any(
+        not set(_WORD.findall(skill.casefold())).isdisjoint(words) for skill in role.competencies
+    )
 
 
 _WORD = re.compile(r"[a-z0-9]+")

@@ -373,6 +373,21 @@ def _placed(role: Role, level: Level | None, reading: Reading) -> list[str]:
     asked = level is not None
     if level is None:
         level = next((lvl for lvl in role.ladder if _holds(lvl, pay)), None)
+    below = [lvl for lvl in role.ladder if lvl.max is not None and lvl.max < pay]
+    above = [lvl for lvl in role.ladder if lvl.min > pay]
+    if level is None and below and above:  # "85 LPA": between the Senior and Staff bands
+        lower, higher = below[-1], above[0]
+        between = msg.PAY_BETWEEN.format(
+            pay=reading.pay_text,
+            lower=lower.label,
+            lower_band=show.band(lower),
+            higher=_named(higher),
+            higher_band=show.band(higher),
+            role=role.title,
+            region=role.region,
+            as_of=role.as_of,
+        )
+        return [between, _ladder_line(role)]
     if level is None and head is not None:  # "12L, in the band?": the headline band holds it
         headline = msg.PAY_PLACED_HEADLINE.format(
             pay=reading.pay_text,

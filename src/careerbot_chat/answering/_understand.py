@@ -503,7 +503,8 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
         chat=chat,
         about_self=_SELF.search(folded) is not None,
         asks_why=_WHY.search(folded) is not None,
-        asks_more=_MORE.search(folded) is not None or bool(others and not said.isdisjoint(_OVER)),
+        asks_more=_MORE.search(folded) is not None
+        or bool(others and "compare" not in found and not said.isdisjoint(_OVER)),
         outside=_OUTSIDE.search(folded) is not None,
         asks_difference=_DIFFER.search(folded) is not None
         or not (said.isdisjoint(_DIFFERENCE) or said.isdisjoint(_WORK)),
