@@ -138,8 +138,8 @@ def understand(
         kind = Kind.SKILLS  # "iske liye kya karna hoga?" after the route in: its steps
     if kind is Kind.SKILLS and not reading.topics and _names(replying_to, "pitfalls"):
         kind = Kind.PITFALLS  # "toh kya padhna chahiye?" after the pitfall: what to speak about
-    if kind is Kind.ROLE and not reading.topics and _asks_nearby(reading):
-        kind = Kind.DEMAND  # "remote jobs milti hai?": what the source says of the jobs
+    if _asks_nearby(reading, kind):
+        kind = Kind.DEMAND  # "remote jobs milti hai?", "will AI replace it?": the jobs
     if (
         reading.excluded
         and _only_filler(catalog, reading)
@@ -224,9 +224,12 @@ def _names(command: Command | None, name: str) -> bool:
     return command is not None and command.name == name
 
 
-def _asks_nearby(reading: Reading) -> bool:
+def _asks_nearby(reading: Reading, kind: Kind) -> bool:
     """Remote work or what comes next, asked of the job: the source's lines on demand."""
-    return any(gap.kind in ("remote", "future") for gap in reading.gaps)
+    kinds = {gap.kind for gap in reading.gaps}
+    if "future" in kinds:
+        return kind in (Kind.ROLE, Kind.SEARCH)  # "will AI replace MLOps engineers?"
+    return "remote" in kinds and kind is Kind.ROLE and not reading.topics
 
 
 def _on_skills(role: Role | None, words: tuple[str, ...]) -> bool:

@@ -316,23 +316,16 @@ def _level_sentence(role: Role, level: Level, reading: Reading) -> str:
 
 
 def _levels_lines(role: Role, levels: Sequence[Level]) -> list[str]:
-    """Several levels' bands in one sentence, then what the source says of their years."""
-    steps = [f"{_named(level)} {show.band(level)}" for level in levels]
+    """Several levels' bands, and years where the source gives them, in one sentence."""
+    steps = []
+    for level in levels:
+        years = f" ({show.years(level.years)})" if level.years else ""
+        steps.append(f"{_named(level)}{years} {show.band(level)}")
     lines = [
         msg.PAY_LEVELS.format(
             role=role.title, region=role.region, as_of=role.as_of, levels=" · ".join(steps)
         )
     ]
-    lines += [
-        msg.LEVEL_YEARS.format(level=level.label, range=show.years(level.years))
-        for level in levels
-        if level.years is not None
-    ]
-    lines += [
-        msg.GAP_LEVEL_YEARS.format(level=level.label, role=role.title)
-        for level in levels
-        if level.years is None
-    ][:1]
     return lines
 
 

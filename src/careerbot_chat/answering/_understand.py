@@ -214,19 +214,31 @@ class Lexicon:
         if fixed is None:
             from rapidfuzz import fuzz, process  # only when a word is in no list: a typo
 
-            match = process.extractOne(
+            matches = process.extract(
                 word,
                 self._targets,
                 scorer=fuzz.ratio,
                 processor=None,
                 score_cutoff=vocab.FUZZY_CUTOFF,
+                limit=4,
             )
-            fixed = match[0] if match is not None and not _inflected(word, match[0]) else word
-            if match is not None and fixed in self._echoed and match[1] < vocab.FUZZY_ECHO_CUTOFF:
-                fixed = word  # "speak" is not "spark"
+            fixed = next(
+                (target for target, score, _ in matches if _typo(word, target, score)), word
+            )
             if len(self._fixes) < 4096:
                 self._fixes[word] = fixed
         return fixed
+
+
+def _typo(word: str, target: str, score: float) -> bool:
+    """``word`` may be a slip of the keys for ``target``: not another form of it, not a
+    short word grown by two letters ("mate" is not "kamate"), and close indeed when the
+    target is a word a gap note echoes ("speak" is not "spark")."""
+    if _inflected(word, target):
+        return False
+    if len(word) <= 5 and abs(len(word) - len(target)) > 1:
+        return False
+    return score >= vocab.FUZZY_ECHO_CUTOFF or target not in _ECHOED
 
 
 def _inflected(word: str, target: str) -> bool:
@@ -241,6 +253,11 @@ def _inflected(word: str, target: str) -> bool:
 
 
 _SUFFIXES = frozenset({"th", "ing", "ed", "er", "ers"})
+_ECHOED = (vocab.UNCOVERED | vocab.PAY_FORMS | vocab.CURRENCIES | vocab.COMPANIES) | (
+    vocab.CITIES | vocab.COUNTRIES | vocab.FUTURE | vocab.REMOTE
+)
+"""Words a gap note echoes back ("the source says nothing about Spark"): a guess into
+one of them puts words in the member's mouth, so it must be a close one."""
 
 
 _WORD = re.compile(r"[a-z][a-z0-9-]+")

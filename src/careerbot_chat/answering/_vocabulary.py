@@ -88,7 +88,7 @@ INTENTS: dict[str, frozenset[str]] = {
     # hiring
     "demand": frozenset(
         "demand openings opening hiring hire hires jobs vacancies vacancy market scope "
-        "important open choice".split()
+        "important open choice count".split()
     ),
     # moving into the role (answered from the FAQ and the paths)
     "path": frozenset(
@@ -407,7 +407,7 @@ ACROSS_LEVELS = frozenset("seniority progression ladder".split())
 SMALL_TALK: dict[str, frozenset[str]] = {
     "thanks": frozenset(
         "thanks thank thx thnx thanx tnx thnks ty tysm thanku thankyou shukriya dhanyavad "
-        "dhanyawad helpful".split()
+        "dhanyawad helpful cheers appreciate appreciated grateful".split()
     ),
     "hello": frozenset("hi hii hello hey gm morning evening namaste namaskar yo".split()),
     "ok": frozenset(
