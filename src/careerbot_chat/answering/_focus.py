@@ -321,12 +321,11 @@ def _levels_lines(role: Role, levels: Sequence[Level]) -> list[str]:
     for level in levels:
         years = f" ({show.years(level.years)})" if level.years else ""
         steps.append(f"{_named(level)}{years} {show.band(level)}")
-    lines = [
+    return [
         msg.PAY_LEVELS.format(
             role=role.title, region=role.region, as_of=role.as_of, levels=" · ".join(steps)
         )
     ]
-    return lines
 
 
 def _level_support(role: Role, level: Level) -> list[str]:
