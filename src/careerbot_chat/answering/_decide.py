@@ -159,6 +159,8 @@ def understand(
             reading = replace(reading, others=(origin,))
     if kind is Kind.ROLE and reading.asks_why and _shows_demand(replying_to):
         kind = Kind.SALARY  # "why so high?" after the openings: the source's reasons
+    if kind is Kind.ROLE and not (reading.intents or reading.topics) and _shows_demand(replying_to):
+        kind = Kind.DEMAND  # "in Bangalore?" after the openings: the openings, the gap first
     if kind is Kind.SALARY and reading.weak_pay and _shows_demand(replying_to):
         kind = Kind.DEMAND  # "pune me kitni?" after the openings: how many, there
     own_level = reading.about_self and reading.level is not None and reading.pay is None
@@ -348,6 +350,8 @@ def _same_card(reading: Reading) -> bool:
     before ("and in lakhs?", "is that CTC or in-hand?", "kitna?")."""
     if reading.level is not None or reading.years is not None or reading.pay is not None:
         return False  # "and data engineer?" keeps the level: the same card for that role
+    if not vocab.LOW_PAY.isdisjoint(reading.topics):
+        return False  # "and the lowest?": the bottom of the ladder, not the level before
     if not reading.intents:
         return True  # "and data engineer?": the same card for that role
     if reading.role is not None or reading.others:
