@@ -10,6 +10,7 @@ number is written here that is not the source's or the member's own. Pure.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -234,11 +235,19 @@ def _reasons(role: Role) -> list[str]:
 
 
 def _over(role: Role, level: Level | None, other: str) -> list[str]:
-    """The premiums of ``role`` over ``other``, the member's level's first."""
+    """The premiums of ``role`` over ``other``, the member's level's first; with none,
+    what the source says of their pay otherwise ("full parity with senior backend")."""
     lines = relating(role, other)[:2]
     if level is not None:
         lines.sort(key=lambda line: not line.startswith(level.label))
-    return [line for line in lines if "%" in line or "₹" in line]
+    premiums = [line for line in lines if "%" in line or "₹" in line]
+    if premiums:
+        return premiums
+    return [line for line in relating(role, other) if _PAY_LINE.search(line)][:1]
+
+
+_PAY_LINE = re.compile(r"\b(pay|pays|paid|parity|salar\w*)\b", re.IGNORECASE)
+"""A line about pay, though it gives no figure ("now pay the same ...: full parity")."""
 
 
 def related(role: Role, words: tuple[str, ...]) -> list[str]:

@@ -84,6 +84,9 @@ _EXCEPT_CUES = (
 _OVER = frozenset({"over", "above", "upar"})
 """Pay "over" another role named: how much more, the premium."""
 _AUXILIARY = frozenset({"do", "does", "doing", "did"})
+_YOU = frozenset({"you", "u", "aap", "tum"})
+_ABOUT_BOT = frozenset({"do", "does", "know", "help", "hi", "hello", "hey", "explain"})
+"""Cue words of a question about the bot itself, said to "you" and naming no role."""
 _POLITE = vocab.SMALL_TALK["thanks"] | vocab.SMALL_TALK["hello"]
 _INTERVIEW = frozenset({"interview", "interviews", "interviewing", "panel", "panels"})
 
@@ -470,6 +473,11 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
     if places and not others and not said.isdisjoint(vocab.ABROAD):
         found.pop("path", None)  # "mlops salary if I move to the US": moving country, not role
         topics = [topic for topic in topics if topic not in vocab.ABROAD]
+    if role is None and not others and not said.isdisjoint(_YOU) and not (gaps or level or years):
+        cues = {w for w in said if w in _INTENT_OF}
+        if cues and cues <= _ABOUT_BOT and not any(t in lexicon.content for t in topics):
+            found = {"help": 0}  # "what can you do?", "what do you know about?": the bot
+            topics = []
     if weak_pay and {w for w in said if _INTENT_OF.get(w) == "role"} <= _AUXILIARY:
         found.pop("role", None)  # "what does a senior make": "does" asks nothing
     things = any(gap.kind in ("remote", "topic") for gap in gaps)

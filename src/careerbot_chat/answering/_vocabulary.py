@@ -162,6 +162,10 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("apart", "from"): "besides",
     ("aside", "from"): "besides",
     ("other", "than"): "besides",
+    ("per", "month"): "monthly",
+    ("a", "month"): "monthly",
+    ("har", "mahine"): "monthly",
+    ("per", "mahina"): "monthly",
 }
 """Several words that mean one thing, rewritten before anything else is read."""
 
