@@ -209,28 +209,39 @@ class Lexicon:
         )
         self._fixes: dict[str, str] = {}
 
+    def _swapped(self, word: str) -> str | None:
+        """The known word ``word`` is with two neighbouring letters swapped ("waht"):
+        the commonest slip, which a ratio scores low in a short word."""
+        for at in range(len(word) - 1):
+            swapped = f"{word[:at]}{word[at + 1]}{word[at]}{word[at + 2 :]}"
+            if swapped != word and swapped in self.known:
+                return swapped
+        return None
+
     def fix(self, word: str) -> str:
         """``word`` itself when known or unfixable, else the closest known word."""
         if word in self.known or len(word) < vocab.FUZZY_MIN_LENGTH or not word.isalpha():
             return word
         fixed = self._fixes.get(word)
         if fixed is None:
-            from rapidfuzz import fuzz, process  # only when a word is in no list: a typo
-
-            matches = process.extract(
-                word,
-                self._targets,
-                scorer=fuzz.ratio,
-                processor=None,
-                score_cutoff=vocab.FUZZY_CUTOFF,
-                limit=4,
-            )
-            fixed = next(
-                (target for target, score, _ in matches if _typo(word, target, score)), word
-            )
+            fixed = self._swapped(word) or self._closest(word)
             if len(self._fixes) < 4096:
                 self._fixes[word] = fixed
         return fixed
+
+    def _closest(self, word: str) -> str:
+        """The known word ``word`` is most likely a slip for, or ``word`` itself."""
+        from rapidfuzz import fuzz, process  # only when a word is in no list: a typo
+
+        matches = process.extract(
+            word,
+            self._targets,
+            scorer=fuzz.ratio,
+            processor=None,
+            score_cutoff=vocab.FUZZY_CUTOFF,
+            limit=4,
+        )
+        return next((target for target, score, _ in matches if _typo(word, target, score)), word)
 
 
 def _typo(word: str, target: str, score: float) -> bool:

@@ -88,7 +88,7 @@ INTENTS: dict[str, frozenset[str]] = {
     # hiring
     "demand": frozenset(
         "demand openings opening hiring hire hires jobs vacancies vacancy market scope "
-        "important open choice count".split()
+        "important open choice count naukri naukriyan".split()
     ),
     # moving into the role (answered from the FAQ and the paths)
     "path": frozenset(
