@@ -136,8 +136,10 @@ def understand(
         kind = Kind.SALARY  # "mid vs senior", "how does it change when you become senior?"
     if kind in (Kind.ROLE, Kind.FAQ) and not reading.topics and _switched_from(replying_to):
         kind = Kind.SKILLS  # "iske liye kya karna hoga?" after the route in: its steps
-    if kind is Kind.SKILLS and not reading.topics and _names(replying_to, "pitfalls"):
-        kind = Kind.PITFALLS  # "toh kya padhna chahiye?" after the pitfall: what to speak about
+    after_pitfall = _names(replying_to, "pitfalls") and set(reading.intents) <= _TO_PREPARE
+    if after_pitfall and kind in _TO_PREPARE_KINDS and _filler(catalog, reading):
+        reading, kind = replace(reading, topics=()), Kind.PITFALLS  # "so how do I avoid that?",
+        # "toh kya padhna chahiye?" after the pitfall: it, and what strong candidates discuss
     if _asks_nearby(reading, kind):
         kind = Kind.DEMAND  # "remote jobs milti hai?", "will AI replace it?": the jobs
     if (
@@ -202,14 +204,21 @@ _ACROSS = (Kind.SALARY, Kind.COMPARE, Kind.PATH, Kind.FAQ, Kind.ROLE)
 a step up the ladder, not a switch of role."""
 
 
+_TO_PREPARE = frozenset({"skills", "role", "pitfalls"})
+_TO_PREPARE_KINDS = (Kind.SKILLS, Kind.ROLE, Kind.SEARCH, Kind.PITFALLS)
+"""After the interview pitfall, what a question with no topic of its own may be read as:
+how to do better ("so how do I avoid that?", "what should I read up on?")."""
 _LOCATED = {"skills": Kind.SKILLS, "pitfalls": Kind.PITFALLS, "role": Kind.ROLE}
 """The cards whose lists a "besides X, what else?" asks the rest of."""
 
 
 def _only_filler(catalog: Catalog, reading: Reading) -> bool:
     """Nothing asked but what is set aside: no cue word, no topic of the content."""
-    if set(reading.intents) - {"role"}:
-        return False
+    return not set(reading.intents) - {"role"} and _filler(catalog, reading)
+
+
+def _filler(catalog: Catalog, reading: Reading) -> bool:
+    """No topic word of the content ("read up", "avoid that"), only filler."""
     content = derived.lexicon(catalog).content
     return not any(len(topic) > 3 and topic in content for topic in reading.topics)
 

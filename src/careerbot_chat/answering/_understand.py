@@ -42,7 +42,9 @@ _SELF = re.compile(r"\b(i|i'm|im|me|my|mine|mujhe|mera|meri|mere|main|hu|hoon)\b
 """Words by which a member speaks of themselves (English and Hinglish)."""
 _WHY = re.compile(r"\b(why|kyu|kyun|kyon|reason|wajah)\b")
 _MORE = re.compile(r"\b(more|extra|zyada|jyada|badhega|badhegi|bump|jump)\b")
-_OUTSIDE = re.compile(r"\b(non[- ]?faang|outside|other than|besides)\b")
+_OUTSIDE = re.compile(
+    r"\b(non[- ]?faang|outside|other than|besides|others|other companies|elsewhere|baaki)\b"
+)
 _DIFFER = re.compile(r"\b(different|differ|differs|alag)\b")
 _DEFINE = re.compile(
     r"\b(what\s*(is|'s|s)|whats|kya\s+(hai|h|hota|hoti|hote)|matlab|meaning|define|definition)\b"

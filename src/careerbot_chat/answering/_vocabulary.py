@@ -162,6 +162,7 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("apart", "from"): "besides",
     ("aside", "from"): "besides",
     ("other", "than"): "besides",
+    ("next", "level"): "up",
     ("per", "month"): "monthly",
     ("a", "month"): "monthly",
     ("har", "mahine"): "monthly",
