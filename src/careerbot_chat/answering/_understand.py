@@ -502,6 +502,9 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
         topics.extend(vocab.NEAREST_HEADCOUNT)
     if weak_pay:
         found["salary"] = 0
+    greeting = "help" in found and {w for w in said if _INTENT_OF.get(w) == "help"} <= _POLITE
+    if greeting and (role is not None or others or level is not None or topics or len(found) > 1):
+        found.pop("help")  # "hey, what's mlops?": the greeting asks nothing itself
     plain = role is not None and not found and not topics and not gaps
     if plain and level is None and years is None and _DEFINE.search(folded):
         found["role"] = 0  # "what is mlops"; "senior mlops ka range kya hai" asks pay
