@@ -101,6 +101,7 @@ WHY_NOW = "Why it matters now"
 EMPLOYERS_NAMED = "Employers named"
 LABELLED = "{label}: {text}"
 SKILLS_EXPECTED = "Skills panels expect"
+ALSO_EXPECTED = "Panels also expect"
 TOP_PITFALL = "Top interview pitfall"
 ONE_LINE_JOIN = " · "
 HEADLINE_BAND = "Headline band"
@@ -150,6 +151,9 @@ GAP_CITY = "The source gives no figures by city ({place}); these are for {region
 GAP_COUNTRY = "The source covers {region} only; it gives no figures for {place}."
 GAP_COMPANY = (
     "The source gives no pay for {place} in particular; these are for {region} as a whole."
+)
+GAP_CITY_COMPANY = (
+    "The source gives no figures by employer or city ({places}); these are for {region} as a whole."
 )
 GAP_OTHER_ROLE_RELATED = (
     "The source has no card for {name}; what it says relating {name} to {role}:"
@@ -220,6 +224,16 @@ PAY_BY_LEVEL = "By level: {levels}"
 PAY_PLACED = "Your {pay} is {where} the {level} band for {role} in {region}: {band} ({as_of})."
 PAY_NEXT = "{level} pays {band}."
 PAY_OUTSIDE = "The source has no {role} band that holds {pay}."
+PAY_PLACED_HEADLINE = (
+    "{pay} is {where} the headline band for {role} in {region}: {band} ({as_of}); "
+    "no level band holds it."
+)
+PAY_BETWEEN = (
+    "{pay} is above the {lower} band for {role} in {region} ({lower_band}) and below the "
+    "{higher} band ({higher_band}), as of {as_of}."
+)
+PAY_HEADLINE_TOO = "The headline band for {role} is {band}."
+PAY_LEVELS = "{role} pay in {region} ({as_of}): {levels}."
 WHERE_BELOW = "below"
 WHERE_ABOVE = "above"
 WHERE_BOTTOM = "inside, at the low end of"

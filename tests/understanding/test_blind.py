@@ -83,3 +83,23 @@ def test_conversations_on_the_tuning_part(
     assert result.invented == 0
     assert result.rate >= TURNS_RIGHT
     assert whole / len(chats) >= CONVERSATIONS_RIGHT
+
+
+def test_the_second_blind_set_on_its_tuning_part(catalog: Catalog, known_numbers: set[str]) -> None:
+    """The second writer's set (``blind2``), tuned by the general pattern behind each miss:
+    the same floors as the first set, questions and conversations alike."""
+    tuning = [item for item in load_blind_questions("blind2") if not item.held_out]
+    answered = blind_answers(tuning, catalog)
+    result = figures(answered, known_numbers)
+    wrong = [(item.q, grade(item, text, known_numbers)) for item, text in answered]
+    assert result.invented == 0
+    assert result.rate >= RIGHT, [w for w in wrong if w[1]]
+    assert result.first_rate >= FIRST
+    assert result.median_lines <= MEDIAN_LINES
+    chats = [conv for conv in load_conversations(name="blind2") if not conv.held_out]
+    talked = conversation_answers(chats, catalog)
+    turns = [pair for _, pairs in talked for pair in pairs]
+    whole = sum(all(not grade(i, t, known_numbers) for i, t in pairs) for _, pairs in talked)
+    assert figures(turns, known_numbers).invented == 0
+    assert figures(turns, known_numbers).rate >= TURNS_RIGHT
+    assert whole / len(chats) >= CONVERSATIONS_RIGHT

@@ -11,6 +11,7 @@ so this module never calls back up. Pure and synchronous.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -33,7 +34,7 @@ from ._focus import (
 )
 from ._focus import lines_reply as _lines_reply
 from ._focus import related as related_lines
-from ._narrow import compare, expand, insert, narrow
+from ._narrow import compare, expand, insert, narrow, without
 from ._reply import Action, Fields, Outcome, Paragraph, Reply
 from ._understand import Gap, Reading
 
@@ -127,11 +128,17 @@ def sentence_reply(
                 _with_gaps(_answer_for(kind, reading, role, catalog), reading, role, at=0), role
             )
     if kind is Kind.ROLE and reading.intents and not reading.topics:
-        return duties_reply(role, gaps)
+        return duties_reply(role, gaps, reading.excluded)
     if kind is Kind.SKILLS and (route := _route(role, reading.others)):
         skills = cards.card_for(catalog, role, "skills") or cards.role_card(role)
         steps = (*gaps, route)  # "what to learn?" from backend: the source's steps first
         return focus(insert(skills, tuple(Paragraph(line) for line in steps), at=0), role)
+    if kind is Kind.SKILLS and reading.asks_enough and (asked := _skills_named(role, reading)):
+        rest = [skill for skill in role.competencies if skill not in asked]
+        lines = [*gaps, f"{msg.SKILLS_EXPECTED}: {'; '.join(asked)}"]
+        if rest:  # "only Docker and Python enough?": what else panels expect, next
+            lines.append(f"{msg.ALSO_EXPECTED}: {'; '.join(rest)}")
+        return _lines_reply(role, lines, "skills")
     if (nearest or kind in (Kind.ROLE, Kind.SKILLS, Kind.PITFALLS)) and reading.topics:
         best = _best_lines(catalog, role, reading.topics)
         if best:  # the lines about the words asked, from whichever card holds them
@@ -144,12 +151,25 @@ def sentence_reply(
             note = msg.GAP_NOTHING.format(words=msg.echo(" ".join(unknown)), role=role.title)
             reply = _answer_for(kind, replace(reading, topics=()), role, catalog)
             return focus(insert(reply, (Paragraph(note),), at=0), role)
-    reply = _answer_for(kind, reading, role, catalog)
+    reply = without(_answer_for(kind, reading, role, catalog), reading.excluded)
     if kind is Kind.ROLE and not (reading.intents or reading.topics or reading.gaps):
         return reply  # the role's name alone asks for its card, as /role does
     # What the source lacks comes first: a skimming reader must not take the
     # India-wide figures that follow as the answer about Pune.
     return focus(_with_gaps(reply, reading, role, at=0), role)
+
+
+def _skills_named(role: Role, reading: Reading) -> list[str]:
+    """The skills panels expect that name a word asked ("kubectl", "Docker")."""
+    words = set(reading.topics)
+    return [
+        skill
+        for skill in role.competencies
+        if not words.isdisjoint(_WORD.findall(skill.casefold()))
+    ]
+
+
+_WORD = re.compile(r"[a-z0-9]+")
 
 
 def _off_demand(role: Role, words: tuple[str, ...]) -> bool:
@@ -210,7 +230,14 @@ def _best_lines(catalog: Catalog, role: Role, words: tuple[str, ...]) -> list[st
         by_label.setdefault(hit.piece.label, [])
         if hit.piece.text not in by_label[hit.piece.label]:
             by_label[hit.piece.label].append(hit.piece.text)
-    return [f"{label}: {'; '.join(texts)}" for label, texts in by_label.items()][:BEST_LINES]
+    lines = [f"{label}: {'; '.join(texts)}" for label, texts in by_label.items()]
+    for pitfall in role.pitfalls:  # a pitfall found: what strong candidates do instead, next
+        mistake = f"{msg.PITFALL}: {pitfall.mistake}"
+        if mistake in lines and pitfall.strong_candidates_discuss:
+            remedy = f"{msg.STRONG_CANDIDATES}: {'; '.join(pitfall.strong_candidates_discuss)}"
+            lines = [line for line in lines if not line.startswith(msg.STRONG_CANDIDATES_SHORT)]
+            lines.insert(lines.index(mistake) + 1, remedy)
+    return lines[:BEST_LINES]
 
 
 BEST_LINES = 3
@@ -343,19 +370,29 @@ def _gap_notes(reading: Reading, role: Role) -> list[str]:
         words = [gap.word for gap in reading.gaps if gap.kind == kind]
         if words:
             notes.append(template.format(words=msg.join_names(words, "or"), role=role.title))
+    places = {kind: _places(reading, kind) for kind in ("city", "company", "country")}
+    if places["city"] and places["company"]:  # "at a startup in Hyderabad": one line
+        both = msg.join_names([places["company"], places["city"]], "or")
+        notes.append(msg.GAP_CITY_COMPANY.format(places=both, region=role.region))
+    elif places["city"]:
+        notes.append(msg.GAP_CITY.format(place=places["city"], region=role.region))
+    elif places["company"]:
+        notes.append(msg.GAP_COMPANY.format(place=places["company"], region=role.region))
+    if places["country"]:
+        notes.append(msg.GAP_COUNTRY.format(place=places["country"], region=role.region))
     for gap in reading.gaps:
         notes.append(_gap_note(gap, role))
     return [note for note in dict.fromkeys(notes) if note]
 
 
+def _places(reading: Reading, kind: str) -> str:
+    """The places (or employers) of ``kind`` asked about, named once: "Walmart or Adobe"."""
+    words = dict.fromkeys(gap.word for gap in reading.gaps if gap.kind == kind)
+    names = [w.upper() if kind == "country" and len(w) <= 3 else w.title() for w in words]
+    return msg.join_names(names, "or")
+
+
 def _gap_note(gap: Gap, role: Role) -> str:
-    place = gap.word.upper() if gap.kind == "country" and len(gap.word) <= 3 else gap.word.title()
-    if gap.kind == "city":
-        return msg.GAP_CITY.format(place=place, region=role.region)
-    if gap.kind == "country":
-        return msg.GAP_COUNTRY.format(place=place, region=role.region)
-    if gap.kind == "company":
-        return msg.GAP_COMPANY.format(place=place, region=role.region)
     if gap.kind == "remote":
         return msg.GAP_REMOTE.format(role=role.title)
     if gap.kind == "currency":

@@ -13,6 +13,7 @@ the card it replies to. Pure; imports nothing that composes a reply.
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -131,6 +132,27 @@ def understand(
         other = over.premiums[0].over[0].split(" (")[0]  # "DevOps (equivalent level)"
         reading = replace(reading, others=(other,))  # "is the premium the same at every level?"
     kind = _decide(reading, replying_to, role is not None)
+    if len(reading.levels) > 1 and not reading.others and kind in _ACROSS:
+        kind = Kind.SALARY  # "mid vs senior", "how does it change when you become senior?"
+    if kind in (Kind.ROLE, Kind.FAQ) and not reading.topics and _switched_from(replying_to):
+        kind = Kind.SKILLS  # "iske liye kya karna hoga?" after the route in: its steps
+    after_pitfall = _names(replying_to, "pitfalls") and set(reading.intents) <= _TO_PREPARE
+    if after_pitfall and kind in _TO_PREPARE_KINDS and _filler(catalog, reading):
+        reading, kind = replace(reading, topics=()), Kind.PITFALLS  # "so how do I avoid that?",
+        # "toh kya padhna chahiye?" after the pitfall: it, and what strong candidates discuss
+    if _asks_nearby(reading, kind):
+        kind = Kind.DEMAND  # "remote jobs milti hai?", "will AI replace it?": the jobs
+    if (
+        reading.excluded
+        and _only_filler(catalog, reading)
+        and kind in (Kind.SEARCH, *_LOCATED.values())
+    ):
+        on = _card_of(catalog, role or fallback_role(catalog, None), reading.excluded)
+        if on is not None:  # "apart from Kubernetes, what else is on the checklist?"
+            reading, kind = replace(reading, topics=()), on
+    enough = reading.asks_enough and kind in (Kind.ROLE, Kind.SKILLS, Kind.SEARCH)
+    if enough and _on_skills(role or fallback_role(catalog, None), reading.topics):
+        kind = Kind.SKILLS  # "only Docker and Python enough?": the lines asked, then the rest
     if memory is not None and kind is Kind.PATH and not reading.others and memory.origin:
         reading = replace(reading, others=(memory.origin,))  # "can I switch?" after "I'm a DS"
     if kind is Kind.SKILLS and not reading.others:  # "what to learn first?" after "I'm backend"
@@ -139,6 +161,8 @@ def understand(
             reading = replace(reading, others=(origin,))
     if kind is Kind.ROLE and reading.asks_why and _shows_demand(replying_to):
         kind = Kind.SALARY  # "why so high?" after the openings: the source's reasons
+    if kind is Kind.ROLE and not (reading.intents or reading.topics) and _shows_demand(replying_to):
+        kind = Kind.DEMAND  # "in Bangalore?" after the openings: the openings, the gap first
     if kind is Kind.SALARY and reading.weak_pay and _shows_demand(replying_to):
         kind = Kind.DEMAND  # "pune me kitni?" after the openings: how many, there
     own_level = reading.about_self and reading.level is not None and reading.pay is None
@@ -173,6 +197,63 @@ def understand(
             reading, kind = replace(reading, others=against), Kind.COMPARE
         # "is that per year?" after a premium: the level's yearly band, its premium under it
     return Understood(_command(kind, reading, role), reading, kind, role)
+
+
+_ACROSS = (Kind.SALARY, Kind.COMPARE, Kind.PATH, Kind.FAQ, Kind.ROLE)
+"""Kinds a sentence naming several levels is read as pay across them: "become senior" is
+a step up the ladder, not a switch of role."""
+
+
+_TO_PREPARE = frozenset({"skills", "role", "pitfalls"})
+_TO_PREPARE_KINDS = (Kind.SKILLS, Kind.ROLE, Kind.SEARCH, Kind.PITFALLS)
+"""After the interview pitfall, what a question with no topic of its own may be read as:
+how to do better ("so how do I avoid that?", "what should I read up on?")."""
+_LOCATED = {"skills": Kind.SKILLS, "pitfalls": Kind.PITFALLS, "role": Kind.ROLE}
+"""The cards whose lists a "besides X, what else?" asks the rest of."""
+
+
+def _only_filler(catalog: Catalog, reading: Reading) -> bool:
+    """Nothing asked but what is set aside: no cue word, no topic of the content."""
+    return not set(reading.intents) - {"role"} and _filler(catalog, reading)
+
+
+def _filler(catalog: Catalog, reading: Reading) -> bool:
+    """No topic word of the content ("read up", "avoid that"), only filler."""
+    content = derived.lexicon(catalog).content
+    return not any(len(topic) > 3 and topic in content for topic in reading.topics)
+
+
+def _card_of(catalog: Catalog, role: Role | None, words: tuple[str, ...]) -> Kind | None:
+    """The kind of the card whose line best matches ``words``."""
+    if role is None:
+        return None
+    hits = derived.search_index(catalog).search(words, role.slug, 1)
+    return _LOCATED.get(hits[0].piece.card) if hits else None
+
+
+def _names(command: Command | None, name: str) -> bool:
+    return command is not None and command.name == name
+
+
+def _asks_nearby(reading: Reading, kind: Kind) -> bool:
+    """Remote work or what comes next, asked of the job: the source's lines on demand."""
+    kinds = {gap.kind for gap in reading.gaps}
+    if "future" in kinds:
+        return kind in (Kind.ROLE, Kind.SEARCH)  # "will AI replace MLOps engineers?"
+    return "remote" in kinds and kind is Kind.ROLE and not reading.topics
+
+
+def _on_skills(role: Role | None, words: tuple[str, ...]) -> bool:
+    """``words`` name a skill panels expect of ``role`` ("only Docker and Python?",
+    "is kubectl enough?"): whether it is enough is answered by the whole list."""
+    if role is None or not words:
+        return False
+    return any(
+        not set(_WORD.findall(skill.casefold())).isdisjoint(words) for skill in role.competencies
+    )
+
+
+_WORD = re.compile(r"[a-z0-9]+")
 
 
 def _no_route(role: Role | None, kind: Kind, memory: Memory) -> bool:
@@ -264,10 +345,12 @@ def _about_member(reading: Reading, kind: Kind) -> bool:
     if kind in (Kind.CHAT, Kind.START, Kind.OTHER_ROLE):
         return False
     if kind is Kind.PATH and reading.about_self:
-        return True  # "if I switch to mlops?": the band they would join
+        return set(reading.intents) <= {"path", "salary"}  # "if I switch to mlops?": the
+        # band they would join; "can I switch, and what should I learn?" asks the route
+    topics = set(reading.topics) - vocab.PLACEMENT  # "is that low?", "within the band?"
     asks_pay = "salary" in reading.intents
-    return (asks_pay and (reading.about_self or not (reading.topics or reading.role))) or (
-        not reading.intents and not reading.topics
+    return (asks_pay and (reading.about_self or not (topics or reading.role))) or (
+        not reading.intents and not topics
     )
 
 
@@ -276,6 +359,8 @@ def _same_card(reading: Reading) -> bool:
     before ("and in lakhs?", "is that CTC or in-hand?", "kitna?")."""
     if reading.level is not None or reading.years is not None or reading.pay is not None:
         return False  # "and data engineer?" keeps the level: the same card for that role
+    if not vocab.LOW_PAY.isdisjoint(reading.topics):
+        return False  # "and the lowest?": the bottom of the ladder, not the level before
     if not reading.intents:
         return True  # "and data engineer?": the same card for that role
     if reading.role is not None or reading.others:

@@ -10,17 +10,19 @@ number is written here that is not the source's or the member's own. Pure.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import replace
 
 from .. import messages as msg
 from ..catalog import _show as show
-from ..catalog._content import Level, Role
+from ..catalog._content import Band, Level, Role
 from . import _cards as cards
-from ._narrow import expand
+from ._narrow import expand, set_aside
 from ._reply import Action, Block, Bullets, Divider, Fields, Outcome, Paragraph, Reply
 from ._reply import label_separator as sep
 from ._understand import Reading
-from ._vocabulary import EMPLOYER_WORDS, TOP_PAY
+from ._vocabulary import EMPLOYER_WORDS, LOW_PAY, TOP_PAY
 
 __all__ = [
     "SUPPORT",
@@ -89,11 +91,12 @@ def _actions(reply: Reply, role: Role | None) -> tuple[Action, ...]:
     return (full, *rest)[:4]
 
 
-def duties_reply(role: Role, gaps: tuple[str, ...]) -> Reply:
-    """What the role does: its summary first, then its duties on one line."""
+def duties_reply(role: Role, gaps: tuple[str, ...], aside: tuple[str, ...] = ()) -> Reply:
+    """What the role does: its summary first, then its duties on one line; with ``aside``
+    ("besides deploying models, what else?"), the duties about those words left out."""
     lines = [*gaps, f"{role.title}: {role.summary}"]
-    if role.duties:
-        lines.append(f"{msg.DUTIES}: {' '.join(role.duties)}")
+    if duties := set_aside(role.duties, aside):
+        lines.append(f"{msg.DUTIES}: {' '.join(duties)}")
     return lines_reply(role, lines, "role")
 
 
@@ -180,8 +183,12 @@ def pay_reply(
         notes.append(msg.GAP_QUALIFIER.format(level=level.label, qualifier=level.qualifier))
     if reading.asks_years and level is not None and level.years is None:
         notes.append(msg.GAP_LEVEL_YEARS.format(level=level.label, role=role.title))
+    named = [at for at, lvl in enumerate(role.ladder) if lvl.id in reading.levels]
+    asked = role.ladder[min(named) : max(named) + 1] if named else []  # "from mid to staff"
     if reading.pay is not None:
         lines = [*notes, *_placed(role, level, reading)]
+    elif len(asked) > 1:  # "senior vs staff pay": each band, in one sentence
+        lines = [*notes, *_levels_lines(role, asked)]
     elif level is not None:
         sentence = _level_sentence(role, level, reading)
         support = [line for line in _level_support(role, level) if line[:-1] not in sentence]
@@ -228,11 +235,19 @@ def _reasons(role: Role) -> list[str]:
 
 
 def _over(role: Role, level: Level | None, other: str) -> list[str]:
-    """The premiums of ``role`` over ``other``, the member's level's first."""
+    """The premiums of ``role`` over ``other``, the member's level's first; with none,
+    what the source says of their pay otherwise ("full parity with senior backend")."""
     lines = relating(role, other)[:2]
     if level is not None:
         lines.sort(key=lambda line: not line.startswith(level.label))
-    return [line for line in lines if "%" in line or "₹" in line]
+    premiums = [line for line in lines if "%" in line or "₹" in line]
+    if premiums:
+        return premiums
+    return [line for line in relating(role, other) if _PAY_LINE.search(line)][:1]
+
+
+_PAY_LINE = re.compile(r"\b(pay|pays|paid|parity|salar\w*)\b", re.IGNORECASE)
+"""A line about pay, though it gives no figure ("now pay the same ...: full parity")."""
 
 
 def related(role: Role, words: tuple[str, ...]) -> list[str]:
@@ -263,6 +278,8 @@ def _level(role: Role, reading: Reading) -> tuple[Level | None, list[str]]:
         ]
     if reading.years is None:
         asks_top = role.ladder and TOP_PAY.intersection(reading.topics)
+        if LOW_PAY.intersection(reading.topics):
+            return None, []  # "the lowest (and highest) salary": the headline band, the ladder
         return (role.ladder[-1], []) if asks_top else (None, [])  # "the highest salary"
     held = next((lvl for lvl in role.ladder if lvl.years and lvl.years.holds(reading.years)), None)
     if held is not None:
@@ -307,6 +324,19 @@ def _level_sentence(role: Role, level: Level, reading: Reading) -> str:
     )
 
 
+def _levels_lines(role: Role, levels: Sequence[Level]) -> list[str]:
+    """Several levels' bands, and years where the source gives them, in one sentence."""
+    steps = []
+    for level in levels:
+        years = f" ({show.years(level.years)})" if level.years else ""
+        steps.append(f"{_named(level)}{years} {show.band(level)}")
+    return [
+        msg.PAY_LEVELS.format(
+            role=role.title, region=role.region, as_of=role.as_of, levels=" · ".join(steps)
+        )
+    ]
+
+
 def _level_support(role: Role, level: Level) -> list[str]:
     lines = []
     if level.years is not None:
@@ -340,8 +370,35 @@ def _placed(role: Role, level: Level | None, reading: Reading) -> list[str]:
     holds it; with the next level's band when they are at or past the top."""
     pay = reading.pay
     assert pay is not None
+    head = role.headline_pay
+    asked = level is not None
     if level is None:
         level = next((lvl for lvl in role.ladder if _holds(lvl, pay)), None)
+    below = [lvl for lvl in role.ladder if lvl.max is not None and lvl.max < pay]
+    above = [lvl for lvl in role.ladder if lvl.min > pay]
+    if level is None and below and above:  # "85 LPA": between the Senior and Staff bands
+        lower, higher = below[-1], above[0]
+        between = msg.PAY_BETWEEN.format(
+            pay=reading.pay_text,
+            lower=lower.label,
+            lower_band=show.band(lower),
+            higher=_named(higher),
+            higher_band=show.band(higher),
+            role=role.title,
+            region=role.region,
+            as_of=role.as_of,
+        )
+        return [between, _ladder_line(role)]
+    if level is None and head is not None:  # "12L, in the band?": the headline band holds it
+        headline = msg.PAY_PLACED_HEADLINE.format(
+            pay=reading.pay_text,
+            where=_where(head, pay),
+            role=role.title,
+            region=role.region,
+            band=show.band(head),
+            as_of=role.as_of,
+        )
+        return [headline, _ladder_line(role)]
     if level is None:
         return [msg.PAY_OUTSIDE.format(pay=reading.pay_text, role=role.title), _ladder_line(role)]
     where = _where(level, pay)
@@ -363,6 +420,8 @@ def _placed(role: Role, level: Level | None, reading: Reading) -> list[str]:
     elif pay < level.min and index > 0:
         lower = role.ladder[index - 1]
         lines.append(msg.PAY_NEXT.format(level=_named(lower), band=show.band(lower)))
+    if not asked and head is not None:  # no level or years said: the headline band too
+        lines.append(msg.PAY_HEADLINE_TOO.format(role=role.title, band=show.band(head)))
     lines += _level_support(role, level)
     return lines
 
@@ -371,7 +430,7 @@ def _holds(level: Level, pay: int) -> bool:
     return level.min <= pay and (level.max is None or pay <= level.max)
 
 
-def _where(level: Level, pay: int) -> str:
+def _where(level: Band, pay: int) -> str:
     if pay < level.min:
         return msg.WHERE_BELOW
     if level.max is None:

@@ -22,7 +22,16 @@ if TYPE_CHECKING:
     from ..catalog._loader import Catalog
     from ._search import Hit
 
-__all__ = ["SEARCH_HITS", "compare", "expand", "has_topic", "insert", "narrow"]
+__all__ = [
+    "SEARCH_HITS",
+    "compare",
+    "expand",
+    "has_topic",
+    "insert",
+    "narrow",
+    "set_aside",
+    "without",
+]
 
 SEARCH_HITS = 3
 
@@ -62,6 +71,31 @@ def narrow(
         return reply
     note = Paragraph(msg.NOTHING_IN_CARD.format(words=msg.echo(" ".join(words))))
     return replace(reply, blocks=(note, *reply.blocks))
+
+
+def set_aside(items: tuple[str, ...], words: tuple[str, ...]) -> tuple[str, ...]:
+    """``items`` without those about ``words`` ("besides deploying models"): the items
+    that mention the most of them go; the rest stay in order."""
+    if not words:
+        return items
+    stems = _stems(words)
+    scores = [_matches(item, stems) for item in items]
+    best = max(scores, default=0)
+    if not best:
+        return items
+    return tuple(item for item, score in zip(items, scores, strict=True) if score < best)
+
+
+def without(reply: Reply, words: tuple[str, ...]) -> Reply:
+    """``reply`` with the items of its lists about ``words`` set aside."""
+    if not words:
+        return reply
+    blocks: list[Block] = []
+    for block in reply.blocks:
+        if isinstance(block, Bullets):
+            block = Bullets(set_aside(block.items, words) or block.items, block.title)
+        blocks.append(block)
+    return replace(reply, blocks=tuple(blocks))
 
 
 def has_topic(catalog: Catalog, role: Role, words: tuple[str, ...]) -> bool:

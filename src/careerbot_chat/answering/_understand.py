@@ -42,7 +42,9 @@ _SELF = re.compile(r"\b(i|i'm|im|me|my|mine|mujhe|mera|meri|mere|main|hu|hoon)\b
 """Words by which a member speaks of themselves (English and Hinglish)."""
 _WHY = re.compile(r"\b(why|kyu|kyun|kyon|reason|wajah)\b")
 _MORE = re.compile(r"\b(more|extra|zyada|jyada|badhega|badhegi|bump|jump)\b")
-_OUTSIDE = re.compile(r"\b(non[- ]?faang|outside|other than|besides)\b")
+_OUTSIDE = re.compile(
+    r"\b(non[- ]?faang|outside|other than|besides|others|other companies|elsewhere|baaki)\b"
+)
 _DIFFER = re.compile(r"\b(different|differ|differs|alag)\b")
 _DEFINE = re.compile(
     r"\b(what\s*(is|'s|s)|whats|kya\s+(hai|h|hota|hoti|hote)|matlab|meaning|define|definition)\b"
@@ -61,6 +63,34 @@ _RANGE = re.compile(
 )
 """A band quoted in lakhs: ``22–45``, ``10L to 45L``, ``22-45 lpa`` (not years, not crores)."""
 _INTENT_OF = {word: intent for intent, words in vocab.INTENTS.items() for word in words}
+_EXCEPT = re.compile(
+    r"\b(?:besides|apart from|other than|except(?: for)?|aside from|excluding)\s+"
+    r"([a-z0-9 '+-]+?)\s*(?:[,?.;]|$|\b(?:what|which|how|kya|do|does|is|are|should|can|i)\b)"
+)
+_ALAWA = re.compile(
+    r"([a-z0-9+-]+(?:\s+[a-z0-9+-]+)?)\s+(?:ke|ki|k)\s+(?:alawa|alava|alaawa|alaava|siva|siwa|sivay|sivaay)\b"
+)
+"""Something set aside ("besides Python, what else?", "kubernetes ke alawa"): the rest of
+the list it is on is asked."""
+_EXCEPT_CUES = (
+    "besides",
+    "apart",
+    "other than",
+    "except",
+    "aside",
+    "excluding",
+    "ala",
+    "siv",
+    "siw",
+)
+_OVER = frozenset({"over", "above", "upar"})
+"""Pay "over" another role named: how much more, the premium."""
+_AUXILIARY = frozenset({"do", "does", "doing", "did"})
+_YOU = frozenset({"you", "u", "aap", "tum"})
+_ABOUT_BOT = frozenset({"do", "does", "know", "help", "hi", "hello", "hey", "explain"})
+"""Cue words of a question about the bot itself, said to "you" and naming no role."""
+_POLITE = vocab.SMALL_TALK["thanks"] | vocab.SMALL_TALK["hello"]
+_INTERVIEW = frozenset({"interview", "interviews", "interviewing", "panel", "panels"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +148,12 @@ class Reading:
     """Asks about the figures themselves: their year, region or source."""
     band: tuple[float, float] | None = None
     """A band the member quotes, in lakhs ("ye 22–45 kis level ka hai?")."""
+    levels: tuple[str, ...] = ()
+    """Every level named, in order, when more than one is ("senior vs staff pay")."""
+    excluded: tuple[str, ...] = ()
+    """Topic words set aside ("besides Kubernetes, what else?"): the rest is asked."""
+    asks_enough: bool = False
+    """Asks whether some skills are enough ("only Docker and Python?")."""
     corrected: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     @property
@@ -157,7 +193,15 @@ class Lexicon:
         known |= {word for words in names for word in words}
         known |= {word for phrase in self.level_words for word in phrase.split()}
         self.content = frozenset(content_words(catalog))
-        self.known = frozenset(known | self.content)
+        plain = vocab.TOP_PAY | vocab.LOW_PAY | vocab.PLACEMENT | vocab.CORRECTION
+        plain |= vocab.SUFFICIENT | vocab.POSSESSIVE | vocab.ABROAD | vocab.COMMON_WORDS
+        self.known = frozenset(known | self.content | plain)
+        """``plain``: everyday words that are never a typo, and never what a typo becomes."""
+        self._echoed = (vocab.UNCOVERED | vocab.PAY_FORMS | vocab.CURRENCIES | vocab.COMPANIES) | (
+            vocab.CITIES | vocab.COUNTRIES | vocab.FUTURE | vocab.REMOTE
+        )
+        """Words a gap note echoes back ("the source says nothing about Spark"): a guess
+        into one of them puts words in the member's mouth, so it must be a close one."""
         self._targets = sorted(
             word
             for word in known
@@ -167,25 +211,50 @@ class Lexicon:
         )
         self._fixes: dict[str, str] = {}
 
+    def _swapped(self, word: str) -> str | None:
+        """The known word ``word`` is with two neighbouring letters swapped ("waht"):
+        the commonest slip, which a ratio scores low in a short word."""
+        for at in range(len(word) - 1):
+            swapped = f"{word[:at]}{word[at + 1]}{word[at]}{word[at + 2 :]}"
+            if swapped != word and swapped in self.known:
+                return swapped
+        return None
+
     def fix(self, word: str) -> str:
         """``word`` itself when known or unfixable, else the closest known word."""
         if word in self.known or len(word) < vocab.FUZZY_MIN_LENGTH or not word.isalpha():
             return word
         fixed = self._fixes.get(word)
         if fixed is None:
-            from rapidfuzz import fuzz, process  # only when a word is in no list: a typo
-
-            match = process.extractOne(
-                word,
-                self._targets,
-                scorer=fuzz.ratio,
-                processor=None,
-                score_cutoff=vocab.FUZZY_CUTOFF,
-            )
-            fixed = match[0] if match is not None and not _inflected(word, match[0]) else word
+            fixed = self._swapped(word) or self._closest(word)
             if len(self._fixes) < 4096:
                 self._fixes[word] = fixed
         return fixed
+
+    def _closest(self, word: str) -> str:
+        """The known word ``word`` is most likely a slip for, or ``word`` itself."""
+        from rapidfuzz import fuzz, process  # only when a word is in no list: a typo
+
+        matches = process.extract(
+            word,
+            self._targets,
+            scorer=fuzz.ratio,
+            processor=None,
+            score_cutoff=vocab.FUZZY_CUTOFF,
+            limit=4,
+        )
+        return next((target for target, score, _ in matches if _typo(word, target, score)), word)
+
+
+def _typo(word: str, target: str, score: float) -> bool:
+    """``word`` may be a slip of the keys for ``target``: not another form of it, not a
+    short word grown by two letters ("mate" is not "kamate"), and close indeed when the
+    target is a word a gap note echoes ("speak" is not "spark")."""
+    if _inflected(word, target):
+        return False
+    if len(word) <= 5 and abs(len(word) - len(target)) > 1:
+        return False
+    return score >= vocab.FUZZY_ECHO_CUTOFF or target not in _ECHOED
 
 
 def _inflected(word: str, target: str) -> bool:
@@ -200,6 +269,11 @@ def _inflected(word: str, target: str) -> bool:
 
 
 _SUFFIXES = frozenset({"th", "ing", "ed", "er", "ers"})
+_ECHOED = (vocab.UNCOVERED | vocab.PAY_FORMS | vocab.CURRENCIES | vocab.COMPANIES) | (
+    vocab.CITIES | vocab.COUNTRIES | vocab.FUTURE | vocab.REMOTE
+)
+"""Words a gap note echoes back ("the source says nothing about Spark"): a guess into
+one of them puts words in the member's mouth, so it must be a close one."""
 
 
 _WORD = re.compile(r"[a-z][a-z0-9-]+")
@@ -251,8 +325,15 @@ def _spans(words: list[str], table: dict[tuple[str, ...], str]) -> list[tuple[st
     """``words`` with every run that is a key of ``table`` (longest first, up to three
     words) replaced by its value: ``(value, True)``; other words as ``(word, False)``."""
     out: list[tuple[str, bool]] = []
+    heads = _HEADS.get(id(table))
+    if heads is None:
+        heads = _HEADS[id(table)] = frozenset(key[0] for key in table)
     index = 0
     while index < len(words):
+        if words[index] not in heads:  # most words start no phrase: one set lookup
+            out.append((words[index], False))
+            index += 1
+            continue
         for size in (3, 2, 1):
             key = tuple(words[index : index + size])
             if len(key) == size and key in table:
@@ -263,6 +344,11 @@ def _spans(words: list[str], table: dict[tuple[str, ...], str]) -> list[tuple[st
             out.append((words[index], False))
             index += 1
     return out
+
+
+_HEADS: dict[int, frozenset[str]] = {}
+"""Per table of ``_spans`` (the module's own, alive as long as it), the first words of
+its keys."""
 
 
 def _join_phrases(words: list[str]) -> list[str]:
@@ -328,6 +414,8 @@ def _take_level(
             else:
                 known = phrase in lexicon.level_words
             if known or (size == 1 and phrase in vocab.LEVELS):
+                if not known and start and words[start - 1] in vocab.POSSESSIVE:
+                    continue  # "my manager says": a person, not the member's level
                 rest = words[:start] + words[start + size :]
                 level_id = level.id if role is not None and level is not None else phrase
                 return level_id, not known, rest
@@ -359,6 +447,14 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
     others, words = _take_others(words)
     years, calendar, words = _take_years(words)
     level, unknown_level, words = _take_level(words, role, lexicon)
+    levels: list[str] = []
+    while level is not None and len(levels) < 3:  # "mid vs senior vs staff"
+        more, _, rest = _take_level(words, role, lexicon)
+        if more is None or more == level or more in levels:
+            break  # "senior MLOps vs senior backend": one level, the other a topic
+        levels.append(more)
+        words = rest
+    levels = [level, *levels] if levels and level is not None else []
     found: dict[str, int] = {}
     gaps: list[Gap] = []
     topics: list[str] = []
@@ -386,22 +482,53 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
             continue  # "with seniority", "between them": no level in particular
         elif word not in vocab.STOPWORDS and len(word) > 1:
             topics.append(word)
-    weak_pay = weak_pay and not set(found) - {"compare"} and not topics  # "premium kyu milta"
+    places = any(gap.kind in ("country", "city") for gap in gaps)
+    if places and not others and not said.isdisjoint(vocab.ABROAD):
+        found.pop("path", None)  # "mlops salary if I move to the US": moving country, not role
+        topics = [topic for topic in topics if topic not in vocab.ABROAD]
+    if role is None and not others and not said.isdisjoint(_YOU) and not (gaps or level or years):
+        cues = {w for w in said if w in _INTENT_OF}
+        if cues and cues <= _ABOUT_BOT and not any(t in lexicon.content for t in topics):
+            found = {"help": 0}  # "what can you do?", "what do you know about?": the bot
+            topics = []
+    if weak_pay and {w for w in said if _INTENT_OF.get(w) == "role"} <= _AUXILIARY:
+        found.pop("role", None)  # "what does a senior make": "does" asks nothing
+    things = any(gap.kind in ("remote", "topic") for gap in gaps)
+    weak_pay = weak_pay and not set(found) - {"compare"} and not topics and not things
+    # "premium kyu milta"; "wfh milta hai?" asks about remote work, not pay
     if role is not None and _HEADCOUNT.search(folded) and set(found) <= {"role"} and not weak_pay:
         found.pop("role", None)  # "kitne log kaam karte": a count, not what the work is
         gaps.append(Gap("topic", "how many people do this work"))
         topics.extend(vocab.NEAREST_HEADCOUNT)
     if weak_pay:
         found["salary"] = 0
-    if role is not None and not found and not topics and not gaps and _DEFINE.search(folded):
-        found["role"] = 0
+    greeting = "help" in found and {w for w in said if _INTENT_OF.get(w) == "help"} <= _POLITE
+    if greeting and (role is not None or others or level is not None or topics or len(found) > 1):
+        found.pop("help")  # "hey, what's mlops?": the greeting asks nothing itself
+    plain = role is not None and not found and not topics and not gaps
+    if plain and level is None and years is None and _DEFINE.search(folded):
+        found["role"] = 0  # "what is mlops"; "senior mlops ka range kya hai" asks pay
+    if "pitfalls" in found and (
+        level is not None or years is not None or pay is not None or others
+    ):
+        pitfall_words = {w for w in said if _INTENT_OF.get(w) == "pitfalls"}
+        if pitfall_words <= vocab.CORRECTION and said.isdisjoint(_INTERVIEW):
+            found.pop("pitfalls")  # "oops wrong one, I meant mid level": a correction
+    excluded = _excluded(folded, topics)
+    if excluded:
+        topics = [topic for topic in topics if topic not in excluded]
     if calendar is not None:
         gaps.append(Gap("year", calendar))
-    if "skills" in found and _WHERE.search(text.casefold()):
+    if "skills" in found and _WHERE.search(folded):
         gaps.append(Gap("topic", "where to learn"))  # no courses or hubs in the source
     if any(gap.kind == "future" for gap in gaps):
         years = None  # "in the next 5 years" is a time ahead, not experience
     intents = tuple(sorted(found, key=vocab.PRIORITY.index))
+    if not chat and fuzzy and not said.isdisjoint(_POLITE):
+        asks = role or level or years is not None or pay or others or gaps or calendar
+        content = any(len(t) > 3 and t in lexicon.content for t in topics)  # not "up"
+        if not asks and set(intents) <= {"help"} and not content:
+            chat = "thanks" if not said.isdisjoint(vocab.SMALL_TALK["thanks"]) else "hello"
     return Reading(
         role=role,
         level=level,
@@ -415,23 +542,39 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
         pay=pay,
         pay_text=pay_text,
         chat=chat,
-        about_self=_SELF.search(text.casefold()) is not None,
-        asks_why=_WHY.search(text.casefold()) is not None,
-        asks_more=_MORE.search(text.casefold()) is not None,
-        outside=_OUTSIDE.search(text.casefold()) is not None,
+        about_self=_SELF.search(folded) is not None,
+        asks_why=_WHY.search(folded) is not None,
+        asks_more=_MORE.search(folded) is not None
+        or bool(others and "compare" not in found and not said.isdisjoint(_OVER)),
+        outside=_OUTSIDE.search(folded) is not None,
         asks_difference=_DIFFER.search(folded) is not None
         or not (said.isdisjoint(_DIFFERENCE) or said.isdisjoint(_WORK)),
         weak_pay=weak_pay,
         about_source=about_source and years is None and pay is None,
-        about_privacy=_privacy(said, text.casefold()),
+        about_privacy=_privacy(said, folded),
         asks_unit=asks_unit,
         asks_between=not vocab.BETWEEN.isdisjoint(words),
         asks_period=not said.isdisjoint(vocab.PERIODS),
         asks_premium=not said.isdisjoint(vocab.PREMIUM_WORDS),
         content_topics=any(topic in lexicon.content for topic in topics),
         band=_band(text) if fuzzy else None,
+        levels=tuple(levels),
+        excluded=excluded,
+        asks_enough=not said.isdisjoint(vocab.SUFFICIENT),
         corrected=tuple(corrected),
     )
+
+
+def _excluded(folded: str, topics: list[str]) -> tuple[str, ...]:
+    """The topic words a sentence sets aside ("besides deploying models, what else?")."""
+    if not any(cue in folded for cue in _EXCEPT_CUES):
+        return ()
+    match = _EXCEPT.search(folded) or _ALAWA.search(folded)
+    if match is None:
+        return ()
+    aside = set(_TOKEN.findall(match[1]))
+    aside |= {vocab.SHORT_FORMS.get(word, word) for word in aside}
+    return tuple(topic for topic in topics if topic in aside)
 
 
 def _privacy(words: set[str], folded: str) -> bool:

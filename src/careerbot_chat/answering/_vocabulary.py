@@ -11,26 +11,33 @@ appear under one intent only; tests check that.
 from __future__ import annotations
 
 __all__ = [
+    "ABROAD",
     "ACROSS_LEVELS",
     "BETWEEN",
     "CITIES",
     "COMMAND_WORDS",
+    "COMMON_WORDS",
     "COMPANIES",
+    "CORRECTION",
     "COUNTRIES",
     "CURRENCIES",
     "DATA_WORDS",
     "EMPLOYER_WORDS",
     "FUTURE",
     "FUZZY_CUTOFF",
+    "FUZZY_ECHO_CUTOFF",
     "FUZZY_MIN_LENGTH",
     "INTENTS",
     "LEVELS",
+    "LOW_PAY",
     "NEAREST",
     "NEAREST_HEADCOUNT",
     "OTHER_ROLES",
     "PAY_FORMS",
     "PERIODS",
     "PHRASES",
+    "PLACEMENT",
+    "POSSESSIVE",
     "PREMIUM_WORDS",
     "PRIORITY",
     "PRIVACY",
@@ -41,6 +48,7 @@ __all__ = [
     "SMALL_TALK",
     "SMALL_TALK_FILLER",
     "STOPWORDS",
+    "SUFFICIENT",
     "TOPIC_SYNONYMS",
     "TOP_PAY",
     "UNCOVERED",
@@ -53,7 +61,7 @@ INTENTS: dict[str, frozenset[str]] = {
     # what a role pays
     "salary": frozenset(
         "salary salaries sal pay paid pays paying payscale ctc package packages pkg comp "
-        "compensation earn earns earning earnings make makes making lpa kamata "
+        "compensation earn earns earning earnings lpa kamata "
         "kamate kamati kamai paisa paise band bands money rate "
         "income stipend scale crore crores cr lakh lakhs levels howmuch fair underpaid "
         "overpaid lowball".split()
@@ -75,12 +83,12 @@ INTENTS: dict[str, frozenset[str]] = {
         "skills skill learn learning study padhna padhai seekhna sikhna seekhu tools tool stack toolchain "
         "toolchains roadmap need needed required zaroori aana know competencies panel panels "
         "must must-have musthave mandatory essential essentials requirement requirements "
-        "prerequisite prerequisites qualifications lookfor dekhte jd jds".split()
+        "prerequisite prerequisites qualifications lookfor dekhte jd jds add upskill".split()
     ),
     # hiring
     "demand": frozenset(
         "demand openings opening hiring hire hires jobs vacancies vacancy market scope "
-        "important open choice".split()
+        "important open choice count naukri naukriyan".split()
     ),
     # moving into the role (answered from the FAQ and the paths)
     "path": frozenset(
@@ -126,10 +134,6 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("har", "saal"): "annum",
     ("kitne", "din"): "timeline",
     ("much", "time"): "timeline",
-    ("would", "i", "get"): "earn",
-    ("will", "i", "get"): "earn",
-    ("would", "i", "make"): "earn",
-    ("can", "i", "get"): "earn",
     ("highest", "paid"): "highest-paid",  # the role among others, not its top band
     ("highest", "paying"): "highest-paid",
     ("look", "for"): "lookfor",
@@ -146,6 +150,23 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("system", "design"): "system-design",
     ("what", "makes"): "what",  # a cause, not pay: "what makes candidates fail"
     ("looking", "for"): "lookfor",
+    ("makes", "sense"): "ok",
+    ("make", "sense"): "ok",
+    ("how", "are", "you"): "hello",
+    ("how", "r", "u"): "hello",
+    ("galti", "se"): "oops",
+    ("galat", "likha"): "oops",
+    ("my", "bad"): "oops",
+    ("pick", "up"): "add",
+    ("top", "end"): "topmost",
+    ("apart", "from"): "besides",
+    ("aside", "from"): "besides",
+    ("other", "than"): "besides",
+    ("next", "level"): "up",
+    ("per", "month"): "monthly",
+    ("a", "month"): "monthly",
+    ("har", "mahine"): "monthly",
+    ("per", "mahina"): "monthly",
 }
 """Several words that mean one thing, rewritten before anything else is read."""
 
@@ -283,7 +304,7 @@ NEAREST: dict[str, tuple[str, ...]] = {
 after "the source says nothing about Feast", its lines on feature stores."""
 PAY_FORMS = frozenset(
     "inhand in-hand monthly bonus bonuses esop esops stock stocks rsu rsus equity variable "
-    "hike hikes increment base fixed gross net cash".split()
+    "hike hikes increment increments appraisal appraisals raise raises base fixed gross net cash".split()
 )
 """Parts or forms of pay the source does not break its yearly bands into."""
 CURRENCIES = frozenset("usd dollar dollars gbp euro euros eur pounds".split())
@@ -321,19 +342,42 @@ STOPWORDS = frozenset(
     " padega padegi padta jaana jana hona karo baat log cheez wala tak phir fir"
     " agar lekin kyunki aata aati aate walon walo waale waala waali"
     " aayega aayegi aayenge hu hoon hun badhega badhegi badhta badhti lagega lagegi lagta"
-    " lagti mujhe mil raha rahi rahe theek thik".split()
+    " lagti mujhe mil raha rahi rahe theek thik iske uske inke unke isko usko"
+    " else besides except apart aside alawa alava".split()
 )
 """Words that carry no meaning for the answer. Intent words are never stopwords."""
 
-TOP_PAY = frozenset("highest max maximum peak ceiling topmost".split())
+TOP_PAY = frozenset("highest max maximum peak ceiling topmost upper".split())
 """Asking for the most a role pays: answered with the top rung of its ladder."""
+LOW_PAY = frozenset("lowest min minimum floor starting least bottom".split())
+"""Asking for the least a role pays: the headline band (its floor), with the ladder; with
+``TOP_PAY`` too ("lowest and highest"), the whole range."""
+PLACEMENT = frozenset(
+    "below above under over inside within outside low lower high higher fair unfair sahi "
+    "theek thik kam good bad decent reasonable enough okay ok underpaid overpaid market "
+    "normal standard average".split()
+)
+"""Words that ask where a figure falls ("is that low?", "within the band?", "sahi hai?"):
+said of the member's own figure, they ask for it placed, and nothing else."""
+CORRECTION = frozenset("oops wrong galat galti mistake typo sorry meant".split())
+"""Words of a member correcting themselves ("oops wrong one, I meant mid level"): with a
+level, figure or role, a correction, not a question about interview mistakes."""
+SUFFICIENT = frozenset("only just enough sufficient sirf bas alone".split())
+"""Asking whether some skills are enough ("only Docker and Python?"): the whole list."""
+POSSESSIVE = frozenset("my our mera meri mere hamara humara".split())
+"""Before a title ("my manager says"), a person, not the member's level."""
+ABROAD = frozenset("move moving shift shifting relocate relocating relocation settle".split())
+"""With a place ("move to Dubai"), moving country or city, not switching roles."""
+COMMON_WORDS = frozenset("still speak speaking firing stuck clear fools pools sturdy other".split())
+"""English words one letter from a word the lists know ("still" and "skill"): never
+"corrected" into it."""
 
 WEAK_PAY = frozenset(
     {"howmuch", "kitna", "kitni", "kitne", "itna", "itni", "milta", "milti", "milte", "milega"}
-    | {"milegi"}
+    | {"milegi", "make", "makes", "making", "get"}
 )
-""""How much", "will I get": a pay question only when nothing else is asked ("kitni
-openings", "job milegi?")."""
+""""How much", "will I get", "make": a pay question only when nothing else is asked
+("kitni openings", "job milegi?", "what mistakes do people make in interviews")."""
 
 UNITS = frozenset("rupees rupee inr rs lakh lakhs lac lacs lpa crore crores cr".split())
 """Asking for a figure in rupees or lakhs ("how much is that in lakhs?")."""
@@ -367,7 +411,8 @@ ACROSS_LEVELS = frozenset("seniority progression ladder".split())
 
 SMALL_TALK: dict[str, frozenset[str]] = {
     "thanks": frozenset(
-        "thanks thank thx ty tysm thanku thankyou shukriya dhanyavad dhanyawad helpful".split()
+        "thanks thank thx thnx thanx tnx thnks ty tysm thanku thankyou shukriya dhanyavad "
+        "dhanyawad helpful cheers appreciate appreciated grateful".split()
     ),
     "hello": frozenset("hi hii hello hey gm morning evening namaste namaskar yo".split()),
     "ok": frozenset(
@@ -387,6 +432,9 @@ COMMAND_WORDS = frozenset({"role", "salary", "pitfalls", "skills", "faq", "roles
 FUZZY_MIN_LENGTH = 4
 FUZZY_CUTOFF = 80.0
 """A word is corrected only when it is this long and this close (rapidfuzz ratio)."""
+FUZZY_ECHO_CUTOFF = 85.0
+"""Closer still for a word a gap note echoes back (a tool, a city, a form of pay): one
+letter changed in five ("speak", "spark") is another word, not a typo."""
 
 TOPIC_SYNONYMS: dict[str, tuple[str, ...]] = {
     "monitoring": ("observability", "drift"),
