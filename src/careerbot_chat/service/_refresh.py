@@ -146,9 +146,7 @@ async def refresh_pins(
             report.skipped += 1
             continue
         fresh = current_card(bot, pin)
-        if fresh is not None and fresh.content_hash == pin.content_hash and pin.status == "current":
-            report.unchanged += 1
-        elif fresh is None and pin.status == "stale":
+        if _up_to_date(pin, fresh):
             report.unchanged += 1
         else:
             todo.append((pin, fresh))
@@ -174,6 +172,13 @@ async def refresh_pins(
             task.cancel()
         progress.end()
     return report
+
+
+def _up_to_date(pin: PinnedCard, fresh: Reply | None) -> bool:
+    """The card shows today's content already (or says its role is gone, as it is)."""
+    if fresh is None:
+        return pin.status == "stale"
+    return fresh.content_hash == pin.content_hash and pin.status == "current"
 
 
 class _Pace:
@@ -306,10 +311,9 @@ class PinRefresher:
             await self._mark(f"wanted {version}")
         async with self._lock:
             if not await self._take_lease(quiet=resume):
-                report = RefreshReport(elsewhere=True)
                 if not resume:
-                    lease_log.info("pinned cards: %s", report.summary())
-                return report
+                    lease_log.info("pinned cards: %s", RefreshReport(elsewhere=True).summary())
+                return RefreshReport(elsewhere=True)
             if resume:
                 lease_log.info(
                     "pinned cards: taking over a refresh another replica left unfinished "
@@ -319,7 +323,7 @@ class PinRefresher:
                 metrics.pin_refresh_resumed()
             lost, done = asyncio.Event(), asyncio.Event()
             keeper = asyncio.get_running_loop().create_task(self._keep_lease(lost, done))
-            report: RefreshReport | None = None
+            report = None
             try:
                 report = await refresh_pins(self.bot, publishers, pace=self.pace, stop=lost)
             finally:
