@@ -18,7 +18,10 @@ A call made as background work (``in_background()``: editing pinned cards after 
 content change) comes after member answers: it waits while any answer of this
 process waits, never joins a group's queue (an answer never queues behind it), and
 takes only spare room (``Rate.spare()``: a third of every window stays free for
-answers, so answers on other replicas find room too).
+answers, so answers on other replicas find room too). Background calls that wait are
+spread evenly at that spare rate (``Spacing``) rather than sent in a burst at each
+window's start: the process is then as busy at every moment, and an answer never
+lands in the middle of a burst.
 
 ``FloodBudget`` is the interface; ``LocalBudget`` keeps the budget in this process
 (one replica); ``SharedBudget`` keeps it where every replica sees it (the core's
@@ -49,6 +52,7 @@ __all__ = [
     "FloodBudget",
     "LocalBudget",
     "SharedBudget",
+    "Spacing",
     "Turns",
     "Waiting",
     "in_turn",
@@ -197,6 +201,47 @@ class Waiting:
         await self._none.wait()
 
 
+class Spacing:
+    """Background calls at most ``rate`` a second, evenly spaced (0: unspaced).
+
+    Each call reserves the next slot (``1 / rate`` after the previous one, never before
+    now) and waits for it; the budget's windows still decide whether it may go.
+    """
+
+    def __init__(
+        self,
+        rate: float,
+        clock: Callable[[], float],
+        sleep: Callable[[float], Awaitable[object]],
+    ) -> None:
+        self.interval = 1 / rate if rate else 0.0
+        self.clock = clock
+        self.sleep = sleep
+        self.next = float("-inf")
+
+    @classmethod
+    def spare(
+        cls,
+        overall_per_second: float,
+        clock: Callable[[], float],
+        sleep: Callable[[float], Awaitable[object]],
+    ) -> Spacing:
+        """Spaced at the spare share of the bot's overall rate."""
+        if not overall_per_second:
+            return cls(0.0, clock, sleep)
+        spare = Rate("bot", overall_per_second, 1.0).spare()
+        return cls(spare.limit / spare.span, clock, sleep)
+
+    async def turn(self) -> None:
+        if not self.interval:
+            return
+        now = self.clock()
+        slot = max(now, self.next)
+        self.next = slot + self.interval
+        if slot - now > _EPSILON:
+            await self.sleep(slot - now)
+
+
 async def in_turn(
     turns: Turns, chat_id: ChatId, wait: bool, ask: Callable[[bool], Awaitable[bool]]
 ) -> bool:
@@ -236,6 +281,7 @@ class LocalBudget:
         self.paused_until = float("-inf")
         self.turns = Turns()
         self.answers = Waiting()
+        self.spacing = Spacing.spare(overall_per_second, clock, sleep)
 
     async def acquire(self, chat_id: ChatId, *, wait: bool = True) -> bool:
         chat_id = _same_chat(chat_id)
@@ -255,6 +301,8 @@ class LocalBudget:
 
     async def _spare(self, chat_id: ChatId, wait: bool) -> bool:
         """A background call's share: after every waiting answer, from spare room only."""
+        if wait:
+            await self.spacing.turn()
         while True:
             await self.answers.none()
             delay = self._take(chat_id, spare=True)
@@ -326,6 +374,7 @@ class SharedBudget:
         self.warned_at = float("-inf")
         self.turns = Turns()
         self.answers = Waiting()
+        self.spacing = Spacing.spare(overall_per_second, clock, sleep)
 
     def rates(self, chat_id: ChatId, *, spare: bool = False) -> list[Rate]:
         """The rates a call to ``chat_id`` takes from (``spare``: as background work)."""
@@ -351,6 +400,8 @@ class SharedBudget:
         rates = self.rates(chat_id, spare=True)
         if not rates:
             return await self.fallback.acquire(None, wait=wait)
+        if wait:
+            await self.spacing.turn()
         while True:
             await self.answers.none()
             try:

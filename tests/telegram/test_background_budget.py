@@ -80,3 +80,16 @@ async def test_a_background_ask_waits_while_an_answer_waits() -> None:
     clock.release()
     await asyncio.gather(answering, editing)
     assert order == ["answer", "edit"]
+
+
+async def test_background_calls_that_wait_are_spread_evenly() -> None:
+    """30 a second: background calls go one every 1/20 s (the spare rate), not in a burst
+    of 20 at the start of each second."""
+    clock = VirtualClock()
+    budget = LocalBudget(30, 0, clock=clock, sleep=clock.sleep)
+    start = clock()
+    with background_work():
+        for chat in range(4000, 4005):
+            assert await budget.acquire(chat)
+    assert clock() - start == pytest.approx(4 / 20)
+    assert clock.sleeps == [pytest.approx(1 / 20)] * 4
