@@ -6,6 +6,7 @@ line per batch."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from collections import Counter
@@ -225,3 +226,43 @@ async def test_progress_in_metrics_and_one_log_line_per_batch(
     assert lines[0].startswith(f"pinned cards: {BATCH} of 250 refreshed (0 failed), 150 left, ")
     assert lines[1].startswith(f"pinned cards: {2 * BATCH} of 250 refreshed (0 failed), 50 left")
     assert lines[-1].startswith("pinned cards: 250 edited, 0 unchanged")
+
+
+async def test_a_replica_takes_over_only_a_refresh_wanted_for_its_content(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The mark says a refresh is wanted for other content (a replica of another release):
+    this replica leaves it. Wanted for its own content and nobody refreshing: it does it."""
+    runtime, platform = make_runtime(
+        content, tmp_path / "db.sqlite3", timings=dataclasses.replace(QUICK, refresh_check=0.01)
+    )
+    looks = 0
+    looked = asyncio.Event()
+    get_mark = runtime.store.get_mark
+
+    async def counted(name: str) -> str | None:
+        nonlocal looks
+        looks += 1
+        if looks == 5:
+            looked.set()
+        return await get_mark(name)
+
+    monkeypatch.setattr(runtime.store, "get_mark", counted)
+    await runtime.start()
+    try:
+        if runtime.refreshing is not None:
+            await runtime.refreshing
+        for n in range(3):
+            pin = PinnedCard("fake", f"c{n}", f"m{n}", "mlops-engineer", "role", "", "u1", n)
+            await runtime.store.save_pin(pin.updated(content_hash="pinned before"))
+        await runtime.store.set_mark(REFRESH_MARK, "wanted another-release")
+        await asyncio.wait_for(looked.wait(), WAIT)  # five looks at the mark
+        assert platform.edits == []
+        version = runtime.bot.catalog.version
+        await runtime.store.set_mark(REFRESH_MARK, f"wanted {version}")
+        async with asyncio.timeout(WAIT):
+            while await get_mark(REFRESH_MARK) != f"done {version}":  # noqa: ASYNC110
+                await asyncio.sleep(0.01)  # the mark is in the database: nothing to wait on
+        assert sorted(edit[1] for edit in platform.edits) == ["m0", "m1", "m2"]
+    finally:
+        await runtime.stop()
