@@ -174,17 +174,26 @@ class Turns:
 
 
 class Waiting:
-    """Answers of this process waiting for their share: background asks wait for none."""
+    """Answers of this process waiting for the bot's overall rate: background asks wait
+    for none of them.
 
-    def __init__(self) -> None:
+    An answer waits for at most ``span`` (the overall window, a second) for that rate;
+    a longer wait is for its group's minute (or a 429's pause, which holds background
+    asks anyway), which an edit into another group does not compete for, so it is not
+    counted: a burst into one group never stalls a refresh.
+    """
+
+    def __init__(self, span: float) -> None:
+        self.span = span
         self.count = 0
         self._none = asyncio.Event()
         self._none.set()
 
     @contextlib.contextmanager
-    def answer(self, waits: bool) -> Iterator[None]:
-        """Count an answer's ask while it runs (one that may wait: ``waits``)."""
-        if not waits:
+    def answer(self, delay: float) -> Iterator[None]:
+        """Count an answer while it sleeps ``delay`` for its share (when that is the
+        overall rate's wait)."""
+        if delay > self.span:
             yield
             return
         self.count += 1
@@ -280,23 +289,21 @@ class LocalBudget:
         self.groups: TTLCache[ChatId, _Window] = TTLCache(GROUPS_TRACKED, span, timer=clock)
         self.paused_until = float("-inf")
         self.turns = Turns()
-        self.answers = Waiting()
+        self.answers = Waiting(self.overall.span if self.overall is not None else 0.0)
         self.spacing = Spacing.spare(overall_per_second, clock, sleep)
 
     async def acquire(self, chat_id: ChatId, *, wait: bool = True) -> bool:
         chat_id = _same_chat(chat_id)
         if in_background():
             return await self._spare(chat_id, wait)
-        with self.answers.answer(wait):
-            return await in_turn(
-                self.turns, chat_id, wait, lambda waits: self._acquire(chat_id, waits)
-            )
+        return await in_turn(self.turns, chat_id, wait, lambda waits: self._acquire(chat_id, waits))
 
     async def _acquire(self, chat_id: ChatId, wait: bool) -> bool:
         while (delay := self._take(chat_id)) > _EPSILON:
             if not wait:
                 return False
-            await self.sleep(delay)
+            with self.answers.answer(delay):
+                await self.sleep(delay)
         return True
 
     async def _spare(self, chat_id: ChatId, wait: bool) -> bool:
@@ -373,7 +380,8 @@ class SharedBudget:
         self.fallback = LocalBudget(overall_per_second, group_per_minute, clock=clock, sleep=sleep)
         self.warned_at = float("-inf")
         self.turns = Turns()
-        self.answers = Waiting()
+        bot_rate = Rate("bot", overall_per_second, 1.0) if overall_per_second else None
+        self.answers = Waiting(bot_rate.span if bot_rate is not None else 0.0)
         self.spacing = Spacing.spare(overall_per_second, clock, sleep)
 
     def rates(self, chat_id: ChatId, *, spare: bool = False) -> list[Rate]:
@@ -389,10 +397,7 @@ class SharedBudget:
         chat_id = _same_chat(chat_id)
         if in_background():
             return await self._spare(chat_id, wait)
-        with self.answers.answer(wait):
-            return await in_turn(
-                self.turns, chat_id, wait, lambda waits: self._acquire(chat_id, waits)
-            )
+        return await in_turn(self.turns, chat_id, wait, lambda waits: self._acquire(chat_id, waits))
 
     async def _spare(self, chat_id: ChatId, wait: bool) -> bool:
         """A background call's share: after this process's waiting answers, from the spare
@@ -429,7 +434,8 @@ class SharedBudget:
                 return True
             if not wait:
                 return False
-            await self.sleep(delay)
+            with self.answers.answer(delay):
+                await self.sleep(delay)
 
     async def pause(self, retry_after: float) -> None:
         await self.fallback.pause(retry_after)

@@ -55,28 +55,29 @@ async def test_background_on_one_replica_leaves_room_for_answers_on_another(kind
 
 
 async def test_a_background_ask_waits_while_an_answer_waits() -> None:
-    """An answer waiting for its group's minute holds every background ask back, and the
-    background ask never joins the group's line: the answer is granted first."""
+    """An answer waiting for the bot's rate holds every background ask back: once the
+    second is over, the answer goes first."""
     clock = VirtualClock()
-    budget = LocalBudget(0, 1, clock=clock, sleep=clock.sleep)
-    assert await budget.acquire(GROUP_ID)  # the minute's one call
+    budget = LocalBudget(3, 0, clock=clock, sleep=clock.sleep)
+    assert await granted_now(budget, [4000, 4001, 4002]) == 3  # the second's three calls
     order: list[str] = []
     clock.hold()
 
     async def answer() -> None:
-        await budget.acquire(GROUP_ID)
+        await budget.acquire(5000)
         order.append("answer")
 
     async def edit() -> None:
         with background_work():
-            await budget.acquire(4242)  # another chat, no rate on it
+            await budget.acquire(4242)
         order.append("edit")
 
     answering = asyncio.ensure_future(answer())
     await clock.sleepers(1)
     editing = asyncio.ensure_future(edit())
     await asyncio.sleep(0.05)
-    assert order == []  # the edit waits for the waiting answer
+    assert order == []
+    assert len(clock.sleeps) == 1  # the edit asks nothing while the answer waits
     clock.release()
     await asyncio.gather(answering, editing)
     assert order == ["answer", "edit"]
@@ -93,3 +94,19 @@ async def test_background_calls_that_wait_are_spread_evenly() -> None:
             assert await budget.acquire(chat)
     assert clock() - start == pytest.approx(4 / 20)
     assert clock.sleeps == [pytest.approx(1 / 20)] * 4
+
+
+async def test_an_answer_waiting_for_its_group_minute_does_not_hold_background_asks() -> None:
+    """A burst into one group waits up to a minute for that group: an edit into another
+    group goes on meanwhile, and never joins the busy group's line either."""
+    clock = VirtualClock()
+    budget = LocalBudget(30, 1, clock=clock, sleep=clock.sleep)
+    assert await budget.acquire(GROUP_ID)  # the group's minute is spent
+    clock.hold()
+    answering = asyncio.ensure_future(budget.acquire(GROUP_ID))
+    await clock.sleepers(1)
+    with background_work():
+        assert await asyncio.wait_for(budget.acquire(GROUP_ID - 1), 1.0)
+    assert not answering.done()
+    clock.release()
+    assert await answering
