@@ -52,7 +52,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
-from bench._harness import percentile, pin_server, report, split_cpus
+from bench._harness import percentile, pin_server, process_cpu_seconds, report, split_cpus
 from bench.load import (
     TELEGRAM_TOKEN,
     WEBHOOK_SECRET,
@@ -84,6 +84,10 @@ class Run:
     edits: int = 0
     answers: int = 0
     flooded: int = 0
+    called: int = 0
+    """Answers that went out as calls (waited for the budget), not in the webhook's answer."""
+    cpu: float = 0.0
+    """The server's CPU seconds over the run's asks."""
 
 
 async def seed(pins: int) -> None:
@@ -168,16 +172,19 @@ async def serve_once(
         with tempfile.TemporaryFile() as log:
             async with careerbot_serve(env, port, log_file=log) as server:
                 pin_server(server.pid)
+                cpu = process_cpu_seconds(server.pid)
                 if asks is not None:  # baseline: the start's refresh (of no card) is over
                     await asyncio.sleep(2.0)
+                    cpu = process_cpu_seconds(server.pid)
                     run = await answers(url, fake_url, per_second, asks, pins)
                 else:
                     done = asyncio.Event()
                     timing = asyncio.ensure_future(time_edits(client, fake_url, pins, done))
                     run = await answers(url, fake_url, per_second, done, pins)
                     run.refresh_seconds = await timing
+                run.cpu = process_cpu_seconds(server.pid) - cpu
                 seen = await state(client, fake_url)
-                run.edits, run.flooded = seen["edits"], seen["flooded"]
+                run.edits, run.flooded, run.called = seen["edits"], seen["flooded"], seen["called"]
                 if run.edits and run.edits != pins:
                     raise RuntimeError(f"{run.edits} edits of {pins}:\n{server_log(log)[-3000:]}")
     return run
@@ -206,7 +213,9 @@ async def serve_fake(port: int, rate: float) -> None:
 
     async def counts(request: Request) -> JSONResponse:
         edits = sum(1 for call in fake.calls if call.method == "editMessageText")
-        return JSONResponse({"edits": edits, "flooded": len(fake.flooded)})
+        riding = {id(call) for call in fake.webhook_replies}
+        called = sum(1 for c in fake.calls if c.method == "sendMessage" and id(c) not in riding)
+        return JSONResponse({"edits": edits, "flooded": len(fake.flooded), "called": called})
 
     async def reset(request: Request) -> Response:
         fake.reset()
@@ -264,7 +273,8 @@ async def main(pins: int, rate: float, per_second: float, rounds: int) -> None:
                 f"round {number + 1}: refresh {r.refresh_seconds:.2f} s, {r.edits} edits, "
                 f"answer p99 {percentile(r.latencies, 99) * 1000:.1f} ms during vs "
                 f"{percentile(b.latencies, 99) * 1000:.1f} ms without ({b.edits} edits); "
-                f"429s {r.flooded} / {b.flooded}",
+                f"answers sent as calls {r.called} / {b.called}; 429s {r.flooded} / {b.flooded}; "
+                f"server CPU {r.cpu:.1f} s / {b.cpu:.1f} s",
                 flush=True,
             )
     seconds = statistics.median(r.refresh_seconds for r in refresh)
