@@ -141,7 +141,9 @@ async def refresh_pins(
     pins = await bot.store.pins()
     metrics.pins_recorded(len(pins))
     todo: list[tuple[PinnedCard, Reply | None]] = []
-    for pin in pins:
+    for number, pin in enumerate(pins):
+        if number % BATCH == 0:  # thousands of cards to compare: answers get turns between
+            await asyncio.sleep(0)
         if pin.platform not in publishers:
             report.skipped += 1
             continue
