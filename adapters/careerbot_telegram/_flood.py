@@ -14,6 +14,15 @@ the send path asks the budget before anything leaves:
 Calls into one group that must wait queue in the order they asked (``Turns``): a
 later ask, waiting or not, never overtakes an earlier one still waiting.
 
+A call made as background work (``in_background()``: editing pinned cards after a
+content change) comes after member answers: it waits while any answer of this
+process waits, never joins a group's queue (an answer never queues behind it), and
+takes only spare room (``Rate.spare()``: a third of every window stays free for
+answers, so answers on other replicas find room too). Background calls that wait are
+spread evenly at that spare rate (``Spacing``) rather than sent in a burst at each
+window's start: the process is then as busy at every moment, and an answer never
+lands in the middle of a burst.
+
 ``FloodBudget`` is the interface; ``LocalBudget`` keeps the budget in this process
 (one replica); ``SharedBudget`` keeps it where every replica sees it (the core's
 ``SharedLimiter``: Redis when ``CAREERBOT_REDIS_URL`` is set, else PostgreSQL), so
@@ -25,16 +34,17 @@ Should the shared store fail, ``SharedBudget`` goes on with an in-process budget
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
 from cachetools import TTLCache
 
-from careerbot_chat.adapter import Rate, SharedLimiter
+from careerbot_chat.adapter import Rate, SharedLimiter, in_background
 
 __all__ = [
     "GROUPS_TRACKED",
@@ -42,7 +52,9 @@ __all__ = [
     "FloodBudget",
     "LocalBudget",
     "SharedBudget",
+    "Spacing",
     "Turns",
+    "Waiting",
     "in_turn",
     "is_group",
 ]
@@ -117,18 +129,22 @@ class _Window:
     size: int
     span: float
     times: deque[float]
+    reserve: int
+    """Calls of a window background work leaves to answers (``Rate.spare()``)."""
 
     @classmethod
     def for_rate(cls, rate: float, period: float) -> _Window:
         """``rate`` calls per ``period`` seconds; under one a period, one per ``period/rate``."""
-        size = max(1, int(rate))
-        return cls(size=size, span=period * size / rate, times=deque(maxlen=size))
+        spare = Rate("", rate, period).spare()
+        return cls(spare.size, spare.span, deque(maxlen=spare.size), spare.reserve)
 
-    def wait(self, now: float) -> float:
-        """Seconds until one more call fits (0: it fits now)."""
-        if len(self.times) < self.size:
+    def wait(self, now: float, *, spare: bool = False) -> float:
+        """Seconds until one more call fits (0: it fits now); ``spare``: a background call,
+        which fits only while the window holds fewer than ``size - reserve``."""
+        limit = self.size - self.reserve if spare else self.size
+        if len(self.times) < limit:
             return 0.0
-        excess = self.times[0] + self.span - now
+        excess = self.times[-limit] + self.span - now
         return excess if excess > _EPSILON else 0.0
 
     def take(self, now: float) -> None:
@@ -155,6 +171,84 @@ class Turns:
         finally:
             if not lock.locked() and self.locks.get(chat_id) is lock:
                 del self.locks[chat_id]
+
+
+class Waiting:
+    """Answers of this process waiting for the bot's overall rate: background asks wait
+    for none of them.
+
+    An answer waits for at most ``span`` (the overall window, a second) for that rate;
+    a longer wait is for its group's minute (or a 429's pause, which holds background
+    asks anyway), which an edit into another group does not compete for, so it is not
+    counted: a burst into one group never stalls a refresh.
+    """
+
+    def __init__(self, span: float) -> None:
+        self.span = span
+        self.count = 0
+        self._none = asyncio.Event()
+        self._none.set()
+
+    @contextlib.contextmanager
+    def answer(self, delay: float) -> Iterator[None]:
+        """Count an answer while it sleeps ``delay`` for its share (when that is the
+        overall rate's wait)."""
+        if delay > self.span:
+            yield
+            return
+        self.count += 1
+        self._none.clear()
+        try:
+            yield
+        finally:
+            self.count -= 1
+            if not self.count:
+                self._none.set()
+
+    async def none(self) -> None:
+        """Return once no answer is waiting."""
+        await self._none.wait()
+
+
+class Spacing:
+    """Background calls at most ``rate`` a second, evenly spaced (0: unspaced).
+
+    Each call reserves the next slot (``1 / rate`` after the previous one, never before
+    now) and waits for it; the budget's windows still decide whether it may go.
+    """
+
+    def __init__(
+        self,
+        rate: float,
+        clock: Callable[[], float],
+        sleep: Callable[[float], Awaitable[object]],
+    ) -> None:
+        self.interval = 1 / rate if rate else 0.0
+        self.clock = clock
+        self.sleep = sleep
+        self.next = float("-inf")
+
+    @classmethod
+    def spare(
+        cls,
+        overall_per_second: float,
+        clock: Callable[[], float],
+        sleep: Callable[[float], Awaitable[object]],
+    ) -> Spacing:
+        """Spaced at the spare share of the bot's overall rate."""
+        if not overall_per_second:
+            return cls(0.0, clock, sleep)
+        spare = Rate("bot", overall_per_second, 1.0).spare()
+        return cls(spare.limit / spare.span, clock, sleep)
+
+    async def turn(self) -> None:
+        if not self.interval:
+            return
+        now = self.clock()
+        slot = max(now, self.next)
+        self.next = slot + self.interval
+        if slot - now > _EPSILON:
+            await self.sleep(slot - now)
 
 
 async def in_turn(
@@ -195,25 +289,48 @@ class LocalBudget:
         self.groups: TTLCache[ChatId, _Window] = TTLCache(GROUPS_TRACKED, span, timer=clock)
         self.paused_until = float("-inf")
         self.turns = Turns()
+        self.answers = Waiting(self.overall.span if self.overall is not None else 0.0)
+        self.spacing = Spacing.spare(overall_per_second, clock, sleep)
 
     async def acquire(self, chat_id: ChatId, *, wait: bool = True) -> bool:
         chat_id = _same_chat(chat_id)
+        if in_background():
+            return await self._spare(chat_id, wait)
         return await in_turn(self.turns, chat_id, wait, lambda waits: self._acquire(chat_id, waits))
 
     async def _acquire(self, chat_id: ChatId, wait: bool) -> bool:
+        while (delay := self._take(chat_id)) > _EPSILON:
+            if not wait:
+                return False
+            with self.answers.answer(delay):
+                await self.sleep(delay)
+        return True
+
+    async def _spare(self, chat_id: ChatId, wait: bool) -> bool:
+        """A background call's share: after every waiting answer, from spare room only."""
+        if wait:
+            await self.spacing.turn()
         while True:
-            now = self.clock()
-            buckets = self._buckets(chat_id)
-            delay = max([self.paused_until - now, *(b.wait(now) for b in buckets)])
+            await self.answers.none()
+            delay = self._take(chat_id, spare=True)
             if delay <= _EPSILON:
-                for bucket in buckets:
-                    bucket.take(now)
-                if is_group(chat_id) and self.group_per_minute:
-                    self.groups[chat_id] = buckets[-1]  # used now: kept another minute
                 return True
             if not wait:
                 return False
             await self.sleep(delay)
+
+    def _take(self, chat_id: ChatId, *, spare: bool = False) -> float:
+        """Take the call's share now (0.0), or say how long until it fits."""
+        now = self.clock()
+        buckets = self._buckets(chat_id)
+        delay = max([self.paused_until - now, *(b.wait(now, spare=spare) for b in buckets)])
+        if delay > _EPSILON:
+            return delay
+        for bucket in buckets:
+            bucket.take(now)
+        if is_group(chat_id) and self.group_per_minute:
+            self.groups[chat_id] = buckets[-1]  # used now: kept another minute
+        return 0.0
 
     async def pause(self, retry_after: float) -> None:
         self.paused_until = max(self.paused_until, self.clock() + retry_after)
@@ -263,19 +380,45 @@ class SharedBudget:
         self.fallback = LocalBudget(overall_per_second, group_per_minute, clock=clock, sleep=sleep)
         self.warned_at = float("-inf")
         self.turns = Turns()
+        bot_rate = Rate("bot", overall_per_second, 1.0) if overall_per_second else None
+        self.answers = Waiting(bot_rate.span if bot_rate is not None else 0.0)
+        self.spacing = Spacing.spare(overall_per_second, clock, sleep)
 
-    def rates(self, chat_id: ChatId) -> list[Rate]:
-        """The rates a call to ``chat_id`` takes from."""
+    def rates(self, chat_id: ChatId, *, spare: bool = False) -> list[Rate]:
+        """The rates a call to ``chat_id`` takes from (``spare``: as background work)."""
         rates = []
         if chat_id is not None and self.overall_per_second:
             rates.append(Rate("bot", self.overall_per_second, 1.0))
         if is_group(chat_id) and self.group_per_minute:
             rates.append(Rate(f"group:{chat_id}", self.group_per_minute, 60.0))
-        return rates
+        return [rate.spare() for rate in rates] if spare else rates
 
     async def acquire(self, chat_id: ChatId, *, wait: bool = True) -> bool:
         chat_id = _same_chat(chat_id)
+        if in_background():
+            return await self._spare(chat_id, wait)
         return await in_turn(self.turns, chat_id, wait, lambda waits: self._acquire(chat_id, waits))
+
+    async def _spare(self, chat_id: ChatId, wait: bool) -> bool:
+        """A background call's share: after this process's waiting answers, from the spare
+        room of every rate (what answers on any replica need stays free)."""
+        rates = self.rates(chat_id, spare=True)
+        if not rates:
+            return await self.fallback.acquire(None, wait=wait)
+        if wait:
+            await self.spacing.turn()
+        while True:
+            await self.answers.none()
+            try:
+                delay = await self.limiter.take(rates)
+            except Exception as exc:  # the store is down: this replica's budget decides
+                self._warn("take from", exc)
+                return await self.fallback.acquire(chat_id, wait=wait)
+            if not delay:
+                return True
+            if not wait:
+                return False
+            await self.sleep(delay)
 
     async def _acquire(self, chat_id: ChatId, wait: bool) -> bool:
         rates = self.rates(chat_id)
@@ -291,7 +434,8 @@ class SharedBudget:
                 return True
             if not wait:
                 return False
-            await self.sleep(delay)
+            with self.answers.answer(delay):
+                await self.sleep(delay)
 
     async def pause(self, retry_after: float) -> None:
         await self.fallback.pause(retry_after)

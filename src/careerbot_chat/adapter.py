@@ -34,6 +34,8 @@ The pieces:
   workspaces installed, as counted in the store);
 - budgets shared by replicas: ``shared_limiter`` (Redis or PostgreSQL, or ``None``
   for one replica), the ``SharedLimiter`` it returns and the ``Rate`` it takes;
+  ``in_background()``: the call being made is background work (a pinned-card
+  refresh), to be given only what member answers leave (``Rate.spare()``);
 - registration: an adapter package exposes one ``AdapterRegistration`` under the
   entry-point group ``careerbot_chat.adapters``: its name, its ``SettingsSection``
   (its own environment variables), its ``careerbot ask --format`` renderer, its
@@ -95,7 +97,7 @@ from ._registry import (
 from .answering._reply import label_ends_sentence, label_separator
 from .chart import chart_spec, chart_url, render_png
 from .preview import ChartSource, PreviewCard
-from .service._budget import Rate, SharedLimiter, shared_limiter
+from .service._budget import Rate, SharedLimiter, in_background, shared_limiter
 from .service._logging import RedactSecrets
 from .service._metrics import AnswerDelivery
 from .service._metrics import api_call as count_api_call
@@ -157,6 +159,7 @@ __all__ = [
     "count_installations",
     "count_rejected",
     "find_role",
+    "in_background",
     "label_ends_sentence",
     "label_separator",
     "later",

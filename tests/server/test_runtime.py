@@ -394,6 +394,8 @@ def slow_refresh(
     runtime.pace = {"fake": 0.1}
 
     async def with_pins(pins: int) -> Runtime:
+        if runtime.refreshing is not None:  # the start's refresh, of no card, is over
+            await runtime.refreshing
         for number in range(pins):
             pin = await seed_pin(runtime, f"m{number}")
             await runtime.store.save_pin(pin.updated(content_hash="before the edit"))

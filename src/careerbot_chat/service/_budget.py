@@ -29,23 +29,36 @@ share one budget.
 
 ``shared_limiter(database_url, redis_url)`` picks one (Redis first) or ``None`` for
 SQLite: one replica, whose adapter keeps its budget in process.
+
+Member answers come first. Work nobody waits for (refreshing pinned cards) runs
+inside ``background_work()``, and a budget asked from there takes only spare room:
+``Rate.spare()`` leaves ``ANSWER_SHARE`` of every window to answers (a take fits only
+while the window holds fewer than ``size - reserve`` units), so answers on any
+replica find room however busy a refresh is; an adapter's budget also holds
+background asks while an answer of its own waits.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import hashlib
+import math
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from ..store._postgres import close_pool, open_pool
 
 __all__ = [
+    "ANSWER_SHARE",
     "PostgresLimiter",
     "Rate",
     "RedisLimiter",
     "SharedLimiter",
+    "background_work",
+    "in_background",
     "shared_limiter",
     "window_wait",
 ]
@@ -64,6 +77,9 @@ class Rate:
     key: str
     count: float
     period: float
+    reserve: int = 0
+    """Units of every window this take leaves to others: it fits only while the window
+    holds fewer than ``size - reserve`` (``spare()``; 0 for answers)."""
 
     @property
     def size(self) -> int:
@@ -72,6 +88,43 @@ class Rate:
     @property
     def span(self) -> float:
         return self.period * self.size / self.count
+
+    @property
+    def limit(self) -> int:
+        """Units a window may hold for this take to fit (``size`` less the reserve)."""
+        return self.size - self.reserve
+
+    def spare(self, share: float | None = None) -> Rate:
+        """This rate as background work takes it: ``share`` of each window (``ANSWER_SHARE``
+        unless given) left to answers, but never all of it (a rate of one unit a window
+        is taken when free)."""
+        share = ANSWER_SHARE if share is None else share
+        return replace(self, reserve=min(self.size - 1, math.ceil(self.size * share)))
+
+
+ANSWER_SHARE = 1 / 3
+"""The share of every rate that background work leaves to member answers: with
+Telegram's 30 a second, a refresh sends at most 20 a second and answers always find
+10 (and 7 of a group's 20 a minute)."""
+
+_BACKGROUND: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "careerbot_background_work", default=False
+)
+
+
+@contextlib.contextmanager
+def background_work() -> Iterator[None]:
+    """Platform calls made inside are background work: budgets give them spare room only."""
+    token = _BACKGROUND.set(True)
+    try:
+        yield
+    finally:
+        _BACKGROUND.reset(token)
+
+
+def in_background() -> bool:
+    """Whether the call being made is background work (``background_work()``)."""
+    return _BACKGROUND.get()
 
 
 class SharedLimiter(Protocol):
@@ -111,8 +164,8 @@ def window_wait(
     for rate in rates:
         log = [t for t in logs.get(rate.key, ()) if t > now - rate.span][-rate.size :]
         logs[rate.key] = log
-        if len(log) >= rate.size:
-            wait = max(wait, log[0] + rate.span - now)
+        if len(log) >= rate.limit:
+            wait = max(wait, log[-rate.limit] + rate.span - now)
     if wait > _EPSILON:
         return wait
     for rate in rates:
@@ -125,11 +178,11 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 local wait = math.max(0, (tonumber(redis.call('GET', KEYS[1])) or 0) - now)
 for i = 2, #KEYS do
-  local size, span = tonumber(ARGV[2 * i - 3]), tonumber(ARGV[2 * i - 2])
+  local limit, span = tonumber(ARGV[2 * i - 3]), tonumber(ARGV[2 * i - 2])
   redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - span)
   local held = redis.call('ZCARD', KEYS[i])
-  if held >= size then
-    local oldest = redis.call('ZRANGE', KEYS[i], held - size, held - size, 'WITHSCORES')
+  if held >= limit then
+    local oldest = redis.call('ZRANGE', KEYS[i], held - limit, held - limit, 'WITHSCORES')
     wait = math.max(wait, tonumber(oldest[2]) + span - now)
   end
 end
@@ -183,7 +236,7 @@ class RedisLimiter:
     async def take(self, rates: Sequence[Rate]) -> float:
         await self.open()
         keys = [self.prefix + "pause", *(self.prefix + rate.key for rate in rates)]
-        args = [v for rate in rates for v in (str(rate.size), repr(rate.span))]
+        args = [v for rate in rates for v in (str(rate.limit), repr(rate.span))]
         self._units += 1
         unit = f"{self._id}:{self._units}"  # one member per unit, unique across replicas
         return float(await self._take(keys=keys, args=[*args, unit]))
@@ -253,7 +306,7 @@ class PostgresLimiter:
             rows = await conn.fetch(_READ, [pause, *keys])
             now = rows[0][0]
             stored = {row[1]: list(row[2]) for row in rows if row[1] is not None}
-            named = [Rate(key, rate.count, rate.period) for key, rate in keys.items()]
+            named = [replace(rate, key=key) for key, rate in keys.items()]
             wait = window_wait(now, stored, max(stored.get(pause, [0.0])), named)
             if wait:
                 return wait

@@ -24,8 +24,10 @@ __all__ = [
     "exposition",
     "idle_closed",
     "installations_counted",
+    "pin_refresh_resumed",
     "pin_refreshed",
     "pins_recorded",
+    "pins_to_refresh",
     "reload_done",
 ]
 
@@ -78,6 +80,16 @@ def enable() -> bool:
             "careerbot_pin_refresh_total",
             "Pinned-card refreshes",
             ["platform", "outcome"],
+            registry=REGISTRY,
+        ),
+        refresh_remaining=Gauge(
+            "careerbot_pin_refresh_remaining",
+            "Pinned cards the refresh running here has yet to edit (0 when none runs)",
+            registry=REGISTRY,
+        ),
+        refresh_resumed=Counter(
+            "careerbot_pin_refresh_resumed_total",
+            "Refreshes of pinned cards taken over here from a replica that left them unfinished",
             registry=REGISTRY,
         ),
         api_calls=Counter(
@@ -194,6 +206,16 @@ def installations_counted(platform: str, count: int) -> None:
 def pin_refreshed(platform: str, outcome: str) -> None:
     if _M:
         _M["refresh"].labels(platform, outcome).inc()
+
+
+def pins_to_refresh(count: int) -> None:
+    if _M:
+        _M["refresh_remaining"].set(count)
+
+
+def pin_refresh_resumed() -> None:
+    if _M:
+        _M["refresh_resumed"].inc()
 
 
 def api_call(platform: str, method: str, via: str) -> None:

@@ -1,13 +1,29 @@
 """Keep pinned cards current: after a content change, edit each card whose text changed.
 
 A card is rebuilt from today's content and compared by hash with what was pinned;
-only changed cards are edited, paced per platform (each adapter registers its pace). A failure is recorded on the pin
-(status ``failed``) and retried on the next refresh; a card whose role was removed
-is edited once to say it is out of date (status ``stale``) and never deleted.
+only changed cards are edited. A failure is recorded on the pin (status ``failed``)
+and retried on the next refresh; a card whose role was removed is edited once to say
+it is out of date (status ``stale``) and never deleted.
+
+Edits are background work (``background_work()``): a platform's budget gives them
+only the room member answers leave, so answers never wait behind a refresh, and the
+refresh goes as fast as that room allows (no fixed sleep; a platform without a
+budget of its own registers a ``pace``, the least time between two edits' starts).
+A few edits run at once (``EDITS_AT_ONCE``), so a round trip does not cap the rate.
 
 ``PinRefresher`` runs one refresh at a time, on one replica at a time: it holds a
-lease in the store, renewed while a long refresh runs, and stops editing as soon
-as another replica holds it.
+short lease in the store, renewed while the refresh runs, and stops editing as soon
+as another replica holds it. Each pin's new hash is saved right after its edit, so
+a refresh stopped anywhere leaves exactly the unedited cards to do. The store's mark
+``refresh-pins`` says which content a refresh is wanted for, and when it is done;
+every replica looks at it now and then (``watch``) and, when a refresh for the
+content it serves is wanted and nobody holds the lease (the refreshing replica
+died), takes the rest over. A card edited just before a replica died, whose hash
+was not saved yet, is sent once more with the same text; the platform answers "not
+modified", which changes nothing.
+
+Progress: the gauge ``careerbot_pin_refresh_remaining`` and one INFO line per batch
+(``BATCH`` cards, or ``BATCH_SECONDS``), never one per card.
 """
 
 from __future__ import annotations
@@ -17,8 +33,9 @@ import contextlib
 import logging
 import os
 import socket
+import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from .. import messages as msg
@@ -28,11 +45,17 @@ from ..answering._reply import Outcome, Paragraph, Reply
 from ..store._contract import PinnedCard, Store
 from . import _metrics as metrics
 from ._bot import CareerBot
+from ._budget import background_work
 from ._inbound import Chat, Publisher
 
 __all__ = [
+    "BATCH",
+    "BATCH_SECONDS",
+    "EDITS_AT_ONCE",
+    "REFRESH_CHECK_SECONDS",
     "REFRESH_LEASE",
     "REFRESH_LEASE_SECONDS",
+    "REFRESH_MARK",
     "PinRefresher",
     "RefreshReport",
     "current_card",
@@ -44,8 +67,18 @@ log = logging.getLogger("careerbot.refresh")
 lease_log = logging.getLogger("careerbot.runtime")
 
 REFRESH_LEASE = "refresh-pins"
-REFRESH_LEASE_SECONDS = 600.0
-"""How long the refresh lease lasts; the replica refreshing renews it every third of that."""
+REFRESH_LEASE_SECONDS = 30.0
+"""How long the refresh lease lasts; the replica refreshing renews it every third of that.
+Short, so a refresh whose replica died is taken over soon."""
+REFRESH_MARK = "refresh-pins"
+"""The store's mark: ``wanted <content version>`` or ``done <content version>``."""
+REFRESH_CHECK_SECONDS = 10.0
+"""Between two looks at the mark for a refresh left unfinished (one read each)."""
+EDITS_AT_ONCE = 4
+"""Edits under way at once: the budget sets the rate; this only hides round trips."""
+BATCH = 100
+BATCH_SECONDS = 30.0
+"""A progress line every ``BATCH`` cards edited, or every ``BATCH_SECONDS`` if sooner."""
 
 
 @dataclass
@@ -99,7 +132,7 @@ async def refresh_pins(
     """Edit every pinned card whose rendered content changed; report what happened.
 
     Once ``stop`` is set (this replica lost the refresh lease), no further card is
-    started: the one being edited is finished and recorded, the rest left to the
+    started: those being edited are finished and recorded, the rest left to the
     lease's new holder.
     """
     report = RefreshReport()
@@ -107,24 +140,93 @@ async def refresh_pins(
         return report
     pins = await bot.store.pins()
     metrics.pins_recorded(len(pins))
-    for pin in pins:
-        if stop is not None and stop.is_set():
-            report.elsewhere = True
-            break
-        publisher = publishers.get(pin.platform)
-        if publisher is None:
+    todo: list[tuple[PinnedCard, Reply | None]] = []
+    for number, pin in enumerate(pins):
+        if number % BATCH == 0:  # thousands of cards to compare: answers get turns between
+            await asyncio.sleep(0)
+        if pin.platform not in publishers:
             report.skipped += 1
             continue
         fresh = current_card(bot, pin)
-        if fresh is not None and fresh.content_hash == pin.content_hash and pin.status == "current":
+        if _up_to_date(pin, fresh):
             report.unchanged += 1
-            continue
-        if fresh is None and pin.status == "stale":
-            report.unchanged += 1
-            continue
-        await _edit(bot, publisher, pin, fresh, report)
-        await asyncio.sleep(pace.get(pin.platform, 0.0))
+        else:
+            todo.append((pin, fresh))
+    progress = _Progress(len(todo))
+    paces = {name: _Pace(pace.get(name, 0.0)) for name in publishers}
+    cards = iter(todo)  # shared by the workers: each card is taken once
+
+    async def worker() -> None:
+        for pin, fresh in cards:
+            if stop is not None and stop.is_set():
+                report.elsewhere = True
+                return
+            await paces[pin.platform].turn()
+            with background_work():
+                await _edit(bot, publishers[pin.platform], pin, fresh, report)
+            progress.step(report)
+
+    workers = [asyncio.ensure_future(worker()) for _ in range(min(EDITS_AT_ONCE, len(todo)))]
+    try:
+        await asyncio.gather(*workers)
+    finally:
+        for task in workers:
+            task.cancel()
+        progress.end()
     return report
+
+
+def _up_to_date(pin: PinnedCard, fresh: Reply | None) -> bool:
+    """The card shows today's content already (or says its role is gone, as it is)."""
+    if fresh is None:
+        return pin.status == "stale"
+    return fresh.content_hash == pin.content_hash and pin.status == "current"
+
+
+class _Pace:
+    """At least ``seconds`` between two edits' starts on one platform (0: the budget alone)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.next = float("-inf")
+
+    async def turn(self) -> None:
+        if self.seconds <= 0:
+            return
+        now = time.monotonic()
+        start = max(now, self.next)
+        self.next = start + self.seconds
+        if start > now:
+            await asyncio.sleep(start - now)
+
+
+class _Progress:
+    """The cards left, as a gauge, and one log line per batch of them."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.done = 0
+        self.started = self.logged_at = time.monotonic()
+        self.logged = 0
+        metrics.pins_to_refresh(total)
+
+    def step(self, report: RefreshReport) -> None:
+        self.done += 1
+        metrics.pins_to_refresh(self.total - self.done)
+        now = time.monotonic()
+        if self.done - self.logged >= BATCH or now - self.logged_at >= BATCH_SECONDS:
+            self.logged, self.logged_at = self.done, now
+            log.info(
+                "pinned cards: %d of %d refreshed (%d failed), %d left, %.1f a second",
+                self.done,
+                self.total,
+                len(report.failed),
+                self.total - self.done,
+                self.done / max(now - self.started, 1e-9),
+            )
+
+    def end(self) -> None:
+        metrics.pins_to_refresh(0)
 
 
 async def _edit(
@@ -192,21 +294,38 @@ class PinRefresher:
         self.bot = bot
         self.store = store
         self.pace = pace
-        """Seconds between edits, per platform."""
+        """Least seconds between two edits' starts, per platform."""
         self.lease_seconds = lease_seconds
         self.holder_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         """This replica's name on leases."""
         self._lock = asyncio.Lock()
 
-    async def refresh(self, publishers: Mapping[str, Publisher]) -> RefreshReport:
-        """Edit pinned cards whose content changed, on the platforms in ``publishers``."""
+    async def refresh(
+        self, publishers: Mapping[str, Publisher], *, resume: bool = False
+    ) -> RefreshReport:
+        """Edit pinned cards whose content changed, on the platforms in ``publishers``.
+
+        ``resume``: taking over a refresh another replica left unfinished (``watch``);
+        quiet when another replica holds the lease after all.
+        """
+        version = self.bot.catalog.version
+        if not resume:
+            await self._mark(f"wanted {version}")
         async with self._lock:
-            if not await self._take_lease():
-                report = RefreshReport(elsewhere=True)
-                lease_log.info("pinned cards: %s", report.summary())
-                return report
+            if not await self._take_lease(quiet=resume):
+                if not resume:
+                    lease_log.info("pinned cards: %s", RefreshReport(elsewhere=True).summary())
+                return RefreshReport(elsewhere=True)
+            if resume:
+                lease_log.info(
+                    "pinned cards: taking over a refresh another replica left unfinished "
+                    "(content %s)",
+                    version,
+                )
+                metrics.pin_refresh_resumed()
             lost, done = asyncio.Event(), asyncio.Event()
             keeper = asyncio.get_running_loop().create_task(self._keep_lease(lost, done))
+            report = None
             try:
                 report = await refresh_pins(self.bot, publishers, pace=self.pace, stop=lost)
             finally:
@@ -215,10 +334,41 @@ class PinRefresher:
                 # finishes it and stops; then the lease is dropped.
                 done.set()
                 await keeper
+                if report is not None and not report.elsewhere:  # every card done here
+                    await self._mark(f"done {version}", replacing=f"wanted {version}")
                 with contextlib.suppress(StoreError):
                     await self.store.drop_lease(REFRESH_LEASE, self.holder_id)
             lease_log.info("pinned cards: %s", report.summary())
             return report
+
+    async def watch(
+        self,
+        publishers: Callable[[], Mapping[str, Publisher]],
+        *,
+        every: float = REFRESH_CHECK_SECONDS,
+    ) -> None:
+        """Every ``every`` seconds, take over a refresh that is wanted for the content this
+        replica serves and that nobody is doing (its replica died: the lease expired)."""
+        while True:
+            await asyncio.sleep(every)
+            if self._lock.locked():
+                continue
+            try:
+                mark = await self.store.get_mark(REFRESH_MARK)
+            except StoreError:  # the database is down: look again next time
+                continue
+            if mark != f"wanted {self.bot.catalog.version}":
+                continue
+            try:
+                await self.refresh(publishers(), resume=True)
+            except StoreError as exc:  # reading the pins failed: the next look tries again
+                lease_log.warning("pinned cards: could not take the refresh over: %s", exc)
+
+    async def _mark(self, value: str, *, replacing: str | None = None) -> None:
+        try:
+            await self.store.set_mark(REFRESH_MARK, value, replacing=replacing)
+        except StoreError as exc:  # refreshing matters more; the mark is for taking over
+            lease_log.warning("pinned cards: could not record the refresh (%s): %s", value, exc)
 
     async def _keep_lease(self, lost: asyncio.Event, done: asyncio.Event) -> None:
         """Renew the refresh lease while a refresh runs (thousands of paced edits can
@@ -241,9 +391,10 @@ class PinRefresher:
                 lost.set()
                 return
 
-    async def _take_lease(self) -> bool:
+    async def _take_lease(self, *, quiet: bool = False) -> bool:
         try:
             return await self.store.take_lease(REFRESH_LEASE, self.holder_id, self.lease_seconds)
         except StoreError as exc:
-            lease_log.warning("pinned cards not refreshed, database unavailable: %s", exc)
+            if not quiet:
+                lease_log.warning("pinned cards not refreshed, database unavailable: %s", exc)
             return False

@@ -9,7 +9,8 @@ platform per configured adapter, and composes the parts that each do one job:
 - ``ContentReloader`` reloads content on SIGHUP and ``--watch``, swapped in whole or
   refused with the old one kept (``_reloader.py``);
 - ``PinRefresher`` brings pinned cards up to date on start and after every reload
-  that changed content, one replica at a time under a lease (``_refresh.py``).
+  that changed content, one replica at a time under a lease, and takes over a
+  refresh another replica left unfinished (``_refresh.py``).
 
 Retries follow one policy (``_retry.py``). Only a start that cannot succeed by
 waiting (``StartupError``, a rejected token) stops the process; ``readiness()``
@@ -32,7 +33,7 @@ from . import _metrics as metrics
 from ._bot import CareerBot
 from ._database import Database
 from ._platform import Platform
-from ._refresh import REFRESH_LEASE_SECONDS, PinRefresher, RefreshReport
+from ._refresh import REFRESH_CHECK_SECONDS, REFRESH_LEASE_SECONDS, PinRefresher, RefreshReport
 from ._reloader import ContentReloader
 from ._retry import Backoff
 from ._settings import Settings
@@ -67,10 +68,13 @@ class Timings:
     """Between looks at the content files with ``--watch``."""
     refresh_lease: float = REFRESH_LEASE_SECONDS
     """How long the pinned-card refresh lease lasts (renewed every third of that)."""
+    refresh_check: float = REFRESH_CHECK_SECONDS
+    """Between looks for a pinned-card refresh another replica left unfinished."""
 
 
 def edit_paces() -> dict[str, float]:
-    """Seconds between pinned-card edits, per platform, as each adapter registered it."""
+    """Least seconds between pinned-card edits' starts, per platform, as each adapter
+    registered it (0: the platform's budget alone paces them)."""
     return {name: adapter.edit_pace for name, adapter in registrations().items()}
 
 
@@ -196,6 +200,9 @@ class Runtime:
                 "no platform configured: set %s; serving health and metrics only", setup_hints()
             )
         self.background.spawn(self._flush_usage_forever())
+        self.background.spawn(
+            self.pins.watch(self.supervisor.ready, every=self.timings.refresh_check)
+        )
         self.reloader.listen(self.background, watch=self.watch)
 
     async def stop(self) -> None:

@@ -31,6 +31,7 @@ __all__ = [
     "GET_CONTEXT",
     "GET_DEFAULT_ROLE",
     "GET_INSTALLATION",
+    "GET_MARK",
     "GET_PHOTO",
     "INSTALLATION_KEYS",
     "MIGRATIONS",
@@ -38,10 +39,12 @@ __all__ = [
     "REMOVE_INSTALLATION",
     "REMOVE_INSTALLATION_CHATS",
     "REMOVE_PIN",
+    "REPLACE_MARK",
     "SET_CHAT_INSTALLATION",
     "SET_CONTEXT",
     "SET_DEFAULT_ROLE",
     "SET_INSTALLATION",
+    "SET_MARK",
     "SET_PHOTO",
     "TAKE_LEASE",
     "USAGE_SINCE",
@@ -122,6 +125,10 @@ class Store(Protocol):
     async def installation_keys(self, platform: str) -> list[str]: ...
     async def set_chat_installation(self, platform: str, chat_id: str, key: str) -> None: ...
     async def chat_installation(self, platform: str, chat_id: str) -> str | None: ...
+    async def get_mark(self, name: str) -> str | None: ...
+    async def set_mark(self, name: str, value: str, *, replacing: str | None = None) -> bool:
+        """Set ``name`` to ``value``; with ``replacing``, only while it holds that (True: set)."""
+        ...
 
 
 MIGRATIONS: tuple[str, ...] = (
@@ -185,6 +192,12 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE installation_chats (
         platform TEXT NOT NULL, chat_id TEXT NOT NULL, key TEXT NOT NULL,
         PRIMARY KEY (platform, chat_id));
+    """,
+    # A job's state every replica reads (the pinned-card refresh: wanted or done for
+    # which content), so one replica takes over what another left unfinished.
+    """
+    CREATE TABLE marks (
+        name TEXT PRIMARY KEY, value TEXT NOT NULL, set_at DOUBLE PRECISION NOT NULL);
     """,
 )
 EXPIRY_INDEXES = {
@@ -289,6 +302,14 @@ INSTALLATION_KEYS = "SELECT key FROM installations WHERE platform = {0} ORDER BY
 its chats); every workspace's key; the installation a chat belongs to."""
 
 DROP_LEASE = "DELETE FROM leases WHERE name = {0} AND holder = {1}"
+
+GET_MARK = "SELECT value FROM marks WHERE name = {0}"
+SET_MARK = (
+    "INSERT INTO marks VALUES ({0}, {1}, {2}) ON CONFLICT (name) "
+    "DO UPDATE SET value = excluded.value, set_at = excluded.set_at"
+)
+REPLACE_MARK = "UPDATE marks SET value = {0}, set_at = {1} WHERE name = {2} AND value = {3}"
+"""A job's mark: read, set, and replaced only while it holds what the caller read."""
 
 PIN_COLUMNS = ", ".join(_PIN_FIELDS)  # the table's columns are the dataclass's fields
 

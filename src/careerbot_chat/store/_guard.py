@@ -222,6 +222,16 @@ class GuardedStore:
     async def drop_lease(self, name: str, holder: str) -> None:
         await self._guard(self.inner.drop_lease(name, holder), self.background_deadline, "lease")
 
+    async def get_mark(self, name: str) -> str | None:
+        return await self._guard(self.inner.get_mark(name), self.background_deadline, "read")
+
+    async def set_mark(self, name: str, value: str, *, replacing: str | None = None) -> bool:
+        return await self._guard(
+            self.inner.set_mark(name, value, replacing=replacing),
+            self.background_deadline,
+            "write",
+        )
+
     async def set_installation(self, platform: str, key: str, data: str) -> None:
         await self._guard(
             self.inner.set_installation(platform, key, data), self.background_deadline, "write"

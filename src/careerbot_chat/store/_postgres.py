@@ -23,6 +23,7 @@ from ._contract import (
     GET_CONTEXT,
     GET_DEFAULT_ROLE,
     GET_INSTALLATION,
+    GET_MARK,
     GET_PHOTO,
     INSTALLATION_KEYS,
     MIGRATIONS,
@@ -30,10 +31,12 @@ from ._contract import (
     REMOVE_INSTALLATION,
     REMOVE_INSTALLATION_CHATS,
     REMOVE_PIN,
+    REPLACE_MARK,
     SET_CHAT_INSTALLATION,
     SET_CONTEXT,
     SET_DEFAULT_ROLE,
     SET_INSTALLATION,
+    SET_MARK,
     SET_PHOTO,
     TAKE_LEASE,
     USAGE_SINCE,
@@ -212,6 +215,19 @@ class PostgresStore:
 
     async def drop_lease(self, name: str, holder: str) -> None:
         await self._run("execute", DROP_LEASE.format("$1", "$2"), name, holder)
+
+    async def get_mark(self, name: str) -> str | None:
+        value = await self._run("fetchval", GET_MARK.format("$1"), name)
+        return None if value is None else str(value)
+
+    async def set_mark(self, name: str, value: str, *, replacing: str | None = None) -> bool:
+        if replacing is None:
+            sql = SET_MARK.format("$1", "$2", "$3")
+            status = await self._run("execute", sql, name, value, time.time())
+        else:
+            sql = REPLACE_MARK.format("$1", "$2", "$3", "$4")
+            status = await self._run("execute", sql, value, time.time(), name, replacing)
+        return str(status).endswith(" 1")
 
     async def get_context(self, platform: str, key: str) -> str | None:
         sql = GET_CONTEXT.format("$1", "$2", "$3")

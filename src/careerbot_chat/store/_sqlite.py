@@ -25,6 +25,7 @@ from ._contract import (
     GET_CONTEXT,
     GET_DEFAULT_ROLE,
     GET_INSTALLATION,
+    GET_MARK,
     GET_PHOTO,
     INSTALLATION_KEYS,
     MIGRATIONS,
@@ -32,10 +33,12 @@ from ._contract import (
     REMOVE_INSTALLATION,
     REMOVE_INSTALLATION_CHATS,
     REMOVE_PIN,
+    REPLACE_MARK,
     SET_CHAT_INSTALLATION,
     SET_CONTEXT,
     SET_DEFAULT_ROLE,
     SET_INSTALLATION,
+    SET_MARK,
     SET_PHOTO,
     TAKE_LEASE,
     USAGE_SINCE,
@@ -205,6 +208,16 @@ class SQLiteStore:
 
     async def drop_lease(self, name: str, holder: str) -> None:
         await self._write(DROP_LEASE.format("?", "?"), name, holder)
+
+    async def get_mark(self, name: str) -> str | None:
+        rows = await self._read(GET_MARK.format("?"), name)
+        return str(rows[0][0]) if rows else None
+
+    async def set_mark(self, name: str, value: str, *, replacing: str | None = None) -> bool:
+        if replacing is None:
+            return await self._write(SET_MARK.format("?", "?", "?"), name, value, time.time()) == 1
+        sql = REPLACE_MARK.format("?", "?", "?", "?")
+        return await self._write(sql, value, time.time(), name, replacing) == 1
 
     async def get_context(self, platform: str, key: str) -> str | None:
         rows = await self._read(GET_CONTEXT.format("?", "?", "?"), platform, key, time.time())
