@@ -14,7 +14,14 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from careerbot_chat import Catalog, SQLiteStore, Store, bundled_content_dir, load_catalog
+from careerbot_chat import (
+    Catalog,
+    SQLiteStore,
+    Store,
+    bundled_content_dir,
+    load_catalog,
+    open_store,
+)
 
 # Tests assert no absolute times: a property test may take as long as a busy machine
 # needs (Hypothesis's per-example deadline would fail it there, and only there).
@@ -205,15 +212,13 @@ def staff_in_two_roles(content_dir: Callable[..., Path]) -> Catalog:
 async def _postgres_store() -> Store:
     import asyncpg
 
-    from careerbot_chat.store._postgres import PostgresStore
-
     conn = await asyncpg.connect(POSTGRES_URL, timeout=3)
     try:
         # Every table, whichever migrations created it: a new one needs no edit here.
         await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
     finally:
         await conn.close()
-    return PostgresStore(POSTGRES_URL)
+    return open_store(POSTGRES_URL)
 
 
 def pytest_configure(config: pytest.Config) -> None:
