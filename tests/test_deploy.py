@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 import yaml
 
+from careerbot_chat import Settings
 from careerbot_chat.service._runtime import Runtime
 from careerbot_chat.service._server import INTERNAL_PATHS, create_app
-from careerbot_chat.service._settings import Settings
 
 DEPLOY = Path(__file__).resolve().parents[1] / "deploy"
 

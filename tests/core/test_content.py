@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from careerbot_chat import Catalog, ContentError, bundled_content_dir, load_catalog
-from careerbot_chat.catalog._loader import CatalogHolder
+from careerbot_chat import Catalog, CatalogHolder, ContentError, bundled_content_dir, load_catalog
 from careerbot_chat.catalog._schema import schema_json
 from tests.conftest import FIXTURES, MLOPS_YAML
 

@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from careerbot_chat import SettingsError
+from careerbot_chat import Settings, SettingsError
 from careerbot_chat._registry import registrations, secret_shapes
 from careerbot_chat.service._logging import MAX_MESSAGE, JsonFormatter, RedactSecrets
-from careerbot_chat.service._settings import Settings
 from tests.conftest import isolate
 
 TOKEN = "123456789:AAFakeTelegramTokenForTestsOnly_abcdefghij"

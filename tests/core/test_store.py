@@ -12,6 +12,7 @@ import pytest
 
 from careerbot_chat import PinnedCard, SQLiteStore, Store, StoreUnavailable, open_store
 from careerbot_chat.store._contract import EXPIRY_INDEXES, UsageRow, today
+from tests.conftest import POSTGRES_URL
 
 
 def pin(message_id: str = "m1", chat_id: str = "c1", **changes: object) -> PinnedCard:
@@ -59,10 +60,7 @@ def second_connection(store: Store) -> Store:
     """Another store on the same database, as a second replica would open it."""
     if isinstance(store, SQLiteStore):
         return SQLiteStore(store.path)
-    from careerbot_chat.store._postgres import PostgresStore
-
-    assert isinstance(store, PostgresStore)
-    return PostgresStore(store.url)
+    return open_store(POSTGRES_URL)  # the `store` fixture's other kind: its PostgreSQL
 
 
 async def test_request_hash_claimed_once_across_replicas(store: Store) -> None:
@@ -186,10 +184,7 @@ async def test_expired_rows_are_deleted_through_an_index(store: Store) -> None:
         return
     import asyncpg
 
-    from careerbot_chat.store._postgres import PostgresStore
-
-    assert isinstance(store, PostgresStore)
-    conn = await asyncpg.connect(store.url)
+    conn = await asyncpg.connect(POSTGRES_URL)
     try:
         for table, index in EXPIRY_INDEXES.items():
             definition = await conn.fetchval(

@@ -13,6 +13,7 @@ import pytest_asyncio
 from bench.load import SLACK_TOKEN, TELEGRAM_TOKEN, careerbot_serve, free_port
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.telegram_api import FakeTelegram
+from tests.server.running import DEADLINE
 from tests.server.stack import Stack, env_for
 from tests.servers import serve_asgi
 
@@ -38,6 +39,7 @@ async def start_stack(
                 open_files=open_files,
                 cwd=folder,
                 probe_port=int(internal) if internal else None,
+                ready_timeout=DEADLINE,  # a busy CI machine: 15 s was seen to run out
             )
             async with serving as process:
                 yield Stack(telegram, slack, url, process, log_file)

@@ -14,14 +14,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from careerbot_chat import Chat, PinnedCard
+from careerbot_chat import Chat, PinnedCard, Settings, open_store
 from careerbot_chat.adapter import Inbound
 from careerbot_chat.service import _metrics as metrics
 from careerbot_chat.service._refresh import current_card
 from careerbot_chat.service._runtime import Runtime
 from careerbot_chat.service._server import create_app
-from careerbot_chat.service._settings import Settings
-from careerbot_chat.store._postgres import PostgresStore
 from tests.conftest import MLOPS_YAML, POSTGRES_URL, _postgres_reachable, _postgres_store
 from tests.server.fake_platform import FakePlatform
 from tests.server.test_runtime import FlakyStore, edit_summary, reload_by_signal
@@ -166,7 +164,7 @@ async def test_two_replicas_on_postgres_refresh_once(content: Path, tmp_path: Pa
         pytest.skip(reason)
     await _postgres_store()  # a clean schema
     settings = Settings.load(database_url=POSTGRES_URL)
-    seed = Runtime(settings, content, store=PostgresStore(POSTGRES_URL), platforms=[])
+    seed = Runtime(settings, content, store=open_store(POSTGRES_URL), platforms=[])
     await seed.start(warn_without_platforms=False)
     for n in range(20):
         await pin_current(seed, f"m{n}")
@@ -175,7 +173,7 @@ async def test_two_replicas_on_postgres_refresh_once(content: Path, tmp_path: Pa
 
     replicas = []
     for _ in range(2):
-        runtime = Runtime(settings, content, store=PostgresStore(POSTGRES_URL), platforms=[])
+        runtime = Runtime(settings, content, store=open_store(POSTGRES_URL), platforms=[])
         runtime.pace = {"fake": 0.05}  # a refresh that takes a while, as on a real platform
         platform = FakePlatform(runtime.bot)
         runtime.platforms.append(platform)

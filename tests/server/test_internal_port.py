@@ -4,24 +4,36 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import httpx
 import pytest
+import pytest_asyncio
 
 from bench.load import WEBHOOK_SECRET, free_port
 from tests.server.conftest import start_stack
 from tests.server.stack import Stack
 from tests.telegram import builders as tg_builders
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="module")]
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def split_server(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> AsyncIterator[tuple[Stack, str]]:
+    """One server for the module, with its internal port; no test here changes it."""
+    port = free_port()
+    folder = tmp_path_factory.mktemp("split")
+    async with start_stack(folder, CAREERBOT_INTERNAL_PORT=str(port)) as stack:
+        yield stack, f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture
-async def split(tmp_path: Path) -> AsyncIterator[tuple[Stack, str]]:
-    port = free_port()
-    async with start_stack(tmp_path, CAREERBOT_INTERNAL_PORT=str(port)) as stack:
-        yield stack, f"http://127.0.0.1:{port}"
+def split(split_server: tuple[Stack, str]) -> tuple[Stack, str]:
+    """The module's server, with the fakes' recorded calls cleared for this test."""
+    split_server[0].telegram.reset()
+    split_server[0].slack.reset()
+    return split_server
 
 
 async def test_internal_routes_only_on_the_internal_port(split: tuple[Stack, str]) -> None:

@@ -56,30 +56,53 @@ def interactivity(action_id: str, response_url: str, **changes: object) -> str:
     return urlencode({"payload": json.dumps(payload)})
 
 
+SETTLED = "/careerbot-log-settled"
+"""A slash command nothing handles: answered 200 with one INFO line naming it."""
+
+
 class LogWatch:
-    """The server log written since this watch began."""
+    """The server log written since this watch began (until ``settle``, once called)."""
 
     def __init__(self, stack: Stack) -> None:
         self.stack = stack
         self.start = len(stack.log())
+        self.end: int | None = None
 
     def new(self) -> str:
-        return self.stack.log()[self.start :]
+        return self.stack.log()[self.start : self.end]
 
     def lines(self) -> list[str]:
         return [line for line in self.new().splitlines() if line.strip()]
 
+    async def wait_for(self, text: str, within: float = 10) -> None:
+        """Until ``text`` is in the log written since the watch began."""
+        async with asyncio.timeout(within):
+            while text not in self.stack.log()[self.start :]:  # noqa: ASYNC110 - a file
+                await asyncio.sleep(0.01)
 
-def assert_quiet(watch: LogWatch, case: str, *, at_most: int = 1) -> None:
-    """No traceback, at most ``at_most`` line(s), no body or response URL in the log.
+    async def settle(self) -> None:
+        """End the watch once the server has logged all it will for what came before.
 
-    The server writes its log on a thread of its own: a refusal's line is waited for
-    (when one may come; a case that logs nothing waits the whole second), so that it
-    does not land in the next case's watch instead.
-    """
-    deadline = time.monotonic() + 1
-    while at_most and not watch.lines() and time.monotonic() < deadline:
-        time.sleep(0.01)
+        The server writes its log in order, on a thread of its own: a request sent now
+        that logs one line of its own (``SETTLED``, signed, handled by nothing) is
+        written after every line of the requests that were answered before it. Its
+        line ends the watch, so a case that logs nothing is seen to log nothing at once,
+        and a line a case logs late does not land in the next case's watch.
+        """
+        body = slack_builders.slash(SETTLED, "", response_url=self.stack.slack.response_url())
+        headers = {**slack_builders.sign(body, secret=SLACK_SECRET), "Content-Type": FORM}
+        async with httpx.AsyncClient(timeout=10) as client:
+            response = await post(client, f"{self.stack.url}/slack/events", body, headers)
+        assert (response.status_code, response.text) == (200, "")
+        await self.wait_for(SETTLED)
+        text = self.stack.log()
+        self.end = max(self.start, text.rfind("\n", 0, text.index(SETTLED, self.start)) + 1)
+
+
+async def assert_quiet(watch: LogWatch, case: str, *, at_most: int = 1) -> None:
+    """No traceback, at most ``at_most`` line(s), no body or response URL in the log
+    (what the server logged for the requests since ``watch`` began: ``settle``)."""
+    await watch.settle()
     text = watch.new()
     lines = watch.lines()
     assert "Traceback" not in text, f"{case}: {text[:2000]}"
@@ -107,7 +130,7 @@ async def test_slack_unsigned_garbage_is_refused_quietly(stack: Stack) -> None:
                 client, f"{stack.url}/slack/events", body, {"Content-Type": content_type}
             )
             assert response.status_code == 401, (body[:40], response.status_code)
-            assert_quiet(watch, body[:40])
+            await assert_quiet(watch, body[:40])
         assert (await client.get(f"{stack.url}/healthz")).status_code == 200
 
 
@@ -124,7 +147,7 @@ async def test_slack_signed_garbage_is_a_400(stack: Stack) -> None:
             }
             response = await post(client, f"{stack.url}/slack/events", body, headers)
             assert response.status_code == 400, (body[:40], response.status_code)
-            assert_quiet(watch, body[:40])
+            await assert_quiet(watch, body[:40])
 
 
 @pytest.mark.parametrize("timestamp", ["abc", "", "1e9", "-1", "99999999999999999999999"])
@@ -140,7 +163,7 @@ async def test_slack_bad_timestamp_header(stack: Stack, timestamp: str) -> None:
     async with httpx.AsyncClient(timeout=10) as client:
         response = await post(client, f"{stack.url}/slack/events", body, headers)
     assert response.status_code == 401
-    assert_quiet(watch, timestamp)
+    await assert_quiet(watch, timestamp)
 
 
 async def test_failed_verification_logs_one_capped_escaped_line(stack: Stack) -> None:
@@ -163,7 +186,7 @@ async def test_failed_verification_logs_one_capped_escaped_line(stack: Stack) ->
             headers = {**signature, "Content-Type": FORM}
             response = await post(client, f"{stack.url}/slack/events", body, headers)
             assert response.status_code == 401, case
-            assert_quiet(watch, case)
+            await assert_quiet(watch, case)
             for line in watch.lines():
                 json.loads(line)  # every line is still one whole JSON record
 
@@ -194,7 +217,7 @@ async def test_slack_signed_broken_interactivity(
         response = await post(client, f"{stack.url}/slack/events", body, headers)
         assert response.status_code < 500, response.text
         assert (await client.get(f"{stack.url}/healthz")).status_code == 200
-    assert_quiet(watch, str(changes))
+    await assert_quiet(watch, str(changes))
     assert stack.slack.to("chat.postMessage") == []
 
 
@@ -223,7 +246,7 @@ async def test_telegram_hostile_updates_with_the_secret(stack: Stack) -> None:
             watch = LogWatch(stack)
             response = await post(client, f"{stack.url}/telegram/webhook", body, headers)
             assert response.status_code == 400, (case, response.status_code)
-            assert_quiet(watch, case)
+            await assert_quiet(watch, case)
         assert (await client.get(f"{stack.url}/healthz")).status_code == 200
     assert stack.telegram.called("sendMessage") == []
 
@@ -267,7 +290,7 @@ async def test_client_hanging_up_mid_body(stack: Stack) -> None:
             assert time.monotonic() < deadline, watch.new()[:3000]
             await asyncio.sleep(0.02)
         assert (await client.get(f"{stack.url}/healthz")).status_code == 200
-    assert_quiet(watch, "hang up", at_most=0)
+    await assert_quiet(watch, "hang up", at_most=0)
 
 
 def without(body: str, key: str) -> str:
@@ -295,7 +318,7 @@ async def test_slack_signed_action_without_action_id_is_a_400(stack: Stack, acti
     async with httpx.AsyncClient(timeout=10) as client:
         response = await send_signed(client, stack, body)
     assert response.status_code == 400, response.text
-    assert_quiet(watch, action_id)
+    await assert_quiet(watch, action_id)
 
 
 @pytest.mark.parametrize("action_id", ["careerbot_run_0", "careerbot_share", "careerbot_pin"])
@@ -307,7 +330,7 @@ async def test_slack_signed_action_without_response_url(stack: Stack, action_id:
     async with httpx.AsyncClient(timeout=10) as client:
         response = await send_signed(client, stack, body)
     assert response.status_code == 200, response.text
-    assert_quiet(watch, action_id)
+    await assert_quiet(watch, action_id)
     assert "never retrieved" not in watch.new()
 
 
@@ -335,7 +358,7 @@ async def test_slack_response_url_off_slack_is_refused(
         slash = slack_builders.slash("/role", "", response_url=url)
         command = await send_signed(client, stack, slash)
     assert (response.status_code, command.status_code) == (400, 400), response.text
-    assert_quiet(watch, url, at_most=2)
+    await assert_quiet(watch, url, at_most=2)
     assert url not in watch.new()
     assert stack.slack.responses == []
     assert stack.slack.to("chat.postMessage") == []
@@ -353,7 +376,8 @@ async def test_slack_failed_response_url_is_one_line_without_the_url(stack: Stac
         response = await send_signed(client, stack, body)
         metrics = (await client.get(f"{stack.url}/metrics")).text
     assert response.status_code == 200, response.text
-    assert_quiet(watch, "dead response_url", at_most=2)  # the request's own line, and this
+    await watch.wait_for("posting to the response_url failed")
+    await assert_quiet(watch, "dead response_url", at_most=2)  # the request's own line, and this
     assert "posting to the response_url failed" in watch.new()
     assert "dead-path-6c1e" not in watch.new()
     assert 'method="response_url"' in metrics
@@ -372,7 +396,7 @@ async def test_slack_signed_non_slack_bodies_are_a_400(
     async with httpx.AsyncClient(timeout=10) as client:
         response = await send_signed(client, stack, body, content_type)
     assert response.status_code == 400, response.text
-    assert_quiet(watch, body)
+    await assert_quiet(watch, body)
 
 
 async def test_slack_payload_nothing_handles_is_an_empty_200(stack: Stack) -> None:
@@ -394,7 +418,7 @@ async def test_slack_payload_nothing_handles_is_an_empty_200(stack: Stack) -> No
             watch = LogWatch(stack)
             response = await send_signed(client, stack, body, content_type)
             assert (response.status_code, response.text) == (200, ""), body
-            assert_quiet(watch, body)
+            await assert_quiet(watch, body)
             assert "Suggestion" not in watch.new()
 
 

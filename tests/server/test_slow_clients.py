@@ -1,8 +1,8 @@
 """Slow bodies, idle kept-alive connections and excess requests are cut off while
 normal requests keep answering.
 
-Each test runs `careerbot serve` with a one-second read deadline and a small connection
-cap, and drives it with raw sockets. A deadline for headers, and for a connection that
+The tests share one `careerbot serve` with a one-second read deadline and a small
+connection cap, and drive it with raw sockets. A deadline for headers, and for a connection that
 never sends a byte, belongs to the reverse proxy (``deploy/nginx.conf``): uvicorn has no
 public setting for it; ``test_the_proxy_holds_the_deadlines_uvicorn_lacks`` pins that.
 """
@@ -17,11 +17,14 @@ from pathlib import Path
 
 import httpx
 import pytest
+import pytest_asyncio
 
 from tests.server.conftest import start_stack
 from tests.server.stack import Stack
 
 pytestmark = pytest.mark.slow
+in_module_loop = pytest.mark.asyncio(loop_scope="module")
+"""For the tests of the module's server (``limited``), which lives in the module's loop."""
 
 LIMITS = {"CAREERBOT_HTTP_READ_TIMEOUT": "1", "CAREERBOT_HTTP_MAX_CONNECTIONS": "30"}
 HEAD = b"POST /slack/events HTTP/1.1\r\nHost: careerbot\r\nContent-Type: text/plain\r\n"
@@ -29,9 +32,11 @@ PACE = 0.1
 """Seconds between a trickling client's bytes (and how long it waits to see a close)."""
 
 
-@pytest.fixture
-async def limited(tmp_path: Path) -> AsyncIterator[Stack]:
-    async with start_stack(tmp_path, **LIMITS) as running:
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def limited(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Stack]:
+    """One limited server for the module: each test cuts off the clients it opened and
+    checks the server answers again, and counts rejections from where it found them."""
+    async with start_stack(tmp_path_factory.mktemp("limited"), **LIMITS) as running:
         yield running
 
 
@@ -87,17 +92,19 @@ async def rejected(stack: Stack, reason: str) -> float:
     return 0.0
 
 
+@in_module_loop
 async def test_trickling_body_gets_408(limited: Stack) -> None:
     """A body arriving a byte at a time is refused with 408 and the connection closed."""
     head = HEAD + b"Content-Length: 100000\r\n\r\n"
     gone = await rejected(limited, "client_gone")
+    too_slow = await rejected(limited, "body_timeout")
     tricklers = [asyncio.create_task(trickle(limited, head, b"x" * 100)) for _ in range(5)]
     assert await answers(limited) == 200
     replies = await asyncio.gather(*tricklers)
     # A 408 may be lost to the reset that closing with unread bytes causes; the count is not.
     assert all(reply == b"" or reply.startswith(b"HTTP/1.1 408 ") for reply in replies)
     assert any(reply.startswith(b"HTTP/1.1 408 ") for reply in replies)
-    assert await rejected(limited, "body_timeout") >= 5
+    assert await rejected(limited, "body_timeout") >= too_slow + 5
     assert await rejected(limited, "client_gone") == gone  # counted once, as too slow
     assert await answers(limited) == 200
 
@@ -115,6 +122,7 @@ async def request(stack: Stack, within: float) -> bytes:
             await writer.wait_closed()
 
 
+@in_module_loop
 async def test_idle_kept_alive_connections_are_closed(limited: Stack) -> None:
     """A kept-alive connection left idle after its answer is closed after the deadline
     (1 s here; uvicorn's own default, 5 s, would miss the wait)."""
@@ -123,6 +131,7 @@ async def test_idle_kept_alive_connections_are_closed(limited: Stack) -> None:
     assert b"connection: close" not in reply.lower()  # closed for idling, not by the answer
 
 
+@in_module_loop
 async def test_requests_over_the_cap_get_503(limited: Stack) -> None:
     """With the cap's worth of connections open, a request gets 503 and its connection is
     closed; once they are gone, requests are served again."""

@@ -11,8 +11,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from careerbot_chat import CareerBot, Catalog, SQLiteStore, load_catalog
-from careerbot_chat.service._settings import Settings
+from careerbot_chat import CareerBot, Catalog, Settings, SQLiteStore, load_catalog
 from careerbot_slack import SlackPlatform, create_platform
 from tests.fakes.slack_api import FakeSlackApi
 from tests.servers import serve_asgi

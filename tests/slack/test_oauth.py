@@ -19,15 +19,15 @@ import pytest
 import yaml
 from starlette.applications import Starlette
 
-from careerbot_chat import CareerBot, StoreError, load_catalog
+from careerbot_chat import CareerBot, Settings, StoreError, load_catalog, open_store
 from careerbot_chat.adapter import RedactSecrets
 from careerbot_chat.service._refresh import RefreshReport, refresh_pins
-from careerbot_chat.service._settings import Settings
 from careerbot_chat.store import SQLiteStore, Store
 from careerbot_slack import SlackPlatform, create_platform
 from careerbot_slack._installations import Sealer, SignedStates
 from careerbot_slack._registration import TOKENS
 from careerbot_slack._words import NOT_INSTALLED, TWO_MODES
+from tests.conftest import POSTGRES_URL
 from tests.fakes.slack_api import TEAM_ID, FakeSlackApi
 from tests.servers import serve_asgi
 from tests.slack import builders as b
@@ -145,11 +145,8 @@ async def _reopened(store: Store) -> Store:
     """A second store on the same database, as a restarted process would open."""
     if isinstance(store, SQLiteStore):
         again: Store = SQLiteStore(store.path)
-    else:
-        from careerbot_chat.store._postgres import PostgresStore
-
-        assert isinstance(store, PostgresStore)
-        again = PostgresStore(store.url)
+    else:  # the `store` fixture's other kind: its PostgreSQL database
+        again = open_store(POSTGRES_URL)
     await again.open()
     return again
 

@@ -11,8 +11,8 @@ import asyncio
 
 import pytest
 
-from careerbot_chat.store._postgres import PostgresStore
-from tests.conftest import _postgres_reachable, _postgres_store
+from careerbot_chat import open_store
+from tests.conftest import POSTGRES_URL, _postgres_reachable, _postgres_store
 from tests.fakes.slack_api import BOT_USER_ID, FakeSlackApi
 from tests.slack import builders as b
 from tests.slack.conftest import SlackClient
@@ -54,7 +54,7 @@ async def test_a_message_delivered_to_two_replicas_is_answered_once(
     if reason is not None:
         pytest.skip(reason)
     shared = await _postgres_store()
-    other = PostgresStore(shared.url)  # type: ignore[attr-defined]
+    other = open_store(POSTGRES_URL)
     async with replica(fake_slack, shared) as first, replica(fake_slack, other) as second:
         sent = await asyncio.gather(
             *(

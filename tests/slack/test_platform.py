@@ -6,16 +6,32 @@ import logging
 
 import pytest
 
-from careerbot_chat import CareerBot, Chat, PlatformError, SettingsError, SQLiteStore, load_catalog
+from careerbot_chat import (
+    CareerBot,
+    Chat,
+    PlatformError,
+    Reply,
+    Settings,
+    SettingsError,
+    SQLiteStore,
+    answer,
+    load_catalog,
+    parse,
+)
 from careerbot_chat.adapter import Backoff
-from careerbot_chat.answering._compose import help_reply
-from careerbot_chat.service._settings import Settings
 from careerbot_slack import SlackPlatform, create_platform, run_dev
 from tests.fakes.slack_api import BOT_USER_ID, FakeSlackApi
 from tests.slack import builders as b
 from tests.slack.conftest import SlackClient
 
 CHAT = Chat("slack", b.CHANNEL, is_group=True)
+
+
+def help_reply() -> Reply:
+    """The answer to ``/help``: a card to edit a pinned message into."""
+    command = parse("/help")
+    assert command is not None
+    return answer(command, load_catalog())
 
 
 async def test_edit_card_updates_message(slack: SlackClient) -> None:

@@ -10,11 +10,10 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from careerbot_chat import CareerBot, Store, load_catalog, messages
-from careerbot_chat.service._settings import Settings
+from careerbot_chat import CareerBot, Settings, Store, load_catalog, messages, open_store
 from careerbot_slack import _words as words
 from careerbot_slack import create_platform
-from tests.conftest import _postgres_reachable, _postgres_store
+from tests.conftest import POSTGRES_URL, _postgres_reachable, _postgres_store
 from tests.fakes.slack_api import FakeSlackApi
 from tests.servers import serve_asgi
 from tests.slack import builders as b
@@ -85,9 +84,7 @@ async def test_replay_to_another_replica_runs_once(fake_slack: FakeSlackApi) -> 
     if reason is not None:
         pytest.skip(reason)
     shared = await _postgres_store()
-    from careerbot_chat.store._postgres import PostgresStore
-
-    other = PostgresStore(shared.url)  # type: ignore[attr-defined]
+    other = open_store(POSTGRES_URL)
     body, headers = signed_pin()
     async with replica(fake_slack, shared) as first, replica(fake_slack, other) as second:
         answers = [
@@ -133,9 +130,7 @@ async def test_pin_button_replayed_to_another_replica_runs_once(fake_slack: Fake
     if reason is not None:
         pytest.skip(reason)
     shared = await _postgres_store()
-    from careerbot_chat.store._postgres import PostgresStore
-
-    other = PostgresStore(shared.url)  # type: ignore[attr-defined]
+    other = open_store(POSTGRES_URL)
     body, headers = signed_pin_button(fake_slack)
     async with replica(fake_slack, shared) as first, replica(fake_slack, other) as second:
         for http in (first, second):

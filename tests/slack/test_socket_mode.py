@@ -10,9 +10,15 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 
-from careerbot_chat import CareerBot, SettingsError, SQLiteStore, StartupError, load_catalog
+from careerbot_chat import (
+    CareerBot,
+    Settings,
+    SettingsError,
+    SQLiteStore,
+    StartupError,
+    load_catalog,
+)
 from careerbot_chat.adapter import Backoff
-from careerbot_chat.service._settings import Settings
 from careerbot_slack import SocketModePlatform
 from tests.fakes.slack_api import BOT_USER_ID, FakeSlackApi
 from tests.fakes.slack_socket import FakeSocketMode

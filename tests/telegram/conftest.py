@@ -11,8 +11,7 @@ import pytest
 from starlette.applications import Starlette
 from telegram import Update
 
-from careerbot_chat import CareerBot, Catalog, SQLiteStore
-from careerbot_chat.service._settings import Settings
+from careerbot_chat import CareerBot, Catalog, Settings, SQLiteStore
 from careerbot_telegram import FloodLimits, LocalBudget, TelegramPlatform
 from tests.fakes.telegram_api import FakeTelegram
 from tests.servers import serve_asgi
