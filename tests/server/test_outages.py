@@ -217,8 +217,8 @@ async def test_hung_postgres_keeps_answers_fast_and_readiness_honest(
     assert len(telegram.called("sendMessage")) == 1
     with log_file:
         logged = server_log(log_file)
-    assert "Traceback" not in logged
-    assert "PostgreSQL did not close within" in logged
+    assert "Traceback" not in logged, logged
+    assert "PostgreSQL did not close within" in logged, logged
 
 
 async def test_run_telegram_without_network_is_one_line(tmp_path: Path) -> None:

@@ -57,6 +57,7 @@ async def open_pool(url: str, *, max_size: int, seconds: float) -> Any:
     time; the guard in front of the store already decides when to try again."""
     import asyncpg  # type: ignore[import-untyped]
 
+    _quiet_lost_releases(asyncio.get_running_loop())
     return await asyncpg.create_pool(
         url, min_size=0, max_size=max_size, timeout=seconds, command_timeout=seconds
     )
@@ -79,6 +80,35 @@ async def close_pool(pool: Any, seconds: float = CLOSE_SECONDS) -> None:
             type(exc).__name__,
         )
         pool.terminate()
+
+
+def _quiet_lost_releases(loop: asyncio.AbstractEventLoop) -> None:
+    """One line, not a traceback, for asyncpg's release of a connection that PostgreSQL
+    lost (or that was dropped on shutdown) after the call using it timed out.
+
+    asyncpg releases a connection in a shielded task; when the caller's deadline has
+    passed, nobody awaits that task, and asyncio reports its error through the loop's
+    exception handler ("Task exception was never retrieved") with a traceback. This
+    handler takes those reports, for asyncpg's release tasks only, and passes every
+    other one on to the handler before it.
+    """
+    previous = loop.get_exception_handler()
+    if getattr(previous, "quiets_lost_releases", False):
+        return
+
+    def handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        task, error = context.get("future"), context.get("exception")
+        coroutine = task.get_coro() if isinstance(task, asyncio.Task) else None
+        name = getattr(coroutine, "__qualname__", "")
+        if error is not None and name.startswith("PoolConnectionHolder.release"):
+            log.warning("PostgreSQL connection lost while being released: %s", error)
+        elif previous is not None:
+            previous(loop, context)
+        else:
+            loop.default_exception_handler(context)
+
+    handler.quiets_lost_releases = True  # type: ignore[attr-defined]
+    loop.set_exception_handler(handler)
 
 
 class PostgresStore:
