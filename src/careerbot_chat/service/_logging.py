@@ -52,8 +52,8 @@ __all__ = [
 
 MASK = "[redacted]"
 WRITE_EVERY = 0.1
-"""Seconds the listener lets records queue up after writing a batch (the first record
-after a quiet spell is written at once)."""
+"""Seconds the listener lets records queue up after writing what was queued (the first
+record it takes, and the first after a quiet spell this long, are written at once)."""
 MAX_MESSAGE = 1000
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -152,15 +152,18 @@ class Listener(logging.handlers.QueueListener):
         super().__init__(records, *handlers)
         self._records = records
         self._stopping = threading.Event()
+        self._wrote = False
 
     def dequeue(self, block: bool) -> logging.LogRecord:
         try:
-            record: logging.LogRecord = self._records.get_nowait()
+            return self._records.get_nowait()
         except queue.Empty:
             if not block:
                 raise
-            self._stopping.wait(WRITE_EVERY)  # let the next records gather
-            record = self._records.get()
+        if self._wrote:  # the queue is drained: let the next records gather
+            self._stopping.wait(WRITE_EVERY)
+        record = self._records.get()
+        self._wrote = True
         return record
 
     def enqueue_sentinel(self) -> None:

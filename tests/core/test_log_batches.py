@@ -1,0 +1,78 @@
+"""The log listener writes what has queued up in turns (``WRITE_EVERY``), not waking
+for every record; its first record goes at once, and stopping writes everything
+queued without waiting out the turn."""
+
+from __future__ import annotations
+
+import io
+import logging
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from careerbot_chat.service import _logging
+from careerbot_chat.service._logging import Listener, setup_logging, stop_logging
+
+LOGGER = logging.getLogger("careerbot.requests")
+GUARD = 60.0
+"""Seconds a wait may take before the test gives up (never reached when it passes)."""
+
+
+class Lines(io.StringIO):
+    """A stream that signals each line written."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.written = threading.Semaphore(0)
+
+    def write(self, text: str) -> int:
+        count = super().write(text)
+        if text.endswith("\n"):
+            self.written.release()
+        return count
+
+
+@pytest.fixture
+def lines(monkeypatch: pytest.MonkeyPatch) -> Iterator[Lines]:
+    """``setup_logging`` into a stream, with turns far longer than any test."""
+    monkeypatch.setattr(_logging, "WRITE_EVERY", 3600.0)
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level, logging.logThreads, logging.logProcesses
+    saved_more = logging.logMultiprocessing
+    stream = Lines()
+    try:
+        yield stream
+    finally:
+        stop_logging()
+        root.handlers[:], root.level, logging.logThreads, logging.logProcesses = saved
+        logging.logMultiprocessing = saved_more
+
+
+def test_the_listener_is_ours(lines: Lines) -> None:
+    setup_logging("text", "INFO", stream=lines)
+    assert isinstance(_logging._listeners[-1], Listener)
+
+
+def test_the_first_record_is_written_at_once(lines: Lines) -> None:
+    """A listener that has written nothing takes a record as it comes, not a turn later."""
+    setup_logging("text", "INFO", stream=lines)
+    LOGGER.info("first")
+    assert lines.written.acquire(timeout=GUARD)
+    assert lines.getvalue().endswith("first\n")
+
+
+def test_stopping_writes_what_is_queued_without_waiting_out_the_turn(lines: Lines) -> None:
+    """Records logged while the listener waits its turn are all written by ``stop``,
+    which does not wait the hour the turn would last."""
+    stop = setup_logging("text", "INFO", stream=lines)
+    LOGGER.info("first")
+    assert lines.written.acquire(timeout=GUARD)
+    for n in range(50):
+        LOGGER.info("later %d", n)
+    stopping = threading.Thread(target=stop)
+    stopping.start()
+    stopping.join(GUARD)
+    assert not stopping.is_alive()
+    written = lines.getvalue().splitlines()
+    assert [line.rsplit(" ", 1)[-1] for line in written[1:]] == [str(n) for n in range(50)]
