@@ -9,7 +9,12 @@ from pathlib import Path
 import pytest
 
 from careerbot_chat import SQLiteStore, Store, StoreUnavailable, open_store
-from careerbot_chat.service._conversations import CONTEXT_TTL, REMEMBERED, Conversations
+from careerbot_chat.service._conversations import (
+    CONTEXT_TTL,
+    REMEMBERED,
+    WRITTEN_THROUGH,
+    Conversations,
+)
 from careerbot_chat.store._guard import GuardedStore
 from tests.conftest import POSTGRES_URL, _postgres_reachable, _postgres_store
 
@@ -138,6 +143,17 @@ async def test_with_sqlite_a_context_leaves_memory_with_its_time(counted: Counte
     assert counted.reads == 0
     now[0] = 100
     await conversations.recall("slack", "member:C1:U1")
+    assert counted.reads == 1
+
+
+async def test_with_sqlite_memory_is_bounded(counted: CountedSQLite) -> None:
+    """Past ``WRITTEN_THROUGH`` contexts the least recently used leave memory (the file
+    still has them)."""
+    conversations = Conversations(counted)
+    for n in range(WRITTEN_THROUGH + 1):
+        await conversations.remember("telegram", f"member:{n}:{n}", "years=4")
+    assert len(conversations.memory) == WRITTEN_THROUGH
+    assert await conversations.recall("telegram", "member:0:0") == "years=4"
     assert counted.reads == 1
 
 
