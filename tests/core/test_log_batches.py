@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import logging
+import queue
 import threading
 from collections.abc import Iterator
 
@@ -76,3 +77,30 @@ def test_stopping_writes_what_is_queued_without_waiting_out_the_turn(lines: Line
     assert not stopping.is_alive()
     written = lines.getvalue().splitlines()
     assert [line.rsplit(" ", 1)[-1] for line in written[1:]] == [str(n) for n in range(50)]
+
+
+def _record(text: str) -> logging.LogRecord:
+    return logging.LogRecord("careerbot.requests", logging.INFO, __file__, 1, text, None, None)
+
+
+def test_a_turn_takes_what_was_queued_then_waits_for_the_next(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Records queued when a turn begins are taken at once; one queued after waits for
+    the next turn, which ``stop`` (the sentinel) starts at once."""
+    monkeypatch.setattr(_logging, "WRITE_EVERY", 3600.0)
+    records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
+    listener = Listener(records)
+    for text in ("one", "two", "three"):
+        records.put(_record(text))
+    taken = [listener.dequeue(True).getMessage() for _ in range(3)]
+    assert taken == ["one", "two", "three"]
+    records.put(_record("four"))
+    later: list[str] = []
+    taker = threading.Thread(target=lambda: later.append(listener.dequeue(True).getMessage()))
+    taker.start()
+    taker.join(0.2)
+    assert taker.is_alive(), "taken before its turn"
+    listener.enqueue_sentinel()
+    taker.join(GUARD)
+    assert later == ["four"]

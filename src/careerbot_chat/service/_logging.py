@@ -140,7 +140,10 @@ class ToQueue(logging.handlers.QueueHandler):
 
 class Listener(logging.handlers.QueueListener):
     """A ``QueueListener`` that writes what has queued up, then waits ``WRITE_EVERY``
-    before taking more, so a busy server wakes it a few times a second, not per record.
+    before taking more, so a busy server wakes it a few times a second, not per record,
+    and a listener that has fallen behind still leaves the serving thread alone between
+    turns (taking each record as soon as it could, it would contend for the GIL with
+    every answer).
 
     ``dequeue`` and ``enqueue_sentinel`` are the methods the standard library names for
     overriding; ``stop`` cuts the wait short and still writes every queued record.
@@ -153,16 +156,17 @@ class Listener(logging.handlers.QueueListener):
         self._records = records
         self._stopping = threading.Event()
         self._wrote = False
+        self._turn = 0
+        """Records still to take in this turn before waiting for the next."""
 
     def dequeue(self, block: bool) -> logging.LogRecord:
-        try:
+        if self._turn:  # records queued when this turn began: taken without waiting
+            self._turn -= 1
             return self._records.get_nowait()
-        except queue.Empty:
-            if not block:
-                raise
-        if self._wrote:  # the queue is drained: let the next records gather
+        if self._wrote:  # the turn's records are written: let the next ones gather
             self._stopping.wait(WRITE_EVERY)
-        record = self._records.get()
+        record = self._records.get(block)  # waits only when nothing is queued
+        self._turn = self._records.qsize()
         self._wrote = True
         return record
 
