@@ -1,6 +1,7 @@
-"""The log listener writes what has queued up in turns (``WRITE_EVERY``), not waking
-for every record; its first record goes at once, and stopping writes everything
-queued without waiting out the turn."""
+"""A log listener that has fallen behind writes request log lines in turns
+(``WRITE_EVERY``), not taking each as it comes; a listener that keeps up, and any other
+record, are written at once, and stopping writes everything queued without waiting
+out the turn."""
 
 from __future__ import annotations
 
@@ -13,7 +14,13 @@ from collections.abc import Iterator
 import pytest
 
 from careerbot_chat.service import _logging
-from careerbot_chat.service._logging import Listener, setup_logging, stop_logging
+from careerbot_chat.service._logging import (
+    REQUESTS,
+    Listener,
+    ToQueue,
+    setup_logging,
+    stop_logging,
+)
 
 LOGGER = logging.getLogger("careerbot.requests")
 GUARD = 60.0
@@ -79,15 +86,15 @@ def test_stopping_writes_what_is_queued_without_waiting_out_the_turn(lines: Line
     assert [line.rsplit(" ", 1)[-1] for line in written[1:]] == [str(n) for n in range(50)]
 
 
-def _record(text: str) -> logging.LogRecord:
-    return logging.LogRecord("careerbot.requests", logging.INFO, __file__, 1, text, None, None)
+def _record(text: str, name: str = REQUESTS) -> logging.LogRecord:
+    return logging.LogRecord(name, logging.INFO, __file__, 1, text, None, None)
 
 
 def test_a_turn_takes_what_was_queued_then_waits_for_the_next(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Records queued when a turn begins are taken at once; one queued after waits for
-    the next turn, which ``stop`` (the sentinel) starts at once."""
+    """Records queued when a turn begins are taken at once; a request log line queued
+    after waits for the next turn, which ``stop`` (the sentinel) starts at once."""
     monkeypatch.setattr(_logging, "WRITE_EVERY", 3600.0)
     records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
     listener = Listener(records)
@@ -104,3 +111,28 @@ def test_a_turn_takes_what_was_queued_then_waits_for_the_next(
     listener.enqueue_sentinel()
     taker.join(GUARD)
     assert later == ["four"]
+
+
+def test_any_other_record_ends_the_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A request log line waiting for the next turn goes with the first record of
+    another logger (a warning, a start-up line), not a turn later."""
+    monkeypatch.setattr(_logging, "WRITE_EVERY", 3600.0)
+    records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
+    handler = ToQueue(records)
+    listener = Listener(records, wake=handler.wake)
+    handler.enqueue(_record("one"))
+    assert listener.dequeue(True).getMessage() == "one"
+    handler.enqueue(_record("two"))
+    later: list[str] = []
+
+    def take() -> None:
+        later.extend(listener.dequeue(True).getMessage() for _ in range(2))
+
+    taker = threading.Thread(target=take)
+    taker.start()
+    taker.join(0.2)
+    assert taker.is_alive(), "a request log line taken before its turn"
+    handler.enqueue(_record("database is answering again", name="careerbot.store"))
+    taker.join(GUARD)
+    assert not taker.is_alive()
+    assert later == ["two", "database is answering again"]
