@@ -43,10 +43,10 @@ from .answering._reply import (
 from .catalog._content import Band, Level, Role
 from .catalog._loader import Catalog, CatalogHolder, bundled_content_dir, load_catalog
 from .catalog._money import format_amount, format_band, format_rupees, parse_rupees
-from .service._inbound import Chat, Inbound, Moderation, Publisher
 
 if TYPE_CHECKING:
     from .service._bot import CareerBot
+    from .service._inbound import Chat, Inbound, Moderation, Publisher
     from .service._settings import Settings
     from .store import PinnedCard, SQLiteStore, Store, open_store
 
@@ -56,6 +56,7 @@ __version__ = "0.1.0"
 # so `careerbot ask` imports only what answering needs.
 _LAZY = {
     "CareerBot": ".service._bot",
+    **dict.fromkeys(("Chat", "Inbound", "Moderation", "Publisher"), ".service._inbound"),
     "Settings": ".service._settings",
     **dict.fromkeys(("PinnedCard", "SQLiteStore", "Store", "open_store"), ".store"),
 }

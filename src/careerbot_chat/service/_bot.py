@@ -9,6 +9,7 @@ powers the adapter lends; every answer is counted in the ``UsageLog``.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 
@@ -33,6 +34,9 @@ __all__ = ["CareerBot"]
 
 log = logging.getLogger("careerbot")
 requests_log = logging.getLogger("careerbot.requests")
+
+_memory = functools.lru_cache(maxsize=4096)(Memory.loads)
+"""A member's memory as read from its text: immutable, and the same texts come back."""
 
 
 class CareerBot:
@@ -118,8 +122,8 @@ class CareerBot:
         chat = message.chat
         key = member_key(chat.chat_id, message.sender)
         before = await self.conversations.recall(chat.platform, key)
-        reply = answer(command, catalog, default, replying_to, Memory.loads(before))
-        if reply.memory and reply.memory != before:
+        reply = answer(command, catalog, default, replying_to, _memory(before))
+        if reply.memory and reply.memory != before:  # unchanged: nothing to write
             await self.conversations.remember(chat.platform, key, reply.memory, MEMBER_TTL)
         return reply
 

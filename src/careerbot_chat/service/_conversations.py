@@ -6,22 +6,41 @@ former role and the last card they were shown.
 card the bot answered there. The store keeps it, so a follow-up landing on another
 replica knows it too. When the store fails, the follow-up is read without its card
 (and a warning logged): a copy in one replica's memory would answer differently
-depending on where the follow-up lands. Only a bot with no store at all (a library
-user's) keeps the contexts in memory, bounded and expiring as the store's do.
+depending on where the follow-up lands.
+
+Reading the store on every message costs a database round trip per answer (with
+SQLite, a hop to aiosqlite's thread and back). A SQLite file serves exactly one
+process (several replicas need PostgreSQL), and every context that process writes
+goes through its store, so in front of a SQLite store the contexts are also kept in
+memory, written through: what was remembered, and what the store said it did not
+have, are answered from memory; only a context not seen since the process started
+(or forgotten from memory) is read from the file. The memory belongs to the store
+connection, shared by every ``Conversations`` over it. With PostgreSQL (replicas)
+every recall reads the store. A bot with no store at all (a library user's) keeps
+the contexts in memory only. Either memory is bounded and expires as the store does.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import time
+import weakref
 from collections.abc import Callable
 
-from cachetools import TTLCache
+from cachetools import TLRUCache
 
 from .._errors import StoreError
 from ..store._contract import Store
 
-__all__ = ["CONTEXT_TTL", "MEMBER_TTL", "REMEMBERED", "Conversations", "member_key"]
+__all__ = [
+    "CONTEXT_TTL",
+    "MEMBER_TTL",
+    "REMEMBERED",
+    "WRITTEN_THROUGH",
+    "Conversations",
+    "member_key",
+]
 
 log = logging.getLogger("careerbot")
 
@@ -30,7 +49,20 @@ CONTEXT_TTL = 7 * 24 * 3600.0
 MEMBER_TTL = 24 * 3600.0
 """Seconds what a member said of themselves (years, pay, last card) is kept."""
 REMEMBERED = 10_000
-"""Conversations kept in memory when there is no store (the oldest are forgotten first)."""
+"""Contexts a bot without a store keeps (the least recently used are forgotten first)."""
+WRITTEN_THROUGH = 1_000
+"""Contexts kept in memory in front of a SQLite store (the least recently used are
+forgotten first, and read from the file when they come back): each costs about 300
+bytes, and a server answering 10,000 members kept 6 MB more with 10,000 of them."""
+
+Key = tuple[str, str]
+Kept = tuple[str | None, float]
+"""A context as memory keeps it: the command (``None``: the store has none) and its
+seconds to live."""
+Memory = TLRUCache[Key, Kept]
+
+_by_store: weakref.WeakKeyDictionary[Store, Memory] = weakref.WeakKeyDictionary()
+"""The written-through memory of each SQLite store (connection) in this process."""
 
 
 def member_key(chat_id: str, sender: str) -> str:
@@ -38,26 +70,59 @@ def member_key(chat_id: str, sender: str) -> str:
     return f"member:{chat_id}:{sender}"
 
 
+def _expires(_key: Key, kept: Kept, now: float) -> float:
+    return now + kept[1]
+
+
+def _memory(size: int, clock: Callable[[], float]) -> Memory:
+    return TLRUCache(size, _expires, clock)
+
+
+def one_process(store: Store) -> bool:
+    """Whether ``store`` is used by this process alone: a SQLite file (guarded or not)."""
+    from ..store._guard import GuardedStore  # not for a bot without a store (``ask``)
+    from ..store._sqlite import SQLiteStore
+
+    inner = store.inner if isinstance(store, GuardedStore) else store
+    return isinstance(inner, SQLiteStore)
+
+
 class Conversations:
     """``recall`` / ``remember`` a conversation's last card command, by platform and key.
 
-    ``clock`` times the in-memory contexts of a bot without a store.
+    ``clock`` times the contexts kept in memory (those of a bot without a store, and
+    those written through to a SQLite store the first time its memory is made).
     """
 
     def __init__(self, store: Store | None, *, clock: Callable[[], float] = time.monotonic) -> None:
         self.store = store
-        self.memory: TTLCache[tuple[str, str], str] = TTLCache(REMEMBERED, CONTEXT_TTL, clock)
-        """Used only without a store."""
+        self.written_through = store is not None and one_process(store)
+        """Whether the contexts are kept in memory in front of the store (SQLite)."""
+        if store is not None and self.written_through:
+            memory = _by_store.get(store)
+            if memory is None:
+                memory = _by_store[store] = _memory(WRITTEN_THROUGH, clock)
+            self.memory = memory
+        else:
+            self.memory = _memory(REMEMBERED, clock)
+        """The contexts kept in memory: without a store, or written through to SQLite."""
 
     async def recall(self, platform: str, key: str) -> str | None:
         """The command of the conversation's last card; ``None`` when there was none."""
-        if self.store is None:
-            return self.memory.get((platform, key))
+        kept = self.memory.get((platform, key))
+        if kept is not None or self.store is None:
+            return None if kept is None else kept[0]
         try:
-            return await self.store.get_context(platform, key)
+            command = await self.store.get_context(platform, key)
         except StoreError as exc:
             log.warning("store unavailable reading a conversation's context: %s", exc)
             return None
+        if self.written_through and command is None:
+            # Only this process writes the file, and it writes through the memory: none
+            # stays none until it remembers one. (A context found is not kept: the
+            # store does not say how long it has left.)
+            self.memory.setdefault((platform, key), (None, math.inf))
+        return command
 
     async def remember(
         self, platform: str, key: str, command: str, ttl: float = CONTEXT_TTL
@@ -65,9 +130,13 @@ class Conversations:
         """Take ``command`` as the conversation's last card (or, under a member's key,
         what the conversation remembers of them), for ``ttl`` seconds."""
         if self.store is None:
-            self.memory[(platform, key)] = command
+            self.memory[(platform, key)] = (command, ttl)
             return
         try:
             await self.store.set_context(platform, key, command, ttl)
         except StoreError as exc:
             log.warning("store unavailable saving a conversation's context: %s", exc)
+            self.memory.pop((platform, key), None)  # the store's, whatever it holds, is read
+            return
+        if self.written_through:
+            self.memory[(platform, key)] = (command, ttl)

@@ -11,7 +11,11 @@ characters; a traceback stays whole.
 Records are written off the serving thread, with the standard library's
 ``QueueHandler`` and ``QueueListener``: the caller's thread merges a record's arguments,
 redacts it and puts it on a queue; the listener's thread formats and writes it, each
-record with its own time. ``setup_logging`` starts the listener and returns what stops
+record with its own time. A listener that has fallen behind takes what has queued up
+in turns ``WRITE_EVERY`` seconds apart rather than taking each record as it comes: a
+thread woken per line, contending for the GIL with every answer, cost a busy server
+more than the line itself. Only request log lines wait for a turn; any other record
+is written at once. ``setup_logging`` starts the listener and returns what stops
 it; stopping writes every record still queued (``careerbot serve`` stops it when it
 returns, SIGTERM included, and at exit as a last resort).
 """
@@ -24,6 +28,7 @@ import logging.handlers
 import queue
 import re
 import sys
+import threading
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, TextIO
 
@@ -36,7 +41,10 @@ if TYPE_CHECKING:
 __all__ = [
     "MASK",
     "NOISY_LOGGERS",
+    "REQUESTS",
+    "WRITE_EVERY",
     "JsonFormatter",
+    "Listener",
     "RedactSecrets",
     "TextFormatter",
     "ToQueue",
@@ -46,6 +54,11 @@ __all__ = [
 ]
 
 MASK = "[redacted]"
+WRITE_EVERY = 0.1
+"""Seconds a listener that has fallen behind lets request log lines queue up before
+its next turn (any other record ends the wait)."""
+REQUESTS = "careerbot.requests"
+"""The request log: a line per answer, the one record a busy server writes in turns."""
 MAX_MESSAGE = 1000
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -126,8 +139,61 @@ class ToQueue(logging.handlers.QueueHandler):
     formatter keeps message and exception apart (the JSON ``exception`` field).
     """
 
+    def __init__(self, records: queue.SimpleQueue[logging.LogRecord]) -> None:
+        super().__init__(records)
+        self.wake = threading.Event()
+        """Set for a record that must not wait for the listener's next turn."""
+
     def prepare(self, record: logging.LogRecord) -> logging.LogRecord:
         return record
+
+    def enqueue(self, record: logging.LogRecord) -> None:
+        super().enqueue(record)
+        if record.name != REQUESTS:
+            self.wake.set()
+
+
+class Listener(logging.handlers.QueueListener):
+    """A ``QueueListener`` that, when records queued up while it wrote the last ones,
+    waits up to ``WRITE_EVERY`` and then writes what was queued in one turn: a busy
+    server wakes it a few times a second, not per request log line, and between turns
+    the serving thread has the GIL to itself. Any record but a request log line ends
+    the wait (``ToQueue.wake``), and a listener that keeps up writes each as it comes.
+
+    ``dequeue`` and ``enqueue_sentinel`` are the methods the standard library names for
+    overriding; ``stop`` ends the wait too and still writes every queued record.
+    """
+
+    def __init__(
+        self,
+        records: queue.SimpleQueue[logging.LogRecord],
+        *handlers: logging.Handler,
+        wake: threading.Event | None = None,
+    ) -> None:
+        super().__init__(records, *handlers)
+        self._records = records
+        self._wake = wake or threading.Event()
+        self._stopping = False
+        self._wrote = False
+        self._turn = 0
+        """Records still to take in this turn before waiting for the next."""
+
+    def dequeue(self, block: bool) -> logging.LogRecord:
+        if self._turn:  # records queued when this turn began: taken without waiting
+            self._turn -= 1
+            return self._records.get_nowait()
+        if self._wrote and not self._stopping and not self._records.empty():
+            self._wake.wait(WRITE_EVERY)  # behind: let them gather while the server runs
+            self._wake.clear()
+        record = self._records.get(block)  # when nothing is queued, the next comes at once
+        self._turn = self._records.qsize()
+        self._wrote = True
+        return record
+
+    def enqueue_sentinel(self) -> None:
+        self._stopping = True
+        self._wake.set()
+        super().enqueue_sentinel()
 
 
 def setup_logging(
@@ -154,7 +220,7 @@ def setup_logging(
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
     quiet_noisy_loggers()
-    listener = logging.handlers.QueueListener(records, writer)
+    listener = Listener(records, writer, wake=handler.wake)
     listener.start()
     _listeners.append(listener)
     return stop_logging
