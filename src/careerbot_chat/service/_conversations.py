@@ -115,7 +115,7 @@ class Conversations:
         try:
             command = await self.store.get_context(platform, key)
         except StoreError as exc:
-            log.warning("store unavailable reading a conversation's context: %s", exc)
+            self._unavailable("reading", exc)
             return None
         if self.written_through and command is None:
             # Only this process writes the file, and it writes through the memory: none
@@ -135,8 +135,15 @@ class Conversations:
         try:
             await self.store.set_context(platform, key, command, ttl)
         except StoreError as exc:
-            log.warning("store unavailable saving a conversation's context: %s", exc)
+            self._unavailable("saving", exc)
             self.memory.pop((platform, key), None)  # the store's, whatever it holds, is read
             return
         if self.written_through:
             self.memory[(platform, key)] = (command, ttl)
+
+    def _unavailable(self, doing: str, error: StoreError) -> None:
+        """One warning per failure, unless the store's guard has already said the database
+        is away (its circuit open): then every message would repeat it."""
+        away = getattr(self.store, "circuit_open", False)
+        level = logging.DEBUG if away else logging.WARNING
+        log.log(level, "store unavailable %s a conversation's context: %s", doing, error)
