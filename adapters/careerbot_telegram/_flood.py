@@ -407,24 +407,23 @@ class SharedBudget:
             return await self.fallback.acquire(None, wait=wait)
         if wait:
             await self.spacing.turn()
-        while True:
-            await self.answers.none()
-            try:
-                delay = await self.limiter.take(rates)
-            except Exception as exc:  # the store is down: this replica's budget decides
-                self._warn("take from", exc)
-                return await self.fallback.acquire(chat_id, wait=wait)
-            if not delay:
-                return True
-            if not wait:
-                return False
-            await self.sleep(delay)
+        return await self._take(rates, chat_id, wait, background=True)
 
     async def _acquire(self, chat_id: ChatId, wait: bool) -> bool:
         rates = self.rates(chat_id)
         if not rates:  # nothing counted; a pause seen here still holds
             return await self.fallback.acquire(None, wait=wait)
+        return await self._take(rates, chat_id, wait, background=False)
+
+    async def _take(
+        self, rates: list[Rate], chat_id: ChatId, wait: bool, *, background: bool
+    ) -> bool:
+        """Take ``rates`` from the shared budget, waiting as it says (unless not ``wait``).
+        A background call first lets this process's waiting answers go; an answer that
+        waits is counted, so background calls hold back meanwhile."""
         while True:
+            if background:
+                await self.answers.none()
             try:
                 delay = await self.limiter.take(rates)
             except Exception as exc:  # the store is down: this replica's budget decides
@@ -434,8 +433,11 @@ class SharedBudget:
                 return True
             if not wait:
                 return False
-            with self.answers.answer(delay):
+            if background:
                 await self.sleep(delay)
+            else:
+                with self.answers.answer(delay):
+                    await self.sleep(delay)
 
     async def pause(self, retry_after: float) -> None:
         await self.fallback.pause(retry_after)
