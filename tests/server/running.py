@@ -53,15 +53,8 @@ async def lines_until(stream: asyncio.StreamReader, text: str, count: int = 1) -
 
 async def stop_with(process: asyncio.subprocess.Process, sig: int = signal.SIGTERM) -> str:
     """Send ``sig``, wait for the end; what is left of stderr (killed if it hangs)."""
-    try:
-        process.send_signal(sig)
-        async with asyncio.timeout(DEADLINE):
-            _, err = await process.communicate()
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
-    return err.decode()
+    process.send_signal(sig)
+    return await finished(process)
 
 
 async def finished(process: asyncio.subprocess.Process) -> str:
