@@ -70,12 +70,12 @@ from careerbot_chat.adapter import (
 from ._home import ACTION_HOME
 from ._inbound import Refused, bolt_request, verify
 from ._installations import Sealer, SignedStates, StoreInstallations
-from ._listeners import DropRetries, Listeners, SlashCommands
+from ._listeners import ANSWER_BUDGET_SECONDS, DropRetries, Listeners, SlashCommands
 from ._manifest import EVENTS_PATH, INSTALL_PATH, REDIRECT_PATH, SCOPES, slash_commands
 from ._moderation import SlackModeration
 from ._render import ACTION_PIN, ACTION_SHARE, RUN_PATTERN, Mode, SlackRenderer
 from ._settings import SlackSettings
-from ._web import SlackWeb, make_client
+from ._web import API_TIMEOUT_SECONDS, SlackWeb, make_client
 from ._words import NOT_INSTALLED
 from ._workspace import CurrentWorkspace, one_request, workspace_key
 
@@ -186,18 +186,22 @@ def build_parts(
     socket_mode: bool = False,
     identity: Identity | None = None,
     verified: bool = False,
+    api_timeout: float = API_TIMEOUT_SECONDS,
+    answer_budget: float = ANSWER_BUDGET_SECONDS,
 ) -> tuple[AsyncApp, Listeners]:
     """The app and its listeners (which hold the work that outlives a request).
 
     ``verified``: our route has checked every request's signature before Bolt sees it,
     so Bolt's own check is off (and Socket Mode has no signature to check).
+    ``api_timeout``: seconds for each Web API call; ``answer_budget``: seconds a command
+    may take before Slack hears "on it" and the result follows.
     """
     section = settings.section(SlackSettings)
     secret = (
         None if socket_mode else required_secret(section.signing_secret, "SLACK_SIGNING_SECRET")
     )
     if section.oauth and not socket_mode:
-        client = client or make_client(None, section.api_base_url)
+        client = client or make_client(None, section.api_base_url, api_timeout)
         app = AsyncApp(
             client=client,
             logger=_bolt_logger(),
@@ -211,7 +215,7 @@ def build_parts(
         app.use(CurrentWorkspace())
     else:
         token = required_secret(section.bot_token, "SLACK_BOT_TOKEN")
-        client = client or make_client(token, section.api_base_url)
+        client = client or make_client(token, section.api_base_url, api_timeout)
         app = AsyncApp(
             client=client,
             logger=_bolt_logger(),
@@ -225,7 +229,9 @@ def build_parts(
     installations = app.installation_store
     pinned = _remember(installations) if isinstance(installations, StoreInstallations) else None
     moderation = SlackModeration(web, render, section.moderator_ids, pinned=pinned)
-    listen = Listeners(bot, web, render, moderation, in_channel=section.in_channel)
+    listen = Listeners(
+        bot, web, render, moderation, in_channel=section.in_channel, answer_budget=answer_budget
+    )
     # Members' slash commands are answered by the first middleware after Bolt's own;
     # moderator commands reach the listener (one for every command, registered first,
     # since Bolt builds keyword arguments for each matcher it tries).
@@ -333,6 +339,8 @@ class SlackPlatform:
         client: AsyncWebClient | None = None,
         *,
         learn_pauses: Backoff = LEARN_SECONDS,
+        api_timeout: float = API_TIMEOUT_SECONDS,
+        answer_budget: float = ANSWER_BUDGET_SECONDS,
     ) -> None:
         self.settings = settings
         self.bot = bot
@@ -353,7 +361,13 @@ class SlackPlatform:
         )
         """The one signature check: the route's (Bolt's own is off)."""
         self.app, self.listeners = build_parts(
-            settings, bot, client=client, identity=self.identity, verified=True
+            settings,
+            bot,
+            client=client,
+            identity=self.identity,
+            verified=True,
+            api_timeout=api_timeout,
+            answer_budget=answer_budget,
         )
         self.render = SlackRenderer(public_url=settings.public_url)
         self.web = SlackWeb(self.app.client)
@@ -470,6 +484,7 @@ class _Endpoint:
         await self.app(scope, receive, send)
 
 
-def create_platform(settings: Settings, bot: CareerBot) -> SlackPlatform:
-    """The Slack platform for ``careerbot serve``; needs the bot token and signing secret."""
-    return SlackPlatform(settings, bot)
+def create_platform(settings: Settings, bot: CareerBot, **options: Any) -> SlackPlatform:
+    """The Slack platform for ``careerbot serve``; needs the bot token and signing secret.
+    ``options`` go to ``SlackPlatform`` (``api_timeout``, ``answer_budget``, ...)."""
+    return SlackPlatform(settings, bot, **options)

@@ -147,8 +147,12 @@ class Listeners:
         moderation: SlackModeration,
         *,
         in_channel: bool = False,
+        answer_budget: float = ANSWER_BUDGET_SECONDS,
     ) -> None:
         self.bot = bot
+        self.answer_budget = answer_budget
+        """Seconds a listener's work may take before Slack is answered "on it" and the
+        result follows through the ``response_url``."""
         self.web = web
         self.render = render
         self.moderation = moderation
@@ -159,7 +163,7 @@ class Listeners:
     async def _within_budget(self, work: Coroutine[Any, Any, T]) -> tuple[bool, asyncio.Task[T]]:
         """Run ``work`` for up to the budget; ``(False, task)`` if it must go on behind."""
         task = asyncio.ensure_future(work)
-        done, _ = await asyncio.wait({task}, timeout=ANSWER_BUDGET_SECONDS)
+        done, _ = await asyncio.wait({task}, timeout=self.answer_budget)
         if done:
             return True, task
         self._hold(task)

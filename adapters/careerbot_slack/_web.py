@@ -45,12 +45,15 @@ API_TIMEOUT_SECONDS = 10
 """Timeout of each Web API call; connection errors and 429s are retried once."""
 
 
-def make_client(token: str | None, base_url: str) -> AsyncWebClient:
-    """An ``AsyncWebClient`` aimed at ``base_url`` that retries rate limits once."""
+def make_client(
+    token: str | None, base_url: str, timeout: float = API_TIMEOUT_SECONDS
+) -> AsyncWebClient:
+    """An ``AsyncWebClient`` aimed at ``base_url`` that retries rate limits once; each call
+    (and each ``response_url`` post through ``SlackWeb``) may take ``timeout`` seconds."""
     return AsyncWebClient(
         token=token,
         base_url=base_url,
-        timeout=API_TIMEOUT_SECONDS,
+        timeout=timeout,  # type: ignore[arg-type]  # annotated int; aiohttp takes any number
         retry_handlers=[
             AsyncConnectionErrorRetryHandler(max_retry_count=1),
             AsyncRateLimitErrorRetryHandler(max_retry_count=1),
@@ -143,7 +146,7 @@ class SlackWeb:
             log.info("slack: nothing to answer through: the payload has no response_url")
             return False
         client = AsyncWebhookClient(
-            url=response_url, timeout=API_TIMEOUT_SECONDS, logger=_WEBHOOK_LOG
+            url=response_url, timeout=self.default.timeout, logger=_WEBHOOK_LOG
         )
         try:
             response = await client.send_dict(message)

@@ -178,11 +178,13 @@ def build_application(
     limits: FloodLimits | None = None,
     renderer: TelegramRenderer = render,
     budget: FloodBudget | None = None,
+    api_timeout: float = API_TIMEOUT_SECONDS,
 ) -> Application:  # type: ignore[type-arg]
     """The Application aimed at ``TELEGRAM_API_BASE_URL``; no updater in webhook mode.
 
     Calls are paced by ``budget``; by default ``limits`` shared by the replicas
-    (``FloodLimits.shared_budget``).
+    (``FloodLimits.shared_budget``). Each Bot API call may take ``api_timeout`` seconds
+    to connect, send, be answered and wait for a pooled connection.
     """
     token = token_of(settings)
     guard_token(token)
@@ -203,10 +205,10 @@ def build_application(
                 budget or limits.shared_budget(settings, token), max_retries=limits.max_retries
             )
         )
-        .connect_timeout(API_TIMEOUT_SECONDS)
-        .read_timeout(API_TIMEOUT_SECONDS)
-        .write_timeout(API_TIMEOUT_SECONDS)
-        .pool_timeout(API_TIMEOUT_SECONDS)
+        .connect_timeout(api_timeout)
+        .read_timeout(api_timeout)
+        .write_timeout(api_timeout)
+        .pool_timeout(api_timeout)
         .concurrent_updates(limits.concurrent_updates)
     )
     if webhook:

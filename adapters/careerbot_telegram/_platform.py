@@ -33,7 +33,13 @@ from careerbot_chat.adapter import (
 )
 
 from ._api import PLATFORM, api_call, is_not_modified, platform_error
-from ._app import ALLOWED_UPDATES, FloodLimits, build_application, publish_commands
+from ._app import (
+    ALLOWED_UPDATES,
+    API_TIMEOUT_SECONDS,
+    FloodLimits,
+    build_application,
+    publish_commands,
+)
 from ._flood import FloodBudget
 from ._render import TelegramRenderer, render
 from ._settings import TelegramSettings
@@ -57,6 +63,7 @@ class TelegramPlatform:
         limits: FloodLimits | None = None,
         renderer: TelegramRenderer = render,
         budget: FloodBudget | None = None,
+        api_timeout: float = API_TIMEOUT_SECONDS,
     ) -> None:
         self.section = settings.section(TelegramSettings)
         secret = self.section.webhook_secret
@@ -66,7 +73,13 @@ class TelegramPlatform:
         self.careerbot = careerbot
         self.renderer = renderer
         self.application: Application = build_application(  # type: ignore[type-arg]
-            settings, careerbot, webhook=True, limits=limits, renderer=renderer, budget=budget
+            settings,
+            careerbot,
+            webhook=True,
+            limits=limits,
+            renderer=renderer,
+            budget=budget,
+            api_timeout=api_timeout,
         )
         self._route = webhook_route(self.application, careerbot, secret.get_secret_value())
 

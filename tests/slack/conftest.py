@@ -77,11 +77,14 @@ StartSlack = Callable[..., contextlib.AbstractAsyncContextManager[SlackClient]]
 def start_slack(
     fake_slack: FakeSlackApi, sqlite_store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
 ) -> StartSlack:
-    """Start the Slack platform under uvicorn with settings overrides; yield a client."""
+    """Start the Slack platform under uvicorn with settings overrides (and ``options`` for
+    the platform, such as a short ``answer_budget``); yield a client."""
     monkeypatch.setenv("SLACK_MODERATOR_IDS", f"{b.LISTED}, U0SOMEONE")
 
     @contextlib.asynccontextmanager
-    async def start(catalog: Catalog | None = None, **overrides: Any) -> AsyncIterator[SlackClient]:
+    async def start(
+        catalog: Catalog | None = None, options: dict[str, Any] | None = None, **overrides: Any
+    ) -> AsyncIterator[SlackClient]:
         settings = Settings(
             _env_file=None,
             slack_bot_token=b.TOKEN,
@@ -90,7 +93,7 @@ def start_slack(
             **overrides,
         )
         bot = CareerBot(catalog or load_catalog(), sqlite_store)
-        platform = create_platform(settings, bot)
+        platform = create_platform(settings, bot, **(options or {}))
         await platform.start()
         await platform.identified()  # auth.test, in the background, is done before the test
         try:

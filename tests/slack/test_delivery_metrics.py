@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import socket
 
-import pytest
-
 from careerbot_chat import load_catalog
 from careerbot_chat.service import _metrics as metrics
 from careerbot_slack import _words as words
 from tests.slack import builders as b
-from tests.slack.conftest import SlackClient
+from tests.slack.conftest import SlackClient, StartSlack
 
 ROLE = load_catalog().roles[0]
 
@@ -62,19 +60,19 @@ async def test_failed_share_counts_as_failed(slack: SlackClient) -> None:
 
 
 async def test_slow_command_whose_follow_up_fails_counts_as_failed(
-    slack: SlackClient, monkeypatch: pytest.MonkeyPatch
+    start_slack: StartSlack,
 ) -> None:
     """A moderator command past the budget ("on it"), whose result then cannot be posted
     to its response_url, is counted as failed once that post has failed."""
     metrics.enable()
     answered, failed = commands("pin", "answered"), commands("pin", "failed")
-    monkeypatch.setattr("careerbot_slack._listeners.ANSWER_BUDGET_SECONDS", 0.2)
-    slack.fake.delay("chat.postMessage", 0.8)
-    response = await slack.command(
-        "/careerbot", f"pin {ROLE.slug}", user=b.ADMIN, response_url=closed_port_url()
-    )
-    assert response.json()["text"] == words.STILL_WORKING
-    assert commands("pin", "failed") == failed  # not known yet: counted neither way
-    await slack.platform.stop()  # waits for the work going on behind
-    assert commands("pin", "failed") == failed + 1
-    assert commands("pin", "answered") == answered
+    async with start_slack(options={"answer_budget": 0.2}) as slack:
+        slack.fake.delay("chat.postMessage", 0.8)
+        response = await slack.command(
+            "/careerbot", f"pin {ROLE.slug}", user=b.ADMIN, response_url=closed_port_url()
+        )
+        assert response.json()["text"] == words.STILL_WORKING
+        assert commands("pin", "failed") == failed  # not known yet: counted neither way
+        await slack.platform.stop()  # waits for the work going on behind
+        assert commands("pin", "failed") == failed + 1
+        assert commands("pin", "answered") == answered

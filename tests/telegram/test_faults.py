@@ -24,11 +24,12 @@ from tests.telegram.conftest import TEST_LIMITS, TOKEN, make_settings
 
 @pytest.fixture
 async def quick_timeout(
-    fake: FakeTelegram, careerbot: CareerBot, monkeypatch: pytest.MonkeyPatch
+    fake: FakeTelegram, careerbot: CareerBot
 ) -> AsyncIterator[TelegramPlatform]:
     """A platform whose Bot API calls time out after 0.3 s."""
-    monkeypatch.setattr("careerbot_telegram._app.API_TIMEOUT_SECONDS", 0.3)
-    platform = TelegramPlatform(make_settings(fake.url), careerbot, limits=TEST_LIMITS)
+    platform = TelegramPlatform(
+        make_settings(fake.url), careerbot, limits=TEST_LIMITS, api_timeout=0.3
+    )
     await platform.start()
     fake.reset()
     yield platform
