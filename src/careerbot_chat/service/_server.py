@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 import sys
@@ -277,6 +278,9 @@ async def _serve(runtime: Runtime, settings: Settings, args: argparse.Namespace)
     if cap < settings.http_max_connections:
         log.warning("serving at most %d connections at once: the open-files limit is low", cap)
     quiet_repeated_warnings()
+    # What start-up built (modules, content, the search index) lives as long as the
+    # process: kept out of the collector's way, full collections stay short under load.
+    gc.freeze()
     app = create_app(runtime, split=internal_port is not None, start=False)
     guard = IdleGiveWay(app, cap, keep_alive=settings.http_read_timeout)
     config = uvicorn.Config(
