@@ -39,7 +39,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from cachetools import TTLCache
@@ -131,24 +131,39 @@ class _Window:
     times: deque[float]
     reserve: int
     """Calls of a window background work leaves to answers (``Rate.spare()``)."""
+    background: deque[float]
+    """The background calls among ``times``: at most ``size - reserve`` in a window."""
 
     @classmethod
     def for_rate(cls, rate: float, period: float) -> _Window:
         """``rate`` calls per ``period`` seconds; under one a period, one per ``period/rate``."""
         spare = Rate("", rate, period).spare()
-        return cls(spare.size, spare.span, deque(maxlen=spare.size), spare.reserve)
+        return cls(
+            spare.size,
+            spare.span,
+            deque(maxlen=spare.size),
+            spare.reserve,
+            deque(maxlen=spare.limit),
+        )
 
     def wait(self, now: float, *, spare: bool = False) -> float:
         """Seconds until one more call fits (0: it fits now); ``spare``: a background call,
-        which fits only while the window holds fewer than ``size - reserve``."""
-        limit = self.size - self.reserve if spare else self.size
-        if len(self.times) < limit:
+        which must also fit among the window's background calls (``size - reserve``)."""
+        waits = [self._wait(self.times, self.size, now)]
+        if spare:
+            waits.append(self._wait(self.background, self.size - self.reserve, now))
+        return max(waits)
+
+    def _wait(self, times: deque[float], limit: int, now: float) -> float:
+        if len(times) < limit:
             return 0.0
-        excess = self.times[-limit] + self.span - now
+        excess = times[-limit] + self.span - now
         return excess if excess > _EPSILON else 0.0
 
-    def take(self, now: float) -> None:
+    def take(self, now: float, *, spare: bool = False) -> None:
         self.times.append(now)
+        if spare:
+            self.background.append(now)
 
 
 class Turns:
@@ -327,7 +342,7 @@ class LocalBudget:
         if delay > _EPSILON:
             return delay
         for bucket in buckets:
-            bucket.take(now)
+            bucket.take(now, spare=spare)
         if is_group(chat_id) and self.group_per_minute:
             self.groups[chat_id] = buckets[-1]  # used now: kept another minute
         return 0.0
@@ -391,7 +406,12 @@ class SharedBudget:
             rates.append(Rate("bot", self.overall_per_second, 1.0))
         if is_group(chat_id) and self.group_per_minute:
             rates.append(Rate(f"group:{chat_id}", self.group_per_minute, 60.0))
-        return [rate.spare() for rate in rates] if spare else rates
+        if not spare:
+            return rates
+        # Background work counts in the whole window (never past the limit) and in a
+        # window of its own that holds at most the spare share: answers always keep the
+        # reserve, and take from the background's share only what it leaves unused.
+        return [*rates, *(replace(rate.spare(), key=f"{rate.key}:background") for rate in rates)]
 
     async def acquire(self, chat_id: ChatId, *, wait: bool = True) -> bool:
         chat_id = _same_chat(chat_id)

@@ -1,8 +1,8 @@
 """Background work (refreshing pinned cards) takes only the budget member answers leave.
 
-In process and shared (PostgreSQL, Redis): asks made inside ``background_work()`` stop
-at two thirds of every window, so answers, on this replica or another, find the last
-third free; a background ask waits while an answer of this process waits, and never
+In process and shared (PostgreSQL, Redis): asks made inside ``background_work()`` take
+at most two thirds of every window, so answers, on this replica or another, find the
+last third free (and answers that need less leave the background its two thirds); a background ask waits while an answer of this process waits, and never
 queues in a group's line ahead of an answer.
 """
 
@@ -36,6 +36,32 @@ async def test_background_asks_leave_a_third_of_the_bot_rate_in_process() -> Non
     with background_work():
         assert await granted_now(budget, list(range(4000, 4030))) == 20
     assert await granted_now(budget, list(range(5000, 5010))) == 10
+
+
+async def test_answers_under_their_third_leave_the_background_its_share_in_process() -> None:
+    """In process as shared: 5 answers, then 20 background calls, then 5 more answers in
+    one second of 30."""
+    clock = VirtualClock()
+    budget = LocalBudget(30, 0, clock=clock, sleep=clock.sleep)
+    assert await granted_now(budget, list(range(5000, 5005))) == 5
+    with background_work():
+        assert await granted_now(budget, list(range(4000, 4030))) == 20
+    assert await granted_now(budget, list(range(5100, 5110))) == 5
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_answers_under_their_third_take_nothing_from_the_background_share(
+    kind: str,
+) -> None:
+    """Answers that use less than their third leave background work its two thirds: 5
+    answers, then 20 background calls, in one second of 30 (each counted in the whole
+    second, background also in its own share)."""
+    async with limiters(kind) as (one, two):
+        answering, refreshing = SharedBudget(one, 30, 0), SharedBudget(two, 30, 0)
+        assert await granted_now(answering, list(range(5000, 5005))) == 5
+        with background_work():
+            assert await granted_now(refreshing, list(range(4000, 4030))) == 20
+        assert await granted_now(answering, list(range(5100, 5110))) == 5  # 30 in the second
 
 
 @pytest.mark.parametrize("kind", KINDS)
