@@ -48,9 +48,10 @@ from careerbot_chat.adapter import (
 )
 
 from ._app import LEARN_SECONDS, REJECTED, Identity, build_parts, required_secret
+from ._listeners import ANSWER_BUDGET_SECONDS
 from ._render import Mode, SlackRenderer
 from ._settings import SlackSettings
-from ._web import SlackWeb
+from ._web import API_TIMEOUT_SECONDS, SlackWeb
 
 __all__ = ["SocketModePlatform", "create_runner", "run_dev"]
 
@@ -174,6 +175,8 @@ class SocketModePlatform:
         learn_pauses: Backoff = LEARN_SECONDS,
         connect_pauses: Backoff = CONNECT_SECONDS,
         ping_interval: float = PING_SECONDS,
+        api_timeout: float = API_TIMEOUT_SECONDS,
+        answer_budget: float = ANSWER_BUDGET_SECONDS,
     ) -> None:
         section = settings.section(SlackSettings)
         self.identity = Identity(
@@ -181,7 +184,13 @@ class SocketModePlatform:
         )
         self.app_token = required_secret(section.app_token, "SLACK_APP_TOKEN")
         self.app, self.listeners = build_parts(
-            settings, bot, client=client, socket_mode=True, identity=self.identity
+            settings,
+            bot,
+            client=client,
+            socket_mode=True,
+            identity=self.identity,
+            api_timeout=api_timeout,
+            answer_budget=answer_budget,
         )
         self.render = SlackRenderer(public_url=settings.public_url)
         self.web = SlackWeb(self.app.client)
