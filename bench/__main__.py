@@ -1,4 +1,4 @@
-"""Run every benchmark in turn: ``python -m bench`` (about ten minutes on 2 cores)."""
+"""Run every benchmark in turn: ``python -m bench`` (about twenty minutes on 2 cores)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,9 @@ BENCHMARKS = (
     "load",
     "bench_chart",
     "bench_budget",
+    "bench_refresh",
+    "bench_blind",
+    "bench_read_cost",
 )
 
 
