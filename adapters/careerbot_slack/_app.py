@@ -125,6 +125,8 @@ class Identity(AsyncAuthorize):
         """The first and the longest pause between ``auth.test`` attempts."""
         self.bot_id: str | None = None
         self.bot_user_id: str | None = None
+        self.learning: asyncio.Task[None] | None = None
+        """``learn`` running in the background (``learn_in_background``)."""
 
     async def __call__(
         self,
@@ -145,6 +147,18 @@ class Identity(AsyncAuthorize):
             bot_id=self.bot_id,
             bot_user_id=self.bot_user_id,
         )
+
+    def learn_in_background(self, web: SlackWeb) -> None:
+        """Start ``learn`` unless it has started; requests never wait for it."""
+        if self.learning is None:
+            self.learning = asyncio.get_running_loop().create_task(self.learn(web))
+
+    async def stop_learning(self) -> None:
+        """Cancel ``learn`` if it still runs (a platform stopping)."""
+        if self.learning is not None:
+            task, self.learning = self.learning, None
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
 
     async def learn(self, web: SlackWeb) -> None:
         """Call ``auth.test`` until it answers, with backoff; stop if the token is rejected."""
@@ -369,9 +383,9 @@ class SlackPlatform:
             api_timeout=api_timeout,
             answer_budget=answer_budget,
         )
-        self.render = SlackRenderer(public_url=settings.public_url)
-        self.web = SlackWeb(self.app.client)
-        self._learning: asyncio.Task[None] | None = None
+        self.render = self.listeners.render
+        self.web = self.listeners.web
+        self.api_timeout = api_timeout
 
     def routes(self) -> Sequence[Route]:
         # An ASGI endpoint rather than a request handler: Bolt's own ASGI response is
@@ -423,14 +437,14 @@ class SlackPlatform:
         installations = self.app.installation_store
         if isinstance(installations, StoreInstallations):
             await installations.count()
-        if self._learning is None and self.identity is not None:
-            self._learning = asyncio.get_running_loop().create_task(self.identity.learn(self.web))
+        if self.identity is not None:
+            self.identity.learn_in_background(self.web)
         log.info("slack: serving %s", EVENTS_PATH)
 
     async def identified(self) -> None:
         """Wait until the background ``auth.test`` has answered or given up."""
-        if self._learning is not None:
-            await asyncio.shield(self._learning)
+        if self.identity is not None and self.identity.learning is not None:
+            await asyncio.shield(self.identity.learning)
 
     async def stop(self) -> None:
         """Stop learning the ids; finish the work that outlived its request.
@@ -440,10 +454,8 @@ class SlackPlatform:
         let finish so no card ends up pinned but unrecorded. (slack_sdk opens an HTTP
         session per call: nothing else to close.)
         """
-        if self._learning is not None:
-            self._learning.cancel()
-            await asyncio.gather(self._learning, return_exceptions=True)
-            self._learning = None
+        if self.identity is not None:
+            await self.identity.stop_learning()
         await self.listeners.drain()
 
     async def edit_card(self, chat: Chat, message_id: str, reply: Reply) -> None:
@@ -469,7 +481,7 @@ class SlackPlatform:
                 raise PlatformError(
                     "chat.update: not installed", method="chat.update", reason="not_installed"
                 )
-            web = SlackWeb(make_client(token, self.api_base_url))
+            web = SlackWeb(make_client(token, self.api_base_url, self.api_timeout))
         await web.update(chat.chat_id, message_id, self.render(reply, Mode.POSTED))
 
 

@@ -49,9 +49,9 @@ from careerbot_chat.adapter import (
 
 from ._app import LEARN_SECONDS, REJECTED, Identity, build_parts, required_secret
 from ._listeners import ANSWER_BUDGET_SECONDS
-from ._render import Mode, SlackRenderer
+from ._render import Mode
 from ._settings import SlackSettings
-from ._web import API_TIMEOUT_SECONDS, SlackWeb
+from ._web import API_TIMEOUT_SECONDS
 
 __all__ = ["SocketModePlatform", "create_runner", "run_dev"]
 
@@ -192,15 +192,14 @@ class SocketModePlatform:
             api_timeout=api_timeout,
             answer_budget=answer_budget,
         )
-        self.render = SlackRenderer(public_url=settings.public_url)
-        self.web = SlackWeb(self.app.client)
+        self.render = self.listeners.render
+        self.web = self.listeners.web
         self.connect_pauses = connect_pauses
         self.ping_interval = ping_interval
         self.socket: SocketClient | None = None
         self.accepting = False
         self.handling: set[asyncio.Task[Any]] = set()
         """The envelopes being answered (each in its own slack_sdk task)."""
-        self._learning: asyncio.Task[None] | None = None
 
     def routes(self) -> Sequence[Route]:
         return []
@@ -227,8 +226,7 @@ class SocketModePlatform:
             self.accepting = False
             await self._close_socket()
             raise
-        if self._learning is None:
-            self._learning = asyncio.get_running_loop().create_task(self.identity.learn(self.web))
+        self.identity.learn_in_background(self.web)
         log.info("slack: connected over Socket Mode")
 
     async def handle(self, client: AsyncBaseSocketModeClient, request: SocketModeRequest) -> None:
@@ -262,10 +260,7 @@ class SocketModePlatform:
                     "slack: %d envelope(s) still in hand after %g s", len(late), DRAIN_SECONDS
                 )
         await self._close_socket()
-        if self._learning is not None:
-            self._learning.cancel()
-            await asyncio.gather(self._learning, return_exceptions=True)
-            self._learning = None
+        await self.identity.stop_learning()
         await self.listeners.drain()
 
     async def _close_socket(self) -> None:
