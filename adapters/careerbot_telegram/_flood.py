@@ -24,7 +24,8 @@ window's start: the process is then as busy at every moment, and an answer never
 lands in the middle of a burst.
 
 ``FloodBudget`` is the interface; ``LocalBudget`` keeps the budget in this process
-(one replica); ``SharedBudget`` keeps it where every replica sees it (the core's
+(one replica: the core's ``MemoryLimiter``, the same windows as the shared stores
+over ``budget_rates``); ``SharedBudget`` keeps it where every replica sees it (the core's
 ``SharedLimiter``: Redis when ``CAREERBOT_REDIS_URL`` is set, else PostgreSQL), so
 replicas together stay within the bot's limits and a 429 seen by one pauses all.
 Should the shared store fail, ``SharedBudget`` goes on with an in-process budget
@@ -37,14 +38,11 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections import deque
 from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Protocol
 
-from cachetools import TTLCache
-
-from careerbot_chat.adapter import Rate, SharedLimiter, in_background
+from careerbot_chat.adapter import MemoryLimiter, Rate, SharedLimiter, in_background
 
 __all__ = [
     "GROUPS_TRACKED",
@@ -116,54 +114,24 @@ def _same_chat(chat_id: ChatId) -> ChatId:
     return chat_id
 
 
-@dataclass(slots=True)
-class _Window:
-    """At most ``size`` calls in any ``span`` seconds: the times of the last ``size`` calls.
+def budget_rates(
+    chat_id: ChatId, overall_per_second: float, group_per_minute: float, *, spare: bool = False
+) -> list[Rate]:
+    """The rates a call to ``chat_id`` takes from: the bot's second (``bot``) for any
+    chat, and a group's minute (``group:<id>``) for a group.
 
-    A sliding-window log, Telegram's own rule ("20 a minute into a group" means no
-    minute holds a 21st): a burst of ``size`` goes at once and the next call waits
-    until the oldest of them is ``span`` old. A leaky bucket of the same rate would
-    let a full burst and then its refill into one window, twice the limit.
+    ``spare``: as background work, which counts in the whole window (never past the
+    limit) and in a window of its own holding at most the spare share: answers always
+    keep the reserve, and take from the background's share only what it leaves unused.
     """
-
-    size: int
-    span: float
-    times: deque[float]
-    reserve: int
-    """Calls of a window background work leaves to answers (``Rate.spare()``)."""
-    background: deque[float]
-    """The background calls among ``times``: at most ``size - reserve`` in a window."""
-
-    @classmethod
-    def for_rate(cls, rate: float, period: float) -> _Window:
-        """``rate`` calls per ``period`` seconds; under one a period, one per ``period/rate``."""
-        spare = Rate("", rate, period).spare()
-        return cls(
-            spare.size,
-            spare.span,
-            deque(maxlen=spare.size),
-            spare.reserve,
-            deque(maxlen=spare.limit),
-        )
-
-    def wait(self, now: float, *, spare: bool = False) -> float:
-        """Seconds until one more call fits (0: it fits now); ``spare``: a background call,
-        which must also fit among the window's background calls (``size - reserve``)."""
-        waits = [self._wait(self.times, self.size, now)]
-        if spare:
-            waits.append(self._wait(self.background, self.size - self.reserve, now))
-        return max(waits)
-
-    def _wait(self, times: deque[float], limit: int, now: float) -> float:
-        if len(times) < limit:
-            return 0.0
-        excess = times[-limit] + self.span - now
-        return excess if excess > _EPSILON else 0.0
-
-    def take(self, now: float, *, spare: bool = False) -> None:
-        self.times.append(now)
-        if spare:
-            self.background.append(now)
+    rates = []
+    if chat_id is not None and overall_per_second:
+        rates.append(Rate("bot", overall_per_second, 1.0))
+    if is_group(chat_id) and group_per_minute:
+        rates.append(Rate(f"group:{chat_id}", group_per_minute, 60.0))
+    if not spare:
+        return rates
+    return [*rates, *(replace(rate.spare(), key=f"{rate.key}:background") for rate in rates)]
 
 
 class Turns:
@@ -284,7 +252,8 @@ class LocalBudget:
     """Telegram's limits kept in this process: right for one replica.
 
     ``overall_per_second`` counts every call to a chat; ``group_per_minute`` each
-    group's calls on its own (``0`` turns a limit off). ``clock`` and ``sleep`` are
+    group's calls on its own (``0`` turns a limit off). The windows are the shared
+    stores' (``budget_rates``, ``MemoryLimiter``). ``clock`` and ``sleep`` are
     injectable so tests can run waits without waiting.
     """
 
@@ -298,13 +267,14 @@ class LocalBudget:
     ) -> None:
         self.clock = clock
         self.sleep = sleep
-        self.overall = _Window.for_rate(overall_per_second, 1.0) if overall_per_second else None
+        self.overall_per_second = overall_per_second
         self.group_per_minute = group_per_minute
-        span = _Window.for_rate(group_per_minute, 60.0).span if group_per_minute else 60.0
-        self.groups: TTLCache[ChatId, _Window] = TTLCache(GROUPS_TRACKED, span, timer=clock)
-        self.paused_until = float("-inf")
+        minute = Rate("group", group_per_minute, 60.0).span if group_per_minute else 60.0
+        # A group idle a whole window has its budget whole again, and is forgotten.
+        self.limiter = MemoryLimiter(keep=max(minute, 1.0), keys=2 * GROUPS_TRACKED, clock=clock)
         self.turns = Turns()
-        self.answers = Waiting(self.overall.span if self.overall is not None else 0.0)
+        bot_rate = Rate("bot", overall_per_second, 1.0) if overall_per_second else None
+        self.answers = Waiting(bot_rate.span if bot_rate is not None else 0.0)
         self.spacing = Spacing.spare(overall_per_second, clock, sleep)
 
     async def acquire(self, chat_id: ChatId, *, wait: bool = True) -> bool:
@@ -314,7 +284,8 @@ class LocalBudget:
         return await in_turn(self.turns, chat_id, wait, lambda waits: self._acquire(chat_id, waits))
 
     async def _acquire(self, chat_id: ChatId, wait: bool) -> bool:
-        while (delay := self._take(chat_id)) > _EPSILON:
+        rates = budget_rates(chat_id, self.overall_per_second, self.group_per_minute)
+        while (delay := self.limiter.take_now(rates)) > _EPSILON:
             if not wait:
                 return False
             with self.answers.answer(delay):
@@ -323,47 +294,26 @@ class LocalBudget:
 
     async def _spare(self, chat_id: ChatId, wait: bool) -> bool:
         """A background call's share: after every waiting answer, from spare room only."""
+        rates = budget_rates(chat_id, self.overall_per_second, self.group_per_minute, spare=True)
         if wait:
             await self.spacing.turn()
         while True:
             await self.answers.none()
-            delay = self._take(chat_id, spare=True)
+            delay = self.limiter.take_now(rates)
             if delay <= _EPSILON:
                 return True
             if not wait:
                 return False
             await self.sleep(delay)
 
-    def _take(self, chat_id: ChatId, *, spare: bool = False) -> float:
-        """Take the call's share now (0.0), or say how long until it fits."""
-        now = self.clock()
-        buckets = self._buckets(chat_id)
-        delay = max([self.paused_until - now, *(b.wait(now, spare=spare) for b in buckets)])
-        if delay > _EPSILON:
-            return delay
-        for bucket in buckets:
-            bucket.take(now, spare=spare)
-        if is_group(chat_id) and self.group_per_minute:
-            self.groups[chat_id] = buckets[-1]  # used now: kept another minute
-        return 0.0
-
     async def pause(self, retry_after: float) -> None:
-        self.paused_until = max(self.paused_until, self.clock() + retry_after)
+        await self.limiter.pause(retry_after)
 
     async def open(self) -> None:
         """Nothing to connect to."""
 
     async def close(self) -> None:
         """Nothing to disconnect."""
-
-    def _buckets(self, chat_id: ChatId) -> list[_Window]:
-        buckets = []
-        if chat_id is not None and self.overall is not None:
-            buckets.append(self.overall)
-        if is_group(chat_id) and self.group_per_minute:
-            group = self.groups.get(chat_id)
-            buckets.append(group or _Window.for_rate(self.group_per_minute, 60.0))
-        return buckets
 
 
 _WARN_EVERY_SECONDS = 60.0
@@ -400,18 +350,8 @@ class SharedBudget:
         self.spacing = Spacing.spare(overall_per_second, clock, sleep)
 
     def rates(self, chat_id: ChatId, *, spare: bool = False) -> list[Rate]:
-        """The rates a call to ``chat_id`` takes from (``spare``: as background work)."""
-        rates = []
-        if chat_id is not None and self.overall_per_second:
-            rates.append(Rate("bot", self.overall_per_second, 1.0))
-        if is_group(chat_id) and self.group_per_minute:
-            rates.append(Rate(f"group:{chat_id}", self.group_per_minute, 60.0))
-        if not spare:
-            return rates
-        # Background work counts in the whole window (never past the limit) and in a
-        # window of its own that holds at most the spare share: answers always keep the
-        # reserve, and take from the background's share only what it leaves unused.
-        return [*rates, *(replace(rate.spare(), key=f"{rate.key}:background") for rate in rates)]
+        """The rates a call to ``chat_id`` takes from (``budget_rates``)."""
+        return budget_rates(chat_id, self.overall_per_second, self.group_per_minute, spare=spare)
 
     async def acquire(self, chat_id: ChatId, *, wait: bool = True) -> bool:
         chat_id = _same_chat(chat_id)

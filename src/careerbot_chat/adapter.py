@@ -34,6 +34,7 @@ The pieces:
   workspaces installed, as counted in the store);
 - budgets shared by replicas: ``shared_limiter`` (Redis or PostgreSQL, or ``None``
   for one replica), the ``SharedLimiter`` it returns and the ``Rate`` it takes;
+  ``MemoryLimiter``, the same windows kept in this process (one replica);
   ``in_background()``: the call being made is background work (a pinned-card
   refresh), to be given only what member answers leave (``Rate.spare()``);
 - registration: an adapter package exposes one ``AdapterRegistration`` under the
@@ -97,7 +98,7 @@ from ._registry import (
 from .answering._reply import label_ends_sentence, label_separator
 from .chart import chart_spec, chart_url, render_png
 from .preview import ChartSource, PreviewCard
-from .service._budget import Rate, SharedLimiter, in_background, shared_limiter
+from .service._budget import MemoryLimiter, Rate, SharedLimiter, in_background, shared_limiter
 from .service._logging import RedactSecrets
 from .service._metrics import AnswerDelivery
 from .service._metrics import api_call as count_api_call
@@ -127,6 +128,7 @@ __all__ = [
     "Divider",
     "Fields",
     "Inbound",
+    "MemoryLimiter",
     "Moderation",
     "Outcome",
     "Paragraph",

@@ -44,15 +44,19 @@ import contextlib
 import contextvars
 import hashlib
 import math
+import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
+
+from cachetools import TTLCache
 
 from ..store._postgres import close_pool, open_pool
 
 __all__ = [
     "ANSWER_SHARE",
+    "MemoryLimiter",
     "PostgresLimiter",
     "Rate",
     "RedisLimiter",
@@ -142,6 +146,35 @@ class SharedLimiter(Protocol):
         ...
 
 
+class MemoryLimiter:
+    """The windows of the shared stores, kept in this process (one replica): the same
+    ``window_wait`` over logs in memory. A key unused for ``keep`` seconds (a whole
+    window, at least) is forgotten: its budget is whole again. ``take_now`` is ``take``
+    without the await, for a caller on the event loop's thread."""
+
+    def __init__(
+        self, *, keep: float, keys: int, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.clock = clock
+        self.logs: TTLCache[str, list[float]] = TTLCache(keys, keep, timer=clock)
+        self.paused_until = float("-inf")
+
+    def take_now(self, rates: Sequence[Rate]) -> float:
+        return window_wait(self.clock(), self.logs, self.paused_until, rates)
+
+    async def take(self, rates: Sequence[Rate]) -> float:
+        return self.take_now(rates)
+
+    async def pause(self, seconds: float) -> None:
+        self.paused_until = max(self.paused_until, self.clock() + seconds)
+
+    async def open(self) -> None:
+        """Nothing to connect to."""
+
+    async def close(self) -> None:
+        """Nothing to disconnect."""
+
+
 def shared_limiter(
     database_url: str, redis_url: str | None, *, namespace: str
 ) -> SharedLimiter | None:
@@ -157,19 +190,21 @@ def shared_limiter(
 
 
 def window_wait(
-    now: float, logs: dict[str, list[float]], paused_until: float, rates: Sequence[Rate]
+    now: float, logs: MutableMapping[str, list[float]], paused_until: float, rates: Sequence[Rate]
 ) -> float:
-    """The wait before every rate has room (0.0: room now, and ``now`` is logged in each)."""
+    """The wait before every rate has room (0.0: room now, and ``now`` is logged in each;
+    ``logs`` is written only then)."""
     wait = max(0.0, paused_until - now)
+    kept: dict[str, list[float]] = {}
     for rate in rates:
         log = [t for t in logs.get(rate.key, ()) if t > now - rate.span][-rate.size :]
-        logs[rate.key] = log
+        kept[rate.key] = log
         if len(log) >= rate.limit:
             wait = max(wait, log[-rate.limit] + rate.span - now)
     if wait > _EPSILON:
         return wait
     for rate in rates:
-        logs[rate.key] = [*logs[rate.key], now][-rate.size :]
+        logs[rate.key] = [*kept[rate.key], now][-rate.size :]
     return 0.0
 
 
