@@ -1,11 +1,11 @@
 """The blind labelled sets: how members' questions and conversations are answered.
 
 Run: ``python -m bench.bench_blind`` (``--misses`` also prints the tuning part's wrong
-answers; the held-out part is only ever counted, never shown; ``--set blind2`` reports
-the second set, ``--set all`` both).
+answers; the held-out part is only ever counted, never shown; ``--set blind2`` or
+``--set blind3`` reports another writer's set, ``--set all`` every set).
 
 The sets (``tests/understanding/blind_questions.yaml``, ``blind_conversations.yaml``,
-and the second writer's ``blind2_*.yaml``) were written from the source page alone,
+the second writer's ``blind2_*.yaml`` and the third's ``blind3_*.yaml``) were written from the source page alone,
 without the code. Every 4th item (a
 conversation counts whole) is held out and reported apart. Per pattern and overall:
 
