@@ -33,7 +33,7 @@ from ._compose import (
     salary_answer,
     start_reply,
 )
-from ._decide import Found, Understood, fallback_role, find_role, understand
+from ._decide import Found, Kind, Understood, fallback_role, find_role, understand
 from ._memory import Memory
 from ._narrow import compare, has_topic, narrow
 from ._parser import Command
@@ -95,6 +95,8 @@ def _fresh(
 ) -> Reply:
     if command.name == "ask":
         return ask(" ".join(command.args), catalog, default_role, replying_to)
+    if command.unknown is not None:
+        return _unknown(command, catalog, default_role, replying_to)
     reply = _answer(command, catalog, default_role)
     if reply.outcome is not Outcome.ANSWERED:
         return reply
@@ -102,6 +104,21 @@ def _fresh(
     if reply.role is not None and not _names_role(catalog, command.args):
         asked = f"{asked} {reply.role}"
     return _with_asked(catalog, reply, asked)
+
+
+def _unknown(
+    command: Command, catalog: Catalog, default_role: str | None, replying_to: Command | None
+) -> Reply:
+    """A command the bot does not have is read as words ("/jobs mlops" asks for the
+    openings); only when the words ask nothing the content answers, the help, naming it."""
+    assert command.unknown is not None
+    text = " ".join((command.unknown, *command.args))
+    understood = understand(text, catalog, replying_to)
+    if understood.kind not in (Kind.START, Kind.CHAT):
+        reply = _understood(understood, text, catalog, default_role)
+        if reply.outcome is Outcome.ANSWERED:
+            return reply
+    return help_reply(command.unknown)
 
 
 def _names_role(catalog: Catalog, words: tuple[str, ...]) -> bool:

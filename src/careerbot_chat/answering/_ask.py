@@ -377,7 +377,10 @@ def _gap_notes(reading: Reading, role: Role) -> list[str]:
     elif places["city"]:
         notes.append(msg.GAP_CITY.format(place=places["city"], region=role.region))
     elif places["company"]:
-        notes.append(msg.GAP_COMPANY.format(place=places["company"], region=role.region))
+        note = msg.GAP_COMPANY.format(place=places["company"], region=role.region)
+        if (named := cards.employers(role)) is not None:  # the ones it does name
+            note = f"{note} {msg.LABELLED.format(label=named[0], text=named[1])}."
+        notes.append(note)
     if places["country"]:
         notes.append(msg.GAP_COUNTRY.format(place=places["country"], region=role.region))
     for gap in reading.gaps:
@@ -388,7 +391,7 @@ def _gap_notes(reading: Reading, role: Role) -> list[str]:
 def _places(reading: Reading, kind: str) -> str:
     """The places (or employers) of ``kind`` asked about, named once: "Walmart or Adobe"."""
     words = dict.fromkeys(gap.word for gap in reading.gaps if gap.kind == kind)
-    names = [w.upper() if kind == "country" and len(w) <= 3 else w.title() for w in words]
+    names = [w.upper() if kind != "city" and len(w) <= 3 else w.title() for w in words]
     return msg.join_names(names, "or")
 
 

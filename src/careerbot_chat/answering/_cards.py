@@ -103,9 +103,8 @@ def role_card(role: Role) -> Reply:
         fields.append((msg.DUTIES, " ".join(role.duties)))
     if role.why_now is not None:
         fields.append((msg.WHY_NOW, " ".join((role.why_now.summary, *role.why_now.market))))
-        if role.why_now.employers:
-            label = role.why_now.employers_are or msg.EMPLOYERS_NAMED
-            fields.append((label, msg.join_names(role.why_now.employers, "and")))
+        if (named := employers(role)) is not None:
+            fields.append(named)
     if role.competencies:
         fields.append((msg.SKILLS_EXPECTED, msg.ONE_LINE_JOIN.join(role.competencies)))
     if role.pitfalls:
@@ -155,11 +154,18 @@ def _headline(head: HeadlineBand) -> str:
 def _why_now(role: Role) -> tuple[str, ...]:
     assert role.why_now is not None
     items = [role.why_now.summary, *role.why_now.market]
-    if role.why_now.employers:
-        named = msg.join_names(role.why_now.employers, "and")
-        label = role.why_now.employers_are or msg.EMPLOYERS_NAMED
-        items.append(msg.LABELLED.format(label=label, text=named))
+    if (named := employers(role)) is not None:
+        items.append(msg.LABELLED.format(label=named[0], text=named[1]))
     return tuple(items)
+
+
+def employers(role: Role) -> tuple[str, str] | None:
+    """What the source calls the employers it names ("Examples of GCCs the source
+    names"), and their names; ``None`` when it names none."""
+    why = role.why_now
+    if why is None or not why.employers:
+        return None
+    return why.employers_are or msg.EMPLOYERS_NAMED, msg.join_names(why.employers, "and")
 
 
 def _level_actions(role: Role, current: str | None) -> tuple[Action, ...]:
@@ -244,9 +250,11 @@ def level_card(role: Role, level: Level) -> Reply:
         fields.append((msg.EXPERIENCE, show.years(level.years)))
     if level.qualifier:
         fields.append((msg.WHERE, level.qualifier))
+    for premium in role.premiums:  # one line each, beside the band: the card fits a screen
+        if premium.level == level.id:
+            note = f" ({premium.note})" if premium.note else ""
+            fields.append((msg.PREMIUM_LABEL, show.premium(premium) + note))
     blocks: list[Block] = [Fields(tuple(fields))]
-    if premiums := _premium_lines(role, level.id):
-        blocks.append(Bullets(premiums, msg.PREMIUMS))
     return Reply(
         msg.LEVEL_TITLE.format(
             role=role.title, level=level.label, region=role.region, as_of=role.as_of

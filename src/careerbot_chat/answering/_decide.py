@@ -128,6 +128,10 @@ def understand(
             reading = replace(reading, intents=("salary", *reading.intents))  # "is 10–45 all?"
     role = reading.role or context_role
     over = role or fallback_role(catalog, None)
+    if reading.years_to is not None and reading.level is None and over is not None:
+        held = _holding(over, reading.years, reading.years_to)
+        if held is not None:  # "3-6 yoe": the level whose years are those
+            reading = replace(reading, level=held, years=None, years_to=None, asks_years=True)
     if reading.asks_premium and not reading.others and over is not None and over.premiums:
         other = over.premiums[0].over[0].split(" (")[0]  # "DevOps (equivalent level)"
         reading = replace(reading, others=(other,))  # "is the premium the same at every level?"
@@ -153,6 +157,9 @@ def understand(
     enough = reading.asks_enough and kind in (Kind.ROLE, Kind.SKILLS, Kind.SEARCH)
     if enough and _on_skills(role or fallback_role(catalog, None), reading.topics):
         kind = Kind.SKILLS  # "only Docker and Python enough?": the lines asked, then the rest
+    elif enough and _on_duties(role or fallback_role(catalog, None), reading.topics):
+        reading = replace(reading, topics=(), intents=("role",))  # "is it just deploying
+        kind = Kind.ROLE  # models?": what the job is, all of it
     if memory is not None and kind is Kind.PATH and not reading.others and memory.origin:
         reading = replace(reading, others=(memory.origin,))  # "can I switch?" after "I'm a DS"
     if kind is Kind.SKILLS and not reading.others:  # "what to learn first?" after "I'm backend"
@@ -163,7 +170,8 @@ def understand(
         kind = Kind.SALARY  # "why so high?" after the openings: the source's reasons
     if kind is Kind.ROLE and not (reading.intents or reading.topics) and _shows_demand(replying_to):
         kind = Kind.DEMAND  # "in Bangalore?" after the openings: the openings, the gap first
-    if kind is Kind.SALARY and reading.weak_pay and _shows_demand(replying_to):
+    counts = reading.weak_pay and not reading.asks_amount  # "kitna milta?" is still pay
+    if kind is Kind.SALARY and counts and _shows_demand(replying_to):
         kind = Kind.DEMAND  # "pune me kitni?" after the openings: how many, there
     own_level = reading.about_self and reading.level is not None and reading.pay is None
     if own_level and memory is not None and memory.years is not None and reading.years is None:
@@ -186,6 +194,8 @@ def understand(
         reading = replace(reading, level=None, years=None)  # "the gap between them?": all bands
     elif kind is Kind.SALARY and replying_to is not None and _same_card(reading):
         reading = replace(reading, level=reading.level or context_level)
+    if kind is Kind.COMPARE and reading.level is None and reading.years is None:
+        reading = replace(reading, level=context_level)  # "and the gap to DevOps?" after mid
     if kind is Kind.SALARY and replying_to is not None and not reading.others:
         against = _compared(replying_to)  # "sorry, I meant at mid level" after "vs devops"
         unit = reading.asks_unit and set(reading.intents) <= {"salary"}
@@ -253,6 +263,20 @@ def _on_skills(role: Role | None, words: tuple[str, ...]) -> bool:
     )
 
 
+def _on_duties(role: Role | None, words: tuple[str, ...]) -> bool:
+    """``words`` are about ``role``'s duties and nothing else it lists ("just deploying
+    models?", not "is one project owning a model in production enough?")."""
+    if role is None or not words:
+        return False
+    stems = {word[:6] for word in words if len(word) > 3}
+    duties = " ".join(role.duties).casefold()
+    steps = [step for path in role.paths for step in path.steps]
+    rest = " ".join((*role.competencies, *steps)).casefold()
+    on_duties = {stem for stem in stems if stem in duties}
+    elsewhere = {stem for stem in stems if stem in rest}
+    return bool(on_duties - elsewhere) and not elsewhere - on_duties
+
+
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -295,12 +319,20 @@ def _shows_demand(command: Command | None) -> bool:
     return command is not None and command.name == "role" and "demand" in command.args
 
 
+_WEAK_STEPS = frozenset({"before", "previous", "pehle", "after", "baad", "beyond"})
+"""Words that are a step up or down the ladder only when nothing else is asked
+("and the level after that?")."""
+_STEPS = _WEAK_STEPS | {"down", "below", "lower", "neeche", "niche", "up", "above", "upar", "next"}
+
+
 def _step(reading: Reading) -> int:
     """-1 for "one level down", +1 for "one level up", else 0."""
     words = set(reading.topics)
-    if words & {"down", "below", "lower", "neeche", "niche"}:
+    if not words <= _STEPS or set(reading.intents) - {"salary"}:
+        words &= _STEPS - _WEAK_STEPS  # "what happens after the interview?" is no step
+    if words & {"down", "below", "lower", "neeche", "niche", "before", "previous", "pehle"}:
         return -1
-    if words & {"up", "above", "upar", "next"}:
+    if words & {"up", "above", "upar", "next", "after", "baad", "beyond"}:
         return 1
     return 0
 
@@ -310,6 +342,17 @@ def _quoted_level(role: Role, band: tuple[float, float]) -> str | None:
     for level in role.ladder:
         high = level.max / 100_000 if level.max is not None else None
         if level.min / 100_000 == band[0] and high == band[1]:
+            return level.id
+    return None
+
+
+def _holding(role: Role, first: float | None, last: float) -> str | None:
+    """The level whose years hold the whole span from ``first`` to ``last``."""
+    for level in role.ladder:
+        span = level.years
+        if first is None or span is None or first < span.min:
+            continue
+        if span.max is None or last <= span.max:
             return level.id
     return None
 
@@ -405,6 +448,9 @@ def _decide(reading: Reading, replying_to: Command | None, has_role: bool) -> Ki
     asks_other = reading.others and not reading.role and not has_role
     if asks_other and Kind.COMPARE not in intents and intents[:1] != [Kind.PATH]:
         return Kind.OTHER_ROLE  # "sre salary": a role we have no card for
+    between = reading.asks_between or "gap" in reading.topics
+    if not intents and reading.others and has_role and between:
+        return Kind.COMPARE  # "the gap between this and DevOps?": their pay
     if not intents and reading.others and has_role and not reading.content_topics:
         return Kind.PATH  # "backend to mlops", not "who builds feature stores, MLOps or DE?"
     if intents == [Kind.ROLE] and reading.others and reading.about_self and has_role:

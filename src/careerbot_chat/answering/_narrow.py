@@ -125,9 +125,13 @@ def compare(catalog: Catalog, role: Role, level: str | None, others: tuple[str, 
     if lines:
         blocks: tuple[Block, ...] = (Bullets(tuple(lines)),)
         return Reply(title, blocks, cards.footer(role), actions, command="salary", role=role.slug)
-    gap = Paragraph(msg.GAP_PREMIUM.format(role=role.title, other=other))
+    gap: tuple[Block, ...] = (Paragraph(msg.GAP_PREMIUM.format(role=role.title, other=other)),)
     hits = derived.search_index(catalog).search((*others, "pay"), role.slug, SEARCH_HITS)
-    blocks = (gap, *_hit_blocks(hits)) if hits else (gap,)
+    asked = role.level(level) if level is not None else None
+    if asked is not None and not any(asked.label in hit.piece.text for hit in hits):
+        band = msg.PAY_NEXT.format(level=f"{asked.label} {role.title}", band=show.band(asked))
+        gap = (*gap, Paragraph(band))  # "and at mid level?" after "vs backend": that band
+    blocks = (*gap, *_hit_blocks(hits)) if hits else gap
     return Reply(title, blocks, cards.footer(role), actions, command="salary", role=role.slug)
 
 

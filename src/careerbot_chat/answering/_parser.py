@@ -47,7 +47,8 @@ class Command:
     spec: CommandSpec
     args: tuple[str, ...] = ()
     unknown: str | None = None
-    """The name typed when it matched no command; the command is then ``help``."""
+    """The name typed when it matched no command; the command is then ``help`` and
+    ``args`` the words after the name ("/jobs mlops" is read as the words "jobs mlops")."""
 
     @property
     def name(self) -> str:
@@ -95,7 +96,7 @@ def parse(text: str, *, bot_username: str | None = None, plain: bool = False) ->
         name, args = args[0].lstrip("/"), args[1:]
     spec = command_spec(name)
     if spec is None:
-        return Command(_spec("help"), unknown=name[:MAX_WORD])
+        return Command(_spec("help"), args[:MAX_ARGS], unknown=name[:MAX_WORD])
     return Command(spec, args if spec.name == _ASK else args[:MAX_ARGS])
 
 

@@ -40,6 +40,10 @@ _MY = re.compile(r"\b(my|mine|mera|meri|mere)\b")
 _FEATURE_STORE = re.compile(r"feature[- ]stor")
 _SELF = re.compile(r"\b(i|i'm|im|me|my|mine|mujhe|mera|meri|mere|main|hu|hoon)\b")
 """Words by which a member speaks of themselves (English and Hinglish)."""
+_AMOUNT = frozenset({"kitna", "howmuch", "milta", "milega", "itna"})
+"""Asking an amount (of money: "paisa kitna milta"); "kitni"/"kitne" ask a count."""
+_HERE = re.compile(r"\w\s+here\W*$")
+"""A member introducing themselves: "senior MLOps engineer here", "backend dev here"."""
 _WHY = re.compile(r"\b(why|kyu|kyun|kyon|reason|wajah)\b")
 _MORE = re.compile(r"\b(more|extra|zyada|jyada|badhega|badhegi|bump|jump)\b")
 _OUTSIDE = re.compile(
@@ -72,6 +76,10 @@ _ALAWA = re.compile(
 )
 """Something set aside ("besides Python, what else?", "kubernetes ke alawa"): the rest of
 the list it is on is asked."""
+_NOT = re.compile(
+    r"[,;]\s*(?:and\s+|but\s+)?not\s+(?:for\s+|the\s+)?([a-z0-9 '+-]+?)\s*(?:[,?.;!]|$)"
+)
+"""A correction's other half: "I meant pipelines, not serving"."""
 _EXCEPT_CUES = (
     "besides",
     "apart",
@@ -109,6 +117,8 @@ class Reading:
     level: str | None = None
     years: float | None = None
     intents: tuple[str, ...] = ()
+    years_to: float | None = None
+    """With ``years``, the last of a span of years ("3-6 yoe", "3 to 6 years")."""
     others: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
     gaps: tuple[Gap, ...] = ()
@@ -131,6 +141,8 @@ class Reading:
     asks_difference: bool = False
     """Asks how the role differs from another (not what it pays over it)."""
     weak_pay: bool = False
+    asks_amount: bool = False
+    """"Kitna milta hai?", "how much?": an amount of money, not a count ("kitni?")."""
     """Pay is asked only by "how much" or "milega": after openings, it asks how many."""
     asks_unit: bool = False
     """Names a unit of pay (rupees, lakhs): "how much is that in lakhs?"."""
@@ -308,17 +320,25 @@ def tokens(
     """Case-folded words, short forms expanded, phrases joined; with ``fuzzy`` (a sentence
     rather than a typed command's arguments) @mentions dropped and typos fixed."""
     folded = _MENTION.sub(" ", text.casefold()) if fuzzy else text.casefold()
-    raw = _TOKEN.findall(folded)[:MAX_WORDS]
+    raw = [part for token in _TOKEN.findall(folded)[:MAX_WORDS] for part in _parts(token)]
     words: list[str] = []
     corrected: list[tuple[str, str]] = []
     for token in raw:
         token = token.removesuffix("'s").rstrip(".'/+-") or token  # "walmart's"
+        token = token.removesuffix("-wise") or token  # "pay-wise", "salary-wise"
         token = vocab.SHORT_FORMS.get(token, token)
         fixed = lexicon.fix(token) if fuzzy else token
         if fixed != token:
             corrected.append((token, fixed))
         words.append(vocab.SHORT_FORMS.get(fixed, fixed))
     return _join_phrases(words), corrected
+
+
+def _parts(token: str) -> list[str]:
+    """``tcs/infosys`` as two words; ``ci/cd`` and ``v/s`` stay one."""
+    if "/" not in token or token in vocab.SHORT_FORMS or token in vocab.UNCOVERED:
+        return [token]
+    return [part for part in token.split("/") if part]
 
 
 def _spans(words: list[str], table: dict[tuple[str, ...], str]) -> list[tuple[str, bool]]:
@@ -378,14 +398,19 @@ def _take_others(words: list[str]) -> tuple[tuple[str, ...], list[str]]:
     return found, [word for word, other in spans if not other]
 
 
-def _take_years(words: list[str]) -> tuple[float | None, str | None, list[str]]:
-    """A count of years (``5 years``, ``5y``, ``4.5 yoe``) and a calendar year (``2025``)."""
+def _take_years(words: list[str]) -> tuple[float | None, float | None, str | None, list[str]]:
+    """A count of years (``5 years``, ``5y``, ``4.5 yoe``), or a span of them (``3-6 yoe``,
+    ``3 to 6 years``: its first and last), and a calendar year (``2025``)."""
     years: float | None = None
+    until: float | None = None
     calendar: str | None = None
     rest: list[str] = []
     index = 0
     while index < len(words):
         word = words[index]
+        if years is None and (span := _years_span(words, index)) is not None:
+            years, until, index = span
+            continue
         match = _NUMBER_UNIT.match(word)
         after = words[index + 1] if index + 1 < len(words) else ""
         if match and years is None and (match[2] or after in vocab.YEAR_UNITS):
@@ -397,7 +422,27 @@ def _take_years(words: list[str]) -> tuple[float | None, str | None, list[str]]:
         elif not word[0].isdigit() and word != "₹":
             rest.append(word)
         index += 1
-    return years, calendar, rest
+    return years, until, calendar, rest
+
+
+def _years_span(words: list[str], index: int) -> tuple[float, float, int] | None:
+    """``3-6 years`` or ``3 to 6 years`` at ``index``: first, last, and the index after."""
+    match = _SPAN.match(words[index])
+    if match is not None:
+        low, high, size = match[1], match[2], 1
+    elif index + 2 < len(words) and words[index + 1] in ("to", "-", "se"):
+        low, high, size = words[index], words[index + 2], 3
+        if not (low.isdigit() and high.isdigit()):
+            return None
+    else:
+        return None
+    if index + size >= len(words) or words[index + size] not in vocab.YEAR_UNITS:
+        return None
+    first, last = float(low), float(high)
+    return (first, last, index + size + 1) if first < last else None
+
+
+_SPAN = re.compile(r"^(\d{1,2})-(\d{1,2})$")
 
 
 def _take_level(
@@ -445,7 +490,7 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
         named = lexicon.name_words[role.slug]
         words = [word for word in words if word not in named or word in vocab.STOPWORDS]
     others, words = _take_others(words)
-    years, calendar, words = _take_years(words)
+    years, until, calendar, words = _take_years(words)
     level, unknown_level, words = _take_level(words, role, lexicon)
     levels: list[str] = []
     while level is not None and len(levels) < 3:  # "mid vs senior vs staff"
@@ -478,6 +523,8 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
             topics.extend(vocab.NEAREST.get(word, ()))  # what the source says nearest
         elif word in ("years", "experience"):
             asks_years = True
+        elif word in vocab.CORRECTION:
+            continue  # "sorry, I meant ...": how it is said, not what is asked
         elif word in vocab.ACROSS_LEVELS or word in vocab.BETWEEN:
             continue  # "with seniority", "between them": no level in particular
         elif word not in vocab.STOPWORDS and len(word) > 1:
@@ -542,7 +589,8 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
         pay=pay,
         pay_text=pay_text,
         chat=chat,
-        about_self=_SELF.search(folded) is not None,
+        about_self=_SELF.search(folded) is not None
+        or ("?" not in folded and _HERE.search(folded) is not None),
         asks_why=_WHY.search(folded) is not None,
         asks_more=_MORE.search(folded) is not None
         or bool(others and "compare" not in found and not said.isdisjoint(_OVER)),
@@ -550,6 +598,7 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
         asks_difference=_DIFFER.search(folded) is not None
         or not (said.isdisjoint(_DIFFERENCE) or said.isdisjoint(_WORK)),
         weak_pay=weak_pay,
+        asks_amount=weak_pay and not said.isdisjoint(_AMOUNT),
         about_source=about_source and years is None and pay is None,
         about_privacy=_privacy(said, folded),
         asks_unit=asks_unit,
@@ -560,16 +609,19 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
         band=_band(text) if fuzzy else None,
         levels=tuple(levels),
         excluded=excluded,
+        years_to=until if years is not None else None,
         asks_enough=not said.isdisjoint(vocab.SUFFICIENT),
         corrected=tuple(corrected),
     )
 
 
 def _excluded(folded: str, topics: list[str]) -> tuple[str, ...]:
-    """The topic words a sentence sets aside ("besides deploying models, what else?")."""
-    if not any(cue in folded for cue in _EXCEPT_CUES):
+    """The topic words a sentence sets aside ("besides deploying models, what else?",
+    "I meant monitoring, not serving")."""
+    match = _NOT.search(folded) if " not " in folded else None
+    if match is None and not any(cue in folded for cue in _EXCEPT_CUES):
         return ()
-    match = _EXCEPT.search(folded) or _ALAWA.search(folded)
+    match = match or _EXCEPT.search(folded) or _ALAWA.search(folded)
     if match is None:
         return ()
     aside = set(_TOKEN.findall(match[1]))

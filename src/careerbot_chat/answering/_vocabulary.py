@@ -64,7 +64,7 @@ INTENTS: dict[str, frozenset[str]] = {
         "compensation earn earns earning earnings lpa kamata "
         "kamate kamati kamai paisa paise band bands money rate "
         "income stipend scale crore crores cr lakh lakhs levels howmuch fair underpaid "
-        "overpaid lowball".split()
+        "overpaid lowball standing".split()
     ),
     # what the job is
     "role": frozenset(
@@ -121,6 +121,10 @@ PRIORITY = (
 
 PHRASES: dict[tuple[str, ...], str] = {
     ("how", "much"): "howmuch",
+    ("do", "i", "stand"): "standing",  # "where do I stand pay-wise?": the member placed
+    ("open", "roles"): "openings",
+    ("roles", "open"): "openings",
+    ("open", "positions"): "openings",
     ("get", "into"): "getinto",
     ("work", "from", "home"): "wfh",
     ("the", "us"): "usa",
@@ -355,7 +359,7 @@ LOW_PAY = frozenset("lowest min minimum floor starting least bottom".split())
 PLACEMENT = frozenset(
     "below above under over inside within outside low lower high higher fair unfair sahi "
     "theek thik kam good bad decent reasonable enough okay ok underpaid overpaid market "
-    "normal standard average".split()
+    "normal standard average fine acceptable competitive alright".split()
 )
 """Words that ask where a figure falls ("is that low?", "within the band?", "sahi hai?"):
 said of the member's own figure, they ask for it placed, and nothing else."""
