@@ -165,9 +165,15 @@ GAP_PAY_FORM = (
 )
 GAP_CURRENCY = "The source gives no figures in {place}: its pay is in rupees, for {region}."
 GAP_FUTURE = "The source does not say what comes next for {role}; it gives figures as of {as_of}."
+GAP_UNEXPLAINED = (
+    "The source does not say more about {words} for {role} than its name; where it comes up:"
+)
+GAP_UNNAMED_FIRMS = "The source gives no names of {kinds} companies. {names}."
+GAP_ALL_FIRMS = "The source does not say it holds at every company; only of the kinds it names."
 GAP_REMOTE = "The source says nothing about remote or hybrid work for {role}."
 GAP_YEAR = "The source gives no figures for {year}; these are as of {as_of}."
-GAP_LEVEL_YEARS = "The source gives no experience range for {level} {role}."
+GAP_LEVEL_YEARS = "The source gives no experience range for {level} {role}{known}."
+GAP_LEVEL_YEARS_KNOWN = "; it gives years only for {levels}"
 GAP_LEVEL = "The source gives no {level} level for {role}; its lowest is {lowest}."
 GAP_PATH = (
     "The source gives no route into {role} from {origin}; the route it describes is from {known}."

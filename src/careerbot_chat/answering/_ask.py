@@ -278,13 +278,23 @@ def _no_comparison(role: Role, other: str) -> str:
 
 
 def _switching(role: Role, reading: Reading) -> tuple[str, ...]:
-    """A pay question that is also about switching: the source's route in, after the band."""
-    if "path" not in reading.intents:
+    """A pay question that is also about switching or what to learn: the source's route
+    in, after the band ("5 yoe devops, how much would I get and what to learn?")."""
+    if not ({"path", "skills"} & set(reading.intents)) or not reading.others:
         return ()
-    routes = [
-        p for p in role.paths if any(o.casefold() in p.origin.casefold() for o in reading.others)
-    ]
-    return tuple(f"{p.origin}: {p.note}." if p.note else p.origin for p in routes[:1])
+    others = [other.casefold() for other in reading.others]
+    routes = [p for p in role.paths if any(o in p.origin.casefold() for o in others)]
+    if routes:
+        return tuple(f"{p.origin}: {p.note}." if p.note else p.origin for p in routes[:1])
+    if "skills" not in reading.intents or not role.paths:
+        return ()
+    path = role.paths[0]  # from DevOps: no route of its own; the one the source gives
+    known = msg.join_names([p.origin for p in role.paths], "and")
+    gap = msg.GAP_PATH.format(role=role.title, origin=reading.others[0], known=known)
+    steps = msg.LABELLED.format(
+        label=msg.FROM_ROLE.format(origin=path.origin), text="; ".join(path.steps)
+    )
+    return gap, f"{steps}."
 
 
 def _path(role: Role, reading: Reading) -> Reply:
@@ -385,7 +395,64 @@ def _gap_notes(reading: Reading, role: Role) -> list[str]:
         notes.append(msg.GAP_COUNTRY.format(place=places["country"], region=role.region))
     for gap in reading.gaps:
         notes.append(_gap_note(gap, role))
+    if reading.firms and (firms := _firms_note(reading, role)):
+        notes.append(firms)
+    explains = reading.asks_define and set(reading.intents) <= {"compare", "role"}
+    explains = explains and not reading.others
+    if explains and reading.role is None and (only := _named(role, reading.topics)):
+        words = msg.echo(" ".join(only))  # "what is training-serving skew?": named, not explained
+        notes.append(msg.GAP_UNEXPLAINED.format(words=words, role=role.title))
     return [note for note in dict.fromkeys(notes) if note]
+
+
+def _named(role: Role, words: tuple[str, ...]) -> list[str]:
+    """The ``words`` that ``role``'s lists name (skills, tools, what strong candidates
+    discuss, duties): things the source names without explaining them."""
+    named = [*role.competencies, *role.duties]
+    named += [tool for chain in role.toolchains for tool in (chain.purpose, *chain.tools)]
+    named += [line for pitfall in role.pitfalls for line in pitfall.strong_candidates_discuss]
+    text = " ".join(named).casefold()
+    return [word for word in words if len(word) > 2 and word in text]
+
+
+def _firms_note(reading: Reading, role: Role) -> str:
+    """Companies the source does not name: "which AI-native companies?" when it names
+    only GCCs; "is that true at every company?" when it speaks of some kinds only."""
+    named = cards.employers(role)
+    if named is None:
+        return ""
+    names = msg.LABELLED.format(label=named[0], text=named[1])
+    if reading.firms == "all":
+        return msg.GAP_ALL_FIRMS
+    label = named[0].casefold()
+    kinds = [t for t in reading.topics if t not in _FIRM_TOPICS and t[:3] not in label]
+    kinds = [t for t in kinds if any(t in line.casefold() for line in _market(role))]
+    if not kinds:
+        return ""
+    return msg.GAP_UNNAMED_FIRMS.format(kinds=" ".join(kinds), names=names)
+
+
+def _market(role: Role) -> tuple[str, ...]:
+    return role.why_now.market if role.why_now is not None else ()
+
+
+_FIRM_TOPICS = frozenset(
+    [
+        "companies",
+        "company",
+        "firms",
+        "firm",
+        "employers",
+        "employer",
+        "orgs",
+        "startups",
+        "startup",
+        "mncs",
+        "gcc",
+        "gccs",
+        "capability",
+    ]
+)
 
 
 def _places(reading: Reading, kind: str) -> str:

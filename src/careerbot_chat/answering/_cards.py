@@ -159,6 +159,14 @@ def _why_now(role: Role) -> tuple[str, ...]:
     return tuple(items)
 
 
+def no_years(role: Role, level: Level) -> str:
+    """The source gives no years for ``level``: say so, and which levels it gives them for."""
+    known = [f"{lvl.label} ({show.years(lvl.years)})" for lvl in role.ladder if lvl.years]
+    levels = msg.join_names(known, "and")
+    more = msg.GAP_LEVEL_YEARS_KNOWN.format(levels=levels) if known else ""
+    return msg.GAP_LEVEL_YEARS.format(level=level.label, role=role.title, known=more)
+
+
 def employers(role: Role) -> tuple[str, str] | None:
     """What the source calls the employers it names ("Examples of GCCs the source
     names"), and their names; ``None`` when it names none."""

@@ -70,7 +70,7 @@ def salary_answer(catalog: Catalog, role: Role, reading: Reading) -> Reply:
     else:
         reply = card(catalog, role, f"salary:{level.id}")
         if reading.asks_years and level.years is None:
-            note = msg.GAP_LEVEL_YEARS.format(level=level.label, role=role.title)
+            note = cards.no_years(role, level)
             reply = replace(reply, blocks=(reply.blocks[0], Paragraph(note), *reply.blocks[1:]))
     return narrow(catalog, reply, reading.topics, role)
 

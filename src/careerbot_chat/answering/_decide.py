@@ -126,6 +126,11 @@ def understand(
             reading = replace(reading, level=level, asks_years=True)
         elif _is_headline(role, band) and "salary" not in reading.intents:
             reading = replace(reading, intents=("salary", *reading.intents))  # "is 10–45 all?"
+    elif band is not None and role is not None and _is_headline(role, band):
+        intents = tuple(dict.fromkeys(("salary", *reading.intents)))
+        # "10-45L, but senior is 45-80?": the headline band beside the ladder, which
+        # says how the two go together (not why the role pays what it does)
+        reading = replace(reading, level=None, intents=intents, asks_why=False)
     role = reading.role or context_role
     over = role or fallback_role(catalog, None)
     if reading.years_to is not None and reading.level is None and over is not None:
@@ -431,6 +436,8 @@ def _decide(reading: Reading, replying_to: Command | None, has_role: bool) -> Ki
         return Kind.PRIVACY  # "do you store my salary?"
     if reading.pay is not None or (reading.asks_years and reading.level is not None):
         return Kind.SALARY  # the member's own figure, or the years a level means
+    if reading.years is not None and "salary" in reading.intents:
+        return Kind.SALARY  # "4 yoe, want to move to MLOps, what pay?": the band, the route next
     plain = set(reading.intents) <= {"salary", "role"} and reading.level is None
     only_data = set(reading.topics) <= vocab.DATA_WORDS | vocab.PROVENANCE  # not "which GCCs"
     only_data = only_data and not any(gap.kind == "topic" for gap in reading.gaps)

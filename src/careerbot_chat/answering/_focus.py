@@ -182,7 +182,7 @@ def pay_reply(
     if reading.outside and level is not None and level.qualifier:
         notes.append(msg.GAP_QUALIFIER.format(level=level.label, qualifier=level.qualifier))
     if reading.asks_years and level is not None and level.years is None:
-        notes.append(msg.GAP_LEVEL_YEARS.format(level=level.label, role=role.title))
+        notes.append(cards.no_years(role, level))
     named = [at for at, lvl in enumerate(role.ladder) if lvl.id in reading.levels]
     asked = role.ladder[min(named) : max(named) + 1] if named else []  # "from mid to staff"
     if reading.pay is not None:
@@ -191,7 +191,12 @@ def pay_reply(
         lines = [*notes, *_levels_lines(role, asked)]
     elif level is not None:
         sentence = _level_sentence(role, level, reading)
-        support = [line for line in _level_support(role, level) if line[:-1] not in sentence]
+        said = show.years(level.years) if level.years is not None else None
+        support = [
+            line
+            for line in _level_support(role, level)
+            if line[:-1] not in sentence and not (said and said in line and said in sentence)
+        ]
         lines = [*notes, sentence, *support]  # "Mid-level means 3–6 yrs" said once
     else:
         lines = [*notes, _headline_sentence(role), _ladder_line(role)]

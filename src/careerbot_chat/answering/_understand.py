@@ -30,9 +30,14 @@ _MENTION = re.compile(r"@\w+")
 _NUMBER_UNIT = re.compile(r"^(\d{1,2}(?:\.\d+)?)\+?(y|yr|yrs|years?|yoe)?$")
 _CALENDAR_YEAR = re.compile(r"^(19|20)\d\d$")
 _PAY = re.compile(
-    r"(?<![\d.])(₹\s*)?(\d{1,3}(?:\.\d{1,2})?)\s*(lpa|lakhs?|lacs?|l|cr|crores?)(?![a-z])"
+    r"(?<![\d.\-–])(₹\s*)?(\d{1,3}(?:\.\d{1,2})?)\s*(lpa|lakhs?|lacs?|l|cr|crores?)(?![a-z])"
 )
-"""A yearly pay figure as members type it: ``28 LPA``, ``50L``, ``1.5 cr``, ``₹40 lakh``."""
+"""A yearly pay figure as members type it: ``28 LPA``, ``50L``, ``1.5 cr``, ``₹40 lakh``;
+not the end of a range ("10-45L")."""
+_QUOTED = re.compile(r"\b(?:that|this|ye|yeh|wo|woh|vo)\s+(?:₹\s*)?$")
+_OF_BAND = re.compile(r"\+?\s*(?:\w+\s+)?(?:number|figure|band|wala|vala|waala)\b")
+"""A figure quoted back from the bot's answer ("that 1 cr+ staff number"), not the
+member's own pay."""
 _UNIT = {"l": 100_000, "c": 10_000_000}
 _WHERE = re.compile(r"\b(where|kahan|kaha|kidhar)\b")
 _MINE = re.compile(r"\b(my|mine|mera|meri|mere|you|your|aap|tum)\b")
@@ -42,16 +47,40 @@ _SELF = re.compile(r"\b(i|i'm|im|me|my|mine|mujhe|mera|meri|mere|main|hu|hoon)\b
 """Words by which a member speaks of themselves (English and Hinglish)."""
 _AMOUNT = frozenset({"kitna", "howmuch", "milta", "milega", "itna"})
 """Asking an amount (of money: "paisa kitna milta"); "kitni"/"kitne" ask a count."""
+_EXPLAIN = re.compile(
+    r"\b(explain|samjha\w*|difference between|differ|which one|which should|better)\b"
+)
+_FIRM_WORDS = frozenset(
+    [
+        "companies",
+        "company",
+        "firms",
+        "firm",
+        "employers",
+        "employer",
+        "orgs",
+        "startups",
+        "startup",
+        "mncs",
+    ]
+)
+_ALL_FIRMS = re.compile(
+    r"\b(?:all|every|any|har|sab|sabhi|saari|sari)\s+(?:\w+\s+)?(?:compan|firm|employer|org|mnc)"
+)
+_WHICH = re.compile(
+    r"\b(?:which|name|names|list|examples?|kaunsi|konsi|kaunse|konse|kon si|kaun si)\b"
+)
 _HERE = re.compile(r"\w\s+here\W*$")
 """A member introducing themselves: "senior MLOps engineer here", "backend dev here"."""
 _WHY = re.compile(r"\b(why|kyu|kyun|kyon|reason|wajah)\b")
 _MORE = re.compile(r"\b(more|extra|zyada|jyada|badhega|badhegi|bump|jump)\b")
 _OUTSIDE = re.compile(
-    r"\b(non[- ]?faang|outside|other than|besides|others|other companies|elsewhere|baaki)\b"
+    r"\b(non[- ]?faang|outside|other than|besides|others|other companies|elsewhere|baaki"
+    r"|everywhere|har jagah)\b"
 )
 _DIFFER = re.compile(r"\b(different|differ|differs|alag)\b")
 _DEFINE = re.compile(
-    r"\b(what\s*(is|'s|s)|whats|kya\s+(hai|h|hota|hoti|hote)|matlab|meaning|define|definition)\b"
+    r"\b(what\s*(is|'s|s|are|r)|whats|kya\s+(hai|h|hota|hoti|hote)|matlab|meaning|define|definition)\b"
 )
 """A definition asked ("what is MLOps", "MLOps kya hota hai"): what the role is."""
 _HEADCOUNT = re.compile(
@@ -142,6 +171,11 @@ class Reading:
     """Asks how the role differs from another (not what it pays over it)."""
     weak_pay: bool = False
     asks_amount: bool = False
+    asks_define: bool = False
+    """"What is X?", "X kya hota hai?", "explain X", "the difference between X and Y",
+    "which one should I pick?": an explanation or a choice, not a fact."""
+    firms: str = ""
+    """"which": the member asks which companies; "all": whether it holds at every one."""
     """"Kitna milta hai?", "how much?": an amount of money, not a count ("kitni?")."""
     """Pay is asked only by "how much" or "milega": after openings, it asks how many."""
     asks_unit: bool = False
@@ -470,10 +504,12 @@ def _take_level(
 def member_pay(text: str) -> tuple[int | None, str]:
     """The one pay figure ``text`` states, in rupees, and as typed; none for a range
     ("the 10L to 45L band") or no figure."""
-    found = _PAY.findall(text.casefold())
+    folded = text.casefold()
+    found = [m for m in _PAY.finditer(folded) if not _QUOTED.search(folded[: m.start()])]
+    found = [m for m in found if not _OF_BAND.match(folded[m.end() :])]
     if len(found) != 1:
         return None, ""
-    _, number, unit = found[0]
+    _, number, unit = found[0].groups()
     return round(float(number) * _UNIT[unit[0]]), f"₹{number} {'Cr' if unit[0] == 'c' else 'LPA'}"
 
 
@@ -541,7 +577,9 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
     if weak_pay and {w for w in said if _INTENT_OF.get(w) == "role"} <= _AUXILIARY:
         found.pop("role", None)  # "what does a senior make": "does" asks nothing
     things = any(gap.kind in ("remote", "topic") for gap in gaps)
-    weak_pay = weak_pay and not set(found) - {"compare"} and not topics and not things
+    asked_alone = not set(found) - {"compare"} and not set(topics) - vocab.PLACEMENT
+    weak_pay = weak_pay and ((asked_alone and not things) or years is not None)
+    # "5 yoe devops, how much would I get and what to learn": the member's years ask pay
     # "premium kyu milta"; "wfh milta hai?" asks about remote work, not pay
     if role is not None and _HEADCOUNT.search(folded) and set(found) <= {"role"} and not weak_pay:
         found.pop("role", None)  # "kitne log kaam karte": a count, not what the work is
@@ -599,6 +637,8 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
         or not (said.isdisjoint(_DIFFERENCE) or said.isdisjoint(_WORK)),
         weak_pay=weak_pay,
         asks_amount=weak_pay and not said.isdisjoint(_AMOUNT),
+        firms=_firms(folded, said),
+        asks_define=_DEFINE.search(folded) is not None or _EXPLAIN.search(folded) is not None,
         about_source=about_source and years is None and pay is None,
         about_privacy=_privacy(said, folded),
         asks_unit=asks_unit,
@@ -627,6 +667,16 @@ def _excluded(folded: str, topics: list[str]) -> tuple[str, ...]:
     aside = set(_TOKEN.findall(match[1]))
     aside |= {vocab.SHORT_FORMS.get(word, word) for word in aside}
     return tuple(topic for topic in topics if topic in aside)
+
+
+def _firms(folded: str, said: set[str]) -> str:
+    """ "all" for "is that true at every company?", "which" for "which AI-native companies
+    are hiring?", else ""."""
+    if said.isdisjoint(_FIRM_WORDS):
+        return ""
+    if _ALL_FIRMS.search(folded):
+        return "all"
+    return "which" if _WHICH.search(folded) else ""
 
 
 def _privacy(words: set[str], folded: str) -> bool:

@@ -64,7 +64,7 @@ INTENTS: dict[str, frozenset[str]] = {
         "compensation earn earns earning earnings lpa kamata "
         "kamate kamati kamai paisa paise band bands money rate "
         "income stipend scale crore crores cr lakh lakhs levels howmuch fair underpaid "
-        "overpaid lowball standing".split()
+        "overpaid lowball standing ballpark".split()
     ),
     # what the job is
     "role": frozenset(
@@ -121,7 +121,18 @@ PRIORITY = (
 
 PHRASES: dict[tuple[str, ...], str] = {
     ("how", "much"): "howmuch",
-    ("do", "i", "stand"): "standing",  # "where do I stand pay-wise?": the member placed
+    ("do", "i", "stand"): "standing",
+    ("self", "eliminate"): "self-eliminate",
+    ("self", "eliminating"): "self-eliminate",
+    ("on", "call"): "on-call",
+    ("ai", "startups"): "ai-native",
+    ("ai", "startup"): "ai-native",
+    ("ai", "companies"): "ai-native",
+    ("ai", "first"): "ai-native",
+    ("ai-first",): "ai-native",
+    ("ai", "native"): "ai-native",
+    ("ai", "natives"): "ai-native",
+    ("ai-natives",): "ai-native",  # "where do I stand pay-wise?": the member placed
     ("open", "roles"): "openings",
     ("roles", "open"): "openings",
     ("open", "positions"): "openings",
@@ -193,6 +204,7 @@ SHORT_FORMS: dict[str, str] = {
     "v/s": "vs",
     "v": "vs",
     "snr": "sr",
+    "ppl": "people",
 }
 """A short form or plural and the word it stands for."""
 
@@ -332,7 +344,7 @@ STOPWORDS = frozenset(
     "engineer engineers engineering developer career careers field line industry india indian "
     "meaning define definition "
     "level experience experienced exp year annual annually yearly per-year "
-    "currently today latest recent anyone anybody one common used use uses using "
+    "currently today latest recent anyone anybody one common used use uses using matter matters "
     "come comes coming mention mentions mentioned name names named reason reasons "
     "biggest main only include includes including annum going gonna apply applying applied "
     "candidate candidates full whole complete overall picture told said asked both tech same every each"
@@ -372,7 +384,9 @@ POSSESSIVE = frozenset("my our mera meri mere hamara humara".split())
 """Before a title ("my manager says"), a person, not the member's level."""
 ABROAD = frozenset("move moving shift shifting relocate relocating relocation settle".split())
 """With a place ("move to Dubai"), moving country or city, not switching roles."""
-COMMON_WORDS = frozenset("still speak speaking firing stuck clear fools pools sturdy other".split())
+COMMON_WORDS = frozenset(
+    "still speak speaking firing stuck clear fools pools sturdy other core".split()
+)
 """English words one letter from a word the lists know ("still" and "skill"): never
 "corrected" into it."""
 
@@ -449,7 +463,6 @@ TOPIC_SYNONYMS: dict[str, tuple[str, ...]] = {
     "gcc": ("capability",),
     "gccs": ("capability", "gcc"),
     "mlflow": ("pipelines",),
-    "serving": ("serve",),
     "companies": ("gcc", "capability"),
     "company": ("gcc", "capability"),
     "employers": ("gcc", "capability"),
