@@ -400,8 +400,8 @@ def _gap_notes(reading: Reading, role: Role) -> list[str]:
     explains = reading.asks_define and set(reading.intents) <= {"compare", "role"}
     explains = explains and not reading.others
     if explains and reading.role is None and (only := _named(role, reading.topics)):
-        words = msg.echo(" ".join(only))  # "what is training-serving skew?": named, not explained
-        notes.append(msg.GAP_UNEXPLAINED.format(words=words, role=role.title))
+        echoed = msg.echo(" ".join(only))  # "what is training-serving skew?": named only
+        notes.append(msg.GAP_UNEXPLAINED.format(words=echoed, role=role.title))
     return [note for note in dict.fromkeys(notes) if note]
 
 
