@@ -37,6 +37,7 @@ from ._focus import related as related_lines
 from ._narrow import compare, expand, insert, narrow, without
 from ._reply import Action, Fields, Outcome, Paragraph, Reply
 from ._understand import Gap, Reading
+from ._vocabulary import FIRMS
 
 if TYPE_CHECKING:
     from ..catalog._loader import Catalog
@@ -436,23 +437,7 @@ def _market(role: Role) -> tuple[str, ...]:
     return role.why_now.market if role.why_now is not None else ()
 
 
-_FIRM_TOPICS = frozenset(
-    [
-        "companies",
-        "company",
-        "firms",
-        "firm",
-        "employers",
-        "employer",
-        "orgs",
-        "startups",
-        "startup",
-        "mncs",
-        "gcc",
-        "gccs",
-        "capability",
-    ]
-)
+_FIRM_TOPICS = FIRMS | {"gcc", "gccs", "capability"}
 
 
 def _places(reading: Reading, kind: str) -> str:

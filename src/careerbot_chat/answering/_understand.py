@@ -50,20 +50,6 @@ _AMOUNT = frozenset({"kitna", "howmuch", "milta", "milega", "itna"})
 _EXPLAIN = re.compile(
     r"\b(explain|samjha\w*|difference between|differ|which one|which should|better)\b"
 )
-_FIRM_WORDS = frozenset(
-    [
-        "companies",
-        "company",
-        "firms",
-        "firm",
-        "employers",
-        "employer",
-        "orgs",
-        "startups",
-        "startup",
-        "mncs",
-    ]
-)
 _ALL_FIRMS = re.compile(
     r"\b(?:all|every|any|har|sab|sabhi|saari|sari)\s+(?:\w+\s+)?(?:compan|firm|employer|org|mnc)"
 )
@@ -672,7 +658,7 @@ def _excluded(folded: str, topics: list[str]) -> tuple[str, ...]:
 def _firms(folded: str, said: set[str]) -> str:
     """ "all" for "is that true at every company?", "which" for "which AI-native companies
     are hiring?", else ""."""
-    if said.isdisjoint(_FIRM_WORDS):
+    if said.isdisjoint(vocab.FIRMS):
         return ""
     if _ALL_FIRMS.search(folded):
         return "all"

@@ -23,6 +23,7 @@ __all__ = [
     "CURRENCIES",
     "DATA_WORDS",
     "EMPLOYER_WORDS",
+    "FIRMS",
     "FUTURE",
     "FUZZY_CUTOFF",
     "FUZZY_ECHO_CUTOFF",
@@ -263,6 +264,10 @@ COMPANIES = frozenset(
     "tcs infosys wipro hcl accenture cognizant capgemini startup startups uber ola "
     "walmart adobe jpmorgan goldman".split()
 )
+FIRMS = frozenset(
+    "companies company firms firm employers employer orgs startups startup mncs".split()
+)
+"""Words for employers in general ("which companies", "at every company")."""
 EMPLOYER_WORDS = ("employers", "companies", "company", "gcc", "gccs", "capability", "centres")
 """Words that find the line naming a role's employers, whatever the content calls them."""
 REMOTE = frozenset("remote remotely wfh hybrid onsite".split())
