@@ -389,8 +389,8 @@ def _gap_notes(reading: Reading, role: Role) -> list[str]:
         notes.append(msg.GAP_CITY.format(place=places["city"], region=role.region))
     elif places["company"]:
         note = msg.GAP_COMPANY.format(place=places["company"], region=role.region)
-        if (named := cards.employers(role)) is not None:  # the ones it does name
-            note = f"{note} {msg.LABELLED.format(label=named[0], text=named[1])}."
+        if (named := cards.employers_line(role)) is not None:  # the ones it does name
+            note = f"{note} {named}."
         notes.append(note)
     if places["country"]:
         notes.append(msg.GAP_COUNTRY.format(place=places["country"], region=role.region))
@@ -422,7 +422,6 @@ def _firms_note(reading: Reading, role: Role) -> str:
     named = cards.employers(role)
     if named is None:
         return ""
-    names = msg.LABELLED.format(label=named[0], text=named[1])
     if reading.firms == "all":
         return msg.GAP_ALL_FIRMS
     label = named[0].casefold()
@@ -430,7 +429,7 @@ def _firms_note(reading: Reading, role: Role) -> str:
     kinds = [t for t in kinds if any(t in line.casefold() for line in _market(role))]
     if not kinds:
         return ""
-    return msg.GAP_UNNAMED_FIRMS.format(kinds=" ".join(kinds), names=names)
+    return msg.GAP_UNNAMED_FIRMS.format(kinds=" ".join(kinds), names=cards.employers_line(role))
 
 
 def _market(role: Role) -> tuple[str, ...]:

@@ -154,9 +154,15 @@ def _headline(head: HeadlineBand) -> str:
 def _why_now(role: Role) -> tuple[str, ...]:
     assert role.why_now is not None
     items = [role.why_now.summary, *role.why_now.market]
-    if (named := employers(role)) is not None:
-        items.append(msg.LABELLED.format(label=named[0], text=named[1]))
+    if (line := employers_line(role)) is not None:
+        items.append(line)
     return tuple(items)
+
+
+def employers_line(role: Role) -> str | None:
+    """ "Examples of GCCs the source names: JP Morgan, …" as one line; ``None`` without."""
+    named = employers(role)
+    return None if named is None else msg.LABELLED.format(label=named[0], text=named[1])
 
 
 def no_years(role: Role, level: Level) -> str:

@@ -324,20 +324,21 @@ def _shows_demand(command: Command | None) -> bool:
     return command is not None and command.name == "role" and "demand" in command.args
 
 
+_DOWN = frozenset({"down", "below", "lower", "neeche", "niche", "before", "previous", "pehle"})
+_UP = frozenset({"up", "above", "upar", "next", "after", "baad", "beyond"})
 _WEAK_STEPS = frozenset({"before", "previous", "pehle", "after", "baad", "beyond"})
 """Words that are a step up or down the ladder only when nothing else is asked
 ("and the level after that?")."""
-_STEPS = _WEAK_STEPS | {"down", "below", "lower", "neeche", "niche", "up", "above", "upar", "next"}
 
 
 def _step(reading: Reading) -> int:
     """-1 for "one level down", +1 for "one level up", else 0."""
     words = set(reading.topics)
-    if not words <= _STEPS or set(reading.intents) - {"salary"}:
-        words &= _STEPS - _WEAK_STEPS  # "what happens after the interview?" is no step
-    if words & {"down", "below", "lower", "neeche", "niche", "before", "previous", "pehle"}:
+    if not words <= _DOWN | _UP or set(reading.intents) - {"salary"}:
+        words -= _WEAK_STEPS  # "what happens after the interview?" is no step
+    if words & _DOWN:
         return -1
-    if words & {"up", "above", "upar", "next", "after", "baad", "beyond"}:
+    if words & _UP:
         return 1
     return 0
 

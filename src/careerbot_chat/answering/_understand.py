@@ -156,14 +156,14 @@ class Reading:
     asks_difference: bool = False
     """Asks how the role differs from another (not what it pays over it)."""
     weak_pay: bool = False
+    """Pay is asked only by "how much" or "milega": after openings, it asks how many."""
     asks_amount: bool = False
+    """"Kitna milta hai?", "how much?": an amount of money, not a count ("kitni?")."""
     asks_define: bool = False
     """"What is X?", "X kya hota hai?", "explain X", "the difference between X and Y",
     "which one should I pick?": an explanation or a choice, not a fact."""
     firms: str = ""
     """"which": the member asks which companies; "all": whether it holds at every one."""
-    """"Kitna milta hai?", "how much?": an amount of money, not a count ("kitni?")."""
-    """Pay is asked only by "how much" or "milega": after openings, it asks how many."""
     asks_unit: bool = False
     """Names a unit of pay (rupees, lakhs): "how much is that in lakhs?"."""
     content_topics: bool = False
