@@ -1,12 +1,12 @@
 """The blind labelled sets: how members' questions and conversations are answered.
 
 Run: ``python -m bench.bench_blind`` (``--misses`` also prints the tuning part's wrong
-answers; the held-out part is only ever counted, never shown; ``--set blind2`` or
-``--set blind3`` reports another writer's set, ``--set all`` every set).
+answers; the held-out part is only ever counted, never shown; ``--set blind2`` …
+``--set blind5`` reports a later writer's set, ``--set all`` every set).
 
 The sets (``tests/understanding/blind_questions.yaml``, ``blind_conversations.yaml``,
-the second writer's ``blind2_*.yaml`` and the third's ``blind3_*.yaml``) were written from the source page alone,
-without the code. Every 4th item (a
+and the later writers' ``blind2_*.yaml`` to ``blind5_*.yaml``) were written from the
+source page alone, without the code. Every 4th item (a
 conversation counts whole) is held out and reported apart. Per pattern and overall:
 
 - right answers (every label of the item met);

@@ -33,9 +33,13 @@ BLIND_SETS = {
         Path(__file__).with_name("blind4_questions.yaml"),
         Path(__file__).with_name("blind4_conversations.yaml"),
     ),
+    "blind5": (
+        Path(__file__).with_name("blind5_questions.yaml"),
+        Path(__file__).with_name("blind5_conversations.yaml"),
+    ),
 }
-"""The blind sets by name: (questions, conversations). ``blind2``, ``blind3`` and
-``blind4`` were written later, each by another writer, also from the source page alone."""
+"""The blind sets by name: (questions, conversations). ``blind2`` to ``blind5`` were
+written later, each by another writer, also from the source page alone."""
 HELD_OUT_EVERY = 4
 """Position ``i`` (0-based) is held out when ``i % 4 == 3``: fixed before tuning."""
 
