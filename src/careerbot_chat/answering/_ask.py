@@ -65,6 +65,29 @@ def sentence_reply(
 ) -> Reply | None:
     """The reply to a sentence understood as ``understood``; ``None`` when the answer
     is that of its command (``understood.command``), for the caller to give."""
+    reply = _sentence_reply(understood, catalog, default_role)
+    role = understood.role or fallback_role(catalog, default_role)
+    return _with_count(reply, understood, role) if reply is not None else None
+
+
+_COUNTED = (Kind.SKILLS, Kind.PITFALLS, Kind.SALARY, Kind.ROLE, Kind.PATH, Kind.FAQ)
+"""Answers that do not say how many openings there are, when that is asked too."""
+
+
+def _with_count(reply: Reply, understood: Understood, role: Role | None) -> Reply:
+    """``reply`` with the openings as its second line, when they were asked beside it
+    ("what skills, and how many openings?"): each thing asked is answered."""
+    if not understood.reading.asks_count or understood.kind not in _COUNTED or role is None:
+        return reply
+    if (demand := cards.demand_line(role)) is None or not reply.blocks:
+        return reply
+    line = msg.DEMAND_LINE.format(role=role.title, demand=demand, region=role.region)
+    return replace(reply, blocks=(Paragraph(line), *reply.blocks[: SUPPORT - 1]))
+
+
+def _sentence_reply(
+    understood: Understood, catalog: Catalog, default_role: str | None
+) -> Reply | None:
     reading, kind = understood.reading, understood.kind
     role = understood.role
     if role is None and kind in _NEEDS_ROLE:
@@ -203,13 +226,19 @@ def _answer_for(kind: Kind, reading: Reading, role: Role, catalog: Catalog) -> R
         return cards.faq_card(role, reading.topics)
     if kind is Kind.SEARCH:
         return _search(catalog, reading, role)
-    words = ("demand", "open") if kind is Kind.DEMAND else reading.topics
+    words = ("demand", "open") if kind is Kind.DEMAND else _worded(reading.topics)
     card = kind.value
     if kind in (Kind.DEMAND, Kind.ROLE, Kind.ROLES):  # narrowed by words: every part listed
         card = cards.FULL_ROLE if words else "role"
     return narrow(
         catalog, cards.card_for(catalog, role, card) or cards.role_card(role), words, role
     )
+
+
+def _worded(words: tuple[str, ...]) -> tuple[str, ...]:
+    """``words``, or none when each is of one or two letters ("up" in "what trips people
+    up"): those alone would narrow a card to any line holding them."""
+    return words if any(len(word) > 2 for word in words) else ()
 
 
 def _roles(catalog: Catalog) -> Reply:
@@ -225,6 +254,8 @@ def _roles(catalog: Catalog) -> Reply:
 def _best_lines(catalog: Catalog, role: Role, words: tuple[str, ...]) -> list[str]:
     """The role's lines that best match ``words``, best first (at most three); items of
     one list found together share a line ("Strong candidates speak about: a; b; c")."""
+    if not _worded(words):
+        return []  # "what trips people up": "up" alone finds any line
     hits = derived.search_index(catalog).search(expand(words), role.slug, 2 * BEST_LINES)
     by_label: dict[str, list[str]] = {}
     for hit in hits:

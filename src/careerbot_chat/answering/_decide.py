@@ -119,6 +119,8 @@ def understand(
         named = catalog.level(role, reading.level.replace("-", " "))
         if named is not None:  # "mid level", "mid-level": the ladder's own id
             reading = replace(reading, level=named.id, unknown_level=False)
+        ids = [(lvl.id if (lvl := catalog.level(role, name)) else name) for name in reading.levels]
+        reading = replace(reading, levels=tuple(ids))  # "mid n sr": each the ladder's id
     band = reading.band
     if band is not None and reading.level is None and role is not None:
         level = _quoted_level(role, band)  # "ye 22–45 kis level ka hai?"
@@ -179,10 +181,13 @@ def understand(
     if kind is Kind.SALARY and counts and _shows_demand(replying_to):
         kind = Kind.DEMAND  # "pune me kitni?" after the openings: how many, there
     own_level = reading.about_self and reading.level is not None and reading.pay is None
+    own_level = own_level and not reading.asks_standing  # "where am I in the senior band?"
     if own_level and memory is not None and memory.years is not None and reading.years is None:
         reading = replace(reading, asks_years=True)  # "7 years" → "am I senior then?"
     if memory is not None and memory.knows_member:
-        if kind is Kind.SALARY and (reading.years is not None or reading.pay is not None):
+        if kind is Kind.SALARY and reading.asks_standing and reading.pay is None:
+            reading = _fill(reading, memory)  # "where do I stand in the mid band?" after "26 LPA"
+        elif kind is Kind.SALARY and (reading.years is not None or reading.pay is not None):
             reading = _fill(reading, memory)  # "getting 20 LPA, low?" after "3 yoe"
         elif _about_member(reading, kind) and not _no_route(
             role or fallback_role(catalog, None), kind, memory
@@ -254,7 +259,9 @@ def _asks_nearby(reading: Reading, kind: Kind) -> bool:
     """Remote work or what comes next, asked of the job: the source's lines on demand."""
     kinds = {gap.kind for gap in reading.gaps}
     if "future" in kinds:
-        return kind in (Kind.ROLE, Kind.SEARCH)  # "will AI replace MLOps engineers?"
+        ending = any(gap.word in vocab.ENDING for gap in reading.gaps)
+        asked = (Kind.ROLE, Kind.SEARCH, Kind.SKILLS) if ending else (Kind.ROLE, Kind.SEARCH)
+        return kind in asked  # "will AI replace MLOps engineers?", "... AI tools?"
     return "remote" in kinds and kind is Kind.ROLE and not reading.topics
 
 
@@ -378,7 +385,7 @@ def _fill(reading: Reading, memory: Memory) -> Reading:
         if memory.level:
             reading = replace(reading, level=memory.level)
         else:
-            reading = replace(reading, years=memory.years)
+            reading = replace(reading, years=memory.years, years_text=memory.years_text)
     if not reading.others and memory.origin:
         reading = replace(reading, others=(memory.origin,))
     if reading.pay is None and memory.pay is not None:
@@ -459,6 +466,8 @@ def _decide(reading: Reading, replying_to: Command | None, has_role: bool) -> Ki
     between = reading.asks_between or "gap" in reading.topics
     if not intents and reading.others and has_role and between:
         return Kind.COMPARE  # "the gap between this and DevOps?": their pay
+    if not intents and reading.others and has_role and replying_to and _compared(replying_to):
+        return Kind.COMPARE  # "sorry, I meant DevOps" after pay against SRE: pay again
     if not intents and reading.others and has_role and not reading.content_topics:
         return Kind.PATH  # "backend to mlops", not "who builds feature stores, MLOps or DE?"
     if intents == [Kind.ROLE] and reading.others and reading.about_self and has_role:
@@ -470,11 +479,13 @@ def _decide(reading: Reading, replying_to: Command | None, has_role: bool) -> Ki
         return Kind.SALARY
     if replying_to is not None and replying_to.spec.needs_role:
         return Kind(replying_to.name)
+    # A tool or credential the source never names: nearest are the skills it lists
+    # ("which certifications get me shortlisted?"), unless other words name content.
+    topic_gap = any(gap.kind == "topic" for gap in reading.gaps)
+    learnable = any(gap.word in vocab.LEARNABLE for gap in reading.gaps)
     if reading.topics:
-        return Kind.SEARCH
+        return Kind.SKILLS if learnable and not reading.content_topics else Kind.SEARCH
     if has_role or reading.gaps:
-        # A tool or credential the source never names: nearest are the skills it lists.
-        topic_gap = any(gap.kind == "topic" for gap in reading.gaps)
         return Kind.SKILLS if topic_gap else Kind.ROLE
     return Kind.START
 

@@ -209,7 +209,15 @@ def pay_reply(
     if reading.asks_why:
         lines = [*_reasons(role), *lines]  # "why so much?": the source's reason first
     elif (reading.asks_more or "compare" in reading.intents) and reading.others:
-        lines = [*_over(role, level, reading.others[0]), *lines]  # "how much more?"
+        other = reading.others[0]
+        over = _over(role, level, other)
+        if not relating(role, other):  # "ML engineer on 35 LPA, does MLOps pay more?"
+            gap = msg.GAP_COMPARE_NONE.format(role=role.title, other=other)
+            over = [f"{gap.split(';')[0]}."]
+        if reading.pay is not None and reading.asks_standing:
+            lines = [*lines[:1], *over, *lines[1:]]  # "where do I stand vs mlops mid?"
+        else:
+            lines = [*over, *lines]  # "how much more?"
     if also:
         lines = [*lines[:1], *also, *lines[1:]]
     lines = [*gaps, *dict.fromkeys(lines)]
@@ -290,7 +298,7 @@ def _level(role: Role, reading: Reading) -> tuple[Level | None, list[str]]:
     if held is not None:
         return held, []
     known = [f"{lvl.label} {show.years(lvl.years)}" for lvl in role.ladder if lvl.years]
-    years = f"{reading.years:g} year{'' if reading.years == 1 else 's'}"
+    years = f"{reading.years_text or f'{reading.years:g}'} year{'' if reading.years == 1 else 's'}"
     if not known:
         return None, [msg.YEARS_NONE_KNOWN.format(role=role.title)]
     text = msg.YEARS_NOT_IN_SOURCE.format(
@@ -316,7 +324,7 @@ def _level_sentence(role: Role, level: Level, reading: Reading) -> str:
         )
     if reading.years is not None and reading.level is None and level.years is not None:
         return msg.PAY_BY_YEARS.format(
-            years=f"{reading.years:g}",
+            years=reading.years_text or f"{reading.years:g}",
             level=_named(level),
             range=show.years(level.years),
             role=role.title,

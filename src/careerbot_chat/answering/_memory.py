@@ -26,6 +26,8 @@ class Memory:
     pay_text: str = ""
     origin: str = ""
     level: str = ""
+    years_text: str = ""
+    """The years as the member wrote them in words ("eight"), echoed instead of a figure."""
 
     @property
     def knows_member(self) -> bool:
@@ -40,6 +42,7 @@ class Memory:
             "pay_text": self.pay_text,
             "origin": self.origin,
             "level": self.level,
+            "years_text": self.years_text,
         }
         return "\n".join(f"{key}={value}" for key, value in values.items() if value)
 
@@ -63,6 +66,7 @@ class Memory:
             pay_text=values.get("pay_text", "") if pay is not None else "",
             origin=values.get("origin", ""),
             level=values.get("level", ""),
+            years_text=values.get("years_text", "") if years is not None else "",
         )
 
     def after(self, reading: Reading | None, asked: str) -> Memory:
@@ -72,13 +76,15 @@ class Memory:
         if reading is None:
             return memory
         if reading.years is not None:
-            memory = replace(memory, years=reading.years)
+            memory = replace(memory, years=reading.years, years_text=reading.years_text)
         if reading.pay is not None:
             memory = replace(memory, pay=reading.pay, pay_text=reading.pay_text)
         if reading.others and reading.role is None:
             memory = replace(memory, origin=reading.others[0])
-        if reading.level is not None and reading.about_self:
+        if reading.level is None or reading.asks_standing:
+            return memory  # "where do I stand in the senior band?": a band, not theirs
+        if reading.about_self:
             memory = replace(memory, level=reading.level)  # "I'm senior", not "and staff?"
-        elif reading.level is not None and (reading.years is not None or reading.pay is not None):
+        elif reading.years is not None or reading.pay is not None:
             memory = replace(memory, level=reading.level)  # "senior, 7 yoe"
         return memory

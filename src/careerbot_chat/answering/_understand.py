@@ -43,8 +43,12 @@ _WHERE = re.compile(r"\b(where|kahan|kaha|kidhar)\b")
 _MINE = re.compile(r"\b(my|mine|mera|meri|mere|you|your|aap|tum)\b")
 _MY = re.compile(r"\b(my|mine|mera|meri|mere)\b")
 _FEATURE_STORE = re.compile(r"feature[- ]stor")
-_SELF = re.compile(r"\b(i|i'm|im|me|my|mine|mujhe|mera|meri|mere|main|hu|hoon)\b")
-"""Words by which a member speaks of themselves (English and Hinglish)."""
+_SELF = re.compile(
+    r"\b(i|i'm|im|me|my|mine|mujhe|mera|meri|mere|main|hu|hoon"
+    r"|karu|karun|karoon|jaun|jaaun|aaun|seekhu|lagau)\b"
+)
+"""Words by which a member speaks of themselves (English and Hinglish, with the verbs
+only a speaker says of themselves: "switch karu toh?")."""
 _AMOUNT = frozenset({"kitna", "howmuch", "milta", "milega", "itna"})
 """Asking an amount (of money: "paisa kitna milta"); "kitni"/"kitne" ask a count."""
 _EXPLAIN = re.compile(
@@ -74,6 +78,10 @@ _HEADCOUNT = re.compile(
     r"(?!.*\b(jobs?|openings?|vacanc\w*|positions?|roles?|companies|naukri|naukriyan|years?|yrs)\b)"
 )
 """How many people do the job ("how many MLOps engineers are there"): not openings."""
+_COUNT = re.compile(
+    r"\b(?:how many|kitni|kitne|number of)\b.*\b(?:openings?|vacanc\w*|jobs?|positions?|open roles)\b"
+)
+"""A count of openings asked ("how many openings r there"), beside whatever else is."""
 _DIFFERENCE = frozenset({"difference", "diff", "farak", "fark", "farq"})
 _WORK = frozenset({"work", "job", "kaam", "duties"})
 """Said together, how the work differs ("difference between MLOps and DevOps work")."""
@@ -134,6 +142,8 @@ class Reading:
     intents: tuple[str, ...] = ()
     years_to: float | None = None
     """With ``years``, the last of a span of years ("3-6 yoe", "3 to 6 years")."""
+    years_text: str = ""
+    """``years`` as typed when written as a word ("eight"), to echo it and no figure."""
     others: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
     gaps: tuple[Gap, ...] = ()
@@ -186,6 +196,10 @@ class Reading:
     """Topic words set aside ("besides Kubernetes, what else?"): the rest is asked."""
     asks_enough: bool = False
     """Asks whether some skills are enough ("only Docker and Python?")."""
+    asks_standing: bool = False
+    """Asks where the member stands ("where do I stand?", "kaha hu?"): their own figure."""
+    asks_count: bool = False
+    """Asks how many openings there are ("skills + how many openings?")."""
     corrected: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     @property
@@ -346,7 +360,7 @@ def tokens(
     for token in raw:
         token = token.removesuffix("'s").rstrip(".'/+-") or token  # "walmart's"
         token = token.removesuffix("-wise") or token  # "pay-wise", "salary-wise"
-        token = vocab.SHORT_FORMS.get(token, token)
+        token = vocab.NUMBER_WORDS.get(token) or vocab.SHORT_FORMS.get(token, token)
         fixed = lexicon.fix(token) if fuzzy else token
         if fixed != token:
             corrected.append((token, fixed))
@@ -576,6 +590,8 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
     greeting = "help" in found and {w for w in said if _INTENT_OF.get(w) == "help"} <= _POLITE
     if greeting and (role is not None or others or level is not None or topics or len(found) > 1):
         found.pop("help")  # "hey, what's mlops?": the greeting asks nothing itself
+    elif "help" in found and "help" in said and (gaps or len(found) > 1):
+        found.pop("help")  # "which certifications would help me?": a verb, not /help
     plain = role is not None and not found and not topics and not gaps
     if plain and level is None and years is None and _DEFINE.search(folded):
         found["role"] = 0  # "what is mlops"; "senior mlops ka range kya hai" asks pay
@@ -636,9 +652,21 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
         levels=tuple(levels),
         excluded=excluded,
         years_to=until if years is not None else None,
+        years_text=_as_typed(folded, years),
         asks_enough=not said.isdisjoint(vocab.SUFFICIENT),
+        asks_standing="standing" in said,
+        asks_count=_COUNT.search(folded) is not None,
         corrected=tuple(corrected),
     )
+
+
+def _as_typed(folded: str, years: float | None) -> str:
+    """The word the member wrote ``years`` as ("eight"), or ``""`` when typed in figures."""
+    if years is None or re.search(rf"(?<![\d.]){years:g}(?![\d.])", folded):
+        return ""
+    figure = f"{years:g}"
+    said = (word for word in _TOKEN.findall(folded) if vocab.NUMBER_WORDS.get(word) == figure)
+    return next(said, "")
 
 
 def _excluded(folded: str, topics: list[str]) -> tuple[str, ...]:

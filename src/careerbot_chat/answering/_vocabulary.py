@@ -23,16 +23,19 @@ __all__ = [
     "CURRENCIES",
     "DATA_WORDS",
     "EMPLOYER_WORDS",
+    "ENDING",
     "FIRMS",
     "FUTURE",
     "FUZZY_CUTOFF",
     "FUZZY_ECHO_CUTOFF",
     "FUZZY_MIN_LENGTH",
     "INTENTS",
+    "LEARNABLE",
     "LEVELS",
     "LOW_PAY",
     "NEAREST",
     "NEAREST_HEADCOUNT",
+    "NUMBER_WORDS",
     "OTHER_ROLES",
     "PAY_FORMS",
     "PERIODS",
@@ -77,14 +80,14 @@ INTENTS: dict[str, frozenset[str]] = {
         "interview interviews interviewing mistakes mistake fail fails failing failure "
         "tips tip galti galtiyan crack cracking pitfalls pitfall prep preparation prepare "
         "puchte poochte reject rejected rejection rejections self-eliminate eliminate "
-        "eliminated weed wrong galat".split()
+        "eliminated weed wrong galat trips tripped".split()
     ),
     # what to learn
     "skills": frozenset(
         "skills skill learn learning study padhna padhai seekhna sikhna seekhu tools tool stack toolchain "
         "toolchains roadmap need needed required zaroori aana know competencies panel panels "
         "must must-have musthave mandatory essential essentials requirement requirements "
-        "prerequisite prerequisites qualifications lookfor dekhte jd jds add upskill".split()
+        "prerequisite prerequisites qualifications knowledge lookfor dekhte jd jds add upskill".split()
     ),
     # hiring
     "demand": frozenset(
@@ -123,6 +126,15 @@ PRIORITY = (
 PHRASES: dict[tuple[str, ...], str] = {
     ("how", "much"): "howmuch",
     ("do", "i", "stand"): "standing",
+    ("where", "am", "i"): "standing",
+    ("kaha", "hu"): "standing",
+    ("kahan", "hu"): "standing",
+    ("kaha", "hoon"): "standing",
+    ("kahan", "hoon"): "standing",
+    ("kaha", "hun"): "standing",
+    ("kahan", "hun"): "standing",
+    ("kaha", "khada"): "standing",
+    ("kahan", "khada"): "standing",
     ("self", "eliminate"): "self-eliminate",
     ("self", "eliminating"): "self-eliminate",
     ("on", "call"): "on-call",
@@ -179,6 +191,25 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("aside", "from"): "besides",
     ("other", "than"): "besides",
     ("next", "level"): "up",
+    ("years", "baad"): "future",  # "5 saal baad": a time ahead, not experience
+    ("years", "later"): "future",
+    ("years", "from", "now"): "future",
+    ("years", "down", "the"): "future",
+    ("automated", "away"): "replaced",
+    ("automate", "away"): "replaced",
+    ("out", "of", "college"): "fresher",  # "straight out of college": no years yet
+    ("fresh", "out", "of"): "fresher",
+    ("out", "of", "campus"): "fresher",
+    ("new", "grad"): "fresher",
+    ("new", "grads"): "fresher",
+    ("fresh", "graduate"): "fresher",
+    ("fresh", "graduates"): "fresher",
+    ("just", "graduated"): "fresher",
+    ("college", "passout"): "fresher",
+    ("passout",): "fresher",
+    ("trips", "up"): "fail",  # "what trips people up in interviews"
+    ("trip", "up"): "fail",
+    ("tripped", "up"): "fail",
     ("per", "month"): "monthly",
     ("a", "month"): "monthly",
     ("har", "mahine"): "monthly",
@@ -206,8 +237,34 @@ SHORT_FORMS: dict[str, str] = {
     "v": "vs",
     "snr": "sr",
     "ppl": "people",
+    "wat": "what",
+    "wht": "what",
 }
 """A short form or plural and the word it stands for."""
+
+NUMBER_WORDS: dict[str, str] = {
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+    "ten": "10",
+    "eleven": "11",
+    "twelve": "12",
+    "fifteen": "15",
+    "twenty": "20",
+    "teen": "3",
+    "chaar": "4",
+    "paanch": "5",
+    "panch": "5",
+    "saat": "7",
+    "aath": "8",
+}
+"""A count written as a word ("three to six years", "paanch saal") and its figure. Not
+"one" (which one) nor Hinglish "do" or "das", which are other words too."""
 
 YEAR_UNITS = frozenset({"years"})
 """After ``SHORT_FORMS``: the word that makes a number a count of years."""
@@ -271,14 +328,19 @@ FIRMS = frozenset(
 EMPLOYER_WORDS = ("employers", "companies", "company", "gcc", "gccs", "capability", "centres")
 """Words that find the line naming a role's employers, whatever the content calls them."""
 REMOTE = frozenset("remote remotely wfh hybrid onsite".split())
-UNCOVERED = frozenset(
+LEARNABLE = frozenset(
     # tools and stacks the source never names
     "terraform spark pyspark jenkins databricks kserve seldon feast argo dvc llmops azure "
     "pytorch tensorflow bentoml kafka snowflake ansible helm wandb onnx vllm langchain "
     "rust golang java scala sql nosql llm llms genai gpu gpus cuda cicd ci/cd github gitlab "
-    # credentials, hiring process, working life
+    # credentials
     "certification certifications certificate certified cka ckad degree masters master's "
-    "phd mtech btech bootcamp leetcode dsa rounds oncall on-call wlb layoffs notice "
+    "phd mtech btech bootcamp".split()
+)
+"""Tools and credentials the source never names: nearest are the skills panels expect."""
+UNCOVERED = LEARNABLE | frozenset(
+    # hiring process, working life
+    "leetcode dsa rounds oncall on-call wlb layoffs notice "
     "relocation visa hub hubs course courses balance timeline resources material materials "
     "books book youtube tutorial tutorials hackathon hackathons community communities "
     "meetup meetups mentor mentors mentorship "
@@ -333,6 +395,9 @@ FUTURE = frozenset(
     "future forecast khatam replace replaced obsolete growth yoy next dying dead saturated "
     "saturation hype overhyped bubble future-proof".split()
 )
+ENDING = frozenset("replace replaced obsolete khatam dying dead".split())
+"""Future words asking whether the job lasts ("will AI tools replace it?"): the source's
+lines on demand answer, whatever else the sentence names ("tools")."""
 """Asking what comes next: the source gives figures as of one date, no forecast."""
 """Places, employers and ways of working the source may not break figures down by."""
 
@@ -390,7 +455,7 @@ POSSESSIVE = frozenset("my our mera meri mere hamara humara".split())
 ABROAD = frozenset("move moving shift shifting relocate relocating relocation settle".split())
 """With a place ("move to Dubai"), moving country or city, not switching roles."""
 COMMON_WORDS = frozenset(
-    "still speak speaking firing stuck clear fools pools sturdy other core".split()
+    "still speak speaking firing stuck clear fools pools sturdy other core after".split()
 )
 """English words one letter from a word the lists know ("still" and "skill"): never
 "corrected" into it."""
