@@ -1,7 +1,7 @@
-"""A log listener that has fallen behind writes request log lines in turns
-(``WRITE_EVERY``), not taking each as it comes; a listener that keeps up, and any other
-record, are written at once, and stopping writes everything queued without waiting
-out the turn."""
+"""A busy log listener (one that has fallen behind, or took a record a moment ago)
+writes request log lines in turns (``WRITE_EVERY``), not taking each as it comes; the
+first record, and any record of another logger, are written at once, and stopping
+writes everything queued without waiting out the turn."""
 
 from __future__ import annotations
 
@@ -136,3 +136,25 @@ def test_any_other_record_ends_the_wait(monkeypatch: pytest.MonkeyPatch) -> None
     taker.join(GUARD)
     assert not taker.is_alive()
     assert later == ["two", "database is answering again"]
+
+
+def test_a_listener_that_keeps_up_still_writes_in_turns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A listener that took a record a moment ago and found nothing more queued (as with
+    a server answering one request at a time) is not woken by the next request log
+    line: it waits for its turn, so a busy server does not wake it per answer."""
+    monkeypatch.setattr(_logging, "WRITE_EVERY", 3600.0)
+    records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
+    handler = ToQueue(records)
+    listener = Listener(records, wake=handler.wake)
+    handler.enqueue(_record("one"))
+    assert listener.dequeue(True).getMessage() == "one"
+    later: list[str] = []
+    taker = threading.Thread(target=lambda: later.append(listener.dequeue(True).getMessage()))
+    taker.start()
+    taker.join(0.1)  # waiting, with nothing queued
+    handler.enqueue(_record("two"))
+    taker.join(0.2)
+    assert taker.is_alive(), "woken by a request log line before its turn"
+    listener.enqueue_sentinel()
+    taker.join(GUARD)
+    assert later == ["two"]

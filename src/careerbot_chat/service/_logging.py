@@ -11,11 +11,12 @@ characters; a traceback stays whole.
 Records are written off the serving thread, with the standard library's
 ``QueueHandler`` and ``QueueListener``: the caller's thread merges a record's arguments,
 redacts it and puts it on a queue; the listener's thread formats and writes it, each
-record with its own time. A listener that has fallen behind takes what has queued up
-in turns ``WRITE_EVERY`` seconds apart rather than taking each record as it comes: a
-thread woken per line, contending for the GIL with every answer, cost a busy server
-more than the line itself. Only request log lines wait for a turn; any other record
-is written at once. ``setup_logging`` starts the listener and returns what stops
+record with its own time. A busy listener (one that has fallen behind, or that took a
+record less than ``WRITE_EVERY`` ago) takes what has queued up in turns ``WRITE_EVERY``
+seconds apart rather than taking each record as it comes: a thread woken per line,
+contending for the GIL with every answer, cost a busy server more than the line
+itself. Only request log lines wait for a turn; any other record, and the first after
+a quiet spell, is written at once. ``setup_logging`` starts the listener and returns what stops
 it; stopping writes every record still queued (``careerbot serve`` stops it when it
 returns, SIGTERM included, and at exit as a last resort).
 """
@@ -29,6 +30,7 @@ import queue
 import re
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, TextIO
 
@@ -48,6 +50,7 @@ __all__ = [
     "RedactSecrets",
     "TextFormatter",
     "ToQueue",
+    "Writer",
     "quiet_noisy_loggers",
     "setup_logging",
     "stop_logging",
@@ -153,12 +156,28 @@ class ToQueue(logging.handlers.QueueHandler):
             self.wake.set()
 
 
+class Writer(logging.StreamHandler):  # type: ignore[type-arg]
+    """A ``StreamHandler`` that leaves flushing to its listener: the stream is flushed
+    once a turn, not per record. Each flush is a system call that hands the GIL to the
+    serving thread, and the listener then waits to get it back, once per line."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.stream.write(self.format(record) + self.terminator)
+        except RecursionError:
+            raise
+        except Exception:  # as StreamHandler.emit: logging must never break the caller
+            self.handleError(record)
+
+
 class Listener(logging.handlers.QueueListener):
-    """A ``QueueListener`` that, when records queued up while it wrote the last ones,
-    waits up to ``WRITE_EVERY`` and then writes what was queued in one turn: a busy
-    server wakes it a few times a second, not per request log line, and between turns
-    the serving thread has the GIL to itself. Any record but a request log line ends
-    the wait (``ToQueue.wake``), and a listener that keeps up writes each as it comes.
+    """A ``QueueListener`` that, when records queued up while it wrote the last ones or
+    it took one less than ``WRITE_EVERY`` ago, waits up to ``WRITE_EVERY`` and then
+    writes what was queued in one turn: a busy server wakes it a few times a second,
+    not per request log line (a server answering one request at a time keeps up, and
+    would wake it for each), and between turns the serving thread has the GIL to
+    itself. Any record but a request log line ends the wait (``ToQueue.wake``); after
+    a quiet spell the next record is written as it comes.
 
     ``dequeue`` and ``enqueue_sentinel`` are the methods the standard library names for
     overriding; ``stop`` ends the wait too and still writes every queued record.
@@ -174,20 +193,35 @@ class Listener(logging.handlers.QueueListener):
         self._records = records
         self._wake = wake or threading.Event()
         self._stopping = False
-        self._wrote = False
+        self._took: float | None = None
+        """When (``time.monotonic``) the last record was taken; ``None`` before the first."""
         self._turn = 0
         """Records still to take in this turn before waiting for the next."""
 
     def dequeue(self, block: bool) -> logging.LogRecord:
         if self._turn:  # records queued when this turn began: taken without waiting
             self._turn -= 1
-            return self._records.get_nowait()
-        if self._wrote and not self._stopping and not self._records.empty():
-            self._wake.wait(WRITE_EVERY)  # behind: let them gather while the server runs
+            return self._flushed_if_last(self._records.get_nowait())
+        self._flush()  # the turn is over: what it wrote goes out now
+        took = self._took
+        busy = took is not None and (
+            time.monotonic() - took < WRITE_EVERY or not self._records.empty()
+        )
+        if busy and not self._stopping:
+            self._wake.wait(WRITE_EVERY)  # busy: let them gather while the server runs
             self._wake.clear()
-        record = self._records.get(block)  # when nothing is queued, the next comes at once
+        record = self._records.get(block)  # after a quiet spell, the next comes at once
         self._turn = self._records.qsize()
-        self._wrote = True
+        self._took = time.monotonic()
+        return self._flushed_if_last(record)
+
+    def _flush(self) -> None:
+        for handler in self.handlers:
+            handler.flush()
+
+    def _flushed_if_last(self, record: logging.LogRecord) -> logging.LogRecord:
+        if self._stopping:  # the sentinel may be next: what was written goes out now
+            self._flush()
         return record
 
     def enqueue_sentinel(self) -> None:
@@ -208,7 +242,7 @@ def setup_logging(
     listener once every queued record is written (also run at exit; twice is harmless).
     """
     stop_logging()
-    writer = logging.StreamHandler(stream or sys.stderr)
+    writer = Writer(stream or sys.stderr)
     writer.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
     records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
     handler = ToQueue(records)
