@@ -37,8 +37,12 @@ BLIND_SETS = {
         Path(__file__).with_name("blind5_questions.yaml"),
         Path(__file__).with_name("blind5_conversations.yaml"),
     ),
+    "blind6": (
+        Path(__file__).with_name("blind6_questions.yaml"),
+        Path(__file__).with_name("blind6_conversations.yaml"),
+    ),
 }
-"""The blind sets by name: (questions, conversations). ``blind2`` to ``blind5`` were
+"""The blind sets by name: (questions, conversations). ``blind2`` to ``blind6`` were
 written later, each by another writer, also from the source page alone."""
 HELD_OUT_EVERY = 4
 """Position ``i`` (0-based) is held out when ``i % 4 == 3``: fixed before tuning."""
