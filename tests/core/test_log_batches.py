@@ -90,6 +90,25 @@ def _record(text: str, name: str = REQUESTS) -> logging.LogRecord:
     return logging.LogRecord(name, logging.INFO, __file__, 1, text, None, None)
 
 
+def _fed() -> tuple[ToQueue, Listener]:
+    """A listener (not started) and the handler that feeds it."""
+    records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
+    handler = ToQueue(records)
+    return handler, Listener(records, wake=handler.wake)
+
+
+def _taking(listener: Listener, count: int = 1) -> tuple[threading.Thread, list[str]]:
+    """A thread taking ``count`` records from ``listener``; the messages it took."""
+    taken: list[str] = []
+
+    def take() -> None:
+        taken.extend(listener.dequeue(True).getMessage() for _ in range(count))
+
+    taker = threading.Thread(target=take)
+    taker.start()
+    return taker, taken
+
+
 def test_a_turn_takes_what_was_queued_then_waits_for_the_next(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -103,9 +122,7 @@ def test_a_turn_takes_what_was_queued_then_waits_for_the_next(
     taken = [listener.dequeue(True).getMessage() for _ in range(3)]
     assert taken == ["one", "two", "three"]
     records.put(_record("four"))
-    later: list[str] = []
-    taker = threading.Thread(target=lambda: later.append(listener.dequeue(True).getMessage()))
-    taker.start()
+    taker, later = _taking(listener)
     taker.join(0.2)
     assert taker.is_alive(), "taken before its turn"
     listener.enqueue_sentinel()
@@ -117,19 +134,11 @@ def test_any_other_record_ends_the_wait(monkeypatch: pytest.MonkeyPatch) -> None
     """A request log line waiting for the next turn goes with the first record of
     another logger (a warning, a start-up line), not a turn later."""
     monkeypatch.setattr(_logging, "WRITE_EVERY", 3600.0)
-    records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
-    handler = ToQueue(records)
-    listener = Listener(records, wake=handler.wake)
+    handler, listener = _fed()
     handler.enqueue(_record("one"))
     assert listener.dequeue(True).getMessage() == "one"
     handler.enqueue(_record("two"))
-    later: list[str] = []
-
-    def take() -> None:
-        later.extend(listener.dequeue(True).getMessage() for _ in range(2))
-
-    taker = threading.Thread(target=take)
-    taker.start()
+    taker, later = _taking(listener, 2)
     taker.join(0.2)
     assert taker.is_alive(), "a request log line taken before its turn"
     handler.enqueue(_record("database is answering again", name="careerbot.store"))
@@ -143,14 +152,10 @@ def test_a_listener_that_keeps_up_still_writes_in_turns(monkeypatch: pytest.Monk
     a server answering one request at a time) is not woken by the next request log
     line: it waits for its turn, so a busy server does not wake it per answer."""
     monkeypatch.setattr(_logging, "WRITE_EVERY", 3600.0)
-    records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
-    handler = ToQueue(records)
-    listener = Listener(records, wake=handler.wake)
+    handler, listener = _fed()
     handler.enqueue(_record("one"))
     assert listener.dequeue(True).getMessage() == "one"
-    later: list[str] = []
-    taker = threading.Thread(target=lambda: later.append(listener.dequeue(True).getMessage()))
-    taker.start()
+    taker, later = _taking(listener)
     taker.join(0.1)  # waiting, with nothing queued
     handler.enqueue(_record("two"))
     taker.join(0.2)

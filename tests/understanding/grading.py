@@ -21,26 +21,13 @@ BLIND_QUESTIONS = Path(__file__).with_name("blind_questions.yaml")
 BLIND_CONVERSATIONS = Path(__file__).with_name("blind_conversations.yaml")
 BLIND_SETS = {
     "blind": (BLIND_QUESTIONS, BLIND_CONVERSATIONS),
-    "blind2": (
-        Path(__file__).with_name("blind2_questions.yaml"),
-        Path(__file__).with_name("blind2_conversations.yaml"),
-    ),
-    "blind3": (
-        Path(__file__).with_name("blind3_questions.yaml"),
-        Path(__file__).with_name("blind3_conversations.yaml"),
-    ),
-    "blind4": (
-        Path(__file__).with_name("blind4_questions.yaml"),
-        Path(__file__).with_name("blind4_conversations.yaml"),
-    ),
-    "blind5": (
-        Path(__file__).with_name("blind5_questions.yaml"),
-        Path(__file__).with_name("blind5_conversations.yaml"),
-    ),
-    "blind6": (
-        Path(__file__).with_name("blind6_questions.yaml"),
-        Path(__file__).with_name("blind6_conversations.yaml"),
-    ),
+    **{
+        name: (
+            Path(__file__).with_name(f"{name}_questions.yaml"),
+            Path(__file__).with_name(f"{name}_conversations.yaml"),
+        )
+        for name in ("blind2", "blind3", "blind4", "blind5", "blind6")
+    },
 }
 """The blind sets by name: (questions, conversations). ``blind2`` to ``blind6`` were
 written later, each by another writer, also from the source page alone."""
