@@ -248,7 +248,67 @@ async def in_turn(
     return await turns.run(chat_id, lambda: ask(True))
 
 
-class LocalBudget:
+class _Paced:
+    """What both budgets do alike: a group's waiting asks in turn, answers before
+    background calls, background calls spaced; ``_delay`` (each budget's own) takes a
+    call's share of ``rates`` now or says how long to wait for it."""
+
+    def __init__(
+        self,
+        overall_per_second: float,
+        group_per_minute: float,
+        clock: Callable[[], float],
+        sleep: Callable[[float], Awaitable[object]],
+    ) -> None:
+        self.overall_per_second = overall_per_second
+        self.group_per_minute = group_per_minute
+        self.clock = clock
+        self.sleep = sleep
+        self.turns = Turns()
+        bot_rate = Rate("bot", overall_per_second, 1.0) if overall_per_second else None
+        self.answers = Waiting(bot_rate.span if bot_rate is not None else 0.0)
+        self.spacing = Spacing.spare(overall_per_second, clock, sleep)
+
+    def rates(self, chat_id: ChatId, *, spare: bool = False) -> list[Rate]:
+        """The rates a call to ``chat_id`` takes from (``budget_rates``)."""
+        return budget_rates(chat_id, self.overall_per_second, self.group_per_minute, spare=spare)
+
+    async def acquire(self, chat_id: ChatId, *, wait: bool = True) -> bool:
+        chat_id = _same_chat(chat_id)
+        if in_background():  # after every waiting answer, from spare room only
+            if wait:
+                await self.spacing.turn()
+            return await self._take(self.rates(chat_id, spare=True), chat_id, wait, True)
+        return await in_turn(
+            self.turns,
+            chat_id,
+            wait,
+            lambda waits: self._take(self.rates(chat_id), chat_id, waits, False),
+        )
+
+    async def _take(self, rates: list[Rate], chat_id: ChatId, wait: bool, background: bool) -> bool:
+        """Take ``rates``, waiting as ``_delay`` says (unless not ``wait``). A background
+        call first lets this process's waiting answers go; an answer that waits is
+        counted, so background calls hold back meanwhile."""
+        while True:
+            if background:
+                await self.answers.none()
+            delay = await self._delay(rates)
+            if delay <= _EPSILON:
+                return True
+            if not wait:
+                return False
+            if background:
+                await self.sleep(delay)
+            else:
+                with self.answers.answer(delay):
+                    await self.sleep(delay)
+
+    async def _delay(self, rates: list[Rate]) -> float:
+        raise NotImplementedError
+
+
+class LocalBudget(_Paced):
     """Telegram's limits kept in this process: right for one replica.
 
     ``overall_per_second`` counts every call to a chat; ``group_per_minute`` each
@@ -265,46 +325,13 @@ class LocalBudget:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     ) -> None:
-        self.clock = clock
-        self.sleep = sleep
-        self.overall_per_second = overall_per_second
-        self.group_per_minute = group_per_minute
+        super().__init__(overall_per_second, group_per_minute, clock, sleep)
         minute = Rate("group", group_per_minute, 60.0).span if group_per_minute else 60.0
         # A group idle a whole window has its budget whole again, and is forgotten.
         self.limiter = MemoryLimiter(keep=max(minute, 1.0), keys=2 * GROUPS_TRACKED, clock=clock)
-        self.turns = Turns()
-        bot_rate = Rate("bot", overall_per_second, 1.0) if overall_per_second else None
-        self.answers = Waiting(bot_rate.span if bot_rate is not None else 0.0)
-        self.spacing = Spacing.spare(overall_per_second, clock, sleep)
 
-    async def acquire(self, chat_id: ChatId, *, wait: bool = True) -> bool:
-        chat_id = _same_chat(chat_id)
-        if in_background():
-            return await self._spare(chat_id, wait)
-        return await in_turn(self.turns, chat_id, wait, lambda waits: self._acquire(chat_id, waits))
-
-    async def _acquire(self, chat_id: ChatId, wait: bool) -> bool:
-        rates = budget_rates(chat_id, self.overall_per_second, self.group_per_minute)
-        while (delay := self.limiter.take_now(rates)) > _EPSILON:
-            if not wait:
-                return False
-            with self.answers.answer(delay):
-                await self.sleep(delay)
-        return True
-
-    async def _spare(self, chat_id: ChatId, wait: bool) -> bool:
-        """A background call's share: after every waiting answer, from spare room only."""
-        rates = budget_rates(chat_id, self.overall_per_second, self.group_per_minute, spare=True)
-        if wait:
-            await self.spacing.turn()
-        while True:
-            await self.answers.none()
-            delay = self.limiter.take_now(rates)
-            if delay <= _EPSILON:
-                return True
-            if not wait:
-                return False
-            await self.sleep(delay)
+    async def _delay(self, rates: list[Rate]) -> float:
+        return self.limiter.take_now(rates)
 
     async def pause(self, retry_after: float) -> None:
         await self.limiter.pause(retry_after)
@@ -319,7 +346,11 @@ class LocalBudget:
 _WARN_EVERY_SECONDS = 60.0
 
 
-class SharedBudget:
+class _StoreDown(Exception):
+    """The shared store failed a take: this replica's budget decides instead."""
+
+
+class SharedBudget(_Paced):
     """Telegram's limits held by all replicas together in a ``SharedLimiter``.
 
     The bot's overall rate is one ``Rate`` (``bot``), each group's minute another
@@ -337,67 +368,25 @@ class SharedBudget:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     ) -> None:
+        super().__init__(overall_per_second, group_per_minute, clock, sleep)
         self.limiter = limiter
-        self.overall_per_second = overall_per_second
-        self.group_per_minute = group_per_minute
-        self.sleep = sleep
-        self.clock = clock
         self.fallback = LocalBudget(overall_per_second, group_per_minute, clock=clock, sleep=sleep)
         self.warned_at = float("-inf")
-        self.turns = Turns()
-        bot_rate = Rate("bot", overall_per_second, 1.0) if overall_per_second else None
-        self.answers = Waiting(bot_rate.span if bot_rate is not None else 0.0)
-        self.spacing = Spacing.spare(overall_per_second, clock, sleep)
 
-    def rates(self, chat_id: ChatId, *, spare: bool = False) -> list[Rate]:
-        """The rates a call to ``chat_id`` takes from (``budget_rates``)."""
-        return budget_rates(chat_id, self.overall_per_second, self.group_per_minute, spare=spare)
-
-    async def acquire(self, chat_id: ChatId, *, wait: bool = True) -> bool:
-        chat_id = _same_chat(chat_id)
-        if in_background():
-            return await self._spare(chat_id, wait)
-        return await in_turn(self.turns, chat_id, wait, lambda waits: self._acquire(chat_id, waits))
-
-    async def _spare(self, chat_id: ChatId, wait: bool) -> bool:
-        """A background call's share: after this process's waiting answers, from the spare
-        room of every rate (what answers on any replica need stays free)."""
-        rates = self.rates(chat_id, spare=True)
-        if not rates:
-            return await self.fallback.acquire(None, wait=wait)
-        if wait:
-            await self.spacing.turn()
-        return await self._take(rates, chat_id, wait, background=True)
-
-    async def _acquire(self, chat_id: ChatId, wait: bool) -> bool:
-        rates = self.rates(chat_id)
+    async def _take(self, rates: list[Rate], chat_id: ChatId, wait: bool, background: bool) -> bool:
         if not rates:  # nothing counted; a pause seen here still holds
             return await self.fallback.acquire(None, wait=wait)
-        return await self._take(rates, chat_id, wait, background=False)
+        try:
+            return await super()._take(rates, chat_id, wait, background)
+        except _StoreDown as down:  # this replica's budget decides
+            self._warn("take from", down.__cause__ or down)
+            return await self.fallback.acquire(chat_id, wait=wait)
 
-    async def _take(
-        self, rates: list[Rate], chat_id: ChatId, wait: bool, *, background: bool
-    ) -> bool:
-        """Take ``rates`` from the shared budget, waiting as it says (unless not ``wait``).
-        A background call first lets this process's waiting answers go; an answer that
-        waits is counted, so background calls hold back meanwhile."""
-        while True:
-            if background:
-                await self.answers.none()
-            try:
-                delay = await self.limiter.take(rates)
-            except Exception as exc:  # the store is down: this replica's budget decides
-                self._warn("take from", exc)
-                return await self.fallback.acquire(chat_id, wait=wait)
-            if not delay:
-                return True
-            if not wait:
-                return False
-            if background:
-                await self.sleep(delay)
-            else:
-                with self.answers.answer(delay):
-                    await self.sleep(delay)
+    async def _delay(self, rates: list[Rate]) -> float:
+        try:
+            return await self.limiter.take(rates)
+        except Exception as exc:
+            raise _StoreDown from exc
 
     async def pause(self, retry_after: float) -> None:
         await self.fallback.pause(retry_after)
@@ -415,7 +404,7 @@ class SharedBudget:
     async def close(self) -> None:
         await self.limiter.close()
 
-    def _warn(self, what: str, exc: Exception) -> None:
+    def _warn(self, what: str, exc: BaseException) -> None:
         now = self.clock()
         if now - self.warned_at >= _WARN_EVERY_SECONDS:
             self.warned_at = now
