@@ -161,7 +161,15 @@ GAP_OTHER_ROLE_RELATED = (
 )
 GAP_TOPIC = "The source says nothing about {words} for {role}. What it does say:"
 GAP_PAY_FORM = (
-    "The source does not say about {words}: it gives yearly pay bands (CTC) for {role} only."
+    "The source does not say about {words}: it gives yearly pay bands (LPA) for {role} only."
+)
+GAP_PAY_BASIS = (
+    "The source does not say whether its bands are CTC or in-hand: it gives yearly pay bands "
+    "(LPA) for {role} only."
+)
+GAP_BEYOND_HEADLINE = (
+    "The source does not say why {level} pay goes past its headline band of {band}; "
+    "it gives the two apart."
 )
 GAP_CURRENCY = "The source gives no figures in {place}: its pay is in rupees, for {region}."
 GAP_FUTURE = "The source does not say what comes next for {role}; it gives figures as of {as_of}."

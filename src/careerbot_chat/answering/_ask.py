@@ -122,7 +122,9 @@ def _sentence_reply(
         pay = pay_reply(role, replace(reading, topics=(), gaps=()))
         return _lines_reply(role, [*gaps, line, pay.title], "role")
     if kind is Kind.SALARY:
-        return pay_reply(role, reading, gaps, _switching(role, reading))
+        return pay_reply(
+            role, reading, gaps, _switching(role, reading) or _skill_too(role, reading)
+        )
     nearest = kind is Kind.DEMAND and (
         any(gap.kind == "topic" for gap in reading.gaps)  # "Feast in these jobs?"
         or _off_demand(role, reading.topics)  # "are real clusters important?"
@@ -316,6 +318,8 @@ def _switching(role: Role, reading: Reading) -> tuple[str, ...]:
         return ()
     others = [other.casefold() for other in reading.others]
     routes = [p for p in role.paths if any(o in p.origin.casefold() for o in others)]
+    if routes and "skills" in reading.intents:
+        return (_route(role, reading.others),)  # "what should I learn?": the steps, too
     if routes:
         return tuple(f"{p.origin}: {p.note}." if p.note else p.origin for p in routes[:1])
     if "skills" not in reading.intents or not role.paths:
@@ -327,6 +331,15 @@ def _switching(role: Role, reading: Reading) -> tuple[str, ...]:
         label=msg.FROM_ROLE.format(origin=path.origin), text="; ".join(path.steps)
     )
     return gap, f"{steps}."
+
+
+def _skill_too(role: Role, reading: Reading) -> tuple[str, ...]:
+    """A pay question that also asks whether a skill is needed ("sr mlops ctc? and k8s
+    reqd?"): the skills panels expect that name it, after the band."""
+    if "skills" not in reading.intents or reading.others:
+        return ()
+    asked = _skills_named(role, replace(reading, topics=tuple(expand(reading.topics))))
+    return (f"{msg.SKILLS_EXPECTED}: {'; '.join(asked)}.",) if asked else ()
 
 
 def _path(role: Role, reading: Reading) -> Reply:
@@ -408,8 +421,13 @@ def _other_role(catalog: Catalog, reading: Reading) -> Reply:
 
 def _gap_notes(reading: Reading, role: Role) -> list[str]:
     notes = []
+    forms = [gap.word for gap in reading.gaps if gap.kind == "pay_form"]
+    if "ctc" in forms:  # "is that CTC?", "CTC or in-hand?": what the bands are, unsaid
+        notes.append(msg.GAP_PAY_BASIS.format(role=role.title))
     for kind, template in (("topic", msg.GAP_TOPIC), ("pay_form", msg.GAP_PAY_FORM)):
         words = [gap.word for gap in reading.gaps if gap.kind == kind]
+        if kind == "pay_form" and "ctc" in words:
+            words = [word for word in words if word not in _BASIS_WORDS]
         if words:
             notes.append(template.format(words=msg.join_names(words, "or"), role=role.title))
     places = {kind: _places(reading, kind) for kind in ("city", "company", "country")}
@@ -435,6 +453,10 @@ def _gap_notes(reading: Reading, role: Role) -> list[str]:
         echoed = msg.echo(" ".join(only))  # "what is training-serving skew?": named only
         notes.append(msg.GAP_UNEXPLAINED.format(words=echoed, role=role.title))
     return [note for note in dict.fromkeys(notes) if note]
+
+
+_BASIS_WORDS = frozenset({"ctc", "in-hand", "inhand", "gross", "net"})
+"""Forms of pay the note on what the bands are (CTC or in-hand) already answers."""
 
 
 def _named(role: Role, words: tuple[str, ...]) -> list[str]:
@@ -478,6 +500,10 @@ def _places(reading: Reading, kind: str) -> str:
 
 
 def _gap_note(gap: Gap, role: Role) -> str:
+    if gap.kind == "headline" and role.headline_pay is not None:
+        level = role.level(gap.word)
+        band = show.band(role.headline_pay)
+        return msg.GAP_BEYOND_HEADLINE.format(level=level.label if level else gap.word, band=band)
     if gap.kind == "remote":
         return msg.GAP_REMOTE.format(role=role.title)
     if gap.kind == "currency":

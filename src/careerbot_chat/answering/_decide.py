@@ -23,7 +23,7 @@ from . import _vocabulary as vocab
 from ._memory import Memory
 from ._parser import Command, parse
 from ._registry import command_spec
-from ._understand import Reading, read
+from ._understand import Gap, Reading, read
 
 if TYPE_CHECKING:
     from ..catalog._loader import Catalog
@@ -111,6 +111,8 @@ def understand(
     """Read ``text`` (a follow-up to ``replying_to`` when given, else to the card the
     conversation last showed, from ``memory``) into a command or a search."""
     reading = read(text, derived.lexicon(catalog))
+    if memory is not None and memory.asked and _names_only_role(reading):
+        reading = replace(reading, intents=(memory.asked,))  # "SRE pay?" → "I meant MLOps"
     if memory is not None and replying_to is None and memory.last:
         replying_to = parse(memory.last)
     context_role, context_level = _context(catalog, replying_to)
@@ -135,6 +137,11 @@ def understand(
         reading = replace(reading, level=None, intents=intents, asks_why=False)
     role = reading.role or context_role
     over = role or fallback_role(catalog, None)
+    if reading.asks_why and over is not None and _past_headline(text, reading, over):
+        gaps = (*reading.gaps, Gap("headline", reading.level or ""))  # "why is senior
+        reading = replace(reading, asks_why=False, gaps=gaps, intents=("salary",))  # above 45?"
+        if reading.pay is not None and _is_end(over, reading.pay):  # "beyond 45 lakh": the
+            reading = replace(reading, pay=None, pay_text="")  # band's end, not their pay
     if reading.years_to is not None and reading.level is None and over is not None:
         held = _holding(over, reading.years, reading.years_to)
         if held is not None:  # "3-6 yoe": the level whose years are those
@@ -185,7 +192,10 @@ def understand(
     if own_level and memory is not None and memory.years is not None and reading.years is None:
         reading = replace(reading, asks_years=True)  # "7 years" → "am I senior then?"
     if memory is not None and memory.knows_member:
-        if kind is Kind.SALARY and reading.asks_standing and reading.pay is None:
+        if kind in (Kind.PATH, Kind.SKILLS) and _pay_and_route(reading):
+            reading, kind = _fill(reading, memory), Kind.SALARY  # "what to learn and how
+            # much can I get?" after "DS, 3 years": their band, the route in next
+        elif kind is Kind.SALARY and reading.asks_standing and reading.pay is None:
             reading = _fill(reading, memory)  # "where do I stand in the mid band?" after "26 LPA"
         elif kind is Kind.SALARY and (reading.years is not None or reading.pay is not None):
             reading = _fill(reading, memory)  # "getting 20 LPA, low?" after "3 yoe"
@@ -410,6 +420,42 @@ def _about_member(reading: Reading, kind: Kind) -> bool:
     )
 
 
+def _pay_and_route(reading: Reading) -> bool:
+    """The member asks both what they would earn and what to learn to move in, and
+    gives no years, level or figure of their own here (those are remembered)."""
+    if reading.years is not None or reading.level is not None or reading.pay is not None:
+        return False
+    return reading.about_self and {"salary", "skills"} <= set(reading.intents)
+
+
+def _past_headline(text: str, reading: Reading, role: Role) -> bool:
+    """A level's band asked about against an end of the headline band, quoted bare
+    ("why is senior above 45?"): how the two bands go together, which the source does
+    not explain (not why the role pays what it does)."""
+    head, level = role.headline_pay, role.level(reading.level or "")
+    if head is None or head.max is None or level is None or reading.others:
+        return False
+    ends = {f"{head.min / 100_000:g}", f"{head.max / 100_000:g}"}
+    outside = level.min >= head.max or (level.max is not None and level.max <= head.min)
+    return outside and not ends.isdisjoint(_BARE.findall(text))
+
+
+def _is_end(role: Role, pay: int) -> bool:
+    head = role.headline_pay
+    return head is not None and pay in (head.min, head.max)
+
+
+_BARE = re.compile(r"(?<![\d.])\d{1,3}(?![\d.])")
+
+
+def _names_only_role(reading: Reading) -> bool:
+    """The sentence names a role of the catalogue and asks nothing of its own ("oops, I
+    meant MLOps, not SRE"): what was asked of the role before is asked of it."""
+    return reading.role is not None and not (
+        reading.intents or reading.others or reading.topics or reading.level or reading.years
+    )
+
+
 def _same_card(reading: Reading) -> bool:
     """A follow-up that names no level, years or figure of its own: about the card
     before ("and in lakhs?", "is that CTC or in-hand?", "kitna?")."""
@@ -468,6 +514,10 @@ def _decide(reading: Reading, replying_to: Command | None, has_role: bool) -> Ki
         return Kind.COMPARE  # "the gap between this and DevOps?": their pay
     if not intents and reading.others and has_role and replying_to and _compared(replying_to):
         return Kind.COMPARE  # "sorry, I meant DevOps" after pay against SRE: pay again
+    after_pay = _names(replying_to, "salary") and reading.role is None and not reading.about_self
+    if not intents and reading.others and after_pay and not reading.content_topics:
+        return Kind.OTHER_ROLE  # "what about devops then?" after a band: what the source
+        # relates of that role's pay to this one, not a route from it
     if not intents and reading.others and has_role and not reading.content_topics:
         return Kind.PATH  # "backend to mlops", not "who builds feature stores, MLOps or DE?"
     if intents == [Kind.ROLE] and reading.others and reading.about_self and has_role:

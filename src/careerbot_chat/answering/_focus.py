@@ -213,7 +213,8 @@ def pay_reply(
         over = _over(role, level, other)
         if not relating(role, other):  # "ML engineer on 35 LPA, does MLOps pay more?"
             gap = msg.GAP_COMPARE_NONE.format(role=role.title, other=other)
-            over = [f"{gap.split(';')[0]}."]
+            over = [] if gap in gaps else [f"{gap.split(';')[0]}."]
+            lines = [*lines[:1], *_premiums(role, level), *lines[1:]]  # what it does compare
         if reading.pay is not None and reading.asks_standing:
             lines = [*lines[:1], *over, *lines[1:]]  # "where do I stand vs mlops mid?"
         else:
@@ -245,6 +246,18 @@ def _reasons(role: Role) -> list[str]:
     ]
     market = role.why_now.market if role.why_now is not None else ()
     return [*lines, *market] or [msg.GAP_WHY.format(role=role.title)]
+
+
+def _premiums(role: Role, level: Level | None) -> list[str]:
+    """What the source does compare ``role``'s pay with: its premiums over other roles,
+    the one at ``level`` first."""
+    lines = []
+    for premium in sorted(role.premiums, key=lambda p: level is None or p.level != level.id):
+        note = f" ({premium.note})" if premium.note else ""
+        named = role.level(premium.level)
+        label = named.label if named else premium.level
+        lines.append(f"{label} {role.title}: {show.premium(premium)}{note}.")
+    return lines[:1]
 
 
 def _over(role: Role, level: Level | None, other: str) -> list[str]:

@@ -28,6 +28,9 @@ class Memory:
     level: str = ""
     years_text: str = ""
     """The years as the member wrote them in words ("eight"), echoed instead of a figure."""
+    asked: str = ""
+    """What the last message asked (``salary``) of a role with no card ("SRE pay?"): no
+    card shows it, so "I meant MLOps" asks it again of the role named."""
 
     @property
     def knows_member(self) -> bool:
@@ -43,6 +46,7 @@ class Memory:
             "origin": self.origin,
             "level": self.level,
             "years_text": self.years_text,
+            "asked": self.asked,
         }
         return "\n".join(f"{key}={value}" for key, value in values.items() if value)
 
@@ -67,12 +71,15 @@ class Memory:
             origin=values.get("origin", ""),
             level=values.get("level", ""),
             years_text=values.get("years_text", "") if years is not None else "",
+            asked=values.get("asked", ""),
         )
 
     def after(self, reading: Reading | None, asked: str) -> Memory:
         """This memory once a message read as ``reading`` was answered with ``asked``."""
         card = asked and not asked.startswith("/ask ")  # small talk and searches show no card
         memory = replace(self, last=asked) if card else self
+        other = reading is not None and reading.role is None and reading.others
+        memory = replace(memory, asked=reading.intent or "" if reading and other else "")
         if reading is None:
             return memory
         if reading.years is not None:

@@ -18,27 +18,32 @@ from typing import TYPE_CHECKING
 from ..catalog._checks import normalise
 from ..catalog._content import Role, level_words
 from . import _vocabulary as vocab
+from ._figures import member_pay, quoted_band
 
 if TYPE_CHECKING:
     from ..catalog._loader import Catalog
 
-__all__ = ["MAX_WORDS", "Gap", "Lexicon", "Reading", "content_words", "read", "tokens"]
+__all__ = [
+    "MAX_WORDS",
+    "Gap",
+    "Lexicon",
+    "Reading",
+    "content_words",
+    "read",
+    "tokens",
+]
 
 MAX_WORDS = 40
 _TOKEN = re.compile(r"[a-z0-9₹][a-z0-9'./+-]*")
 _MENTION = re.compile(r"@\w+")
 _NUMBER_UNIT = re.compile(r"^(\d{1,2}(?:\.\d+)?)\+?(y|yr|yrs|years?|yoe)?$")
 _CALENDAR_YEAR = re.compile(r"^(19|20)\d\d$")
-_PAY = re.compile(
-    r"(?<![\d.\-–])(₹\s*)?(\d{1,3}(?:\.\d{1,2})?)\s*(lpa|lakhs?|lacs?|l|cr|crores?)(?![a-z])"
+_BASIS = re.compile(
+    r"\b(?:is|are|was)\s+(?:that|this|it|these|those|the\s+\w+)\s+(?:in\s+|the\s+)?ctc\b"
+    r"|\b(?:ye|yeh|wo|woh)\s+ctc\b|\bctc\s+(?:hai|he|h)\s+kya\b|\bctc\s+(?:ya|or)\b"
+    r"|\b(?:or|ya)\s+ctc\b"
 )
-"""A yearly pay figure as members type it: ``28 LPA``, ``50L``, ``1.5 cr``, ``₹40 lakh``;
-not the end of a range ("10-45L")."""
-_QUOTED = re.compile(r"\b(?:that|this|ye|yeh|wo|woh|vo)\s+(?:₹\s*)?$")
-_OF_BAND = re.compile(r"\+?\s*(?:\w+\s+)?(?:number|figure|band|wala|vala|waala)\b")
-"""A figure quoted back from the bot's answer ("that 1 cr+ staff number"), not the
-member's own pay."""
-_UNIT = {"l": 100_000, "c": 10_000_000}
+"""Asking what a band is ("is that CTC?", "CTC or in-hand?"), not asking pay in CTC."""
 _WHERE = re.compile(r"\b(where|kahan|kaha|kidhar)\b")
 _MINE = re.compile(r"\b(my|mine|mera|meri|mere|you|your|aap|tum)\b")
 _MY = re.compile(r"\b(my|mine|mera|meri|mere)\b")
@@ -85,10 +90,6 @@ _COUNT = re.compile(
 _DIFFERENCE = frozenset({"difference", "diff", "farak", "fark", "farq"})
 _WORK = frozenset({"work", "job", "kaam", "duties"})
 """Said together, how the work differs ("difference between MLOps and DevOps work")."""
-_RANGE = re.compile(
-    r"(\d{1,3}(?:\.\d)?)\s*(?:l|lpa|lakhs?)?\s*(?:–|-|to)\s*(\d{1,3}(?:\.\d)?)(?![\d.]*\s*(?:y|cr))"
-)
-"""A band quoted in lakhs: ``22–45``, ``10L to 45L``, ``22-45 lpa`` (not years, not crores)."""
 _INTENT_OF = {word: intent for intent, words in vocab.INTENTS.items() for word in words}
 _EXCEPT = re.compile(
     r"\b(?:besides|apart from|other than|except(?: for)?|aside from|excluding)\s+"
@@ -122,6 +123,14 @@ _ABOUT_BOT = frozenset({"do", "does", "know", "help", "hi", "hello", "hey", "exp
 """Cue words of a question about the bot itself, said to "you" and naming no role."""
 _POLITE = vocab.SMALL_TALK["thanks"] | vocab.SMALL_TALK["hello"]
 _INTERVIEW = frozenset({"interview", "interviews", "interviewing", "panel", "panels"})
+_MY_PAY = re.compile(
+    r"\bhow much (?:can|will|would|could|might|do|should) (?:i|we) (?:get|make|expect|draw)\b"
+    r"|\bkitna (?:milega|milegi|mil sakta|mil sakti|milta)\b"
+)
+"""The member's own pay asked beside other things: "how much can I get?" is pay however
+much else the sentence asks."""
+_PER = frozenset({"a", "per", "every", "each", "har"})
+"""Before "year", how often pay comes ("a crore a year"), not the member's experience."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +138,7 @@ class Gap:
     """Something asked that the source may not break its figures down by."""
 
     kind: str  # city | country | company | remote | year | topic | pay_form | currency | future
+    # | headline (a level's band against the headline band's ends: the word is the level)
     word: str
 
 
@@ -501,18 +511,6 @@ def _take_level(
     return None, False, words
 
 
-def member_pay(text: str) -> tuple[int | None, str]:
-    """The one pay figure ``text`` states, in rupees, and as typed; none for a range
-    ("the 10L to 45L band") or no figure."""
-    folded = text.casefold()
-    found = [m for m in _PAY.finditer(folded) if not _QUOTED.search(folded[: m.start()])]
-    found = [m for m in found if not _OF_BAND.match(folded[m.end() :])]
-    if len(found) != 1:
-        return None, ""
-    _, number, unit = found[0].groups()
-    return round(float(number) * _UNIT[unit[0]]), f"₹{number} {'Cr' if unit[0] == 'c' else 'LPA'}"
-
-
 def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
     """Slot by slot, what ``text`` says (see ``Reading``); ``fuzzy`` corrects typos."""
     pay, pay_text = member_pay(text) if fuzzy else (None, "")
@@ -526,6 +524,9 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
         named = lexicon.name_words[role.slug]
         words = [word for word in words if word not in named or word in vocab.STOPWORDS]
     others, words = _take_others(words)
+    if others and role is not None and (meant := _NOT.search(folded)) is not None:
+        wrong, _ = _take_others(_TOKEN.findall(meant[1]))  # "I meant MLOps, not SRE"
+        others = tuple(other for other in others if other not in wrong)
     years, until, calendar, words = _take_years(words)
     level, unknown_level, words = _take_level(words, role, lexicon)
     levels: list[str] = []
@@ -542,7 +543,7 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
     asks_years = False
     weak_pay = False
     asks_unit = False
-    for word in words:
+    for at, word in enumerate(words):
         if word in vocab.UNITS:
             asks_unit = True
             if word not in _INTENT_OF:
@@ -558,7 +559,7 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
             gaps.append(gap)
             topics.extend(vocab.NEAREST.get(word, ()))  # what the source says nearest
         elif word in ("years", "experience"):
-            asks_years = True
+            asks_years = asks_years or not (at and words[at - 1] in _PER)  # "a crore a year"
         elif word in vocab.CORRECTION:
             continue  # "sorry, I meant ...": how it is said, not what is asked
         elif word in vocab.ACROSS_LEVELS or word in vocab.BETWEEN:
@@ -577,8 +578,11 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
     if weak_pay and {w for w in said if _INTENT_OF.get(w) == "role"} <= _AUXILIARY:
         found.pop("role", None)  # "what does a senior make": "does" asks nothing
     things = any(gap.kind in ("remote", "topic") for gap in gaps)
-    asked_alone = not set(found) - {"compare"} and not set(topics) - vocab.PLACEMENT
-    weak_pay = weak_pay and ((asked_alone and not things) or years is not None)
+    ends = vocab.PLACEMENT | vocab.TOP_PAY | vocab.LOW_PAY  # "make, lowest to highest?"
+    asked_alone = not set(found) - {"compare"} and not set(topics) - ends
+    weak_pay = weak_pay and (
+        (asked_alone and not things) or years is not None or _MY_PAY.search(folded) is not None
+    )  # "what to learn and how much can I get?": their pay, beside the rest
     # "5 yoe devops, how much would I get and what to learn": the member's years ask pay
     # "premium kyu milta"; "wfh milta hai?" asks about remote work, not pay
     if role is not None and _HEADCOUNT.search(folded) and set(found) <= {"role"} and not weak_pay:
@@ -606,6 +610,8 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
         topics = [topic for topic in topics if topic not in excluded]
     if calendar is not None:
         gaps.append(Gap("year", calendar))
+    if "ctc" in folded and _BASIS.search(folded):
+        gaps.append(Gap("pay_form", "ctc"))
     if "skills" in found and _WHERE.search(folded):
         gaps.append(Gap("topic", "where to learn"))  # no courses or hubs in the source
     if any(gap.kind == "future" for gap in gaps):
@@ -648,7 +654,7 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
         asks_period=not said.isdisjoint(vocab.PERIODS),
         asks_premium=not said.isdisjoint(vocab.PREMIUM_WORDS),
         content_topics=any(topic in lexicon.content for topic in topics),
-        band=_band(text) if fuzzy else None,
+        band=quoted_band(text) if fuzzy else None,
         levels=tuple(levels),
         excluded=excluded,
         years_to=until if years is not None else None,
@@ -700,11 +706,6 @@ def _privacy(words: set[str], folded: str) -> bool:
     if not words.isdisjoint(vocab.SHARING) and _MY.search(folded):
         return True  # "do you share my salary?"
     return not words.isdisjoint(vocab.PRIVACY) and _MINE.search(folded) is not None
-
-
-def _band(text: str) -> tuple[float, float] | None:
-    match = _RANGE.search(text.casefold())
-    return (float(match[1]), float(match[2])) if match else None
 
 
 def small_talk(words: list[str]) -> str:

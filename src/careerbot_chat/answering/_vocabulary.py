@@ -80,7 +80,7 @@ INTENTS: dict[str, frozenset[str]] = {
         "interview interviews interviewing mistakes mistake fail fails failing failure "
         "tips tip galti galtiyan crack cracking pitfalls pitfall prep preparation prepare "
         "puchte poochte reject rejected rejection rejections self-eliminate eliminate "
-        "eliminated weed wrong galat trips tripped".split()
+        "eliminated weed wrong galat trips tripped standout".split()
     ),
     # what to learn
     "skills": frozenset(
@@ -183,10 +183,22 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("how", "are", "you"): "hello",
     ("how", "r", "u"): "hello",
     ("galti", "se"): "oops",
+    ("galti", "se", "likha"): "oops",
     ("galat", "likha"): "oops",
     ("my", "bad"): "oops",
     ("pick", "up"): "add",
     ("top", "end"): "topmost",
+    ("top", "level"): "topmost",  # "the top grade", "top IC level": the ladder's top rung
+    ("top", "rung"): "topmost",
+    ("top", "ic"): "topmost",
+    ("top", "individual-contributor"): "topmost",
+    ("top", "individual", "contributor"): "topmost",
+    ("strong", "candidate"): "standout",  # what sets strong candidates apart: the pitfall
+    ("strong", "candidates"): "standout",
+    ("strong", "applicant"): "standout",
+    ("strong", "applicants"): "standout",
+    ("weak", "candidate"): "standout",
+    ("weak", "candidates"): "standout",
     ("apart", "from"): "besides",
     ("aside", "from"): "besides",
     ("other", "than"): "besides",
@@ -239,6 +251,9 @@ SHORT_FORMS: dict[str, str] = {
     "ppl": "people",
     "wat": "what",
     "wht": "what",
+    "grade": "level",
+    "reqd": "required",
+    "req": "required",
 }
 """A short form or plural and the word it stands for."""
 
@@ -429,7 +444,8 @@ STOPWORDS = frozenset(
     " agar lekin kyunki aata aati aate walon walo waale waala waali"
     " aayega aayegi aayenge hu hoon hun badhega badhegi badhta badhti lagega lagegi lagta"
     " lagti mujhe mil raha rahi rahe theek thik iske uske inke unke isko usko"
-    " else besides except apart aside alawa alava".split()
+    " else besides except apart aside alawa alava"
+    " roughly approx approximately ic individual contributor individual-contributor".split()
 )
 """Words that carry no meaning for the answer. Intent words are never stopwords."""
 
