@@ -91,6 +91,8 @@ def test_conversations_on_the_tuning_part(
         ("blind2", TURNS_RIGHT, CONVERSATIONS_RIGHT),
         ("blind3", TURNS_RIGHT, CONVERSATIONS_RIGHT),
         ("blind4", 0.94, 0.80),  # where tuning stopped: 74/78 turns, 20/24 whole
+        ("blind5", TURNS_RIGHT, CONVERSATIONS_RIGHT),
+        ("blind6", TURNS_RIGHT, CONVERSATIONS_RIGHT),
     ],
 )
 def test_the_later_blind_sets_on_their_tuning_parts(
