@@ -155,9 +155,15 @@ def understand(
     if kind in (Kind.ROLE, Kind.FAQ) and not reading.topics and _switched_from(replying_to):
         kind = Kind.SKILLS  # "iske liye kya karna hoga?" after the route in: its steps
     after_pitfall = _names(replying_to, "pitfalls") and set(reading.intents) <= _TO_PREPARE
+    after_pitfall = after_pitfall and not any(gap.kind == "topic" for gap in reading.gaps)
+    # "any certs I should get?" after the pitfall: what the source lacks, then the skills
     if after_pitfall and kind in _TO_PREPARE_KINDS and _filler(catalog, reading):
         reading, kind = replace(reading, topics=()), Kind.PITFALLS  # "so how do I avoid that?",
         # "toh kya padhna chahiye?" after the pitfall: it, and what strong candidates discuss
+    learnable = any(gap.word in vocab.LEARNABLE for gap in reading.gaps) and not reading.others
+    after_card = replying_to is not None and kind in (Kind.PITFALLS, Kind.ROLE)
+    if learnable and after_card and _filler(catalog, reading):  # "any certs worth doing?"
+        kind = Kind.SKILLS  # after a card: none named, so the skills panels expect
     if _asks_nearby(reading, kind):
         kind = Kind.DEMAND  # "remote jobs milti hai?", "will AI replace it?": the jobs
     if (

@@ -19,6 +19,7 @@ from ..catalog._checks import normalise
 from ..catalog._content import Role, level_words
 from . import _vocabulary as vocab
 from ._figures import member_pay, quoted_band
+from ._standing import asks_standing
 
 if TYPE_CHECKING:
     from ..catalog._loader import Catalog
@@ -68,6 +69,14 @@ _WHICH = re.compile(
 _HERE = re.compile(r"\w\s+here\W*$")
 """A member introducing themselves: "senior MLOps engineer here", "backend dev here"."""
 _WHY = re.compile(r"\b(why|kyu|kyun|kyon|reason|wajah)\b")
+_SPENT = re.compile(r"\b(?:been|(?!pay|earn|mak)\w+ing)\s+(?:\w+\s+){0,3}?for\s+a\s+month\b")
+"""Time spent, not pay a month: "been prepping for a month", "learning k8s for a month"."""
+_STILL_AHEAD = re.compile(
+    r"\bstill\b.*\bin\s+(?:the\s+next\s+)?\d{1,2}\s*(?:years?|yrs?|saal)\b"
+    r"|\bin\s+\d{1,2}\s*(?:years?|yrs?|saal)\b.*\bstill\b"
+)
+_WILL = re.compile(r"\b(?:will|going to|gonna|would)\b")
+"""A time ahead, not experience: "will mlops still be a thing in 5 years?"."""
 _MORE = re.compile(r"\b(more|extra|zyada|jyada|badhega|badhegi|bump|jump)\b")
 _OUTSIDE = re.compile(
     r"\b(non[- ]?faang|outside|other than|besides|others|other companies|elsewhere|baaki"
@@ -251,6 +260,7 @@ class Lexicon:
         self.content = frozenset(content_words(catalog))
         plain = vocab.TOP_PAY | vocab.LOW_PAY | vocab.PLACEMENT | vocab.CORRECTION
         plain |= vocab.SUFFICIENT | vocab.POSSESSIVE | vocab.ABROAD | vocab.COMMON_WORDS
+        plain |= set(vocab.TOPIC_SYNONYMS)  # "stale" is no typo for "salary"
         self.known = frozenset(known | self.content | plain)
         """``plain``: everyday words that are never a typo, and never what a typo becomes."""
         self._echoed = (vocab.UNCOVERED | vocab.PAY_FORMS | vocab.CURRENCIES | vocab.COMPANIES) | (
@@ -566,6 +576,12 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
             continue  # "with seniority", "between them": no level in particular
         elif word not in vocab.STOPWORDS and len(word) > 1:
             topics.append(word)
+    if _STILL_AHEAD.search(folded) and _WILL.search(folded):
+        gaps.append(Gap("future", "still"))
+    if _SPENT.search(folded):
+        gaps = [gap for gap in gaps if gap != Gap("pay_form", "monthly")]
+    gained = bool(others) and any(g.kind == "pay_form" and g.word in vocab.GAINS for g in gaps)
+    # "a hike going devops to mlops?": no hike in the source, but the premium over DevOps
     places = any(gap.kind in ("country", "city") for gap in gaps)
     if places and not others and not said.isdisjoint(vocab.ABROAD):
         found.pop("path", None)  # "mlops salary if I move to the US": moving country, not role
@@ -616,6 +632,13 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
         gaps.append(Gap("topic", "where to learn"))  # no courses or hubs in the source
     if any(gap.kind == "future" for gap in gaps):
         years = None  # "in the next 5 years" is a time ahead, not experience
+    standing = asks_standing(folded)
+    if standing:  # "how do I stack up?", "how does senior compare for me?": pay, placed
+        topics = [topic for topic in topics if topic not in vocab.STANDING_WORDS]
+        for intent in ("skills", "role", *(() if others else ("compare",))):
+            cues = {w for w in said if _INTENT_OF.get(w) == intent}
+            if intent in found and cues <= vocab.STANDING_WORDS | _AUXILIARY:
+                found.pop(intent)
     intents = tuple(sorted(found, key=vocab.PRIORITY.index))
     if not chat and fuzzy and not said.isdisjoint(_POLITE):
         asks = role or level or years is not None or pay or others or gaps or calendar
@@ -638,7 +661,8 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
         about_self=_SELF.search(folded) is not None
         or ("?" not in folded and _HERE.search(folded) is not None),
         asks_why=_WHY.search(folded) is not None,
-        asks_more=_MORE.search(folded) is not None
+        asks_more=gained
+        or _MORE.search(folded) is not None
         or bool(others and "compare" not in found and not said.isdisjoint(_OVER)),
         outside=_OUTSIDE.search(folded) is not None,
         asks_difference=_DIFFER.search(folded) is not None
@@ -660,7 +684,7 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
         years_to=until if years is not None else None,
         years_text=_as_typed(folded, years),
         asks_enough=not said.isdisjoint(vocab.SUFFICIENT),
-        asks_standing="standing" in said,
+        asks_standing="standing" in said or standing,
         asks_count=_COUNT.search(folded) is not None,
         corrected=tuple(corrected),
     )

@@ -29,6 +29,7 @@ __all__ = [
     "FUZZY_CUTOFF",
     "FUZZY_ECHO_CUTOFF",
     "FUZZY_MIN_LENGTH",
+    "GAINS",
     "INTENTS",
     "LEARNABLE",
     "LEVELS",
@@ -51,6 +52,7 @@ __all__ = [
     "SHORT_FORMS",
     "SMALL_TALK",
     "SMALL_TALK_FILLER",
+    "STANDING_WORDS",
     "STOPWORDS",
     "SUFFICIENT",
     "TOPIC_SYNONYMS",
@@ -97,7 +99,7 @@ INTENTS: dict[str, frozenset[str]] = {
     # moving into the role (answered from the FAQ and the paths)
     "path": frozenset(
         "switch switching move moving transition become becoming shift aaye aaun jaun jaaun "
-        "getinto".split()
+        "getinto road roads route routes path paths".split()
     ),
     # one role against another
     "faq": frozenset({"faq", "faqs"}),
@@ -125,6 +127,9 @@ PRIORITY = (
 
 PHRASES: dict[tuple[str, ...], str] = {
     ("how", "much"): "howmuch",
+    ("data", "shift"): "datashift",
+    ("data", "shifts"): "datashift",
+    ("data", "shifting"): "datashift",
     ("do", "i", "stand"): "standing",
     ("where", "am", "i"): "standing",
     ("kaha", "hu"): "standing",
@@ -209,6 +214,8 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("years", "down", "the"): "future",
     ("automated", "away"): "replaced",
     ("automate", "away"): "replaced",
+    ("automate", "it", "away"): "replaced",
+    ("automate", "them", "away"): "replaced",
     ("out", "of", "college"): "fresher",  # "straight out of college": no years yet
     ("fresh", "out", "of"): "fresher",
     ("out", "of", "campus"): "fresher",
@@ -294,8 +301,11 @@ A level here that a role's ladder lacks is one the source gives no band for."""
 OTHER_ROLES: dict[tuple[str, ...], str] = {
     ("devops",): "DevOps",
     ("devops", "engineer"): "DevOps",
+    ("developer", "ops"): "DevOps",  # "dev ops": typed with a space, "dev" read as developer
+    ("developer", "ops", "engineer"): "DevOps",
     ("sre",): "SRE",
     ("site", "reliability", "engineer"): "SRE",
+    ("site", "reliability"): "SRE",
     ("backend",): "Backend",
     ("backend", "engineer"): "Backend",
     ("backend", "developer"): "Backend",
@@ -349,8 +359,8 @@ LEARNABLE = frozenset(
     "pytorch tensorflow bentoml kafka snowflake ansible helm wandb onnx vllm langchain "
     "rust golang java scala sql nosql llm llms genai gpu gpus cuda cicd ci/cd github gitlab "
     # credentials
-    "certification certifications certificate certified cka ckad degree masters master's "
-    "phd mtech btech bootcamp".split()
+    "certification certifications certificate certificates certified cert certs cka ckad "
+    "degree masters master's phd mtech btech bootcamp".split()
 )
 """Tools and credentials the source never names: nearest are the skills panels expect."""
 UNCOVERED = LEARNABLE | frozenset(
@@ -405,6 +415,9 @@ PAY_FORMS = frozenset(
     "hike hikes increment increments appraisal appraisals raise raises base fixed gross net cash".split()
 )
 """Parts or forms of pay the source does not break its yearly bands into."""
+GAINS = frozenset("hike hikes raise raises increment increments".split())
+"""Pay forms that, said of moving from another role ("a hike going devops to mlops?"),
+ask what MLOps pays over it: the premium, not a yearly appraisal."""
 CURRENCIES = frozenset("usd dollar dollars gbp euro euros eur pounds".split())
 FUTURE = frozenset(
     "future forecast khatam replace replaced obsolete growth yoy next dying dead saturated "
@@ -461,6 +474,13 @@ PLACEMENT = frozenset(
 )
 """Words that ask where a figure falls ("is that low?", "within the band?", "sahi hai?"):
 said of the member's own figure, they ask for it placed, and nothing else."""
+STANDING_WORDS = frozenset(
+    "stack stacks stacking up sit sits stand fall falls land lands fit fits measure "
+    "compare compares".split()
+)
+"""The words of a member asking where they stand ("how do I stack up?", "where does that
+sit?", see ``_standing``): they ask where a figure falls, not about a topic (a tech
+stack) or what the job is."""
 CORRECTION = frozenset("oops wrong galat galti mistake typo sorry meant".split())
 """Words of a member correcting themselves ("oops wrong one, I meant mid level"): with a
 level, figure or role, a correction, not a question about interview mistakes."""
@@ -565,5 +585,16 @@ TOPIC_SYNONYMS: dict[str, tuple[str, ...]] = {
     "eye": ("drift", "monitoring"),
     "watch": ("drift", "monitoring"),
     "launch": ("production",),
+    "stale": ("drift",),  # "a model going stale", "data shifts": what drift is, in words
+    "staleness": ("drift",),
+    "decay": ("drift",),
+    "degrade": ("drift",),
+    "degrades": ("drift",),
+    "degrading": ("drift",),
+    "degradation": ("drift",),
+    "datashift": ("drift",),
+    "view": ("opinion",),  # "a view on managed platforms vs your own stack"
+    "views": ("opinion",),
+    "managed": ("vertex", "sagemaker", "self-hosted"),
 }
 """A topic word and other words the content uses for it (searched and narrowed alike)."""
