@@ -161,7 +161,8 @@ GAP_OTHER_ROLE_RELATED = (
 )
 GAP_TOPIC = "The source says nothing about {words} for {role}. What it does say:"
 GAP_PAY_FORM = (
-    "The source does not say about {words}: it gives yearly pay bands (LPA) for {role} only."
+    "The source does not say anything about {words}: it gives yearly pay bands (LPA) for "
+    "{role} only."
 )
 GAP_PAY_BASIS = (
     "The source does not say whether its bands are CTC or in-hand: it gives yearly pay bands "
