@@ -2,10 +2,10 @@
 
 Run: ``python -m bench.bench_blind`` (``--misses`` also prints the tuning part's wrong
 answers; the held-out part is only ever counted, never shown; ``--set blind2`` …
-``--set blind7`` reports a later writer's set, ``--set all`` every set).
+``--set blind8`` reports a later writer's set, ``--set all`` every set).
 
 The sets (``tests/understanding/blind_questions.yaml``, ``blind_conversations.yaml``,
-and the later writers' ``blind2_*.yaml`` to ``blind7_*.yaml``) were written from the
+and the later writers' ``blind2_*.yaml`` to ``blind8_*.yaml``) were written from the
 source page alone, without the code. Every 4th item (a
 conversation counts whole) is held out and reported apart. Per pattern and overall:
 

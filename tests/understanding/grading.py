@@ -26,10 +26,10 @@ BLIND_SETS = {
             Path(__file__).with_name(f"{name}_questions.yaml"),
             Path(__file__).with_name(f"{name}_conversations.yaml"),
         )
-        for name in ("blind2", "blind3", "blind4", "blind5", "blind6", "blind7")
+        for name in ("blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8")
     },
 }
-"""The blind sets by name: (questions, conversations). ``blind2`` to ``blind7`` were
+"""The blind sets by name: (questions, conversations). ``blind2`` to ``blind8`` were
 written later, each by another writer, also from the source page alone."""
 HELD_OUT_EVERY = 4
 """Position ``i`` (0-based) is held out when ``i % 4 == 3``: fixed before tuning."""
