@@ -256,6 +256,8 @@ WHERE_BOTTOM = "inside, at the low end of"
 WHERE_MIDDLE = "inside, in the middle of"
 WHERE_TOP = "inside, at the top end of"
 WHERE_OPEN = "inside, above the floor of"
+YES_PAYS_MORE = "Yes: {line}"
+"""Opens the premium when a member asks yes or no whether a role pays more."""
 THANKS_REPLY = "You're welcome! Ask me about a role's salary, skills or interviews any time."
 HELLO_REPLY = (
     "Hi! Ask me what a role does, its salary by level or its interviews; /help lists more."

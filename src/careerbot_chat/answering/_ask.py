@@ -339,7 +339,13 @@ def _skill_too(role: Role, reading: Reading) -> tuple[str, ...]:
     if "skills" not in reading.intents or reading.others:
         return ()
     asked = _skills_named(role, replace(reading, topics=tuple(expand(reading.topics))))
+    if not asked and not reading.topics and not reading.about_self:
+        asked = list(role.competencies[:_SKILLS_BESIDE_PAY])  # "sr pay? and which skills?"
     return (f"{msg.SKILLS_EXPECTED}: {'; '.join(asked)}.",) if asked else ()
+
+
+_SKILLS_BESIDE_PAY = 3
+"""The first skills panels expect, after the band, when a pay question asks which too."""
 
 
 def _path(role: Role, reading: Reading) -> Reply:

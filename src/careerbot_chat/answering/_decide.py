@@ -156,6 +156,7 @@ def understand(
         kind = Kind.SKILLS  # "iske liye kya karna hoga?" after the route in: its steps
     after_pitfall = _names(replying_to, "pitfalls") and set(reading.intents) <= _TO_PREPARE
     after_pitfall = after_pitfall and not any(gap.kind == "topic" for gap in reading.gaps)
+    after_pitfall = after_pitfall and _TOOLS.search(text.casefold()) is None  # "which tools?"
     # "any certs I should get?" after the pitfall: what the source lacks, then the skills
     if after_pitfall and kind in _TO_PREPARE_KINDS and _filler(catalog, reading):
         reading, kind = replace(reading, topics=()), Kind.PITFALLS  # "so how do I avoid that?",
@@ -164,6 +165,10 @@ def understand(
     after_card = replying_to is not None and kind in (Kind.PITFALLS, Kind.ROLE)
     if learnable and after_card and _filler(catalog, reading):  # "any certs worth doing?"
         kind = Kind.SKILLS  # after a card: none named, so the skills panels expect
+    bare = reading.level is None and reading.years is None and reading.pay is None
+    worth = bare and not vocab.WORTH.isdisjoint(reading.topics)
+    if learnable and kind is Kind.SALARY and worth and not reading.asks_amount:
+        kind = Kind.SKILLS  # "are paid bootcamps worth it?": none named, the skills expected
     if _asks_nearby(reading, kind):
         kind = Kind.DEMAND  # "remote jobs milti hai?", "will AI replace it?": the jobs
     if (
@@ -180,6 +185,9 @@ def understand(
     elif enough and _on_duties(role or fallback_role(catalog, None), reading.topics):
         reading = replace(reading, topics=(), intents=("role",))  # "is it just deploying
         kind = Kind.ROLE  # models?": what the job is, all of it
+    more = kind is Kind.SALARY and reading.asks_more and reading.pay is None
+    if more and memory is not None and not reading.others and memory.origin:
+        reading = replace(reading, others=(memory.origin,))  # "so MLOps pays more?" after DevOps
     if memory is not None and kind is Kind.PATH and not reading.others and memory.origin:
         reading = replace(reading, others=(memory.origin,))  # "can I switch?" after "I'm a DS"
     if kind is Kind.SKILLS and not reading.others:  # "what to learn first?" after "I'm backend"
@@ -306,6 +314,8 @@ def _on_duties(role: Role | None, words: tuple[str, ...]) -> bool:
 
 
 _WORD = re.compile(r"[a-z0-9]+")
+_TOOLS = re.compile(r"\b(tools?|toolchains?|stack)\b")
+"""Naming tools: after the interview pitfall, the tools to learn, not the pitfall again."""
 
 
 def _no_route(role: Role | None, kind: Kind, memory: Memory) -> bool:
@@ -528,6 +538,8 @@ def _decide(reading: Reading, replying_to: Command | None, has_role: bool) -> Ki
         return Kind.PATH  # "backend to mlops", not "who builds feature stores, MLOps or DE?"
     if intents == [Kind.ROLE] and reading.others and reading.about_self and has_role:
         return Kind.PATH  # "I'm a QA engineer, can I do MLOps?"
+    if intents == ["help"] and any(gap.kind == "topic" for gap in reading.gaps):
+        intents = []  # "too old to start in MLOps?": a question, not /start
     if intents:
         intent = intents[0]
         return Kind.START if intent == "help" else Kind(intent)

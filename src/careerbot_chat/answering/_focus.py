@@ -217,6 +217,9 @@ def pay_reply(
             lines = [*lines[:1], *_premiums(role, level), *lines[1:]]  # what it does compare
         if reading.pay is not None and reading.asks_standing:
             lines = [*lines[:1], *over, *lines[1:]]  # "where do I stand vs mlops mid?"
+        elif over and reading.asks_yes_no and relating(role, other) and _GAINS.search(over[0]):
+            yes = msg.YES_PAYS_MORE.format(line=over[0])  # "so MLOps pays more?": yes, by this
+            lines = [yes, *over[1:], *lines]
         else:
             lines = [*over, *lines]  # "how much more?"
     if also:
@@ -272,6 +275,8 @@ def _over(role: Role, level: Level | None, other: str) -> list[str]:
     return [line for line in relating(role, other) if _PAY_LINE.search(line)][:1]
 
 
+_GAINS = re.compile(r"\bover\b")
+"""A premium line that says the role pays more ("10–25% over DevOps"), not parity."""
 _PAY_LINE = re.compile(r"\b(pay|pays|paid|parity|salar\w*)\b", re.IGNORECASE)
 """A line about pay, though it gives no figure ("now pay the same ...: full parity")."""
 

@@ -20,6 +20,7 @@ from ..catalog._content import Role, level_words
 from . import _vocabulary as vocab
 from ._figures import member_pay, quoted_band
 from ._standing import asks_standing
+from ._yesno import asks_yes_no
 
 if TYPE_CHECKING:
     from ..catalog._loader import Catalog
@@ -219,6 +220,8 @@ class Reading:
     """Asks where the member stands ("where do I stand?", "kaha hu?"): their own figure."""
     asks_count: bool = False
     """Asks how many openings there are ("skills + how many openings?")."""
+    asks_yes_no: bool = False
+    """Asks yes or no ("so MLOps pays more?"), not how much or which (``_yesno``)."""
     corrected: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     @property
@@ -686,6 +689,7 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
         asks_enough=not said.isdisjoint(vocab.SUFFICIENT),
         asks_standing="standing" in said or standing,
         asks_count=_COUNT.search(folded) is not None,
+        asks_yes_no=asks_yes_no(folded),
         corrected=tuple(corrected),
     )
 
@@ -746,8 +750,9 @@ def small_talk(words: list[str]) -> str:
             kinds.append(kind)
     if not words:
         return "ok"
-    if not kinds:
-        return ""
+    if not kinds:  # "good bot", "this bot is good": praise, said as thanks
+        praised = "good" in words and not vocab.BOT_NAMES.isdisjoint(words)
+        return "thanks" if praised else ""
     return "thanks" if "thanks" in kinds else kinds[0]
 
 

@@ -14,6 +14,7 @@ __all__ = [
     "ABROAD",
     "ACROSS_LEVELS",
     "BETWEEN",
+    "BOT_NAMES",
     "CITIES",
     "COMMAND_WORDS",
     "COMMON_WORDS",
@@ -60,6 +61,7 @@ __all__ = [
     "UNCOVERED",
     "UNITS",
     "WEAK_PAY",
+    "WORTH",
     "YEAR_UNITS",
 ]
 
@@ -151,6 +153,8 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("ai", "native"): "ai-native",
     ("ai", "natives"): "ai-native",
     ("ai-natives",): "ai-native",  # "where do I stand pay-wise?": the member placed
+    ("ai-native", "startups"): "ai-native",  # "AI-native startups": the AI-native companies
+    ("ai-native", "startup"): "ai-native",
     ("open", "roles"): "openings",
     ("roles", "open"): "openings",
     ("open", "positions"): "openings",
@@ -229,6 +233,10 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("trips", "up"): "fail",  # "what trips people up in interviews"
     ("trip", "up"): "fail",
     ("tripped", "up"): "fail",
+    ("years", "old"): "age",  # "I am 41 years old": their age, not experience
+    ("too", "old"): "age",
+    ("too", "late"): "age",
+    ("my", "age"): "age",
     ("per", "month"): "monthly",
     ("a", "month"): "monthly",
     ("har", "mahine"): "monthly",
@@ -360,9 +368,11 @@ LEARNABLE = frozenset(
     "rust golang java scala sql nosql llm llms genai gpu gpus cuda cicd ci/cd github gitlab "
     # credentials
     "certification certifications certificate certificates certified cert certs cka ckad "
-    "degree masters master's phd mtech btech bootcamp".split()
+    "degree masters master's phd mtech btech bootcamp bootcamps".split()
 )
 """Tools and credentials the source never names: nearest are the skills panels expect."""
+WORTH = frozenset("worth worthwhile useful value valuable fayda faida".split())
+"""Whether a credential is worth it ("paid bootcamps, worth it?"): the skills, not pay."""
 UNCOVERED = LEARNABLE | frozenset(
     # hiring process, working life
     "leetcode dsa rounds oncall on-call wlb layoffs notice "
@@ -371,7 +381,7 @@ UNCOVERED = LEARNABLE | frozenset(
     "meetup meetups mentor mentors mentorship "
     # applying and working life
     "resume cv portfolio referral referrals assignment assignments take-home system-design "
-    "night overtime weekends women diversity benefits insurance".split()
+    "night overtime weekends women diversity benefits insurance age".split()
 )
 """Things members ask about that the source never mentions: named as a gap, first."""
 NEAREST_HEADCOUNT = ("pool", "talent")
@@ -458,7 +468,9 @@ STOPWORDS = frozenset(
     " aayega aayegi aayenge hu hoon hun badhega badhegi badhta badhti lagega lagegi lagta"
     " lagti mujhe mil raha rahi rahe theek thik iske uske inke unke isko usko"
     " else besides except apart aside alawa alava"
-    " roughly approx approximately ic individual contributor individual-contributor".split()
+    " roughly approx approximately ic individual contributor individual-contributor"
+    # addressing a group ("respected members", "dear all", "thanks in advance")
+    " respected dear member members everyone advance kindly".split()
 )
 """Words that carry no meaning for the answer. Intent words are never stopwords."""
 
@@ -546,9 +558,11 @@ SMALL_TALK: dict[str, frozenset[str]] = {
 }
 """Words of a message that is only small talk: it gets one short line."""
 SMALL_TALK_FILLER = frozenset(
-    "good all bot careerbot you bhai bro yaar that was this is so".split()
+    "good all bot careerbot you bhai bro yaar that was this is so such a very really".split()
 )
 """Words that may go with small talk without making it a question."""
+BOT_NAMES = frozenset("bot careerbot".split())
+"""The bot, named: "good" said of it is praise ("good bot"), small talk."""
 
 COMMAND_WORDS = frozenset({"role", "salary", "pitfalls", "skills", "faq", "roles"})
 """A command name typed as a word asks for that command."""
