@@ -238,6 +238,7 @@ PAY_HEADLINE = (
 PAY_NO_HEADLINE = "The source gives pay for {role} in {region} ({as_of}) by level only."
 PAY_BY_LEVEL = "By level: {levels}"
 PAY_PLACED = "Your {pay} is {where} the {level} band for {role} in {region}: {band} ({as_of})."
+PAY_PLACED_OTHER = "{pay} is {where} the {level} band for {role} in {region}: {band} ({as_of})."
 PAY_NEXT = "{level} pays {band}."
 PAY_OUTSIDE = "The source has no {role} band that holds {pay}."
 PAY_PLACED_HEADLINE = (

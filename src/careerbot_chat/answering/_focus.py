@@ -433,8 +433,9 @@ def _placed(role: Role, level: Level | None, reading: Reading) -> list[str]:
     if level is None:
         return [msg.PAY_OUTSIDE.format(pay=reading.pay_text, role=role.title), _ladder_line(role)]
     where = _where(level, pay)
+    placed = msg.PAY_PLACED_OTHER if reading.pay_of_other else msg.PAY_PLACED
     lines = [
-        msg.PAY_PLACED.format(
+        placed.format(
             pay=reading.pay_text,
             where=where,
             level=level.label,

@@ -84,7 +84,7 @@ class Memory:
             return memory
         if reading.years is not None:
             memory = replace(memory, years=reading.years, years_text=reading.years_text)
-        if reading.pay is not None:
+        if reading.pay is not None and not reading.pay_of_other:  # not a friend's pay
             memory = replace(memory, pay=reading.pay, pay_text=reading.pay_text)
         if reading.others and reading.role is None:
             memory = replace(memory, origin=reading.others[0])

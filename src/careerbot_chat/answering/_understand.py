@@ -49,6 +49,12 @@ _BASIS = re.compile(
 _WHERE = re.compile(r"\b(where|kahan|kaha|kidhar)\b")
 _MINE = re.compile(r"\b(my|mine|mera|meri|mere|you|your|aap|tum)\b")
 _MY = re.compile(r"\b(my|mine|mera|meri|mere)\b")
+_OTHER_PERSON = re.compile(
+    r"\b(friends?|dost|colleagues?|co-?workers?|cousin|brother|sister|someone|somebody"
+    r"|he|she|his|him|her|uska|uski|uske|guy)\b"
+)
+"""Words by which a member speaks of someone else ("my friend on 40 LPA", "is she
+underpaid?"): a figure then is that person's, not the member's own."""
 _FEATURE_STORE = re.compile(r"feature[- ]stor")
 _SELF = re.compile(
     r"\b(i|i'm|im|me|my|mine|mujhe|mera|meri|mere|main|hu|hoon"
@@ -173,6 +179,8 @@ class Reading:
     """The member's own yearly pay in rupees, when they state one figure."""
     pay_text: str = ""
     """That figure as they typed it (``28 LPA``), to echo it and no other number."""
+    pay_of_other: bool = False
+    """The figure is someone else's ("my friend gets 40 LPA"): placed, never called theirs."""
     chat: str = ""
     """``thanks``, ``hello`` or ``ok`` when the message is only small talk."""
     about_self: bool = False
@@ -660,6 +668,7 @@ def read(text: str, lexicon: Lexicon, *, fuzzy: bool = True) -> Reading:
         asks_years=asks_years,
         pay=pay,
         pay_text=pay_text,
+        pay_of_other=pay is not None and _OTHER_PERSON.search(folded) is not None,
         chat=chat,
         about_self=_SELF.search(folded) is not None
         or ("?" not in folded and _HERE.search(folded) is not None),
