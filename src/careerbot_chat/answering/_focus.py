@@ -208,7 +208,9 @@ def pay_reply(
         lines = [*lines[:1], *about, *lines[1:]]
     if reading.asks_why:
         lines = [*_reasons(role), *lines]  # "why so much?": the source's reason first
-    elif (reading.asks_more or "compare" in reading.intents) and reading.others:
+    elif (reading.asks_more or "compare" in reading.intents or reading.pay_of_other) and (
+        reading.others
+    ):  # "a mid DevOps guy makes 20L, what would MLOps make?": the premium over DevOps
         other = reading.others[0]
         over = _over(role, level, other)
         if not relating(role, other):  # "ML engineer on 35 LPA, does MLOps pay more?"
