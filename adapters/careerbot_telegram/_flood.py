@@ -278,15 +278,18 @@ class _Paced:
         if in_background():  # after every waiting answer, from spare room only
             if wait:
                 await self.spacing.turn()
-            return await self._take(self.rates(chat_id, spare=True), chat_id, wait, True)
+            rates = self.rates(chat_id, spare=True)
+            return await self._take(rates, chat_id, wait, background=True)
         return await in_turn(
             self.turns,
             chat_id,
             wait,
-            lambda waits: self._take(self.rates(chat_id), chat_id, waits, False),
+            lambda waits: self._take(self.rates(chat_id), chat_id, waits, background=False),
         )
 
-    async def _take(self, rates: list[Rate], chat_id: ChatId, wait: bool, background: bool) -> bool:
+    async def _take(
+        self, rates: list[Rate], chat_id: ChatId, wait: bool, *, background: bool
+    ) -> bool:
         """Take ``rates``, waiting as ``_delay`` says (unless not ``wait``). A background
         call first lets this process's waiting answers go; an answer that waits is
         counted, so background calls hold back meanwhile."""
@@ -373,11 +376,13 @@ class SharedBudget(_Paced):
         self.fallback = LocalBudget(overall_per_second, group_per_minute, clock=clock, sleep=sleep)
         self.warned_at = float("-inf")
 
-    async def _take(self, rates: list[Rate], chat_id: ChatId, wait: bool, background: bool) -> bool:
+    async def _take(
+        self, rates: list[Rate], chat_id: ChatId, wait: bool, *, background: bool
+    ) -> bool:
         if not rates:  # nothing counted; a pause seen here still holds
             return await self.fallback.acquire(None, wait=wait)
         try:
-            return await super()._take(rates, chat_id, wait, background)
+            return await super()._take(rates, chat_id, wait, background=background)
         except _StoreDown as down:  # this replica's budget decides
             self._warn("take from", down.__cause__ or down)
             return await self.fallback.acquire(chat_id, wait=wait)

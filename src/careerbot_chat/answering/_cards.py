@@ -200,8 +200,7 @@ def _premium_lines(role: Role, level_id: str | None = None) -> tuple[str, ...]:
             continue
         level = role.level(premium.level)
         label = level.label if level is not None else premium.level
-        note = f" ({premium.note})" if premium.note else ""
-        lines.append(msg.LABELLED.format(label=label, text=show.premium(premium)) + note)
+        lines.append(msg.LABELLED.format(label=label, text=show.premium_noted(premium)))
     return tuple(lines)
 
 
@@ -266,8 +265,7 @@ def level_card(role: Role, level: Level) -> Reply:
         fields.append((msg.WHERE, level.qualifier))
     for premium in role.premiums:  # one line each, beside the band: the card fits a screen
         if premium.level == level.id:
-            note = f" ({premium.note})" if premium.note else ""
-            fields.append((msg.PREMIUM_LABEL, show.premium(premium) + note))
+            fields.append((msg.PREMIUM_LABEL, show.premium_noted(premium)))
     blocks: list[Block] = [Fields(tuple(fields))]
     return Reply(
         msg.LEVEL_TITLE.format(

@@ -132,9 +132,8 @@ def relating(role: Role, other: str) -> list[str]:
     for premium in role.premiums:
         if any(name in over.casefold() for over in premium.over):
             level = role.level(premium.level)
-            note = f" ({premium.note})" if premium.note else ""
             label = level.label if level else premium.level
-            lines.append(f"{label} {role.title}: {show.premium(premium)}{note}.")
+            lines.append(f"{label} {role.title}: {show.premium_noted(premium)}.")
     for path in role.paths:
         if name in path.origin.casefold():
             note = f" ({path.note})" if path.note else ""
@@ -258,10 +257,9 @@ def _premiums(role: Role, level: Level | None) -> list[str]:
     the one at ``level`` first."""
     lines = []
     for premium in sorted(role.premiums, key=lambda p: level is None or p.level != level.id):
-        note = f" ({premium.note})" if premium.note else ""
         named = role.level(premium.level)
         label = named.label if named else premium.level
-        lines.append(f"{label} {role.title}: {show.premium(premium)}{note}.")
+        lines.append(f"{label} {role.title}: {show.premium_noted(premium)}.")
     return lines[:1]
 
 
@@ -376,8 +374,7 @@ def _level_support(role: Role, level: Level) -> list[str]:
         lines.append(msg.LEVEL_YEARS.format(level=level.label, range=show.years(level.years)))
     for premium in role.premiums:
         if premium.level == level.id:
-            note = f" ({premium.note})" if premium.note else ""
-            lines.append(f"{show.premium(premium)}{note}.")
+            lines.append(f"{show.premium_noted(premium)}.")
     return lines
 
 

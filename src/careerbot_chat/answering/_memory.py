@@ -78,10 +78,10 @@ class Memory:
         """This memory once a message read as ``reading`` was answered with ``asked``."""
         card = asked and not asked.startswith("/ask ")  # small talk and searches show no card
         memory = replace(self, last=asked) if card else self
-        other = reading is not None and reading.role is None and reading.others
-        memory = replace(memory, asked=reading.intent or "" if reading and other else "")
         if reading is None:
-            return memory
+            return replace(memory, asked="")
+        other = reading.role is None and bool(reading.others)  # "SRE pay?": no card shows it
+        memory = replace(memory, asked=(reading.intent or "") if other else "")
         if reading.years is not None:
             memory = replace(memory, years=reading.years, years_text=reading.years_text)
         if reading.pay is not None and not reading.pay_of_other:  # not a friend's pay

@@ -112,8 +112,7 @@ def compare(catalog: Catalog, role: Role, level: str | None, others: tuple[str, 
         over = " ".join(premium.over).casefold()
         if any(other.casefold() in over for other in others):
             lvl = role.level(premium.level)
-            note = f" ({premium.note})" if premium.note else ""
-            lines.append(f"{lvl.label if lvl else premium.level}: {show.premium(premium)}{note}")
+            lines.append(f"{lvl.label if lvl else premium.level}: {show.premium_noted(premium)}")
     other = msg.join_names(list(others), "and")
     title = msg.COMPARE_TITLE.format(
         role=role.title, other=other, region=role.region, as_of=role.as_of

@@ -40,6 +40,8 @@ _TOKEN = re.compile(r"[a-z0-9₹][a-z0-9'./+-]*")
 _MENTION = re.compile(r"@\w+")
 _NUMBER_UNIT = re.compile(r"^(\d{1,2}(?:\.\d+)?)\+?(y|yr|yrs|years?|yoe)?$")
 _CALENDAR_YEAR = re.compile(r"^(19|20)\d\d$")
+_SPAN = re.compile(r"^(\d{1,2})-(\d{1,2})$")
+"""A span of years in one word: ``3-6`` (``3-6 yoe``)."""
 _BASIS = re.compile(
     r"\b(?:is|are|was)\s+(?:that|this|it|these|those|the\s+\w+)\s+(?:in\s+|the\s+)?ctc\b"
     r"|\b(?:ye|yeh|wo|woh)\s+ctc\b|\bctc\s+(?:hai|he|h)\s+kya\b|\bctc\s+(?:ya|or)\b"
@@ -505,9 +507,6 @@ def _years_span(words: list[str], index: int) -> tuple[float, float, int] | None
         return None
     first, last = float(low), float(high)
     return (first, last, index + size + 1) if first < last else None
-
-
-_SPAN = re.compile(r"^(\d{1,2})-(\d{1,2})$")
 
 
 def _take_level(

@@ -12,7 +12,7 @@ from .. import messages as msg
 from ..catalog._content import Band, Percent, Premium, Years
 from ..catalog._money import format_band
 
-__all__ = ["band", "percent", "premium", "years"]
+__all__ = ["band", "percent", "premium", "premium_noted", "years"]
 
 
 def band(value: Band) -> str:
@@ -40,3 +40,8 @@ def premium(value: Premium) -> str:
         assert value.percent is not None, "a premium has an amount or a percent"
         measure = percent(value.percent)
     return msg.PREMIUM.format(measure=measure, roles=msg.join_names(value.over, "and"))
+
+
+def premium_noted(value: Premium) -> str:
+    """``premium`` with the source's note on it: ``₹6–12 LPA over DevOps (typical)``."""
+    return f"{premium(value)} ({value.note})" if value.note else premium(value)

@@ -1,8 +1,9 @@
 """``careerbot chat``: the bot in a terminal, as a private chat on the same core.
 
-The prompt reads in the main thread, so Ctrl-C interrupts it at once; Ctrl-C,
-Ctrl-D (end of input) and a line saying ``quit`` or ``exit`` all quit with status 0. Only warnings and errors are logged
-here: an INFO line before every answer would bury the conversation.
+The prompt reads in the main thread, so Ctrl-C interrupts it at once; Ctrl-C, Ctrl-D
+(end of input) and a line saying ``quit`` or ``exit`` all quit with status 0. Only
+warnings and errors are logged here: an INFO line before every answer would bury the
+conversation.
 """
 
 from __future__ import annotations

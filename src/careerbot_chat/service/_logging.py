@@ -13,12 +13,13 @@ Records are written off the serving thread, with the standard library's
 redacts it and puts it on a queue; the listener's thread formats and writes it, each
 record with its own time. A busy listener (one that has fallen behind, or that took a
 record less than ``WRITE_EVERY`` ago) takes what has queued up in turns ``WRITE_EVERY``
-seconds apart rather than taking each record as it comes: a thread woken per line,
-contending for the GIL with every answer, cost a busy server more than the line
-itself. Only request log lines wait for a turn; any other record, and the first after
-a quiet spell, is written at once. ``setup_logging`` starts the listener and returns what stops
-it; stopping writes every record still queued (``careerbot serve`` stops it when it
-returns, SIGTERM included, and at exit as a last resort).
+seconds apart rather than taking each record as it comes, and flushes its stream once
+a turn: a thread woken per line, contending for the GIL with every answer, cost a busy
+server more than the line itself. Only request log lines wait for a turn; any other
+record, and the first after a quiet spell, is written at once. ``setup_logging``
+starts the listener and returns what stops it; stopping writes every record still
+queued (``careerbot serve`` stops it when it returns, SIGTERM included, and at exit as
+a last resort).
 """
 
 from __future__ import annotations
@@ -201,7 +202,7 @@ class Listener(logging.handlers.QueueListener):
     def dequeue(self, block: bool) -> logging.LogRecord:
         if self._turn:  # records queued when this turn began: taken without waiting
             self._turn -= 1
-            return self._flushed_if_last(self._records.get_nowait())
+            return self._records.get_nowait()
         self._flush()  # the turn is over: what it wrote goes out now
         took = self._took
         busy = took is not None and (
@@ -213,21 +214,20 @@ class Listener(logging.handlers.QueueListener):
         record = self._records.get(block)  # after a quiet spell, the next comes at once
         self._turn = self._records.qsize()
         self._took = time.monotonic()
-        return self._flushed_if_last(record)
+        return record
 
     def _flush(self) -> None:
         for handler in self.handlers:
             handler.flush()
 
-    def _flushed_if_last(self, record: logging.LogRecord) -> logging.LogRecord:
-        if self._stopping:  # the sentinel may be next: what was written goes out now
-            self._flush()
-        return record
-
     def enqueue_sentinel(self) -> None:
         self._stopping = True
         self._wake.set()
         super().enqueue_sentinel()
+
+    def stop(self) -> None:
+        super().stop()
+        self._flush()  # the last turn's lines: the thread has ended, nothing else writes
 
 
 def setup_logging(
